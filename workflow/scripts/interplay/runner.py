@@ -32,7 +32,7 @@ def remove_outputs(paths: list[str]) -> None:
 
 
 def run(snakemake: Any, main: Callable[[Any], None]) -> None:
-    """Run a script's main(snakemake) with logging; turn InputError into a clear message and exit 1."""
+    """Run main(snakemake) with logging; an InputError becomes a clear message and exit 1."""
     configure_logging(snakemake.log[0] if len(snakemake.log) else None)
     try:
         main(snakemake)
