@@ -1,0 +1,19 @@
+# interplay: do serum IL-1β and BDNF jointly predict remission on antidepressants?
+# Reproduces Cho et al., Eur Neuropsychopharmacol 2025;95:33-39 on any cohort of the same shape.
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/cohort.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/describe.smk"
+include: "workflow/rules/analysis.smk"
+include: "workflow/rules/provenance.smk"
+
+
+rule all:
+    input:
+        all_outputs(),
+    default_target: True

@@ -1,0 +1,45 @@
+rule impute:
+    input:
+        dataset=analysis_dataset,
+    output:
+        imputed="results/analyses/{analysis}/imputed.csv.gz",
+        missingness="results/analyses/{analysis}/missingness.tsv",
+    params:
+        seed=config["seed"],
+        missing_data=lambda wildcards: settings(wildcards.analysis, "missing_data"),
+        covariates=lambda wildcards: settings(wildcards.analysis, "covariates"),
+        biomarkers=lambda wildcards: settings(wildcards.analysis, "biomarkers"),
+    log:
+        "results/logs/impute/{analysis}.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    script:
+        "../scripts/impute.py"
+
+
+rule fit_models:
+    input:
+        unpack(model_inputs),
+    output:
+        **{
+            table: f"results/analyses/{{analysis}}/{table}.tsv"
+            for table in ANALYSIS_TABLES
+        },
+    params:
+        analysis=lambda wildcards: wildcards.analysis,
+        settings=lambda wildcards: ANALYSES[wildcards.analysis],
+        seed=config["seed"],
+    log:
+        "results/logs/fit_models/{analysis}.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    script:
+        "../scripts/fit_models.py"

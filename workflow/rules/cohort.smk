@@ -1,0 +1,19 @@
+rule simulate_cohort:
+    output:
+        baseline="results/synthetic/baseline.csv",
+        visits="results/synthetic/visits.csv",
+        truth="results/synthetic/truth.json",
+    params:
+        seed=config["seed"],
+        synthetic=config["synthetic"],
+        lod=config["biomarkers"]["il1b_lod"],
+    log:
+        "results/logs/simulate_cohort.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/simulate_cohort.py"

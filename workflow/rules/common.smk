@@ -1,0 +1,108 @@
+import copy
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+validate(config, "../schemas/config.schema.yaml")
+
+# The config sections that define one analysis; entries of `analyses` override them.
+ANALYSIS_SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+# The settings that change the analysis dataset itself (the rest only change the models).
+DATASET_SECTIONS = ["outcome", "biomarkers"]
+
+
+def merge_settings(base, overrides):
+    """Return base with overrides merged in, recursively (lists and scalars are replaced)."""
+    merged = copy.deepcopy(base)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_settings(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def validated_analysis_settings(name):
+    """Merge one analysis entry into the primary settings and validate the result."""
+    merged = merge_settings(config, config["analyses"][name])
+    try:
+        validate(merged, "../schemas/config.schema.yaml", set_default=False)
+    except WorkflowError as error:
+        raise WorkflowError(f"config analyses.{name}: invalid override.", error)
+    return {section: merged[section] for section in ANALYSIS_SECTIONS}
+
+
+SYNTHETIC_DIR = "results/synthetic/"
+
+
+def check_data_path(key):
+    """Stop with a clear message when a configured input table does not exist."""
+    path = config["data"][key]
+    if not path.startswith(SYNTHETIC_DIR) and not Path(path).exists():
+        raise WorkflowError(
+            f"interplay input error: the {key} table '{path}' (config data.{key}) does not exist.\n"
+            f"  fix: point data.{key} in config.yaml (or --config) at your {key} export, "
+            f"or remove the entry to analyse the synthetic cohort."
+        )
+
+
+for data_key in ["baseline", "visits", "dictionary"]:
+    check_data_path(data_key)
+
+ANALYSES = {name: validated_analysis_settings(name) for name in config["analyses"]}
+
+
+wildcard_constraints:
+    analysis="|".join(ANALYSES),
+
+
+def settings(analysis, section):
+    """The settings of one config section as they apply to an analysis."""
+    return ANALYSES[analysis][section]
+
+
+def uses_imputation(analysis):
+    """Whether an analysis imputes missing data."""
+    return settings(analysis, "missing_data")["method"] == "mice"
+
+
+def analysis_dataset(wildcards):
+    """The dataset an analysis reads: the primary one unless its outcome or biomarker settings differ."""
+    same = all(
+        settings(wildcards.analysis, s) == settings("primary", s) for s in DATASET_SECTIONS
+    )
+    if same:
+        return "results/data/analysis_dataset.csv"
+    return f"results/analyses/{wildcards.analysis}/analysis_dataset.csv"
+
+
+ANALYSIS_TABLES = ["models", "joint", "interaction", "slopes", "johnson_neyman"]
+
+
+def all_outputs():
+    """Every final output of the workflow."""
+    return [
+        "results/tables/flow.tsv",
+        "results/tables/cutpoints.tsv",
+        "results/tables/data_warnings.tsv",
+        "results/tables/table1_by_remission.tsv",
+        "results/tables/table1_by_biomarker_group.tsv",
+        "results/provenance.json",
+        *expand(
+            "results/analyses/{analysis}/{table}.tsv",
+            analysis=ANALYSES,
+            table=ANALYSIS_TABLES,
+        ),
+    ]
+
+
+def model_inputs(wildcards):
+    """The analysis dataset and, when the analysis imputes, its imputed data sets."""
+    inputs = {"dataset": analysis_dataset(wildcards)}
+    if uses_imputation(wildcards.analysis):
+        inputs["imputed"] = f"results/analyses/{wildcards.analysis}/imputed.csv.gz"
+    return inputs

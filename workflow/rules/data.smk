@@ -1,0 +1,59 @@
+rule ingest_cohort:
+    input:
+        baseline=config["data"]["baseline"],
+        visits=config["data"]["visits"],
+        dictionary=config["data"]["dictionary"],
+    output:
+        baseline="results/data/baseline.csv",
+        visits="results/data/visits.csv",
+        warnings="results/tables/data_warnings.tsv",
+    params:
+        columns=config["data"]["columns"],
+        codes=config["data"]["codes"],
+        schedule=config["outcome"]["schedule"],
+        validation=config["validation"],
+    log:
+        "results/logs/ingest_cohort.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/ingest_cohort.py"
+
+
+rule analysis_dataset:
+    input:
+        baseline="results/data/baseline.csv",
+        visits="results/data/visits.csv",
+    output:
+        dataset="results/analyses/{analysis}/analysis_dataset.csv",
+        flow="results/analyses/{analysis}/flow.tsv",
+        cutpoints="results/analyses/{analysis}/cutpoints.tsv",
+    params:
+        outcome=lambda wildcards: settings(wildcards.analysis, "outcome"),
+        biomarkers=lambda wildcards: settings(wildcards.analysis, "biomarkers"),
+    log:
+        "results/logs/analysis_dataset/{analysis}.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/analysis_dataset.py"
+
+
+use rule analysis_dataset as primary_analysis_dataset with:
+    output:
+        dataset="results/data/analysis_dataset.csv",
+        flow="results/tables/flow.tsv",
+        cutpoints="results/tables/cutpoints.tsv",
+    params:
+        outcome=settings("primary", "outcome"),
+        biomarkers=settings("primary", "biomarkers"),
+    log:
+        "results/logs/analysis_dataset/primary.log",

@@ -1,0 +1,17 @@
+rule table1:
+    input:
+        dataset="results/data/analysis_dataset.csv",
+        dictionary=config["data"]["dictionary"],
+    output:
+        by_remission="results/tables/table1_by_remission.tsv",
+        by_biomarker_group="results/tables/table1_by_biomarker_group.tsv",
+    log:
+        "results/logs/table1.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/table1.py"
