@@ -4,11 +4,6 @@ rule impute:
     output:
         imputed="results/analyses/{analysis}/imputed.csv.gz",
         missingness="results/analyses/{analysis}/missingness.tsv",
-    params:
-        seed=config["seed"],
-        missing_data=lambda wildcards: settings(wildcards.analysis, "missing_data"),
-        covariates=lambda wildcards: settings(wildcards.analysis, "covariates"),
-        biomarkers=lambda wildcards: settings(wildcards.analysis, "biomarkers"),
     log:
         "results/logs/impute/{analysis}.log",
     conda:
@@ -17,6 +12,11 @@ rule impute:
     resources:
         mem_mb=4000,
         runtime=30,
+    params:
+        seed=config["seed"],
+        missing_data=lambda wildcards: settings(wildcards.analysis, "missing_data"),
+        covariates=lambda wildcards: settings(wildcards.analysis, "covariates"),
+        biomarkers=lambda wildcards: settings(wildcards.analysis, "biomarkers"),
     script:
         "../scripts/impute.py"
 
@@ -29,10 +29,6 @@ rule fit_models:
             table: f"results/analyses/{{analysis}}/{table}.tsv"
             for table in ANALYSIS_TABLES
         },
-    params:
-        analysis=lambda wildcards: wildcards.analysis,
-        settings=lambda wildcards: ANALYSES[wildcards.analysis],
-        seed=config["seed"],
     log:
         "results/logs/fit_models/{analysis}.log",
     conda:
@@ -41,5 +37,9 @@ rule fit_models:
     resources:
         mem_mb=4000,
         runtime=30,
+    params:
+        analysis=lambda wildcards: wildcards.analysis,
+        settings=lambda wildcards: ANALYSES[wildcards.analysis],
+        seed=config["seed"],
     script:
         "../scripts/fit_models.py"

@@ -3,10 +3,6 @@ rule simulate_cohort:
         baseline="results/synthetic/baseline.csv",
         visits="results/synthetic/visits.csv",
         truth="results/synthetic/truth.json",
-    params:
-        seed=config["seed"],
-        synthetic=config["synthetic"],
-        lod=config["biomarkers"]["il1b_lod"],
     log:
         "results/logs/simulate_cohort.log",
     conda:
@@ -15,5 +11,9 @@ rule simulate_cohort:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        seed=config["seed"],
+        synthetic=config["synthetic"],
+        lod=config["biomarkers"]["il1b_lod"],
     script:
         "../scripts/simulate_cohort.py"

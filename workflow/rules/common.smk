@@ -73,7 +73,8 @@ def uses_imputation(analysis):
 def analysis_dataset(wildcards):
     """The dataset an analysis reads: the primary one unless its outcome or biomarker settings differ."""
     same = all(
-        settings(wildcards.analysis, s) == settings("primary", s) for s in DATASET_SECTIONS
+        settings(wildcards.analysis, s) == settings("primary", s)
+        for s in DATASET_SECTIONS
     )
     if same:
         return "results/data/analysis_dataset.csv"

@@ -7,11 +7,6 @@ rule ingest_cohort:
         baseline="results/data/baseline.csv",
         visits="results/data/visits.csv",
         warnings="results/tables/data_warnings.tsv",
-    params:
-        columns=config["data"]["columns"],
-        codes=config["data"]["codes"],
-        schedule=config["outcome"]["schedule"],
-        validation=config["validation"],
     log:
         "results/logs/ingest_cohort.log",
     conda:
@@ -20,6 +15,11 @@ rule ingest_cohort:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        columns=config["data"]["columns"],
+        codes=config["data"]["codes"],
+        schedule=config["outcome"]["schedule"],
+        validation=config["validation"],
     script:
         "../scripts/ingest_cohort.py"
 
@@ -32,9 +32,6 @@ rule analysis_dataset:
         dataset="results/analyses/{analysis}/analysis_dataset.csv",
         flow="results/analyses/{analysis}/flow.tsv",
         cutpoints="results/analyses/{analysis}/cutpoints.tsv",
-    params:
-        outcome=lambda wildcards: settings(wildcards.analysis, "outcome"),
-        biomarkers=lambda wildcards: settings(wildcards.analysis, "biomarkers"),
     log:
         "results/logs/analysis_dataset/{analysis}.log",
     conda:
@@ -43,6 +40,9 @@ rule analysis_dataset:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        outcome=lambda wildcards: settings(wildcards.analysis, "outcome"),
+        biomarkers=lambda wildcards: settings(wildcards.analysis, "biomarkers"),
     script:
         "../scripts/analysis_dataset.py"
 
@@ -52,8 +52,8 @@ use rule analysis_dataset as primary_analysis_dataset with:
         dataset="results/data/analysis_dataset.csv",
         flow="results/tables/flow.tsv",
         cutpoints="results/tables/cutpoints.tsv",
+    log:
+        "results/logs/analysis_dataset/primary.log",
     params:
         outcome=settings("primary", "outcome"),
         biomarkers=settings("primary", "biomarkers"),
-    log:
-        "results/logs/analysis_dataset/primary.log",

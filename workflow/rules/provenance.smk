@@ -1,10 +1,12 @@
 rule provenance:
     input:
-        data=[config["data"]["baseline"], config["data"]["visits"], config["data"]["dictionary"]],
+        data=[
+            config["data"]["baseline"],
+            config["data"]["visits"],
+            config["data"]["dictionary"],
+        ],
     output:
         "results/provenance.json",
-    params:
-        config=config,
     log:
         "results/logs/provenance.log",
     conda:
@@ -13,5 +15,7 @@ rule provenance:
     resources:
         mem_mb=500,
         runtime=5,
+    params:
+        config=config,
     script:
         "../scripts/provenance.py"
