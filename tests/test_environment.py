@@ -1,0 +1,54 @@
+"""The run environments agree: requirements files and conda environments pin the same versions."""
+
+import re
+
+import yaml
+from conftest import REPO
+
+PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)")
+
+
+def pins_in(lines: list[str]) -> dict[str, str]:
+    """Package → version for every `name==version` line."""
+    found = {}
+    for line in lines:
+        match = PIN.match(line.strip())
+        if match:
+            found[match.group(1).lower()] = match.group(2)
+    return found
+
+
+def requirement_pins() -> dict[str, str]:
+    """Pins of requirements.txt and requirements-dev.txt together."""
+    lines = []
+    for name in ["requirements.txt", "requirements-dev.txt"]:
+        lines += (REPO / name).read_text().splitlines()
+    return pins_in(lines)
+
+
+def conda_pip_pins(path) -> dict[str, str]:
+    """Pins in the pip section of a conda environment file."""
+    environment = yaml.safe_load(path.read_text())
+    pip_sections = [d["pip"] for d in environment["dependencies"] if isinstance(d, dict)]
+    return pins_in([line for section in pip_sections for line in section])
+
+
+def test_every_requirement_is_pinned_exactly() -> None:
+    for name in ["requirements.txt", "requirements-dev.txt"]:
+        for line in (REPO / name).read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith(("#", "-r")):
+                assert PIN.match(line), f"{name}: '{line}' is not pinned with =="
+
+
+def test_conda_environments_pin_the_requirements_versions() -> None:
+    required = requirement_pins()
+    env_files = sorted((REPO / "envs").glob("*.yaml"))
+    assert env_files, "no conda environments in envs/"
+    for path in env_files:
+        pins = conda_pip_pins(path)
+        assert pins, f"{path.name} pins nothing"
+        for package, version in pins.items():
+            assert required.get(package) == version, (
+                f"{path.name} pins {package}=={version}, requirements say {required.get(package)}"
+            )
