@@ -1,0 +1,125 @@
+"""Biomarker handling: below-LOD substitution, log outliers, codings and their cut-points."""
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from interplay.errors import InputError
+
+# Divisor of the LOD for each substitution rule (Hornung & Reed 1990 for LOD/√2); None: exclude.
+LOD_DIVISORS: dict[str, float | None] = {
+    "lod_sqrt2": math.sqrt(2),
+    "lod_half": 2.0,
+    "exclude": None,
+}
+UNITS = {"il1b": "pg/mL", "bdnf": "ng/mL"}
+CODING_COLUMNS = [
+    "log2_il1b",
+    "bdnf_sd",
+    "il1b_high",
+    "bdnf_high",
+    "il1b_tertile",
+    "bdnf_tertile",
+]
+
+
+def below_lod_value(settings: Mapping[str, Any]) -> float | None:
+    """The value that replaces an IL-1β below the LOD, or None when such patients are excluded."""
+    rule = settings["below_lod"]
+    if rule not in LOD_DIVISORS:
+        raise InputError(
+            f"unknown biomarkers.below_lod '{rule}'",
+            file="config.yaml",
+            column="biomarkers.below_lod",
+            fix=f"use one of: {', '.join(LOD_DIVISORS)}",
+        )
+    divisor = LOD_DIVISORS[rule]
+    return None if divisor is None else float(settings["il1b_lod"]) / divisor
+
+
+def substitute_below_lod(data: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """Set il1b to the substitute value where il1b_below_lod is 1 (left NaN under `exclude`)."""
+    value = below_lod_value(settings)
+    out = data.copy()
+    if value is not None:
+        out.loc[out["il1b_below_lod"] == 1, "il1b"] = value
+    return out
+
+
+def has_both_biomarkers(data: pd.DataFrame) -> pd.Series:
+    """True where IL-1β was measured (a value, or below the LOD) and BDNF has a value."""
+    il1b_measured = data["il1b"].notna() | (data["il1b_below_lod"] == 1)
+    return il1b_measured & data["bdnf"].notna()
+
+
+def zscore(values: pd.Series) -> pd.Series:
+    """(x - mean) / SD with the sample SD (ddof 1), NaN kept."""
+    return (values - values.mean()) / values.std(ddof=1)
+
+
+def log_outliers(data: pd.DataFrame, limit: float) -> pd.Series:
+    """True where |z| of log IL-1β or log BDNF, in the sample given, exceeds `limit` (one pass)."""
+    z_il1b = zscore(np.log(data["il1b"])).abs()
+    z_bdnf = zscore(np.log(data["bdnf"])).abs()
+    return (z_il1b > limit) | (z_bdnf > limit)
+
+
+def tertile_cuts(values: pd.Series) -> tuple[float, float]:
+    """The 1/3 and 2/3 sample quantiles (linear interpolation, R's quantile type 7)."""
+    first, second = values.quantile([1 / 3, 2 / 3])
+    return float(first), float(second)
+
+
+def median_split(values: pd.Series) -> pd.Series:
+    """1 where strictly above the sample median, 0 at or below it (Int64, <NA> where missing)."""
+    return (values > values.median()).astype("Int64").where(values.notna())
+
+
+def tertile(values: pd.Series) -> pd.Series:
+    """Tertile 1, 2, 3 with intervals (-inf, t1], (t1, t2], (t2, inf) (Int64, <NA> if missing)."""
+    first, second = tertile_cuts(values)
+    group = 1 + (values > first).astype(int) + (values > second).astype(int)
+    return group.astype("Int64").where(values.notna())
+
+
+def add_codings(data: pd.DataFrame) -> pd.DataFrame:
+    """Add log2_il1b, bdnf_sd and the median-split and tertile codings, all from this sample."""
+    out = data.copy()
+    out["log2_il1b"] = np.log2(out["il1b"])
+    out["bdnf_sd"] = zscore(out["bdnf"])
+    for biomarker in UNITS:
+        out[f"{biomarker}_high"] = median_split(out[biomarker])
+        out[f"{biomarker}_tertile"] = tertile(out[biomarker])
+    return out
+
+
+def cutpoints(data: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """Cut-points of every coding in the analytic sample (STROBE 16b) plus the LOD handling.
+
+    Columns: biomarker, coding (below_lod | median | tertiles | continuous), cut (lod, substitute,
+    median, tertile_1, tertile_2, mean, sd), value, unit. `continuous` lists the BDNF mean and SD
+    behind bdnf_sd; `substitute` is absent under below_lod: exclude.
+    """
+    rows = [("il1b", "below_lod", "lod", float(settings["il1b_lod"]))]
+    substitute = below_lod_value(settings)
+    if substitute is not None:
+        rows.append(("il1b", "below_lod", "substitute", substitute))
+    for biomarker in UNITS:
+        values = data[biomarker].dropna()
+        first, second = tertile_cuts(values)
+        rows += [
+            (biomarker, "median", "median", float(values.median())),
+            (biomarker, "tertiles", "tertile_1", first),
+            (biomarker, "tertiles", "tertile_2", second),
+        ]
+    bdnf = data["bdnf"].dropna()
+    rows += [
+        ("bdnf", "continuous", "mean", float(bdnf.mean())),
+        ("bdnf", "continuous", "sd", float(bdnf.std(ddof=1))),
+    ]
+    table = pd.DataFrame(rows, columns=["biomarker", "coding", "cut", "value"])
+    table["unit"] = table["biomarker"].map(UNITS)
+    return table

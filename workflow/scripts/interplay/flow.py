@@ -1,0 +1,209 @@
+"""From the ingested tables to the analysis dataset, its participant flow and cut-points."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from interplay.biomarkers import (
+    CODING_COLUMNS,
+    add_codings,
+    cutpoints,
+    has_both_biomarkers,
+    log_outliers,
+    substitute_below_lod,
+)
+from interplay.errors import InputError
+from interplay.outcome import OUTCOME_COLUMNS, derive_outcome
+
+BASELINE_COVARIATES = [
+    "age",
+    "sex",
+    "education_years",
+    "unmarried",
+    "living_alone",
+    "religious",
+    "unemployed",
+    "low_income",
+    "hads_anxiety",
+    "sofas",
+    "episode_duration_months",
+    "previous_episodes",
+    "physical_disorders",
+]
+OPTIONAL_BASELINE = ["living_alone", "religious", "treatment_step"]
+BIOMARKER_COLUMNS = ["il1b", "il1b_below_lod", "bdnf"]
+# The column order of results/data/analysis_dataset.csv (BRIEF "Analysis dataset").
+ANALYSIS_COLUMNS = [
+    "patient_id",
+    *BASELINE_COVARIATES,
+    "treatment_step",
+    *OUTCOME_COLUMNS,
+    *BIOMARKER_COLUMNS,
+    *CODING_COLUMNS,
+]
+FLOW_COLUMNS = ["stage", "n", "excluded", "reason"]
+
+
+@dataclass(frozen=True)
+class AnalysisData:
+    """The analysis dataset, its participant flow (STROBE 13) and biomarker cut-points."""
+
+    dataset: pd.DataFrame
+    flow: pd.DataFrame
+    cutpoints: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One flow step: who stays (a function of the sample so far) and why the others leave."""
+
+    name: str
+    keeps: Callable[[pd.DataFrame], pd.Series]
+    reason: str
+
+
+def require_columns(table: pd.DataFrame, columns: list[str], name: str) -> None:
+    """Raise an InputError naming every required column missing from `table`."""
+    missing = [column for column in columns if column not in table.columns]
+    if missing:
+        raise InputError(
+            f"the {name} table lacks column(s) {', '.join(missing)}",
+            file=name,
+            column=missing[0],
+            fix=f"add the column(s) or map your headers to them under data.columns.{name}",
+        )
+
+
+def require_unique_ids(baseline: pd.DataFrame) -> None:
+    """Raise an InputError when a patient_id occurs in more than one baseline row."""
+    duplicated = baseline["patient_id"].duplicated(keep=False)
+    if duplicated.any():
+        raise InputError(
+            "patient_id is not unique in the baseline table",
+            file="baseline",
+            column="patient_id",
+            ids=baseline.loc[duplicated, "patient_id"].unique(),
+            fix="keep one baseline row per patient",
+        )
+
+
+def exclusion_stages(
+    outcome_settings: Mapping[str, Any], biomarker_settings: Mapping[str, Any]
+) -> list[Stage]:
+    """The exclusion steps that apply under these settings, in flow order."""
+    week = int(outcome_settings["week"])
+    stages = []
+    if biomarker_settings["require_both"]:
+        stages.append(
+            Stage("with_both_biomarkers", has_both_biomarkers, "no baseline IL-1β or BDNF value")
+        )
+    stages.append(
+        Stage(
+            "with_post_baseline_hamd",
+            lambda data: data["last_visit_week"].notna(),
+            f"no HAMD rating after baseline up to week {week}",
+        )
+    )
+    if outcome_settings["missing_rule"] == "completers":
+        stages.append(
+            Stage(
+                "completers",
+                lambda data: data["completer"] == 1,
+                f"no HAMD rating at week {week} (outcome.missing_rule: completers)",
+            )
+        )
+    if biomarker_settings["below_lod"] == "exclude":
+        lod = biomarker_settings["il1b_lod"]
+        stages.append(
+            Stage(
+                "il1b_above_lod",
+                lambda data: data["il1b_below_lod"] != 1,
+                f"IL-1β below the limit of detection, {lod} pg/mL (biomarkers.below_lod: exclude)",
+            )
+        )
+    limit = biomarker_settings["outlier_z"]
+    if limit is not None:
+        stages.append(
+            Stage(
+                "without_outliers",
+                lambda data: ~log_outliers(data, float(limit)),
+                f"|z| of log IL-1β or log BDNF above {limit} (biomarkers.outlier_z)",
+            )
+        )
+    return stages
+
+
+def apply_stages(data: pd.DataFrame, stages: list[Stage]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply the stages in order; return the remaining sample and the flow table."""
+    rows = [("enrolled", len(data), 0, "")]
+    for stage in stages:
+        kept = data.loc[stage.keeps(data).fillna(False).astype(bool)]
+        rows.append((stage.name, len(kept), len(data) - len(kept), stage.reason))
+        data = kept
+    return data, pd.DataFrame(rows, columns=FLOW_COLUMNS)
+
+
+def check_analytic_sample(data: pd.DataFrame, outcome_settings: Mapping[str, Any]) -> None:
+    """Raise an InputError when the outcome is undefined, absent, or does not vary."""
+    definition = outcome_settings["definition"]
+    if data.empty:
+        raise InputError(
+            "no patient is left in the analytic sample",
+            file="baseline",
+            fix="check the flow table: patient_id must match between baseline and visits, "
+            "and patients need biomarkers and a post-baseline HAMD rating",
+        )
+    undefined = data.loc[data["outcome"].isna(), "patient_id"]
+    if len(undefined):
+        raise InputError(
+            f"{definition} is undefined for {len(undefined)} patient(s): "
+            "their week-0 HAMD rating is missing or 0",
+            file="visits",
+            column="hamd",
+            ids=undefined,
+            fix="add these patients' week-0 HAMD ratings or use outcome.definition: remission",
+        )
+    events = int(data["outcome"].sum())
+    if events in (0, len(data)):
+        kind = "no" if events == 0 else "only"
+        raise InputError(
+            f"the analytic sample of {len(data)} patients has {kind} {definition} events",
+            file="visits",
+            column="hamd",
+            fix="the outcome must vary: check outcome.remission_threshold / response_reduction "
+            "and outcome.week against the HAMD ratings in the visits table",
+        )
+
+
+def build_analysis_dataset(
+    baseline: pd.DataFrame,
+    visits: pd.DataFrame,
+    outcome_settings: Mapping[str, Any],
+    biomarker_settings: Mapping[str, Any],
+) -> AnalysisData:
+    """Derive the outcome, handle biomarkers, apply the flow and code the analytic sample.
+
+    The dataset has exactly ANALYSIS_COLUMNS, one row per analytic patient sorted by patient_id;
+    optional baseline columns absent from the input are all-NaN. Flow columns: stage, n (patients
+    remaining), excluded (patients leaving at this stage), reason. Stages that do not apply under
+    the settings are absent.
+    """
+    required = ["patient_id", *BIOMARKER_COLUMNS]
+    required += [c for c in BASELINE_COVARIATES if c not in OPTIONAL_BASELINE]
+    require_columns(baseline, required, "baseline")
+    require_columns(visits, ["patient_id", "week", "hamd"], "visits")
+    require_unique_ids(baseline)
+    outcome = derive_outcome(visits, outcome_settings)
+    data = baseline.merge(outcome, on="patient_id", how="left", validate="one_to_one")
+    for column in OPTIONAL_BASELINE:
+        if column not in data.columns:
+            data[column] = float("nan")
+    data = substitute_below_lod(data, biomarker_settings)
+    sample, flow = apply_stages(data, exclusion_stages(outcome_settings, biomarker_settings))
+    check_analytic_sample(sample, outcome_settings)
+    coded = add_codings(sample).sort_values("patient_id", kind="stable")
+    dataset = coded[ANALYSIS_COLUMNS].reset_index(drop=True)
+    dataset["last_visit_week"] = dataset["last_visit_week"].astype(int)
+    return AnalysisData(dataset, flow, cutpoints(dataset, biomarker_settings))
