@@ -1,0 +1,348 @@
+"""Table 1: baseline characteristics by remission and by the four biomarker groups."""
+
+from collections.abc import Callable, Sequence
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from interplay.errors import InputError
+
+CONTINUOUS, BINARY, CATEGORICAL = "continuous", "binary", "categorical"
+# Table 1 rows in display order, with how each is summarised.
+KINDS = {
+    "age": CONTINUOUS,
+    "sex": CATEGORICAL,
+    "education_years": CONTINUOUS,
+    "unmarried": BINARY,
+    "living_alone": BINARY,
+    "religious": BINARY,
+    "unemployed": BINARY,
+    "low_income": BINARY,
+    "hamd_baseline": CONTINUOUS,
+    "hads_anxiety": CONTINUOUS,
+    "sofas": CONTINUOUS,
+    "episode_duration_months": CONTINUOUS,
+    "previous_episodes": CONTINUOUS,
+    "physical_disorders": CONTINUOUS,
+    "treatment_step": CATEGORICAL,
+    "il1b": CONTINUOUS,
+    "il1b_below_lod": BINARY,
+    "bdnf": CONTINUOUS,
+}
+TABLE1_VARIABLES = list(KINDS)
+DECIMALS = {"il1b": 2}  # everything else: 1 decimal
+OVERALL = "Overall"
+OUTCOME_LABELS = ("Non-remission", "Remission")
+MEAN_SD, MEDIAN_IQR, N_PERCENT = "mean ± SD", "median [Q1, Q3]", "n (%)"
+NOT_TESTED = "not tested"
+TABLE1_COLUMNS = [
+    "comparison",
+    "variable",
+    "kind",
+    "level",
+    "group",
+    "n",
+    "n_missing",
+    "count",
+    "percent",
+    "mean",
+    "sd",
+    "median",
+    "q1",
+    "q3",
+    "summary",
+    "statistic",
+    "p_value",
+    "test",
+    "smd",
+]
+
+
+def outcome_groups(dataset: pd.DataFrame, labels: Sequence[str] = OUTCOME_LABELS) -> pd.Series:
+    """The outcome column as an ordered categorical: labels[0] for 0, labels[1] for 1."""
+    named = dataset["outcome"].map({0: labels[0], 1: labels[1]})
+    return pd.Series(pd.Categorical(named, categories=list(labels)), index=dataset.index)
+
+
+def biomarker_groups(dataset: pd.DataFrame) -> pd.Series:
+    """The four median-split groups, e.g. 'IL-1β high / BDNF low', as an ordered categorical."""
+    level = {0: "low", 1: "high"}
+    il1b = dataset["il1b_high"].map(level)
+    bdnf = dataset["bdnf_high"].map(level)
+    labels = [f"IL-1β {a} / BDNF {b}" for a in level.values() for b in level.values()]
+    named = "IL-1β " + il1b + " / BDNF " + bdnf
+    return pd.Series(pd.Categorical(named, categories=labels), index=dataset.index)
+
+
+def variable_kind(name: str, values: pd.Series) -> str:
+    """KINDS[name]; else binary for 0/1 numbers, continuous for other numbers, or categorical."""
+    if name in KINDS:
+        return KINDS[name]
+    if not pd.api.types.is_numeric_dtype(values):
+        return CATEGORICAL
+    return BINARY if set(values.dropna().unique()) <= {0, 1} else CONTINUOUS
+
+
+def is_skewed(values: pd.Series, threshold: float) -> bool:
+    """Declared rule: |Fisher-Pearson skewness| of the whole column above `threshold`."""
+    observed = values.dropna().to_numpy(dtype=float)
+    return len(observed) > 2 and np.ptp(observed) > 0 and abs(stats.skew(observed)) > threshold
+
+
+def compare_continuous(samples: list[np.ndarray], skewed: bool) -> tuple[float, str]:
+    """p and test name: Welch t / Welch ANOVA, or Mann-Whitney U / Kruskal-Wallis when skewed."""
+    samples = [sample for sample in samples if len(sample) >= 2]
+    if len(samples) < 2 or np.ptp(np.concatenate(samples)) == 0:
+        return float("nan"), NOT_TESTED
+    two = len(samples) == 2
+    if skewed:
+        if two:
+            return float(stats.mannwhitneyu(*samples).pvalue), "Mann-Whitney U"
+        return float(stats.kruskal(*samples).pvalue), "Kruskal-Wallis"
+    if two:
+        return float(stats.ttest_ind(*samples, equal_var=False).pvalue), "Welch t-test"
+    return float(stats.f_oneway(*samples, equal_var=False).pvalue), "Welch ANOVA"
+
+
+def compare_counts(table: np.ndarray) -> tuple[float, str]:
+    """p and test name for a levels × groups table: Fisher exact for a 2×2 with an expected
+    count < 5, otherwise χ² (Yates-corrected for 2×2, as R's chisq.test)."""
+    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
+    if min(table.shape) < 2:
+        return float("nan"), NOT_TESTED
+    chi2 = stats.chi2_contingency(table)
+    small = chi2.expected_freq.min() < 5
+    if table.shape == (2, 2):
+        if small:
+            return float(stats.fisher_exact(table).pvalue), "Fisher exact"
+        return float(chi2.pvalue), "chi-squared (Yates)"
+    return float(chi2.pvalue), "chi-squared (expected < 5)" if small else "chi-squared"
+
+
+def smd_continuous(a: np.ndarray, b: np.ndarray) -> float:
+    """|mean_a - mean_b| / sqrt((var_a + var_b) / 2), sample variances (Austin 2009)."""
+    spread = np.sqrt((np.var(a, ddof=1) + np.var(b, ddof=1)) / 2)
+    return float(abs(np.mean(a) - np.mean(b)) / spread) if spread > 0 else float("nan")
+
+
+def smd_categorical(counts_a: np.ndarray, counts_b: np.ndarray) -> float:
+    """Yang & Dalton (2012) SMD from level counts; for two levels the usual proportion SMD
+    |p_a - p_b| / sqrt((p_a(1-p_a) + p_b(1-p_b)) / 2). The first level is the reference."""
+    p_a = (counts_a / counts_a.sum())[1:]
+    p_b = (counts_b / counts_b.sum())[1:]
+    covariance = (np.diag(p_a) - np.outer(p_a, p_a) + np.diag(p_b) - np.outer(p_b, p_b)) / 2
+    difference = p_a - p_b
+    # Generalised inverse where a level is absent in both groups, as R's tableone (MASS::ginv).
+    squared = difference @ np.linalg.pinv(covariance) @ difference
+    return float(np.sqrt(squared)) if np.any(covariance) else float("nan")
+
+
+def max_pairwise_smd(
+    smd: Callable[[np.ndarray, np.ndarray], float], samples: list[np.ndarray]
+) -> float:
+    """The SMD for two groups; for more, the largest over all pairs (the worst imbalance)."""
+    values = [smd(a, b) for a, b in combinations(samples, 2)]
+    finite = [value for value in values if np.isfinite(value)]
+    return max(finite) if finite else float("nan")
+
+
+def format_number(value: float, decimals: int) -> str:
+    """A number with fixed decimals; empty for NaN."""
+    return "" if pd.isna(value) else f"{value:.{decimals}f}"
+
+
+def level_text(level: object) -> str:
+    """A level as text, integral numbers without decimals (treatment_step 2.0 -> '2')."""
+    if isinstance(level, float | np.floating) and float(level).is_integer():
+        return str(int(level))
+    return str(level)
+
+
+def continuous_rows(
+    values: pd.Series, groups: pd.Series, decimals: int, skewed: bool
+) -> list[dict]:
+    """Overall and per-group n, missing, mean, SD, median, quartiles and display text."""
+    rows = []
+    subsets = [(OVERALL, values), *((g, values[groups == g]) for g in groups.cat.categories)]
+    for group, subset in subsets:
+        observed = subset.dropna().astype(float)
+        row = {
+            "group": group,
+            "level": "",
+            "n": len(observed),
+            "n_missing": int(subset.isna().sum()),
+            "mean": observed.mean(),
+            "sd": observed.std(ddof=1),
+            "median": observed.median(),
+            "q1": observed.quantile(0.25),
+            "q3": observed.quantile(0.75),
+            "summary": MEDIAN_IQR if skewed else MEAN_SD,
+        }
+        parts = [format_number(row[key], decimals) for key in ("median", "q1", "q3", "mean", "sd")]
+        text = f"{parts[0]} [{parts[1]}, {parts[2]}]" if skewed else f"{parts[3]} ± {parts[4]}"
+        row["statistic"] = text if len(observed) else ""
+        rows.append(row)
+    return rows
+
+
+def count_table(values: pd.Series, groups: pd.Series, levels: list) -> pd.DataFrame:
+    """Counts of each level (rows) in each group (columns, in category order)."""
+    table = pd.crosstab(values, groups)
+    return table.reindex(index=levels, columns=groups.cat.categories, fill_value=0)
+
+
+def categorical_rows(values: pd.Series, groups: pd.Series, levels: list, shown: list) -> list[dict]:
+    """Overall and per-group n (%) for each shown level; n is the non-missing denominator."""
+    by_group = count_table(values, groups, levels)
+    overall = values.value_counts().reindex(levels, fill_value=0).rename(OVERALL)
+    counts = pd.concat([overall, by_group], axis=1)
+    missing = [
+        int(values.isna().sum()),
+        *(int(values[groups == g].isna().sum()) for g in groups.cat.categories),
+    ]
+    rows = []
+    for level in shown:
+        for group, n_missing in zip(counts.columns, missing, strict=True):
+            n = int(counts[group].sum())
+            count = int(counts.loc[level, group])
+            percent = 100 * count / n if n else float("nan")
+            row = {"group": str(group), "level": level_text(level), "n": n, "n_missing": n_missing}
+            row |= {"count": count, "percent": percent, "summary": N_PERCENT}
+            row["statistic"] = f"{count} ({percent:.1f})" if n else ""
+            rows.append(row)
+    return rows
+
+
+def describe_variable(
+    values: pd.Series, groups: pd.Series, kind: str, skew_threshold: float, decimals: int
+) -> pd.DataFrame:
+    """Table 1 rows of one variable: summaries per group plus its p-value, test and SMD."""
+    if kind == CONTINUOUS:
+        skewed = is_skewed(values, skew_threshold)
+        samples = [
+            values[groups == g].dropna().to_numpy(dtype=float) for g in groups.cat.categories
+        ]
+        p_value, test = compare_continuous(samples, skewed)
+        smd = max_pairwise_smd(smd_continuous, [s for s in samples if len(s) >= 2])
+        rows = continuous_rows(values, groups, decimals, skewed)
+    else:
+        levels = [0, 1] if kind == BINARY else sorted(values.dropna().unique())
+        table = count_table(values, groups, levels).to_numpy()
+        p_value, test = compare_counts(table)
+        smd = max_pairwise_smd(smd_categorical, [column for column in table.T if column.sum()])
+        rows = categorical_rows(values, groups, levels, [1] if kind == BINARY else levels)
+    described = pd.DataFrame(rows)
+    return described.assign(kind=kind, p_value=p_value, test=test, smd=smd)
+
+
+def describe_by(
+    dataset: pd.DataFrame,
+    groups: pd.Series,
+    comparison: str,
+    variables: Sequence[str],
+    skew_threshold: float,
+) -> pd.DataFrame:
+    """Table 1 rows of every variable for one grouping of the patients."""
+    parts = []
+    for variable in variables:
+        values = dataset[variable]
+        kind = variable_kind(variable, values)
+        decimals = DECIMALS.get(variable, 1)
+        described = describe_variable(values, groups, kind, skew_threshold, decimals)
+        parts.append(described.assign(comparison=comparison, variable=variable))
+    return pd.concat(parts, ignore_index=True)
+
+
+def table1(
+    dataset: pd.DataFrame,
+    variables: Sequence[str] = TABLE1_VARIABLES,
+    outcome_labels: Sequence[str] = OUTCOME_LABELS,
+    skew_threshold: float = 1.0,
+) -> pd.DataFrame:
+    """Baseline characteristics by outcome and by the four median-split biomarker groups, long.
+
+    One row per comparison × variable × level × group; columns (TABLE1_COLUMNS):
+    - comparison: `outcome` (groups outcome_labels for outcome 0 / 1) or `biomarker_group`
+      (IL-1β low/high × BDNF low/high median split);
+    - variable, kind (continuous | binary | categorical), level (empty for continuous; the level,
+      `1` for binaries, shown for every level of a categorical);
+    - group: `Overall` (all analytic patients), then each group in order;
+    - n: patients with the variable observed in the group (the denominator of percent);
+      n_missing: patients with it missing in the group (STROBE 14b);
+    - count, percent: patients at this level and 100 × count / n (categorical and binary);
+    - mean, sd (ddof 1), median, q1, q3 (linear-interpolation quartiles, R type 7) (continuous);
+    - summary: which summary `statistic` shows (mean ± SD, median [Q1, Q3] or n (%));
+      statistic: that summary as text, e.g. "56.9 ± 14.9";
+    - p_value, test, smd: one per comparison × variable, repeated on its rows. Continuous: Welch
+      t-test (2 groups) or Welch one-way ANOVA (> 2), except when |skewness| of the whole column
+      > skew_threshold (then also shown as median [Q1, Q3]): Mann-Whitney U (scipy default
+      method) or Kruskal-Wallis. Binary/categorical: χ² (Yates-corrected for 2×2, as R's
+      chisq.test), Fisher exact for a 2×2 table with an expected count < 5; a larger table with
+      an expected count < 5 keeps χ² and says so in `test`. smd: absolute standardised mean
+      difference (Austin 2009; Yang & Dalton 2012 for categorical), for more than two groups the
+      largest over all pairs. A group without data is left out of test and SMD.
+    """
+    missing = [variable for variable in variables if variable not in dataset.columns]
+    if missing:
+        raise InputError(
+            f"Table 1 variable(s) {', '.join(missing)} not in the analysis dataset",
+            file="analysis_dataset",
+            column=missing[0],
+            fix="describe only columns of the analysis dataset",
+        )
+    comparisons = [
+        describe_by(
+            dataset, outcome_groups(dataset, outcome_labels), "outcome", variables, skew_threshold
+        ),
+        describe_by(
+            dataset, biomarker_groups(dataset), "biomarker_group", variables, skew_threshold
+        ),
+    ]
+    return pd.concat(comparisons, ignore_index=True).reindex(columns=TABLE1_COLUMNS)
+
+
+def format_p(p_value: float) -> str:
+    """p to 3 decimals, '<0.001' below that, empty when not tested."""
+    if pd.isna(p_value):
+        return ""
+    return "<0.001" if p_value < 0.001 else f"{p_value:.3f}"
+
+
+def table1_wide(table: pd.DataFrame, comparison: str) -> pd.DataFrame:
+    """The familiar layout of one comparison: a statistic column per group, then p, test, SMD.
+
+    Columns: variable, level, summary, one column per group (Overall first), p (text), test,
+    smd (2 decimals), n_missing (overall).
+    """
+    part = table.loc[table["comparison"] == comparison]
+    keys = ["variable", "level"]
+    order = part[keys].drop_duplicates()
+    wide = part.pivot(index=keys, columns="group", values="statistic")
+    wide = wide.reindex(index=pd.MultiIndex.from_frame(order), columns=part["group"].unique())
+    per_row = part.loc[part["group"] == OVERALL].set_index(keys)
+    wide.insert(0, "summary", per_row["summary"])
+    wide["p"] = per_row["p_value"].map(format_p)
+    wide["test"] = per_row["test"]
+    wide["smd"] = per_row["smd"].map(lambda value: format_number(value, 2))
+    wide["n_missing"] = per_row["n_missing"]
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def paper_style_covariates(
+    table: pd.DataFrame, candidates: Sequence[str], p_threshold: float
+) -> list[str]:
+    """The candidates whose Table 1 p-value by outcome is below p_threshold, in candidate order."""
+    by_outcome = table.loc[table["comparison"] == "outcome"]
+    p_values = by_outcome.groupby("variable", sort=False)["p_value"].first()
+    absent = [candidate for candidate in candidates if candidate not in p_values.index]
+    if absent:
+        raise InputError(
+            f"candidate covariate(s) {', '.join(absent)} are not in Table 1",
+            file="config.yaml",
+            column="covariates.sets",
+            fix="choose paper-style candidates among the Table 1 variables",
+        )
+    return [candidate for candidate in candidates if p_values[candidate] < p_threshold]
