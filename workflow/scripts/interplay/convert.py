@@ -1,0 +1,227 @@
+"""Turn a user's text cells into our codes and types, naming every value that does not fit.
+
+Codes (config data.codes, {our column: {their code: our code}}) are compared as text after
+stripping, case-insensitively, with whole numbers written without decimals, so 1, "1", " 1 " and
+"1.0" are one code. YAML reads unquoted yes/no/true/false/on/off keys as booleans; such a key
+matches any of those spellings. Mapping a code to null makes it a missing value (e.g. -9: null).
+Codes apply to every column type except the identifier, before the value is parsed.
+
+A biomarker cell below the limit of detection is `<` followed by a number or by LOD, with optional
+space: `<0.10`, `< 0.1`, `<LOD`. It becomes NaN in the value column and 1 in `<column>_below_lod`.
+Other lab notations (ND, BLOD) can be mapped to `<LOD` in data.codes; they are not accepted as they
+are because "ND" also means "not done".
+"""
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from interplay.dictionary import allowed_codes, range_text
+from interplay.errors import InputError
+
+Codes = Mapping[str, str | None]
+
+YAML_BOOLEAN_SPELLINGS = {True: ("true", "yes", "on"), False: ("false", "no", "off")}
+BELOW_LOD = re.compile(r"^<\s*(lod|\d*\.?\d+(e[-+]?\d+)?)$", re.IGNORECASE)
+FLOAT_WRITTEN_INTEGER_ID = re.compile(r"^(\d+)\.0+$")
+BELOW_LOD_SUFFIX = "_below_lod"
+MAX_SHOWN_VALUES = 5
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """Where a table came from: its file, its name and the user's header for each of our columns."""
+
+    file: str
+    table: str
+    headers: Mapping[str, str]
+
+    def label(self, column: str) -> str:
+        """Name a column as the user knows it, with our name when the two differ."""
+        header = self.headers.get(column, column)
+        return column if header == column else f"{header} (our {column})"
+
+
+def code_key(value: object) -> str:
+    """Normalise a code for comparison: stripped, lower-case, whole numbers without decimals."""
+    text = str(value).strip().lower()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if math.isfinite(number) and number.is_integer() else text
+
+
+def code_table(mapping: Mapping[object, object]) -> dict[str, str | None]:
+    """Normalise a user's {their code: our code} mapping; None (YAML null) means missing."""
+    table: dict[str, str | None] = {}
+    for theirs, ours in mapping.items():
+        target = None if ours is None else code_key(ours)
+        spellings = YAML_BOOLEAN_SPELLINGS[theirs] if isinstance(theirs, bool) else (theirs,)
+        table.update({code_key(spelling): target for spelling in spellings})
+    return table
+
+
+def apply_codes(raw: pd.Series, codes: Codes) -> pd.Series:
+    """Replace every value whose code is in the user's mapping by our code."""
+    if not codes:
+        return raw
+    keys = raw.map(code_key, na_action="ignore")
+    recoded = keys.map(lambda key: codes.get(key, key), na_action="ignore")
+    return raw.where(~keys.isin(list(codes)), recoded)
+
+
+def shown_values(values: pd.Series) -> str:
+    """Quote up to five distinct offending values for an error message."""
+    distinct = list(dict.fromkeys(values.astype(str)))
+    more = (
+        f" (and {len(distinct) - MAX_SHOWN_VALUES} more)"
+        if len(distinct) > MAX_SHOWN_VALUES
+        else ""
+    )
+    return ", ".join(f"'{value}'" for value in distinct[:MAX_SHOWN_VALUES]) + more
+
+
+def raise_for_rows(
+    bad: pd.Series,
+    raw: pd.Series,
+    ids: pd.Series,
+    problem: str,
+    column: str,
+    source: TableSource,
+    fix: str,
+) -> None:
+    """Raise an InputError naming the rows flagged in `bad`, with their values and patient IDs."""
+    if not bad.any():
+        return
+    raise InputError(
+        f"{int(bad.sum())} value(s) {problem}: {shown_values(raw[bad])}",
+        file=source.file,
+        column=source.label(column),
+        ids=list(dict.fromkeys(ids[bad])),
+        fix=fix,
+    )
+
+
+def missing_code_hint(column: str) -> str:
+    """The config snippet that turns a missing-value code into a missing value."""
+    snippet = f"data.codes: {{{column}: {{-9: null}}}}"
+    return f"if it is a missing-value code such as -9, map it to null: {snippet}"
+
+
+def normalise_ids(raw: pd.Series, source: TableSource, column: str) -> pd.Series:
+    """Require an identifier on every row; IDs written as 12.0 by spreadsheets become 12."""
+    missing = raw.isna()
+    if missing.any():
+        lines = ", ".join(str(line) for line in raw.index[missing][:MAX_SHOWN_VALUES])
+        raise InputError(
+            f"{int(missing.sum())} row(s) have no patient identifier (file lines {lines})",
+            file=source.file,
+            column=source.label(column),
+            fix="give every row its patient_id, or delete rows that belong to no patient",
+        )
+    return raw.str.replace(FLOAT_WRITTEN_INTEGER_ID, r"\1", regex=True).astype(str)
+
+
+def parse_numbers(raw: pd.Series, ids: pd.Series, column: str, source: TableSource) -> pd.Series:
+    """Parse text as finite numbers; any other text is an error naming its rows."""
+    numbers = pd.to_numeric(raw, errors="coerce").astype(float)
+    not_number = raw.notna() & ~np.isfinite(numbers)
+    fix = (
+        "write plain numbers with a decimal point (no units, no thousands separators) and leave "
+        f"missing values empty or NA; {missing_code_hint(column)}"
+    )
+    raise_for_rows(not_number, raw, ids, "are not numbers", column, source, fix)
+    return numbers
+
+
+def check_whole(
+    numbers: pd.Series, raw: pd.Series, ids: pd.Series, column: str, source: TableSource
+) -> None:
+    """Require whole numbers in an integer column."""
+    fractional = numbers.notna() & (numbers != np.floor(numbers))
+    fix = "write whole numbers (a count or step cannot have decimals)"
+    raise_for_rows(fractional, raw, ids, "are not whole numbers", column, source, fix)
+
+
+def check_range(
+    numbers: pd.Series, raw: pd.Series, ids: pd.Series, spec: pd.Series, source: TableSource
+) -> None:
+    """Require values within the dictionary's [min, max]; a biomarker must exceed its min."""
+    column = str(spec.name)
+    low, high = spec["min"], spec["max"]
+    exclusive = spec["type"] == "biomarker"
+    too_low = numbers <= low if exclusive else numbers < low
+    outside = (too_low | (numbers > high)) & numbers.notna()
+    allowed = range_text(spec)
+    unit = f" {spec['unit']}" if spec["unit"] else ""
+    fix = f"correct these values (allowed: {allowed}{unit}); {missing_code_hint(column)}"
+    raise_for_rows(
+        outside, raw, ids, f"are outside the allowed range ({allowed}{unit})", column, source, fix
+    )
+
+
+def convert_codes(
+    raw: pd.Series, ids: pd.Series, spec: pd.Series, source: TableSource
+) -> pd.Series:
+    """Match binary or category text to the dictionary's codes; unknown codes are an error."""
+    column = str(spec.name)
+    allowed = allowed_codes(spec)
+    canonical = {code_key(code): code for code in allowed}
+    matched = raw.map(code_key, na_action="ignore").map(canonical)
+    unknown = raw.notna() & matched.isna()
+    if unknown.any():
+        theirs = list(dict.fromkeys(raw[unknown]))[:MAX_SHOWN_VALUES]
+        choice = "|".join(allowed)
+        example = ", ".join(f"{code}: <{choice}>" for code in theirs)
+        fix = (
+            "map your codes to ours in the configuration, e.g. "
+            f"data.codes: {{{column}: {{{example}}}}}; {missing_code_hint(column)}"
+        )
+        raise_for_rows(
+            unknown,
+            raw,
+            ids,
+            f"are not among the allowed codes ({', '.join(allowed)})",
+            column,
+            source,
+            fix,
+        )
+    if spec["type"] == "binary":
+        return matched.astype(float)
+    return pd.Series(
+        pd.Categorical(matched, categories=list(allowed)), index=raw.index, name=column
+    )
+
+
+def convert_biomarker(
+    raw: pd.Series, ids: pd.Series, spec: pd.Series, source: TableSource
+) -> pd.DataFrame:
+    """Parse a biomarker: numbers, with below-LOD text as NaN plus a 0/1 indicator column."""
+    column = str(spec.name)
+    below_lod = raw.str.fullmatch(BELOW_LOD).fillna(False).astype(bool)
+    numbers = parse_numbers(raw.where(~below_lod), ids, column, source)
+    check_range(numbers, raw, ids, spec, source)
+    return pd.DataFrame({column: numbers, column + BELOW_LOD_SUFFIX: below_lod.astype("int64")})
+
+
+def convert_column(
+    raw: pd.Series, ids: pd.Series, spec: pd.Series, codes: Codes, source: TableSource
+) -> pd.DataFrame:
+    """Convert one column to its dictionary type; biomarkers give two columns."""
+    column = str(spec.name)
+    recoded = apply_codes(raw, codes)
+    kind = spec["type"]
+    if kind in ("binary", "category"):
+        return convert_codes(recoded, ids, spec, source).rename(column).to_frame()
+    if kind == "biomarker":
+        return convert_biomarker(recoded, ids, spec, source)
+    numbers = parse_numbers(recoded, ids, column, source)
+    if kind == "integer":
+        check_whole(numbers, recoded, ids, column, source)
+    check_range(numbers, recoded, ids, spec, source)
+    return numbers.rename(column).to_frame()
