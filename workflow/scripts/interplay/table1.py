@@ -34,6 +34,7 @@ KINDS = {
 TABLE1_VARIABLES = list(KINDS)
 DECIMALS = {"il1b": 2}  # everything else: 1 decimal
 OVERALL = "Overall"
+COMPARISONS = ("outcome", "biomarker_group")
 OUTCOME_LABELS = ("Non-remission", "Remission")
 MEAN_SD, MEDIAN_IQR, N_PERCENT = "mean ± SD", "median [Q1, Q3]", "n (%)"
 NOT_TESTED = "not tested"
@@ -237,37 +238,20 @@ def describe_variable(
     return described.assign(kind=kind, p_value=p_value, test=test, smd=smd)
 
 
-def describe_by(
-    dataset: pd.DataFrame,
-    groups: pd.Series,
-    comparison: str,
-    variables: Sequence[str],
-    skew_threshold: float,
-) -> pd.DataFrame:
-    """Table 1 rows of every variable for one grouping of the patients."""
-    parts = []
-    for variable in variables:
-        values = dataset[variable]
-        kind = variable_kind(variable, values)
-        decimals = DECIMALS.get(variable, 1)
-        described = describe_variable(values, groups, kind, skew_threshold, decimals)
-        parts.append(described.assign(comparison=comparison, variable=variable))
-    return pd.concat(parts, ignore_index=True)
-
-
 def table1(
     dataset: pd.DataFrame,
+    by: str = "outcome",
     variables: Sequence[str] = TABLE1_VARIABLES,
     outcome_labels: Sequence[str] = OUTCOME_LABELS,
     skew_threshold: float = 1.0,
 ) -> pd.DataFrame:
-    """Baseline characteristics by outcome and by the four median-split biomarker groups, long.
+    """Baseline characteristics of the analytic sample by `outcome` or `biomarker_group`, long.
 
-    One row per comparison × variable × level × group; columns (TABLE1_COLUMNS):
-    - comparison: `outcome` (groups outcome_labels for outcome 0 / 1) or `biomarker_group`
-      (IL-1β low/high × BDNF low/high median split);
-    - variable, kind (continuous | binary | categorical), level (empty for continuous; the level,
-      `1` for binaries, shown for every level of a categorical);
+    One row per variable × level × group; columns (TABLE1_COLUMNS):
+    - comparison: `by` — `outcome` (groups outcome_labels for outcome 0 / 1) or `biomarker_group`
+      (IL-1β low/high × BDNF low/high median split, e.g. "IL-1β high / BDNF low");
+    - variable, kind (continuous | binary | categorical), level (empty for continuous; `1` for a
+      binary; every level of a categorical);
     - group: `Overall` (all analytic patients), then each group in order;
     - n: patients with the variable observed in the group (the denominator of percent);
       n_missing: patients with it missing in the group (STROBE 14b);
@@ -275,15 +259,18 @@ def table1(
     - mean, sd (ddof 1), median, q1, q3 (linear-interpolation quartiles, R type 7) (continuous);
     - summary: which summary `statistic` shows (mean ± SD, median [Q1, Q3] or n (%));
       statistic: that summary as text, e.g. "56.9 ± 14.9";
-    - p_value, test, smd: one per comparison × variable, repeated on its rows. Continuous: Welch
-      t-test (2 groups) or Welch one-way ANOVA (> 2), except when |skewness| of the whole column
-      > skew_threshold (then also shown as median [Q1, Q3]): Mann-Whitney U (scipy default
-      method) or Kruskal-Wallis. Binary/categorical: χ² (Yates-corrected for 2×2, as R's
-      chisq.test), Fisher exact for a 2×2 table with an expected count < 5; a larger table with
-      an expected count < 5 keeps χ² and says so in `test`. smd: absolute standardised mean
-      difference (Austin 2009; Yang & Dalton 2012 for categorical), for more than two groups the
-      largest over all pairs. A group without data is left out of test and SMD.
+    - p_value, test, smd: one per variable, repeated on its rows. Continuous: Welch t-test
+      (2 groups) or Welch one-way ANOVA (> 2, R's oneway.test), except when |skewness| of the
+      whole column > skew_threshold (then also shown as median [Q1, Q3]): Mann-Whitney U (scipy
+      default method, as R's wilcox.test) or Kruskal-Wallis. Binary/categorical: χ²
+      (Yates-corrected for 2×2, as R's chisq.test), Fisher exact for a 2×2 table with an expected
+      count < 5; a larger table with an expected count < 5 keeps χ² and says so in `test`.
+      smd: absolute standardised mean difference (Austin 2009; Yang & Dalton 2012 for
+      categorical), for more than two groups the largest over all pairs of groups. Groups without
+      data are left out of test and SMD; patients without a group count only in Overall.
     """
+    if by not in COMPARISONS:
+        raise ValueError(f"by must be one of {COMPARISONS}, not {by!r}")
     missing = [variable for variable in variables if variable not in dataset.columns]
     if missing:
         raise InputError(
@@ -292,15 +279,17 @@ def table1(
             column=missing[0],
             fix="describe only columns of the analysis dataset",
         )
-    comparisons = [
-        describe_by(
-            dataset, outcome_groups(dataset, outcome_labels), "outcome", variables, skew_threshold
-        ),
-        describe_by(
-            dataset, biomarker_groups(dataset), "biomarker_group", variables, skew_threshold
-        ),
-    ]
-    return pd.concat(comparisons, ignore_index=True).reindex(columns=TABLE1_COLUMNS)
+    groups = (
+        outcome_groups(dataset, outcome_labels) if by == "outcome" else biomarker_groups(dataset)
+    )
+    parts = []
+    for variable in variables:
+        values = dataset[variable]
+        kind = variable_kind(variable, values)
+        decimals = DECIMALS.get(variable, 1)
+        described = describe_variable(values, groups, kind, skew_threshold, decimals)
+        parts.append(described.assign(comparison=by, variable=variable))
+    return pd.concat(parts, ignore_index=True).reindex(columns=TABLE1_COLUMNS)
 
 
 def format_p(p_value: float) -> str:
@@ -310,18 +299,17 @@ def format_p(p_value: float) -> str:
     return "<0.001" if p_value < 0.001 else f"{p_value:.3f}"
 
 
-def table1_wide(table: pd.DataFrame, comparison: str) -> pd.DataFrame:
-    """The familiar layout of one comparison: a statistic column per group, then p, test, SMD.
+def table1_wide(table: pd.DataFrame) -> pd.DataFrame:
+    """The familiar layout of a table1() result: a statistic column per group, then p, test, SMD.
 
     Columns: variable, level, summary, one column per group (Overall first), p (text), test,
     smd (2 decimals), n_missing (overall).
     """
-    part = table.loc[table["comparison"] == comparison]
     keys = ["variable", "level"]
-    order = part[keys].drop_duplicates()
-    wide = part.pivot(index=keys, columns="group", values="statistic")
-    wide = wide.reindex(index=pd.MultiIndex.from_frame(order), columns=part["group"].unique())
-    per_row = part.loc[part["group"] == OVERALL].set_index(keys)
+    order = pd.MultiIndex.from_frame(table[keys].drop_duplicates())
+    wide = table.pivot(index=keys, columns="group", values="statistic")
+    wide = wide.reindex(index=order, columns=table["group"].unique())
+    per_row = table.loc[table["group"] == OVERALL].set_index(keys)
     wide.insert(0, "summary", per_row["summary"])
     wide["p"] = per_row["p_value"].map(format_p)
     wide["test"] = per_row["test"]
@@ -334,9 +322,12 @@ def table1_wide(table: pd.DataFrame, comparison: str) -> pd.DataFrame:
 def paper_style_covariates(
     table: pd.DataFrame, candidates: Sequence[str], p_threshold: float
 ) -> list[str]:
-    """The candidates whose Table 1 p-value by outcome is below p_threshold, in candidate order."""
-    by_outcome = table.loc[table["comparison"] == "outcome"]
-    p_values = by_outcome.groupby("variable", sort=False)["p_value"].first()
+    """Candidates whose Table 1 p-value by outcome is below p_threshold (ANALYSIS_PLAN.md §4)."""
+    p_values = (
+        table.loc[table["comparison"] == "outcome"]
+        .groupby("variable", sort=False)["p_value"]
+        .first()
+    )
     absent = [candidate for candidate in candidates if candidate not in p_values.index]
     if absent:
         raise InputError(
