@@ -8,7 +8,7 @@ Missing Data (2nd ed.), §2.3 and §5.3.
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 # mice's barnard.rubin() floors λ so that a parameter without between-imputation variance still
 # gets a finite df.
@@ -161,6 +161,7 @@ def fit_logistic(
     weights: np.ndarray | None = None,
     ridge: float = 0.0,
     offset: np.ndarray | None = None,
+    start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fit (weighted, optionally ridge-penalised) logistic regression by Newton–Raphson.
 
@@ -170,17 +171,16 @@ def fit_logistic(
     weights = np.ones(n) if weights is None else weights
     offset = np.zeros(n) if offset is None else offset
     penalty = ridge * np.eye(p)
-    beta = np.zeros(p)
+    beta = np.zeros(p) if start is None else start
     for _ in range(NEWTON_MAX_STEPS):
-        prob = 1 / (1 + np.exp(-(offset + design @ beta)))
-        information = (design * (weights * prob * (1 - prob))[:, None]).T @ design + penalty
+        prob = special.expit(offset + design @ beta)
+        information = (design.T * (weights * prob * (1 - prob))) @ design + penalty
         score = design.T @ (weights * (outcome - prob)) - penalty @ beta
         step = np.linalg.solve(information, score)
         beta = beta + step
+        # Converged: the information one step of ~1e-10 earlier is the covariance to that precision.
         if np.max(np.abs(step)) < NEWTON_TOLERANCE * (1 + np.max(np.abs(beta))):
             break
-    prob = 1 / (1 + np.exp(-(offset + design @ beta)))
-    information = (design * (weights * prob * (1 - prob))[:, None]).T @ design + penalty
     return beta, np.linalg.inv(information)
 
 
