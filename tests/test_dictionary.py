@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from interplay.dictionary import (
     FIELDS,
     TYPES,
@@ -67,7 +66,9 @@ def test_markdown_has_one_row_per_entry_and_escapes_pipes(dictionary: pd.DataFra
         ("category", "", "", "a|b|c", "a, b, c"),
     ],
 )
-def test_range_text(tmp_path: Path, type_: str, low: str, high: str, levels: str, expected: str) -> None:
+def test_range_text(
+    tmp_path: Path, type_: str, low: str, high: str, levels: str, expected: str
+) -> None:
     row = ["baseline", "x", type_, "", low, high, levels, "yes", "d"]
     spec = load_dictionary(write_dictionary(tmp_path / "d.tsv", [row])).iloc[0]
     assert range_text(spec) == expected

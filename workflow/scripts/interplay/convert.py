@@ -119,7 +119,7 @@ def normalise_ids(raw: pd.Series, source: TableSource, column: str) -> pd.Series
     if missing.any():
         lines = ", ".join(str(line) for line in raw.index[missing][:MAX_SHOWN_VALUES])
         raise InputError(
-            f"{int(missing.sum())} row(s) have no patient identifier (file lines {lines})",
+            f"{int(missing.sum())} row(s) have no patient identifier (file line(s) {lines})",
             file=source.file,
             column=source.label(column),
             fix="give every row its patient_id, or delete rows that belong to no patient",

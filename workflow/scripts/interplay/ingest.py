@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from interplay.convert import TableSource, code_table, convert_column, normalise_ids
-from interplay.dictionary import TABLES, table_spec
+from interplay.convert import TableSource, code_key, code_table, convert_column, normalise_ids
+from interplay.dictionary import TABLES, allowed_codes, table_spec
 from interplay.errors import InputError
 from interplay.validate import (
     BASELINE_WEEK,
@@ -234,7 +234,23 @@ def check_code_map(codes: CodeMap, dictionary: pd.DataFrame) -> dict[str, dict[s
             fix="write each entry as {your code: our code}, "
             "e.g. data.codes: {sex: {1: male, 2: female}}",
         )
-    return {column: code_table(mapping or {}) for column, mapping in codes.items()}
+    tables = {column: code_table(mapping or {}) for column, mapping in codes.items()}
+    for _, spec in dictionary[dictionary["type"].isin(["binary", "category"])].iterrows():
+        check_code_targets(tables.get(spec["column"], {}), spec)
+    return tables
+
+
+def check_code_targets(codes: Mapping[str, str | None], spec: pd.Series) -> None:
+    """Require a binary or category column's codes to map onto its allowed codes (or null)."""
+    allowed = allowed_codes(spec)
+    targets = {ours for ours in codes.values() if ours is not None}
+    wrong = ", ".join(f"'{code}'" for code in sorted(targets - set(map(code_key, allowed))))
+    if wrong:
+        raise InputError(
+            f"configuration data.codes.{spec['column']} maps onto codes that {spec['column']} does "
+            f"not have: {wrong}",
+            fix=f"map your codes onto one of: {', '.join(allowed)} (or null for missing)",
+        )
 
 
 def ingest_cohort(

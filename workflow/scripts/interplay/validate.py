@@ -31,8 +31,9 @@ def check_unique(frame: pd.DataFrame, keys: list[str], source: TableSource) -> N
         return
     what = " and ".join(keys)
     rows = frame.loc[repeated, keys].drop_duplicates()
+    shown = ", ".join(" ".join(map(str, row)) for row in rows.head(5).itertuples(index=False))
     raise InputError(
-        f"{len(rows)} {what} value(s) appear on more than one row",
+        f"{len(rows)} {what} value(s) appear on more than one row: {shown}",
         file=source.file,
         column=", ".join(source.label(key) for key in keys),
         ids=first_ids(rows[ID_COLUMN]),
