@@ -87,7 +87,7 @@ def pooled_covariance(covariances: np.ndarray, estimates: np.ndarray) -> np.ndar
 
 def reiter_df2(r: float, k: int, m: int, df_complete: float) -> float:
     """Small-sample df2 of D1 (Reiter 2007, eq. 1–2), as mitml's .D1 has computed since 0.4-0."""
-    t = k * (m - 1)
+    t = np.float64(k * (m - 1))
     a = r * t / (t - 2)
     v_star = (df_complete + 1) / (df_complete + 3) * df_complete
     c0 = 1 / (t - 4)
@@ -111,13 +111,29 @@ def large_sample_df2(r: float, k: int, m: int) -> float:
     return t * (1 + 1 / k) * (1 + 1 / r) ** 2 / 2
 
 
+def denominator_df(r: float, k: int, m: int, df_complete: float) -> float:
+    """df2 of D1/D3: Reiter (2007) for finite df_complete, else Li et al. (1991).
+
+    Division by zero (r = 0, or k(m - 1) = 4 where mitml warns) gives inf or nan as in R.
+    """
+    r = np.float64(r)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if np.isinf(df_complete):
+            return large_sample_df2(r, k, m)
+        return reiter_df2(r, k, m, df_complete)
+
+
 def f_test(statistic: float, df1: int, df2: float, riv: float) -> dict:
     """The pooled F test result as a dict (statistic, df1, df2, p_value, riv)."""
+    # F(k, inf) is chi-square(k) / k, the limit R's pf() takes and scipy's f does not.
+    p_value = (
+        stats.chi2.sf(statistic * df1, df1) if np.isinf(df2) else stats.f.sf(statistic, df1, df2)
+    )
     return {
         "statistic": float(statistic),
         "df1": int(df1),
         "df2": float(df2),
-        "p_value": float(stats.f.sf(statistic, df1, df2)),
+        "p_value": float(p_value),
         "riv": float(riv),
     }
 
@@ -142,11 +158,7 @@ def pool_d1_wald(
     ubar_inv = np.linalg.inv(ubar)
     r = (1 + 1 / m) * np.trace(b @ ubar_inv) / k
     statistic = qbar @ ubar_inv @ qbar / (k * (1 + r))
-    with np.errstate(divide="ignore", invalid="ignore"):  # t <= 4 behaves as in R (mitml warns)
-        df2 = (
-            large_sample_df2(r, k, m) if np.isinf(df_complete) else reiter_df2(r, k, m, df_complete)
-        )
-    return f_test(statistic, k, df2, r)
+    return f_test(statistic, k, denominator_df(r, k, m, df_complete), r)
 
 
 def logistic_loglik(eta: np.ndarray, outcome: np.ndarray) -> float:
@@ -238,4 +250,4 @@ def pool_d3_logistic(
     mean_lr_pooled = np.mean(reduced_pooled - full_pooled)
     r = (m + 1) / (k * (m - 1)) * (mean_lr_own - mean_lr_pooled)
     statistic = mean_lr_pooled / (k * (1 + r))
-    return f_test(statistic, k, large_sample_df2(r, k, m), r)
+    return f_test(statistic, k, denominator_df(r, k, m, np.inf), r)
