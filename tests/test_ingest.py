@@ -19,6 +19,7 @@ from ingest_tables import (
     subdirectory,
     write_table,
 )
+from interplay.cohort import simulate_cohort, write_cohort
 from interplay.ingest import ingest_cohort
 
 # Valid input -------------------------------------------------------------------------------------
@@ -229,11 +230,10 @@ def test_unrated_visit_is_dropped_with_a_warning(tmp_path: Path) -> None:
 
 
 def test_synthetic_cohort_ingests(tmp_path: Path) -> None:
-    cohort_module = pytest.importorskip("interplay.cohort")
     config = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
-    synthetic = cohort_module.simulate_cohort()
+    synthetic = simulate_cohort()
     paths = [tmp_path / "baseline.csv", tmp_path / "visits.csv", tmp_path / "truth.json"]
-    cohort_module.write_cohort(synthetic, *paths)
+    write_cohort(synthetic, *paths)
     ingested = ingest_cohort(
         paths[0],
         paths[1],

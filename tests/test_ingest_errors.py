@@ -173,13 +173,11 @@ def test_hamd_outside_scale(tmp_path: Path, value: str) -> None:
     assert_reported(error, "visits.csv", "hamd", ["P2"], f"'{value}'", "0–52")
 
 
-@pytest.mark.parametrize(("column", "value"), [("il1b", "0"), ("bdnf", "-2.5"), ("il1b", "<0")])
+@pytest.mark.parametrize(("column", "value"), [("il1b", "0"), ("bdnf", "-2.5"), ("il1b", "0.000")])
 def test_biomarker_not_positive(tmp_path: Path, column: str, value: str) -> None:
-    baseline = changed(BASELINE, column, 1, value)
-    if value.startswith("<"):  # a below-LOD cell is fine, so make another cell bad
-        baseline = changed(baseline, column, 1, "0.0")
+    baseline = changed(changed(BASELINE, column, 1, value), column, 0, "<0.10")
     error = failure(tmp_path, baseline=baseline)
-    assert_reported(error, "baseline.csv", column, ["P2"], "> 0")
+    assert_reported(error, "baseline.csv", column, ["P2"], f"'{value}'", "> 0")
 
 
 @pytest.mark.parametrize("value", ["17", "100.5"])

@@ -72,14 +72,9 @@ def read_cells(path: Path) -> pd.DataFrame:
         raise InputError(
             "the file does not exist",
             file=str(path),
-            fix="check the path in config data.baseline / data.visits (relative paths start at "
-            "the workflow directory)",
+            fix="check the path in config data.baseline / data.visits (a relative path starts "
+            "at the directory snakemake runs in)",
         )
-    empty = InputError(
-        "the file is empty",
-        file=str(path),
-        fix="export the table again, with a header row and data",
-    )
     try:
         cells = pd.read_csv(
             path,
@@ -91,7 +86,11 @@ def read_cells(path: Path) -> pd.DataFrame:
             encoding="utf-8-sig",
         )
     except pd.errors.EmptyDataError:
-        raise empty from None
+        raise InputError(
+            "the file is empty",
+            file=str(path),
+            fix="export the table again, with header and data",
+        ) from None
     except UnicodeDecodeError:
         raise InputError(
             "the file is not UTF-8 text",
@@ -144,7 +143,7 @@ def check_column_map(mapping: Mapping[str, str], spec: pd.DataFrame, table: str)
             f"have: {', '.join(unknown)}",
             fix=f"use our names as keys ({', '.join(spec.index)}) and your headers as values",
         )
-    headers = {column: str(mapping.get(column, column)).strip() for column in spec.index}
+    headers = {column: str(mapping.get(column) or column).strip() for column in spec.index}
     shared = pd.Series(headers)[pd.Series(headers).duplicated(keep=False)]
     if not shared.empty:
         raise InputError(
@@ -213,6 +212,7 @@ def ingest_table(
         for column in selected.columns
         if column != ID_COLUMN
     ]
+    log.info("%s: %d rows, columns %s", source.file, len(selected), list(selected.columns))
     return pd.concat(converted, axis=1), source
 
 
@@ -264,6 +264,7 @@ def ingest_cohort(
     warn_outlier_ratio: float = 10.0,
 ) -> IngestedCohort:
     """Read, map, convert and validate both tables; suspicious but valid data gives warnings."""
+    columns, codes = columns or {}, codes or {}
     unknown_tables = sorted(set(columns) - set(TABLES))
     if unknown_tables:
         raise InputError(
