@@ -72,6 +72,7 @@ def simulate_cohort(
         zip(STREAMS, map(np.random.default_rng, np.random.SeedSequence(seed).spawn(7)), strict=True)
     )
     n_total = n_patients + n_without_biomarkers
+    ids = patient_ids(n_total)
     no_biomarkers, no_followup = pick_exclusions(
         rngs["selection"], n_total, n_without_biomarkers, n_without_followup if dropout else 0
     )
@@ -102,8 +103,8 @@ def simulate_cohort(
     }
     analytic = n_patients - int(no_followup.sum())
     return SyntheticCohort(
-        baseline=baseline_table(values, masks, no_biomarkers, lod),
-        visits=visits_table(hamd, last_week),
+        baseline=baseline_table(ids, values, masks, no_biomarkers, lod),
+        visits=visits_table(ids, hamd, last_week),
         truth=truth_record(arguments, rates, n_total, n_patients, analytic),
     )
 
@@ -158,8 +159,7 @@ def draw_baseline(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     values["sex_male"] = (~binaries.pop("female")).astype(float)
     values.update({name: present.astype(float) for name, present in binaries.items()})
     for name, (size, probability, cap) in truth.NEGATIVE_BINOMIALS.items():
-        counts = stats.nbinom.ppf(ndtr(latent[name]), size, probability)
-        values[name] = np.minimum(counts, cap)
+        values[name] = capped_count_quantile(ndtr(latent[name]), size, probability, cap)
     episode = truth.EPISODE_MEDIAN_MONTHS * np.exp(
         truth.EPISODE_LOG_SD * latent["episode_duration_months"]
     )
@@ -176,6 +176,12 @@ def draw_baseline(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     # Rounding could make a tiny BDNF zero; the dictionary requires > 0.
     values["bdnf"] = np.maximum(np.round(bdnf, truth.BDNF_DECIMALS), 10.0**-truth.BDNF_DECIMALS)
     return values
+
+
+def capped_count_quantile(u: np.ndarray, size: float, probability: float, cap: int) -> np.ndarray:
+    """Negative binomial quantile at u, capped (a CDF lookup: scipy's nbinom.ppf is slow)."""
+    cdf = stats.nbinom.cdf(np.arange(cap + 1), size, probability)
+    return np.minimum(np.searchsorted(cdf, u, side="left"), cap).astype(float)
 
 
 def coefficient_vector() -> np.ndarray:
@@ -282,6 +288,7 @@ def il1b_text(values: np.ndarray, lod: float) -> np.ndarray:
 
 
 def baseline_table(
+    ids: np.ndarray,
     values: dict[str, np.ndarray],
     masks: dict[str, np.ndarray],
     no_biomarkers: np.ndarray,
@@ -290,7 +297,7 @@ def baseline_table(
     """The baseline export: dictionary columns, missing cells blank, unmeasured biomarkers blank."""
     n = no_biomarkers.size
     columns = {
-        "patient_id": pd.Series(patient_ids(n), dtype="str"),
+        "patient_id": pd.Series(ids, dtype="str"),
         "sex": pd.Series(np.where(values["sex_male"] == 1, "male", "female"), dtype="str"),
         "il1b": pd.Series(
             np.where(no_biomarkers, None, il1b_text(values["il1b"], lod)), dtype="str"
@@ -311,11 +318,11 @@ def as_recorded(values: np.ndarray, missing: np.ndarray, decimal: bool) -> pd.Se
     return pd.Series(pd.array(values.astype(np.int64), dtype="Int64")).mask(missing)
 
 
-def visits_table(hamd: np.ndarray, last_week: np.ndarray) -> pd.DataFrame:
+def visits_table(ids: np.ndarray, hamd: np.ndarray, last_week: np.ndarray) -> pd.DataFrame:
     """The visits export in long format, with no rows after a patient's last visit."""
     weeks = np.array(truth.WEEKS)
     attended = weeks[None, :] <= last_week[:, None]
-    ids = np.repeat(patient_ids(hamd.shape[0])[:, None], weeks.size, axis=1)
+    ids = np.repeat(ids[:, None], weeks.size, axis=1)
     return pd.DataFrame(
         {
             "patient_id": pd.Series(ids[attended], dtype="str"),
