@@ -231,3 +231,12 @@ def test_paper_style_covariates_by_threshold():
     assert paper_style_covariates(table, VARIABLES, 1.01) == VARIABLES
     with pytest.raises(InputError, match="sofas"):
         paper_style_covariates(table, ["age", "sofas"], 0.05)
+
+
+def test_unobserved_variables_still_show_their_missing_count():
+    data = dataset().assign(living_alone=np.nan, treatment_step=np.nan)
+    table = table1(data, variables=["living_alone", "treatment_step"])
+    overall = table.loc[table["group"] == "Overall"].set_index("variable")
+    assert overall["n_missing"].to_dict() == {"living_alone": 80, "treatment_step": 80}
+    assert overall["n"].to_dict() == {"living_alone": 0, "treatment_step": 0}
+    assert set(table["test"]) == {"not tested"} and table["p_value"].isna().all()

@@ -195,7 +195,10 @@ def count_table(values: pd.Series, groups: pd.Series, levels: list) -> pd.DataFr
 
 
 def categorical_rows(values: pd.Series, groups: pd.Series, levels: list, shown: list) -> list[dict]:
-    """Overall and per-group n (%) for each shown level; n is the non-missing denominator."""
+    """Overall and per-group n (%) for each shown level; n is the non-missing denominator.
+
+    A categorical never observed shows one row with level "" (so its missing count is listed).
+    """
     by_group = count_table(values, groups, levels)
     overall = values.value_counts().reindex(levels, fill_value=0).rename(OVERALL)
     counts = pd.concat([overall, by_group], axis=1)
@@ -204,10 +207,10 @@ def categorical_rows(values: pd.Series, groups: pd.Series, levels: list, shown: 
         *(int(values[groups == g].isna().sum()) for g in groups.cat.categories),
     ]
     rows = []
-    for level in shown:
+    for level in shown or [""]:
         for group, n_missing in zip(counts.columns, missing, strict=True):
             n = int(counts[group].sum())
-            count = int(counts.loc[level, group])
+            count = int(counts[group].get(level, 0))
             percent = 100 * count / n if n else float("nan")
             row = {"group": str(group), "level": level_text(level), "n": n, "n_missing": n_missing}
             row |= {"count": count, "percent": percent, "summary": N_PERCENT}
