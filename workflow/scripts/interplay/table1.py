@@ -108,8 +108,11 @@ def compare_continuous(samples: list[np.ndarray], skewed: bool) -> tuple[float, 
 
 
 def compare_counts(table: np.ndarray) -> tuple[float, str]:
-    """p and test name for a levels × groups table: Fisher exact for a 2×2 with an expected
-    count < 5, otherwise χ² (Yates-corrected for 2×2, as R's chisq.test)."""
+    """p and test name for a levels × groups count table (χ², or Fisher exact for a sparse 2×2).
+
+    Fisher exact for a 2×2 table with an expected count < 5, otherwise χ² (Yates-corrected for
+    2×2, as R's chisq.test); all-zero rows and columns are dropped first.
+    """
     table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
     if min(table.shape) < 2:
         return float("nan"), NOT_TESTED
@@ -129,8 +132,12 @@ def smd_continuous(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def smd_categorical(counts_a: np.ndarray, counts_b: np.ndarray) -> float:
-    """Yang & Dalton (2012) SMD from level counts; for two levels the usual proportion SMD
-    |p_a - p_b| / sqrt((p_a(1-p_a) + p_b(1-p_b)) / 2). The first level is the reference."""
+    """Yang & Dalton (2012) SMD of a categorical from the level counts of two groups.
+
+    d = sqrt(Δ' S⁻¹ Δ), Δ the difference in level proportions without the first (reference) level
+    and S the average of the two multinomial covariances. For two levels this is the usual
+    proportion SMD |p_a - p_b| / sqrt((p_a(1-p_a) + p_b(1-p_b)) / 2).
+    """
     p_a = (counts_a / counts_a.sum())[1:]
     p_b = (counts_b / counts_b.sum())[1:]
     covariance = (np.diag(p_a) - np.outer(p_a, p_a) + np.diag(p_b) - np.outer(p_b, p_b)) / 2
