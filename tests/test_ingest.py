@@ -4,6 +4,7 @@ warnings and the synthetic cohort. Input errors are in test_ingest_errors.py."""
 import logging
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -193,7 +194,13 @@ def test_missing_fraction_warning(
 
 @pytest.mark.parametrize(
     ("largest", "ratio", "warned"),
-    [("999", 10, False), ("1001", 10, True), ("499", 5, False), ("501", 5, True)],
+    [
+        ("499", 10, False),
+        ("501", 10, True),
+        ("249", 5, False),
+        ("251", 5, True),
+        ("5000", 10, True),
+    ],
 )
 def test_biomarker_outlier_warning(
     tmp_path: Path,
@@ -202,16 +209,19 @@ def test_biomarker_outlier_warning(
     ratio: float,
     warned: bool,
 ) -> None:
-    # Values 1..100 plus one larger value: the 99th percentile taken at an observed value
-    # (index 0.99 × 100 = 99 of the sorted 101 values) is 100, so the warning level is ratio × 100.
-    baseline, visits = many_patients([str(value) for value in range(1, 101)] + [largest])
+    # Values 1..50 plus one larger value x: the 99th percentile taken at an observed value (sorted
+    # index floor(0.99 × 50) = 49) is 50, so the warning level is ratio × 50. Interpolating would
+    # give 50 + 0.5 (x - 50), and x = 5000 would hide itself (2525 × 10 > 5000).
+    values = [str(value) for value in range(1, 51)] + [largest]
+    assert np.percentile(np.array(values, dtype=float), 99, method="lower") == 50
+    baseline, visits = many_patients(values)
     with caplog.at_level(logging.WARNING):
         cohort = run(tmp_path, baseline=baseline, visits=visits, warn_outlier_ratio=ratio)
     outliers = cohort.warnings[cohort.warnings["check"] == "outlier"]
     if warned:
         summary = outliers[["table", "column", "n_affected"]].values.tolist()
         assert summary == [["baseline", "il1b", 1]]
-        assert "P101" in outliers["message"].iloc[0] and "P101" in caplog.text
+        assert "P51" in outliers["message"].iloc[0] and "P51" in caplog.text
     else:
         assert outliers.empty
 
