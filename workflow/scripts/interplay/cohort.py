@@ -66,10 +66,20 @@ def simulate_cohort(
     missing_fraction: float = 0.025,
     missingness_strength: float = 0.5,
 ) -> SyntheticCohort:
-    """Simulate the cohort; dropout=False means everyone attends every visit (no week-0-only)."""
+    """Simulate the cohort and its truth (parameters below; the truth file records them).
+
+    dropout=False: everyone attends every visit (n_without_followup then has no effect).
+    missing_fraction: mean missing rate over the covariates that can be missing (0–4 % by default).
+    missingness_strength: log-odds by which LOCF non-remitters with high IL-1β are likelier to miss
+    covariates (0: completely at random); large values make complete-case estimates drift.
+    """
     check_arguments(n_patients, n_without_biomarkers, n_without_followup, lod, missing_fraction)
     rngs = dict(
-        zip(STREAMS, map(np.random.default_rng, np.random.SeedSequence(seed).spawn(7)), strict=True)
+        zip(
+            STREAMS,
+            map(np.random.default_rng, np.random.SeedSequence(seed).spawn(len(STREAMS))),
+            strict=True,
+        )
     )
     n_total = n_patients + n_without_biomarkers
     ids = patient_ids(n_total)
@@ -105,7 +115,7 @@ def simulate_cohort(
     return SyntheticCohort(
         baseline=baseline_table(ids, values, masks, no_biomarkers, lod),
         visits=visits_table(ids, hamd, last_week),
-        truth=truth_record(arguments, rates, n_total, n_patients, analytic),
+        truth=truth.truth_record(arguments, rates, n_total, n_patients, analytic),
     )
 
 
@@ -120,7 +130,7 @@ def check_arguments(
         problems.append("n_without_followup must be smaller than n_patients")
     if not 0 < lod < truth.IL1B_MEDIAN:
         problems.append(f"the IL-1β LOD must lie between 0 and the median {truth.IL1B_MEDIAN}")
-    if not 0 <= max(truth.missing_rates(fraction).values()) < 1 or fraction < 0:
+    if fraction < 0 or max(truth.missing_rates(fraction).values()) >= 1:
         problems.append("missing_fraction gives a per-covariate rate outside [0, 1)")
     if problems:
         raise InputError(
@@ -330,50 +340,6 @@ def visits_table(ids: np.ndarray, hamd: np.ndarray, last_week: np.ndarray) -> pd
             "hamd": hamd[attended],
         }
     )
-
-
-def truth_record(
-    arguments: dict[str, Any], rates: dict[str, float], n_total: int, n_patients: int, analytic: int
-) -> dict[str, Any]:
-    """The true parameters and mechanisms, as plain JSON-ready types."""
-    return {
-        "generator": "interplay.cohort.simulate_cohort",
-        "arguments": arguments,
-        "seed": arguments["seed"],
-        "lod": arguments["lod"],
-        "counts": {"enrolled": n_total, "with_biomarkers": n_patients, "analytic": analytic},
-        "coefficients": dict(truth.COEFFICIENTS),
-        "outcome_model": (
-            "P(remission) = expit(sum of coefficient × term); remission = week-12 HAMD-17 <= "
-            f"{truth.REMISSION_THRESHOLD} (exact without dropout); terms per unit on the dataset "
-            "scales; sex_male = 1 for sex 'male'; hamd_baseline = week-0 HAMD; il1b_high = il1b > "
-            "population median (below-LOD values are low), bdnf_high = bdnf > population median; "
-            "il1b_high:bdnf_high = their product; uses the latent biomarkers of patients whose "
-            "biomarkers are blank"
-        ),
-        "population_medians": {"il1b": truth.IL1B_MEDIAN, "bdnf": truth.BDNF_MEDIAN},
-        "stratum_odds_ratios": truth.stratum_odds_ratios(),
-        "biomarker_distributions": {
-            "il1b": f"log-normal, median {truth.IL1B_MEDIAN}, log-SD {truth.IL1B_LOG_SD:.6f}",
-            "bdnf": f"normal({truth.BDNF_MEAN}, {truth.BDNF_SD}) truncated to > 0",
-        },
-        "dropout": {
-            "enabled": arguments["dropout"],
-            "mechanism": "after attending week k in 3, 6, 9 leave with probability "
-            "expit(intercept + slope × HAMD_k / HAMD_0); n_without_followup leave after week 0",
-            "intercept": truth.DROPOUT_INTERCEPT,
-            "slope": truth.DROPOUT_SLOPE_PER_RATIO,
-        },
-        "missingness": {
-            "enabled": arguments["missingness"],
-            "mechanism": "missing at random given observed data: covariate j of a patient is "
-            "missing with probability expit(c_j + strength × s), s = 1 for patients with an "
-            "observed LOCF non-remission and IL-1β above the population median, else 0; c_j "
-            "solved so the cohort's expected rate is rates[j]; never biomarkers, age, sex or HAMD",
-            "strength": arguments["missingness_strength"],
-            "rates": rates,
-        },
-    }
 
 
 def plain(value: Any) -> Any:

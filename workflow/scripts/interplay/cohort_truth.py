@@ -6,6 +6,7 @@ that the published 12-week remission (LOCF, 490 / 1,086 = 45.1 %) is reproduced.
 """
 
 import math
+from typing import Any
 
 import numpy as np
 from scipy.special import ndtr, ndtri
@@ -189,3 +190,48 @@ def missing_rates(missing_fraction: float) -> dict[str, float]:
     """Per-covariate missing rates with mean missing_fraction over the covariates that can miss."""
     mean_weight = sum(MISSING_WEIGHTS.values()) / len(MISSING_WEIGHTS)
     return {name: missing_fraction * w / mean_weight for name, w in MISSING_WEIGHTS.items()}
+
+
+def truth_record(
+    arguments: dict[str, Any], rates: dict[str, float], n_total: int, n_patients: int, analytic: int
+) -> dict[str, Any]:
+    """The true parameters and mechanisms, as plain JSON-ready types."""
+    return {
+        "generator": "interplay.cohort.simulate_cohort",
+        "arguments": arguments,
+        "seed": arguments["seed"],
+        "lod": arguments["lod"],
+        "counts": {"enrolled": n_total, "with_biomarkers": n_patients, "analytic": analytic},
+        "coefficients": dict(COEFFICIENTS),
+        "outcome_model": (
+            "P(remission) = expit(sum of coefficient × term); remission = week-12 HAMD-17 <= "
+            f"{REMISSION_THRESHOLD} (exact without dropout); terms per unit on the dataset "
+            "scales; sex_male = 1 for sex 'male'; hamd_baseline = week-0 HAMD; il1b_high = il1b > "
+            "population median (below-LOD values are low), bdnf_high = bdnf > population median; "
+            "il1b_high:bdnf_high = their product; uses the latent biomarkers of patients whose "
+            "biomarkers are blank"
+        ),
+        "population_medians": {"il1b": IL1B_MEDIAN, "bdnf": BDNF_MEDIAN},
+        "stratum_odds_ratios": stratum_odds_ratios(),
+        "biomarker_distributions": {
+            "il1b": f"log-normal, median {IL1B_MEDIAN}, log-SD {IL1B_LOG_SD:.6f}",
+            "bdnf": f"normal({BDNF_MEAN}, {BDNF_SD}) truncated to > 0",
+        },
+        "dropout": {
+            "enabled": arguments["dropout"],
+            "mechanism": "after attending week k in 3, 6, 9 leave with probability "
+            "expit(intercept + slope × HAMD_k / HAMD_0); n_without_followup leave after week 0",
+            "intercept": DROPOUT_INTERCEPT,
+            "slope": DROPOUT_SLOPE_PER_RATIO,
+        },
+        "missingness": {
+            "enabled": arguments["missingness"],
+            "mechanism": "missing at random given observed data: covariate j of a patient is "
+            "missing with probability expit(c_j + strength × s), s = 1 for patients with an "
+            "observed LOCF non-remission and IL-1β above the population median, else 0; c_j "
+            "solved so the mean probability over the cohort is rates[j]; never biomarkers, age, "
+            "sex or HAMD",
+            "strength": arguments["missingness_strength"],
+            "rates": rates,
+        },
+    }
