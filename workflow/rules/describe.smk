@@ -1,10 +1,11 @@
 rule table1:
     input:
         dataset="results/data/analysis_dataset.csv",
-        dictionary=config["data"]["dictionary"],
     output:
         by_remission="results/tables/table1_by_remission.tsv",
         by_biomarker_group="results/tables/table1_by_biomarker_group.tsv",
+    params:
+        outcome_definition=settings("primary", "outcome")["definition"],
     log:
         "results/logs/table1.log",
     conda:
