@@ -94,6 +94,14 @@ def test_missing_required_column(tmp_path: Path) -> None:
     assert "data: {columns: {baseline: {sofas: <your header>}}}" in error.fix
 
 
+def test_missing_column_suggests_a_similar_header(tmp_path: Path) -> None:
+    baseline = {"Episode_Duration" if name == "episode_duration_months" else name: cells
+                for name, cells in BASELINE.items()}  # fmt: skip
+    error = failure(tmp_path, baseline=baseline)
+    assert error.column == "episode_duration_months"
+    assert "{baseline: {episode_duration_months: Episode_Duration}}" in error.fix
+
+
 def test_missing_mapped_column_names_the_users_header(tmp_path: Path) -> None:
     error = failure(tmp_path, columns={"visits": {"hamd": "HDRS"}})
     assert error.file.endswith("visits.csv") and error.column == "HDRS (our hamd)"

@@ -12,6 +12,7 @@ Missing values are allowed everywhere except patient_id and week; a visit row wi
 rating is dropped (with a warning). Anything that breaks the contract raises an InputError.
 """
 
+import difflib
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -178,18 +179,27 @@ def select_columns(
     return body[[headers[column] for column in present]].set_axis(present, axis=1)
 
 
+def closest_header(header: str, found: Sequence[str]) -> str | None:
+    """The file's header most like the one looked for (ignoring case), if one is close."""
+    lowered = {str(name).lower(): str(name) for name in found}
+    match = difflib.get_close_matches(header.lower(), list(lowered), n=1, cutoff=0.75)
+    return lowered[match[0]] if match else None
+
+
 def missing_column(
     column: str, header: str, found: Sequence[str], source: TableSource
 ) -> InputError:
     """The error for a required column whose header is not in the file."""
     mapped = f" (mapped in config data.columns.{source.table}.{column})" if header != column else ""
+    close = closest_header(header, found)
+    suggestion = f"'{close}' is this column" if close else "your file calls it differently"
     return InputError(
         f"required column '{column}' not found: looked for the header '{header}'{mapped}; "
         f"the file's headers are: {', '.join(map(str, found))}",
         file=source.file,
         column=source.label(column),
-        fix=f"if your file calls it differently, map it in the configuration: "
-        f"data: {{columns: {{{source.table}: {{{column}: <your header>}}}}}}",
+        fix=f"if {suggestion}, map it in the configuration: "
+        f"data: {{columns: {{{source.table}: {{{column}: {close or '<your header>'}}}}}}}",
     )
 
 
