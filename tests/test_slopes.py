@@ -1,0 +1,131 @@
+"""Simple slopes, Johnson–Neyman and predictions against refits, brute force and closed forms."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from interplay import models, slopes
+from interplay.errors import InputError
+from scipy import stats
+from scipy.special import expit, logit
+
+TERMS = ["intercept", "log2_il1b", "bdnf_sd", "log2_il1b:bdnf_sd"]
+SCALE = (22.0, 7.5)  # BDNF mean and SD, ng/mL
+
+
+def continuous_data(n: int = 1500, seed: int = 7) -> pd.DataFrame:
+    """log2 IL-1β, BDNF (raw and SD units), age and an outcome with a continuous interaction."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    bdnf = rng.normal(22, 7.5, n)
+    data = pd.DataFrame(
+        {
+            "patient_id": range(n),
+            "log2_il1b": rng.normal(-0.7, 1.5, n),
+            "bdnf": bdnf,
+            "bdnf_sd": (bdnf - bdnf.mean()) / bdnf.std(ddof=1),
+            "age": rng.normal(55, 15, n),
+        }
+    )
+    eta = -0.2 - 0.25 * data["log2_il1b"] + 0.2 * data["bdnf_sd"]
+    eta += 0.2 * data["log2_il1b"] * data["bdnf_sd"] + 0.01 * (data["age"] - 55)
+    data["outcome"] = (rng.random(n) < expit(eta)).astype(int)
+    return data
+
+
+def fake_fit(b1: float, b3: float, v11: float, v13: float, v33: float) -> models.LogisticFit:
+    """A fitted continuous model with the given slope coefficients and their covariance."""
+    covariance = np.diag([0.1, v11, 0.01, v33])
+    covariance[1, 3] = covariance[3, 1] = v13
+    return models.LogisticFit(
+        TERMS, np.array([0.0, b1, 0.1, b3]), covariance, -1.0, 1000, 400, True, "logistic"
+    )
+
+
+def brute_force_boundaries(b1, b3, v11, v13, v33, critical, step=1e-4, limit=20.0):
+    """z where significance of the slope b1 + b3 z flips, found by scanning a fine grid."""
+    z = np.arange(-limit, limit, step)
+    significant = np.abs(b1 + b3 * z) > critical * np.sqrt(v11 + 2 * z * v13 + z**2 * v33)
+    flips = np.flatnonzero(np.diff(significant.astype(int)))
+    return z[flips] + step / 2, significant
+
+
+CASES = {
+    "significant outside the roots": (-0.3, 0.25, 0.01, 0.001, 0.008),
+    "significant between the roots": (-0.3, 0.05, 0.01, 0.001, 0.008),
+    "never significant": (0.05, 0.02, 0.01, 0.001, 0.008),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_johnson_neyman_closed_form_matches_brute_force(case):
+    """Roots of the quadratic are where a fine grid scan sees significance switch."""
+    params = CASES[case]
+    critical = stats.norm.ppf(0.975)
+    expected, significant = brute_force_boundaries(*params, critical)
+    boundaries = slopes.jn_boundaries(*params, critical)
+    np.testing.assert_allclose(boundaries, expected, atol=2e-4)
+    table = slopes.johnson_neyman([fake_fit(*params)], np.array([10.0, 22.0, 40.0]), SCALE, 0.95)
+    assert table["bdnf_sd_from"].iloc[0] == -np.inf and table["bdnf_sd_to"].iloc[-1] == np.inf
+    np.testing.assert_allclose(table["bdnf_sd_to"].iloc[:-1], expected, atol=2e-4)
+    np.testing.assert_allclose(
+        table["bdnf_to"].iloc[:-1], SCALE[0] + SCALE[1] * expected, atol=2e-3
+    )
+    z = np.arange(-20, 20, 1e-4)
+    for row in table.itertuples():
+        inside = (z > row.bdnf_sd_from + 1e-3) & (z < row.bdnf_sd_to - 1e-3)
+        assert (significant[inside] == row.significant).all()
+    assert table["observed_share"].sum() == pytest.approx(1.0)
+
+
+def test_simple_slopes_equal_refits_with_centred_bdnf():
+    """The slope at BDNF z0 is the IL-1β coefficient (and SE) after centring BDNF at z0."""
+    data = continuous_data()
+    terms = [*TERMS, "age"]
+    fit = models.fit_model(data, terms)
+    z0 = np.array([-1.3, 0.0, 0.9])
+    scale = (1.0, 2.0)  # any ng/mL scale: bdnf values are converted to z through it
+    table = slopes.simple_slopes([fit], scale[0] + scale[1] * z0, scale, 0.95)
+    for z, row in zip(z0, table.itertuples(), strict=True):
+        refit = models.fit_model(data.assign(bdnf_sd=data["bdnf_sd"] - z), terms)
+        i = refit.index("log2_il1b")
+        assert row.estimate == pytest.approx(refit.estimates[i], abs=1e-7)
+        assert row.std_error == pytest.approx(np.sqrt(refit.covariance[i, i]), rel=1e-5)
+        assert row.odds_ratio == pytest.approx(np.exp(refit.estimates[i]), rel=1e-6)
+        z_crit = stats.norm.ppf(0.975)
+        assert row.ci_low == pytest.approx(np.exp(row.estimate - z_crit * row.std_error))
+
+
+def test_bdnf_scale_is_recovered_from_the_data():
+    """bdnf_sd = (bdnf − mean)/SD in the data gives back that mean and SD."""
+    data = continuous_data()
+    mean, sd = slopes.bdnf_scale(data)
+    assert mean == pytest.approx(data["bdnf"].mean())
+    assert sd == pytest.approx(data["bdnf"].std(ddof=1))
+    with pytest.raises(InputError, match="not a linear rescaling"):
+        slopes.bdnf_scale(data.assign(bdnf_sd=np.log(data["bdnf"].abs() + 1)))
+
+
+def test_predictions_without_covariates_are_the_fitted_curve():
+    """No covariates: the standardised probability is expit(x'β), its logit SE sqrt(x'Vx)."""
+    data = continuous_data(n=600)
+    fit = models.fit_model(data, TERMS)
+    design = models.design_matrix(data, TERMS)
+    il1b = np.array([0.2, 1.0, 4.0])
+    bdnf = np.array([15.0, 30.0])
+    table = slopes.prediction_grid([fit], [design], il1b, bdnf, SCALE, 0.95)
+    assert len(table) == len(il1b) * len(bdnf)
+    for row in table.itertuples():
+        g, z = np.log2(row.il1b), (row.bdnf - SCALE[0]) / SCALE[1]
+        x = np.array([1.0, g, z, g * z])
+        assert row.probability == pytest.approx(expit(x @ fit.estimates))
+        se = np.sqrt(x @ fit.covariance @ x)
+        expected_low = expit(logit(row.probability) - stats.norm.ppf(0.975) * se)
+        assert row.ci_low == pytest.approx(expected_low, rel=1e-6)
+
+
+def test_il1b_grid_spans_the_central_ninety_percent():
+    """Grid from the 5th to the 95th percentile, evenly spaced in log2."""
+    values = 2 ** np.linspace(-5, 5, 1001)
+    grid = slopes.il1b_grid(values)
+    assert np.log2(grid[0]) == pytest.approx(-4.5)
+    assert np.log2(grid[-1]) == pytest.approx(4.5)
+    assert np.allclose(np.diff(np.log2(grid)), np.diff(np.log2(grid))[0])
