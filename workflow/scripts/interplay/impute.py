@@ -17,7 +17,8 @@ from interplay.errors import InputError
 from interplay.pool import fit_logistic
 
 DONORS = 5
-# mice's ridge: a fraction of diag(X'X) added against (near-)collinear predictors.
+# mice's ridge: a fraction of diag(X'X) added against (near-)collinear predictors; constant
+# predictors (all-zero once centred) get the fraction of 1 so that X'X stays positive definite.
 PMM_RIDGE = 1e-5
 # Absolute ridge on the standardised logistic design, negligible against its information (~n/4).
 LOGISTIC_RIDGE = 1e-4
@@ -44,10 +45,18 @@ def patient_ids(data: pd.DataFrame, rows: np.ndarray) -> list:
 
 
 def text_levels(data: pd.DataFrame, column: str) -> tuple[str, ...] | None:
-    """Sorted levels of a text column coded 0/1 internally (female < male), None if numeric."""
-    if pd.api.types.is_numeric_dtype(data[column]):
+    """Levels of a text column coded 0/1 internally, None if numeric.
+
+    A categorical column keeps its category order (the dictionary's: first level = 0); plain text is
+    sorted (female < male).
+    """
+    dtype = data[column].dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        levels = tuple(str(level) for level in dtype.categories)
+    elif pd.api.types.is_numeric_dtype(dtype):
         return None
-    levels = tuple(sorted(data[column].dropna().astype(str).unique()))
+    else:
+        levels = tuple(sorted(data[column].dropna().astype(str).unique()))
     if len(levels) > 2:
         raise InputError(
             f"column has {len(levels)} text levels; imputation handles numbers and two-level text",
@@ -60,12 +69,14 @@ def text_levels(data: pd.DataFrame, column: str) -> tuple[str, ...] | None:
 def encode(data: pd.DataFrame, columns: list[str], levels: dict) -> np.ndarray:
     """The columns as one float matrix, two-level text as 0/1 and missing values as NaN."""
     encoded = [
-        data[c].map({level: float(code) for code, level in enumerate(levels[c])})
+        data[c].astype(str).map({level: float(code) for code, level in enumerate(levels[c])})
         if levels[c] is not None
         else data[c]
         for c in columns
     ]
-    return np.column_stack([pd.to_numeric(col).to_numpy(dtype=float) for col in encoded])
+    return np.column_stack(
+        [pd.to_numeric(col).to_numpy(dtype=float, na_value=np.nan) for col in encoded]
+    )
 
 
 def decode(values: np.ndarray, levels: tuple[str, ...] | None) -> np.ndarray:
@@ -133,7 +144,7 @@ def draw_linear_model(
     """Least-squares coefficients and a Bayesian posterior draw of them (mice's .norm.draw)."""
     n, p = design.shape
     xtx = design.T @ design
-    xtx[np.diag_indices(p)] *= 1 + PMM_RIDGE
+    xtx[np.diag_indices(p)] += PMM_RIDGE * np.maximum(np.diag(xtx), 1.0)
     cholesky = np.linalg.cholesky(xtx)
     coef = linalg.cho_solve((cholesky, True), design.T @ outcome, check_finite=False)
     residuals = outcome - design @ coef
