@@ -171,6 +171,15 @@ def test_constant_and_collinear_predictors_still_impute():
     assert not long.loc[long[".imp"] > 0, INCOMPLETE].isna().any().any()
 
 
+def test_variable_with_one_observed_value_imputes_that_value():
+    _, data = simulated_cohort(120, seed=3)
+    data["z"] = data["z"].where(data["z"].isna(), 1.0)
+    data["sex"] = data["sex"].where(data["sex"].isna(), "male")
+    long = impute_chained(data, INCOMPLETE, PREDICTORS, m=2, iterations=2, seed=1)
+    assert set(long["z"].dropna()) == {1.0}
+    assert set(long["sex"].dropna()) == {"male"}
+
+
 def test_missingness_summary_counts_gaps():
     frame = pd.DataFrame({"u": [1.0, np.nan, 3.0, np.nan], "v": ["a", None, "b", "c"]})
     summary = missingness_summary(frame, ["u", "v"])

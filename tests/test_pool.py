@@ -1,4 +1,4 @@
-"""Rubin's rules, D1 and D3: hand-worked examples, statsmodels, and R's mice on the same data sets."""
+"""Rubin's rules, D1 and D3: hand-worked examples, statsmodels, and R's mice on the same data."""
 
 import os
 import shutil
@@ -9,8 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from scipy import stats
-
 from interplay.pool import (
     fit_logistic,
     loglik_at,
@@ -19,6 +17,7 @@ from interplay.pool import (
     pool_rubin,
     pooled_covariance,
 )
+from scipy import stats
 
 R_DIR = Path(__file__).resolve().parent / "r"
 R_PACKAGES_ABSENT = 3  # exit status of tests/r/*.R when mice or mitml is not installed
@@ -43,7 +42,17 @@ def run_r_script(script: str, *arguments: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
-# --- hand-worked examples ---------------------------------------------------------------------------
+def test_absent_r_skips_unless_ci_requires_it(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("INTERPLAY_REQUIRE_R", "1")
+    with pytest.raises(pytest.fail.Exception, match="Rscript"):
+        run_r_script("pool_reference.R")
+    monkeypatch.delenv("INTERPLAY_REQUIRE_R")
+    with pytest.raises(pytest.skip.Exception):
+        run_r_script("pool_reference.R")
+
+
+# --- hand-worked examples -------------------------------------------------------------------------
 
 
 def test_pool_rubin_matches_the_formulas_worked_by_hand():
@@ -60,7 +69,7 @@ def test_pool_rubin_matches_the_formulas_worked_by_hand():
     df_old = (3 - 1) / lam**2  # Rubin (1987)
     df_observed = (20 + 1) / (20 + 3) * 20 * (1 - lam)  # Barnard & Rubin (1999)
     df = 1 / (1 / df_old + 1 / df_observed)  # 4.0589
-    fmi = (df + 1) / (df + 3) * lam + 2 / (df + 3)  # FIMD eq. 2.25, another form of mice's
+    fmi = (df + 1) / (df + 3) * lam + 2 / (df + 3)  # = mice's (riv + 2/(df+3)) / (riv + 1)
     assert pooled["estimate"] == pytest.approx(qbar)
     assert pooled["ubar"] == pytest.approx(ubar)
     assert pooled["b"] == pytest.approx(b)
@@ -138,7 +147,7 @@ def test_pooled_tests_refuse_a_single_data_set():
         pool_d1_wald(np.zeros((1, 2)), np.tile(np.eye(2), (1, 1, 1)), [1], 10)
 
 
-# --- logistic fits and D3 against statsmodels -------------------------------------------------------
+# --- logistic fits and D3 against statsmodels -----------------------------------------------------
 
 
 def simulated_logistic_data(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -186,7 +195,7 @@ def test_d3_of_identical_data_sets_is_the_likelihood_ratio_test():
     assert result["p_value"] == pytest.approx(stats.chi2.sf(lr, 3), rel=1e-6)
 
 
-# --- against R's mice -------------------------------------------------------------------------------
+# --- against R's mice -----------------------------------------------------------------------------
 
 
 def imputed_sets(m: int = 5, n: int = 150, seed: int = 2024) -> pd.DataFrame:

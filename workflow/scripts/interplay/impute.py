@@ -87,9 +87,11 @@ def decode(values: np.ndarray, levels: tuple[str, ...] | None) -> np.ndarray:
 
 
 def is_binary(values: np.ndarray) -> bool:
-    """Whether the observed values are all 0 or 1 (imputed by logistic regression)."""
-    observed = values[~np.isnan(values)]
-    return bool(np.isin(observed, (0.0, 1.0)).all())
+    """Whether the observed values are 0 and 1, both present (imputed by logistic regression).
+
+    A variable with one observed value goes to PMM, which can only impute that value.
+    """
+    return set(np.unique(values[~np.isnan(values)])) == {0.0, 1.0}
 
 
 def check_columns(

@@ -57,7 +57,7 @@ def pool_rubin(
         df = barnard_rubin_df(m, b, t, df_complete)
         riv = (1 + 1 / m) * b / ubar
         lam = (1 + 1 / m) * b / t
-        fmi = (riv + 2 / (df + 3)) / (riv + 1)  # FIMD eq. 2.38, as mice::pool
+        fmi = (riv + 2 / (df + 3)) / (riv + 1)  # as mice::pool (FIMD §2.3.5)
     std_error = np.sqrt(t)
     statistic = qbar / std_error
     return pd.DataFrame(
