@@ -1,0 +1,268 @@
+"""run_analysis on the synthetic cohort: tables, complete cases, Rubin pooling, truth recovery."""
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.formula.api as smf
+import yaml
+from conftest import REPO
+from interplay import analysis, models
+from interplay.cohort import simulate_cohort, write_cohort
+from interplay.dictionary import load_dictionary
+from interplay.errors import InputError
+from interplay.flow import build_analysis_dataset
+from interplay.ingest import ingest_cohort
+
+CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+COVARIATES = CONFIG["covariates"]["sets"]["prespecified"]
+FORMULA_COVARIATES = " + ".join("C(sex)" if c == "sex" else c for c in COVARIATES)
+
+
+def settings(**overrides: dict) -> dict:
+    """The merged settings of the shipped config.yaml with section overrides."""
+    merged = {section: copy.deepcopy(CONFIG[section]) for section in SECTIONS}
+    for section, values in overrides.items():
+        merged[section].update(values)
+    return merged
+
+
+def analysis_dataset(directory, **arguments) -> tuple[pd.DataFrame, dict]:
+    """A synthetic cohort written as files, read back through ingestion and the flow; truth."""
+    cohort = simulate_cohort(**arguments)
+    paths = [directory / name for name in ("baseline.csv", "visits.csv", "truth.json")]
+    write_cohort(cohort, *paths)
+    ingested = ingest_cohort(
+        paths[0],
+        paths[1],
+        load_dictionary(REPO / "resources" / "data_dictionary.tsv"),
+        {},
+        {},
+        CONFIG["outcome"]["schedule"],
+    )
+    built = build_analysis_dataset(
+        ingested.baseline, ingested.visits, CONFIG["outcome"], CONFIG["biomarkers"]
+    )
+    return built.dataset, cohort.truth
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    """The default synthetic cohort's analysis dataset (with missing covariates)."""
+    return analysis_dataset(tmp_path_factory.mktemp("cohort"))[0]
+
+
+@pytest.fixture(scope="module")
+def complete_case(dataset):
+    return analysis.run_analysis(dataset, settings(missing_data={"method": "complete_case"}))
+
+
+def hot_deck_imputations(dataset: pd.DataFrame, m: int, seed: int = 3) -> pd.DataFrame:
+    """Long-format imputations: each gap filled with a random observed value of its column."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    copies = [dataset.assign(**{".imp": 0})]
+    for number in range(1, m + 1):
+        filled = dataset.copy()
+        for column in COVARIATES:
+            gaps = filled[column].isna()
+            filled.loc[gaps, column] = rng.choice(dataset[column].dropna(), gaps.sum())
+        copies.append(filled.assign(**{".imp": number}))
+    return pd.concat(copies, ignore_index=True)
+
+
+def formula_fit(data: pd.DataFrame, exposures: str):
+    """statsmodels' formula interface: an independent design and fit."""
+    return smf.logit(f"outcome ~ {exposures} + {FORMULA_COVARIATES}", data).fit(disp=0)
+
+
+def rows(table: pd.DataFrame, model: str) -> pd.DataFrame:
+    """One model's rows of the models table, indexed by term."""
+    return table[table["model"] == model].set_index("term")
+
+
+def test_tables_have_the_documented_columns(complete_case):
+    """Exactly the agreed columns, in order, for the tables the workflow writes."""
+    assert list(complete_case["models"].columns) == analysis.MODEL_COLUMNS
+    assert list(complete_case["joint"].columns) == analysis.JOINT_COLUMNS
+    assert list(complete_case["interaction"].columns) == [
+        "measure", "scale", "outcome", "reference_group",
+        "estimate", "ci_low", "ci_high", "ci_method", "p_value",
+    ]  # fmt: skip
+    assert {"slopes", "johnson_neyman", "predictions"} <= set(complete_case)
+    assert (complete_case["models"]["analysis"] == "primary").all()
+
+
+def test_complete_case_product_model_matches_formula_fit(dataset, complete_case):
+    """Coefficients and SEs equal statsmodels' formula fit on the rows complete on every
+    model variable; intervals are Wald z on the OR scale."""
+    used = analysis.used_columns(analysis.read_plan(settings()))
+    complete = dataset.dropna(subset=used)
+    reference = formula_fit(complete, "il1b_high * bdnf_high")
+    product = rows(complete_case["models"], "product")
+    assert product["n"].iloc[0] == len(complete) < len(dataset)
+    assert product["n_events"].iloc[0] == complete["outcome"].sum()
+    term = "il1b_high:bdnf_high"
+    assert product.loc[term, "estimate"] == pytest.approx(reference.params[term], rel=1e-6)
+    assert product.loc[term, "std_error"] == pytest.approx(reference.bse[term], rel=1e-5)
+    assert product.loc["sex_male", "estimate"] == pytest.approx(
+        reference.params["C(sex)[T.male]"], rel=1e-6
+    )
+    assert product.loc[term, "ci_low"] == pytest.approx(
+        np.exp(reference.conf_int().loc[term, 0]), rel=1e-5
+    )
+    assert (product["ci_method"] == "wald_z").all() and product["fmi"].isna().all()
+
+
+def test_strata_two_ways(dataset, complete_case):
+    """Separate stratum fits equal formula fits in the stratum; linear combinations equal the
+    product model refitted with the other stratum as reference."""
+    table = complete_case["models"]
+    complete = dataset.dropna(subset=analysis.used_columns(analysis.read_plan(settings())))
+    high_bdnf = formula_fit(complete[complete["bdnf_high"] == 1], "il1b_high")
+    fitted = rows(table, "stratum_bdnf_high").loc["il1b_high", "estimate"]
+    assert fitted == pytest.approx(high_bdnf.params["il1b_high"], rel=1e-6)
+    recoded = formula_fit(
+        complete.assign(bdnf_low=1 - complete["bdnf_high"]), "il1b_high * bdnf_low"
+    )
+    lincom = rows(table, "product_lincom").loc["il1b_high|bdnf_high"]
+    assert lincom["estimate"] == pytest.approx(recoded.params["il1b_high"], rel=1e-6)
+    assert lincom["std_error"] == pytest.approx(recoded.bse["il1b_high"], rel=1e-5)
+
+
+def test_joint_and_interaction_agree_with_the_product_model(complete_case):
+    """The joint model is a reparameterisation of the product model; the ratio of ORs is
+    exp(β3); the additive reference is the cell with the lowest odds of non-remission."""
+    product = rows(complete_case["models"], "product")["estimate"]
+    b1, b2, b3 = product["il1b_high"], product["bdnf_high"], product["il1b_high:bdnf_high"]
+    joint = complete_case["joint"].set_index(["il1b_level", "bdnf_level"])
+    assert joint.loc[("high", "high"), "odds_ratio"] == pytest.approx(
+        np.exp(b1 + b2 + b3), rel=1e-6
+    )
+    assert joint.loc[("low", "low"), "is_reference"] and joint["is_reference"].sum() == 1
+    interaction = complete_case["interaction"].set_index(["measure", "ci_method"])
+    ratio = interaction.xs("ratio_of_odds_ratios", level="measure").iloc[0]
+    assert ratio["estimate"] == pytest.approx(np.exp(b3), rel=1e-6)
+    remission_log_odds = {"low_low": 0, "high_low": b1, "low_high": b2, "high_high": b1 + b2 + b3}
+    best = max(remission_log_odds, key=remission_log_odds.get)  # lowest odds of non-remission
+    il1b, bdnf = best.split("_")
+    additive = complete_case["interaction"].query("scale == 'additive'")
+    assert (additive["reference_group"] == f"il1b_{il1b}_bdnf_{bdnf}").all()
+    assert (additive["outcome"] == "non_remission").all()
+    joint_ors = complete_case["interaction"].query("scale == 'joint_odds_ratio'")
+    assert (joint_ors["estimate"] >= 1).all()
+    reri = interaction.loc[("reri", "delta_wald_z"), "estimate"]
+    ors = joint_ors.set_index("measure")["estimate"]
+    assert reri == pytest.approx(ors["or_11"] - ors["or_10"] - ors["or_01"] + 1)
+    assert set(interaction.index.get_level_values("measure")) >= {"ap", "s", "ic", "lr_test"}
+
+
+def test_multiple_imputations_are_pooled_by_rubins_rules(dataset):
+    """Pooled estimate = mean of per-imputation fits, SE = sqrt(Ū + (1 + 1/m)B), t intervals;
+    D1 and D3 test the product term; joint counts come from the observed data."""
+    m = 3
+    imputed = hot_deck_imputations(dataset, m)
+    tables = analysis.run_analysis(dataset, settings(), imputed, analysis="mi")
+    fits = [
+        formula_fit(part, "il1b_high * bdnf_high")
+        for number, part in imputed.groupby(".imp")
+        if number > 0
+    ]
+    term = "il1b_high:bdnf_high"
+    estimates = np.array([f.params[term] for f in fits])
+    total = np.mean([f.bse[term] ** 2 for f in fits]) + (1 + 1 / m) * estimates.var(ddof=1)
+    product = rows(tables["models"], "product")
+    assert product.loc[term, "estimate"] == pytest.approx(estimates.mean(), rel=1e-6)
+    assert product.loc[term, "std_error"] == pytest.approx(np.sqrt(total), rel=1e-5)
+    assert (product["ci_method"] == "rubin_t").all() and product["n"].iloc[0] == len(dataset)
+    assert np.isfinite(product["df"]).all() and product["fmi"].between(0, 1).all()
+    tests = tables["interaction"].set_index("measure")
+    assert tests.loc["wald_test", "ci_method"].startswith("d1_f")
+    assert tests.loc["lr_test", "ci_method"].startswith("d3_f")
+    assert tables["joint"]["n"].sum() == len(dataset)
+    assert (tables["models"]["analysis"] == "mi").all()
+    ignored = analysis.run_analysis(
+        dataset, settings(missing_data={"method": "complete_case"}), imputed
+    )
+    assert (ignored["models"]["ci_method"] == "wald_z").all()
+
+
+def test_same_inputs_give_identical_tables(dataset, complete_case):
+    """Deterministic: a second run reproduces every table exactly."""
+    again = analysis.run_analysis(dataset, settings(missing_data={"method": "complete_case"}))
+    for name, table in complete_case.items():
+        pd.testing.assert_frame_equal(table, again[name])
+
+
+def test_tertile_coding_gives_nine_joint_cells(dataset):
+    """biomarkers.coding tertiles: a 3×3 joint table against T1/T1."""
+    tables = analysis.run_analysis(
+        dataset,
+        settings(missing_data={"method": "complete_case"}, biomarkers={"coding": "tertiles"}),
+    )
+    joint = tables["joint"]
+    assert len(joint) == 9 and joint["is_reference"].sum() == 1
+    reference = joint[joint["is_reference"]].iloc[0]
+    assert (reference["il1b_level"], reference["bdnf_level"]) == ("T1", "T1")
+
+
+def test_slopes_tables_use_the_configured_percentiles(complete_case, dataset):
+    """Simple slopes at the BDNF percentiles of config; JN regions cover the BDNF axis."""
+    slopes_table = complete_case["slopes"]
+    at = slopes_table.dropna(subset=["percentile"])
+    assert list(at["percentile"]) == CONFIG["models"]["slope_percentiles"]
+    expected = np.percentile(dataset["bdnf"], CONFIG["models"]["slope_percentiles"])
+    np.testing.assert_allclose(at["bdnf"], expected)
+    jn = complete_case["johnson_neyman"]
+    assert jn["bdnf_from"].iloc[0] == -np.inf and jn["bdnf_to"].iloc[-1] == np.inf
+    assert jn["observed_share"].sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        (lambda d, s, i: (d, {**s, "covariates": {**s["covariates"], "adjustment_set": "x"}}, i),
+         "adjustment_set"),
+        (lambda d, s, i: (d.drop(columns="sofas"), s, None), "sofas"),
+        (lambda d, s, i: (d, s, i.drop(columns=".imp")), ".imp"),
+        (lambda d, s, i: (d, s, i.assign(age=i["age"].where(i[".imp"] != 2))), "data set 2"),
+    ],
+)  # fmt: skip
+def test_unusable_inputs_are_input_errors(dataset, change, match):
+    """Unknown covariate set, absent column, malformed or incomplete imputations."""
+    data, config, imputed = change(dataset, settings(), hot_deck_imputations(dataset, 2))
+    with pytest.raises(InputError, match=match):
+        analysis.run_analysis(data, config, imputed)
+
+
+@pytest.fixture(scope="module")
+def large_cohort(tmp_path_factory):
+    """n = 100,000 without dropout or missing covariates, through ingestion and the flow."""
+    return analysis_dataset(
+        tmp_path_factory.mktemp("large"),
+        n_patients=100_000,
+        n_without_biomarkers=0,
+        n_without_followup=0,
+        dropout=False,
+        missingness=False,
+    )
+
+
+def test_product_model_recovers_the_generator_truth(large_cohort):
+    """Every coefficient within 4 SE of the truth JSON; stratum ORs (both ways) on the truth."""
+    data, truth = large_cohort
+    terms = models.model_terms(models.MODEL_EXPOSURES["product"], COVARIATES)
+    fit = models.fit_model(data, terms)
+    true = np.array([truth["coefficients"][term] for term in terms])
+    z = (fit.estimates - true) / np.sqrt(np.diag(fit.covariance))
+    assert np.abs(z).max() < 4, dict(zip(terms, z.round(2), strict=True))
+    strata = {0: "il1b_high_within_bdnf_low", 1: "il1b_high_within_bdnf_high"}
+    separate = models.stratum_fits(data, "il1b_high", "bdnf_high", COVARIATES)
+    for level, weights in models.stratum_weights(fit, "il1b_high", "bdnf_high").items():
+        target = np.log(truth["stratum_odds_ratios"][strata[level]])
+        estimate, variance = models.linear_combination(fit, weights)
+        assert abs(estimate - target) < 4 * np.sqrt(variance)
+        stratum = separate[level]
+        i = stratum.index("il1b_high")
+        assert abs(stratum.estimates[i] - target) < 4 * np.sqrt(stratum.covariance[i, i])
