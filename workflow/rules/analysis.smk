@@ -16,7 +16,6 @@ rule impute:
         seed=config["seed"],
         missing_data=lambda wildcards: settings(wildcards.analysis, "missing_data"),
         covariates=lambda wildcards: settings(wildcards.analysis, "covariates"),
-        biomarkers=lambda wildcards: settings(wildcards.analysis, "biomarkers"),
     script:
         "../scripts/impute.py"
 
@@ -38,7 +37,6 @@ rule fit_models:
         mem_mb=4000,
         runtime=30,
     params:
-        analysis=lambda wildcards: wildcards.analysis,
         settings=lambda wildcards: ANALYSES[wildcards.analysis],
         seed=config["seed"],
     script:

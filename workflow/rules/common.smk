@@ -81,7 +81,14 @@ def analysis_dataset(wildcards):
     return f"results/analyses/{wildcards.analysis}/analysis_dataset.csv"
 
 
-ANALYSIS_TABLES = ["models", "joint", "interaction", "slopes", "johnson_neyman"]
+ANALYSIS_TABLES = [
+    "models",
+    "joint",
+    "interaction",
+    "slopes",
+    "johnson_neyman",
+    "predictions",
+]
 
 
 def all_outputs():

@@ -4,8 +4,6 @@ rule table1:
     output:
         by_remission="results/tables/table1_by_remission.tsv",
         by_biomarker_group="results/tables/table1_by_biomarker_group.tsv",
-    params:
-        outcome_definition=settings("primary", "outcome")["definition"],
     log:
         "results/logs/table1.log",
     conda:
@@ -14,5 +12,7 @@ rule table1:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        outcome_definition=settings("primary", "outcome")["definition"],
     script:
         "../scripts/table1.py"

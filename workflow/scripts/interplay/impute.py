@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import linalg, special
 
 from interplay.errors import InputError
+from interplay.models import MODEL_EXPOSURES, OUTCOME, PRODUCT, term_values
 from interplay.pool import fit_logistic
 
 DONORS = 5
@@ -306,3 +307,29 @@ def impute_chained(
     long.insert(0, ID_COLUMN, np.tile(data.index.to_numpy(), m + 1))
     long.insert(0, IMPUTATION_COLUMN, np.repeat(np.arange(m + 1), len(data)))
     return long
+
+
+def product_columns(data: pd.DataFrame, terms: Sequence[str]) -> dict[str, pd.Series]:
+    """The product columns (`a:b`) among model terms, computed from their factors."""
+    return {term: term_values(data, term) for term in terms if PRODUCT in term}
+
+
+def impute_analysis_dataset(
+    dataset: pd.DataFrame,
+    covariates: Sequence[str],
+    m: int,
+    iterations: int,
+    seed: int | Sequence[int],
+) -> pd.DataFrame:
+    """Impute an analysis dataset's model variables, compatibly with both interaction models.
+
+    The outcome, every covariate and both biomarker codings with their products are predictors
+    of every incomplete variable (ANALYSIS_PLAN.md §6: never impute, then form the product).
+    """
+    exposures = [*MODEL_EXPOSURES["product"], *MODEL_EXPOSURES["continuous"]]
+    products = product_columns(dataset, exposures)
+    predictors = list(dict.fromkeys([OUTCOME, *covariates, *exposures]))
+    with_products = dataset.assign(**products)
+    incomplete = [column for column in predictors if with_products[column].isna().any()]
+    imputed = impute_chained(with_products, incomplete, predictors, m, iterations, seed)
+    return imputed.drop(columns=list(products))

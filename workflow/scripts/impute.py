@@ -1,0 +1,25 @@
+"""Multiply impute the analysis dataset's missing covariates (chained equations)."""
+
+from interplay.impute import impute_analysis_dataset, missingness_summary
+from interplay.runner import run
+from interplay.seeds import stream_key
+from interplay.tables import read_table, write_table
+
+
+def main(smk) -> None:
+    """Write the imputed data sets in long format and the missingness per variable."""
+    dataset = read_table(smk.input.dataset)
+    covariate_sets = smk.params.covariates["sets"]
+    covariates = covariate_sets[smk.params.covariates["adjustment_set"]]
+    imputed = impute_analysis_dataset(
+        dataset,
+        covariates,
+        m=smk.params.missing_data["m"],
+        iterations=smk.params.missing_data["iterations"],
+        seed=stream_key(smk.params.seed, "impute", smk.wildcards.analysis),
+    )
+    write_table(imputed, smk.output.imputed)
+    write_table(missingness_summary(dataset, list(covariates)), smk.output.missingness)
+
+
+run(snakemake, main)
