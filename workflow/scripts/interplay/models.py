@@ -1,8 +1,8 @@
 """Logistic models of the outcome on IL-1β and BDNF (ANALYSIS_PLAN.md §5 items 1–5).
 
 Design matrices from the analysis dataset, maximum-likelihood fits, linear combinations of
-coefficients, stratum-specific and joint-category models, and Wald / Rubin summaries of estimates
-from one or more (imputed) data sets.
+coefficients, stratum-specific models, standardised risks, and Wald / Rubin summaries of estimates
+from one or more (imputed) data sets. The joint-category models are in analysis.py.
 """
 
 import warnings
