@@ -7,7 +7,7 @@ from interplay.tables import read_table, write_table
 
 def main(smk) -> None:
     """Write the models, joint, interaction, slopes and Johnson–Neyman tables."""
-    imputed = read_table(smk.input.imputed) if "imputed" in smk.input.keys() else None
+    imputed = read_table(smk.input.imputed) if hasattr(smk.input, "imputed") else None
     tables = run_analysis(
         read_table(smk.input.dataset),
         smk.params.settings,
