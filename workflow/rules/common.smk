@@ -11,8 +11,8 @@ validate(config, "../schemas/config.schema.yaml")
 
 # The config sections that define one analysis; entries of `analyses` override them.
 ANALYSIS_SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
-# The settings that change the analysis dataset itself (the rest only change the models).
-DATASET_SECTIONS = ["outcome", "biomarkers"]
+# Biomarker settings that only change the models, not which patients or values the dataset holds.
+MODEL_ONLY_BIOMARKER_KEYS = ["coding"]
 
 
 def merge_settings(base, overrides):
@@ -70,13 +70,22 @@ def uses_imputation(analysis):
     return settings(analysis, "missing_data")["method"] == "mice"
 
 
+def dataset_settings(analysis):
+    """The outcome and biomarker settings that define an analysis's dataset."""
+    biomarkers = settings(analysis, "biomarkers")
+    return {
+        "outcome": settings(analysis, "outcome"),
+        "biomarkers": {
+            key: value
+            for key, value in biomarkers.items()
+            if key not in MODEL_ONLY_BIOMARKER_KEYS
+        },
+    }
+
+
 def analysis_dataset(wildcards):
-    """The dataset an analysis reads: the primary one unless its outcome or biomarker settings differ."""
-    same = all(
-        settings(wildcards.analysis, s) == settings("primary", s)
-        for s in DATASET_SECTIONS
-    )
-    if same:
+    """The dataset an analysis reads: the primary one unless its dataset settings differ."""
+    if dataset_settings(wildcards.analysis) == dataset_settings("primary"):
         return "results/data/analysis_dataset.csv"
     return f"results/analyses/{wildcards.analysis}/analysis_dataset.csv"
 

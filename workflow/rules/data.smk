@@ -41,8 +41,8 @@ rule analysis_dataset:
         mem_mb=2000,
         runtime=10,
     params:
-        outcome=lambda wildcards: settings(wildcards.analysis, "outcome"),
-        biomarkers=lambda wildcards: settings(wildcards.analysis, "biomarkers"),
+        outcome=lambda wildcards: dataset_settings(wildcards.analysis)["outcome"],
+        biomarkers=lambda wildcards: dataset_settings(wildcards.analysis)["biomarkers"],
     script:
         "../scripts/analysis_dataset.py"
 
@@ -55,5 +55,5 @@ use rule analysis_dataset as primary_analysis_dataset with:
     log:
         "results/logs/analysis_dataset/primary.log",
     params:
-        outcome=settings("primary", "outcome"),
-        biomarkers=settings("primary", "biomarkers"),
+        outcome=dataset_settings("primary")["outcome"],
+        biomarkers=dataset_settings("primary")["biomarkers"],
