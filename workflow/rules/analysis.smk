@@ -1,6 +1,6 @@
 rule impute:
     input:
-        dataset=analysis_dataset,
+        unpack(imputation_inputs),
     output:
         imputed="results/analyses/{analysis}/imputed.csv.gz",
         missingness="results/analyses/{analysis}/missingness.tsv",

@@ -117,9 +117,21 @@ def all_outputs():
     ]
 
 
+def covariate_inputs(wildcards):
+    """Table 1 by outcome, when the analysis adjusts for the paper-style data-driven set."""
+    if settings(wildcards.analysis, "covariates")["adjustment_set"] == "paper":
+        return {"table1": "results/tables/table1_by_remission.tsv"}
+    return {}
+
+
+def imputation_inputs(wildcards):
+    """The analysis dataset and what its adjustment set is chosen from."""
+    return {"dataset": analysis_dataset(wildcards), **covariate_inputs(wildcards)}
+
+
 def model_inputs(wildcards):
-    """The analysis dataset and, when the analysis imputes, its imputed data sets."""
-    inputs = {"dataset": analysis_dataset(wildcards)}
+    """The imputation inputs and, when the analysis imputes, its imputed data sets."""
+    inputs = imputation_inputs(wildcards)
     if uses_imputation(wildcards.analysis):
         inputs["imputed"] = f"results/analyses/{wildcards.analysis}/imputed.csv.gz"
     return inputs

@@ -1,16 +1,19 @@
 """Fit, pool and tabulate the models of one analysis."""
 
 from interplay.analysis import run_analysis
+from interplay.covariates import adjustment_covariates, with_covariates
 from interplay.runner import run
 from interplay.tables import read_table, write_table
 
 
 def main(smk) -> None:
-    """Write the models, joint, interaction, slopes and Johnson–Neyman tables."""
+    """Write the models, joint, interaction, slopes, Johnson–Neyman and prediction tables."""
     imputed = read_table(smk.input.imputed) if hasattr(smk.input, "imputed") else None
+    table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
+    covariates = adjustment_covariates(smk.params.settings["covariates"], table1)
     tables = run_analysis(
         read_table(smk.input.dataset),
-        smk.params.settings,
+        with_covariates(smk.params.settings, covariates),
         imputed,
         analysis=smk.wildcards.analysis,
     )

@@ -1,5 +1,6 @@
 """Multiply impute the analysis dataset's missing covariates (chained equations)."""
 
+from interplay.covariates import adjustment_covariates
 from interplay.impute import impute_analysis_dataset, missingness_summary
 from interplay.runner import run
 from interplay.seeds import stream_key
@@ -9,8 +10,8 @@ from interplay.tables import read_table, write_table
 def main(smk) -> None:
     """Write the imputed data sets in long format and the missingness per variable."""
     dataset = read_table(smk.input.dataset)
-    covariate_sets = smk.params.covariates["sets"]
-    covariates = covariate_sets[smk.params.covariates["adjustment_set"]]
+    table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
+    covariates = adjustment_covariates(smk.params.covariates, table1)
     imputed = impute_analysis_dataset(
         dataset,
         covariates,
@@ -19,7 +20,7 @@ def main(smk) -> None:
         seed=stream_key(smk.params.seed, "impute", smk.wildcards.analysis),
     )
     write_table(imputed, smk.output.imputed)
-    write_table(missingness_summary(dataset, list(covariates)), smk.output.missingness)
+    write_table(missingness_summary(dataset, covariates), smk.output.missingness)
 
 
 run(snakemake, main)

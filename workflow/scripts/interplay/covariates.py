@@ -1,0 +1,48 @@
+"""The adjustment set of an analysis: a named list, or the paper-style data-driven set."""
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from interplay.errors import InputError
+from interplay.table1 import TABLE1_VARIABLES, paper_style_covariates
+
+PAPER_SET = "paper"
+# Table 1 rows that are not confounders: the exposures themselves and the post-baseline treatment
+# step (ANALYSIS_PLAN.md §8 uses it only as a descriptive stratifier).
+NOT_CANDIDATES = {"il1b", "il1b_below_lod", "bdnf", "treatment_step"}
+PAPER_CANDIDATES = [v for v in TABLE1_VARIABLES if v not in NOT_CANDIDATES]
+
+
+def uses_paper_set(covariate_settings: Mapping[str, Any]) -> bool:
+    """Whether the adjustment set is chosen from Table 1 (ANALYSIS_PLAN.md §4, paper-style)."""
+    return covariate_settings["adjustment_set"] == PAPER_SET
+
+
+def adjustment_covariates(
+    covariate_settings: Mapping[str, Any], table1: pd.DataFrame | None = None
+) -> list[str]:
+    """The covariates of the configured adjustment set; the paper set needs Table 1 by outcome."""
+    name = covariate_settings["adjustment_set"]
+    if name == PAPER_SET:
+        if table1 is None:
+            raise ValueError("the paper-style adjustment set needs Table 1 by outcome")
+        return paper_style_covariates(table1, PAPER_CANDIDATES, covariate_settings["paper_p"])
+    if name not in covariate_settings["sets"]:
+        raise InputError(
+            f"covariates.adjustment_set '{name}' is not a list in covariates.sets",
+            file="config.yaml",
+            column="covariates.adjustment_set",
+            fix=f"name one of: {', '.join([*covariate_settings['sets'], PAPER_SET])}",
+        )
+    return list(covariate_settings["sets"][name])
+
+
+def with_covariates(settings: Mapping[str, Any], covariates: list[str]) -> dict[str, Any]:
+    """Analysis settings whose adjustment set is the given, resolved list."""
+    resolved = copy.deepcopy(dict(settings))
+    name = resolved["covariates"]["adjustment_set"]
+    resolved["covariates"]["sets"] = {**resolved["covariates"]["sets"], name: covariates}
+    return resolved
