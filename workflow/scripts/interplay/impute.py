@@ -7,6 +7,8 @@ variable is modelled on the same predictor columns — the caller includes the o
 codings and their product there, so the imputation model is compatible with the interaction model.
 """
 
+import logging
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,6 +18,8 @@ from scipy import linalg, special
 from interplay.errors import InputError
 from interplay.models import MODEL_EXPOSURES, OUTCOME, PRODUCT, term_values
 from interplay.pool import fit_logistic
+
+log = logging.getLogger(__name__)
 
 DONORS = 5
 # mice's ridge: a fraction of diag(X'X) added against (near-)collinear predictors; constant
@@ -295,6 +299,7 @@ def impute_chained(
     sequence = visit_sequence(np.isnan(values), targets)
     binary = {j for j in sequence if is_binary(values[:, j])}
     copies = [data.copy()]
+    started = time.perf_counter()
     for imputation in range(1, m + 1):
         rng = imputation_rng(seed, imputation)
         completed = run_chain(values, sequence, predictor_index, binary, iterations, rng)
@@ -303,6 +308,14 @@ def impute_chained(
             gaps = np.isnan(values[:, j])
             copy.loc[gaps, columns[j]] = decode(completed[gaps, j], levels[columns[j]])
         copies.append(copy)
+        log.info(
+            "imputed data set %d/%d (%d variables, %d iterations), %.1f s elapsed",
+            imputation,
+            m,
+            len(sequence),
+            iterations,
+            time.perf_counter() - started,
+        )
     long = pd.concat(copies, ignore_index=True)
     long.insert(0, ID_COLUMN, np.tile(data.index.to_numpy(), m + 1))
     long.insert(0, IMPUTATION_COLUMN, np.repeat(np.arange(m + 1), len(data)))
