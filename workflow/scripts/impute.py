@@ -12,12 +12,14 @@ def main(smk) -> None:
     dataset = read_table(smk.input.dataset)
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
     covariates = adjustment_covariates(smk.params.covariates, table1)
+    # One stream for every analysis: analyses with the same data and covariates get the same
+    # imputations, so their differences reflect the analysis choice, not Monte-Carlo noise.
     imputed = impute_analysis_dataset(
         dataset,
         covariates,
         m=smk.params.missing_data["m"],
         iterations=smk.params.missing_data["iterations"],
-        seed=stream_key(smk.params.seed, "impute", smk.wildcards.analysis),
+        seed=stream_key(smk.params.seed, "impute"),
     )
     write_table(imputed, smk.output.imputed)
     write_table(missingness_summary(dataset, covariates), smk.output.missingness)

@@ -16,11 +16,6 @@ NOT_CANDIDATES = {"il1b", "il1b_below_lod", "bdnf", "treatment_step"}
 PAPER_CANDIDATES = [v for v in TABLE1_VARIABLES if v not in NOT_CANDIDATES]
 
 
-def uses_paper_set(covariate_settings: Mapping[str, Any]) -> bool:
-    """Whether the adjustment set is chosen from Table 1 (ANALYSIS_PLAN.md §4, paper-style)."""
-    return covariate_settings["adjustment_set"] == PAPER_SET
-
-
 def adjustment_covariates(
     covariate_settings: Mapping[str, Any], table1: pd.DataFrame | None = None
 ) -> list[str]:
