@@ -245,35 +245,65 @@ def models_table(fits: Mapping[str, list], plan: Plan, analysis: str) -> pd.Data
         table["n"] = average_count([f.n for f in model_fits])
         table["n_events"] = average_count([f.n_events for f in model_fits])
         parts.append(table)
-    parts.append(lincom_table(fits["product"], plan))
+    contrasts = stratum_contrasts(fits["product"][0])
+    parts.append(lincom_table(fits["product"], contrasts, "product_lincom", plan.ci_level))
+    if plan.joint_coding != "median":
+        contrasts = extreme_level_contrasts(plan.joint_coding)
+        parts.append(lincom_table(fits["joint"], contrasts, "joint_lincom", plan.ci_level))
     table = odds_ratio_rows(pd.concat(parts, ignore_index=True))
     table["analysis"] = analysis
     return table[MODEL_COLUMNS]
 
 
-def lincom_table(product_fits: Sequence[models.LogisticFit], plan: Plan) -> pd.DataFrame:
-    """Stratum log-ORs from the product model: β_e (modifier low) and β_e + β_3 (high)."""
-    names, estimates, variances = [], [], []
-    for name, (exposure, modifier, level) in STRATA.items():
-        names.append(f"{exposure}|{name}")
-        values = [
-            models.linear_combination(fit, models.stratum_weights(fit, exposure, modifier)[level])
-            for fit in product_fits
-        ]
-        estimates.append([v[0] for v in values])
-        variances.append([v[1] for v in values])
-    first = product_fits[0]
+def lincom_table(
+    fits: Sequence[models.LogisticFit],
+    contrasts: Mapping[str, Mapping[str, float]],
+    model: str,
+    ci_level: float,
+) -> pd.DataFrame:
+    """Log-ORs that are linear combinations {term: weight} of one model's coefficients, pooled."""
+    values = [
+        [models.linear_combination(fit, weights) for fit in fits] for weights in contrasts.values()
+    ]
+    estimates = np.array([[v[0] for v in per_fit] for per_fit in values]).T
+    variances = np.array([[v[1] for v in per_fit] for per_fit in values]).T
+    first = fits[0]
     table = models.summarise_estimates(
-        np.array(estimates).T,
-        np.array(variances).T,
-        names,
-        first.n - len(first.terms),
-        plan.ci_level,
+        estimates, variances, list(contrasts), first.n - len(first.terms), ci_level
     )
-    table["model"] = "product_lincom"
+    table["model"] = model
     table["n"] = first.n
     table["n_events"] = first.n_events
     return table
+
+
+def stratum_contrasts(fit: models.LogisticFit) -> dict[str, Mapping[str, float]]:
+    """Stratum log-ORs from the product model: β_e (modifier low) and β_e + β_3 (high)."""
+    return {
+        f"{exposure}|{name}": models.stratum_weights(fit, exposure, modifier)[level]
+        for name, (exposure, modifier, level) in STRATA.items()
+    }
+
+
+def extreme_level_contrasts(coding: str) -> dict[str, dict[str, float]]:
+    """IL-1β top vs bottom level within the bottom and top BDNF level, and their ratio.
+
+    Linear combinations of the joint model (reference: both at the bottom level), e.g. for
+    tertiles il1b_T3|bdnf_T3 = β(T3,T3) − β(T1,T3) and il1b_T3:bdnf_T3 = that − β(T3,T1).
+    """
+    _, labels = JOINT_CODINGS[coding]
+    low, high = min(labels), max(labels)
+
+    def term(cell: tuple[int, int]) -> str:
+        return joint_term(cell, coding)
+
+    within_low = {term((high, low)): 1.0}
+    within_high = {term((high, high)): 1.0, term((low, high)): -1.0}
+    return {
+        f"il1b_{labels[high]}|bdnf_{labels[low]}": within_low,
+        f"il1b_{labels[high]}|bdnf_{labels[high]}": within_high,
+        f"il1b_{labels[high]}:bdnf_{labels[high]}": {**within_high, term((high, low)): -1.0},
+    }
 
 
 def joint_table(
@@ -329,7 +359,9 @@ def run_analysis(
       a BDNF stratum), stratum_il1b_low / _il1b_high (BDNF model within an IL-1β stratum), each
       with all its terms; product_lincom — the same stratum log-ORs from the product model, terms
       `il1b_high|bdnf_low` (β1), `il1b_high|bdnf_high` (β1+β3), `bdnf_high|il1b_low`,
-      `bdnf_high|il1b_high`. n is the rounded mean over imputations (differs only if a
+      `bdnf_high|il1b_high`; with tertile coding also joint_lincom — from the joint model, IL-1β
+      T3 vs T1 within BDNF T1 (`il1b_T3|bdnf_T1`) and within BDNF T3 (`il1b_T3|bdnf_T3`), and
+      their ratio (`il1b_T3:bdnf_T3`). n is the rounded mean over imputations (differs only if a
       biomarker was imputed).
     joint — il1b_level, bdnf_level (low/high, or T1–T3 when biomarkers.coding is tertiles), n,
       remitters (outcome 1), non_remitters, odds_ratio, ci_low, ci_high (adjusted, against the
