@@ -6,6 +6,7 @@ import pytest
 import statsmodels.api as sm
 from interplay import interaction as ia
 from interplay import models
+from interplay.product_tests import product_tests
 from scipy import stats
 
 ALC = ["alc", "smk", "alc:smk"]
@@ -158,7 +159,7 @@ def test_complete_data_tests_match_statsmodels():
     data = individual_rows(ROTHMAN_KELLER)
     full = models.fit_model(data, TERMS)
     reduced = models.fit_model(data, TERMS[:3])
-    tests = ia.product_tests([full], [reduced], [data]).set_index("term")
+    tests = product_tests([full], [reduced], [data]).set_index("term")
     x = models.design_matrix(data, TERMS)
     sm_full = sm.Logit(data["outcome"], x).fit(disp=0)
     sm_reduced = sm.Logit(data["outcome"], x[TERMS[:3]]).fit(disp=0)

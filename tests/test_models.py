@@ -192,6 +192,6 @@ def test_constant_covariate_is_an_input_error(data):
 
 
 def test_unknown_estimator_is_an_input_error(data):
-    """Only the maximum-likelihood estimator exists so far."""
-    with pytest.raises(InputError, match="firth"):
-        models.fit_model(data, product_terms(), estimator="firth")
+    """An estimator that does not exist is named, with the ones that do."""
+    with pytest.raises(InputError, match="logistic, firth"):
+        models.fit_model(data, product_terms(), estimator="probit")

@@ -18,11 +18,11 @@ from functools import partial
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from interplay import models
 from interplay.models import LogisticFit, summarise_estimates
-from interplay.pool import pool_d1_wald, pool_d3_logistic, pooled_covariance
+from interplay.pool import pooled_covariance
+from interplay.product_tests import product_tests
 
 Cell = tuple[int, int]
 CELLS: list[Cell] = [(0, 0), (1, 0), (0, 1), (1, 1)]
@@ -242,20 +242,6 @@ def interaction_contrast(
     )
 
 
-def lr_test(loglik_full: float, loglik_reduced: float, df: int) -> dict:
-    """Likelihood-ratio χ² test of nested models fitted to the same rows."""
-    statistic = 2 * (loglik_full - loglik_reduced)
-    return {"statistic": statistic, "df1": df, "p_value": float(stats.chi2.sf(statistic, df))}
-
-
-def wald_test(estimates: np.ndarray, covariance: np.ndarray) -> dict:
-    """Wald χ² test that the coefficients are all zero."""
-    estimates = np.atleast_1d(estimates)
-    statistic = float(estimates @ np.linalg.solve(np.atleast_2d(covariance), estimates))
-    df = len(estimates)
-    return {"statistic": statistic, "df1": df, "p_value": float(stats.chi2.sf(statistic, df))}
-
-
 def cell_name(cell: Cell, exposures: Sequence[str]) -> str:
     """Readable name of a cell of two 0/1 exposures, e.g. il1b_high_bdnf_low."""
     levels = ("low", "high")
@@ -273,45 +259,6 @@ def exposure_block(
     return (
         np.array([f.estimates[index] for f in fits]),
         np.array([f.covariance[np.ix_(index, index)] for f in fits]),
-    )
-
-
-def product_tests(
-    full: Sequence[LogisticFit], reduced: Sequence[LogisticFit], data_sets: Sequence[pd.DataFrame]
-) -> pd.DataFrame:
-    """Wald and likelihood-ratio tests of full vs reduced (one term fewer) model.
-
-    One data set: χ² tests. Several: D1 (Li et al. 1991) and D3 (Meng & Rubin 1992) F tests.
-    The statistic is reported as the estimate and its reference distribution as ci_method.
-    """
-    tested = [t for t in full[0].terms if t not in reduced[0].terms]
-    index = [full[0].index(t) for t in tested]
-    if len(full) == 1:
-        wald = wald_test(full[0].estimates[index], full[0].covariance[np.ix_(index, index)])
-        lr = lr_test(full[0].loglik, reduced[0].loglik, len(index))
-        methods = [f"wald_chi2(df={wald['df1']})", f"lr_chi2(df={lr['df1']})"]
-    else:
-        wald = pool_d1_wald(
-            np.array([f.estimates for f in full]),
-            np.array([f.covariance for f in full]),
-            index,
-            full[0].n - len(full[0].terms),
-        )
-        lr = pool_d3_logistic(
-            [models.design_matrix(d, full[0].terms).to_numpy() for d in data_sets],
-            [models.design_matrix(d, reduced[0].terms).to_numpy() for d in data_sets],
-            [models.outcome_values(d) for d in data_sets],
-        )
-        methods = [f"d{i}_f(df1={t['df1']}, df2={t['df2']:.1f})" for i, t in ((1, wald), (3, lr))]
-    return pd.DataFrame(
-        {
-            "term": ["wald_test", "lr_test"],
-            "estimate": [wald["statistic"], lr["statistic"]],
-            "ci_low": np.nan,
-            "ci_high": np.nan,
-            "ci_method": methods,
-            "p_value": [wald["p_value"], lr["p_value"]],
-        }
     )
 
 

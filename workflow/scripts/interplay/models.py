@@ -16,13 +16,14 @@ from scipy import stats
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from interplay.errors import InputError
+from interplay.firth import fit_firth
 from interplay.pool import pool_rubin
 
 DATASET = "analysis dataset"
 OUTCOME = "outcome"
 INTERCEPT = "intercept"
 PRODUCT = ":"
-ESTIMATORS = ("logistic",)
+ESTIMATORS = ("logistic", "firth")
 MAX_NEWTON_STEPS = 100
 # Category columns and their levels, the first being the reference (resources/data_dictionary.tsv).
 CATEGORY_LEVELS: dict[str, tuple[str, ...]] = {"sex": ("female", "male")}
@@ -192,31 +193,45 @@ def check_identifiable(design: pd.DataFrame, context: str) -> None:
     )
 
 
+def maximum_likelihood(design: np.ndarray, y: np.ndarray) -> tuple:
+    """Ordinary logistic ML by Newton–Raphson: estimates, covariance, log-likelihood, converged."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = sm.Logit(y, design).fit(method="newton", maxiter=MAX_NEWTON_STEPS, disp=False)
+    trouble = (PerfectSeparationWarning, ConvergenceWarning)
+    failed = any(issubclass(w.category, trouble) for w in caught)
+    converged = bool(result.mle_retvals["converged"]) and not failed
+    return np.asarray(result.params), np.asarray(result.cov_params()), float(result.llf), converged
+
+
+def penalised_likelihood(design: np.ndarray, y: np.ndarray) -> tuple:
+    """Firth-penalised logistic regression (Heinze & Schemper 2002): the same four results."""
+    fit = fit_firth(design, y)
+    return fit.params, fit.covariance, fit.loglik, fit.converged
+
+
+FITTERS = {"logistic": maximum_likelihood, "firth": penalised_likelihood}
+
+
 def fit_logistic(
     design: pd.DataFrame,
     outcome: np.ndarray,
     estimator: str = "logistic",
     context: str = "model",
 ) -> LogisticFit:
-    """Maximum-likelihood logistic regression (Newton–Raphson) of a 0/1 outcome on a design."""
+    """Logistic regression (ML or Firth-penalised) of a 0/1 outcome on a design matrix."""
     check_estimator(estimator)
     check_identifiable(design, context)
     y = np.asarray(outcome, dtype=float)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = sm.Logit(y, design.to_numpy()).fit(
-            method="newton", maxiter=MAX_NEWTON_STEPS, disp=False
-        )
-    trouble = (PerfectSeparationWarning, ConvergenceWarning)
-    failed = any(issubclass(w.category, trouble) for w in caught)
+    estimates, covariance, loglik, converged = FITTERS[estimator](design.to_numpy(float), y)
     return LogisticFit(
         terms=list(design.columns),
-        estimates=np.asarray(result.params, dtype=float),
-        covariance=np.asarray(result.cov_params(), dtype=float),
-        loglik=float(result.llf),
+        estimates=np.asarray(estimates, dtype=float),
+        covariance=np.asarray(covariance, dtype=float),
+        loglik=loglik,
         n=len(y),
         n_events=int(y.sum()),
-        converged=bool(result.mle_retvals["converged"]) and not failed,
+        converged=converged,
         estimator=estimator,
     )
 

@@ -251,3 +251,19 @@ def pool_d3_logistic(
     r = (m + 1) / (k * (m - 1)) * (mean_lr_own - mean_lr_pooled)
     statistic = mean_lr_pooled / (k * (1 + r))
     return f_test(statistic, k, denominator_df(r, k, m, np.inf), r)
+
+
+def pool_d2_chi_squares(statistics: np.ndarray, df1: int) -> dict:
+    """D2: pool per-imputation χ² statistics with df1 degrees of freedom (Li et al. 1991).
+
+    Formulas as in van Buuren, Flexible Imputation of Missing Data (2018) §5.3.4 and R's
+    mice::D2: r = (1 + 1/m) var(√d), D2 = (mean(d)/k − (m + 1)/(m − 1) r) / (1 + r),
+    df2 = k^(−3/m) (m − 1) (1 + 1/r)².
+    """
+    d = np.asarray(statistics, dtype=float)
+    m = d.size
+    require_two_imputations(m, "D2")
+    riv = (1 + 1 / m) * np.var(np.sqrt(d), ddof=1)
+    statistic = (d.mean() / df1 - (m + 1) / (m - 1) * riv) / (1 + riv)
+    df2 = np.inf if riv == 0 else df1 ** (-3 / m) * (m - 1) * (1 + 1 / riv) ** 2
+    return f_test(max(statistic, 0.0), df1, df2, riv)
