@@ -109,6 +109,7 @@ def all_outputs():
         "results/tables/table1_by_remission.tsv",
         "results/tables/table1_by_biomarker_group.tsv",
         "results/provenance.json",
+        "results/tables/sensitivity.tsv",
         *expand(
             "results/analyses/{analysis}/{table}.tsv",
             analysis=ANALYSES,

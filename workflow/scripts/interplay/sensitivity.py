@@ -1,0 +1,135 @@
+"""The key estimates of every analysis side by side, with E-values (ANALYSIS_PLAN.md §8)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from interplay.evalue import evalue_interaction, evalue_odds_ratio, is_common
+
+MODEL_BASED = ("wald_z", "rubin_t")
+ESTIMANDS = ["il1b_or_bdnf_low", "il1b_or_bdnf_high", "ratio_of_odds_ratios", "reri"]
+# Where each estimand comes from, per biomarker coding: (table, model, term). For the continuous
+# coding, low and high BDNF are its 25th and 75th percentiles: the medians of the two halves.
+SOURCES: dict[str, dict[str, tuple[str, Any, Any]]] = {
+    "median": {
+        "il1b_or_bdnf_low": ("models", "product_lincom", "il1b_high|bdnf_low"),
+        "il1b_or_bdnf_high": ("models", "product_lincom", "il1b_high|bdnf_high"),
+        "ratio_of_odds_ratios": ("models", "product", "il1b_high:bdnf_high"),
+        "reri": ("interaction", "reri", "delta"),
+    },
+    "tertiles": {
+        "il1b_or_bdnf_low": ("models", "joint_lincom", "il1b_T3|bdnf_T1"),
+        "il1b_or_bdnf_high": ("models", "joint_lincom", "il1b_T3|bdnf_T3"),
+        "ratio_of_odds_ratios": ("models", "joint_lincom", "il1b_T3:bdnf_T3"),
+    },
+    "continuous": {
+        "il1b_or_bdnf_low": ("slopes", 25.0, None),
+        "il1b_or_bdnf_high": ("slopes", 75.0, None),
+        "ratio_of_odds_ratios": ("models", "continuous", "log2_il1b:bdnf_sd"),
+    },
+}
+CONTRASTS = {
+    "median": "IL-1β above vs below its median",
+    "tertiles": "IL-1β top vs bottom tertile",
+    "continuous": "per doubling of IL-1β (ratio: per SD of BDNF)",
+}
+COLUMNS = [
+    "analysis", "estimand", "contrast", "estimate", "ci_low", "ci_high", "ci_method", "p_value",
+    "n", "n_events", "evalue", "evalue_ci", "outcome", "coding", "covariates", "missing_data",
+    "below_lod", "exclusions", "estimator",
+]  # fmt: skip
+
+
+def model_row(tables: Mapping[str, pd.DataFrame], model: str, term: str) -> pd.Series:
+    """The model-based (Wald or Rubin) row of one coefficient or linear combination."""
+    table = tables["models"]
+    rows = table[
+        (table["model"] == model) & (table["term"] == term) & table["ci_method"].isin(MODEL_BASED)
+    ]
+    return rows.iloc[0]
+
+
+def source_row(tables: Mapping[str, pd.DataFrame], source: tuple[str, Any, Any]) -> pd.Series:
+    """The row an estimand is read from, with odds_ratio / ci_low / ci_high / p_value."""
+    table_name, key, detail = source
+    if table_name == "models":
+        return model_row(tables, key, detail)
+    if table_name == "slopes":
+        slopes = tables["slopes"]
+        return slopes[(slopes["percentile"] == key) & slopes["ci_method"].isin(MODEL_BASED)].iloc[0]
+    interaction = tables["interaction"]
+    rows = interaction[
+        (interaction["measure"] == key) & interaction["ci_method"].str.startswith(detail)
+    ]
+    return rows.iloc[0].rename({"estimate": "odds_ratio"})
+
+
+def choices(settings: Mapping[str, Any]) -> dict[str, str]:
+    """The analysis choices in words, for the specification curve."""
+    outcome, biomarkers = settings["outcome"], settings["biomarkers"]
+    missing = settings["missing_data"]
+    definition = (
+        f"remission (HAMD ≤ {outcome['remission_threshold']:g})"
+        if outcome["definition"] == "remission"
+        else f"response (≥ {outcome['response_reduction']:.0%} reduction)"
+    )
+    outliers = biomarkers["outlier_z"]
+    return {
+        "outcome": f"{definition}, {outcome['missing_rule']}, week {outcome['week']}",
+        "coding": biomarkers["coding"],
+        "covariates": settings["covariates"]["adjustment_set"],
+        "missing_data": (
+            f"mice (m = {missing['m']})" if missing["method"] == "mice" else missing["method"]
+        ),
+        "below_lod": biomarkers["below_lod"],
+        "exclusions": f"log-biomarker |z| > {outliers:g}" if outliers else "none",
+        "estimator": settings["models"]["estimator"],
+    }
+
+
+def with_evalues(row: dict[str, Any], common_outcome: bool) -> dict[str, Any]:
+    """Add E-values of an odds ratio or ratio of odds ratios (not defined for RERI)."""
+    if row["estimand"] == "reri" or not np.isfinite(row["estimate"]):
+        return {**row, "evalue": np.nan, "evalue_ci": np.nan}
+    evaluate = (
+        evalue_interaction if row["estimand"] == "ratio_of_odds_ratios" else evalue_odds_ratio
+    )
+    result = evaluate(row["estimate"], row["ci_low"], row["ci_high"], common_outcome=common_outcome)
+    return {**row, "evalue": result.evalue, "evalue_ci": result.evalue_limit}
+
+
+def key_estimates(
+    analysis: str, settings: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """One row per key estimand of one analysis, with its choices and E-values."""
+    coding = settings["biomarkers"]["coding"]
+    product = model_row(tables, "product", "il1b_high:bdnf_high")
+    common = is_common(product["n_events"] / product["n"])
+    rows = []
+    for estimand, source in SOURCES[coding].items():
+        found = source_row(tables, source)
+        row = {
+            "analysis": analysis,
+            "estimand": estimand,
+            "contrast": CONTRASTS[coding],
+            "estimate": found["odds_ratio"],
+            "ci_low": found["ci_low"],
+            "ci_high": found["ci_high"],
+            "ci_method": found["ci_method"],
+            "p_value": found["p_value"],
+            "n": product["n"],
+            "n_events": product["n_events"],
+            **choices(settings),
+        }
+        rows.append(with_evalues(row, common))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def sensitivity_table(
+    settings: Mapping[str, Mapping[str, Any]], tables: Mapping[str, Mapping[str, pd.DataFrame]]
+) -> pd.DataFrame:
+    """Key estimates of every analysis, in the configured order of analyses."""
+    parts = [key_estimates(name, settings[name], tables[name]) for name in settings]
+    return pd.concat(parts, ignore_index=True)
