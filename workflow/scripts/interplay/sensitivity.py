@@ -66,6 +66,13 @@ def source_row(tables: Mapping[str, pd.DataFrame], source: tuple[str, Any, Any])
     return rows.iloc[0].rename({"estimate": "odds_ratio"})
 
 
+def contrast(coding: str, found: pd.Series) -> str:
+    """What the estimate compares; additive measures name their outcome and reference cell."""
+    if "reference_group" in found:
+        return f"{CONTRASTS[coding]}; {found['outcome']}, reference {found['reference_group']}"
+    return CONTRASTS[coding]
+
+
 def choices(settings: Mapping[str, Any]) -> dict[str, str]:
     """The analysis choices in words, for the specification curve."""
     outcome, biomarkers = settings["outcome"], settings["biomarkers"]
@@ -113,7 +120,7 @@ def key_estimates(
         row = {
             "analysis": analysis,
             "estimand": estimand,
-            "contrast": CONTRASTS[coding],
+            "contrast": contrast(coding, found),
             "estimate": found["odds_ratio"],
             "ci_low": found["ci_low"],
             "ci_high": found["ci_high"],
