@@ -1,0 +1,163 @@
+"""Chained-equations imputation of many data sets at once (bootstrap then impute, §7).
+
+The algorithm of interplay.impute — predictive mean matching (type 1, five donors) for numbers,
+logistic regression with a coefficient draw and augmentation records for 0/1 variables, variables
+visited in order of missingness, every incomplete variable modelled on the same predictors — run
+on a stack of S data sets (S, n, v) of equal size, such as bootstrap resamples. The regressions
+of all S data sets are batched; each data set draws only from its own Generator, so an imputation
+depends on its own seed and never on which data sets share the batch.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import linalg, special
+
+from interplay.batched_logistic import fit_stacked
+from interplay.impute import DONORS, PMM_RIDGE, match_donors
+
+
+@dataclass(frozen=True)
+class ChainPlan:
+    """Which columns of the value matrix to impute, in visit order, and what predicts each."""
+
+    sequence: list[int]
+    predictors: dict[int, list[int]]
+    binary: set[int]
+    iterations: int
+
+
+def standardised_designs(predictors: np.ndarray) -> np.ndarray:
+    """Per data set: intercept plus predictors centred and scaled to unit SD (S, n, q + 1)."""
+    centred = predictors - predictors.mean(axis=1, keepdims=True)
+    n = predictors.shape[1]
+    sd = np.sqrt((centred**2).sum(axis=1, keepdims=True) / max(n - 1, 1))
+    scaled = centred / np.where(sd > 0, sd, 1.0)
+    return np.concatenate([np.ones((*predictors.shape[:2], 1)), scaled], axis=2)
+
+
+def initial_fill(values: np.ndarray, rngs: Sequence[np.random.Generator], columns: list[int]):
+    """Fill each column's gaps with random observed values of the same data set (mice's start)."""
+    completed = values.copy()
+    for s, rng in enumerate(rngs):
+        for j in columns:
+            gaps = np.isnan(values[s, :, j])
+            completed[s, gaps, j] = rng.choice(values[s, ~gaps, j], size=gaps.sum())
+    return completed
+
+
+def weighted_least_squares(
+    designs: np.ndarray, outcome: np.ndarray, observed: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per data set: Cholesky factor of the ridged X'X over observed rows, coefficients, RSS."""
+    p = designs.shape[2]
+    weighted = designs * observed[..., None]
+    xtx = np.matmul(weighted.transpose(0, 2, 1), designs)
+    diagonal = np.einsum("sjj->sj", xtx)
+    xtx[:, np.arange(p), np.arange(p)] += PMM_RIDGE * np.maximum(diagonal, 1.0)
+    cholesky = np.linalg.cholesky(xtx)
+    xty = np.matmul(weighted.transpose(0, 2, 1), np.nan_to_num(outcome)[..., None])
+    coef = np.linalg.solve(xtx, xty)[..., 0]
+    residuals = (np.nan_to_num(outcome) - np.matmul(designs, coef[..., None])[..., 0]) * observed
+    return cholesky, coef, (residuals**2).sum(axis=1)
+
+
+def impute_pmm(
+    designs: np.ndarray,
+    values: np.ndarray,
+    observed: np.ndarray,
+    rngs: Sequence[np.random.Generator],
+) -> list[np.ndarray]:
+    """Predictive mean matching per data set (as impute.impute_pmm); imputations per data set."""
+    cholesky, coef, rss = weighted_least_squares(designs, values, observed)
+    p = designs.shape[2]
+    imputations = []
+    for s, rng in enumerate(rngs):
+        seen = observed[s].astype(bool)
+        sigma = np.sqrt(rss[s] / rng.chisquare(max(int(seen.sum()) - p, 1)))
+        deviation = linalg.solve_triangular(
+            cholesky[s].T, rng.standard_normal(p), lower=False, check_finite=False
+        )
+        beta = coef[s] + sigma * deviation
+        donor = match_donors(designs[s, seen] @ coef[s], designs[s, ~seen] @ beta, DONORS, rng)
+        imputations.append(values[s, seen][donor])
+    return imputations
+
+
+def augmentation(designs: np.ndarray, observed: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per data set: the pseudo-records of impute.augmentation_records for outcome levels 0 and 1.
+
+    Means, SDs and ranges are those of all rows of the data set's design, as in the core imputer.
+    """
+    predictors = designs[:, :, 1:]
+    s, _, p = predictors.shape
+    n_records = 4 * p
+    mean = predictors.mean(axis=1)
+    sd = predictors.std(axis=1, ddof=1)
+    records = np.repeat(mean[:, None, :], n_records, axis=1)
+    column = np.repeat(np.arange(p), 4)
+    shift = np.tile([0.5, -0.5], 2 * p)[None, :] * sd[:, column]
+    records[:, np.arange(n_records), column] += shift
+    records = np.clip(records, predictors.min(axis=1)[:, None], predictors.max(axis=1)[:, None])
+    outcome = np.tile(np.repeat([0.0, 1.0], 2), p)
+    weights = np.full(n_records, (p + 1) / n_records)
+    design = np.concatenate([np.ones((s, n_records, 1)), records], axis=2)
+    return (
+        design,
+        np.broadcast_to(outcome, (s, n_records)),
+        np.broadcast_to(weights, (s, n_records)),
+    )
+
+
+def impute_logistic(
+    designs: np.ndarray,
+    values: np.ndarray,
+    observed: np.ndarray,
+    rngs: Sequence[np.random.Generator],
+    start: np.ndarray,
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """Logistic-regression imputation with a coefficient draw per data set (as impute's logreg).
+
+    Returns the imputations per data set and the fitted coefficients (next cycle's warm start).
+    """
+    extra_design, extra_outcome, extra_weights = augmentation(designs, observed)
+    stacked = np.concatenate([designs, extra_design], axis=1)
+    outcome = np.concatenate([np.nan_to_num(values), extra_outcome], axis=1)
+    weights = np.concatenate([observed, extra_weights], axis=1)
+    beta = fit_stacked(stacked, outcome, weights, start).estimates
+    mu = special.expit(np.matmul(stacked, beta[..., None])[..., 0])
+    information = np.matmul(
+        stacked.transpose(0, 2, 1), stacked * (weights * mu * (1 - mu))[..., None]
+    )
+    root = np.linalg.cholesky(np.linalg.inv(information))
+    imputations = []
+    for s, rng in enumerate(rngs):
+        gaps = ~observed[s].astype(bool)
+        beta_star = beta[s] + root[s] @ rng.standard_normal(len(beta[s]))
+        probability = special.expit(designs[s, gaps] @ beta_star)
+        imputations.append((rng.uniform(size=len(probability)) <= probability).astype(float))
+    return imputations, beta
+
+
+def impute_stack(
+    values: np.ndarray, plan: ChainPlan, rngs: Sequence[np.random.Generator]
+) -> np.ndarray:
+    """One chained-equations chain per data set of values (S, n, v), NaN where missing."""
+    missing = np.isnan(values)
+    completed = initial_fill(values, rngs, plan.sequence)
+    starts: dict[int, np.ndarray] = {}
+    for _ in range(plan.iterations):
+        for j in plan.sequence:
+            designs = standardised_designs(completed[:, :, plan.predictors[j]])
+            observed = (~missing[:, :, j]).astype(float)
+            if j in plan.binary:
+                start = starts.get(j, np.zeros((len(values), designs.shape[2])))
+                imputations, starts[j] = impute_logistic(
+                    designs, values[:, :, j], observed, rngs, start
+                )
+            else:
+                imputations = impute_pmm(designs, values[:, :, j], observed, rngs)
+            for s, imputed in enumerate(imputations):
+                completed[s, missing[s, :, j], j] = imputed
+    return completed

@@ -1,0 +1,139 @@
+"""Many logistic regressions at once, by batched Newton–Raphson in numpy (ANALYSIS_PLAN.md §7).
+
+Two layouts. Bootstrap replicates of one data set share its design matrix and differ only in how
+often each row was drawn, so they are fits with frequency weights (R, n): every replicate's
+information X'diag(w μ(1-μ))X comes from one matrix product of those (R, n) weights with the
+(n, p(p+1)/2) products of column pairs. Imputed resamples have a design of their own each (R, n, p)
+and use a batched matrix product instead. Each replicate stops iterating when its own step is
+below the tolerance, so its estimate never depends on which other replicates share the batch.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+MAX_NEWTON_STEPS = 30  # from a warm start a regular fit needs about five
+STEP_TOLERANCE = 1e-10  # relative: max |step| < tol · (1 + max |β|)
+
+Evaluator = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class BatchFit:
+    """Maximum-likelihood estimates of R fits (R, p); converged is False for failed fits.
+
+    A fit fails when it does not converge within MAX_NEWTON_STEPS (separation drives coefficients
+    towards infinity) or its information matrix is singular (a term constant in the resample).
+    """
+
+    estimates: np.ndarray
+    converged: np.ndarray
+    steps: np.ndarray
+
+
+def pair_index(p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column indices of the upper triangle (diagonal included) of a p × p matrix."""
+    return np.triu_indices(p)
+
+
+def column_pairs(design: np.ndarray) -> np.ndarray:
+    """(n, p(p+1)/2) products x_j x_k of every pair of design columns, j ≤ k."""
+    rows, cols = pair_index(design.shape[1])
+    return design[:, rows] * design[:, cols]
+
+
+def symmetric_from_pairs(flat: np.ndarray, p: int) -> np.ndarray:
+    """(R, p, p) symmetric matrices from their (R, p(p+1)/2) upper triangles."""
+    rows, cols = pair_index(p)
+    out = np.empty((flat.shape[0], p, p))
+    out[:, rows, cols] = flat
+    out[:, cols, rows] = flat
+    return out
+
+
+def solve_steps(information: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Newton steps I⁻¹ U per fit and whether each information matrix could be inverted."""
+    try:
+        return np.linalg.solve(information, score[..., None])[..., 0], np.ones(len(score), bool)
+    except np.linalg.LinAlgError:
+        steps = np.zeros_like(score)
+        ok = np.ones(len(score), bool)
+        for i, (matrix, vector) in enumerate(zip(information, score, strict=True)):
+            try:
+                steps[i] = np.linalg.solve(matrix, vector)
+            except np.linalg.LinAlgError:
+                ok[i] = False
+        return steps, ok
+
+
+def newton(start: np.ndarray, evaluate: Evaluator) -> BatchFit:
+    """Batched Newton–Raphson: evaluate(active rows, β) gives their scores and informations."""
+    beta = np.array(start, dtype=float)
+    active = np.arange(len(beta))
+    converged = np.zeros(len(beta), bool)
+    steps_taken = np.zeros(len(beta), int)
+    for _ in range(MAX_NEWTON_STEPS):
+        if not len(active):
+            break
+        score, information = evaluate(active, beta[active])
+        step, invertible = solve_steps(information, score)
+        finite = invertible & np.isfinite(step).all(axis=1)
+        beta[active[finite]] += step[finite]
+        steps_taken[active] += 1
+        size = np.abs(step).max(axis=1)
+        done = finite & (size < STEP_TOLERANCE * (1 + np.abs(beta[active]).max(axis=1)))
+        converged[active[done]] = True
+        active = active[finite & ~done]
+    return BatchFit(beta, converged, steps_taken)
+
+
+def fit_weighted(
+    design: np.ndarray, outcome: np.ndarray, weights: np.ndarray, start: np.ndarray
+) -> BatchFit:
+    """Logistic fits of one design (n, p) and outcome (n,) under each row of weights (R, n).
+
+    start: (p,) or (R, p) initial coefficients, e.g. the full-sample estimate.
+    """
+    p = design.shape[1]
+    pairs = column_pairs(design)
+    weighted_outcome = weights * outcome
+
+    def evaluate(rows: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Score and information of the given replicates at beta."""
+        mu = special.expit(beta @ design.T)
+        w = weights[rows]
+        score = (weighted_outcome[rows] - w * mu) @ design
+        information = symmetric_from_pairs((w * mu * (1 - mu)) @ pairs, p)
+        return score, information
+
+    return newton(np.broadcast_to(start, (len(weights), p)), evaluate)
+
+
+def fit_stacked(
+    designs: np.ndarray, outcomes: np.ndarray, weights: np.ndarray, start: np.ndarray
+) -> BatchFit:
+    """Logistic fits of R data sets of their own: designs (R, n, p), outcomes and weights (R, n).
+
+    Weights are frequency weights (0 leaves a row out, e.g. outside a stratum).
+    """
+    outcomes = np.broadcast_to(outcomes, designs.shape[:2])
+
+    def evaluate(rows: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Score and information of the given data sets at beta."""
+        x = designs[rows]
+        w = weights[rows]
+        mu = special.expit(np.matmul(x, beta[:, :, None])[..., 0])
+        score = np.matmul((w * (outcomes[rows] - mu))[:, None, :], x)[:, 0, :]
+        information = np.matmul(x.transpose(0, 2, 1), x * (w * mu * (1 - mu))[..., None])
+        return score, information
+
+    return newton(np.broadcast_to(start, (len(designs), designs.shape[2])), evaluate)
+
+
+def linear_predictor(designs: np.ndarray, estimates: np.ndarray) -> np.ndarray:
+    """η = Xβ per fit: designs (n, p) shared or (R, n, p) stacked, estimates (R, p) → (R, n)."""
+    if designs.ndim == 2:
+        return estimates @ designs.T
+    return np.matmul(designs, estimates[:, :, None])[..., 0]
