@@ -10,6 +10,7 @@ include: "workflow/rules/cohort.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/describe.smk"
 include: "workflow/rules/analysis.smk"
+include: "workflow/rules/bootstrap.smk"
 include: "workflow/rules/sensitivity.smk"
 include: "workflow/rules/provenance.smk"
 

@@ -25,7 +25,11 @@ rule fit_models:
         unpack(model_inputs),
     output:
         **{
-            table: f"results/analyses/{{analysis}}/{table}.tsv"
+            table: (
+                f"results/analyses/{{analysis}}/model_based/{table}.tsv"
+                if table in BOOTSTRAPPED_TABLES
+                else f"results/analyses/{{analysis}}/{table}.tsv"
+            )
             for table in ANALYSIS_TABLES
         },
     log:

@@ -98,6 +98,9 @@ ANALYSIS_TABLES = [
     "johnson_neyman",
     "predictions",
 ]
+# The tables that fit_models writes to model_based/ and analysis_tables completes with the
+# bootstrap rows (workflow/rules/bootstrap.smk).
+BOOTSTRAPPED_TABLES = ["models", "joint", "interaction", "slopes"]
 
 
 def all_outputs():

@@ -33,6 +33,7 @@ MAX_CHUNK = 250  # replicates fitted together; larger chunks gain little
 MEMORY_ELEMENTS = (
     4_000_000  # per (replicates × rows) float array: 32 MB, so n = 100,000 fits in 4 GB
 )
+MAX_IMPUTED_CHUNK = 25  # resamples imputed together
 STACKED_WIDTH = 20  # columns per row of an imputed resample (values or design), for chunk sizes
 CONVERGED, FIRTH, FAILED = "converged", "firth", "failed"
 REPLICATE, IMPUTATION = "replicate", "imputation"
@@ -61,6 +62,11 @@ def resample(stream: np.random.SeedSequence, n: int) -> np.ndarray:
 def chunk_size(n: int, copies: int = 1) -> int:
     """Replicates per chunk: at most MAX_CHUNK and MEMORY_ELEMENTS / (rows × copies)."""
     return int(np.clip(MEMORY_ELEMENTS // (n * copies), 1, MAX_CHUNK))
+
+
+def imputed_chunk_size(n: int, imputations: int) -> int:
+    """Resamples per chunk of bootstrap-then-impute: each holds `imputations` stacked data sets."""
+    return min(chunk_size(n, STACKED_WIDTH * imputations), MAX_IMPUTED_CHUNK)
 
 
 def shard_replicates(total: int, shards: int, shard: int, size: int) -> range:
@@ -287,7 +293,7 @@ def imputed_replicates(
     """Bootstrap-then-impute replicate estimates: `imputations` imputed copies per resample."""
     n = len(problem.rows.outcome)
     frames = []
-    for chunk in chunks(replicates, chunk_size(n, STACKED_WIDTH * imputations)):
+    for chunk in chunks(replicates, imputed_chunk_size(n, imputations)):
         streams = [replicate_streams(seed, analysis_name, r, imputations) for r in chunk]
         rows = np.repeat([resample(s[0], n) for s in streams], imputations, axis=0)
         rngs = [np.random.default_rng(s[m]) for s in streams for m in range(1, imputations + 1)]
@@ -303,3 +309,39 @@ def imputed_replicates(
         }
         frames.append(replicate_frame(problem, sample, labels, firth))
     return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Design:
+    """The bootstrap of one analysis as configured: size, imputations, shards, Firth fallback."""
+
+    seed: int
+    analysis: str
+    replicates: int
+    imputations: int  # 0: complete data
+    shards: int
+    firth: bool
+
+
+def shard_estimates(
+    dataset: pd.DataFrame,
+    imputed: pd.DataFrame | None,
+    settings: Mapping[str, Any],
+    design: Design,
+    shard: int,
+) -> pd.DataFrame:
+    """Replicate estimates of one shard (no patient rows): complete data, or bootstrap-then-impute
+    when imputations are given."""
+    plan = analysis.read_plan(settings)
+    if imputed is None:
+        problem = prepare_complete(dataset, settings)
+        size = chunk_size(len(problem.rows.outcome))
+        mine = shard_replicates(design.replicates, design.shards, shard, size)
+        return complete_replicates(problem, design.seed, design.analysis, mine, design.firth)
+    problem = prepare_imputed(dataset, imputed, settings)
+    setup = imputation_setup(dataset, plan.covariates, settings["missing_data"]["iterations"])
+    size = imputed_chunk_size(len(dataset), design.imputations)
+    mine = shard_replicates(design.replicates, design.shards, shard, size)
+    return imputed_replicates(
+        problem, setup, plan, design.seed, design.analysis, mine, design.imputations, design.firth
+    )

@@ -138,7 +138,8 @@ def slope_points(dataset: pd.DataFrame, percentiles: list[float]) -> np.ndarray:
 
 
 def model_table_estimands(plan: analysis.Plan, specs: dict[str, ModelSpec]) -> list:
-    """Exposure log-ORs of every model and the product model's stratum log-ORs."""
+    """Exposure log-ORs of every model and the stratum log-ORs of the product (and, for tertiles,
+    the joint) model."""
     items = []
     for name in analysis.WHOLE_SAMPLE_MODELS:
         for term in models.MODEL_EXPOSURES[name]:
@@ -155,6 +156,11 @@ def model_table_estimands(plan: analysis.Plan, specs: dict[str, ModelSpec]) -> l
             combination[models.product_term(exposure, modifier, product_terms)] = 1.0
         estimand = Estimand("models", "product_lincom", f"{exposure}|{name}", True)
         items.append(LinearEstimand(estimand, "product", unit_weights(product_terms, combination)))
+    if plan.joint_coding != "median":
+        for name, combination in analysis.extreme_level_contrasts(plan.joint_coding).items():
+            estimand = Estimand("models", "joint_lincom", name, True)
+            weights = unit_weights(specs["joint"].terms, combination)
+            items.append(LinearEstimand(estimand, "joint", weights))
     return items
 
 

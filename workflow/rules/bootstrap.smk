@@ -1,0 +1,81 @@
+# Bootstrap intervals (ANALYSIS_PLAN.md §7): replicates in `bootstrap.shards` jobs per analysis
+# (scatter), one job computing the intervals (gather), and one job writing the final tables with the
+# model-based rows of fit_models and the bootstrap rows side by side. Only the analyses listed in
+# bootstrap.analyses are resampled; the others get the final tables without bootstrap rows.
+
+
+include: "bootstrap_functions.smk"
+
+
+wildcard_constraints:
+    shard=r"\d+",
+
+
+rule bootstrap_shard:
+    input:
+        unpack(model_inputs),
+    output:
+        "results/analyses/{analysis}/bootstrap/shard_{shard}.tsv.gz",
+    log:
+        "results/logs/bootstrap/{analysis}/shard_{shard}.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    params:
+        settings=lambda wildcards: ANALYSES[wildcards.analysis],
+        seed=config["seed"],
+        replicates=lambda wildcards: bootstrap_replicates(wildcards.analysis),
+        imputations=BOOTSTRAP["mi_imputations_per_replicate"],
+        shards=BOOTSTRAP["shards"],
+        firth_fallback=BOOTSTRAP["firth_fallback"],
+    script:
+        "../scripts/bootstrap_shard.py"
+
+
+rule bootstrap_intervals:
+    input:
+        unpack(model_inputs),
+        shards=bootstrap_shards,
+    output:
+        "results/analyses/{analysis}/bootstrap.tsv",
+    log:
+        "results/logs/bootstrap/{analysis}/intervals.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        settings=lambda wildcards: ANALYSES[wildcards.analysis],
+        replicates=lambda wildcards: bootstrap_replicates(wildcards.analysis),
+        methods=lambda wildcards: bootstrap_methods(wildcards.analysis),
+    script:
+        "../scripts/bootstrap_intervals.py"
+
+
+rule analysis_tables:
+    input:
+        unpack(bootstrap_summary),
+        **{
+            table: f"results/analyses/{{analysis}}/model_based/{table}.tsv"
+            for table in BOOTSTRAPPED_TABLES
+        },
+    output:
+        **{
+            table: f"results/analyses/{{analysis}}/{table}.tsv"
+            for table in BOOTSTRAPPED_TABLES
+        },
+    log:
+        "results/logs/analysis_tables/{analysis}.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/analysis_tables.py"

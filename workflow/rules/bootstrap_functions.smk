@@ -1,0 +1,59 @@
+# Settings and input functions of the bootstrap rules (workflow/rules/bootstrap.smk).
+
+BOOTSTRAP = config["bootstrap"]
+COMPLETE_DATA_METHODS = ["percentile", "bca"]
+IMPUTED_METHOD = "boot_mi_vhb"
+
+
+def check_bootstrap_analyses():
+    """Stop when bootstrap.analyses names an unknown analysis or one it cannot resample."""
+    for name in BOOTSTRAP["analyses"]:
+        if name not in ANALYSES:
+            raise WorkflowError(
+                f"config bootstrap.analyses: '{name}' is not an entry of `analyses`."
+            )
+        unsupported = {
+            "models.estimator": settings(name, "models")["estimator"] != "logistic",
+            "models.stratify_by": settings(name, "models").get("stratify_by")
+            is not None,
+        }
+        for key, refused in unsupported.items():
+            if refused:
+                raise WorkflowError(
+                    f"config bootstrap.analyses: '{name}' sets {key}, which the bootstrap "
+                    "does not support; remove it from bootstrap.analyses."
+                )
+
+
+check_bootstrap_analyses()
+
+
+def bootstrap_methods(analysis):
+    """The interval methods that apply to an analysis (none when it is not resampled)."""
+    if analysis not in BOOTSTRAP["analyses"]:
+        return []
+    valid = [IMPUTED_METHOD] if uses_imputation(analysis) else COMPLETE_DATA_METHODS
+    return [method for method in BOOTSTRAP["methods"] if method in valid]
+
+
+def bootstrap_replicates(analysis):
+    """Resamples of an analysis: mi_replicates when it imputes, else replicates."""
+    if uses_imputation(analysis):
+        return BOOTSTRAP["mi_replicates"]
+    return BOOTSTRAP["replicates"]
+
+
+def bootstrap_shards(wildcards):
+    """The shard files of an analysis."""
+    return expand(
+        "results/analyses/{analysis}/bootstrap/shard_{shard}.tsv.gz",
+        analysis=wildcards.analysis,
+        shard=range(BOOTSTRAP["shards"]),
+    )
+
+
+def bootstrap_summary(wildcards):
+    """The bootstrap intervals of an analysis, if it is resampled."""
+    if bootstrap_methods(wildcards.analysis):
+        return {"bootstrap": f"results/analyses/{wildcards.analysis}/bootstrap.tsv"}
+    return {}
