@@ -14,10 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-MAX_NEWTON_STEPS = 30  # from a warm start a regular fit needs about five
+MAX_NEWTON_STEPS = 50  # from a warm start a regular fit needs about five
+LOGLIK_SLACK = 1e-12  # relative rounding allowance when comparing log-likelihoods
 STEP_TOLERANCE = 1e-10  # relative: max |step| < tol · (1 + max |β|)
 
-Evaluator = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+Evaluator = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -69,24 +70,46 @@ def solve_steps(information: np.ndarray, score: np.ndarray) -> tuple[np.ndarray,
 
 
 def newton(start: np.ndarray, evaluate: Evaluator) -> BatchFit:
-    """Batched Newton–Raphson: evaluate(active rows, β) gives their scores and informations."""
+    """Batched Newton–Raphson with step halving.
+
+    evaluate(active rows, β) gives their scores, informations and log-likelihoods. A step that
+    lowers a fit's log-likelihood is halved before that fit moves on (the concave likelihood
+    then rises at every accepted step, which plain Newton cannot promise far from the optimum).
+    """
     beta = np.array(start, dtype=float)
-    active = np.arange(len(beta))
-    converged = np.zeros(len(beta), bool)
-    steps_taken = np.zeros(len(beta), int)
+    count, p = beta.shape
+    active = np.arange(count)
+    converged = np.zeros(count, bool)
+    steps_taken = np.zeros(count, int)
+    previous_loglik = np.full(count, -np.inf)
+    previous_step = np.zeros((count, p))
     for _ in range(MAX_NEWTON_STEPS):
         if not len(active):
             break
-        score, information = evaluate(active, beta[active])
-        step, invertible = solve_steps(information, score)
-        finite = invertible & np.isfinite(step).all(axis=1)
-        beta[active[finite]] += step[finite]
+        score, information, loglik = evaluate(active, beta[active])
         steps_taken[active] += 1
-        size = np.abs(step).max(axis=1)
-        done = finite & (size < STEP_TOLERANCE * (1 + np.abs(beta[active]).max(axis=1)))
-        converged[active[done]] = True
-        active = active[finite & ~done]
+        worse = ~(loglik >= previous_loglik[active] - LOGLIK_SLACK * np.abs(loglik))
+        back = active[worse]
+        previous_step[back] /= 2
+        beta[back] -= previous_step[back]
+        ahead = ~worse
+        step, invertible = solve_steps(information[ahead], score[ahead])
+        finite = invertible & np.isfinite(step).all(axis=1)
+        moving = active[ahead][finite]
+        beta[moving] += step[finite]
+        previous_step[moving] = step[finite]
+        previous_loglik[moving] = loglik[ahead][finite]
+        size = np.abs(step[finite]).max(axis=1)
+        done = size < STEP_TOLERANCE * (1 + np.abs(beta[moving]).max(axis=1))
+        converged[moving[done]] = True
+        active = np.concatenate([back, moving[~done]])
+        active.sort()
     return BatchFit(beta, converged, steps_taken)
+
+
+def loglik_of(outcome: np.ndarray, eta: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted Bernoulli log-likelihoods Σ w (y η − log(1 + e^η)) per fit (rows of eta)."""
+    return (weights * (outcome * eta - np.logaddexp(0.0, eta))).sum(axis=1)
 
 
 def fit_weighted(
@@ -100,13 +123,14 @@ def fit_weighted(
     pairs = column_pairs(design)
     weighted_outcome = weights * outcome
 
-    def evaluate(rows: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Score and information of the given replicates at beta."""
-        mu = special.expit(beta @ design.T)
+    def evaluate(rows: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Score, information and log-likelihood of the given replicates at beta."""
+        eta = beta @ design.T
+        mu = special.expit(eta)
         w = weights[rows]
         score = (weighted_outcome[rows] - w * mu) @ design
         information = symmetric_from_pairs((w * mu * (1 - mu)) @ pairs, p)
-        return score, information
+        return score, information, loglik_of(outcome, eta, w)
 
     return newton(np.broadcast_to(start, (len(weights), p)), evaluate)
 
@@ -120,14 +144,15 @@ def fit_stacked(
     """
     outcomes = np.broadcast_to(outcomes, designs.shape[:2])
 
-    def evaluate(rows: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Score and information of the given data sets at beta."""
+    def evaluate(rows: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Score, information and log-likelihood of the given data sets at beta."""
         x = designs[rows]
         w = weights[rows]
-        mu = special.expit(np.matmul(x, beta[:, :, None])[..., 0])
+        eta = np.matmul(x, beta[:, :, None])[..., 0]
+        mu = special.expit(eta)
         score = np.matmul((w * (outcomes[rows] - mu))[:, None, :], x)[:, 0, :]
         information = np.matmul(x.transpose(0, 2, 1), x * (w * mu * (1 - mu))[..., None])
-        return score, information
+        return score, information, loglik_of(outcomes[rows], eta, w)
 
     return newton(np.broadcast_to(start, (len(designs), designs.shape[2])), evaluate)
 
