@@ -1,8 +1,8 @@
 """Fit, pool and tabulate the models of one analysis."""
 
-from interplay.analysis import run_analysis
 from interplay.covariates import adjustment_covariates, with_covariates
 from interplay.runner import run
+from interplay.stratified import run_stratified_analysis
 from interplay.tables import read_table, write_table
 
 
@@ -11,7 +11,7 @@ def main(smk) -> None:
     imputed = read_table(smk.input.imputed) if hasattr(smk.input, "imputed") else None
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
     covariates = adjustment_covariates(smk.params.settings["covariates"], table1)
-    tables = run_analysis(
+    tables = run_stratified_analysis(
         read_table(smk.input.dataset),
         with_covariates(smk.params.settings, covariates),
         imputed,

@@ -36,9 +36,9 @@ CONTRASTS = {
     "continuous": "per doubling of IL-1β (ratio: per SD of BDNF)",
 }
 COLUMNS = [
-    "analysis", "estimand", "contrast", "estimate", "ci_low", "ci_high", "ci_method", "p_value",
-    "n", "n_events", "evalue", "evalue_ci", "outcome", "coding", "covariates", "missing_data",
-    "below_lod", "exclusions", "estimator",
+    "analysis", "stratum", "estimand", "contrast", "estimate", "ci_low", "ci_high", "ci_method",
+    "p_value", "n", "n_events", "evalue", "evalue_ci", "outcome", "coding", "covariates",
+    "missing_data", "below_lod", "exclusions", "estimator",
 ]  # fmt: skip
 
 
@@ -110,7 +110,7 @@ def with_evalues(row: dict[str, Any], common_outcome: bool) -> dict[str, Any]:
 def key_estimates(
     analysis: str, settings: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
 ) -> pd.DataFrame:
-    """One row per key estimand of one analysis, with its choices and E-values."""
+    """One row per key estimand of one analysis (or stratum), with its choices and E-values."""
     coding = settings["biomarkers"]["coding"]
     product = model_row(tables, "product", "il1b_high:bdnf_high")
     common = is_common(product["n_events"] / product["n"])
@@ -119,6 +119,7 @@ def key_estimates(
         found = source_row(tables, source)
         row = {
             "analysis": analysis,
+            "stratum": product["stratum"],
             "estimand": estimand,
             "contrast": contrast(coding, found),
             "estimate": found["odds_ratio"],
@@ -134,9 +135,22 @@ def key_estimates(
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def strata(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, pd.DataFrame]]:
+    """An analysis's tables split by their `stratum` column, in order of appearance."""
+    levels = tables["models"]["stratum"].unique()
+    return {
+        level: {name: table[table["stratum"] == level] for name, table in tables.items()}
+        for level in levels
+    }
+
+
 def sensitivity_table(
     settings: Mapping[str, Mapping[str, Any]], tables: Mapping[str, Mapping[str, pd.DataFrame]]
 ) -> pd.DataFrame:
-    """Key estimates of every analysis, in the configured order of analyses."""
-    parts = [key_estimates(name, settings[name], tables[name]) for name in settings]
+    """Key estimates of every analysis and stratum, in the configured order of analyses."""
+    parts = [
+        key_estimates(name, settings[name], stratum_tables)
+        for name in settings
+        for stratum_tables in strata(tables[name]).values()
+    ]
     return pd.concat(parts, ignore_index=True)
