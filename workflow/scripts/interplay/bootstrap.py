@@ -214,6 +214,13 @@ def replicate_frame(
     )
 
 
+def no_replicates(problem: Problem) -> pd.DataFrame:
+    """The empty replicate table of a shard without replicates (more shards than chunks)."""
+    columns = [REPLICATE, IMPUTATION]
+    columns += [f"status/{spec.name}" for spec in problem.blueprint.specs]
+    return pd.DataFrame(columns=columns + [e.column for e in problem.blueprint.estimands])
+
+
 def complete_replicates(
     problem: Problem, seed: int, analysis_name: str, replicates: range, firth: bool
 ) -> pd.DataFrame:
@@ -234,7 +241,7 @@ def complete_replicates(
         frames.append(
             replicate_frame(problem, replace(problem.rows, weights=counts), labels, firth)
         )
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True) if frames else no_replicates(problem)
 
 
 @dataclass(frozen=True)
@@ -308,7 +315,7 @@ def imputed_replicates(
             IMPUTATION: np.tile(np.arange(1, imputations + 1), len(chunk)),
         }
         frames.append(replicate_frame(problem, sample, labels, firth))
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True) if frames else no_replicates(problem)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,141 @@
+"""Batched chained-equations imputer against the core imputer; shard-invariant replicates."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from interplay import analysis, models
+from interplay import bootstrap as bs
+from interplay import estimands as est
+from interplay.batched_impute import impute_stack
+from interplay.impute import impute_analysis_dataset
+from test_bootstrap_fit import settings, small_dataset
+
+M = 20
+ITERATIONS = 5
+
+
+@pytest.fixture(scope="module")
+def incomplete(tmp_path_factory) -> pd.DataFrame:
+    """A cohort with 15 % missing covariate values, so that the imputation model matters."""
+    return small_dataset(tmp_path_factory.mktemp("cohort"), n_patients=600, missing_fraction=0.15)
+
+
+def covariates() -> list[str]:
+    """The primary adjustment set."""
+    return analysis.read_plan(settings("mice")).covariates
+
+
+def batched_imputations(data: pd.DataFrame, m: int, seed: int) -> tuple[bs.ImputationSetup, ...]:
+    """m copies of the data imputed by the batched imputer, each from its own stream."""
+    setup = bs.imputation_setup(data, covariates(), ITERATIONS)
+    rngs = [np.random.default_rng(np.random.SeedSequence([seed, i])) for i in range(m)]
+    return setup, impute_stack(np.repeat(setup.values[None], m, axis=0), setup.plan, rngs)
+
+
+def pooled_product_model(estimates: np.ndarray, covariances: np.ndarray) -> pd.DataFrame:
+    """Rubin-pooled product-model coefficients."""
+    variances = np.diagonal(covariances, axis1=1, axis2=2)
+    terms = analysis.model_terms(analysis.read_plan(settings("mice")), "product")
+    return models.summarise_estimates(estimates, variances, terms, 500, 0.95).set_index("term")
+
+
+def product_fits(sample: est.Sample, spec: est.ModelSpec) -> tuple[np.ndarray, np.ndarray]:
+    """Estimates and inverse-information covariances of the product model in each data set."""
+    fit = est.fit_spec(sample, spec, np.zeros(len(spec.terms)))
+    design = est.design(sample.atoms, spec.terms)
+    mu = 1 / (1 + np.exp(-np.einsum("snp,sp->sn", design, fit.estimates)))
+    information = np.einsum("snp,sn,snq->spq", design, mu * (1 - mu), design)
+    return fit.estimates, np.linalg.inv(information)
+
+
+def test_pooled_results_agree_with_the_core_imputer(incomplete):
+    plan = analysis.read_plan(settings("mice"))
+    draft = bs.provisional(plan, incomplete)
+    names = bs.atom_names(draft, plan)
+    spec = next(s for s in draft.specs if s.name == "product")
+    core = impute_analysis_dataset(incomplete, covariates(), M, ITERATIONS, seed=3)
+    core_sets = analysis.analysed_data_sets(incomplete, core, plan)
+    core_pooled = pooled_product_model(
+        *product_fits(bs.stacked_sample(core_sets, names, plan), spec)
+    )
+    setup, completed = batched_imputations(incomplete, M, seed=4)
+    rows = np.repeat(np.arange(len(incomplete))[None], M, axis=0)
+    problem = bs.Problem(draft, bs.rows_sample(incomplete, names, plan), {})
+    atoms = bs.imputed_atoms(problem, setup, rows, completed, plan)
+    outcome = np.repeat(models.outcome_values(incomplete)[None], M, axis=0)
+    sample = est.Sample(atoms, outcome, np.ones(outcome.shape))
+    batched_pooled = pooled_product_model(*product_fits(sample, spec))
+    difference = (batched_pooled["estimate"] - core_pooled["estimate"]).abs()
+    assert (difference <= 0.35 * core_pooled["std_error"]).all(), (
+        difference / core_pooled["std_error"]
+    )
+    ratio = batched_pooled["std_error"] / core_pooled["std_error"]
+    assert ratio.between(0.9, 1.1).all(), ratio
+
+
+def test_imputed_values_follow_the_core_imputers_distribution(incomplete):
+    core = impute_analysis_dataset(incomplete, covariates(), M, ITERATIONS, seed=3)
+    core = core[core[".imp"] > 0]
+    setup, completed = batched_imputations(incomplete, M, seed=4)
+    outcome = np.tile(incomplete["outcome"].to_numpy(), M)
+    for j in setup.plan.sequence:
+        column = setup.columns[j]
+        gaps = np.tile(np.isnan(setup.values[:, j]), M)
+        batched = completed[:, :, j].reshape(-1)[gaps]
+        reference = pd.to_numeric(core[column]).to_numpy()[gaps]
+        observed = setup.values[~np.isnan(setup.values[:, j]), j]
+        assert np.isin(batched, observed).all(), column  # PMM donors and 0/1 draws
+        spread = observed.std()
+        for level in (0, 1):  # imputed means by outcome: the outcome is in the imputation model
+            mine, theirs = batched[outcome[gaps] == level], reference[outcome[gaps] == level]
+            assert abs(mine.mean() - theirs.mean()) < 0.2 * spread, (column, level)
+
+
+def test_observed_values_are_kept(incomplete):
+    setup, completed = batched_imputations(incomplete, 2, seed=1)
+    seen = ~np.isnan(setup.values)
+    assert (completed[:, seen] == setup.values[seen]).all()
+    assert not np.isnan(completed).any()
+
+
+def test_a_data_sets_imputation_does_not_depend_on_its_batch(incomplete):
+    setup = bs.imputation_setup(incomplete, covariates(), 2)
+    seeds = [np.random.SeedSequence([9, i]) for i in range(3)]
+    values = np.repeat(setup.values[None], 3, axis=0)
+    together = impute_stack(values, setup.plan, [np.random.default_rng(s) for s in seeds])
+    alone = impute_stack(values[1:2], setup.plan, [np.random.default_rng(seeds[1])])
+    np.testing.assert_array_equal(together[1], alone[0])
+
+
+def split_estimates(data, imputed, design: bs.Design) -> pd.DataFrame:
+    """Every shard's estimates, concatenated in shard order (empty shards hold no rows)."""
+    method = "complete_case" if imputed is None else "mice"
+    frames = [
+        bs.shard_estimates(data, imputed, settings(method), design, shard)
+        for shard in range(design.shards)
+    ]
+    return pd.concat([frame for frame in frames if len(frame)], ignore_index=True)
+
+
+@pytest.mark.parametrize("imputations", [0, 2])
+def test_replicates_are_identical_for_any_number_of_shards(incomplete, monkeypatch, imputations):
+    monkeypatch.setattr(bs, "MAX_CHUNK", 3)  # several chunks per shard
+    monkeypatch.setattr(bs, "MAX_IMPUTED_CHUNK", 2)
+    imputed = (
+        impute_analysis_dataset(incomplete, covariates(), 2, 2, seed=5) if imputations else None
+    )
+    replicates = 7 if imputations else 11
+    frames = [
+        split_estimates(
+            incomplete,
+            imputed,
+            bs.Design(SEED_FOR_SHARDS, "shards", replicates, imputations, shards, False),
+        )
+        for shards in (1, 3, 5)
+    ]
+    assert len(frames[0]) == replicates * max(imputations, 1)
+    pd.testing.assert_frame_equal(frames[0], frames[1], check_exact=True)
+    pd.testing.assert_frame_equal(frames[0], frames[2], check_exact=True)
+
+
+SEED_FOR_SHARDS = 101
