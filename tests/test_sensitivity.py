@@ -1,0 +1,145 @@
+"""The cross-analysis summary reads the right rows, and E-values follow their formulas."""
+
+import copy
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from conftest import REPO
+from interplay.analysis import run_analysis
+from interplay.sensitivity import sensitivity_table
+from interplay.stratified import run_stratified_analysis, stratum_label
+
+CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+
+
+def settings(coding: str = "median") -> dict:
+    """The primary settings with a biomarker coding."""
+    merged = {section: copy.deepcopy(CONFIG[section]) for section in SECTIONS}
+    merged["biomarkers"]["coding"] = coding
+    return merged
+
+
+def model_rows(rows: list[tuple]) -> pd.DataFrame:
+    """A models table holding (model, term, OR, low, high, ci_method) rows of one stratum."""
+    table = pd.DataFrame(
+        rows, columns=["model", "term", "odds_ratio", "ci_low", "ci_high", "ci_method"]
+    )
+    return table.assign(stratum="all", p_value=0.01, n=1000, n_events=450)
+
+
+def tables() -> dict[str, pd.DataFrame]:
+    """Hand-made result tables with decoy rows a wrong lookup would pick up."""
+    models = model_rows(
+        [
+            ("product", "il1b_high", 0.9, 0.5, 1.5, "wald_z"),
+            ("product", "il1b_high:bdnf_high", 2.0, 1.2, 3.4, "percentile"),
+            ("product", "il1b_high:bdnf_high", 2.1, 1.3, 3.5, "rubin_t"),
+            ("product_lincom", "il1b_high|bdnf_low", 0.5, 0.35, 0.75, "rubin_t"),
+            ("product_lincom", "il1b_high|bdnf_high", 1.1, 0.8, 1.6, "rubin_t"),
+            ("continuous", "log2_il1b:bdnf_sd", 1.05, 0.97, 1.12, "rubin_t"),
+        ]
+    )
+    interaction = pd.DataFrame(
+        {
+            "stratum": "all",
+            "measure": ["reri", "reri"],
+            "outcome": "non_remission",
+            "reference_group": "il1b_high_bdnf_high",
+            "estimate": [-1.2, -1.25],
+            "ci_low": [-2.1, -2.4],
+            "ci_high": [-0.3, -0.4],
+            "ci_method": ["mover", "delta_rubin_t"],
+            "p_value": [np.nan, 0.01],
+        }
+    )
+    slopes = pd.DataFrame(
+        {
+            "stratum": "all",
+            "percentile": [25.0, 75.0, np.nan],
+            "odds_ratio": [0.91, 0.97, 0.5],
+            "ci_low": [0.83, 0.88, 0.1],
+            "ci_high": [0.99, 1.06, 0.9],
+            "ci_method": "rubin_t",
+            "p_value": 0.03,
+        }
+    )
+    return {"models": models, "interaction": interaction, "slopes": slopes}
+
+
+def test_median_coding_reads_the_model_based_product_rows() -> None:
+    table = sensitivity_table({"primary": settings()}, {"primary": tables()})
+    found = table.set_index("estimand")
+    assert found.loc["il1b_or_bdnf_low", "estimate"] == 0.5
+    assert found.loc["il1b_or_bdnf_high", "ci_high"] == 1.6
+    assert found.loc["ratio_of_odds_ratios", "estimate"] == 2.1  # not the percentile row
+    assert found.loc["reri", "estimate"] == -1.25  # the delta-method row, not MOVER
+    assert "reference il1b_high_bdnf_high" in found.loc["reri", "contrast"]
+
+
+def test_continuous_coding_reads_slopes_at_the_quartiles() -> None:
+    table = sensitivity_table({"continuous": settings("continuous")}, {"continuous": tables()})
+    found = table.set_index("estimand")
+    assert list(found.index) == ["il1b_or_bdnf_low", "il1b_or_bdnf_high", "ratio_of_odds_ratios"]
+    assert found.loc["il1b_or_bdnf_low", "estimate"] == 0.91
+    assert found.loc["il1b_or_bdnf_high", "estimate"] == 0.97
+    assert found.loc["ratio_of_odds_ratios", "estimate"] == 1.05
+
+
+def test_evalues_use_the_square_root_conversion_for_a_common_outcome() -> None:
+    """45 % events: RR ≈ √OR (VanderWeele 2017); E = RR + √(RR(RR − 1)) after inverting RR < 1."""
+    found = sensitivity_table({"p": settings()}, {"p": tables()}).set_index("estimand")
+    rr = 1 / math.sqrt(0.5)
+    assert found.loc["il1b_or_bdnf_low", "evalue"] == pytest.approx(rr + math.sqrt(rr * (rr - 1)))
+    limit = 1 / math.sqrt(0.75)
+    expected_limit = limit + math.sqrt(limit * (limit - 1))
+    assert found.loc["il1b_or_bdnf_low", "evalue_ci"] == pytest.approx(expected_limit)
+    assert found.loc["il1b_or_bdnf_high", "evalue_ci"] == 1  # the interval includes 1
+    assert np.isnan(found.loc["reri", "evalue"])
+
+
+def test_choices_describe_the_analysis() -> None:
+    choice = settings()
+    choice["outcome"]["definition"] = "response"
+    choice["biomarkers"]["outlier_z"] = 3
+    row = sensitivity_table({"a": choice}, {"a": tables()}).iloc[0]
+    assert row["outcome"].startswith("response (≥ 50% reduction), locf")
+    assert row["exclusions"] == "log-biomarker |z| > 3"
+    assert row["missing_data"] == "mice (m = 20)"
+
+
+def test_stratum_labels_drop_float_noise() -> None:
+    assert stratum_label("treatment_step", 2.0) == "treatment_step=2"
+    assert stratum_label("sex", "female") == "sex=female"
+
+
+def test_stratified_analysis_equals_the_analysis_of_each_subset() -> None:
+    """Within-stratum results are exactly run on the subset; strata are labelled in order."""
+    rng = np.random.default_rng(3)
+    n = 600
+    data = pd.DataFrame(
+        {
+            "patient_id": [f"P{i}" for i in range(n)],
+            "il1b_high": rng.integers(0, 2, n),
+            "bdnf_high": rng.integers(0, 2, n),
+            "log2_il1b": rng.normal(0, 1, n),
+            "bdnf": rng.normal(22, 7, n),
+            "treatment_step": rng.choice([1.0, 2.0, np.nan], n, p=[0.5, 0.45, 0.05]),
+        }
+    )
+    data["il1b"] = 2 ** data["log2_il1b"]
+    data["bdnf_sd"] = (data["bdnf"] - data["bdnf"].mean()) / data["bdnf"].std()
+    data["outcome"] = rng.binomial(1, 0.45, n)
+    chosen = settings()
+    chosen["covariates"]["adjustment_set"] = "unadjusted"
+    chosen["missing_data"]["method"] = "complete_case"
+    chosen["models"]["stratify_by"] = "treatment_step"
+    stratified = run_stratified_analysis(data, chosen)["models"]
+    assert list(stratified["stratum"].unique()) == ["treatment_step=1", "treatment_step=2"]
+    subset = data[data["treatment_step"] == 2.0]
+    direct = run_analysis(subset, chosen)["models"]
+    within = stratified[stratified["stratum"] == "treatment_step=2"].drop(columns="stratum")
+    pd.testing.assert_frame_equal(within.reset_index(drop=True), direct)
