@@ -1,7 +1,59 @@
-"""Shared test setup: make the interplay library importable and locate the repository."""
+"""Shared test setup: the library on sys.path, and the workflow run as a user runs it."""
 
+import re
+import shutil
+import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
+
+WORKFLOW_ITEMS = ["Snakefile", "config.yaml", "workflow", "resources", "envs", "profiles"]
+PLANNED_JOB = re.compile(r"^(?:local)?rule (\w+):\n((?:    .*\n)*)", re.MULTILINE)
+
+
+def copy_workflow(destination: Path) -> Path:
+    """Copy what a user clones (no results) into destination."""
+    for item in WORKFLOW_ITEMS:
+        source = REPO / item
+        if source.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__")
+            shutil.copytree(source, destination / item, ignore=ignore)
+        else:
+            shutil.copy2(source, destination / item)
+    return destination
+
+
+def run_snakemake(workdir: Path, *arguments: str, cores: int = 2) -> subprocess.CompletedProcess:
+    """Run `python -m snakemake` in workdir and capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", str(cores), *arguments],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def planned_jobs(workdir: Path, *arguments: str) -> Counter:
+    """What a dry run would execute, as a count per (rule, wildcards) pair."""
+    result = run_snakemake(workdir, "--dry-run", *arguments)
+    assert result.returncode == 0, result.stderr[-3000:]
+    jobs: Counter = Counter()
+    for rule, body in PLANNED_JOB.findall(result.stdout + result.stderr):
+        wildcards = re.search(r"^    wildcards: (.*)$", body, re.MULTILINE)
+        jobs[(rule, wildcards.group(1) if wildcards else "")] += 1
+    return jobs
+
+
+@pytest.fixture(scope="session")
+def completed_workflow(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default analysis, run once per test session in a scratch copy of the repository."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("workflow"))
+    result = run_snakemake(workdir)
+    assert result.returncode == 0, result.stderr[-5000:]
+    return workdir

@@ -1,51 +1,21 @@
 """The whole workflow, run by Snakemake as a user runs it, in a scratch copy of the repository."""
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO
+import yaml
+from conftest import REPO, copy_workflow, run_snakemake
 
-WORKFLOW_ITEMS = ["Snakefile", "config.yaml", "workflow", "resources", "envs", "profiles"]
-ANALYSES = ["primary", "complete_case"]
-ANALYSIS_TABLES = ["models", "joint", "interaction", "slopes", "johnson_neyman"]
+ANALYSES = list(yaml.safe_load((REPO / "config.yaml").read_text())["analyses"])
+ANALYSIS_TABLES = ["models", "joint", "interaction", "slopes", "johnson_neyman", "predictions"]
 PATIENT_LEVEL = ["results/synthetic", "results/data", "results/logs"]
 
 
-def copy_workflow(destination: Path) -> Path:
-    """Copy what a user clones (no results) into destination."""
-    for item in WORKFLOW_ITEMS:
-        source = REPO / item
-        if source.is_dir():
-            shutil.copytree(
-                source, destination / item, ignore=shutil.ignore_patterns("__pycache__")
-            )
-        else:
-            shutil.copy2(source, destination / item)
-    return destination
-
-
-def snakemake(workdir: Path, *arguments: str) -> subprocess.CompletedProcess:
-    """Run `python -m snakemake` in workdir and capture its output."""
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", *arguments],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
-def default_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default analysis, run once for every test in this module."""
-    workdir = copy_workflow(tmp_path_factory.mktemp("workflow"))
-    result = snakemake(workdir)
-    assert result.returncode == 0, result.stderr[-5000:]
-    return workdir
+def default_run(completed_workflow: Path) -> Path:
+    """The default analysis, run once for the session."""
+    return completed_workflow
 
 
 def read_tsv(path: Path) -> pd.DataFrame:
@@ -62,6 +32,7 @@ def test_every_output_exists_and_is_not_empty(default_run: Path) -> None:
         "results/tables/table1_by_biomarker_group.tsv",
         "results/data/analysis_dataset.csv",
         "results/provenance.json",
+        "results/tables/sensitivity.tsv",
         "results/analyses/primary/imputed.csv.gz",
         *[f"results/analyses/{a}/{t}.tsv" for a in ANALYSES for t in ANALYSIS_TABLES],
     ]
@@ -95,7 +66,7 @@ def test_no_patient_level_rows_outside_data_folders(default_run: Path) -> None:
 
 
 def test_second_run_has_nothing_to_do(default_run: Path) -> None:
-    result = snakemake(default_run, "--dry-run")
+    result = run_snakemake(default_run, "--dry-run")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Nothing to be done" in result.stdout + result.stderr
 
@@ -112,7 +83,7 @@ def test_bad_input_fails_cleanly_and_leaves_no_output(tmp_path: Path) -> None:
     )
     visits.write_text("patient_id,week,hamd\nP1,0,20\nP1,12,5\nP2,0,22\nP2,12,10\n")
     (workdir / "my_cohort.yaml").write_text(f"data:\n  baseline: {baseline}\n  visits: {visits}\n")
-    result = snakemake(workdir, "--configfile", "my_cohort.yaml")
+    result = run_snakemake(workdir, "--configfile", "my_cohort.yaml")
     assert result.returncode != 0
     assert "column 'age'" in result.stderr and "P1" in result.stderr
     assert not (workdir / "results/data/baseline.csv").exists()
