@@ -13,9 +13,12 @@ include: "workflow/rules/analysis.smk"
 include: "workflow/rules/bootstrap.smk"
 include: "workflow/rules/sensitivity.smk"
 include: "workflow/rules/provenance.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
     default_target: True
     input:
         all_outputs(),
+        figure_outputs(),

@@ -1,0 +1,188 @@
+# Figures (ANALYSIS_PLAN.md §9): one rule per figure, PNG shown in the report, vector copies beside.
+
+
+include: "figures_functions.smk"
+
+
+rule figure_flow:
+    input:
+        flow="results/tables/flow.tsv",
+    output:
+        **figure_files("flow", REPORT_SAMPLE, "Participant flow"),
+    log:
+        "results/logs/figures/flow.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        style=FIGURES,
+    script:
+        "../scripts/figure_flow.py"
+
+
+rule figure_biomarkers:
+    input:
+        dataset="results/data/analysis_dataset.csv",
+        cutpoints="results/tables/cutpoints.tsv",
+    output:
+        **figure_files("biomarkers", REPORT_SAMPLE, "Biomarker distributions"),
+    log:
+        "results/logs/figures/biomarkers.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        style=FIGURES,
+        bins=FIGURES["histogram_bins"],
+    script:
+        "../scripts/figure_biomarkers.py"
+
+
+rule figure_missing_pattern:
+    input:
+        dataset="results/data/analysis_dataset.csv",
+    output:
+        **figure_files("missing_pattern", REPORT_SAMPLE, "Missing-data patterns"),
+    log:
+        "results/logs/figures/missing_pattern.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        style=FIGURES,
+        variables=missing_pattern_variables(),
+    script:
+        "../scripts/figure_missing_pattern.py"
+
+
+rule figure_remission_rates:
+    input:
+        **{
+            name: f"results/analyses/{name}/joint.tsv"
+            for name in remission_rate_panels()
+        },
+    output:
+        **figure_files("remission_rates", REPORT_GROUPS, "Remission by biomarker group"),
+    log:
+        "results/logs/figures/remission_rates.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        style=FIGURES,
+        panels=remission_rate_panels(),
+        outcome_label=outcome_label("primary"),
+        ci_level=settings("primary", "models")["ci_level"],
+    script:
+        "../scripts/figure_remission_rates.py"
+
+
+rule figure_forest:
+    input:
+        models="results/analyses/{analysis}/models.tsv",
+        joint="results/analyses/{analysis}/joint.tsv",
+        interaction="results/analyses/{analysis}/interaction.tsv",
+    output:
+        **figure_files(
+            "{analysis}/forest",
+            REPORT_GROUPS,
+            "Forest plot of odds ratios",
+            "{analysis}",
+        ),
+    log:
+        "results/logs/figures/{analysis}/forest.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        style=FIGURES,
+        outcome_label=lambda wildcards: outcome_label(wildcards.analysis),
+        ci_level=lambda wildcards: settings(wildcards.analysis, "models")["ci_level"],
+    script:
+        "../scripts/figure_forest.py"
+
+
+rule figure_predictions:
+    input:
+        predictions="results/analyses/{analysis}/predictions.tsv",
+    output:
+        **figure_files(
+            "{analysis}/predictions",
+            REPORT_CONTINUOUS,
+            "Predicted probability across IL-1β",
+            "{analysis}",
+        ),
+    log:
+        "results/logs/figures/{analysis}/predictions.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        style=FIGURES,
+        outcome_label=lambda wildcards: outcome_label(wildcards.analysis),
+        ci_level=lambda wildcards: settings(wildcards.analysis, "models")["ci_level"],
+    script:
+        "../scripts/figure_predictions.py"
+
+
+rule figure_johnson_neyman:
+    input:
+        slopes="results/analyses/{analysis}/slopes.tsv",
+        johnson_neyman="results/analyses/{analysis}/johnson_neyman.tsv",
+    output:
+        **figure_files(
+            "{analysis}/johnson_neyman",
+            REPORT_CONTINUOUS,
+            "Johnson–Neyman plot",
+            "{analysis}",
+        ),
+    log:
+        "results/logs/figures/{analysis}/johnson_neyman.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        style=FIGURES,
+        ci_level=lambda wildcards: settings(wildcards.analysis, "models")["ci_level"],
+    script:
+        "../scripts/figure_johnson_neyman.py"
+
+
+rule figure_specification_curve:
+    input:
+        sensitivity="results/tables/sensitivity.tsv",
+    output:
+        **figure_files("specification_curve", REPORT_SENSITIVITY, "Specification curve"),
+    log:
+        "results/logs/figures/specification_curve.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        style=FIGURES,
+    script:
+        "../scripts/figure_specification_curve.py"

@@ -1,0 +1,58 @@
+# The Snakemake report (snakemake --report results/report.html): workflow description and the
+# result tables as HTML pages; figures are marked for it in figures.smk.
+
+
+report: "../report/workflow.rst"
+
+
+rule report_tables:
+    input:
+        **{name: entry[0] for name, entry in SAMPLE_TABLES.items()},
+    output:
+        **{
+            name: table_page(f"results/report/{name}.html", name, entry[1], entry[2])
+            for name, entry in SAMPLE_TABLES.items()
+        },
+    log:
+        "results/logs/report_tables.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        title_suffix="",
+    script:
+        "../scripts/figure_report_tables.py"
+
+
+rule report_analysis_tables:
+    input:
+        **{
+            name: f"results/analyses/{{analysis}}/{name}.tsv"
+            for name in ANALYSIS_REPORT_TABLES
+        },
+    output:
+        **{
+            name: table_page(
+                f"results/report/{{analysis}}/{name}.html",
+                name,
+                REPORT_GROUPS,
+                label,
+                "{analysis}",
+            )
+            for name, label in ANALYSIS_REPORT_TABLES.items()
+        },
+    log:
+        "results/logs/report_tables/{analysis}.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        title_suffix=lambda wildcards: f" ({wildcards.analysis} analysis)",
+    script:
+        "../scripts/figure_report_tables.py"

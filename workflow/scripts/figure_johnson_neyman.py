@@ -1,0 +1,21 @@
+"""Johnson–Neyman plot: the IL-1β odds ratio across BDNF and where it differs from 1."""
+
+from interplay.figures_continuous import johnson_neyman_figure
+from interplay.figures_style import save_figure, style_from_config
+from interplay.runner import run
+from interplay.tables import read_table
+
+
+def main(smk) -> None:
+    """Draw the simple-slope curve and the Johnson–Neyman regions."""
+    style = style_from_config(smk.params.style)
+    figure = johnson_neyman_figure(
+        read_table(smk.input.slopes),
+        read_table(smk.input.johnson_neyman),
+        smk.params.ci_level,
+        style,
+    )
+    save_figure(figure, list(smk.output), style)
+
+
+run(snakemake, main)

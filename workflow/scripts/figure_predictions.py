@@ -1,0 +1,18 @@
+"""Predicted outcome probability across IL-1β at BDNF percentiles (continuous model)."""
+
+from interplay.figures_continuous import prediction_figure
+from interplay.figures_style import save_figure, style_from_config
+from interplay.runner import run
+from interplay.tables import read_table
+
+
+def main(smk) -> None:
+    """Draw the standardised predictions with their confidence bands."""
+    style = style_from_config(smk.params.style)
+    figure = prediction_figure(
+        read_table(smk.input.predictions), smk.params.outcome_label, smk.params.ci_level, style
+    )
+    save_figure(figure, list(smk.output), style)
+
+
+run(snakemake, main)

@@ -1,0 +1,25 @@
+"""Result tables (and the provenance record) as HTML pages for Snakemake's report."""
+
+import json
+from pathlib import Path
+
+from interplay.figures_report import report_page
+from interplay.runner import run
+from interplay.tables import read_table
+
+
+def read_result(path: str):
+    """A result table, or the parsed record of a .json file."""
+    if path.endswith(".json"):
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    return read_table(path)
+
+
+def main(smk) -> None:
+    """Write one page per output, from the input of the same name."""
+    for name, path in smk.output.items():
+        page = report_page(name, read_result(smk.input[name]), smk.params.title_suffix)
+        Path(path).write_text(page, encoding="utf-8")
+
+
+run(snakemake, main)

@@ -1,0 +1,311 @@
+"""Figures of the group estimates: remission rates by biomarker group and the odds-ratio forest."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy import stats
+
+from interplay.figures_style import (
+    FigureStyle,
+    ci_method_label,
+    log_axis,
+    new_figure,
+    padded_log_limits,
+    ratio_ticks,
+    require,
+    styled,
+    whole_sample,
+)
+
+JOINT_COLUMNS = ["il1b_level", "bdnf_level", "n", "remitters", "odds_ratio", "ci_low", "ci_high"]
+FOREST_COLUMNS = ["section", "label", "odds_ratio", "ci_low", "ci_high", "ci_method"]
+MARKERS = ["o", "s", "D", "^", "v", "P"]
+
+
+@dataclass(frozen=True)
+class ForestEntry:
+    """One estimate of the forest plot and where to find it in the models table."""
+
+    section: str
+    label: str
+    model: str
+    term: str
+
+
+FOREST_MODEL_ENTRIES = [
+    ForestEntry("Each biomarker alone", "IL-1β high vs low", "il1b", "il1b_high"),
+    ForestEntry("Each biomarker alone", "BDNF high vs low", "bdnf", "bdnf_high"),
+    ForestEntry("IL-1β high vs low", "Low BDNF, own model", "stratum_bdnf_low", "il1b_high"),
+    ForestEntry(
+        "IL-1β high vs low", "Low BDNF, product model", "product_lincom", "il1b_high|bdnf_low"
+    ),
+    ForestEntry("IL-1β high vs low", "High BDNF, own model", "stratum_bdnf_high", "il1b_high"),
+    ForestEntry(
+        "IL-1β high vs low", "High BDNF, product model", "product_lincom", "il1b_high|bdnf_high"
+    ),
+    ForestEntry("BDNF high vs low", "Low IL-1β, own model", "stratum_il1b_low", "bdnf_high"),
+    ForestEntry(
+        "BDNF high vs low", "Low IL-1β, product model", "product_lincom", "bdnf_high|il1b_low"
+    ),
+    ForestEntry("BDNF high vs low", "High IL-1β, own model", "stratum_il1b_high", "bdnf_high"),
+    ForestEntry(
+        "BDNF high vs low", "High IL-1β, product model", "product_lincom", "bdnf_high|il1b_high"
+    ),
+]
+JOINT_SECTION = "Joint groups vs IL-1β low, BDNF low"
+INTERACTION_SECTION = "Interaction (multiplicative)"
+
+
+def wilson_interval(
+    events: np.ndarray, n: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a binomial proportion (Wilson 1927; Newcombe 1998, method 3)."""
+    events, n = np.asarray(events, float), np.asarray(n, float)
+    z = stats.norm.ppf(0.5 + level / 2)
+    p = events / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    return centre - half, centre + half
+
+
+def remission_rates(joint: pd.DataFrame, ci_level: float) -> pd.DataFrame:
+    """Observed outcome proportion per joint biomarker cell with its Wilson interval.
+
+    Columns: il1b_level, bdnf_level, n, events, rate, ci_low, ci_high (proportions).
+    """
+    require(joint, ["il1b_level", "bdnf_level", "n", "remitters"], "joint")
+    # Counts repeat on every interval-method row of a cell; keep one row per cell.
+    joint = whole_sample(joint).drop_duplicates(["il1b_level", "bdnf_level"])
+    low, high = wilson_interval(joint["remitters"], joint["n"], ci_level)
+    return pd.DataFrame(
+        {
+            "il1b_level": joint["il1b_level"].astype(str).to_numpy(),
+            "bdnf_level": joint["bdnf_level"].astype(str).to_numpy(),
+            "n": joint["n"].astype(int).to_numpy(),
+            "events": joint["remitters"].astype(int).to_numpy(),
+            "rate": (joint["remitters"] / joint["n"]).to_numpy(float),
+            "ci_low": low,
+            "ci_high": high,
+        }
+    )
+
+
+def remission_rate_figure(
+    panels: Sequence[tuple[str, pd.DataFrame]],
+    outcome_label: str,
+    ci_level: float,
+    style: FigureStyle,
+) -> Figure:
+    """Outcome percentage with CIs and counts in each IL-1β × BDNF group, a panel per coding."""
+    width = 0.8
+    with styled(style):
+        figure, axes_list = new_figure(style, height_mm=12 + 52 * len(panels), nrows=len(panels))
+        axes_list = np.atleast_1d(axes_list)
+        for axes, (title, rates), letter in zip(axes_list, panels, "abcdef", strict=False):
+            il1b_levels = list(dict.fromkeys(rates["il1b_level"]))
+            bdnf_levels = list(dict.fromkeys(rates["bdnf_level"]))
+            step = width / len(bdnf_levels)
+            for j, (bdnf, colour, marker) in enumerate(
+                zip(bdnf_levels, style.palette, MARKERS, strict=False)
+            ):
+                cells = rates.loc[rates["bdnf_level"] == bdnf]
+                x = np.array([il1b_levels.index(v) for v in cells["il1b_level"]], float)
+                x += -width / 2 + step * (j + 0.5)
+                y = 100 * cells["rate"].to_numpy()
+                errors = 100 * np.vstack(
+                    [cells["rate"] - cells["ci_low"], cells["ci_high"] - cells["rate"]]
+                )
+                axes.errorbar(
+                    x,
+                    y,
+                    yerr=errors,
+                    fmt=marker,
+                    color=colour,
+                    markersize=4,
+                    capsize=2,
+                    elinewidth=0.9,
+                    label=f"BDNF {bdnf}",
+                )
+                for xi, top, events, n in zip(
+                    x, 100 * cells["ci_high"], cells["events"], cells["n"], strict=True
+                ):
+                    axes.annotate(
+                        f"{events}/{n}",
+                        (xi, top),
+                        xytext=(0, 2),
+                        textcoords="offset points",
+                        ha="center",
+                        va="bottom",
+                        rotation=90,
+                        fontsize=style.font_size - 1,
+                    )
+            axes.set_xticks(range(len(il1b_levels)), [f"IL-1β {level}" for level in il1b_levels])
+            axes.set_xlim(-0.6, len(il1b_levels) - 0.4)
+            axes.set_ylim(0, 100)
+            axes.set_ylabel(f"{outcome_label} (% of patients)")
+            axes.set_xlabel("Serum IL-1β group")
+            axes.legend(
+                loc="lower right", bbox_to_anchor=(1, 1), ncols=len(bdnf_levels), borderaxespad=0
+            )
+            axes.set_title(f"{letter}  {title}", loc="left", fontweight="bold")
+        figure.supxlabel(
+            f"Points: observed percentage; bars: {ci_level:.0%} Wilson intervals; "
+            "labels: events/patients",
+            fontsize=style.font_size - 1,
+        )
+    return figure
+
+
+def model_forest_rows(models: pd.DataFrame) -> pd.DataFrame:
+    """The forest plot's model-based rows, one per entry found and confidence-interval method."""
+    require(models, ["model", "term", "odds_ratio", "ci_low", "ci_high", "ci_method"], "models")
+    wanted = pd.DataFrame([vars(entry) for entry in FOREST_MODEL_ENTRIES])
+    found = wanted.merge(models, on=["model", "term"], how="inner", sort=False)
+    return found[FOREST_COLUMNS]
+
+
+def joint_forest_rows(joint: pd.DataFrame, default_method: str) -> pd.DataFrame:
+    """The non-reference joint cells; ci_method from the table, else default_method."""
+    require(joint, JOINT_COLUMNS, "joint")
+    cells = joint.loc[~joint["is_reference"].astype(bool)] if "is_reference" in joint else joint
+    methods = cells.get("ci_method", default_method)
+    return pd.DataFrame(
+        {
+            "section": JOINT_SECTION,
+            "label": [
+                f"IL-1β {a}, BDNF {b}"
+                for a, b in zip(cells["il1b_level"], cells["bdnf_level"], strict=True)
+            ],
+            "odds_ratio": cells["odds_ratio"].to_numpy(float),
+            "ci_low": cells["ci_low"].to_numpy(float),
+            "ci_high": cells["ci_high"].to_numpy(float),
+            "ci_method": methods,
+        }
+    )[FOREST_COLUMNS]
+
+
+def interaction_forest_rows(interaction: pd.DataFrame) -> pd.DataFrame:
+    """The ratio of odds ratios (exp of the product term), one row per interval method."""
+    require(interaction, ["measure", "estimate", "ci_low", "ci_high", "ci_method"], "interaction")
+    ratio = interaction.loc[interaction["measure"] == "ratio_of_odds_ratios"]
+    return pd.DataFrame(
+        {
+            "section": INTERACTION_SECTION,
+            "label": "Ratio of odds ratios",
+            "odds_ratio": ratio["estimate"].to_numpy(float),
+            "ci_low": ratio["ci_low"].to_numpy(float),
+            "ci_high": ratio["ci_high"].to_numpy(float),
+            "ci_method": ratio["ci_method"].to_numpy(),
+        }
+    )[FOREST_COLUMNS]
+
+
+def forest_rows(
+    models: pd.DataFrame, joint: pd.DataFrame, interaction: pd.DataFrame
+) -> pd.DataFrame:
+    """Every estimate of the forest plot: section, label, odds_ratio, ci_low, ci_high, ci_method.
+
+    Stratified analyses contribute their unstratified rows. Joint cells without a ci_method
+    column take the method of the models table's first row (the joint model is fitted and pooled
+    like the others).
+    """
+    models, joint, interaction = (whole_sample(t) for t in (models, joint, interaction))
+    model_rows = model_forest_rows(models)
+    default_method = str(models["ci_method"].iloc[0])
+    return pd.concat(
+        [
+            model_rows,
+            joint_forest_rows(joint, default_method),
+            interaction_forest_rows(interaction),
+        ],
+        ignore_index=True,
+    )
+
+
+def interval_text(row: pd.Series) -> str:
+    """'0.52 (0.36–0.76)' for one estimate."""
+    return f"{row.odds_ratio:.2f} ({row.ci_low:.2f}–{row.ci_high:.2f})"
+
+
+def forest_figure(
+    rows: pd.DataFrame, outcome_label: str, ci_level: float, style: FigureStyle
+) -> Figure:
+    """Odds ratios with their intervals, grouped by section, one mark per interval method."""
+    require(rows, FOREST_COLUMNS, "forest rows")
+    methods = list(dict.fromkeys(rows["ci_method"]))
+    labels = list(dict.fromkeys(zip(rows["section"], rows["label"], strict=True)))
+    sections = list(dict.fromkeys(rows["section"]))
+    # One text line (3.4 mm) per interval method within an estimate, a little air between
+    # estimates, one line per section header.
+    gap = 0.85
+    pitch = 1.0 if len(methods) == 1 else gap * len(methods) + 0.5
+    positions, ticks, tick_labels, headers = {}, [], [], []
+    y = 0.0
+    for section in sections:
+        headers.append(len(ticks))
+        ticks.append(y)
+        tick_labels.append(section)
+        y += 0.5 + pitch / 2
+        for key in [key for key in labels if key[0] == section]:
+            positions[key] = y
+            ticks.append(y)
+            tick_labels.append(key[1])
+            y += pitch
+        y += 0.5 - pitch / 2
+    limits = padded_log_limits(rows[["ci_low", "ci_high"]].to_numpy(float).ravel())
+    with styled(style):
+        figure, axes = new_figure(style, height_mm=26 + 3.4 * y)
+        for index, (method, colour, marker) in enumerate(
+            zip(methods, style.palette, MARKERS, strict=False)
+        ):
+            subset = rows.loc[rows["ci_method"] == method]
+            offset = gap * (index - (len(methods) - 1) / 2)
+            ys = [
+                positions[key] + offset
+                for key in zip(subset["section"], subset["label"], strict=True)
+            ]
+            axes.errorbar(
+                subset["odds_ratio"],
+                ys,
+                xerr=[
+                    subset["odds_ratio"] - subset["ci_low"],
+                    subset["ci_high"] - subset["odds_ratio"],
+                ],
+                fmt=marker,
+                color=colour,
+                markersize=3,
+                elinewidth=0.9,
+                capsize=0,
+                label=ci_method_label(method),
+            )
+            for y_text, (_, row) in zip(ys, subset.iterrows(), strict=True):
+                axes.annotate(
+                    interval_text(row),
+                    (1, y_text),
+                    xycoords=("axes fraction", "data"),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=style.font_size - 1,
+                    color=colour,
+                )
+        axes.axvline(1, color="black", linewidth=0.6)
+        log_axis(axes, "x", ratio_ticks(*limits))
+        axes.set_xlim(*limits)
+        axes.set_yticks(ticks, tick_labels)
+        for index in headers:
+            axes.get_yticklabels()[index].set_fontweight("bold")
+        axes.tick_params(axis="y", length=0)
+        axes.spines["left"].set_visible(False)
+        axes.set_ylim(y - 0.5, -0.7)
+        axes.set_xlabel(f"Adjusted odds ratio of {outcome_label.lower()} (log scale)")
+        figure.legend(
+            loc="outside lower center",
+            ncols=min(len(methods), 2),
+            title=f"{ci_level:.0%} confidence intervals",
+            title_fontsize=style.font_size - 0.5,
+        )
+    return figure

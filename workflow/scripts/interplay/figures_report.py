@@ -1,0 +1,220 @@
+"""Result tables as self-contained HTML pages, so Snakemake's report shows them as tables."""
+
+import html
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from interplay.figures_cohort import stage_label
+from interplay.figures_style import ci_method_label, variable_label
+from interplay.table1 import format_p, table1_wide
+
+STYLE = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 13px; background: #ffffff;
+       color: #1a1a1a; margin: 16px; }
+h1 { font-size: 16px; margin: 0 0 6px 0; }
+p.note { color: #555555; margin: 0 0 10px 0; max-width: 60em; }
+table { border-collapse: collapse; }
+th, td { padding: 3px 8px; border-bottom: 1px solid #dddddd; text-align: left;
+         vertical-align: top; }
+th { background: #f2f2f2; position: sticky; top: 0; }
+td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
+"""
+
+
+def number_text(value: Any, decimals: int = 2) -> str:
+    """A number with fixed decimals; empty for missing values."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return f"{float(value):.{decimals}f}"
+
+
+def interval_text(low: Any, high: Any, decimals: int = 2) -> str:
+    """'0.36 to 0.76' for an interval; empty when either limit is missing."""
+    low_text, high_text = number_text(low, decimals), number_text(high, decimals)
+    return f"{low_text} to {high_text}" if low_text and high_text else ""
+
+
+def is_numeric_text(text: str) -> bool:
+    """Whether a cell reads as a number (right-aligned): 0.52, -1.2, <0.001, 1,086."""
+    stripped = text.replace(",", "").lstrip("<>−-")
+    try:
+        float(stripped)
+    except ValueError:
+        return False
+    return True
+
+
+def table_html(table: pd.DataFrame) -> str:
+    """An HTML table of text cells, escaped, numbers right-aligned."""
+    header = "".join(f"<th>{html.escape(str(column))}</th>" for column in table.columns)
+    rows = []
+    for values in table.astype(object).itertuples(index=False):
+        cells = []
+        for value in values:
+            text = "" if pd.isna(value) else str(value)
+            kind = ' class="number"' if is_numeric_text(text) else ""
+            cells.append(f"<td{kind}>{html.escape(text)}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n"
+        + "\n".join(rows)
+        + "\n</tbody></table>"
+    )
+
+
+def html_page(title: str, table: pd.DataFrame, note: str = "") -> str:
+    """A complete HTML document holding one titled table and an optional note."""
+    note_html = f'<p class="note">{html.escape(note)}</p>\n' if note else ""
+    body = table_html(table) if len(table) else "<p>No rows.</p>"
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"<h1>{html.escape(title)}</h1>\n{note_html}{body}\n</body>\n</html>\n"
+    )
+
+
+def flow_display(flow: pd.DataFrame) -> pd.DataFrame:
+    """The participant flow: stage, patients remaining, excluded here, why."""
+    require(flow, ["stage", "n", "excluded", "reason"], "flow")
+    return pd.DataFrame(
+        {
+            "Stage": flow["stage"].map(stage_label),
+            "Patients": flow["n"].map(lambda n: f"{int(n):,}"),
+            "Excluded": flow["excluded"].map(lambda n: f"{int(n):,}" if n else ""),
+            "Reason": flow["reason"].fillna(""),
+        }
+    )
+
+
+def table1_display(table1: pd.DataFrame) -> pd.DataFrame:
+    """Table 1 in its familiar wide layout, with readable variable names."""
+    wide = table1_wide(table1)
+    wide["variable"] = wide["variable"].map(variable_label)
+    wide["smd"] = wide["smd"].astype(str)
+    return wide.rename(
+        columns={
+            "variable": "Variable",
+            "level": "Level",
+            "summary": "Summary",
+            "p": "p",
+            "test": "Test",
+            "smd": "SMD",
+            "n_missing": "Missing",
+        }
+    )
+
+
+def models_display(models: pd.DataFrame) -> pd.DataFrame:
+    """Every model's terms: odds ratio, interval, p, sample, events, fraction missing info."""
+    require(models, ["model", "term", "odds_ratio", "ci_low", "ci_high", "p_value"], "models")
+    return pd.DataFrame(
+        {
+            "Model": models["model"],
+            "Term": models["term"],
+            "OR": models["odds_ratio"].map(number_text),
+            "CI": [
+                interval_text(a, b)
+                for a, b in zip(models["ci_low"], models["ci_high"], strict=True)
+            ],
+            "p": models["p_value"].map(format_p),
+            "CI method": models["ci_method"].map(ci_method_label),
+            "n": models["n"],
+            "Events": models["n_events"],
+            "FMI": models["fmi"].map(number_text) if "fmi" in models else "",
+        }
+    )
+
+
+def joint_display(joint: pd.DataFrame) -> pd.DataFrame:
+    """The joint IL-1β × BDNF groups: counts, outcome events and adjusted odds ratios."""
+    require(joint, ["il1b_level", "bdnf_level", "n", "remitters", "non_remitters"], "joint")
+    reference = joint["is_reference"].astype(bool) if "is_reference" in joint else False
+    return pd.DataFrame(
+        {
+            "IL-1β": joint["il1b_level"],
+            "BDNF": joint["bdnf_level"],
+            "Patients": joint["n"],
+            "Events": joint["remitters"],
+            "Non-events": joint["non_remitters"],
+            "OR": np.where(reference, "1 (reference)", joint["odds_ratio"].map(number_text)),
+            "CI": [
+                interval_text(a, b) for a, b in zip(joint["ci_low"], joint["ci_high"], strict=True)
+            ],
+        }
+    )
+
+
+def interaction_display(interaction: pd.DataFrame) -> pd.DataFrame:
+    """Interaction measures on both scales with their intervals and tests."""
+    require(interaction, ["measure", "scale", "estimate", "ci_low", "ci_high"], "interaction")
+    return pd.DataFrame(
+        {
+            "Measure": interaction["measure"],
+            "Scale": interaction["scale"],
+            "Outcome": interaction["outcome"],
+            "Reference group": interaction["reference_group"].fillna(""),
+            "Estimate": interaction["estimate"].map(lambda v: number_text(v, 3)),
+            "CI": [
+                interval_text(a, b, 3)
+                for a, b in zip(interaction["ci_low"], interaction["ci_high"], strict=True)
+            ],
+            "CI method / test": interaction["ci_method"],
+            "p": interaction["p_value"].map(format_p),
+        }
+    )
+
+
+def cutpoints_display(cutpoints: pd.DataFrame) -> pd.DataFrame:
+    """The biomarker cut-points and LOD handling (STROBE 16b)."""
+    require(cutpoints, ["biomarker", "coding", "cut", "value", "unit"], "cutpoints")
+    return pd.DataFrame(
+        {
+            "Biomarker": cutpoints["biomarker"].map(variable_label),
+            "Coding": cutpoints["coding"],
+            "Cut": cutpoints["cut"],
+            "Value": cutpoints["value"].map(lambda v: number_text(v, 3)),
+            "Unit": cutpoints["unit"],
+        }
+    )
+
+
+def flatten(record: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """(dotted key, text) for every leaf of a nested mapping; lists joined by commas."""
+    items = []
+    for key in sorted(record):
+        value, name = record[key], f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            items += flatten(value, f"{name}.")
+        elif isinstance(value, list):
+            items.append((name, ", ".join(str(v) for v in value)))
+        else:
+            items.append((name, "{}" if isinstance(value, Mapping) else str(value)))
+    return items
+
+
+def provenance_display(record: Mapping[str, Any]) -> pd.DataFrame:
+    """The provenance record as key–value rows (software, configuration, input checksums)."""
+    return pd.DataFrame(flatten(record), columns=["Key", "Value"])
+
+
+# name -> (title, how to tabulate, note); the names match the report rules' inputs and outputs.
+DISPLAYS: dict[str, tuple[str, Callable[[Any], pd.DataFrame], str]] = {
+    "flow": ("Participant flow", flow_display, "Patients remaining after each stage."),
+    "cutpoints": ("Biomarker cut-points", cutpoints_display, "Computed in the analytic sample."),
+    "warnings": ("Data warnings", lambda t: t, "Suspicious but valid values found on ingestion."),
+    "table1_by_remission": ("Table 1 by outcome", table1_display, ""),
+    "table1_by_biomarker_group": ("Table 1 by biomarker group", table1_display, ""),
+    "models": ("Models", models_display, "Odds ratios of every term of every model."),
+    "joint": ("Joint biomarker groups", joint_display, "Adjusted odds ratios of the outcome."),
+    "interaction": ("Interaction", interaction_display, "Both scales (Knol & VanderWeele 2012)."),
+    "provenance": ("Provenance", provenance_display, "What produced these results."),
+}
+
+
+def report_page(name: str, data: Any, title_suffix: str = "") -> str:
+    """The HTML page of one named result (a table, or the provenance record)."""
+    title, tabulate, note = DISPLAYS[name]
+    return html_page(f"{title}{title_suffix}", tabulate(data), note)
