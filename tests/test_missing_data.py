@@ -7,13 +7,15 @@ outcome and exposure jointly, which biases the IL-1β odds ratio; imputing with 
 the predictors (ANALYSIS_PLAN.md §6) keeps every patient and should recover the truth.
 
 Every cohort goes the workflow's way: simulate → write CSVs → ingest → build_analysis_dataset →
-impute_analysis_dataset → run_analysis. Without dropout the LOCF outcome is the true remission, and
-the product model has exactly the generator's outcome terms (median splits at the sample rather
-than the population median, a difference of order 1/√n), so the true coefficients are the targets.
-Cost: five cohorts of 2,000 and two of 5,000 patients, m = 3 or 5, 5 iterations.
+impute_analysis_dataset → run_analysis (the covariate test fits only the product model). Without
+dropout the LOCF outcome is the true remission, and the product model has exactly the generator's
+outcome terms (median splits at the sample rather than the population median, a difference of order
+1/√n), so the true coefficients are the targets. Cost: four cohorts of 2,000 patients (m = 3) and
+two of 5,000 (m = 5), 5 chained-equation iterations; about 8 s of CPU with one BLAS thread.
 """
 
 import copy
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -59,7 +61,7 @@ def imputations(dataset: pd.DataFrame, m: int, seed: int) -> pd.DataFrame:
     )
 
 
-def analysis_dataset(directory, **arguments) -> tuple[pd.DataFrame, dict]:
+def analysis_dataset(directory: Path, **arguments) -> tuple[pd.DataFrame, dict]:
     """A cohort without dropout written as CSVs, ingested and built as the workflow does; truth."""
     cohort = simulate_cohort(
         n_without_biomarkers=0, n_without_followup=0, dropout=False, **arguments
@@ -169,7 +171,7 @@ def product_fits(data_sets: list[pd.DataFrame]) -> list[models.LogisticFit]:
     return [models.fit_model(data, terms) for data in data_sets]
 
 
-def covariate_attenuation(directory, seed: int, n: int = 5_000) -> tuple[float, float]:
+def covariate_attenuation(directory: Path, seed: int, n: int = 5_000) -> tuple[float, float]:
     """λ_MI − λ_full over the incomplete covariates at 30 % missingness, and its standard error.
 
     λ is the weighted least-squares slope through the origin of the product model's covariate
@@ -196,8 +198,8 @@ def covariate_attenuation(directory, seed: int, n: int = 5_000) -> tuple[float, 
     estimates = np.array([fit.estimates for fit in fits])
     total = pooled_covariance(np.array([fit.covariance for fit in fits]), estimates)
     true = np.array([truth["coefficients"][column] for column in incomplete])
-    weights = true / np.diag(total)[rows]
-    contrast = weights / (weights @ true)
+    weighted_truth = true / np.diag(total)[rows]  # wβ
+    contrast = weighted_truth / (weighted_truth @ true)
     difference = contrast @ (estimates.mean(axis=0)[rows] - full.estimates[rows])
     extra = (total - full.covariance)[np.ix_(rows, rows)]
     return float(difference), float(np.sqrt(contrast @ extra @ contrast))
