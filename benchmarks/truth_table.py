@@ -184,19 +184,19 @@ def truth_table(rows: pd.DataFrame) -> pd.DataFrame:
     return wide.fillna("")
 
 
+def merged(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """base with overrides merged in, recursively (lists and scalars replaced), as the Snakefile."""
+    result = copy.deepcopy(dict(base))
+    for key, value in overrides.items():
+        nested = isinstance(value, Mapping) and isinstance(result.get(key), Mapping)
+        result[key] = merged(result[key], value) if nested else copy.deepcopy(value)
+    return result
+
+
 def analysis_settings(config: Mapping[str, Any], analysis: str) -> dict[str, Any]:
-    """The config's analysis sections with one analysis's overrides merged in (as the Snakefile)."""
-
-    def merge(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
-        merged = copy.deepcopy(dict(base))
-        for key, value in overrides.items():
-            nested = isinstance(value, Mapping) and isinstance(merged.get(key), Mapping)
-            merged[key] = merge(merged[key], value) if nested else copy.deepcopy(value)
-        return merged
-
+    """The config's analysis sections with one analysis's overrides (config `analyses`)."""
     sections = ("outcome", "biomarkers", "covariates", "missing_data", "models")
-    overrides = config["analyses"][analysis] or {}
-    return merge({s: config[s] for s in sections}, {s: overrides[s] for s in overrides})
+    return merged({s: config[s] for s in sections}, config["analyses"][analysis] or {})
 
 
 def timed(call: Callable[[], Any]) -> tuple[Any, float, float]:
