@@ -28,7 +28,6 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow" / "scripts"))
 
 import argparse
-import copy
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -41,6 +40,7 @@ import yaml
 from interplay.analysis import run_analysis
 from interplay.impute import impute_analysis_dataset
 from interplay.seeds import stream_key
+from interplay.settings import analysis_settings
 from interplay.tables import read_table
 
 REPO = Path(__file__).resolve().parents[1]
@@ -182,21 +182,6 @@ def truth_table(rows: pd.DataFrame) -> pd.DataFrame:
     wide = wide.reset_index()[["quantity", "source", "truth", "interval", *ANALYSES]]
     wide["truth"] = wide["truth"].map("{:.2f}".format)
     return wide.fillna("")
-
-
-def merged(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """base with overrides merged in, recursively (lists and scalars replaced), as the Snakefile."""
-    result = copy.deepcopy(dict(base))
-    for key, value in overrides.items():
-        nested = isinstance(value, Mapping) and isinstance(result.get(key), Mapping)
-        result[key] = merged(result[key], value) if nested else copy.deepcopy(value)
-    return result
-
-
-def analysis_settings(config: Mapping[str, Any], analysis: str) -> dict[str, Any]:
-    """The config's analysis sections with one analysis's overrides (config `analyses`)."""
-    sections = ("outcome", "biomarkers", "covariates", "missing_data", "models")
-    return merged({s: config[s] for s in sections}, config["analyses"][analysis] or {})
 
 
 def timed(call: Callable[[], Any]) -> tuple[Any, float, float]:

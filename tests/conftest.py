@@ -1,5 +1,6 @@
 """Shared test setup: the library on sys.path, and the workflow run as a user runs it."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -8,6 +9,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
+# One BLAS thread, as Snakemake gives a `threads: 1` job: on 2 shared cores more threads only
+# compete (numpy reads this when first imported, which happens after conftest).
+for variable in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"]:
+    os.environ.setdefault(variable, "1")
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))

@@ -1,4 +1,4 @@
-import copy
+import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -6,34 +6,24 @@ from snakemake.utils import min_version, validate
 
 min_version("9.0")
 
+# The library, also for the workflow's own configuration logic.
+sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
+from interplay.settings import analysis_settings, merge_settings
 
 validate(config, "../schemas/config.schema.yaml")
 
-# The config sections that define one analysis; entries of `analyses` override them.
-ANALYSIS_SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
 # Biomarker settings that only change the models, not which patients or values the dataset holds.
 MODEL_ONLY_BIOMARKER_KEYS = ["coding"]
 
 
-def merge_settings(base, overrides):
-    """Return base with overrides merged in, recursively (lists and scalars are replaced)."""
-    merged = copy.deepcopy(base)
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge_settings(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
 def validated_analysis_settings(name):
     """Merge one analysis entry into the primary settings and validate the result."""
-    merged = merge_settings(config, config["analyses"][name])
+    merged = merge_settings(config, config["analyses"][name] or {})
     try:
         validate(merged, "../schemas/config.schema.yaml", set_default=False)
     except WorkflowError as error:
         raise WorkflowError(f"config analyses.{name}: invalid override.", error)
-    return {section: merged[section] for section in ANALYSIS_SECTIONS}
+    return analysis_settings(config, name)
 
 
 SYNTHETIC_DIR = "results/synthetic/"
