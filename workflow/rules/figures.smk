@@ -186,3 +186,29 @@ rule figure_specification_curve:
         style=FIGURES,
     script:
         "../scripts/figure_specification_curve.py"
+
+
+rule figure_bootstrap:
+    input:
+        shards=bootstrap_shards,
+        summary="results/analyses/{analysis}/bootstrap.tsv",
+    output:
+        **figure_files(
+            "{analysis}/bootstrap",
+            REPORT_UNCERTAINTY,
+            "Bootstrap distributions",
+            "{analysis}",
+        ),
+    log:
+        "results/logs/figures/{analysis}/bootstrap.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    params:
+        style=FIGURES,
+        bins=FIGURES["histogram_bins"],
+    script:
+        "../scripts/figure_bootstrap.py"

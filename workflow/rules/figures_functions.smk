@@ -14,8 +14,9 @@ REPORT_SAMPLE = "1 Participants and data"
 REPORT_BASELINE = "2 Baseline characteristics"
 REPORT_GROUPS = "3 Biomarker groups"
 REPORT_CONTINUOUS = "4 Continuous biomarkers"
-REPORT_SENSITIVITY = "5 Sensitivity analyses"
-REPORT_PROVENANCE = "6 Provenance"
+REPORT_UNCERTAINTY = "5 Bootstrap"
+REPORT_SENSITIVITY = "6 Sensitivity analyses"
+REPORT_PROVENANCE = "7 Provenance"
 
 
 def figure_files(stem, category, label, subcategory=None):
@@ -67,6 +68,7 @@ def figure_outputs():
     if "results/tables/sensitivity.tsv" in all_outputs():
         stems.append("specification_curve")
     stems += [f"{a}/{s}" for a in FIGURES["analyses"] for s in per_analysis]
+    stems += [f"{a}/bootstrap" for a in FIGURES["analyses"] if bootstrap_methods(a)]
     figures = [
         f"results/figures/{s}.{fmt}" for s in stems for fmt in FIGURES["formats"]
     ]

@@ -1,14 +1,19 @@
-"""Figures across analyses: the specification curve of the sensitivity analyses."""
+"""Figures of uncertainty and robustness: bootstrap distributions and the specification curve."""
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from interplay.figures_effects import MARKERS
 from interplay.figures_style import (
+    MODEL_BASED_METHODS,
     NEUTRAL,
     FigureStyle,
     ci_method_label,
@@ -18,6 +23,7 @@ from interplay.figures_style import (
     ratio_ticks,
     require,
     styled,
+    whole_sample,
 )
 
 CHOICE_COLUMNS = [
@@ -49,59 +55,78 @@ class Estimand:
 
 ESTIMANDS = {
     "il1b_or_bdnf_low": Estimand(
-        "IL-1β high vs low, low BDNF", "IL-1β OR at low BDNF", "OR (log scale)", True
+        "IL-1β OR at low BDNF", "IL-1β OR at low BDNF", "OR (log scale)", True
     ),
     "il1b_or_bdnf_high": Estimand(
-        "IL-1β high vs low, high BDNF", "IL-1β OR at high BDNF", "OR (log scale)", True
+        "IL-1β OR at high BDNF", "IL-1β OR at high BDNF", "OR (log scale)", True
     ),
     "ratio_of_odds_ratios": Estimand(
-        "Interaction: ratio of odds ratios", "ratio of ORs", "Ratio (log scale)", True
+        "Ratio of ORs (interaction)", "ratio of ORs", "Ratio (log scale)", True
     ),
-    "reri": Estimand("Interaction: RERI (additive)", "RERI", "RERI", False),
+    "reri": Estimand("RERI (additive interaction)", "RERI", "RERI", False),
 }
 
 
-def specification_order(table: pd.DataFrame, sort_by: str) -> list[str]:
-    """Analyses by ascending estimate of `sort_by`; those without it follow, by name."""
+def interval_family(method: str) -> str:
+    """The legend entry of an interval method: model-based ones (Wald, Rubin, delta) share one."""
+    if method in MODEL_BASED_METHODS or method.startswith("delta_"):
+        return "Model-based (Wald, Rubin's rules, delta method)"
+    return ci_method_label(method)
+
+
+def specification_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The sensitivity table's unstratified rows with an interval family per row."""
     require(table, SENSITIVITY_COLUMNS, "sensitivity")
-    keyed = table.loc[table["estimand"] == sort_by].sort_values(
+    rows = whole_sample(table)
+    return rows.assign(family=rows["ci_method"].map(interval_family))
+
+
+def specification_order(rows: pd.DataFrame, sort_by: str) -> list[str]:
+    """Analyses by ascending estimate of `sort_by`; those without it follow, by name."""
+    keyed = rows.loc[rows["estimand"] == sort_by].sort_values(
         ["estimate", "analysis"], kind="stable"
     )
     ordered = list(dict.fromkeys(keyed.loc[keyed["estimate"].notna(), "analysis"]))
-    rest = sorted(set(table["analysis"]) - set(ordered))
+    rest = sorted(set(rows["analysis"]) - set(ordered))
     return ordered + rest
 
 
-def choice_matrix(table: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
+def choice_matrix(rows: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
     """Which analysis makes which choice: rows (choice, value), a boolean column per analysis."""
-    choices = [column for column in CHOICE_COLUMNS if column in table.columns]
-    per_analysis = table.drop_duplicates("analysis").set_index("analysis").loc[list(order)]
-    rows = {}
+    choices = [column for column in CHOICE_COLUMNS if column in rows.columns]
+    per_analysis = rows.drop_duplicates("analysis").set_index("analysis").loc[list(order)]
+    matrix = {}
     for choice in choices:
         values = per_analysis[choice].astype(str)
         for value in dict.fromkeys(values):
-            rows[(choice, value)] = (values == value).to_numpy()
-    matrix = pd.DataFrame.from_dict(rows, orient="index", columns=list(order))
-    matrix.index = pd.MultiIndex.from_tuples(matrix.index, names=["choice", "value"])
-    return matrix
+            matrix[(choice, value)] = (values == value).to_numpy()
+    table = pd.DataFrame.from_dict(matrix, orient="index", columns=list(order))
+    table.index = pd.MultiIndex.from_tuples(table.index, names=["choice", "value"])
+    return table
 
 
-def choice_labels(index: pd.MultiIndex) -> list[str]:
-    """'choice: value' on a group's first row, the value alone below it, underscores as spaces."""
+def choice_labels(index: pd.MultiIndex, width: int = 30) -> list[str]:
+    """'choice: value' on a group's first row, the value alone below it, wrapped to `width`."""
     labels, previous = [], None
     for choice, value in index:
         text = value.replace("_", " ")
-        labels.append(text if choice == previous else f"{choice.replace('_', ' ')}: {text}")
+        label = text if choice == previous else f"{choice.replace('_', ' ')}: {text}"
+        labels.append(textwrap.fill(label, width))
         previous = choice
     return labels
 
 
-def estimand_panel(axes, rows: pd.DataFrame, estimand: Estimand, x: dict, methods, style) -> None:
-    """One estimand's estimates and intervals, in specification order."""
-    for method, colour, marker in zip(methods, style.palette, MARKERS, strict=False):
-        subset = rows.loc[rows["ci_method"] == method]
+def estimand_panel(
+    axes: Axes, rows: pd.DataFrame, estimand: Estimand, x: dict, families: list, style
+) -> None:
+    """One estimand's estimates and intervals in specification order, dodged by family."""
+    for index, (family, colour, marker) in enumerate(
+        zip(families, style.palette, MARKERS, strict=False)
+    ):
+        subset = rows.loc[rows["family"] == family]
+        offset = 0.3 * (index - (len(families) - 1) / 2)
         axes.errorbar(
-            [x[a] for a in subset["analysis"]],
+            [x[a] + offset for a in subset["analysis"]],
             subset["estimate"],
             yerr=[subset["estimate"] - subset["ci_low"], subset["ci_high"] - subset["estimate"]],
             fmt=marker,
@@ -109,7 +134,7 @@ def estimand_panel(axes, rows: pd.DataFrame, estimand: Estimand, x: dict, method
             markersize=3,
             elinewidth=0.8,
             capsize=0,
-            label=ci_method_label(method),
+            label=family,
         )
     axes.axhline(estimand.null, color=NEUTRAL, linewidth=0.6)
     values = np.append(rows[["ci_low", "ci_high"]].to_numpy(float).ravel(), estimand.null)
@@ -134,42 +159,47 @@ def specification_curve_figure(
     """Estimates with CIs per estimand across analyses, with each analysis's choices beneath.
 
     Every panel shares one order (ascending `sort_by`), so a column of the dot matrix below
-    describes the analysis above it in every panel; the primary analysis is shaded.
+    describes the analysis above it in every panel; the primary analysis is shaded. Stratified
+    analyses (no unstratified row) are left out.
     """
-    order = specification_order(table, sort_by)
+    rows = specification_rows(table)
+    order = specification_order(rows, sort_by)
     x = {analysis: index for index, analysis in enumerate(order)}
-    estimands = [e for e in ESTIMANDS if e in set(table["estimand"])]
-    methods = list(dict.fromkeys(table["ci_method"]))
-    matrix = choice_matrix(table, order)
-    panel_mm, row_mm = 28, 2.6
-    matrix_mm = row_mm * len(matrix) + 4
-    ratios = [panel_mm] * len(estimands) + [matrix_mm]
+    estimands = [e for e in ESTIMANDS if e in set(rows["estimand"])]
+    families = list(dict.fromkeys(rows["family"]))
+    matrix = choice_matrix(rows, order)
+    labels = choice_labels(matrix.index)
+    # Matrix rows as tall as their wrapped labels (2.6 mm per text line).
+    heights = np.array([label.count("\n") + 1 for label in labels], float)
+    centres = np.cumsum(heights) - heights / 2
+    panel_mm = 28
+    ratios = [panel_mm] * len(estimands) + [2.6 * heights.sum() + 3]
     with styled(style):
         figure, axes_list = new_figure(
             style,
-            height_mm=sum(ratios) + 30,
+            height_mm=sum(ratios) + 32,
             nrows=len(ratios),
             sharex=True,
             gridspec_kw={"height_ratios": ratios},
         )
         for axes, name in zip(axes_list, estimands, strict=False):
-            rows = table.loc[(table["estimand"] == name) & table["estimate"].notna()]
-            estimand_panel(axes, rows, ESTIMANDS[name], x, methods, style)
+            shown = rows.loc[(rows["estimand"] == name) & rows["estimate"].notna()]
+            estimand_panel(axes, shown, ESTIMANDS[name], x, families, style)
         dots = axes_list[-1]
-        for row_index, present in enumerate(matrix.to_numpy()):
-            columns = np.arange(len(order))
-            dots.scatter(columns[~present], [row_index] * (~present).sum(), s=4, color="#DDDDDD")
-            dots.scatter(columns[present], [row_index] * present.sum(), s=9, color="black")
-        dots.set_yticks(range(len(matrix)), choice_labels(matrix.index))
-        dots.set_ylim(len(matrix) - 0.5, -0.5)
+        columns = np.arange(len(order))
+        for centre, present in zip(centres, matrix.to_numpy(), strict=True):
+            dots.scatter(columns[~present], np.full((~present).sum(), centre), s=4, color="#DDDDDD")
+            dots.scatter(columns[present], np.full(present.sum(), centre), s=9, color="black")
+        dots.set_yticks(centres, labels, fontsize=style.font_size - 1)
+        dots.set_ylim(heights.sum(), 0)
         choices = matrix.index.get_level_values("choice")
         for boundary in np.flatnonzero(choices[1:] != choices[:-1]):
-            dots.axhline(boundary + 0.5, color=NEUTRAL, linewidth=0.4)
+            dots.axhline(np.cumsum(heights)[boundary], color=NEUTRAL, linewidth=0.4)
         dots.tick_params(axis="y", length=0)
         dots.spines["left"].set_visible(False)
-        dots.set_xticks(range(len(order)), order, rotation=90)
+        dots.set_xticks(columns, order, rotation=90)
         ordered_by = ESTIMANDS[sort_by].short if sort_by in ESTIMANDS else sort_by
-        dots.set_xlabel(f"Analysis, by ascending {ordered_by}")
+        dots.set_xlabel(f"Analysis (by {ordered_by})")
         if primary in x:
             for axes in axes_list:
                 axes.axvspan(x[primary] - 0.5, x[primary] + 0.5, color=NEUTRAL, alpha=0.15, lw=0)
@@ -181,8 +211,97 @@ def specification_curve_figure(
         figure.legend(
             handles=list(handles.values()),
             loc="outside lower center",
-            ncols=min(len(methods), 3),
-            title="Confidence intervals; shaded: primary analysis",
+            ncols=1,
+            title="Intervals; shaded column: primary analysis",
             title_fontsize=style.font_size - 0.5,
         )
+    return figure
+
+
+# Replicate-file columns (table/group/term) of the key estimands, as in the sensitivity table.
+BOOTSTRAP_COLUMNS = {
+    "models/product_lincom/il1b_high|bdnf_low": "il1b_or_bdnf_low",
+    "models/product_lincom/il1b_high|bdnf_high": "il1b_or_bdnf_high",
+    "interaction/multiplicative/ratio_of_odds_ratios": "ratio_of_odds_ratios",
+    "interaction/additive/reri": "reri",
+}
+SUMMARY_COLUMNS = ["table", "group", "term", "ci_method", "scale", "estimate", "ci_low", "ci_high"]
+
+
+def resample_estimates(replicates: pd.DataFrame) -> pd.DataFrame:
+    """Each resample's key estimates, averaged over its imputations; odds ratios exponentiated.
+
+    One row per resample, a column per estimand found (named as in ESTIMANDS); NaN where any
+    imputation of the resample failed, as the bootstrap intervals count it.
+    """
+    require(replicates, ["replicate"], "bootstrap replicates")
+    columns = [column for column in BOOTSTRAP_COLUMNS if column in replicates.columns]
+    values = replicates[columns].astype(float)
+    by_resample = replicates["replicate"]
+    means = values.groupby(by_resample).mean().mask(values.isna().groupby(by_resample).any())
+    for column in columns:
+        if ESTIMANDS[BOOTSTRAP_COLUMNS[column]].ratio:
+            means[column] = np.exp(means[column])
+    return means.rename(columns=BOOTSTRAP_COLUMNS).reset_index(drop=True)
+
+
+def summary_rows(summary: pd.DataFrame, estimand: str) -> pd.DataFrame:
+    """The bootstrap summary rows of one estimand on the reporting scale (ORs exponentiated)."""
+    require(summary, SUMMARY_COLUMNS, "bootstrap summary")
+    key = summary["table"] + "/" + summary["group"] + "/" + summary["term"].astype(str)
+    column = next(c for c, name in BOOTSTRAP_COLUMNS.items() if name == estimand)
+    rows = summary.loc[key == column].copy()
+    logged = rows["scale"] == "log"
+    for name in ("estimate", "ci_low", "ci_high"):
+        rows[name] = np.where(logged, np.exp(rows[name]), rows[name])
+    return rows
+
+
+def bootstrap_figure(
+    resamples: pd.DataFrame, summary: pd.DataFrame, bins: int, style: FigureStyle
+) -> Figure:
+    """Histogram of the resampled key estimates with the bootstrap estimate and intervals."""
+    estimands = [name for name in ESTIMANDS if name in resamples.columns]
+    methods = list(dict.fromkeys(summary["ci_method"]))
+    nrows = (len(estimands) + 1) // 2
+    with styled(style):
+        figure, panels = new_figure(style, height_mm=18 + 46 * nrows, nrows=nrows, ncols=2)
+        panels = np.atleast_1d(panels).ravel()
+        for axes, name in zip(panels, estimands, strict=False):
+            estimand = ESTIMANDS[name]
+            values = resamples[name].to_numpy(float)
+            finite = values[np.isfinite(values) & ((values > 0) | (not estimand.ratio))]
+            # At most `bins`, fewer for few resamples (Rice rule, 2 n^(1/3)).
+            count = min(bins, int(np.ceil(2 * len(finite) ** (1 / 3))))
+            spaced = np.geomspace if estimand.ratio else np.linspace
+            edges = spaced(finite.min(), finite.max(), count + 1)
+            counts, _ = np.histogram(finite, bins=edges)
+            axes.stairs(counts, edges, fill=True, color=style.palette[5], label="Resamples")
+            rows = summary_rows(summary, name)
+            if len(rows):
+                axes.axvline(rows["estimate"].iloc[0], color="black", label="Estimate")
+            for method, colour in zip(methods, style.palette[1:], strict=False):
+                for limit in rows.loc[rows["ci_method"] == method, ["ci_low", "ci_high"]].stack():
+                    axes.axvline(limit, color=colour, linestyle="--", linewidth=0.9)
+            axes.axvline(estimand.null, color=NEUTRAL, linewidth=0.6)
+            if estimand.ratio:
+                log_axis(axes, "x", ratio_ticks(*padded_log_limits(np.append(edges, 1.0))))
+            axes.set_title(
+                f"{estimand.title}\n{len(finite):,}/{len(values):,} resamples usable",
+                loc="left",
+                fontsize=style.font_size - 0.5,
+            )
+            axes.set_xlabel(estimand.axis)
+            axes.set_ylabel("Resamples (n)")
+            axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        for axes in panels[len(estimands) :]:
+            axes.set_visible(False)
+        handles = [
+            Line2D([], [], color="black", label="Point estimate"),
+            *[
+                Line2D([], [], color=c, linestyle="--", label=ci_method_label(m))
+                for m, c in zip(methods, style.palette[1:], strict=False)
+            ],
+        ]
+        figure.legend(handles=handles, loc="outside lower center", ncols=2)
     return figure
