@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import linalg, special
+from scipy import special
 
 from interplay.batched_logistic import fit_stacked
 from interplay.impute import DONORS, PMM_RIDGE, match_donors
@@ -28,13 +28,17 @@ class ChainPlan:
     iterations: int
 
 
-def standardised_designs(predictors: np.ndarray) -> np.ndarray:
-    """Per data set: intercept plus predictors centred and scaled to unit SD (S, n, q + 1)."""
-    centred = predictors - predictors.mean(axis=1, keepdims=True)
-    n = predictors.shape[1]
+def standardised(values: np.ndarray) -> np.ndarray:
+    """Columns centred and scaled to unit SD within each data set (constant columns centred)."""
+    centred = values - values.mean(axis=1, keepdims=True)
+    n = values.shape[1]
     sd = np.sqrt((centred**2).sum(axis=1, keepdims=True) / max(n - 1, 1))
-    scaled = centred / np.where(sd > 0, sd, 1.0)
-    return np.concatenate([np.ones((*predictors.shape[:2], 1)), scaled], axis=2)
+    return centred / np.where(sd > 0, sd, 1.0)
+
+
+def designs_from(scaled: np.ndarray, columns: list[int]) -> np.ndarray:
+    """Per data set: intercept plus the given standardised columns (S, n, q + 1)."""
+    return np.concatenate([np.ones((*scaled.shape[:2], 1)), scaled[:, :, columns]], axis=2)
 
 
 def initial_fill(values: np.ndarray, rngs: Sequence[np.random.Generator], columns: list[int]):
@@ -72,17 +76,23 @@ def impute_pmm(
     """Predictive mean matching per data set (as impute.impute_pmm); imputations per data set."""
     cholesky, coef, rss = weighted_least_squares(designs, values, observed)
     p = designs.shape[2]
-    imputations = []
-    for s, rng in enumerate(rngs):
-        seen = observed[s].astype(bool)
-        sigma = np.sqrt(rss[s] / rng.chisquare(max(int(seen.sum()) - p, 1)))
-        deviation = linalg.solve_triangular(
-            cholesky[s].T, rng.standard_normal(p), lower=False, check_finite=False
-        )
-        beta = coef[s] + sigma * deviation
-        donor = match_donors(designs[s, seen] @ coef[s], designs[s, ~seen] @ beta, DONORS, rng)
-        imputations.append(values[s, seen][donor])
-    return imputations
+    seen = observed.astype(bool)
+    draws = [
+        (rng.chisquare(max(int(n) - p, 1)), rng.standard_normal(p))
+        for rng, n in zip(rngs, seen.sum(axis=1), strict=True)
+    ]
+    sigma = np.sqrt(rss / np.array([d[0] for d in draws]))
+    # (X'X)^-1 = L^-T L^-1, so L^-T z has covariance (X'X)^-1 (mice's .norm.draw).
+    deviation = np.linalg.solve(
+        cholesky.transpose(0, 2, 1), np.array([d[1] for d in draws])[..., None]
+    )
+    beta = coef + sigma[:, None] * deviation[..., 0]
+    fitted = np.matmul(designs, coef[..., None])[..., 0]
+    drawn = np.matmul(designs, beta[..., None])[..., 0]
+    return [
+        values[s, seen[s]][match_donors(fitted[s, seen[s]], drawn[s, ~seen[s]], DONORS, rng)]
+        for s, rng in enumerate(rngs)
+    ]
 
 
 def augmentation(designs: np.ndarray, observed: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -131,12 +141,14 @@ def impute_logistic(
         stacked.transpose(0, 2, 1), stacked * (weights * mu * (1 - mu))[..., None]
     )
     root = np.linalg.cholesky(np.linalg.inv(information))
-    imputations = []
-    for s, rng in enumerate(rngs):
-        gaps = ~observed[s].astype(bool)
-        beta_star = beta[s] + root[s] @ rng.standard_normal(len(beta[s]))
-        probability = special.expit(designs[s, gaps] @ beta_star)
-        imputations.append((rng.uniform(size=len(probability)) <= probability).astype(float))
+    z = np.array([rng.standard_normal(beta.shape[1]) for rng in rngs])
+    beta_star = beta + np.matmul(root, z[..., None])[..., 0]
+    probability = special.expit(np.matmul(designs, beta_star[..., None])[..., 0])
+    gaps = ~observed.astype(bool)
+    imputations = [
+        (rng.uniform(size=gaps[s].sum()) <= probability[s, gaps[s]]).astype(float)
+        for s, rng in enumerate(rngs)
+    ]
     return imputations, beta
 
 
@@ -146,10 +158,12 @@ def impute_stack(
     """One chained-equations chain per data set of values (S, n, v), NaN where missing."""
     missing = np.isnan(values)
     completed = initial_fill(values, rngs, plan.sequence)
+    # Each column's standardisation depends on that column only: update it when it changes.
+    scaled = standardised(completed)
     starts: dict[int, np.ndarray] = {}
     for _ in range(plan.iterations):
         for j in plan.sequence:
-            designs = standardised_designs(completed[:, :, plan.predictors[j]])
+            designs = designs_from(scaled, plan.predictors[j])
             observed = (~missing[:, :, j]).astype(float)
             if j in plan.binary:
                 start = starts.get(j, np.zeros((len(values), designs.shape[2])))
@@ -160,4 +174,5 @@ def impute_stack(
                 imputations = impute_pmm(designs, values[:, :, j], observed, rngs)
             for s, imputed in enumerate(imputations):
                 completed[s, missing[s, :, j], j] = imputed
+            scaled[:, :, j] = standardised(completed[:, :, j : j + 1])[:, :, 0]
     return completed
