@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 PLAIN_NEWTON_STEPS = 10  # from a warm start a regular fit needs about four
 MAX_NEWTON_STEPS = 50  # with step halving, for the fits plain Newton leaves unconverged
@@ -145,29 +144,61 @@ def subset(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return array if len(rows) == len(array) else array[rows]
 
 
+def sigmoid(eta: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^−η), element-wise in place of a copy (faster here than scipy's expit)."""
+    out = np.negative(eta)
+    with np.errstate(over="ignore"):  # e^−η = inf gives 0, the right limit
+        np.exp(out, out=out)
+    out += 1
+    return np.reciprocal(out, out=out)
+
+
+def standardising_map(design: np.ndarray) -> np.ndarray:
+    """A with XA = the design's columns centred and scaled (an intercept column absorbs the means).
+
+    Newton–Raphson is affine invariant, so fitting XA and mapping back β = Aγ takes the same
+    steps, while the well-conditioned information of XA can be formed in single precision.
+    """
+    p = design.shape[1]
+    mean, sd = design.mean(axis=0), design.std(axis=0)
+    ones = np.flatnonzero((sd == 0) & (mean == 1))
+    scale = np.eye(p)
+    for j in np.flatnonzero(sd > 0):
+        scale[j, j] = 1 / sd[j]
+        if len(ones):
+            scale[ones[0], j] = -mean[j] / sd[j]
+    return scale
+
+
 def fit_weighted(
     design: np.ndarray, outcome: np.ndarray, weights: np.ndarray, start: np.ndarray
 ) -> BatchFit:
     """Logistic fits of one design (n, p) and outcome (n,) under each row of weights (R, n).
 
-    start: (p,) or (R, p) initial coefficients, e.g. the full-sample estimate.
+    start: (p,) or (R, p) initial coefficients, e.g. the full-sample estimate. The score is
+    summed in double precision; the information, which only sets the step, in single.
     """
     p = design.shape[1]
-    pairs = column_pairs(design)
+    scale = standardising_map(design)
+    standard = design @ scale
+    pairs = column_pairs(standard).astype(np.float32)
     weighted_outcome = weights * outcome
 
-    def evaluate(rows: np.ndarray, beta: np.ndarray, guarded: bool) -> tuple:
-        """Score, information and (when guarded) log-likelihood of the replicates at beta."""
-        eta = beta @ design.T
-        mu = special.expit(eta)
+    def evaluate(rows: np.ndarray, gamma: np.ndarray, guarded: bool) -> tuple:
+        """Score, information and (when guarded) log-likelihood of the replicates at gamma."""
+        eta = gamma @ standard.T
+        mu = sigmoid(eta)
         w = subset(weights, rows)
         weighted_mu = w * mu
-        score = (subset(weighted_outcome, rows) - weighted_mu) @ design
+        score = (subset(weighted_outcome, rows) - weighted_mu) @ standard
         weighted_mu *= 1 - mu
-        information = symmetric_from_pairs(weighted_mu @ pairs, p)
+        flat = weighted_mu.astype(np.float32) @ pairs
+        information = symmetric_from_pairs(flat.astype(float), p)
         return score, information, loglik_of(outcome, eta, w) if guarded else None
 
-    return fit_batch(np.broadcast_to(start, (len(weights), p)), evaluate)
+    start = np.linalg.solve(scale, np.broadcast_to(start, (len(weights), p)).T).T
+    fit = fit_batch(start, evaluate)
+    return BatchFit(fit.estimates @ scale.T, fit.converged, fit.steps)
 
 
 def fit_stacked(
@@ -185,7 +216,7 @@ def fit_stacked(
         w = subset(weights, rows)
         y = subset(outcomes, rows)
         eta = np.matmul(x, beta[:, :, None])[..., 0]
-        mu = special.expit(eta)
+        mu = sigmoid(eta)
         score = np.matmul((w * (y - mu))[:, None, :], x)[:, 0, :]
         information = np.matmul(x.transpose(0, 2, 1), x * (w * mu * (1 - mu))[..., None])
         return score, information, loglik_of(y, eta, w) if guarded else None
