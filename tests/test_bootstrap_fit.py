@@ -15,6 +15,7 @@ from interplay import bootstrap as bs
 from interplay import estimands as est
 from interplay.cohort import simulate_cohort, write_cohort
 from interplay.dictionary import load_dictionary
+from interplay.firth import fit_firth
 from interplay.flow import build_analysis_dataset
 from interplay.ingest import ingest_cohort
 
@@ -164,3 +165,24 @@ def test_influence_values_are_derivatives_in_each_rows_weight(problem):
     numeric = (values[0::2] - values[1::2]) / (2 * step)
     np.testing.assert_allclose(numeric, influence[rows], rtol=1e-4, atol=1e-7)
     assert np.allclose(influence.sum(axis=0), 0, atol=1e-9)  # empirical influence sums to zero
+
+
+def test_firth_fallback_replaces_only_the_failed_replicates():
+    x = np.linspace(-2, 2, 41)
+    y = (x > 0).astype(float)
+    y[[19, 21]] = 1 - y[[19, 21]]  # overlap near zero: the full sample is not separated
+    weights = np.ones((2, 41))
+    weights[1, [19, 21]] = 0  # without the overlap, x separates the outcome
+    sample = est.Sample({"x": x}, y, weights)
+    spec = est.ModelSpec("model", ["intercept", "x"])
+    blueprint = est.Blueprint([spec], [], (0, 0), ["a", "b"])
+    problem = bs.Problem(blueprint, sample, {"model": np.zeros(2)})
+    plain, status = bs.replicate_fits(problem, sample, firth=False)
+    assert list(status["model"]) == [bs.CONVERGED, bs.FAILED]
+    assert np.isnan(plain["model"][1]).all()
+    refitted, status = bs.replicate_fits(problem, sample, firth=True)
+    assert list(status["model"]) == [bs.CONVERGED, bs.FIRTH]
+    np.testing.assert_array_equal(refitted["model"][0], plain["model"][0])
+    keep = weights[1] > 0
+    expected = fit_firth(np.column_stack([np.ones(41), x])[keep], y[keep]).params
+    np.testing.assert_allclose(refitted["model"][1], expected, rtol=1e-10)
