@@ -18,6 +18,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
 import copy
+import resource
 import sys
 import tempfile
 import time
@@ -47,11 +48,13 @@ SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
 SEED = 20250304
 
 
-def analysis_dataset(missingness: bool) -> pd.DataFrame:
-    """The default synthetic cohort's analysis dataset (1,086 patients), with or without gaps."""
+def analysis_dataset(missingness: bool, n_patients: int = 1094) -> pd.DataFrame:
+    """The synthetic cohort's analysis dataset (1,086 of 1,094 patients), with or without gaps."""
     with tempfile.TemporaryDirectory() as directory:
         paths = [Path(directory) / name for name in ("baseline.csv", "visits.csv", "truth.json")]
-        write_cohort(simulate_cohort(seed=SEED, missingness=missingness), *paths)
+        write_cohort(
+            simulate_cohort(n_patients=n_patients, seed=SEED, missingness=missingness), *paths
+        )
         ingested = ingest_cohort(
             paths[0],
             paths[1],
@@ -206,6 +209,34 @@ def benchmark_replicates(
     )
 
 
+def benchmark_memory(n_patients: int) -> None:
+    """Peak memory of shards of a large cohort: two complete-data chunks, two imputed resamples."""
+    dataset = analysis_dataset(missingness=True, n_patients=n_patients)
+    n = len(dataset)
+    problem = bs.prepare_complete(dataset, settings("complete_case"))
+    size = bs.chunk_size(len(problem.rows.outcome))
+    seconds, _ = timed(bs.complete_replicates, problem, SEED, "large", range(2 * size), False)
+    print(f"4. Memory: n = {n}")
+    print(
+        f"   complete data, 2 chunks of {size} replicates {seconds:7.1f} s, peak {peak_gb():.2f} GB"
+    )
+    plan = analysis.read_plan(settings("mice"))
+    imputed = impute.impute_analysis_dataset(dataset, plan.covariates, 2, 10, seed=1)
+    problem = bs.prepare_imputed(dataset, imputed, settings("mice"))
+    setup = bs.imputation_setup(dataset, plan.covariates, 10)
+    seconds, _ = timed(
+        bs.imputed_replicates, problem, setup, plan, SEED, "large", range(2), 2, False
+    )
+    print(
+        f"   bootstrap then impute, 2 resamples × 2     {seconds:7.1f} s, peak {peak_gb():.2f} GB"
+    )
+
+
+def peak_gb() -> float:
+    """Peak resident memory of this process so far, in GB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+
 def main() -> None:
     """Run the three benchmarks."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -214,7 +245,11 @@ def main() -> None:
     parser.add_argument("--imputed", type=int, default=25, help="resamples imputed in a batch")
     parser.add_argument("--mice", type=int, default=3, help="MICEData data sets to time")
     parser.add_argument("--mi-replicates", type=int, default=200)
+    parser.add_argument("--large", type=int, default=0, help="patients of a memory check")
     arguments = parser.parse_args()
+    if arguments.large:
+        benchmark_memory(arguments.large)
+        return
     complete, dataset = analysis_dataset(missingness=False), analysis_dataset(missingness=True)
     problem = bs.prepare_complete(complete, settings("complete_case"))
     benchmark_fits(problem, arguments.replicates, arguments.loop)
