@@ -1,5 +1,6 @@
 """Figures of the group estimates: remission rates by biomarker group and the odds-ratio forest."""
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -147,10 +148,11 @@ def remission_rate_figure(
             axes.set_ylim(0, 100)
             axes.set_ylabel(f"{outcome_label} (% of patients)")
             axes.set_xlabel("Serum IL-1β group")
+            # The legend sits between the axes and the panel title, clear of the data.
             axes.legend(
-                loc="lower right", bbox_to_anchor=(1, 1), ncols=len(bdnf_levels), borderaxespad=0
+                loc="lower left", bbox_to_anchor=(0, 1), ncols=len(bdnf_levels), borderaxespad=0.2
             )
-            axes.set_title(f"{letter}  {title}", loc="left", fontweight="bold")
+            axes.set_title(f"{letter}  {title}", loc="left", fontweight="bold", pad=14)
         figure.supxlabel(
             f"Points: observed percentage; bars: {ci_level:.0%} Wilson intervals; "
             "labels: events/patients",
@@ -301,7 +303,9 @@ def forest_figure(
         axes.tick_params(axis="y", length=0)
         axes.spines["left"].set_visible(False)
         axes.set_ylim(y - 0.5, -0.7)
-        axes.set_xlabel(f"Adjusted odds ratio of {outcome_label.lower()} (log scale)")
+        axes.set_xlabel(
+            textwrap.fill(f"Adjusted odds ratio of {outcome_label.lower()} (log scale)", 34)
+        )
         figure.legend(
             loc="outside lower center",
             ncols=min(len(methods), 2),

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from interplay.figures_cohort import stage_label
-from interplay.figures_style import ci_method_label, variable_label
+from interplay.figures_style import ci_method_label, require, variable_label
 from interplay.table1 import format_p, table1_wide
 
 STYLE = """

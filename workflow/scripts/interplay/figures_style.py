@@ -218,11 +218,14 @@ def log_axis(axes: Axes, axis: str, ticks: Sequence[float] | None = None) -> Non
 
 
 def ratio_ticks(low: float, high: float) -> list[float]:
-    """Odds-ratio ticks (…, 0.25, 0.5, 1, 2, 4, …) that cover [low, high]."""
-    candidates = [0.1, 0.2, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0]
-    inside = [tick for tick in candidates if low <= tick <= high]
-    if len(inside) > 6:
-        inside = [tick for tick in inside if tick in (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0)]
+    """Odds-ratio ticks covering [low, high]: doublings (0.25, 0.5, 1, 2, 4) when at least
+    three fit, else a finer set (0.75, 1, 1.5), so that a narrow axis stays legible."""
+    doublings = [0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0]
+    finer = [0.1, 0.2, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0]
+    for candidates in (doublings, finer):
+        inside = [tick for tick in candidates if low <= tick <= high]
+        if len(inside) >= 3:
+            return inside
     return inside or [1.0]
 
 
