@@ -30,9 +30,8 @@ from interplay.seeds import stream_key
 log = logging.getLogger("interplay")
 
 MAX_CHUNK = 250  # replicates fitted together; larger chunks gain little
-MEMORY_ELEMENTS = (
-    4_000_000  # per (replicates × rows) float array: 32 MB, so n = 100,000 fits in 4 GB
-)
+# Elements per (replicates × rows) float array, 32 MB: a shard of n = 100,000 peaks near 0.7 GB.
+MEMORY_ELEMENTS = 4_000_000
 MAX_IMPUTED_CHUNK = 25  # resamples imputed together
 STACKED_WIDTH = 20  # columns per row of an imputed resample (values or design), for chunk sizes
 CONVERGED, FIRTH, FAILED = "converged", "firth", "failed"
