@@ -36,9 +36,9 @@ def standardised(values: np.ndarray) -> np.ndarray:
     return centred / np.where(sd > 0, sd, 1.0)
 
 
-def designs_from(scaled: np.ndarray, columns: list[int]) -> np.ndarray:
-    """Per data set: intercept plus the given standardised columns (S, n, q + 1)."""
-    return np.concatenate([np.ones((*scaled.shape[:2], 1)), scaled[:, :, columns]], axis=2)
+def with_intercept(scaled: np.ndarray) -> np.ndarray:
+    """Per data set: a column of ones, then the standardised columns (S, n, v + 1)."""
+    return np.concatenate([np.ones((*scaled.shape[:2], 1)), scaled], axis=2)
 
 
 def initial_fill(values: np.ndarray, rngs: Sequence[np.random.Generator], columns: list[int]):
@@ -51,31 +51,38 @@ def initial_fill(values: np.ndarray, rngs: Sequence[np.random.Generator], column
     return completed
 
 
-def weighted_least_squares(
-    designs: np.ndarray, outcome: np.ndarray, observed: np.ndarray
+def least_squares(
+    full: np.ndarray, keep: list[int], outcome: np.ndarray, observed: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per data set: Cholesky factor of the ridged X'X over observed rows, coefficients, RSS."""
-    p = designs.shape[2]
-    weighted = designs * observed[..., None]
-    xtx = np.matmul(weighted.transpose(0, 2, 1), designs)
-    diagonal = np.einsum("sjj->sj", xtx)
-    xtx[:, np.arange(p), np.arange(p)] += PMM_RIDGE * np.maximum(diagonal, 1.0)
-    cholesky = np.linalg.cholesky(xtx)
-    xty = np.matmul(weighted.transpose(0, 2, 1), np.nan_to_num(outcome)[..., None])
-    coef = np.linalg.solve(xtx, xty)[..., 0]
-    residuals = (np.nan_to_num(outcome) - np.matmul(designs, coef[..., None])[..., 0]) * observed
+    """Per data set, regression on the kept columns of full over observed rows: Cholesky factor
+    of the ridged X'X (mice's ridge), coefficients over all columns (0 where not kept), RSS.
+
+    X'X comes from the Gram matrix of all columns, so no design is copied per variable.
+    """
+    weighted = full * observed[..., None]
+    gram = np.matmul(weighted.transpose(0, 2, 1), full)[:, keep][:, :, keep]
+    diagonal = np.einsum("sjj->sj", gram)
+    p = len(keep)
+    gram[:, np.arange(p), np.arange(p)] += PMM_RIDGE * np.maximum(diagonal, 1.0)
+    cholesky = np.linalg.cholesky(gram)
+    y = np.nan_to_num(outcome)
+    xty = np.matmul(weighted.transpose(0, 2, 1), y[..., None])[:, keep]
+    coef = np.zeros((full.shape[0], full.shape[2]))
+    coef[:, keep] = np.linalg.solve(gram, xty)[..., 0]
+    residuals = (y - np.matmul(full, coef[..., None])[..., 0]) * observed
     return cholesky, coef, (residuals**2).sum(axis=1)
 
 
 def impute_pmm(
-    designs: np.ndarray,
+    full: np.ndarray,
+    keep: list[int],
     values: np.ndarray,
     observed: np.ndarray,
     rngs: Sequence[np.random.Generator],
 ) -> list[np.ndarray]:
     """Predictive mean matching per data set (as impute.impute_pmm); imputations per data set."""
-    cholesky, coef, rss = weighted_least_squares(designs, values, observed)
-    p = designs.shape[2]
+    cholesky, coef, rss = least_squares(full, keep, values, observed)
+    p = len(keep)
     seen = observed.astype(bool)
     draws = [
         (rng.chisquare(max(int(n) - p, 1)), rng.standard_normal(p))
@@ -86,9 +93,10 @@ def impute_pmm(
     deviation = np.linalg.solve(
         cholesky.transpose(0, 2, 1), np.array([d[1] for d in draws])[..., None]
     )
-    beta = coef + sigma[:, None] * deviation[..., 0]
-    fitted = np.matmul(designs, coef[..., None])[..., 0]
-    drawn = np.matmul(designs, beta[..., None])[..., 0]
+    beta = coef.copy()
+    beta[:, keep] += sigma[:, None] * deviation[..., 0]
+    fitted = np.matmul(full, coef[..., None])[..., 0]
+    drawn = np.matmul(full, beta[..., None])[..., 0]
     return [
         values[s, seen[s]][match_donors(fitted[s, seen[s]], drawn[s, ~seen[s]], DONORS, rng)]
         for s, rng in enumerate(rngs)
@@ -158,21 +166,22 @@ def impute_stack(
     """One chained-equations chain per data set of values (S, n, v), NaN where missing."""
     missing = np.isnan(values)
     completed = initial_fill(values, rngs, plan.sequence)
-    # Each column's standardisation depends on that column only: update it when it changes.
-    scaled = standardised(completed)
+    # Intercept and standardised columns; a column's standardisation depends on that column only,
+    # so it is updated when the column changes.
+    full = with_intercept(standardised(completed))
     starts: dict[int, np.ndarray] = {}
     for _ in range(plan.iterations):
         for j in plan.sequence:
-            designs = designs_from(scaled, plan.predictors[j])
+            keep = [0, *(k + 1 for k in plan.predictors[j])]
             observed = (~missing[:, :, j]).astype(float)
             if j in plan.binary:
-                start = starts.get(j, np.zeros((len(values), designs.shape[2])))
+                start = starts.get(j, np.zeros((len(values), len(keep))))
                 imputations, starts[j] = impute_logistic(
-                    designs, values[:, :, j], observed, rngs, start
+                    full[:, :, keep], values[:, :, j], observed, rngs, start
                 )
             else:
-                imputations = impute_pmm(designs, values[:, :, j], observed, rngs)
+                imputations = impute_pmm(full, keep, values[:, :, j], observed, rngs)
             for s, imputed in enumerate(imputations):
                 completed[s, missing[s, :, j], j] = imputed
-            scaled[:, :, j] = standardised(completed[:, :, j : j + 1])[:, :, 0]
+            full[:, :, j + 1] = standardised(completed[:, :, j : j + 1])[:, :, 0]
     return completed
