@@ -71,7 +71,9 @@ rule figure_remission_rates:
             for name in remission_rate_panels()
         },
     output:
-        **figure_files("remission_rates", REPORT_GROUPS, "Remission by biomarker group"),
+        **figure_files(
+            "remission_rates", REPORT_GROUPS, "Remission by biomarker group", "primary"
+        ),
     log:
         "results/logs/figures/remission_rates.log",
     conda:

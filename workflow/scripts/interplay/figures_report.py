@@ -48,8 +48,14 @@ def is_numeric_text(text: str) -> bool:
 
 
 def table_html(table: pd.DataFrame) -> str:
-    """An HTML table of text cells, escaped, numbers right-aligned."""
+    """An HTML table of text cells, escaped, numbers right-aligned; one 'None' row if empty."""
     header = "".join(f"<th>{html.escape(str(column))}</th>" for column in table.columns)
+    if table.empty:
+        span = max(len(table.columns), 1)
+        return (
+            f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n"
+            f'<tr><td colspan="{span}">None</td></tr>\n</tbody></table>'
+        )
     rows = []
     for values in table.astype(object).itertuples(index=False):
         cells = []
@@ -68,7 +74,7 @@ def table_html(table: pd.DataFrame) -> str:
 def html_page(title: str, table: pd.DataFrame, note: str = "") -> str:
     """A complete HTML document holding one titled table and an optional note."""
     note_html = f'<p class="note">{html.escape(note)}</p>\n' if note else ""
-    body = table_html(table) if len(table) else "<p>No rows.</p>"
+    body = table_html(table)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
@@ -84,7 +90,7 @@ def flow_display(flow: pd.DataFrame) -> pd.DataFrame:
             "Stage": flow["stage"].map(stage_label),
             "Patients": flow["n"].map(lambda n: f"{int(n):,}"),
             "Excluded": flow["excluded"].map(lambda n: f"{int(n):,}" if n else ""),
-            "Reason": flow["reason"].fillna(""),
+            "Reason": flow["reason"].astype(object).where(flow["reason"].notna(), ""),
         }
     )
 
@@ -204,7 +210,11 @@ def provenance_display(record: Mapping[str, Any]) -> pd.DataFrame:
 DISPLAYS: dict[str, tuple[str, Callable[[Any], pd.DataFrame], str]] = {
     "flow": ("Participant flow", flow_display, "Patients remaining after each stage."),
     "cutpoints": ("Biomarker cut-points", cutpoints_display, "Computed in the analytic sample."),
-    "warnings": ("Data warnings", lambda t: t, "Suspicious but valid values found on ingestion."),
+    "warnings": (
+        "Data warnings",
+        lambda t: t,
+        "Suspicious but valid values found on ingestion; None means there were none.",
+    ),
     "table1_by_remission": ("Table 1 by outcome", table1_display, ""),
     "table1_by_biomarker_group": ("Table 1 by biomarker group", table1_display, ""),
     "models": ("Models", models_display, "Odds ratios of every term of every model."),

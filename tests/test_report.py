@@ -1,0 +1,315 @@
+"""The Snakemake report: its HTML table pages, and the rendered report in a real browser."""
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import run_snakemake
+from interplay.figures_report import (
+    DISPLAYS,
+    flatten,
+    html_page,
+    joint_display,
+    models_display,
+    report_page,
+)
+
+# Chromium as CI runs it: no sandbox (root in a container), no network, a throwaway profile.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+REPORT_SECTIONS = [
+    "1 Participants and data",
+    "2 Baseline characteristics",
+    "3 Biomarker groups",
+    "4 Continuous biomarkers",
+    "5 Bootstrap",
+    "6 Sensitivity analyses",
+    "7 Provenance",
+]
+RESULT_MARKER = "interplay-browser-test"
+# Injected into a copy of the report: opens every category and subcategory the way a reader does,
+# clicks each result's view button and its info button, and records what the page then shows —
+# the decoded image size, or the table page behind the frame, and whether the caption appears.
+DRIVER = """
+(function () {
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const plain = (text) => {
+    const node = document.createElement("div");
+    node.innerHTML = text;
+    return node.textContent.replace(/\\s+/g, " ").trim();
+  };
+  async function shown(path) {
+    const entry = results[path];
+    const content = document.querySelector("#app .grow.flex.items-center");
+    if (entry.mime_type.startsWith("image/")) {
+      const img = content && content.querySelector("img");
+      if (!img) return { kind: "image", error: "no image shown" };
+      for (let i = 0; i < 200 && !(img.complete && img.naturalWidth > 0); i++) await sleep(50);
+      return { kind: "image", same: img.getAttribute("src") === entry.data_uri,
+               width: img.naturalWidth, height: img.naturalHeight };
+    }
+    const frame = content && content.querySelector("iframe");
+    if (!frame) return { kind: "html", error: "no frame shown" };
+    const page = new DOMParser().parseFromString(
+      new TextDecoder().decode(Uint8Array.from(atob(entry.data_uri.split(",")[1]),
+                                               (c) => c.charCodeAt(0))), "text/html");
+    return { kind: "html", same: frame.getAttribute("src") === entry.data_uri,
+             tables: page.querySelectorAll("table").length,
+             rows: page.querySelectorAll("tbody tr").length,
+             title: (page.querySelector("h1") || { textContent: "" }).textContent };
+  }
+  async function walk() {
+    const found = {};
+    for (const category of Object.keys(categories)) {
+      for (const subcategory of Object.keys(categories[category])) {
+        const open = async () => {
+          app.setView({ navbarMode: "subcategory", category: category, subcategory: subcategory });
+          await sleep(100);
+          return document.querySelectorAll("nav tbody tr");
+        };
+        const count = (await open()).length;
+        for (let i = 0; i < count; i++) {
+          (await open())[i].querySelectorAll("td:last-child a")[0].click();
+          await sleep(100);
+          const path = app.state.resultPath;
+          const record = await shown(path);
+          (await open())[i].querySelectorAll("td:last-child a")[1].click();
+          await sleep(100);
+          const caption = plain(results[path].caption).slice(0, 60);
+          const navigation = document.querySelector("nav").textContent.replace(/\\s+/g, " ");
+          record.caption = caption.length > 0 && navigation.includes(caption);
+          record.category = category;
+          found[path] = record;
+        }
+      }
+    }
+    return found;
+  }
+  function publish(value) {
+    const out = document.createElement("pre");
+    out.id = "MARKER";
+    out.textContent = JSON.stringify(value);
+    document.body.appendChild(out);
+  }
+  window.addEventListener("load", () => setTimeout(() => walk().then(
+    (found) => publish({ found: found, sections: Object.keys(categories).sort() }),
+    (error) => publish({ error: String(error) })), 200));
+})();
+""".replace("MARKER", RESULT_MARKER)
+
+
+# ---------------------------------------------------------------- table pages
+
+
+def test_page_escapes_text_and_aligns_numbers() -> None:
+    table = pd.DataFrame({"term": ["<script>alert(1)</script>"], "p": ["<0.001"], "n": ["1,086"]})
+    page = html_page("Models & more", table, note="a <b>note</b>")
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert "Models &amp; more" in page and "a &lt;b&gt;note&lt;/b&gt;" in page
+    assert '<td class="number">&lt;0.001</td>' in page
+    assert '<td class="number">1,086</td>' in page
+
+
+def test_empty_table_keeps_its_header_and_says_none() -> None:
+    page = html_page("Data warnings", pd.DataFrame(columns=["table", "column", "message"]))
+    assert "<th>message</th>" in page and '<td colspan="3">None</td>' in page
+
+
+def test_models_display_formats_odds_ratios_intervals_and_p() -> None:
+    models = pd.DataFrame(
+        {
+            "model": ["product"],
+            "term": ["il1b_high:bdnf_high"],
+            "odds_ratio": [2.115728],
+            "ci_low": [1.268983],
+            "ci_high": [3.527474],
+            "p_value": [0.0004],
+            "ci_method": ["rubin_t"],
+            "n": [1086],
+            "n_events": [484],
+            "fmi": [0.0026],
+        }
+    )
+    row = models_display(models).iloc[0]
+    assert (row["OR"], row["CI"], row["p"], row["FMI"]) == (
+        "2.12",
+        "1.27 to 3.53",
+        "<0.001",
+        "0.00",
+    )
+    assert row["CI method"] == "Wald (Rubin's rules)"
+
+
+def test_joint_display_marks_the_reference_cell() -> None:
+    joint = pd.DataFrame(
+        {
+            "il1b_level": ["low", "high"],
+            "bdnf_level": ["low", "low"],
+            "n": [241, 302],
+            "remitters": [113, 98],
+            "non_remitters": [128, 204],
+            "odds_ratio": [1.0, 0.524886],
+            "ci_low": [np.nan, 0.363069],
+            "ci_high": [np.nan, 0.758823],
+            "is_reference": [True, False],
+        }
+    )
+    shown = joint_display(joint)
+    assert shown["OR"].tolist() == ["1 (reference)", "0.52"]
+    assert shown["CI"].tolist() == ["", "0.36 to 0.76"]
+
+
+def test_provenance_is_flattened_to_dotted_keys() -> None:
+    record = {"packages": {"pandas": "3.1.1"}, "config": {"models": {"ci_level": 0.95}, "x": []}}
+    assert flatten(record) == [
+        ("config.models.ci_level", "0.95"),
+        ("config.x", ""),
+        ("packages.pandas", "3.1.1"),
+    ]
+
+
+def test_every_report_page_holds_a_table() -> None:
+    samples = {
+        "flow": pd.DataFrame(
+            {"stage": ["enrolled"], "n": [10], "excluded": [0], "reason": [np.nan]}
+        ),
+        "cutpoints": pd.DataFrame(
+            {
+                "biomarker": ["il1b"],
+                "coding": ["median"],
+                "cut": ["median"],
+                "value": [0.57],
+                "unit": ["pg/mL"],
+            }
+        ),
+        "warnings": pd.DataFrame(columns=["table", "column", "check", "n_affected", "message"]),
+        "provenance": {"python": "3.11.7"},
+    }
+    for name, data in samples.items():
+        page = report_page(name, data)
+        assert page.count("<table>") == 1 and f"<h1>{html.escape(DISPLAYS[name][0])}" in page
+
+
+# ---------------------------------------------------------------- the report in a browser
+
+
+def chromium_path() -> str | None:
+    """The Chromium executable, if installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser() -> str:
+    """Chromium, or a skip — a failure when INTERPLAY_REQUIRE_BROWSER=1 (as in CI)."""
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("INTERPLAY_REQUIRE_BROWSER") == "1":
+            pytest.fail("INTERPLAY_REQUIRE_BROWSER=1 but no chromium executable is on PATH")
+        pytest.skip("chromium is not installed (CI sets INTERPLAY_REQUIRE_BROWSER=1)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def report(browser: str, completed_workflow: Path) -> Path:
+    """`snakemake --report` of the session's workflow run, as the README documents it."""
+    result = run_snakemake(completed_workflow, "--report", "results/report.html")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return completed_workflow / "results" / "report.html"
+
+
+@pytest.fixture(scope="module")
+def rendered(browser: str, report: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """What headless Chromium shows for every result of the report, per result path."""
+    scratch = tmp_path_factory.mktemp("browser")
+    page = report.read_text(encoding="utf-8")
+    end = page.rfind("</body>")
+    driven = scratch / "report.html"
+    driven.write_text(f"{page[:end]}<script>{DRIVER}</script>\n{page[end:]}", encoding="utf-8")
+    command = [
+        browser,
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={scratch / 'profile'}",
+        "--virtual-time-budget=120000",
+        "--dump-dom",
+        driven.as_uri(),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    match = re.search(rf'<pre id="{RESULT_MARKER}">(.*?)</pre>', result.stdout, re.DOTALL)
+    assert match, "the report's page script never finished: " + result.stderr[-2000:]
+    outcome = json.loads(html.unescape(match.group(1)))
+    assert "error" not in outcome, outcome
+    return outcome
+
+
+def report_files(workdir: Path) -> dict[str, str]:
+    """Every file the report must show: the PNG figures and the HTML table pages, by kind."""
+    results = workdir / "results"
+    files = {p: "image" for p in (results / "figures").rglob("*.png")}
+    files.update({p: "html" for p in (results / "report").rglob("*.html")})
+    return {str(path.relative_to(workdir)): kind for path, kind in files.items()}
+
+
+def test_every_figure_and_table_is_shown(rendered: dict, completed_workflow: Path) -> None:
+    expected = report_files(completed_workflow)
+    assert len(expected) >= 18
+    assert {path: record["kind"] for path, record in rendered["found"].items()} == expected
+
+
+def test_figures_decode_at_full_resolution(rendered: dict, completed_workflow: Path) -> None:
+    images = {p: r for p, r in rendered["found"].items() if r["kind"] == "image"}
+    for path, record in images.items():
+        png = (completed_workflow / path).read_bytes()
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        assert record["same"], path
+        assert (record["width"], record["height"]) == (width, height), path
+
+
+def test_table_pages_show_their_tables(rendered: dict) -> None:
+    pages = {p: r for p, r in rendered["found"].items() if r["kind"] == "html"}
+    for path, record in pages.items():
+        assert record["same"] and record["tables"] == 1 and record["rows"] >= 1, path
+        assert record["title"], path
+
+
+def test_every_result_shows_its_caption(rendered: dict) -> None:
+    missing = [path for path, record in rendered["found"].items() if not record["caption"]]
+    assert missing == []
+
+
+def test_report_sections_in_reading_order(rendered: dict) -> None:
+    assert rendered["sections"] == REPORT_SECTIONS
+
+
+def test_report_pages_and_vector_figures_hold_no_patient_identifiers(
+    report: Path, completed_workflow: Path
+) -> None:
+    dataset = pd.read_csv(
+        completed_workflow / "results/data/analysis_dataset.csv", dtype={"patient_id": str}
+    )
+    identifiers = re.compile("|".join(re.escape(i) for i in dataset["patient_id"]))
+    results = completed_workflow / "results"
+    texts = [report, *(results / "report").rglob("*.html"), *(results / "figures").rglob("*.svg")]
+    # Embedded files are checked in their own plain-text form above; base64 could match by chance.
+    embedded = re.compile(r"data:[^\"'\s)]+")
+    leaking = [
+        str(path)
+        for path in texts
+        if identifiers.search(embedded.sub("", path.read_text(encoding="utf-8")))
+    ]
+    assert leaking == []
