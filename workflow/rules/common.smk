@@ -93,9 +93,15 @@ ANALYSIS_TABLES = [
 BOOTSTRAPPED_TABLES = ["models", "joint", "interaction", "slopes"]
 
 
+# Final outputs of rule files added for new kinds of analysis (README: "Extending"): such a file
+# appends its targets here, and `rule all` builds them.
+EXTRA_OUTPUTS = []
+
+
 def all_outputs():
     """Every final output of the workflow."""
     return [
+        *EXTRA_OUTPUTS,
         "results/tables/flow.tsv",
         "results/tables/cutpoints.tsv",
         "results/tables/data_warnings.tsv",
