@@ -12,6 +12,7 @@ from interplay import figures_cohort as cohort
 from interplay import figures_continuous as continuous
 from interplay import figures_effects as effects
 from interplay import figures_sensitivity as sensitivity
+from interplay.biomarkers import add_codings
 from interplay.biomarkers import cutpoints as biomarker_cutpoints
 from interplay.errors import InputError
 from interplay.figures_style import (
@@ -275,6 +276,23 @@ def test_remission_rates_count_each_cell_once() -> None:
     assert len(rates) == 4  # a cell's bootstrap rows repeat its counts; they are counted once
     assert rates["rate"].tolist() == pytest.approx([113 / 241, 147 / 302, 98 / 302, 126 / 241])
     assert (rates["ci_low"] < rates["rate"]).all() and (rates["rate"] < rates["ci_high"]).all()
+
+
+def test_group_counts_match_the_median_split_by_hand() -> None:
+    data = add_codings(small_dataset())
+    counts = effects.group_counts(data, "median").set_index(["il1b_level", "bdnf_level"])
+    il1b_high = data["il1b"] > data["il1b"].median()
+    bdnf_high = data["bdnf"] > data["bdnf"].median()
+    for il1b_level, il1b_mask in (("low", ~il1b_high), ("high", il1b_high)):
+        for bdnf_level, bdnf_mask in (("low", ~bdnf_high), ("high", bdnf_high)):
+            cell = il1b_mask & bdnf_mask
+            assert counts.loc[(il1b_level, bdnf_level), "n"] == cell.sum()
+            assert (
+                counts.loc[(il1b_level, bdnf_level), "remitters"] == data.loc[cell, "outcome"].sum()
+            )
+    tertiles = effects.group_counts(data, "tertiles")
+    assert len(tertiles) == 9 and tertiles["n"].sum() == len(data)
+    assert tertiles["il1b_level"].tolist()[:3] == ["T1", "T1", "T1"]
 
 
 def test_biomarker_histograms_count_every_patient_once() -> None:

@@ -66,10 +66,7 @@ rule figure_missing_pattern:
 
 rule figure_remission_rates:
     input:
-        **{
-            name: f"results/analyses/{name}/joint.tsv"
-            for name in remission_rate_panels()
-        },
+        dataset="results/data/analysis_dataset.csv",
     output:
         **figure_files(
             "remission_rates", REPORT_GROUPS, "Remission by biomarker group", "primary"
@@ -84,7 +81,7 @@ rule figure_remission_rates:
         runtime=5,
     params:
         style=FIGURES,
-        panels=remission_rate_panels(),
+        panels={"median": "Median split (2 × 2)", "tertiles": "Tertiles (3 × 3)"},
         outcome_label=outcome_label("primary"),
         ci_level=settings("primary", "models")["ci_level"],
     script:

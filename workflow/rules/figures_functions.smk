@@ -39,22 +39,6 @@ def outcome_label(analysis):
     return f"{outcome['definition'].capitalize()} at week {outcome['week']}"
 
 
-def tertile_analysis():
-    """The first configured analysis with tertile coding, or None."""
-    for name in ANALYSES:
-        if settings(name, "biomarkers")["coding"] == "tertiles":
-            return name
-    return None
-
-
-def remission_rate_panels():
-    """{input name: panel title}: the primary 2 × 2 groups and, if analysed, the 3 × 3."""
-    panels = {"primary": "Median split (primary analysis)"}
-    if tertile_analysis():
-        panels[tertile_analysis()] = f"Tertiles ({tertile_analysis()} analysis)"
-    return panels
-
-
 def missing_pattern_variables():
     """The outcome, both biomarkers and every covariate named in any adjustment set."""
     covariates = [v for names in config["covariates"]["sets"].values() for v in names]

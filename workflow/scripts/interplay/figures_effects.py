@@ -72,6 +72,33 @@ def wilson_interval(
     return centre - half, centre + half
 
 
+# The analysis dataset's columns of each grouped coding and the names of their levels.
+GROUP_CODINGS = {
+    "median": ("il1b_high", "bdnf_high", {0: "low", 1: "high"}),
+    "tertiles": ("il1b_tertile", "bdnf_tertile", {1: "T1", 2: "T2", 3: "T3"}),
+}
+
+
+def group_counts(dataset: pd.DataFrame, coding: str) -> pd.DataFrame:
+    """Patients and outcome events per IL-1β × BDNF group: il1b_level, bdnf_level, n, remitters.
+
+    The same counts as the joint table of an analysis without imputation of the outcome; they
+    are computed here so that the figure needs no particular analysis to be configured.
+    """
+    il1b, bdnf, names = GROUP_CODINGS[coding]
+    require(dataset, [il1b, bdnf, "outcome"], "analysis dataset")
+    counts = dataset.groupby([il1b, bdnf])["outcome"].agg(n="size", remitters="sum")
+    counts = counts.reset_index().sort_values([il1b, bdnf])
+    return pd.DataFrame(
+        {
+            "il1b_level": counts[il1b].map(names).to_numpy(),
+            "bdnf_level": counts[bdnf].map(names).to_numpy(),
+            "n": counts["n"].to_numpy(),
+            "remitters": counts["remitters"].to_numpy(),
+        }
+    )
+
+
 def remission_rates(joint: pd.DataFrame, ci_level: float) -> pd.DataFrame:
     """Observed outcome proportion per joint biomarker cell with its Wilson interval.
 

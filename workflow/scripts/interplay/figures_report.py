@@ -17,7 +17,7 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 13px; backgroun
 h1 { font-size: 16px; margin: 0 0 6px 0; }
 p.note { color: #555555; margin: 0 0 10px 0; max-width: 60em; }
 table { border-collapse: collapse; }
-th, td { padding: 3px 8px; border-bottom: 1px solid #dddddd; text-align: left;
+th, td { padding: 3px 8px; border-bottom: 1px solid #dddddd; text-align: left; white-space: nowrap;
          vertical-align: top; }
 th { background: #f2f2f2; position: sticky; top: 0; }
 td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
