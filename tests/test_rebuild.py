@@ -1,12 +1,16 @@
 """Re-runs rebuild exactly what changed: Snakemake is asked what it would run (dry runs)."""
 
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from conftest import planned_jobs
+import yaml
+from conftest import REPO, planned_jobs, run_snakemake
 
 # Rules that summarise or show every analysis: they follow any change to one analysis.
 SUMMARIES = {"sensitivity_summary", "figure_specification_curve", "all"}
+CONFIG_ANALYSES = yaml.safe_load((REPO / "config.yaml").read_text())["analyses"]
 RAW_TABLES = ["results/synthetic/baseline.csv", "results/synthetic/visits.csv"]
 
 
@@ -72,3 +76,34 @@ def test_changing_a_raw_value_reruns_everything_downstream(workdir: Path) -> Non
     assert "simulate_cohort" not in jobs
     assert {"ingest_cohort", "primary_analysis_dataset", "table1", "impute", "fit_models"} <= jobs
     assert {"sensitivity_summary", "provenance"} <= jobs
+
+
+def readme_block(marker: str) -> str:
+    """The code block after `<!-- marker -->` in the README."""
+    text = (REPO / "README.md").read_text()
+    block = re.search(rf"<!-- {marker} -->\n```\w*\n(.*?)```", text, re.DOTALL)
+    assert block, f"README lacks the {marker} block"
+    return block.group(1)
+
+
+def test_the_readme_example_rule_file_runs_only_its_jobs(workdir: Path) -> None:
+    (workdir / "workflow/rules/hamd_change.smk").write_text(readme_block("example-rule"))
+    (workdir / "workflow/scripts/hamd_change.py").write_text(readme_block("example-script"))
+    snakefile = workdir / "Snakefile"
+    original = snakefile.read_text()
+    included = original.replace(
+        'include: "workflow/rules/report.smk"\n',
+        'include: "workflow/rules/report.smk"\ninclude: "workflow/rules/hamd_change.smk"\n',
+    )
+    assert included != original
+    snakefile.write_text(included)
+    try:
+        jobs = planned_jobs(workdir)
+        result = run_snakemake(workdir, "results/analyses/primary/hamd_change.tsv")
+    finally:
+        snakefile.write_text(original)
+    assert rules(jobs) == {"hamd_change", "all"}
+    assert len(jobs) == len(CONFIG_ANALYSES) + 1
+    assert result.returncode == 0, result.stderr[-3000:]
+    table = pd.read_csv(workdir / "results/analyses/primary/hamd_change.tsv", sep="\t")
+    assert table["count"].sum() == 1086
