@@ -17,9 +17,11 @@ venv=$(realpath "${INTERPLAY_VENV:-.venv}")
 snakemake="$venv/bin/snakemake"
 targets=("$@")
 
-# The partition CI sets in the copy's profile, the way a user sets theirs; the cluster's default
-# partition is another one, so jobs landing in this one show that the profile's setting was used.
+# The partition and account CI sets in the copy's profile, the way a user sets theirs; the cluster's
+# default partition is another one, so jobs landing in this one show that the profile's settings
+# reached sbatch. (Without an accounting database SLURM takes any account name.)
 partition=interplay
+account=interplay-ci
 workflow_timeout=900   # seconds for one snakemake run
 daemon_timeout=30      # seconds for one daemon to come up or go down
 
@@ -35,20 +37,28 @@ wrote_conf=false
 munge_socket="$scratch/run/munge.socket"
 daemon_names=()
 daemon_pids=()
-local_run=""   # PID of the local comparison run while it runs
+run_names=()   # the snakemake runs while they run
+run_pids=()
 
 say() { echo "== slurm: $*"; }
 fail() { echo "== slurm: FAILED: $*" >&2; exit 1; }
 
-wait_until() {
-  # Poll a command once a second until it succeeds; fail after the given number of seconds.
-  local description=$1 seconds=$2
-  shift 2
+poll() {
+  # Run a command once a second until it succeeds, for at most the given number of seconds.
+  local seconds=$1
+  shift
   local deadline=$((SECONDS + seconds))
   until "$@" >/dev/null 2>&1; do
-    [ "$SECONDS" -lt "$deadline" ] || fail "$description not reached within ${seconds}s"
+    [ "$SECONDS" -lt "$deadline" ] || return 1
     sleep 1
   done
+}
+
+wait_until() {
+  # Poll a command until it succeeds; fail after the given number of seconds.
+  local description=$1 seconds=$2
+  shift 2
+  poll "$seconds" "$@" || fail "$description not reached within ${seconds}s"
 }
 
 start_daemon() {
@@ -61,22 +71,35 @@ start_daemon() {
   say "started $name (pid $!)"
 }
 
-stop_daemons() {
-  # Cancel what is left on our cluster, then stop our daemons, newest first, by PID.
-  if [ "${#daemon_pids[@]}" -gt 0 ] && command -v squeue >/dev/null; then
-    timeout 10 squeue -h -o %i 2>/dev/null | xargs -r timeout 10 scancel 2>/dev/null || true
+process_gone() { ! kill -0 "$1"; }
+
+stop_process() {
+  # SIGTERM to one of our child processes; after $daemon_timeout seconds, SIGKILL to it and its
+  # children.
+  local name=$1 pid=$2 child
+  kill -TERM "$pid" 2>/dev/null || return 0
+  if ! poll "$daemon_timeout" process_gone "$pid"; then
+    echo "== slurm: $name (pid $pid) ignored SIGTERM; killing it" >&2
+    for child in $(pgrep -P "$pid"); do kill -KILL "$child" 2>/dev/null || true; done
+    kill -KILL "$pid" 2>/dev/null || true
   fi
-  local index pid
+  wait "$pid" 2>/dev/null || true
+  say "stopped $name (pid $pid)"
+}
+
+no_active_jobs() { [ -z "$(squeue -h -t PD,CF,R,S,CG -o %i)" ]; }
+
+stop_everything() {
+  # The snakemake runs (the SLURM one cancels its jobs), any job left on our cluster, then our
+  # daemons, newest first, each by its PID.
+  local index
+  for index in "${!run_pids[@]}"; do stop_process "${run_names[index]}" "${run_pids[index]}"; done
+  if [ "${#daemon_pids[@]}" -gt 1 ]; then   # slurmctld is up
+    timeout 10 squeue -h -o %i 2>/dev/null | xargs -r timeout 10 scancel 2>/dev/null || true
+    poll "$daemon_timeout" no_active_jobs || echo "== slurm: jobs still active on the cluster" >&2
+  fi
   for ((index = ${#daemon_pids[@]} - 1; index >= 0; index--)); do
-    pid=${daemon_pids[index]}
-    kill -TERM "$pid" 2>/dev/null || continue
-    for _ in $(seq "$daemon_timeout"); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "== slurm: ${daemon_names[index]} (pid $pid) ignored SIGTERM; killing it" >&2
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-    say "stopped ${daemon_names[index]} (pid $pid)"
+    stop_process "${daemon_names[index]}" "${daemon_pids[index]}"
   done
 }
 
@@ -98,9 +121,8 @@ print_logs() {
 on_exit() {
   local status=$?
   trap - EXIT
-  if [ -n "$local_run" ]; then kill -TERM "$local_run" 2>/dev/null || true; wait "$local_run" || true; fi
   [ "$status" -eq 0 ] || print_logs
-  stop_daemons
+  stop_everything
   if $wrote_conf; then rm -f "$slurm_conf"; fi
   if [ "$status" -eq 0 ]; then
     rm -rf "$scratch"
@@ -196,31 +218,38 @@ copy_workflow() {
 say "workflow copies: $scratch/on-slurm and $scratch/local"
 copy_workflow "$scratch/on-slurm"
 copy_workflow "$scratch/local"
-profile="$scratch/on-slurm/profiles/slurm/config.yaml"
-sed -i "s/^\(\s*slurm_partition:\).*/\1 $partition/" "$profile"
-grep -q "^\s*slurm_partition: $partition\$" "$profile" ||
-  fail "profiles/slurm/config.yaml has no slurm_partition line under default-resources"
+set_in_profile() {
+  # Set one default resource in the SLURM copy's profile, as its comment tells a user to.
+  local profile="$scratch/on-slurm/profiles/slurm/config.yaml"
+  sed -i "s/^\(\s*$1:\).*/\1 $2/" "$profile"
+  grep -q "^\s*$1: $2\$" "$profile" || fail "profiles/slurm/config.yaml has no '$1:' line"
+}
+set_in_profile slurm_partition "$partition"
+set_in_profile slurm_account "$account"
 
-run_snakemake() {
-  # One bounded snakemake run in a copy, its output in a log file beside the copies.
+start_run() {
+  # One bounded snakemake run in a copy, in the background; its output goes to a log file.
   local copy=$1
   shift
   (cd "$scratch/$copy" &&
-    exec timeout --kill-after=20 "$workflow_timeout" "$snakemake" "$@" ${targets[@]+"${targets[@]}"}) \
-    >"$scratch/log/snakemake-$copy.log" 2>&1
+    exec timeout --kill-after=20 "$workflow_timeout" "$snakemake" "$@" ${targets[@]+"${targets[@]}"} \
+      >"$scratch/log/snakemake-$copy.log" 2>&1) &
+  run_names+=("snakemake in $copy")
+  run_pids+=($!)
 }
 
 say "running the workflow on SLURM, and locally with --cores 2 at the same time"
 started=$SECONDS
-run_snakemake local --cores 2 &
-local_run=$!
 # squeue: this cluster has no accounting database, so sacct cannot report job states.
+start_run on-slurm --profile profiles/slurm --slurm-status-command squeue \
+  --slurm-init-seconds-before-status-checks 2
+start_run local --cores 2
 slurm_status=0
-run_snakemake on-slurm --profile profiles/slurm --slurm-status-command squeue \
-  --slurm-init-seconds-before-status-checks 2 || slurm_status=$?
+wait "${run_pids[0]}" || slurm_status=$?
 local_status=0
-wait "$local_run" || local_status=$?
-local_run=""
+wait "${run_pids[1]}" || local_status=$?
+run_names=()
+run_pids=()
 say "both runs finished after $((SECONDS - started))s"
 [ "$slurm_status" -eq 0 ] || fail "the SLURM run exited with $slurm_status"
 [ "$local_status" -eq 0 ] || fail "the local run exited with $local_status"
@@ -235,11 +264,12 @@ submitted=$(echo "$submitted_ids" | grep -c . || true)
 [ "$submitted" -eq "$remote_jobs" ] ||
   fail "$remote_jobs non-local jobs but $submitted sbatch submissions"
 say "SLURM's own record of those jobs (squeue -t all):"
-squeue -h -t all -j "$(echo "$submitted_ids" | paste -sd,)" -o "%i %P %T %S %e %k" | tee "$scratch/jobs.txt"
+squeue -h -t all -j "$(echo "$submitted_ids" | paste -sd,)" -o "%i %P %a %T %S %e %k" | tee "$scratch/jobs.txt"
 [ "$(grep -c . "$scratch/jobs.txt")" -eq "$submitted" ] || fail "SLURM does not list every job"
-awk -v partition="$partition" '$2 != partition || $3 != "COMPLETED" {bad = 1} END {exit bad}' \
-  "$scratch/jobs.txt" || fail "a job did not complete in partition $partition"
-say "$submitted of $remote_jobs non-local jobs submitted with sbatch and COMPLETED in $partition"
+awk -v p="$partition" -v a="$account" '$2 != p || $3 != a || $4 != "COMPLETED" {bad = 1}
+  END {exit bad}' "$scratch/jobs.txt" || fail "a job did not complete in $partition for $account"
+say "$submitted of $remote_jobs non-local jobs went through sbatch and COMPLETED" \
+  "in partition $partition for account $account"
 
 say "result tables, byte for byte: SLURM run vs local run"
 result_tables() { (cd "$1" && shopt -s nullglob && printf '%s\n' results/{tables,analyses/*}/*.tsv); }
