@@ -17,6 +17,10 @@ from scipy import special
 from interplay.batched_logistic import fit_stacked
 from interplay.impute import DONORS, PMM_RIDGE, match_donors
 
+# Newton tolerance of the imputation models: the coefficient draw adds noise of the order of a
+# standard error, so an estimate within 1e-4 (relative) of the MLE draws the same distribution.
+DRAW_TOLERANCE = 1e-4
+
 
 @dataclass(frozen=True)
 class ChainPlan:
@@ -143,7 +147,7 @@ def impute_logistic(
     stacked = np.concatenate([designs, extra_design], axis=1)
     outcome = np.concatenate([np.nan_to_num(values), extra_outcome], axis=1)
     weights = np.concatenate([observed, extra_weights], axis=1)
-    beta = fit_stacked(stacked, outcome, weights, start).estimates
+    beta = fit_stacked(stacked, outcome, weights, start, DRAW_TOLERANCE).estimates
     mu = special.expit(np.matmul(stacked, beta[..., None])[..., 0])
     information = np.matmul(
         stacked.transpose(0, 2, 1), stacked * (weights * mu * (1 - mu))[..., None]

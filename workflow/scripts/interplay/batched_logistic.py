@@ -71,7 +71,9 @@ def solve_steps(information: np.ndarray, score: np.ndarray) -> tuple[np.ndarray,
         return steps, ok
 
 
-def newton(start: np.ndarray, evaluate: Evaluator, guarded: bool, max_steps: int) -> BatchFit:
+def newton(
+    start: np.ndarray, evaluate: Evaluator, guarded: bool, max_steps: int, tolerance: float
+) -> BatchFit:
     """Batched Newton–Raphson from start; each fit stops when its own step is small.
 
     evaluate(active rows, β, guarded) gives their scores, informations and, when guarded, their
@@ -105,19 +107,21 @@ def newton(start: np.ndarray, evaluate: Evaluator, guarded: bool, max_steps: int
         if guarded:
             previous_loglik[moving] = loglik[ahead][finite]
         size = np.abs(step[finite]).max(axis=1)
-        done = size < STEP_TOLERANCE * (1 + np.abs(beta[moving]).max(axis=1))
+        done = size < tolerance * (1 + np.abs(beta[moving]).max(axis=1))
         converged[moving[done]] = True
         active = np.sort(np.concatenate([back, moving[~done]]))
     return BatchFit(beta, converged, steps_taken)
 
 
-def fit_batch(start: np.ndarray, evaluate: Evaluator) -> BatchFit:
+def fit_batch(
+    start: np.ndarray, evaluate: Evaluator, tolerance: float = STEP_TOLERANCE
+) -> BatchFit:
     """Plain Newton–Raphson; fits it leaves unconverged restart from start with step halving.
 
     Plain steps need no log-likelihood, the costliest element-wise work; from a warm start a
     regular fit converges in a few of them.
     """
-    plain = newton(start, evaluate, guarded=False, max_steps=PLAIN_NEWTON_STEPS)
+    plain = newton(start, evaluate, False, PLAIN_NEWTON_STEPS, tolerance)
     retry = np.flatnonzero(~plain.converged)
     if not len(retry):
         return plain
@@ -126,7 +130,7 @@ def fit_batch(start: np.ndarray, evaluate: Evaluator) -> BatchFit:
         """evaluate for the retried fits, numbered among themselves."""
         return evaluate(retry[rows], beta, guarded)
 
-    again = newton(start[retry], evaluate_retried, guarded=True, max_steps=MAX_NEWTON_STEPS)
+    again = newton(start[retry], evaluate_retried, True, MAX_NEWTON_STEPS, tolerance)
     estimates, converged = plain.estimates.copy(), plain.converged.copy()
     estimates[retry], converged[retry] = again.estimates, again.converged
     steps = plain.steps.copy()
@@ -202,7 +206,11 @@ def fit_weighted(
 
 
 def fit_stacked(
-    designs: np.ndarray, outcomes: np.ndarray, weights: np.ndarray, start: np.ndarray
+    designs: np.ndarray,
+    outcomes: np.ndarray,
+    weights: np.ndarray,
+    start: np.ndarray,
+    tolerance: float = STEP_TOLERANCE,
 ) -> BatchFit:
     """Logistic fits of R data sets of their own: designs (R, n, p), outcomes and weights (R, n).
 
@@ -221,7 +229,7 @@ def fit_stacked(
         information = np.matmul(x.transpose(0, 2, 1), x * (w * mu * (1 - mu))[..., None])
         return score, information, loglik_of(y, eta, w) if guarded else None
 
-    return fit_batch(np.broadcast_to(start, (len(designs), designs.shape[2])), evaluate)
+    return fit_batch(np.broadcast_to(start, (len(designs), designs.shape[2])), evaluate, tolerance)
 
 
 def linear_predictor(designs: np.ndarray, estimates: np.ndarray) -> np.ndarray:
