@@ -20,7 +20,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import argparse
 import copy
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,12 +55,12 @@ ESTIMANDS = {
 SEED = 8128
 
 
-def settings(method: str) -> dict:
+def settings(method: str, m: int, iterations: int) -> dict:
     """The shipped settings, adjusted for the simulation's four covariates."""
     merged = {section: copy.deepcopy(CONFIG[section]) for section in SECTIONS}
     merged["covariates"]["sets"] = {"simulation": ["age", "sex", "hamd_baseline", "low_income"]}
     merged["covariates"]["adjustment_set"] = "simulation"
-    merged["missing_data"].update(method=method, m=20, iterations=10)
+    merged["missing_data"].update(method=method, m=m, iterations=iterations)
     return merged
 
 
@@ -171,36 +171,44 @@ def bootstrap_rows(summary: pd.DataFrame, reference: str) -> list[tuple]:
     return rows
 
 
-def repetition(index: int, replicates: int, mi_replicates: int) -> list[dict]:
-    """All intervals of one simulated cohort, complete and with missing covariates."""
-    rng = np.random.default_rng(np.random.SeedSequence([SEED, index]))
-    complete, incomplete = simulate(rng, missing=False), simulate(rng, missing=True)
-    rows = []
-    cc = settings("complete_case")
-    rows += [("complete", *r) for r in model_based_rows(analysis.run_analysis(complete, cc))]
-    problem = bs.prepare_complete(complete, cc)
+def complete_rows(data: pd.DataFrame, index: int, replicates: int) -> list[tuple]:
+    """Wald, delta and MOVER intervals from run_analysis; percentile and BCa from the bootstrap."""
+    cc = settings("complete_case", 1, 1)
+    rows = model_based_rows(analysis.run_analysis(data, cc))
+    problem = bs.prepare_complete(data, cc)
     frame = bs.complete_replicates(problem, SEED, f"coverage{index}", range(replicates), False)
     summary = bt.summarise_complete(problem, frame, ["percentile", "bca"], 0.95, replicates)
     reference = ia.cell_name(problem.blueprint.reference, problem.blueprint.exposures)
-    rows += [("complete", *r) for r in bootstrap_rows(summary, reference)]
-    mi = settings("mice")
+    return rows + bootstrap_rows(summary, reference)
+
+
+def missing_rows(data: pd.DataFrame, index: int, options: argparse.Namespace) -> list[tuple]:
+    """Rubin t intervals after multiple imputation, and bootstrap-then-impute intervals."""
+    mi = settings("mice", options.m, options.iterations)
     plan = analysis.read_plan(mi)
-    imputed = impute_analysis_dataset(incomplete, plan.covariates, 20, 10, seed=[SEED, index])
-    rows += [
-        ("missing", *r) for r in model_based_rows(analysis.run_analysis(incomplete, mi, imputed))
-    ]
-    problem = bs.prepare_imputed(incomplete, imputed, mi)
-    setup = bs.imputation_setup(incomplete, plan.covariates, 10)
-    frame = bs.imputed_replicates(
-        problem, setup, plan, SEED, f"coverage{index}", range(mi_replicates), 2, False
+    imputed = impute_analysis_dataset(
+        data, plan.covariates, options.m, options.iterations, [SEED, index]
     )
+    rows = model_based_rows(analysis.run_analysis(data, mi, imputed))
+    problem = bs.prepare_imputed(data, imputed, mi)
+    setup = bs.imputation_setup(data, plan.covariates, options.iterations)
+    frame = bs.imputed_replicates(
+        problem, setup, plan, SEED, f"coverage{index}", range(options.mi_replicates), 2, False
+    )
+    summary = bt.summarise_imputed(problem, frame, 0.95, options.mi_replicates)
     reference = ia.cell_name(problem.blueprint.reference, problem.blueprint.exposures)
-    rows += [
-        ("missing", *r)
-        for r in bootstrap_rows(
-            bt.summarise_imputed(problem, frame, 0.95, mi_replicates), reference
-        )
-    ]
+    return rows + bootstrap_rows(summary, reference)
+
+
+def repetition(index: int, options: argparse.Namespace) -> pd.DataFrame:
+    """The intervals of one simulated cohort, complete and/or with missing covariates."""
+    rng = np.random.default_rng(np.random.SeedSequence([SEED, index]))
+    complete, incomplete = simulate(rng, missing=False), simulate(rng, missing=True)
+    rows = []
+    if "complete" in options.parts:
+        rows += [("complete", *r) for r in complete_rows(complete, index, options.replicates)]
+    if "missing" in options.parts:
+        rows += [("missing", *r) for r in missing_rows(incomplete, index, options)]
     columns = [
         "data",
         "target",
@@ -216,7 +224,7 @@ def repetition(index: int, replicates: int, mi_replicates: int) -> list[dict]:
         true_reri(ref) if target == "reri" else STRATUM_TRUTH[target]
         for target, ref in zip(out["target"], out["reference"], strict=True)
     ]
-    return out.to_dict("records")
+    return out
 
 
 def coverage_table(results: pd.DataFrame) -> pd.DataFrame:
@@ -238,24 +246,26 @@ def coverage_table(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def main() -> None:
-    """Run the repetitions in parallel and print the coverage table."""
+    """Run the repetitions in parallel, appending each one's intervals to the output as it ends."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repetitions", type=int, default=200)
     parser.add_argument("--replicates", type=int, default=2000)
     parser.add_argument("--mi-replicates", type=int, default=200)
+    parser.add_argument("--m", type=int, default=20, help="imputations for Rubin's rules")
+    parser.add_argument("--iterations", type=int, default=10, help="chained-equation cycles")
+    parser.add_argument("--parts", default="complete,missing")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--output", type=Path, default=None, help="raw intervals as TSV")
-    arguments = parser.parse_args()
-    with ProcessPoolExecutor(arguments.workers) as pool:
-        chunks = pool.map(
-            repetition,
-            range(arguments.repetitions),
-            [arguments.replicates] * arguments.repetitions,
-            [arguments.mi_replicates] * arguments.repetitions,
-        )
-        results = pd.DataFrame([row for chunk in chunks for row in chunk])
-    if arguments.output:
-        results.to_csv(arguments.output, sep="\t", index=False)
+    parser.add_argument("--output", type=Path, default=Path("coverage_intervals.tsv"))
+    options = parser.parse_args()
+    options.output.unlink(missing_ok=True)
+    with ProcessPoolExecutor(options.workers) as pool:
+        futures = [pool.submit(repetition, i, options) for i in range(options.repetitions)]
+        for future in as_completed(futures):
+            result = future.result()
+            result.to_csv(
+                options.output, sep="\t", index=False, mode="a", header=not options.output.exists()
+            )
+    results = pd.read_csv(options.output, sep="\t")
     pd.set_option("display.width", 160)
     print(coverage_table(results).to_string(index=False, float_format="%.3f"))
 
