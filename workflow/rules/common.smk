@@ -93,7 +93,7 @@ ANALYSIS_TABLES = [
 BOOTSTRAPPED_TABLES = ["models", "joint", "interaction", "slopes"]
 
 
-# Final outputs of rule files added for new kinds of analysis (README: "Extending"): such a file
+# Final outputs of workflow files added for new kinds of analysis (README, "Extending"); such a file
 # appends its targets here, and `rule all` builds them.
 EXTRA_OUTPUTS = []
 
