@@ -1,36 +1,37 @@
 #!/usr/bin/env bash
 # CI: run the default workflow on a real single-node SLURM cluster through profiles/slurm.
 #
-# Installs Debian's slurm-wlm and munge, writes a single-node /etc/slurm/slurm.conf for this machine
-# (removed again at the end), starts munged, slurmctld and slurmd with their state in a scratch
-# folder, runs the workflow through `--profile profiles/slurm` in one scratch copy of the repository
-# and with `--cores 2` in another, then checks that every non-local job went through sbatch (and that
-# SLURM itself saw it complete) and that every result table is byte-identical between the two runs.
-# Stops the daemons it started, by process ID, whatever happens.
+# Installs Debian's slurm-wlm and munge, writes a single-node /etc/slurm/slurm.conf for this
+# machine (removed again at the end), starts munged, slurmctld and slurmd with their state in a
+# scratch folder, and runs the workflow through `--profile profiles/slurm` in one scratch copy of
+# the repository and with `--cores 2` in another. Then checks that every non-local job went through
+# sbatch and that SLURM saw it complete in the partition and account set in the profile, and that
+# every result table is byte-identical between the two runs. Stops what it started, by process ID,
+# whatever happens.
 #
-# Usage (as root): bash .ci/slurm.sh [TARGET...]    no targets = the whole default workflow
+# Usage (as root): bash .ci/slurm.sh [SNAKEMAKE ARGUMENT...]
+#   The arguments go to both runs: targets (none: the whole default workflow), `--config ...`.
 # Environment: INTERPLAY_VENV, the virtualenv with requirements-dev.txt installed (default .venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 venv=$(realpath "${INTERPLAY_VENV:-.venv}")
-snakemake="$venv/bin/snakemake"
-targets=("$@")
+snakemake_args=("$@")
 
-# The partition and account CI sets in the copy's profile, the way a user sets theirs; the cluster's
-# default partition is another one, so jobs landing in this one show that the profile's settings
-# reached sbatch. (Without an accounting database SLURM takes any account name.)
+# The partition and account CI sets in the copy's profile, the way a user sets theirs. The
+# cluster's default partition is another one, so jobs landing in this one show that the profile's
+# settings reached sbatch. (Without an accounting database SLURM accepts any account name.)
 partition=interplay
 account=interplay-ci
 workflow_timeout=900   # seconds for one snakemake run
-daemon_timeout=30      # seconds for one daemon to come up or go down
+daemon_timeout=30      # seconds for a daemon to come up, or for a process or job to go away
 
 scratch=$(mktemp -d /tmp/interplay-slurm.XXXXXX)
 chmod 755 "$scratch"   # munged requires every directory above its socket to be searchable
 mkdir -m 700 "$scratch/munge"
 mkdir -m 755 "$scratch/run" "$scratch/log" "$scratch/state" "$scratch/spool"
-# Debian's default path: the daemons, the client commands and `srun` inside jobs (which runs without
-# SLURM_CONF, as the jobstep plugin clears SLURM_* variables) all read it from there.
+# Debian's default path: the daemons, the client commands and `srun` inside jobs (which runs
+# without SLURM_CONF: the jobstep plugin clears SLURM_* variables) all read it from there.
 slurm_conf=/etc/slurm/slurm.conf
 conf_marker="# interplay CI cluster (.ci/slurm.sh); removed when the script ends"
 wrote_conf=false
@@ -74,8 +75,7 @@ start_daemon() {
 process_gone() { ! kill -0 "$1"; }
 
 stop_process() {
-  # SIGTERM to one of our child processes; after $daemon_timeout seconds, SIGKILL to it and its
-  # children.
+  # SIGTERM to one of our child processes; SIGKILL to it and its children if it outlives that.
   local name=$1 pid=$2 child
   kill -TERM "$pid" 2>/dev/null || return 0
   if ! poll "$daemon_timeout" process_gone "$pid"; then
@@ -104,17 +104,12 @@ stop_everything() {
 }
 
 print_logs() {
-  # Everything that tells why a run failed: the daemons' logs and the end of each snakemake log.
+  # What tells why a run failed: the daemons' and runs' logs, and the logs of failed SLURM jobs.
   local log
-  for log in "$scratch"/log/*; do
+  for log in "$scratch"/log/* "$scratch"/*/.snakemake/slurm_logs/**/*.log; do
     [ -s "$log" ] || continue
     echo "---- $log (last 60 lines)" >&2
     tail -n 60 "$log" >&2
-  done
-  for log in "$scratch"/*/.snakemake/slurm_logs/*/*/*.log "$scratch"/*/.snakemake/slurm_logs/*/*.log; do
-    [ -s "$log" ] || continue
-    echo "---- $log (last 30 lines)" >&2
-    tail -n 30 "$log" >&2
   done
 }
 
@@ -133,15 +128,19 @@ on_exit() {
 }
 trap on_exit EXIT
 trap 'exit 130' INT TERM
+shopt -s globstar nullglob
 
 [ "$(id -u)" -eq 0 ] || fail "run as root (installs packages and starts slurmd)"
-[ -x "$snakemake" ] || fail "no snakemake in $venv: install requirements-dev.txt there first"
+[ -x "$venv/bin/snakemake" ] || fail "no snakemake in $venv: install requirements-dev.txt there"
 "$venv/bin/python" -c "import snakemake_executor_plugin_slurm" 2>/dev/null ||
   fail "snakemake-executor-plugin-slurm is not installed in $venv (requirements.txt pins it)"
 
 say "installing slurm-wlm and munge"
-install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurm-wlm munge; }
-install >"$scratch/log/apt.out" 2>&1 || { apt-get update -qq && install >"$scratch/log/apt.out" 2>&1; }
+install_packages() {
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurm-wlm munge \
+    >"$scratch/log/apt.out" 2>&1
+}
+install_packages || { apt-get update -qq && install_packages; }
 slurmctld -V
 
 say "configuring a single-node cluster from this machine's CPUs and memory"
@@ -209,15 +208,11 @@ node_idle() { [ "$(sinfo -h -n "$host" -o %T | sort -u)" = idle ]; }
 wait_until "node $host idle" "$daemon_timeout" node_idle
 sinfo
 
-copy_workflow() {
-  # What a user clones, without results, into a fresh folder.
-  mkdir "$1"
-  cp -r "$repo"/{Snakefile,config.yaml,workflow,resources,envs,profiles} "$1"/
-}
-
 say "workflow copies: $scratch/on-slurm and $scratch/local"
-copy_workflow "$scratch/on-slurm"
-copy_workflow "$scratch/local"
+for copy in on-slurm local; do
+  mkdir "$scratch/$copy"
+  cp -r "$repo"/{Snakefile,config.yaml,workflow,resources,envs,profiles} "$scratch/$copy"/
+done
 set_in_profile() {
   # Set one default resource in the SLURM copy's profile, as its comment tells a user to.
   local profile="$scratch/on-slurm/profiles/slurm/config.yaml"
@@ -232,8 +227,8 @@ start_run() {
   local copy=$1
   shift
   (cd "$scratch/$copy" &&
-    exec timeout --kill-after=20 "$workflow_timeout" "$snakemake" "$@" ${targets[@]+"${targets[@]}"} \
-      >"$scratch/log/snakemake-$copy.log" 2>&1) &
+    exec timeout --kill-after=20 "$workflow_timeout" "$venv/bin/snakemake" "$@" \
+      ${snakemake_args[@]+"${snakemake_args[@]}"} >"$scratch/log/snakemake-$copy.log" 2>&1) &
   run_names+=("snakemake in $copy")
   run_pids+=($!)
 }
@@ -263,8 +258,9 @@ submitted=$(echo "$submitted_ids" | grep -c . || true)
 [ "$remote_jobs" -gt 0 ] || fail "no job ran on SLURM"
 [ "$submitted" -eq "$remote_jobs" ] ||
   fail "$remote_jobs non-local jobs but $submitted sbatch submissions"
-say "SLURM's own record of those jobs (squeue -t all):"
-squeue -h -t all -j "$(echo "$submitted_ids" | paste -sd,)" -o "%i %P %a %T %S %e %k" | tee "$scratch/jobs.txt"
+say "SLURM's own record of those jobs (squeue -t all: id partition account state start end name):"
+squeue -h -t all -j "$(echo "$submitted_ids" | paste -sd,)" -o "%i %P %a %T %S %e %k" |
+  tee "$scratch/jobs.txt"
 [ "$(grep -c . "$scratch/jobs.txt")" -eq "$submitted" ] || fail "SLURM does not list every job"
 awk -v p="$partition" -v a="$account" '$2 != p || $3 != a || $4 != "COMPLETED" {bad = 1}
   END {exit bad}' "$scratch/jobs.txt" || fail "a job did not complete in $partition for $account"
@@ -272,11 +268,13 @@ say "$submitted of $remote_jobs non-local jobs went through sbatch and COMPLETED
   "in partition $partition for account $account"
 
 say "result tables, byte for byte: SLURM run vs local run"
-result_tables() { (cd "$1" && shopt -s nullglob && printf '%s\n' results/{tables,analyses/*}/*.tsv); }
+result_tables() { (cd "$1" && printf '%s\n' results/tables/*.tsv results/analyses/*/*.tsv); }
 tables=$(result_tables "$scratch/local")
 [ -n "$tables" ] || fail "the local run wrote no result table"
-[ "$tables" = "$(result_tables "$scratch/on-slurm")" ] ||
-  fail "the runs wrote different sets of tables: $(diff <(echo "$tables") <(result_tables "$scratch/on-slurm"))"
+if [ "$tables" != "$(result_tables "$scratch/on-slurm")" ]; then
+  diff <(echo "$tables") <(result_tables "$scratch/on-slurm") >&2 || true
+  fail "the two runs wrote different sets of result tables"
+fi
 differ=0
 for table in $tables; do
   if cmp -s "$scratch/local/$table" "$scratch/on-slurm/$table"; then
