@@ -8,8 +8,15 @@ import pytest
 import yaml
 from conftest import REPO, planned_jobs, run_snakemake
 
-# Rules that summarise or show every analysis: they follow any change to one analysis.
-SUMMARIES = {"sensitivity_summary", "figure_specification_curve", "all"}
+# Rules that summarise or show every analysis, or record the whole configuration (provenance and
+# its page in the report): they follow any change to one analysis.
+SUMMARIES = {
+    "sensitivity_summary",
+    "figure_specification_curve",
+    "provenance",
+    "report_tables",
+    "all",
+}
 CONFIG_ANALYSES = yaml.safe_load((REPO / "config.yaml").read_text())["analyses"]
 RAW_TABLES = ["results/synthetic/baseline.csv", "results/synthetic/visits.csv"]
 
