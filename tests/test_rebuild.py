@@ -114,3 +114,14 @@ def test_the_readme_example_rule_file_runs_only_its_jobs(workdir: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     table = pd.read_csv(workdir / "results/analyses/primary/hamd_change.tsv", sep="\t")
     assert table["count"].sum() == 1086
+
+
+def test_changing_a_library_module_reruns_only_the_jobs_that_import_it(workdir: Path) -> None:
+    module = workdir / "workflow/scripts/interplay/sensitivity.py"
+    original = module.read_text()
+    module.write_text(original + "\n# a change\n")
+    try:
+        jobs = rules(planned_jobs(workdir))
+    finally:
+        module.write_text(original)
+    assert jobs == {"sensitivity_summary", "figure_specification_curve", "all"}

@@ -13,6 +13,7 @@ rule impute:
         mem_mb=4000,
         runtime=30,
     params:
+        library=library_version("impute.py"),
         seed=config["seed"],
         missing_data=lambda wildcards: settings(wildcards.analysis, "missing_data"),
         covariates=lambda wildcards: settings(wildcards.analysis, "covariates"),
@@ -41,6 +42,7 @@ rule fit_models:
         mem_mb=4000,
         runtime=30,
     params:
+        library=library_version("fit_models.py"),
         settings=lambda wildcards: ANALYSES[wildcards.analysis],
         seed=config["seed"],
     script:

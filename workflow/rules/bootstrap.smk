@@ -25,6 +25,7 @@ rule bootstrap_shard:
         mem_mb=4000,
         runtime=60,
     params:
+        library=library_version("bootstrap_shard.py"),
         settings=lambda wildcards: ANALYSES[wildcards.analysis],
         seed=config["seed"],
         replicates=lambda wildcards: bootstrap_replicates(wildcards.analysis),
@@ -50,6 +51,7 @@ rule bootstrap_intervals:
         mem_mb=4000,
         runtime=30,
     params:
+        library=library_version("bootstrap_intervals.py"),
         settings=lambda wildcards: ANALYSES[wildcards.analysis],
         replicates=lambda wildcards: bootstrap_replicates(wildcards.analysis),
         methods=lambda wildcards: bootstrap_methods(wildcards.analysis),
@@ -77,5 +79,7 @@ rule analysis_tables:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        library=library_version("analysis_tables.py"),
     script:
         "../scripts/analysis_tables.py"

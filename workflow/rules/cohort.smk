@@ -12,6 +12,7 @@ rule simulate_cohort:
         mem_mb=2000,
         runtime=10,
     params:
+        library=library_version("simulate_cohort.py"),
         seed=config["seed"],
         synthetic=config["synthetic"],
         lod=config["biomarkers"]["il1b_lod"],

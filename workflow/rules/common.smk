@@ -8,7 +8,16 @@ min_version("9.0")
 
 # The library, also for the workflow's own configuration logic.
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
+from interplay.code_version import library_digest
 from interplay.settings import analysis_settings, merge_settings
+
+SCRIPTS_DIR = Path(workflow.basedir) / "workflow" / "scripts"
+
+
+def library_version(script):
+    """Digest of the library code a script runs: a rule parameter, so that changes re-run it."""
+    return library_digest(SCRIPTS_DIR / script, SCRIPTS_DIR)
+
 
 validate(config, "../schemas/config.schema.yaml")
 

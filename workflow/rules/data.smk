@@ -16,6 +16,7 @@ rule ingest_cohort:
         mem_mb=2000,
         runtime=10,
     params:
+        library=library_version("ingest_cohort.py"),
         columns=config["data"]["columns"],
         codes=config["data"]["codes"],
         schedule=config["outcome"]["schedule"],
@@ -41,6 +42,7 @@ rule analysis_dataset:
         mem_mb=2000,
         runtime=10,
     params:
+        library=library_version("analysis_dataset.py"),
         outcome=lambda wildcards: dataset_settings(wildcards.analysis)["outcome"],
         biomarkers=lambda wildcards: dataset_settings(wildcards.analysis)["biomarkers"],
     script:
@@ -55,5 +57,6 @@ use rule analysis_dataset as primary_analysis_dataset with:
     log:
         "results/logs/analysis_dataset/primary.log",
     params:
+        library=library_version("analysis_dataset.py"),
         outcome=dataset_settings("primary")["outcome"],
         biomarkers=dataset_settings("primary")["biomarkers"],

@@ -13,6 +13,7 @@ rule table1:
         mem_mb=2000,
         runtime=10,
     params:
+        library=library_version("table1.py"),
         outcome_definition=settings("primary", "outcome")["definition"],
     script:
         "../scripts/table1.py"

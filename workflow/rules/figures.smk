@@ -18,6 +18,7 @@ rule figure_flow:
         mem_mb=1000,
         runtime=5,
     params:
+        library=library_version("figure_flow.py"),
         style=FIGURES,
     script:
         "../scripts/figure_flow.py"
@@ -38,6 +39,7 @@ rule figure_biomarkers:
         mem_mb=1000,
         runtime=5,
     params:
+        library=library_version("figure_biomarkers.py"),
         style=FIGURES,
         bins=FIGURES["histogram_bins"],
     script:
@@ -58,6 +60,7 @@ rule figure_missing_pattern:
         mem_mb=1000,
         runtime=5,
     params:
+        library=library_version("figure_missing_pattern.py"),
         style=FIGURES,
         variables=missing_pattern_variables(),
     script:
@@ -80,6 +83,7 @@ rule figure_remission_rates:
         mem_mb=1000,
         runtime=5,
     params:
+        library=library_version("figure_remission_rates.py"),
         style=FIGURES,
         panels={"median": "Median split (2 × 2)", "tertiles": "Tertiles (3 × 3)"},
         outcome_label=outcome_label("primary"),
@@ -109,6 +113,7 @@ rule figure_forest:
         mem_mb=1000,
         runtime=5,
     params:
+        library=library_version("figure_forest.py"),
         style=FIGURES,
         outcome_label=lambda wildcards: outcome_label(wildcards.analysis),
         ci_level=lambda wildcards: settings(wildcards.analysis, "models")["ci_level"],
@@ -135,6 +140,7 @@ rule figure_predictions:
         mem_mb=1000,
         runtime=5,
     params:
+        library=library_version("figure_predictions.py"),
         style=FIGURES,
         outcome_label=lambda wildcards: outcome_label(wildcards.analysis),
         ci_level=lambda wildcards: settings(wildcards.analysis, "models")["ci_level"],
@@ -162,6 +168,7 @@ rule figure_johnson_neyman:
         mem_mb=1000,
         runtime=5,
     params:
+        library=library_version("figure_johnson_neyman.py"),
         style=FIGURES,
         ci_level=lambda wildcards: settings(wildcards.analysis, "models")["ci_level"],
     script:
@@ -182,6 +189,7 @@ rule figure_specification_curve:
         mem_mb=1000,
         runtime=5,
     params:
+        library=library_version("figure_specification_curve.py"),
         style=FIGURES,
     script:
         "../scripts/figure_specification_curve.py"
@@ -207,6 +215,7 @@ rule figure_bootstrap:
         mem_mb=2000,
         runtime=5,
     params:
+        library=library_version("figure_bootstrap.py"),
         style=FIGURES,
         bins=FIGURES["histogram_bins"],
     script:

@@ -16,6 +16,7 @@ rule provenance:
         mem_mb=500,
         runtime=5,
     params:
+        library=library_version("provenance.py"),
         config=config,
     script:
         "../scripts/provenance.py"

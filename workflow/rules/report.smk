@@ -22,6 +22,7 @@ rule report_tables:
         mem_mb=1000,
         runtime=5,
     params:
+        library=library_version("figure_report_tables.py"),
         title_suffix="",
     script:
         "../scripts/figure_report_tables.py"
@@ -53,6 +54,7 @@ rule report_analysis_tables:
         mem_mb=1000,
         runtime=5,
     params:
+        library=library_version("figure_report_tables.py"),
         title_suffix=lambda wildcards: f" ({wildcards.analysis} analysis)",
     script:
         "../scripts/figure_report_tables.py"

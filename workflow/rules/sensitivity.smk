@@ -19,6 +19,7 @@ rule sensitivity_summary:
         mem_mb=1000,
         runtime=5,
     params:
+        library=library_version("sensitivity_summary.py"),
         settings=ANALYSES,
     script:
         "../scripts/sensitivity_summary.py"
