@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from interplay.columns import BASELINE_COLUMNS
 from interplay.dictionary import (
     FIELDS,
     TYPES,
@@ -101,3 +102,8 @@ def test_duplicate_dictionary_entry_is_an_input_error(tmp_path: Path) -> None:
 def test_missing_dictionary_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         load_dictionary(tmp_path / "absent.tsv")
+
+
+def test_library_column_names_are_the_dictionarys_baseline_columns() -> None:
+    spec = table_spec(load_dictionary(DICTIONARY), "baseline")
+    assert list(spec["column"]) == list(BASELINE_COLUMNS)

@@ -18,27 +18,9 @@ from scipy import optimize, stats
 from scipy.special import expit, ndtr
 
 from interplay import cohort_truth as truth
+from interplay.columns import BASELINE_COLUMNS
 from interplay.errors import InputError
 
-BASELINE_COLUMNS = (
-    "patient_id",
-    "age",
-    "sex",
-    "education_years",
-    "unmarried",
-    "living_alone",
-    "religious",
-    "unemployed",
-    "low_income",
-    "hads_anxiety",
-    "sofas",
-    "episode_duration_months",
-    "previous_episodes",
-    "physical_disorders",
-    "treatment_step",
-    "il1b",
-    "bdnf",
-)
 DECIMAL_COLUMNS = {"episode_duration_months"}  # recorded to 0.1 month; other covariates whole
 # Independent random streams, so switching one part (dropout, missingness) leaves the others alone.
 STREAMS = ("selection", "covariates", "outcome", "trajectory", "dropout", "treatment", "missing")

@@ -14,24 +14,10 @@ from interplay.biomarkers import (
     log_outliers,
     substitute_below_lod,
 )
+from interplay.columns import BASELINE_COVARIATES
 from interplay.errors import InputError
 from interplay.outcome import OUTCOME_COLUMNS, derive_outcome
 
-BASELINE_COVARIATES = [
-    "age",
-    "sex",
-    "education_years",
-    "unmarried",
-    "living_alone",
-    "religious",
-    "unemployed",
-    "low_income",
-    "hads_anxiety",
-    "sofas",
-    "episode_duration_months",
-    "previous_episodes",
-    "physical_disorders",
-]
 OPTIONAL_BASELINE = ["living_alone", "religious", "treatment_step"]
 BIOMARKER_COLUMNS = ["il1b", "il1b_below_lod", "bdnf"]
 # The column order of results/data/analysis_dataset.csv (BRIEF "Analysis dataset").
