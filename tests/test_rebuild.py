@@ -125,3 +125,10 @@ def test_changing_a_library_module_reruns_only_the_jobs_that_import_it(workdir: 
     finally:
         module.write_text(original)
     assert jobs == {"sensitivity_summary", "figure_specification_curve", "all"}
+
+
+def test_changing_a_figure_setting_reruns_only_figures(workdir: Path) -> None:
+    config = write_config(workdir, "figures.yaml", "figures:\n  dpi: 150\n")
+    jobs = rules(planned_jobs(workdir, "--configfile", config))
+    assert jobs - {"all", "provenance", "report_tables"}, "nothing re-runs"
+    assert all(rule.startswith("figure_") for rule in jobs - {"all", "provenance", "report_tables"})
