@@ -200,9 +200,29 @@ def fit_weighted(
         information = symmetric_from_pairs(flat.astype(float), p)
         return score, information, loglik_of(outcome, eta, w) if guarded else None
 
-    start = np.linalg.solve(scale, np.broadcast_to(start, (len(weights), p)).T).T
-    fit = fit_batch(start, evaluate)
+    gamma = np.linalg.solve(scale, np.asarray(start, dtype=float).T).T
+    fit = fit_batch(one_step_starts(standard, outcome, weights, gamma), evaluate)
     return BatchFit(fit.estimates @ scale.T, fit.converged, fit.steps)
+
+
+def one_step_starts(
+    design: np.ndarray, outcome: np.ndarray, weights: np.ndarray, start: np.ndarray
+) -> np.ndarray:
+    """Each fit's start after one Newton step from a shared start with the unit-weight information.
+
+    β₀ + I₀⁻¹ U_w(β₀) = β₀ + w (x_i (y_i − μ_i)) I₀⁻¹ is one matrix product for all fits (the
+    influence-function approximation of each replicate), and as close to its MLE as a full
+    Newton step would bring it. A start per fit (R, p) is left as it is.
+    """
+    if start.ndim == 2:
+        return start
+    mu = sigmoid(design @ start)
+    information = design.T @ (design * (mu * (1 - mu))[:, None])
+    try:
+        influence = np.linalg.solve(information, (design * (outcome - mu)[:, None]).T).T
+    except np.linalg.LinAlgError:
+        return np.broadcast_to(start, (len(weights), len(start)))
+    return start + weights @ influence
 
 
 def fit_stacked(
