@@ -23,7 +23,7 @@ snakemake_args=("$@")
 # settings reached sbatch. (Without an accounting database SLURM accepts any account name.)
 partition=interplay
 account=interplay-ci
-workflow_timeout=900   # seconds for one snakemake run
+workflow_timeout=1200  # seconds for one snakemake run
 daemon_timeout=30      # seconds for a daemon to come up, or for a process or job to go away
 
 scratch=$(mktemp -d /tmp/interplay-slurm.XXXXXX)
