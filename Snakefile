@@ -17,6 +17,25 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
 
 
+# Small aggregation, plotting and report rules run on the submit host, not as cluster jobs.
+localrules:
+    table1,
+    provenance,
+    analysis_tables,
+    sensitivity_summary,
+    report_tables,
+    report_analysis_tables,
+    figure_flow,
+    figure_biomarkers,
+    figure_missing_pattern,
+    figure_remission_rates,
+    figure_forest,
+    figure_predictions,
+    figure_johnson_neyman,
+    figure_specification_curve,
+    figure_bootstrap,
+
+
 rule all:
     default_target: True
     input:
