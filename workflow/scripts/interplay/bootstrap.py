@@ -13,6 +13,7 @@ any split into shards.
 
 import itertools
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -220,12 +221,19 @@ def no_replicates(problem: Problem) -> pd.DataFrame:
     return pd.DataFrame(columns=columns + [e.column for e in problem.blueprint.estimands])
 
 
+def log_progress(chunk: range, replicates: range, started: float) -> None:
+    """Log how many of a shard's replicates are done and the time so far."""
+    done = chunk[-1] - replicates.start + 1
+    elapsed = time.perf_counter() - started
+    log.info("replicates %d/%d of this shard done, %.1f s elapsed", done, len(replicates), elapsed)
+
+
 def complete_replicates(
     problem: Problem, seed: int, analysis_name: str, replicates: range, firth: bool
 ) -> pd.DataFrame:
     """Replicate estimates of a complete-data analysis (frequency-weighted fits per chunk)."""
     n = len(problem.rows.outcome)
-    frames = []
+    frames, started = [], time.perf_counter()
     for chunk in chunks(replicates, chunk_size(n)):
         counts = np.array(
             [
@@ -240,6 +248,7 @@ def complete_replicates(
         frames.append(
             replicate_frame(problem, replace(problem.rows, weights=counts), labels, firth)
         )
+        log_progress(chunk, replicates, started)
     return pd.concat(frames, ignore_index=True) if frames else no_replicates(problem)
 
 
@@ -298,7 +307,7 @@ def imputed_replicates(
 ) -> pd.DataFrame:
     """Bootstrap-then-impute replicate estimates: `imputations` imputed copies per resample."""
     n = len(problem.rows.outcome)
-    frames = []
+    frames, started = [], time.perf_counter()
     for chunk in chunks(replicates, imputed_chunk_size(n, imputations)):
         streams = [replicate_streams(seed, analysis_name, r, imputations) for r in chunk]
         rows = np.repeat([resample(s[0], n) for s in streams], imputations, axis=0)
@@ -314,6 +323,7 @@ def imputed_replicates(
             IMPUTATION: np.tile(np.arange(1, imputations + 1), len(chunk)),
         }
         frames.append(replicate_frame(problem, sample, labels, firth))
+        log_progress(chunk, replicates, started)
     return pd.concat(frames, ignore_index=True) if frames else no_replicates(problem)
 
 
