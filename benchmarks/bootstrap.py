@@ -37,10 +37,7 @@ from interplay import analysis, impute  # noqa: E402
 from interplay import bootstrap as bs  # noqa: E402
 from interplay import estimands as est  # noqa: E402
 from interplay.batched_impute import impute_stack  # noqa: E402
-from interplay.cohort import simulate_cohort, write_cohort  # noqa: E402
-from interplay.dictionary import load_dictionary  # noqa: E402
-from interplay.flow import build_analysis_dataset  # noqa: E402
-from interplay.ingest import ingest_cohort  # noqa: E402
+from interplay.synthetic import synthetic_analysis_dataset  # noqa: E402
 from statsmodels.imputation.mice import MICEData  # noqa: E402
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
@@ -51,21 +48,14 @@ SEED = 20250304
 def analysis_dataset(missingness: bool, n_patients: int = 1094) -> pd.DataFrame:
     """The synthetic cohort's analysis dataset (1,086 of 1,094 patients), with or without gaps."""
     with tempfile.TemporaryDirectory() as directory:
-        paths = [Path(directory) / name for name in ("baseline.csv", "visits.csv", "truth.json")]
-        write_cohort(
-            simulate_cohort(n_patients=n_patients, seed=SEED, missingness=missingness), *paths
-        )
-        ingested = ingest_cohort(
-            paths[0],
-            paths[1],
-            load_dictionary(REPO / "resources" / "data_dictionary.tsv"),
-            {},
-            {},
-            CONFIG["outcome"]["schedule"],
-        )
-    return build_analysis_dataset(
-        ingested.baseline, ingested.visits, CONFIG["outcome"], CONFIG["biomarkers"]
-    ).dataset
+        return synthetic_analysis_dataset(
+            Path(directory),
+            CONFIG,
+            REPO / "resources" / "data_dictionary.tsv",
+            n_patients=n_patients,
+            seed=SEED,
+            missingness=missingness,
+        )[0]
 
 
 def settings(method: str) -> dict:

@@ -9,13 +9,11 @@ import statsmodels.formula.api as smf
 import yaml
 from conftest import REPO
 from interplay import analysis, models
-from interplay.cohort import simulate_cohort, write_cohort
-from interplay.dictionary import load_dictionary
 from interplay.errors import InputError
-from interplay.flow import build_analysis_dataset
-from interplay.ingest import ingest_cohort
+from interplay.synthetic import synthetic_analysis_dataset
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+DICTIONARY = REPO / "resources" / "data_dictionary.tsv"
 SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
 COVARIATES = CONFIG["covariates"]["sets"]["prespecified"]
 FORMULA_COVARIATES = " + ".join("C(sex)" if c == "sex" else c for c in COVARIATES)
@@ -31,21 +29,7 @@ def settings(**overrides: dict) -> dict:
 
 def analysis_dataset(directory, **arguments) -> tuple[pd.DataFrame, dict]:
     """A synthetic cohort written as files, read back through ingestion and the flow; truth."""
-    cohort = simulate_cohort(**arguments)
-    paths = [directory / name for name in ("baseline.csv", "visits.csv", "truth.json")]
-    write_cohort(cohort, *paths)
-    ingested = ingest_cohort(
-        paths[0],
-        paths[1],
-        load_dictionary(REPO / "resources" / "data_dictionary.tsv"),
-        {},
-        {},
-        CONFIG["outcome"]["schedule"],
-    )
-    built = build_analysis_dataset(
-        ingested.baseline, ingested.visits, CONFIG["outcome"], CONFIG["biomarkers"]
-    )
-    return built.dataset, cohort.truth
+    return synthetic_analysis_dataset(directory, CONFIG, DICTIONARY, **arguments)
 
 
 @pytest.fixture(scope="module")

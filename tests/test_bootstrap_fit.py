@@ -13,13 +13,11 @@ from conftest import REPO
 from interplay import analysis, batched_logistic
 from interplay import bootstrap as bs
 from interplay import estimands as est
-from interplay.cohort import simulate_cohort, write_cohort
-from interplay.dictionary import load_dictionary
 from interplay.firth import fit_firth
-from interplay.flow import build_analysis_dataset
-from interplay.ingest import ingest_cohort
+from interplay.synthetic import synthetic_analysis_dataset
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+DICTIONARY = REPO / "resources" / "data_dictionary.tsv"
 SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
 SEED = 20250304
 
@@ -33,20 +31,9 @@ def settings(method: str = "complete_case") -> dict:
 
 def small_dataset(directory, n_patients: int = 500, **arguments) -> pd.DataFrame:
     """A synthetic cohort's analysis dataset, read back through ingestion and the flow."""
-    cohort = simulate_cohort(n_patients=n_patients, seed=7, **arguments)
-    paths = [directory / name for name in ("baseline.csv", "visits.csv", "truth.json")]
-    write_cohort(cohort, *paths)
-    ingested = ingest_cohort(
-        paths[0],
-        paths[1],
-        load_dictionary(REPO / "resources" / "data_dictionary.tsv"),
-        {},
-        {},
-        CONFIG["outcome"]["schedule"],
-    )
-    return build_analysis_dataset(
-        ingested.baseline, ingested.visits, CONFIG["outcome"], CONFIG["biomarkers"]
-    ).dataset
+    return synthetic_analysis_dataset(
+        directory, CONFIG, DICTIONARY, n_patients=n_patients, seed=7, **arguments
+    )[0]
 
 
 @pytest.fixture(scope="module")

@@ -24,16 +24,14 @@ import yaml
 from conftest import REPO
 from interplay import models
 from interplay.analysis import IMPUTATION, run_analysis
-from interplay.cohort import simulate_cohort, write_cohort
-from interplay.dictionary import load_dictionary
-from interplay.flow import build_analysis_dataset
 from interplay.impute import impute_analysis_dataset
-from interplay.ingest import ingest_cohort
 from interplay.pool import pooled_covariance
 from interplay.seeds import stream_key
+from interplay.synthetic import synthetic_analysis_dataset
 from scipy import stats
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+DICTIONARY = REPO / "resources" / "data_dictionary.tsv"
 SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
 COVARIATES = CONFIG["covariates"]["sets"]["prespecified"]
 EXPOSURE = "il1b_high"  # product model: the IL-1β log-OR within low BDNF
@@ -63,24 +61,15 @@ def imputations(dataset: pd.DataFrame, m: int, seed: int) -> pd.DataFrame:
 
 def analysis_dataset(directory: Path, **arguments) -> tuple[pd.DataFrame, dict]:
     """A cohort without dropout written as CSVs, ingested and built as the workflow does; truth."""
-    cohort = simulate_cohort(
-        n_without_biomarkers=0, n_without_followup=0, dropout=False, **arguments
+    return synthetic_analysis_dataset(
+        directory,
+        CONFIG,
+        DICTIONARY,
+        n_without_biomarkers=0,
+        n_without_followup=0,
+        dropout=False,
+        **arguments,
     )
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = [directory / name for name in ("baseline.csv", "visits.csv", "truth.json")]
-    write_cohort(cohort, *paths)
-    ingested = ingest_cohort(
-        paths[0],
-        paths[1],
-        load_dictionary(REPO / "resources" / "data_dictionary.tsv"),
-        {},
-        {},
-        CONFIG["outcome"]["schedule"],
-    )
-    built = build_analysis_dataset(
-        ingested.baseline, ingested.visits, CONFIG["outcome"], CONFIG["biomarkers"]
-    )
-    return built.dataset, cohort.truth
 
 
 def product_model(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
