@@ -9,7 +9,8 @@
    the batched imputer against statsmodels MICEData and the core imputer (interplay.impute).
 3. The replicates of the primary analysis as the workflow computes them, serially on one core:
    all ten models and every estimand for B complete-data resamples, and bootstrap-then-impute.
-BLAS runs on one thread, as in a Snakemake job with threads: 1.
+BLAS runs on one thread, as in a Snakemake job with threads: 1, and glibc keeps freed memory for
+reuse as in every workflow job (interplay.allocator; --default-allocator measures without).
 """
 
 import os
@@ -36,6 +37,7 @@ import yaml  # noqa: E402
 from interplay import analysis, impute  # noqa: E402
 from interplay import bootstrap as bs  # noqa: E402
 from interplay import estimands as est  # noqa: E402
+from interplay.allocator import keep_freed_memory  # noqa: E402
 from interplay.batched_impute import impute_stack  # noqa: E402
 from interplay.synthetic import synthetic_analysis_dataset  # noqa: E402
 from statsmodels.imputation.mice import MICEData  # noqa: E402
@@ -236,7 +238,12 @@ def main() -> None:
     parser.add_argument("--mice", type=int, default=3, help="MICEData data sets to time")
     parser.add_argument("--mi-replicates", type=int, default=200)
     parser.add_argument("--large", type=int, default=0, help="patients of a memory check")
+    parser.add_argument(
+        "--default-allocator", action="store_true", help="leave glibc's malloc settings alone"
+    )
     arguments = parser.parse_args()
+    reuse = not arguments.default_allocator and keep_freed_memory()
+    print(f"glibc keeps freed memory for reuse (as in workflow jobs): {'yes' if reuse else 'no'}")
     if arguments.large:
         benchmark_memory(arguments.large)
         return

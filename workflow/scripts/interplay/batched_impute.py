@@ -6,6 +6,12 @@ visited in order of missingness, every incomplete variable modelled on the same 
 on a stack of S data sets (S, n, v) of equal size, such as bootstrap resamples. The regressions
 of all S data sets are batched; each data set draws only from its own Generator, so an imputation
 depends on its own seed and never on which data sets share the batch.
+
+The regressions work on the standardised columns of the completed data and an intercept. A
+linear model's normal equations over the rows where its variable is observed are the Gram matrix
+of all rows, kept up to date as columns change, less the few rows where the variable is missing.
+The variable itself is regressed in its standardised form: an affine map of its values, which
+changes neither the order of the fitted values nor, therefore, the matched donors.
 """
 
 from collections.abc import Sequence
@@ -32,6 +38,39 @@ class ChainPlan:
     iterations: int
 
 
+@dataclass(frozen=True)
+class Gaps:
+    """Per data set, the rows where one variable is missing, padded to the longest list."""
+
+    missing: np.ndarray  # (S, n) mask
+    rows: np.ndarray  # (S, m) row indices; the padding repeats other rows
+    real: np.ndarray  # (S, m) False on the padding
+
+    @classmethod
+    def of(cls, missing: np.ndarray) -> "Gaps":
+        """The gaps of a (S, n) missingness mask."""
+        counts = missing.sum(axis=1)
+        rows = np.argsort(~missing, axis=1, kind="stable")[:, : counts.max()]
+        return cls(missing, rows, np.arange(rows.shape[1]) < counts[:, None])
+
+    def rows_of(self, full: np.ndarray) -> np.ndarray:
+        """The gap rows (S, m, k) of full (S, n, k); zero on the padding."""
+        taken = np.take_along_axis(full, self.rows[..., None], axis=1)
+        return taken * self.real[..., None]
+
+    def draws(self, draw) -> np.ndarray:
+        """draw(rng, count) for each data set's own gaps, padded with zeros to (S, m)."""
+        out = np.zeros(self.rows.shape)
+        for s, count in enumerate(self.real.sum(axis=1)):
+            out[s, :count] = draw(s, count)
+        return out
+
+    def fill(self, column: np.ndarray, imputed: np.ndarray) -> None:
+        """Write imputed (S, m) into column (S, n) at the gap rows, in place."""
+        kept = np.take_along_axis(column, self.rows, axis=1)
+        np.put_along_axis(column, self.rows, np.where(self.real, imputed, kept), axis=1)
+
+
 def standardised(values: np.ndarray) -> np.ndarray:
     """Columns centred and scaled to unit SD within each data set (constant columns centred)."""
     centred = values - values.mean(axis=1, keepdims=True)
@@ -55,42 +94,56 @@ def initial_fill(values: np.ndarray, rngs: Sequence[np.random.Generator], column
     return completed
 
 
-def least_squares(
-    full: np.ndarray, keep: list[int], outcome: np.ndarray, observed: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per data set, regression on the kept columns of full over observed rows: Cholesky factor
-    of the ridged X'X (mice's ridge), coefficients over all columns (0 where not kept), RSS.
+def update_gram(gram: np.ndarray, full: np.ndarray, column: int) -> None:
+    """Row and column `column` of each data set's Gram matrix X'X, after that column changed."""
+    products = np.matmul(full[:, None, :, column], full)[:, 0, :]
+    gram[:, column, :] = products
+    gram[:, :, column] = products
 
-    X'X comes from the Gram matrix of all columns, so no design is copied per variable.
+
+def least_squares(
+    gram: np.ndarray, gap_rows: np.ndarray, keep: list[int], target: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per data set, the regression of column target on the kept columns over the observed rows:
+    Cholesky factor of the ridged X'X (mice's ridge), coefficients over all columns (0 where not
+    kept) and the residual sum of squares.
+
+    gram is X'X over all rows; gap_rows (S, m, v + 1) are the rows left out (zero on padding).
     """
-    weighted = full * observed[..., None]
-    gram = np.matmul(weighted.transpose(0, 2, 1), full)[:, keep][:, :, keep]
-    diagonal = np.einsum("sjj->sj", gram)
-    p = len(keep)
-    gram[:, np.arange(p), np.arange(p)] += PMM_RIDGE * np.maximum(diagonal, 1.0)
-    cholesky = np.linalg.cholesky(gram)
-    y = np.nan_to_num(outcome)
-    xty = np.matmul(weighted.transpose(0, 2, 1), y[..., None])[:, keep]
-    coef = np.zeros((full.shape[0], full.shape[2]))
-    coef[:, keep] = np.linalg.solve(gram, xty)[..., 0]
-    residuals = (y - np.matmul(full, coef[..., None])[..., 0]) * observed
-    return cholesky, coef, (residuals**2).sum(axis=1)
+    observed = gram - np.matmul(gap_rows.transpose(0, 2, 1), gap_rows)
+    xtx = observed[:, keep][:, :, keep]
+    xty = observed[:, keep, target]
+    diagonal = np.arange(len(keep))
+    ridged = xtx.copy()
+    ridged[:, diagonal, diagonal] += PMM_RIDGE * np.maximum(xtx[:, diagonal, diagonal], 1.0)
+    solution = np.linalg.solve(ridged, xty[..., None])[..., 0]
+    coef = np.zeros(gram.shape[:2])
+    coef[:, keep] = solution
+    # Σ(y − Xb)² = y'y − 2b'X'y + b'X'Xb, all from the observed rows' cross-products.
+    explained = 2 * (solution * xty).sum(axis=1) - np.einsum(
+        "sj,sjk,sk->s", solution, xtx, solution
+    )
+    rss = np.maximum(observed[:, target, target] - explained, 0.0)
+    return np.linalg.cholesky(ridged), coef, rss
 
 
 def impute_pmm(
     full: np.ndarray,
+    gram: np.ndarray,
     keep: list[int],
+    target: int,
+    gaps: Gaps,
     values: np.ndarray,
-    observed: np.ndarray,
     rngs: Sequence[np.random.Generator],
-) -> list[np.ndarray]:
-    """Predictive mean matching per data set (as impute.impute_pmm); imputations per data set."""
-    cholesky, coef, rss = least_squares(full, keep, values, observed)
+) -> np.ndarray:
+    """Predictive mean matching per data set (as impute.impute_pmm); imputations (S, m)."""
+    gap_rows = gaps.rows_of(full)
+    cholesky, coef, rss = least_squares(gram, gap_rows, keep, target)
     p = len(keep)
-    seen = observed.astype(bool)
+    n_observed = (~gaps.missing).sum(axis=1)
     draws = [
         (rng.chisquare(max(int(n) - p, 1)), rng.standard_normal(p))
-        for rng, n in zip(rngs, seen.sum(axis=1), strict=True)
+        for rng, n in zip(rngs, n_observed, strict=True)
     ]
     sigma = np.sqrt(rss / np.array([d[0] for d in draws]))
     # (X'X)^-1 = L^-T L^-1, so L^-T z has covariance (X'X)^-1 (mice's .norm.draw).
@@ -100,14 +153,54 @@ def impute_pmm(
     beta = coef.copy()
     beta[:, keep] += sigma[:, None] * deviation[..., 0]
     fitted = np.matmul(full, coef[..., None])[..., 0]
-    drawn = np.matmul(full, beta[..., None])[..., 0]
-    return [
-        values[s, seen[s]][match_donors(fitted[s, seen[s]], drawn[s, ~seen[s]], DONORS, rng)]
-        for s, rng in enumerate(rngs)
-    ]
+    drawn = np.matmul(gap_rows, beta[..., None])[..., 0]
+    donors = matched_donors(fitted, drawn, gaps, rngs)
+    return np.take_along_axis(values, donors, axis=1)
 
 
-def augmentation(designs: np.ndarray, observed: np.ndarray) -> tuple[np.ndarray, ...]:
+def matched_donors(
+    fitted: np.ndarray, drawn: np.ndarray, gaps: Gaps, rngs: Sequence[np.random.Generator]
+) -> np.ndarray:
+    """impute.match_donors for every data set at once: donor rows (S, m) of the drawn values.
+
+    One sort per data set ranks its observed fitted values; a drawn value's DONORS nearest lie
+    within DONORS ranks of its insertion point. The sort need not be stable (impute's is): tied
+    fitted values are, but for chance, a resampled patient's copies, which donate equal values.
+    """
+    n_observed = (~gaps.missing).sum(axis=1)
+    if n_observed.min() < 2 * DONORS:  # fewer than a window of observed values: one at a time
+        return np.array(
+            [small_sample_donors(fitted, drawn, gaps, rngs, s) for s in range(len(rngs))]
+        )
+    key = np.where(gaps.missing, np.inf, fitted)
+    order = np.argsort(key, axis=1)
+    ranked = np.take_along_axis(key, order, axis=1)
+    insertion = np.array(
+        [np.searchsorted(ranked[s, :count], drawn[s]) for s, count in enumerate(n_observed)]
+    )
+    start = np.clip(insertion - DONORS, 0, (n_observed - 2 * DONORS)[:, None])
+    window = start[..., None] + np.arange(2 * DONORS)
+    candidates = np.take_along_axis(ranked, window.reshape(len(window), -1), axis=1)
+    distance = np.abs(candidates.reshape(window.shape) - drawn[..., None])
+    nearest = np.argpartition(distance, DONORS - 1, axis=2)[..., :DONORS]
+    pick = gaps.draws(lambda s, count: rngs[s].integers(DONORS, size=count)).astype(int)
+    chosen = np.take_along_axis(nearest, pick[..., None], axis=2)
+    return np.take_along_axis(order, np.take_along_axis(window, chosen, axis=2)[..., 0], axis=1)
+
+
+def small_sample_donors(
+    fitted: np.ndarray, drawn: np.ndarray, gaps: Gaps, rngs: Sequence[np.random.Generator], s: int
+) -> np.ndarray:
+    """Donor rows (m,) of data set s by impute.match_donors, padded with row 0."""
+    observed_rows = np.flatnonzero(~gaps.missing[s])
+    real = gaps.real[s]
+    donors = np.zeros(len(real), int)
+    found = match_donors(fitted[s, observed_rows], drawn[s, real], DONORS, rngs[s])
+    donors[: real.sum()] = observed_rows[found]
+    return donors
+
+
+def augmentation(designs: np.ndarray) -> tuple[np.ndarray, ...]:
     """Per data set: the pseudo-records of impute.augmentation_records for outcome levels 0 and 1.
 
     Means, SDs and ranges are those of all rows of the data set's design, as in the core imputer.
@@ -133,35 +226,32 @@ def augmentation(designs: np.ndarray, observed: np.ndarray) -> tuple[np.ndarray,
 
 
 def impute_logistic(
-    designs: np.ndarray,
+    full: np.ndarray,
+    keep: list[int],
+    gaps: Gaps,
     values: np.ndarray,
-    observed: np.ndarray,
     rngs: Sequence[np.random.Generator],
     start: np.ndarray,
-) -> tuple[list[np.ndarray], np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray]:
     """Logistic-regression imputation with a coefficient draw per data set (as impute's logreg).
 
-    Returns the imputations per data set and the fitted coefficients (next cycle's warm start).
+    Returns the imputations (S, m) and the fitted coefficients (next cycle's warm start). The
+    draw's covariance is the inverse information at the last Newton iterate, within
+    DRAW_TOLERANCE of the estimate.
     """
-    extra_design, extra_outcome, extra_weights = augmentation(designs, observed)
+    designs = full[:, :, keep]
+    extra_design, extra_outcome, extra_weights = augmentation(designs)
     stacked = np.concatenate([designs, extra_design], axis=1)
     outcome = np.concatenate([np.nan_to_num(values), extra_outcome], axis=1)
-    weights = np.concatenate([observed, extra_weights], axis=1)
-    beta = fit_stacked(stacked, outcome, weights, start, DRAW_TOLERANCE).estimates
-    mu = special.expit(np.matmul(stacked, beta[..., None])[..., 0])
-    information = np.matmul(
-        stacked.transpose(0, 2, 1), stacked * (weights * mu * (1 - mu))[..., None]
-    )
-    root = np.linalg.cholesky(np.linalg.inv(information))
-    z = np.array([rng.standard_normal(beta.shape[1]) for rng in rngs])
-    beta_star = beta + np.matmul(root, z[..., None])[..., 0]
-    probability = special.expit(np.matmul(designs, beta_star[..., None])[..., 0])
-    gaps = ~observed.astype(bool)
-    imputations = [
-        (rng.uniform(size=gaps[s].sum()) <= probability[s, gaps[s]]).astype(float)
-        for s, rng in enumerate(rngs)
-    ]
-    return imputations, beta
+    weights = np.concatenate([(~gaps.missing).astype(float), extra_weights], axis=1)
+    fit = fit_stacked(stacked, outcome, weights, start, DRAW_TOLERANCE)
+    root = np.linalg.cholesky(np.linalg.inv(fit.information))
+    z = np.array([rng.standard_normal(len(keep)) for rng in rngs])
+    beta_star = fit.estimates + np.matmul(root, z[..., None])[..., 0]
+    gap_designs = gaps.rows_of(full)[:, :, keep]
+    probability = special.expit(np.matmul(gap_designs, beta_star[..., None])[..., 0])
+    uniform = gaps.draws(lambda s, count: rngs[s].uniform(size=count))
+    return (uniform <= probability).astype(float), fit.estimates
 
 
 def impute_stack(
@@ -171,21 +261,22 @@ def impute_stack(
     missing = np.isnan(values)
     completed = initial_fill(values, rngs, plan.sequence)
     # Intercept and standardised columns; a column's standardisation depends on that column only,
-    # so it is updated when the column changes.
+    # so it and its row of the Gram matrix are updated when the column changes.
     full = with_intercept(standardised(completed))
+    gram = np.matmul(full.transpose(0, 2, 1), full)
+    gaps = {j: Gaps.of(missing[:, :, j]) for j in plan.sequence}
     starts: dict[int, np.ndarray] = {}
     for _ in range(plan.iterations):
         for j in plan.sequence:
             keep = [0, *(k + 1 for k in plan.predictors[j])]
-            observed = (~missing[:, :, j]).astype(float)
             if j in plan.binary:
                 start = starts.get(j, np.zeros((len(values), len(keep))))
-                imputations, starts[j] = impute_logistic(
-                    full[:, :, keep], values[:, :, j], observed, rngs, start
+                imputed, starts[j] = impute_logistic(
+                    full, keep, gaps[j], values[:, :, j], rngs, start
                 )
             else:
-                imputations = impute_pmm(full, keep, values[:, :, j], observed, rngs)
-            for s, imputed in enumerate(imputations):
-                completed[s, missing[s, :, j], j] = imputed
+                imputed = impute_pmm(full, gram, keep, j + 1, gaps[j], values[:, :, j], rngs)
+            gaps[j].fill(completed[:, :, j], imputed)
             full[:, :, j + 1] = standardised(completed[:, :, j : j + 1])[:, :, 0]
+            update_gram(gram, full, j + 1)
     return completed

@@ -19,8 +19,12 @@ LOGLIK_SLACK = 1e-12  # relative rounding allowance when comparing log-likelihoo
 # Converged when max |step| < tol · (1 + max |β|): Newton's error after a step of size s is of
 # order s², so the estimate is then accurate to about 1e-12.
 STEP_TOLERANCE = 1e-6
+# After a step this small (relative, as above) a fit keeps its information matrix: the next
+# steps contract the error by a factor of about the distance travelled since, so they are as
+# good as Newton steps while skipping the costliest work (Ortega & Rheinboldt, chord method).
+CHORD_STEP = 1e-4
 
-Evaluator = Callable[[np.ndarray, np.ndarray, bool], tuple]
+Evaluator = Callable[[np.ndarray, np.ndarray, np.ndarray, bool], tuple]
 
 
 @dataclass(frozen=True)
@@ -29,11 +33,13 @@ class BatchFit:
 
     A fit fails when it does not converge within MAX_NEWTON_STEPS (separation drives coefficients
     towards infinity) or its information matrix is singular (a term constant in the resample).
+    information (R, p, p) is each fit's last computed one, a step or more before its estimate.
     """
 
     estimates: np.ndarray
     converged: np.ndarray
     steps: np.ndarray
+    information: np.ndarray
 
 
 def pair_index(p: int) -> tuple[np.ndarray, np.ndarray]:
@@ -76,9 +82,11 @@ def newton(
 ) -> BatchFit:
     """Batched Newton–Raphson from start; each fit stops when its own step is small.
 
-    evaluate(active rows, β, guarded) gives their scores, informations and, when guarded, their
-    log-likelihoods: a guarded step that lowers a fit's log-likelihood is halved before that fit
-    moves on, so the concave likelihood rises at every accepted step.
+    evaluate(active rows, β, fresh, guarded) gives their scores, the informations of the fresh
+    ones and, when guarded, their log-likelihoods. Once a fit's step falls below CHORD_STEP its
+    information is kept (chord steps: the score alone is evaluated). A guarded step that lowers
+    a fit's log-likelihood is halved before that fit moves on, so the concave likelihood rises at
+    every accepted step; guarded fits renew their information at every step.
     """
     beta = np.array(start, dtype=float)
     count, p = beta.shape
@@ -87,10 +95,13 @@ def newton(
     steps_taken = np.zeros(count, int)
     previous_loglik = np.full(count, -np.inf)
     previous_step = np.zeros((count, p))
+    information = np.zeros((count, p, p))
+    kept = np.zeros(count, bool)  # information kept from an earlier step
     for _ in range(max_steps):
         if not len(active):
             break
-        score, information, loglik = evaluate(active, beta[active], guarded)
+        fresh = ~kept[active]
+        score, information[active[fresh]], loglik = evaluate(active, beta[active], fresh, guarded)
         steps_taken[active] += 1
         worse = np.zeros(len(active), bool)
         if guarded:
@@ -98,19 +109,19 @@ def newton(
         back = active[worse]
         previous_step[back] /= 2
         beta[back] -= previous_step[back]
-        ahead = ~worse
-        step, invertible = solve_steps(information[ahead], score[ahead])
+        ahead = active[~worse]
+        step, invertible = solve_steps(information[ahead], score[~worse])
         finite = invertible & np.isfinite(step).all(axis=1)
-        moving = active[ahead][finite]
+        moving = ahead[finite]
         beta[moving] += step[finite]
         previous_step[moving] = step[finite]
         if guarded:
-            previous_loglik[moving] = loglik[ahead][finite]
-        size = np.abs(step[finite]).max(axis=1)
-        done = size < tolerance * (1 + np.abs(beta[moving]).max(axis=1))
-        converged[moving[done]] = True
-        active = np.sort(np.concatenate([back, moving[~done]]))
-    return BatchFit(beta, converged, steps_taken)
+            previous_loglik[moving] = loglik[~worse][finite]
+        size = np.abs(step[finite]).max(axis=1) / (1 + np.abs(beta[moving]).max(axis=1))
+        kept[moving] = (size < CHORD_STEP) & (not guarded)
+        converged[moving[size < tolerance]] = True
+        active = np.sort(np.concatenate([back, moving[size >= tolerance]]))
+    return BatchFit(beta, converged, steps_taken, information)
 
 
 def fit_batch(
@@ -126,16 +137,17 @@ def fit_batch(
     if not len(retry):
         return plain
 
-    def evaluate_retried(rows: np.ndarray, beta: np.ndarray, guarded: bool):
+    def evaluate_retried(rows: np.ndarray, beta: np.ndarray, fresh: np.ndarray, guarded: bool):
         """evaluate for the retried fits, numbered among themselves."""
-        return evaluate(retry[rows], beta, guarded)
+        return evaluate(retry[rows], beta, fresh, guarded)
 
     again = newton(start[retry], evaluate_retried, True, MAX_NEWTON_STEPS, tolerance)
     estimates, converged = plain.estimates.copy(), plain.converged.copy()
     estimates[retry], converged[retry] = again.estimates, again.converged
-    steps = plain.steps.copy()
+    steps, information = plain.steps.copy(), plain.information.copy()
     steps[retry] += again.steps
-    return BatchFit(estimates, converged, steps)
+    information[retry] = again.information
+    return BatchFit(estimates, converged, steps, information)
 
 
 def loglik_of(outcome: np.ndarray, eta: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -148,9 +160,9 @@ def subset(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return array if len(rows) == len(array) else array[rows]
 
 
-def sigmoid(eta: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^−η), element-wise in place of a copy (faster here than scipy's expit)."""
-    out = np.negative(eta)
+def sigmoid(eta: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """1 / (1 + e^−η), element-wise into out (faster here than scipy's expit)."""
+    out = np.negative(eta, out=out)
     with np.errstate(over="ignore"):  # e^−η = inf gives 0, the right limit
         np.exp(out, out=out)
     out += 1
@@ -187,22 +199,35 @@ def fit_weighted(
     standard = design @ scale
     pairs = column_pairs(standard).astype(np.float32)
     weighted_outcome = weights * outcome
+    # (R, n) work arrays made once: a fresh temporary of this size at every step costs more in
+    # page faults than the arithmetic done in it.
+    eta_all, mu_all, work_all = (np.empty(weights.shape) for _ in range(3))
+    single_all = np.empty(weights.shape, np.float32)
 
-    def evaluate(rows: np.ndarray, gamma: np.ndarray, guarded: bool) -> tuple:
-        """Score, information and (when guarded) log-likelihood of the replicates at gamma."""
-        eta = gamma @ standard.T
-        mu = sigmoid(eta)
+    def evaluate(rows: np.ndarray, gamma: np.ndarray, fresh: np.ndarray, guarded: bool) -> tuple:
+        """Score, information of the fresh rows and (when guarded) log-likelihood at gamma."""
+        eta, mu, work = eta_all[: len(rows)], mu_all[: len(rows)], work_all[: len(rows)]
+        np.matmul(gamma, standard.T, out=eta)
+        sigmoid(eta, out=mu)
         w = subset(weights, rows)
-        weighted_mu = w * mu
-        score = (subset(weighted_outcome, rows) - weighted_mu) @ standard
-        weighted_mu *= 1 - mu
-        flat = weighted_mu.astype(np.float32) @ pairs
-        information = symmetric_from_pairs(flat.astype(float), p)
-        return score, information, loglik_of(outcome, eta, w) if guarded else None
+        loglik = loglik_of(outcome, eta, w) if guarded else None
+        np.multiply(w, mu, out=work)
+        score = np.subtract(subset(weighted_outcome, rows), work, out=eta) @ standard
+        if not fresh.any():
+            return score, np.empty((0, p, p)), loglik
+        np.subtract(1, mu, out=mu)
+        if fresh.all():
+            single = np.multiply(work, mu, out=single_all[: len(rows)], casting="same_kind")
+        else:
+            single = (work[fresh] * mu[fresh]).astype(np.float32)
+        information = symmetric_from_pairs((single @ pairs).astype(float), p)
+        return score, information, loglik
 
     gamma = np.linalg.solve(scale, np.asarray(start, dtype=float).T).T
     fit = fit_batch(one_step_starts(standard, outcome, weights, gamma), evaluate)
-    return BatchFit(fit.estimates @ scale.T, fit.converged, fit.steps)
+    back = np.linalg.inv(scale)  # γ = A⁻¹β, so the information about β is A⁻ᵀ I(γ) A⁻¹
+    information = back.T @ fit.information @ back
+    return BatchFit(fit.estimates @ scale.T, fit.converged, fit.steps, information)
 
 
 def one_step_starts(
@@ -237,16 +262,20 @@ def fit_stacked(
     Weights are frequency weights (0 leaves a row out, e.g. outside a stratum).
     """
     outcomes = np.broadcast_to(outcomes, designs.shape[:2])
+    weighted_all = np.empty(designs.shape)  # made once, as in fit_weighted
 
-    def evaluate(rows: np.ndarray, beta: np.ndarray, guarded: bool) -> tuple:
-        """Score, information and (when guarded) log-likelihood of the data sets at beta."""
+    def evaluate(rows: np.ndarray, beta: np.ndarray, fresh: np.ndarray, guarded: bool) -> tuple:
+        """Score, information of the fresh rows and (when guarded) log-likelihood at beta."""
         x = subset(designs, rows)
         w = subset(weights, rows)
         y = subset(outcomes, rows)
         eta = np.matmul(x, beta[:, :, None])[..., 0]
         mu = sigmoid(eta)
         score = np.matmul((w * (y - mu))[:, None, :], x)[:, 0, :]
-        information = np.matmul(x.transpose(0, 2, 1), x * (w * mu * (1 - mu))[..., None])
+        x_fresh = x if fresh.all() else x[fresh]
+        variance = (w * mu * (1 - mu))[fresh]
+        weighted = np.multiply(x_fresh, variance[..., None], out=weighted_all[: len(x_fresh)])
+        information = np.matmul(x_fresh.transpose(0, 2, 1), weighted)
         return score, information, loglik_of(y, eta, w) if guarded else None
 
     return fit_batch(np.broadcast_to(start, (len(designs), designs.shape[2])), evaluate, tolerance)

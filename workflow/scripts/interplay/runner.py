@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from interplay.allocator import keep_freed_memory
 from interplay.errors import InputError
 
 log = logging.getLogger("interplay")
@@ -34,6 +35,7 @@ def remove_outputs(paths: list[str]) -> None:
 def run(snakemake: Any, main: Callable[[Any], None]) -> None:
     """Run main(snakemake) with logging; an InputError becomes a clear message and exit 1."""
     configure_logging(snakemake.log[0] if len(snakemake.log) else None)
+    keep_freed_memory()
     try:
         main(snakemake)
     except InputError as error:
