@@ -45,6 +45,7 @@ from statsmodels.imputation.mice import MICEData  # noqa: E402
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
 SEED = 20250304
+REPEATS = 5  # timings of the fast paths are medians of this many runs
 
 
 def analysis_dataset(missingness: bool, n_patients: int = 1094) -> pd.DataFrame:
@@ -67,11 +68,14 @@ def settings(method: str) -> dict:
     return merged
 
 
-def timed(function, *arguments):
-    """(seconds, result) of one call."""
-    start = time.perf_counter()
-    result = function(*arguments)
-    return time.perf_counter() - start, result
+def timed(function, *arguments, repeats: int = 1):
+    """(median seconds over repeats, result of the last call): this VM's timings vary by ±10 %."""
+    seconds = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function(*arguments)
+        seconds.append(time.perf_counter() - start)
+    return float(np.median(seconds)), result
 
 
 def benchmark_fits(problem: bs.Problem, replicates: int, loop: int) -> None:
@@ -99,7 +103,7 @@ def benchmark_fits(problem: bs.Problem, replicates: int, loop: int) -> None:
             ]
         )
 
-    batched_seconds, estimates = timed(batched)
+    batched_seconds, estimates = timed(batched, repeats=REPEATS)
 
     def statsmodels_loop():
         out = []
@@ -110,7 +114,7 @@ def benchmark_fits(problem: bs.Problem, replicates: int, loop: int) -> None:
             )
         return np.array(out)
 
-    loop_seconds, reference = timed(statsmodels_loop)
+    loop_seconds, reference = timed(statsmodels_loop, repeats=REPEATS)
     per_fit = loop_seconds / loop
     print(f"1. Logistic fits: n = {n}, {len(spec.terms)} parameters, B = {replicates}")
     print(
@@ -136,7 +140,7 @@ def benchmark_imputation(dataset: pd.DataFrame, resamples: int, mice_sets: int) 
     streams = [bs.replicate_streams(SEED, "bench", r, 2) for r in range(resamples)]
     rows = np.repeat([bs.resample(s[0], n) for s in streams], 2, axis=0)
     rngs = [np.random.default_rng(s[m]) for s in streams for m in (1, 2)]
-    batched_seconds, _ = timed(impute_stack, setup.values[rows], setup.plan, rngs)
+    batched_seconds, _ = timed(impute_stack, setup.values[rows], setup.plan, rngs, repeats=REPEATS)
     per_batched = batched_seconds / len(rows)
 
     def statsmodels_mice():
@@ -156,7 +160,7 @@ def benchmark_imputation(dataset: pd.DataFrame, resamples: int, mice_sets: int) 
                 dataset.iloc[index].reset_index(drop=True), covariates, 1, 10, seed=1
             )
 
-    core_seconds, _ = timed(core_imputer)
+    core_seconds, _ = timed(core_imputer, repeats=REPEATS)
     per_core = core_seconds / mice_sets
     incomplete = len(setup.plan.sequence)
     print(

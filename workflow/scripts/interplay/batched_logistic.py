@@ -54,12 +54,11 @@ def column_pairs(design: np.ndarray) -> np.ndarray:
 
 
 def symmetric_from_pairs(flat: np.ndarray, p: int) -> np.ndarray:
-    """(R, p, p) symmetric matrices from their (R, p(p+1)/2) upper triangles."""
+    """(R, p, p) symmetric matrices from their (R, p(p+1)/2) upper triangles, by one gather."""
+    position = np.zeros((p, p), int)
     rows, cols = pair_index(p)
-    out = np.empty((flat.shape[0], p, p))
-    out[:, rows, cols] = flat
-    out[:, cols, rows] = flat
-    return out
+    position[rows, cols] = position[cols, rows] = np.arange(len(rows))
+    return np.take(flat, position.ravel(), axis=1).reshape(len(flat), p, p)
 
 
 def solve_steps(information: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -220,7 +219,7 @@ def fit_weighted(
             single = np.multiply(work, mu, out=single_all[: len(rows)], casting="same_kind")
         else:
             single = (work[fresh] * mu[fresh]).astype(np.float32)
-        information = symmetric_from_pairs((single @ pairs).astype(float), p)
+        information = symmetric_from_pairs(single @ pairs, p)
         return score, information, loglik
 
     gamma = np.linalg.solve(scale, np.asarray(start, dtype=float).T).T
