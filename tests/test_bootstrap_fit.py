@@ -173,3 +173,15 @@ def test_firth_fallback_replaces_only_the_failed_replicates():
     keep = weights[1] > 0
     expected = fit_firth(np.column_stack([np.ones(41), x])[keep], y[keep]).params
     np.testing.assert_allclose(refitted["model"][1], expected, rtol=1e-10)
+
+
+def test_each_fits_information_is_the_fisher_information_at_its_estimate(problem):
+    counts = resample_counts(problem, range(4))
+    spec = next(s for s in problem.blueprint.specs if s.name == "product")
+    design = est.design(problem.rows.atoms, spec.terms)
+    fit = est.fit_spec(replace(problem.rows, weights=counts), spec, problem.start[spec.name])
+    for r, weights in enumerate(counts):
+        mu = 1 / (1 + np.exp(-design @ fit.estimates[r]))
+        fisher = design.T @ (design * (weights * mu * (1 - mu))[:, None])
+        # computed in single precision at an iterate within CHORD_STEP (1e-4) of the estimate
+        np.testing.assert_allclose(fit.information[r], fisher, rtol=1e-3)

@@ -4,10 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from interplay import analysis, models
+from interplay import batched_impute as bi
 from interplay import bootstrap as bs
 from interplay import estimands as est
 from interplay.batched_impute import impute_stack
-from interplay.impute import impute_analysis_dataset
+from interplay.impute import DONORS, PMM_RIDGE, impute_analysis_dataset, match_donors
 from test_bootstrap_fit import settings, small_dataset
 
 M = 20
@@ -139,3 +140,64 @@ def test_replicates_are_identical_for_any_number_of_shards(incomplete, monkeypat
 
 
 SEED_FOR_SHARDS = 101
+
+
+def random_stack(seed: int, sets: int = 4, n: int = 60, missing_rate: float = 0.2):
+    """A stack of standardised designs with an intercept and a missingness mask per data set."""
+    rng = np.random.default_rng(seed)
+    full = bi.with_intercept(bi.standardised(rng.normal(size=(sets, n, 5))))
+    return rng, full, rng.uniform(size=(sets, n)) < missing_rate
+
+
+def test_normal_equations_from_the_gram_matrix_equal_a_direct_fit_to_the_observed_rows():
+    _, full, missing = random_stack(1)
+    gaps = bi.Gaps.of(missing)
+    keep, target = [0, 1, 2, 4], 3
+    gram = np.matmul(full.transpose(0, 2, 1), full)
+    cholesky, coef, rss = bi.least_squares(gram, gaps.rows_of(full), keep, target)
+    for s in range(len(full)):
+        x, y = full[s][~missing[s]][:, keep], full[s][~missing[s], target]
+        xtx = x.T @ x
+        xtx[np.diag_indices(len(keep))] += PMM_RIDGE * np.maximum(np.diag(xtx), 1.0)
+        expected = np.linalg.solve(xtx, x.T @ y)
+        np.testing.assert_allclose(coef[s, keep], expected, rtol=1e-10)
+        assert (np.delete(coef[s], keep) == 0).all()
+        np.testing.assert_allclose(rss[s], ((y - x @ expected) ** 2).sum(), rtol=1e-9)
+        np.testing.assert_allclose(cholesky[s] @ cholesky[s].T, xtx, rtol=1e-12)
+
+
+def test_the_gram_matrix_follows_a_changed_column():
+    rng, full, _ = random_stack(2)
+    gram = np.matmul(full.transpose(0, 2, 1), full)
+    full[:, :, 2] = rng.normal(size=full.shape[:2])
+    bi.update_gram(gram, full, 2)
+    np.testing.assert_allclose(gram, np.matmul(full.transpose(0, 2, 1), full), rtol=1e-12)
+
+
+@pytest.mark.parametrize("n", [60, 12])  # 12 rows leave fewer than 10 donors in some data sets
+def test_batched_matching_picks_the_donors_of_the_core_imputer(n):
+    rng, _, missing = random_stack(3, sets=5, n=n, missing_rate=0.3)
+    fitted, drawn_all = rng.normal(size=(2, *missing.shape))
+    gaps = bi.Gaps.of(missing)
+    drawn = np.take_along_axis(drawn_all, gaps.rows, axis=1)
+    donors = bi.matched_donors(fitted, drawn, gaps, [np.random.default_rng(s) for s in range(5)])
+    for s in range(5):
+        observed_rows = np.flatnonzero(~missing[s])
+        count = missing[s].sum()
+        expected = match_donors(
+            fitted[s, observed_rows], drawn[s, :count], DONORS, np.random.default_rng(s)
+        )
+        np.testing.assert_array_equal(donors[s, :count], observed_rows[expected])
+
+
+def test_gaps_take_and_fill_only_the_missing_rows():
+    _, full, missing = random_stack(4)
+    gaps = bi.Gaps.of(missing)
+    column = full[:, :, 1].copy()
+    gaps.fill(column, np.full(gaps.rows.shape, 99.0))
+    np.testing.assert_array_equal(column == 99.0, missing)
+    taken = gaps.rows_of(full)
+    for s in range(len(full)):
+        count = missing[s].sum()
+        np.testing.assert_array_equal(taken[s, :count], full[s][missing[s]])
+        assert (taken[s, count:] == 0).all()

@@ -14,7 +14,7 @@ The variable itself is regressed in its standardised form: an affine map of its 
 changes neither the order of the fitted values nor, therefore, the matched donors.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +26,8 @@ from interplay.impute import DONORS, PMM_RIDGE, match_donors
 # Newton tolerance of the imputation models: the coefficient draw adds noise of the order of a
 # standard error, so an estimate within 1e-4 (relative) of the MLE draws the same distribution.
 DRAW_TOLERANCE = 1e-4
+
+Draw = Callable[[np.random.Generator, int], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,11 @@ class Gaps:
         taken = np.take_along_axis(full, self.rows[..., None], axis=1)
         return taken * self.real[..., None]
 
-    def draws(self, draw) -> np.ndarray:
-        """draw(rng, count) for each data set's own gaps, padded with zeros to (S, m)."""
+    def draws(self, rngs: Sequence[np.random.Generator], draw: Draw) -> np.ndarray:
+        """draw(rng, count) from each data set's own stream for its gaps, zero-padded to (S, m)."""
         out = np.zeros(self.rows.shape)
         for s, count in enumerate(self.real.sum(axis=1)):
-            out[s, :count] = draw(s, count)
+            out[s, :count] = draw(rngs[s], count)
         return out
 
     def fill(self, column: np.ndarray, imputed: np.ndarray) -> None:
@@ -183,7 +185,7 @@ def matched_donors(
     candidates = np.take_along_axis(ranked, window.reshape(len(window), -1), axis=1)
     distance = np.abs(candidates.reshape(window.shape) - drawn[..., None])
     nearest = np.argpartition(distance, DONORS - 1, axis=2)[..., :DONORS]
-    pick = gaps.draws(lambda s, count: rngs[s].integers(DONORS, size=count)).astype(int)
+    pick = gaps.draws(rngs, lambda rng, count: rng.integers(DONORS, size=count)).astype(int)
     chosen = np.take_along_axis(nearest, pick[..., None], axis=2)
     return np.take_along_axis(order, np.take_along_axis(window, chosen, axis=2)[..., 0], axis=1)
 
@@ -250,7 +252,7 @@ def impute_logistic(
     beta_star = fit.estimates + np.matmul(root, z[..., None])[..., 0]
     gap_designs = gaps.rows_of(full)[:, :, keep]
     probability = special.expit(np.matmul(gap_designs, beta_star[..., None])[..., 0])
-    uniform = gaps.draws(lambda s, count: rngs[s].uniform(size=count))
+    uniform = gaps.draws(rngs, lambda rng, count: rng.uniform(size=count))
     return (uniform <= probability).astype(float), fit.estimates
 
 
