@@ -33,6 +33,7 @@ from interplay import analysis  # noqa: E402
 from interplay import bootstrap as bs  # noqa: E402
 from interplay import bootstrap_tables as bt  # noqa: E402
 from interplay import interaction as ia  # noqa: E402
+from interplay.allocator import keep_freed_memory  # noqa: E402
 from interplay.cohort_truth import BDNF_MEAN, BDNF_SD, IL1B_LOG_SD, IL1B_MEDIAN  # noqa: E402
 from interplay.impute import impute_analysis_dataset  # noqa: E402
 from scipy.special import expit  # noqa: E402
@@ -258,6 +259,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=Path("coverage_intervals.tsv"))
     options = parser.parse_args()
     options.output.unlink(missing_ok=True)
+    keep_freed_memory()  # as in workflow jobs; forked workers inherit it
     with ProcessPoolExecutor(options.workers) as pool:
         futures = [pool.submit(repetition, i, options) for i in range(options.repetitions)]
         for future in as_completed(futures):
