@@ -197,8 +197,7 @@ def fit_weighted(
     scale = standardising_map(design)
     standard = design @ scale
     pairs = column_pairs(standard).astype(np.float32)
-    # Σ w y x, the part of each score that does not change: U(γ) = Σ w y x − Σ w μ x
-    outcome_part = weights @ (standard * outcome[:, None])
+    weighted_outcome = weights * outcome
     # (R, n) work arrays made once: a fresh temporary of this size at every step costs more in
     # page faults than the arithmetic done in it.
     eta_all, mu_all, work_all = (np.empty(weights.shape) for _ in range(3))
@@ -212,7 +211,7 @@ def fit_weighted(
         w = subset(weights, rows)
         loglik = loglik_of(outcome, eta, w) if guarded else None
         np.multiply(w, mu, out=work)
-        score = outcome_part[rows] - work @ standard
+        score = np.subtract(subset(weighted_outcome, rows), work, out=eta) @ standard
         if not fresh.any():
             return score, np.empty((0, p, p)), loglik
         np.subtract(1, mu, out=mu)
