@@ -283,3 +283,13 @@ def test_missing_required_column_is_an_input_error():
     with pytest.raises(InputError, match="bdnf") as caught:
         build_analysis_dataset(baseline.drop(columns="bdnf"), visits, OUTCOME, BIOMARKERS)
     assert caught.value.file == "baseline"
+
+
+def test_the_missing_column_error_lists_every_missing_column_and_says_where_to_map_them():
+    baseline, visits = cohort()
+    with pytest.raises(InputError) as caught:
+        build_analysis_dataset(baseline.drop(columns=["age", "bdnf"]), visits, OUTCOME, BIOMARKERS)
+    assert caught.value.problem.startswith("the baseline table lacks column(s) ")
+    assert {"age", "bdnf"} == set(caught.value.problem.split(") ")[1].split(", "))
+    assert caught.value.column in {"age", "bdnf"}
+    assert "data.columns.baseline" in caught.value.fix

@@ -41,3 +41,18 @@ class InputError(Exception):
             lines.append(f"  patient_id: {shown}{suffix}")
         lines.append(f"  fix: {self.fix}")
         return "\n".join(lines)
+
+
+def require_columns(
+    available: Iterable[str], required: Iterable[str], *, table: str, fix: str
+) -> None:
+    """Raise an InputError naming every required column that is not among the available ones."""
+    present = set(available)
+    missing = [column for column in required if column not in present]
+    if missing:
+        raise InputError(
+            f"the {table} table lacks column(s) {', '.join(missing)}",
+            file=table,
+            column=missing[0],
+            fix=fix,
+        )

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 
-from interplay.errors import InputError
+from interplay.errors import InputError, require_columns
 
 MM_PER_INCH = 25.4
 # Okabe & Ito (2008) colour-universal design, ordered so the first colours differ most.
@@ -70,14 +70,12 @@ WHOLE_SAMPLE = "all"
 
 def require(table: pd.DataFrame, columns: Sequence[str], name: str) -> None:
     """Raise an InputError when a table lacks columns a figure needs."""
-    missing = [column for column in columns if column not in table.columns]
-    if missing:
-        raise InputError(
-            f"the {name} table lacks column(s) {', '.join(missing)}",
-            file=name,
-            column=missing[0],
-            fix=f"re-create the {name} table with the current workflow",
-        )
+    require_columns(
+        table.columns,
+        columns,
+        table=name,
+        fix=f"re-create the {name} table with the current workflow",
+    )
 
 
 def whole_sample(table: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from interplay.biomarkers import (
     substitute_below_lod,
 )
 from interplay.columns import BASELINE_COVARIATES
-from interplay.errors import InputError
+from interplay.errors import InputError, require_columns
 from interplay.outcome import OUTCOME_COLUMNS, derive_outcome
 
 OPTIONAL_BASELINE = ["living_alone", "religious", "treatment_step"]
@@ -48,18 +48,6 @@ class Stage:
     name: str
     keeps: Callable[[pd.DataFrame], pd.Series]
     reason: str
-
-
-def require_columns(table: pd.DataFrame, columns: list[str], name: str) -> None:
-    """Raise an InputError naming every required column missing from `table`."""
-    missing = [column for column in columns if column not in table.columns]
-    if missing:
-        raise InputError(
-            f"the {name} table lacks column(s) {', '.join(missing)}",
-            file=name,
-            column=missing[0],
-            fix=f"add the column(s) or map your headers to them under data.columns.{name}",
-        )
 
 
 def require_unique_ids(baseline: pd.DataFrame) -> None:
@@ -178,8 +166,16 @@ def build_analysis_dataset(
     """
     required = ["patient_id", *BIOMARKER_COLUMNS]
     required += [c for c in BASELINE_COVARIATES if c not in OPTIONAL_BASELINE]
-    require_columns(baseline, required, "baseline")
-    require_columns(visits, ["patient_id", "week", "hamd"], "visits")
+    for name, table, columns in [
+        ("baseline", baseline, required),
+        ("visits", visits, ["patient_id", "week", "hamd"]),
+    ]:
+        require_columns(
+            table.columns,
+            columns,
+            table=name,
+            fix=f"add the column(s) or map your headers to them under data.columns.{name}",
+        )
     require_unique_ids(baseline)
     outcome = derive_outcome(visits, outcome_settings)
     data = baseline.merge(outcome, on="patient_id", how="left", validate="one_to_one")

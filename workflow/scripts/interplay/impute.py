@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, special
 
-from interplay.errors import InputError
+from interplay.errors import InputError, require_columns
 from interplay.models import MODEL_EXPOSURES, OUTCOME, PRODUCT, term_values
 from interplay.pool import fit_logistic
 
@@ -119,17 +119,6 @@ def check_columns(
                 column=column,
                 fix="drop the column from the imputation, or supply its values",
             )
-
-
-def check_present(data: pd.DataFrame, columns: list[str]) -> None:
-    """Refuse column names that are not in the data."""
-    absent = [c for c in columns if c not in data.columns]
-    if absent:
-        raise InputError(
-            f"imputation columns not in the data: {', '.join(absent)}",
-            column=absent[0],
-            fix="check the covariate names in config.yaml against the analysis dataset",
-        )
 
 
 def visit_sequence(missing: np.ndarray, targets: list[int]) -> list[int]:
@@ -287,7 +276,12 @@ def impute_chained(
     of the biomarker codings among the predictors (compatible with the interaction model). Data set
     i depends only on (seed, i), never on m.
     """
-    check_present(data, incomplete + predictors)
+    require_columns(
+        data.columns,
+        incomplete + predictors,
+        table="analysis dataset",
+        fix="check the covariate names in config.yaml against the analysis dataset",
+    )
     columns = list(dict.fromkeys(incomplete + predictors))
     levels = {c: text_levels(data, c) for c in columns}
     values = encode(data, columns, levels)

@@ -15,6 +15,7 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
+from interplay import errors
 from interplay.errors import InputError
 from interplay.firth import fit_firth
 from interplay.pool import pool_rubin
@@ -100,15 +101,13 @@ def source_columns(terms: Sequence[str]) -> list[str]:
 
 def require_columns(data: pd.DataFrame, columns: Sequence[str]) -> None:
     """Stop with an InputError when the dataset lacks any of the columns."""
-    missing = [column for column in columns if column not in data.columns]
-    if missing:
-        raise InputError(
-            f"the {DATASET} lacks the columns {', '.join(missing)}",
-            file=DATASET,
-            column=missing[0],
-            fix="rebuild results/data/analysis_dataset.csv with the workflow's data rules, or "
-            "remove the column from covariates.sets in config.yaml",
-        )
+    errors.require_columns(
+        data.columns,
+        columns,
+        table=DATASET,
+        fix="rebuild results/data/analysis_dataset.csv with the workflow's data rules, or "
+        "remove the column from covariates.sets in config.yaml",
+    )
 
 
 def category_indicator(data: pd.DataFrame, column: str, level: str) -> pd.Series:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from interplay.errors import InputError
+from interplay.errors import InputError, require_columns
 
 CONTINUOUS, BINARY, CATEGORICAL = "continuous", "binary", "categorical"
 # Table 1 rows in display order, with how each is summarised.
@@ -281,14 +281,12 @@ def table1(
     """
     if by not in COMPARISONS:
         raise ValueError(f"by must be one of {COMPARISONS}, not {by!r}")
-    missing = [variable for variable in variables if variable not in dataset.columns]
-    if missing:
-        raise InputError(
-            f"Table 1 variable(s) {', '.join(missing)} not in the analysis dataset",
-            file="analysis_dataset",
-            column=missing[0],
-            fix="describe only columns of the analysis dataset",
-        )
+    require_columns(
+        dataset.columns,
+        variables,
+        table="analysis dataset",
+        fix="describe only columns of the analysis dataset in Table 1",
+    )
     groups = (
         outcome_groups(dataset, outcome_labels) if by == "outcome" else biomarker_groups(dataset)
     )
