@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from interplay import analysis, models
+from interplay import joint, models
 
 COVARIATES = ["age"]
 
@@ -24,14 +24,14 @@ def tertile_data() -> pd.DataFrame:
 
 def refit_coefficient(data: pd.DataFrame, reference: tuple[int, int], cell: tuple[int, int]):
     """Estimate and SE of one joint cell against another reference cell, by refitting."""
-    fit = analysis.joint_fit(data, "tertiles", reference, COVARIATES)
-    index = fit.terms.index(analysis.joint_term(cell, "tertiles"))
+    fit = joint.joint_fit(data, "tertiles", reference, COVARIATES)
+    index = fit.terms.index(joint.joint_term(cell, "tertiles"))
     return fit.estimates[index], np.sqrt(fit.covariance[index, index])
 
 
 def test_extreme_level_contrasts_equal_refits_with_other_references(tertile_data) -> None:
-    fit = analysis.joint_fit(tertile_data, "tertiles", (1, 1), COVARIATES)
-    contrasts = analysis.extreme_level_contrasts("tertiles")
+    fit = joint.joint_fit(tertile_data, "tertiles", (1, 1), COVARIATES)
+    contrasts = joint.extreme_level_contrasts("tertiles")
     within_low = models.linear_combination(fit, contrasts["il1b_T3|bdnf_T1"])
     within_high = models.linear_combination(fit, contrasts["il1b_T3|bdnf_T3"])
     ratio = models.linear_combination(fit, contrasts["il1b_T3:bdnf_T3"])

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 from interplay import models
-from interplay.analysis import joint_counts, joint_fit, joint_term
 from interplay.errors import InputError
+from interplay.joint import joint_counts, joint_fit, joint_term
 from scipy import optimize, stats
 from scipy.special import expit
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from interplay import interaction as ia
-from interplay import models, slopes
+from interplay import joint, models, slopes
 from interplay.errors import InputError
 
 log = logging.getLogger("interplay")
@@ -30,11 +30,6 @@ STRATA = {
     "bdnf_high": ("il1b_high", "bdnf_high", 1),
     "il1b_low": ("bdnf_high", "il1b_high", 0),
     "il1b_high": ("bdnf_high", "il1b_high", 1),
-}
-# Joint IL-1β × BDNF categories per coding: the two columns and each level's label.
-JOINT_CODINGS: dict[str, tuple[tuple[str, str], dict[int, str]]] = {
-    "median": (("il1b_high", "bdnf_high"), {0: "low", 1: "high"}),
-    "tertiles": (("il1b_tertile", "bdnf_tertile"), {1: "T1", 2: "T2", 3: "T3"}),
 }
 MODEL_COLUMNS = [
     "analysis", "model", "term", "estimate", "std_error", "statistic", "df", "p_value",
@@ -89,7 +84,7 @@ def model_terms(plan: Plan, model: str) -> list[str]:
 
 def used_columns(plan: Plan) -> list[str]:
     """Every dataset column some model reads."""
-    (il1b, bdnf), _ = JOINT_CODINGS[plan.joint_coding]
+    (il1b, bdnf), _ = joint.JOINT_CODINGS[plan.joint_coding]
     terms = [t for m in WHOLE_SAMPLE_MODELS for t in model_terms(plan, m)]
     return list(dict.fromkeys([models.OUTCOME, *models.source_columns(terms), il1b, bdnf, "bdnf"]))
 
@@ -147,7 +142,9 @@ def fit_all(data_sets: Sequence[pd.DataFrame], plan: Plan) -> dict[str, list[mod
             for d in data_sets
         ]
     fits["joint"] = [
-        joint_fit(d, plan.joint_coding, joint_reference(plan), plan.covariates, plan.estimator)
+        joint.joint_fit(
+            d, plan.joint_coding, joint_reference(plan), plan.covariates, plan.estimator
+        )
         for d in data_sets
     ]
     for name, model_fits in fits.items():
@@ -157,67 +154,9 @@ def fit_all(data_sets: Sequence[pd.DataFrame], plan: Plan) -> dict[str, list[mod
     return fits
 
 
-def joint_cells(coding: str) -> list[tuple[int, int]]:
-    """All (IL-1β level, BDNF level) cells of a joint coding."""
-    _, labels = JOINT_CODINGS[coding]
-    return [(a, b) for a in labels for b in labels]
-
-
-def joint_term(cell: tuple[int, int], coding: str) -> str:
-    """Indicator term name of a joint cell, e.g. joint_il1b_high_bdnf_low."""
-    _, labels = JOINT_CODINGS[coding]
-    return f"joint_il1b_{labels[cell[0]]}_bdnf_{labels[cell[1]]}"
-
-
-def with_joint_indicators(data: pd.DataFrame, coding: str) -> pd.DataFrame:
-    """A copy of the data with one 0/1 indicator per joint cell (NaN where a level is missing)."""
-    (il1b, bdnf), _ = JOINT_CODINGS[coding]
-    models.require_columns(data, [il1b, bdnf])
-    a = pd.to_numeric(data[il1b], errors="coerce").astype(float)
-    b = pd.to_numeric(data[bdnf], errors="coerce").astype(float)
-    known = a.notna() & b.notna()
-    out = data.copy()
-    for cell in joint_cells(coding):
-        out[joint_term(cell, coding)] = ((a == cell[0]) & (b == cell[1])).astype(float).where(known)
-    return out
-
-
-def joint_fit(
-    data: pd.DataFrame,
-    coding: str,
-    reference: tuple[int, int],
-    covariates: Sequence[str],
-    estimator: str = "logistic",
-) -> models.LogisticFit:
-    """Model of the outcome on indicators of every joint cell but the reference, plus covariates."""
-    exposures = [joint_term(c, coding) for c in joint_cells(coding) if c != reference]
-    terms = models.model_terms(exposures, covariates)
-    return models.fit_model(
-        with_joint_indicators(data, coding), terms, estimator, "joint-category model"
-    )
-
-
-def joint_counts(data: pd.DataFrame, coding: str, outcome: str = models.OUTCOME) -> pd.DataFrame:
-    """Patients, outcome 1s (remitters) and 0s per joint cell, every cell listed."""
-    (il1b, bdnf), labels = JOINT_CODINGS[coding]
-    y = models.outcome_values(data, outcome)
-    rows = []
-    for a, b in joint_cells(coding):
-        in_cell = (
-            (pd.to_numeric(data[il1b], errors="coerce") == a)
-            & (pd.to_numeric(data[bdnf], errors="coerce") == b)
-        ).to_numpy()
-        events = int(y[in_cell].sum())
-        n = int(in_cell.sum())
-        rows.append((labels[a], labels[b], n, events, n - events))
-    return pd.DataFrame(
-        rows, columns=["il1b_level", "bdnf_level", "n", "remitters", "non_remitters"]
-    )
-
-
 def joint_reference(plan: Plan) -> tuple[int, int]:
     """Reference cell of the joint table: both biomarkers at their lowest level."""
-    return joint_cells(plan.joint_coding)[0]
+    return joint.joint_cells(plan.joint_coding)[0]
 
 
 def odds_ratio_rows(table: pd.DataFrame) -> pd.DataFrame:
@@ -248,7 +187,7 @@ def models_table(fits: Mapping[str, list], plan: Plan, analysis: str) -> pd.Data
     contrasts = stratum_contrasts(fits["product"][0])
     parts.append(lincom_table(fits["product"], contrasts, "product_lincom", plan.ci_level))
     if plan.joint_coding != "median":
-        contrasts = extreme_level_contrasts(plan.joint_coding)
+        contrasts = joint.extreme_level_contrasts(plan.joint_coding)
         parts.append(lincom_table(fits["joint"], contrasts, "joint_lincom", plan.ci_level))
     table = odds_ratio_rows(pd.concat(parts, ignore_index=True))
     table["analysis"] = analysis
@@ -285,41 +224,20 @@ def stratum_contrasts(fit: models.LogisticFit) -> dict[str, Mapping[str, float]]
     }
 
 
-def extreme_level_contrasts(coding: str) -> dict[str, dict[str, float]]:
-    """IL-1β top vs bottom level within the bottom and top BDNF level, and their ratio.
-
-    Linear combinations of the joint model (reference: both at the bottom level), e.g. for
-    tertiles il1b_T3|bdnf_T3 = β(T3,T3) − β(T1,T3) and il1b_T3:bdnf_T3 = that − β(T3,T1).
-    """
-    _, labels = JOINT_CODINGS[coding]
-    low, high = min(labels), max(labels)
-
-    def term(cell: tuple[int, int]) -> str:
-        return joint_term(cell, coding)
-
-    within_low = {term((high, low)): 1.0}
-    within_high = {term((high, high)): 1.0, term((low, high)): -1.0}
-    return {
-        f"il1b_{labels[high]}|bdnf_{labels[low]}": within_low,
-        f"il1b_{labels[high]}|bdnf_{labels[high]}": within_high,
-        f"il1b_{labels[high]}:bdnf_{labels[high]}": {**within_high, term((high, low)): -1.0},
-    }
-
-
 def joint_table(
     fits: Sequence[models.LogisticFit], counted: pd.DataFrame, plan: Plan
 ) -> pd.DataFrame:
     """Cell counts and adjusted ORs of every joint cell against the reference cell."""
-    table = joint_counts(counted, plan.joint_coding)
+    table = joint.joint_counts(counted, plan.joint_coding)
     estimates = odds_ratio_rows(models.summarise_fits(fits, plan.ci_level)).set_index("term")
     reference = joint_reference(plan)
-    cells = joint_cells(plan.joint_coding)
+    cells = joint.joint_cells(plan.joint_coding)
     table["is_reference"] = [cell == reference for cell in cells]
     for column in ["odds_ratio", "ci_low", "ci_high"]:
         table[column] = [
             (1.0 if column == "odds_ratio" else np.nan)
             if cell == reference
-            else estimates.loc[joint_term(cell, plan.joint_coding), column]
+            else estimates.loc[joint.joint_term(cell, plan.joint_coding), column]
             for cell in cells
         ]
     return table[JOINT_COLUMNS]

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from interplay import analysis, models, slopes
+from interplay import analysis, joint, models, slopes
 from interplay import interaction as ia
 from interplay.batched_logistic import BatchFit, fit_stacked, fit_weighted, linear_predictor
 
@@ -113,8 +113,8 @@ def model_specs(plan: analysis.Plan) -> list[ModelSpec]:
         terms = models.model_terms([exposure], plan.covariates)
         specs.append(ModelSpec(f"stratum_{name}", terms, (modifier, level)))
     reference = analysis.joint_reference(plan)
-    cells = [c for c in analysis.joint_cells(plan.joint_coding) if c != reference]
-    joint_terms = [analysis.joint_term(c, plan.joint_coding) for c in cells]
+    cells = [c for c in joint.joint_cells(plan.joint_coding) if c != reference]
+    joint_terms = [joint.joint_term(c, plan.joint_coding) for c in cells]
     specs.append(ModelSpec("joint", models.model_terms(joint_terms, plan.covariates)))
     return specs
 
@@ -157,7 +157,7 @@ def model_table_estimands(plan: analysis.Plan, specs: dict[str, ModelSpec]) -> l
         estimand = Estimand("models", "product_lincom", f"{exposure}|{name}", True)
         items.append(LinearEstimand(estimand, "product", unit_weights(product_terms, combination)))
     if plan.joint_coding != "median":
-        for name, combination in analysis.extreme_level_contrasts(plan.joint_coding).items():
+        for name, combination in joint.extreme_level_contrasts(plan.joint_coding).items():
             estimand = Estimand("models", "joint_lincom", name, True)
             weights = unit_weights(specs["joint"].terms, combination)
             items.append(LinearEstimand(estimand, "joint", weights))
@@ -166,13 +166,13 @@ def model_table_estimands(plan: analysis.Plan, specs: dict[str, ModelSpec]) -> l
 
 def joint_estimands(plan: analysis.Plan, spec: ModelSpec) -> list[LinearEstimand]:
     """Log-ORs of every joint cell against the reference cell."""
-    _, labels = analysis.JOINT_CODINGS[plan.joint_coding]
+    _, labels = joint.JOINT_CODINGS[plan.joint_coding]
     reference = analysis.joint_reference(plan)
     items = []
-    for cell in analysis.joint_cells(plan.joint_coding):
+    for cell in joint.joint_cells(plan.joint_coding):
         if cell != reference:
             term = f"il1b_{labels[cell[0]]}_bdnf_{labels[cell[1]]}"
-            weights = unit_weights(spec.terms, {analysis.joint_term(cell, plan.joint_coding): 1.0})
+            weights = unit_weights(spec.terms, {joint.joint_term(cell, plan.joint_coding): 1.0})
             items.append(LinearEstimand(Estimand("joint", "joint", term, True), "joint", weights))
     return items
 
