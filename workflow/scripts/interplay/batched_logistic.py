@@ -159,9 +159,9 @@ def subset(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return array if len(rows) == len(array) else array[rows]
 
 
-def sigmoid(eta: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """1 / (1 + e^−η), element-wise into out (faster here than scipy's expit)."""
-    out = np.negative(eta, out=out)
+def sigmoid(eta: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^−η), element-wise in place of a copy (faster here than scipy's expit)."""
+    out = np.negative(eta)
     with np.errstate(over="ignore"):  # e^−η = inf gives 0, the right limit
         np.exp(out, out=out)
     out += 1
@@ -198,29 +198,20 @@ def fit_weighted(
     standard = design @ scale
     pairs = column_pairs(standard).astype(np.float32)
     weighted_outcome = weights * outcome
-    # (R, n) work arrays made once: a fresh temporary of this size at every step costs more in
-    # page faults than the arithmetic done in it.
-    eta_all, mu_all, work_all = (np.empty(weights.shape) for _ in range(3))
-    single_all = np.empty(weights.shape, np.float32)
 
     def evaluate(rows: np.ndarray, gamma: np.ndarray, fresh: np.ndarray, guarded: bool) -> tuple:
         """Score, information of the fresh rows and (when guarded) log-likelihood at gamma."""
-        eta, mu, work = eta_all[: len(rows)], mu_all[: len(rows)], work_all[: len(rows)]
-        np.matmul(gamma, standard.T, out=eta)
-        sigmoid(eta, out=mu)
+        eta = gamma @ standard.T
+        mu = sigmoid(eta)
         w = subset(weights, rows)
         loglik = loglik_of(outcome, eta, w) if guarded else None
-        np.multiply(w, mu, out=work)
-        score = np.subtract(subset(weighted_outcome, rows), work, out=eta) @ standard
+        weighted_mu = w * mu
+        score = (subset(weighted_outcome, rows) - weighted_mu) @ standard
         if not fresh.any():
             return score, np.empty((0, p, p)), loglik
-        np.subtract(1, mu, out=mu)
-        if fresh.all():
-            single = np.multiply(work, mu, out=single_all[: len(rows)], casting="same_kind")
-        else:
-            single = (work[fresh] * mu[fresh]).astype(np.float32)
-        information = symmetric_from_pairs(single @ pairs, p)
-        return score, information, loglik
+        weighted_mu *= 1 - mu
+        single = weighted_mu[fresh].astype(np.float32)
+        return score, symmetric_from_pairs(single @ pairs, p), loglik
 
     gamma = np.linalg.solve(scale, np.asarray(start, dtype=float).T).T
     fit = fit_batch(one_step_starts(standard, outcome, weights, gamma), evaluate)
@@ -261,7 +252,6 @@ def fit_stacked(
     Weights are frequency weights (0 leaves a row out, e.g. outside a stratum).
     """
     outcomes = np.broadcast_to(outcomes, designs.shape[:2])
-    weighted_all = np.empty(designs.shape)  # made once, as in fit_weighted
 
     def evaluate(rows: np.ndarray, beta: np.ndarray, fresh: np.ndarray, guarded: bool) -> tuple:
         """Score, information of the fresh rows and (when guarded) log-likelihood at beta."""
@@ -273,8 +263,7 @@ def fit_stacked(
         score = np.matmul((w * (y - mu))[:, None, :], x)[:, 0, :]
         x_fresh = x if fresh.all() else x[fresh]
         variance = (w * mu * (1 - mu))[fresh]
-        weighted = np.multiply(x_fresh, variance[..., None], out=weighted_all[: len(x_fresh)])
-        information = np.matmul(x_fresh.transpose(0, 2, 1), weighted)
+        information = np.matmul(x_fresh.transpose(0, 2, 1), x_fresh * variance[..., None])
         return score, information, loglik_of(y, eta, w) if guarded else None
 
     return fit_batch(np.broadcast_to(start, (len(designs), designs.shape[2])), evaluate, tolerance)
