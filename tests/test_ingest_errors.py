@@ -223,18 +223,6 @@ def test_visits_of_patients_not_in_baseline(tmp_path: Path) -> None:
     assert_reported(error, "visits.csv", "patient_id", ["p3", "P9"], "baseline.csv", "add these")
 
 
-@pytest.mark.parametrize(("row", "value"), [(4, ""), (4, "NA")])
-def test_missing_baseline_hamd(tmp_path: Path, row: int, value: str) -> None:
-    error = failure(tmp_path, visits=changed(VISITS, "hamd", row, value))
-    assert_reported(error, "visits.csv", "hamd", ["P3"], "week 0", "week-0 HAMD")
-
-
-def test_patient_without_any_visit_has_no_baseline_hamd(tmp_path: Path) -> None:
-    visits = {name: cells[:4] for name, cells in VISITS.items()}
-    error = failure(tmp_path, visits=visits)
-    assert_reported(error, "visits.csv", "hamd", ["P3"], "no baseline")
-
-
 def test_unknown_category_code(tmp_path: Path) -> None:
     baseline = BASELINE | {"sex": ["F", "M", "F"]}
     error = failure(tmp_path, baseline=baseline)

@@ -20,6 +20,7 @@ rule ingest_cohort:
         columns=config["data"]["columns"],
         codes=config["data"]["codes"],
         schedule=config["outcome"]["schedule"],
+        window_weeks=config["outcome"]["window_weeks"],
         validation=config["validation"],
     script:
         "../scripts/ingest_cohort.py"
@@ -32,6 +33,7 @@ rule analysis_dataset:
     output:
         dataset="results/analyses/{analysis}/analysis_dataset.csv",
         flow="results/analyses/{analysis}/flow.tsv",
+        exclusions="results/analyses/{analysis}/exclusions.tsv",
         cutpoints="results/analyses/{analysis}/cutpoints.tsv",
     log:
         "results/logs/analysis_dataset/{analysis}.log",
@@ -53,6 +55,7 @@ use rule analysis_dataset as primary_analysis_dataset with:
     output:
         dataset="results/data/analysis_dataset.csv",
         flow="results/tables/flow.tsv",
+        exclusions="results/data/exclusions.tsv",
         cutpoints="results/tables/cutpoints.tsv",
     log:
         "results/logs/analysis_dataset/primary.log",

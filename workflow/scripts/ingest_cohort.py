@@ -15,6 +15,7 @@ def main(smk) -> None:
         columns=smk.params.columns,
         codes=smk.params.codes,
         schedule=smk.params.schedule,
+        window_weeks=smk.params.window_weeks,
         warn_missing_fraction=smk.params.validation["warn_missing_fraction"],
         warn_outlier_ratio=smk.params.validation["warn_outlier_ratio"],
     )

@@ -27,12 +27,13 @@ from interplay.validate import (
     BASELINE_WEEK,
     ID_COLUMN,
     WEEK_COLUMN,
-    check_baseline_hamd,
     check_known_patients,
     check_schedule,
     check_unique,
     drop_unrated_visits,
     ingestion_warnings,
+    merge_baseline_hamd,
+    nominal_visits,
 )
 
 log = logging.getLogger(__name__)
@@ -272,8 +273,13 @@ def ingest_cohort(
     schedule: Sequence[int],
     warn_missing_fraction: float = 0.20,
     warn_outlier_ratio: float = 10.0,
+    window_weeks: float = 0,
 ) -> IngestedCohort:
-    """Read, map, convert and validate both tables; suspicious but valid data gives warnings."""
+    """Read, map, convert and validate both tables; suspicious but valid data gives warnings.
+
+    Each visit is counted at its nominal week (validate.nominal_visits); the baseline HAMD comes
+    from a week-0 visit or the baseline table (validate.merge_baseline_hamd).
+    """
     columns, codes = columns or {}, codes or {}
     unknown_tables = sorted(set(columns) - set(TABLES))
     if unknown_tables:
@@ -295,7 +301,7 @@ def ingest_cohort(
     )
     check_unique(baseline, [ID_COLUMN], baseline_source)
     check_unique(visits, [ID_COLUMN, WEEK_COLUMN], visits_source)
-    check_schedule(visits, schedule, visits_source)
+    check_schedule(visits, schedule, window_weeks, visits_source)
     check_known_patients(visits, baseline, visits_source, baseline_source)
     warnings = ingestion_warnings(
         {"baseline": baseline, "visits": visits},
@@ -304,12 +310,15 @@ def ingest_cohort(
         warn_outlier_ratio,
     )
     rated, dropped = drop_unrated_visits(visits)
-    check_baseline_hamd(baseline, rated, visits_source)
-    visits_out = rated.astype({WEEK_COLUMN: "int64"}).sort_values(
+    nominal, window_warnings = nominal_visits(rated, schedule, window_weeks)
+    baseline, with_baseline, baseline_warnings = merge_baseline_hamd(baseline, nominal)
+    visits_out = with_baseline.astype({WEEK_COLUMN: "int64"}).sort_values(
         [ID_COLUMN, WEEK_COLUMN], kind="stable"
     )
     return IngestedCohort(
         baseline=baseline.reset_index(drop=True),
         visits=visits_out.reset_index(drop=True),
-        warnings=pd.concat([warnings, dropped], ignore_index=True),
+        warnings=pd.concat(
+            [warnings, dropped, window_warnings, baseline_warnings], ignore_index=True
+        ),
     )
