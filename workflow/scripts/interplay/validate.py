@@ -75,7 +75,8 @@ def schedule_fix(nearest: pd.DataFrame, schedule: Sequence[int]) -> str:
     near = in_window(nearest["distance"], limit)
     fixes = []
     if near.any():
-        needed = math.ceil(nearest.loc[near, "distance"].max() * 100) / 100
+        # Up to the next hundredth, rounded first so that 1.43 (as 1.4299999) stays 1.43.
+        needed = math.ceil(round(nearest.loc[near, "distance"].max() * 100, 6)) / 100
         weeks = ", ".join(sorted({f"{week:g}" for week in nearest.index[near]}, key=float))
         fixes.append(
             f"weeks {weeks} lie near a scheduled week: to count each visit at its nearest "
