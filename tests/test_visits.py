@@ -120,7 +120,7 @@ def test_a_week_far_from_every_scheduled_week_must_be_corrected(tmp_path: Path) 
     error = failure(tmp_path, visits=visits, window_weeks=0.5)
     assert error.ids == ["P1", "P2"]
     assert "not within 0.5 week(s) (outcome.window_weeks)" in error.problem
-    assert "weeks 13 lie near a scheduled week" in error.fix and "window_weeks: 1}" in error.fix
+    assert "the weeks 13 are near a scheduled week" in error.fix and "window_weeks: 1}" in error.fix
     assert "correct the weeks 31 (no scheduled week within 1.5 weeks" in error.fix
 
 
@@ -350,3 +350,12 @@ def test_fractional_weeks_of_a_small_export(tmp_path: Path) -> None:
     )
     assert cohort.visits["week"].tolist() == [0, 3, 0, 12, 0]
     assert warning(cohort, "visit_window")["n_affected"] == 3
+
+
+def test_many_distinct_off_schedule_weeks_are_listed_briefly(tmp_path: Path) -> None:
+    # Days / 7 exports have a different week for almost every visit: five are shown.
+    weeks = [f"{12 + day / 7:.4f}" for day in range(1, 8)]
+    visits = {"patient_id": ["P1", *["P2"] * 7], "week": ["0", *weeks], "hamd": ["20"] * 8}
+    error = failure(tmp_path, visits=visits)
+    assert error.problem.endswith(": 12.1429, 12.2857, 12.4286, 12.5714, 12.7143 (and 2 more)")
+    assert "window_weeks: 1}" in error.fix

@@ -20,6 +20,7 @@ HAMD_COLUMN = "hamd"
 BASELINE_WEEK = 0
 # Weeks computed as days / 7 carry rounding error; a visit this close to the window edge is in it.
 WINDOW_TOLERANCE = 1e-9
+MAX_LISTED_WEEKS = 5
 OUTLIER_PERCENTILE = 0.99
 WARNING_COLUMNS = ["table", "column", "check", "n_affected", "message"]
 
@@ -69,26 +70,33 @@ def largest_useful_window(schedule: Sequence[int]) -> float:
     return float(gaps.min()) / 2
 
 
-def schedule_fix(nearest: pd.DataFrame, schedule: Sequence[int]) -> str:
+def week_list(weeks: pd.Series) -> str:
+    """The distinct weeks in order, 'missing' last, at most MAX_LISTED_WEEKS of them."""
+    distinct = sorted({float(week) for week in weeks.dropna()})
+    shown = [f"{week:g}" for week in distinct] + (["missing"] if weeks.isna().any() else [])
+    more = len(shown) - MAX_LISTED_WEEKS
+    return ", ".join(shown[:MAX_LISTED_WEEKS]) + (f" (and {more} more)" if more > 0 else "")
+
+
+def schedule_fix(weeks: pd.Series, distance: pd.Series, schedule: Sequence[int]) -> str:
     """How to resolve visits outside every window: widen the window, or correct far-off weeks."""
     limit = largest_useful_window(schedule)
-    near = in_window(nearest["distance"], limit)
+    near = in_window(distance, limit)
     fixes = []
     if near.any():
         # Up to the next hundredth, rounded first so that 1.43 (as 1.4299999) stays 1.43.
-        needed = math.ceil(round(nearest.loc[near, "distance"].max() * 100, 6)) / 100
-        weeks = ", ".join(sorted({f"{week:g}" for week in nearest.index[near]}, key=float))
+        needed = math.ceil(round(distance[near].max() * 100, 6)) / 100
         fixes.append(
-            f"weeks {weeks} lie near a scheduled week: to count each visit at its nearest "
-            f"scheduled week, set outcome: {{window_weeks: {needed:g}}} in config.yaml (listing "
-            "them in outcome.schedule instead would make them extra visits, so that ratings "
-            "meant for a scheduled week, e.g. the outcome week, would not count as such)"
+            f"the weeks {week_list(weeks[near])} are near a scheduled week: to count each visit "
+            f"at its nearest scheduled week, set outcome: {{window_weeks: {needed:g}}} in "
+            "config.yaml (listing them in outcome.schedule instead would make them extra visits, "
+            "so that ratings meant for a scheduled week, e.g. the outcome week, would not count "
+            "as such)"
         )
     if (~near).any():
-        far = sorted({"missing" if pd.isna(w) else f"{w:g}" for w in nearest.index[~near]})
         fixes.append(
-            f"correct the weeks {', '.join(far)} (no scheduled week within {limit:g} weeks; "
-            "every visit needs a week)"
+            f"correct the weeks {week_list(weeks[~near])} (no scheduled week within "
+            f"{limit:g} weeks; every visit needs a week)"
         )
     return "; ".join(fixes)
 
@@ -102,7 +110,6 @@ def check_schedule(
     outside = ~in_window(nearest["distance"], window_weeks)
     if not outside.any():
         return
-    found = sorted({"missing" if pd.isna(week) else f"{week:g}" for week in weeks[outside]})
     where = (
         f"not in the visit schedule {list(schedule)}"
         if window_weeks == 0
@@ -110,11 +117,11 @@ def check_schedule(
         f"{list(schedule)}"
     )
     raise InputError(
-        f"{int(outside.sum())} visit(s) have a week that is {where}: {', '.join(found)}",
+        f"{int(outside.sum())} visit(s) have a week that is {where}: {week_list(weeks[outside])}",
         file=source.file,
         column=source.label(WEEK_COLUMN),
         ids=first_ids(visits.loc[outside, ID_COLUMN]),
-        fix=schedule_fix(nearest.loc[outside].set_index(weeks[outside]), schedule),
+        fix=schedule_fix(weeks[outside], nearest.loc[outside, "distance"], schedule),
     )
 
 
