@@ -76,9 +76,9 @@ def baseline_hamd_stage(outcome_settings: Mapping[str, Any]) -> Stage | None:
     A response is a reduction from baseline, so under outcome.definition: response the patients
     leave whatever outcome.missing_baseline says.
     """
-    reason = "no baseline HAMD rating (week-0 visit or baseline-table hamd_baseline)"
+    reason = "no baseline HAMD rating, neither a week-0 visit nor hamd_baseline"
     if outcome_settings["definition"] == "response":
-        reason += "; a response needs it"
+        reason += " (a response is a reduction from it)"
     elif outcome_settings["missing_baseline"] == "exclude":
         reason += " (outcome.missing_baseline: exclude)"
     else:
