@@ -288,6 +288,8 @@ def test_an_analysis_overriding_the_outcome_week_is_checked_with_its_own_name() 
     with pytest.raises(InputError) as caught:
         check_analysis_outcomes(OUTCOME, analyses)
     assert caught.value.column == "analyses.week10.outcome.week"
+    # The schedule can only be set at the top level, so the hint must point there.
+    assert "add week 10 to outcome.schedule" in caught.value.fix
 
 
 def test_an_analysis_may_not_change_how_visits_are_ingested() -> None:

@@ -49,12 +49,12 @@ def check_outcome_settings(settings: Mapping[str, Any], key: str = "outcome") ->
         later = [scheduled for scheduled in schedule if scheduled > 0]
         raise InputError(
             f"{key}.week is {week}, which is not a week of the visit schedule {schedule} "
-            f"({key}.schedule): no visit is planned then, so the outcome would be carried forward "
-            "from an earlier visit",
+            "(outcome.schedule): no visit is planned then, so the outcome would be carried "
+            "forward from an earlier visit",
             file="config.yaml",
             column=f"{key}.week",
             fix=f"set {key}.week to one of the post-baseline visit weeks {later}, or add week "
-            f"{week} to {key}.schedule if visits were planned then",
+            f"{week} to outcome.schedule if visits were planned then",
         )
 
 
@@ -73,8 +73,8 @@ def check_analysis_outcomes(
                 "schedule once, at ingestion, for every analysis",
                 file="config.yaml",
                 column=f"{key}.{changed[0]}",
-                fix=f"set {' and '.join(changed)} in the top-level outcome section and remove "
-                f"them from {key}",
+                fix=f"set {' and '.join(changed)} in the top-level outcome section only, and "
+                f"remove it from {key}",
             )
 
 
