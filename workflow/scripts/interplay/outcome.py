@@ -101,7 +101,8 @@ def flag(condition: pd.Series, defined: pd.Series) -> pd.Series:
 def derive_outcome(visits: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
     """One row per patient in `visits` (sorted by patient_id) with the OUTCOME_COLUMNS.
 
-    hamd_baseline is the week-0 rating; last_visit_week the last rated visit in (0, outcome.week]
+    hamd_baseline is the week-0 rating (ingestion adds one from the baseline table's hamd_baseline
+    where a patient has no week-0 visit); last_visit_week the last rated visit in (0, outcome.week]
     (<NA> without one); completer is 1 when rated at outcome.week; hamd_outcome is the rating at
     outcome.week, or under missing_rule `locf` the last post-baseline rating carried forward
     (NaN for non-completers under `completers`). remission: hamd_outcome <= remission_threshold;
