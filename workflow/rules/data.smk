@@ -19,6 +19,10 @@ rule ingest_cohort:
         library=library_version("ingest_cohort.py"),
         columns=config["data"]["columns"],
         codes=config["data"]["codes"],
+        text={key: config["data"][key] for key in ["encoding", "separator", "decimal"]},
+        visits_format=config["data"]["visits_format"],
+        wide_columns=config["data"]["wide_visits"]["columns"],
+        strip_leading_zeros=config["data"]["ids"]["strip_leading_zeros"],
         schedule=config["outcome"]["schedule"],
         validation=config["validation"],
     script:

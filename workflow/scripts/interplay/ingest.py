@@ -1,8 +1,8 @@
 """Read a user's baseline and visits tables, map them onto the data dictionary and validate them.
 
-Files: .csv (comma) or .tsv (tab), optionally gzip-compressed (.csv.gz, .tsv.gz), UTF-8 (a
-byte-order mark is fine). Every cell is read as text and stripped; an empty cell or one of
-NA, N/A, #N/A, NaN, null, . (any case) is a missing value. Blank lines are ignored.
+Files: delimited text (interplay.text_files: .csv, .tsv, .txt, optionally .gz, in any encoding).
+Every cell is read as text and stripped; an empty cell or one of NA, N/A, #N/A, NaN, null, .
+(any case) is a missing value. Visits may be wide, one HAMD column per week (interplay.wide_visits).
 
 Headers: config data.columns.<table> maps {our name: their header}; unmapped columns are looked up
 under our name. Columns the dictionary does not know are dropped (logged). Optional dictionary
@@ -15,7 +15,7 @@ rating is dropped (with a warning). Anything that breaks the contract raises an 
 import difflib
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -23,8 +23,10 @@ import pandas as pd
 from interplay.convert import TableSource, code_key, code_table, convert_column, normalise_ids
 from interplay.dictionary import TABLES, allowed_codes, table_spec
 from interplay.errors import InputError
+from interplay.text_files import TextSettings, format_warnings, read_text_cells
 from interplay.validate import (
     BASELINE_WEEK,
+    HAMD_COLUMN,
     ID_COLUMN,
     WEEK_COLUMN,
     check_baseline_hamd,
@@ -33,11 +35,12 @@ from interplay.validate import (
     check_unique,
     drop_unrated_visits,
     ingestion_warnings,
+    warnings_frame,
 )
+from interplay.wide_visits import wide_to_long
 
 log = logging.getLogger(__name__)
 
-SEPARATORS = {".csv": ",", ".tsv": "\t"}
 MISSING_TOKENS = ("", "na", "n/a", "#n/a", "nan", "null", ".")
 ColumnMap = Mapping[str, Mapping[str, str] | None]
 CodeMap = Mapping[str, Mapping[object, object] | None]
@@ -52,87 +55,18 @@ class IngestedCohort:
     warnings: pd.DataFrame
 
 
-def separator_for(path: Path) -> str:
-    """The field separator implied by the file name (.csv, .tsv, optionally .gz)."""
-    suffixes = [suffix.lower() for suffix in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes.pop()
-    if not suffixes or suffixes[-1] not in SEPARATORS:
-        raise InputError(
-            "the file type is not supported",
-            file=str(path),
-            fix="save the table as .csv (comma-separated) or .tsv (tab-separated), optionally "
-            "gzip-compressed as .csv.gz or .tsv.gz (from Excel: Save As > CSV UTF-8)",
-        )
-    return SEPARATORS[suffixes[-1]]
-
-
-def read_cells(path: Path) -> pd.DataFrame:
-    """Read every line of a delimited file as stripped text, indexed by file line number."""
-    if not path.is_file():
-        raise InputError(
-            "the file does not exist",
-            file=str(path),
-            fix="check the path in config data.baseline / data.visits (a relative path starts "
-            "at the directory snakemake runs in)",
-        )
-    try:
-        cells = pd.read_csv(
-            path,
-            sep=separator_for(path),
-            header=None,
-            dtype=str,
-            na_filter=False,
-            skip_blank_lines=False,
-            encoding="utf-8-sig",
-        )
-    except pd.errors.EmptyDataError:
-        raise InputError(
-            "the file is empty",
-            file=str(path),
-            fix="export the table again, with header and data",
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError(
-            "the file is not UTF-8 text",
-            file=str(path),
-            fix="save the table with UTF-8 encoding (from Excel: Save As > CSV UTF-8)",
-        ) from None
-    except (pd.errors.ParserError, ValueError, OSError, EOFError) as error:
-        raise InputError(
-            f"the file could not be read as a table ({error})",
-            file=str(path),
-            fix="check that every row has as many fields as the header and that text containing "
-            "the separator is quoted; a .gz file must be gzip-compressed",
-        ) from None
-    cells.index = cells.index + 1
-    cells = cells.apply(lambda column: column.str.strip())
-    return cells[(cells != "").any(axis=1)]
-
-
-def read_table(path: Path) -> pd.DataFrame:
-    """Read a table as text: first non-blank line as header, missing-value tokens as NaN."""
-    cells = read_cells(path)
+def read_table(path: Path, table: str, text: TextSettings) -> tuple[pd.DataFrame, list[dict]]:
+    """A table as text (first non-blank line as header, missing-value tokens as NaN), and warnings
+    about how it was read."""
+    cells, text_format = read_text_cells(path, text)
     if len(cells) < 2:
         raise InputError(
             "the file has no data rows", file=str(path), fix="export the table again, with its data"
         )
     body = cells.iloc[1:]
     body.columns = list(cells.iloc[0])
-    if len(body.columns) == 1:
-        check_single_column(str(body.columns[0]), path)
-    return body.mask(body.apply(lambda column: column.str.lower().isin(MISSING_TOKENS)))
-
-
-def check_single_column(header: str, path: Path) -> None:
-    """Catch a file read with the wrong separator (one column whose header holds another one)."""
-    for name, separator in (("semicolons", ";"), ("tabs", "\t"), ("commas", ",")):
-        if separator in header:
-            raise InputError(
-                f"the file seems to be separated by {name}, not by what its extension says",
-                file=str(path),
-                fix="save comma-separated data as .csv and tab-separated data as .tsv",
-            )
+    missing = body.mask(body.apply(lambda column: column.str.lower().isin(MISSING_TOKENS)))
+    return missing, format_warnings(text_format, table, len(body))
 
 
 def check_column_map(mapping: Mapping[str, str], spec: pd.DataFrame, table: str) -> dict[str, str]:
@@ -203,27 +137,52 @@ def missing_column(
     )
 
 
+@dataclass(frozen=True)
+class ReadSettings:
+    """How the user's files are written: text format, visits layout, patient IDs (config data)."""
+
+    text: TextSettings = field(default_factory=TextSettings)
+    visits_format: str = "long"
+    wide_columns: str = "hamd_w{week}"
+    strip_leading_zeros: bool = False
+
+
+DEFAULT_READ_SETTINGS = ReadSettings()
+
+
+def wide_headers(headers: Mapping[str, str], wide_columns: str) -> dict[str, str]:
+    """The visits headers when the weeks come from columns named by a pattern."""
+    return dict(headers) | {WEEK_COLUMN: f"week of {wide_columns}", HAMD_COLUMN: wide_columns}
+
+
 def ingest_table(
     path: str | Path,
     table: str,
     dictionary: pd.DataFrame,
     columns: Mapping[str, str],
     codes: Mapping[str, dict[str, str | None]],
-) -> tuple[pd.DataFrame, TableSource]:
+    settings: ReadSettings = DEFAULT_READ_SETTINGS,
+) -> tuple[pd.DataFrame, TableSource, list[dict]]:
     """Read one table and convert it column by column to our names, codes and types."""
     path = Path(path)
     spec = table_spec(dictionary, table)
     headers = check_column_map(columns, spec, table)
-    source = TableSource(str(path), table, headers)
-    selected = select_columns(read_table(path), spec, headers, source)
-    ids = normalise_ids(selected[ID_COLUMN], source, ID_COLUMN)
+    body, read_warnings = read_table(path, table, settings.text)
+    if table == "visits" and settings.visits_format == "wide":
+        headers = wide_headers(headers, settings.wide_columns)
+        body = wide_to_long(
+            body, settings.wide_columns, headers[WEEK_COLUMN], headers[HAMD_COLUMN], str(path)
+        )
+    source = TableSource(str(path), table, headers, settings.text.decimal)
+    selected = select_columns(body, spec, headers, source)
+    ids = normalise_ids(selected[ID_COLUMN], source, ID_COLUMN, settings.strip_leading_zeros)
     converted = [ids.rename(ID_COLUMN).to_frame()] + [
         convert_column(selected[column], ids, spec.loc[column], codes.get(column, {}), source)
         for column in selected.columns
         if column != ID_COLUMN
     ]
     log.info("%s: %d rows, columns %s", source.file, len(selected), list(selected.columns))
-    return pd.concat(converted, axis=1), source
+    return pd.concat(converted, axis=1), source, read_warnings
 
 
 def check_code_map(codes: CodeMap, dictionary: pd.DataFrame) -> dict[str, dict[str, str | None]]:
@@ -272,6 +231,7 @@ def ingest_cohort(
     schedule: Sequence[int],
     warn_missing_fraction: float = 0.20,
     warn_outlier_ratio: float = 10.0,
+    settings: ReadSettings = DEFAULT_READ_SETTINGS,
 ) -> IngestedCohort:
     """Read, map, convert and validate both tables; suspicious but valid data gives warnings."""
     columns, codes = columns or {}, codes or {}
@@ -287,11 +247,11 @@ def ingest_cohort(
             fix=f"list every visit week in outcome.schedule, starting with {BASELINE_WEEK}",
         )
     code_map = check_code_map(codes, dictionary)
-    baseline, baseline_source = ingest_table(
-        baseline_path, "baseline", dictionary, columns.get("baseline") or {}, code_map
+    baseline, baseline_source, baseline_read = ingest_table(
+        baseline_path, "baseline", dictionary, columns.get("baseline") or {}, code_map, settings
     )
-    visits, visits_source = ingest_table(
-        visits_path, "visits", dictionary, columns.get("visits") or {}, code_map
+    visits, visits_source, visits_read = ingest_table(
+        visits_path, "visits", dictionary, columns.get("visits") or {}, code_map, settings
     )
     check_unique(baseline, [ID_COLUMN], baseline_source)
     check_unique(visits, [ID_COLUMN, WEEK_COLUMN], visits_source)
@@ -311,5 +271,7 @@ def ingest_cohort(
     return IngestedCohort(
         baseline=baseline.reset_index(drop=True),
         visits=visits_out.reset_index(drop=True),
-        warnings=pd.concat([warnings, dropped], ignore_index=True),
+        warnings=pd.concat(
+            [warnings_frame(baseline_read + visits_read), warnings, dropped], ignore_index=True
+        ),
     )
