@@ -34,6 +34,7 @@ SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertica
 SEPARATOR_SPELLINGS = {"tab": "\t"}  # YAML users write tab, or "\t" in double quotes
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 UTF8 = "utf-8"
+WHOLE_FILE = "whole file"  # the warnings table's column entry for what concerns no single column
 ENCODING_FIX = (
     "set config data.encoding to the encoding the file was saved in, e.g. data.encoding: cp949 "
     "(Korean Windows), utf-16 (Excel 'Unicode Text') or latin-1; or save it again as UTF-8 "
@@ -236,12 +237,12 @@ def format_warnings(text_format: TextFormat, table: str, n_rows: int) -> list[di
             f"the {table} file was read as {text_format.encoding} (detected, not UTF-8); if "
             "its text looks wrong, set config data.encoding to the file's encoding"
         )
-        rows.append(warning_row(table, "", "encoding_detected", n_rows, message))
+        rows.append(warning_row(table, WHOLE_FILE, "encoding_detected", n_rows, message))
     if text_format.separator_detected:
         name = SEPARATOR_NAMES[text_format.separator]
         message = (
             f"the {table} file was read as separated by {name} (detected from its header); "
             f"config data.separator: {separator_setting(text_format.separator)} makes this explicit"
         )
-        rows.append(warning_row(table, "", "separator_detected", n_rows, message))
+        rows.append(warning_row(table, WHOLE_FILE, "separator_detected", n_rows, message))
     return rows

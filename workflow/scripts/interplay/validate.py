@@ -120,7 +120,7 @@ def check_baseline_hamd(baseline: pd.DataFrame, visits: pd.DataFrame, source: Ta
 
 def warning_row(table: str, column: str, check: str, n_affected: int, message: str) -> dict:
     """One tidy warning record, also sent to the log."""
-    log.warning("%s: %s", f"{table}.{column}" if column else table, message)
+    log.warning("%s.%s: %s", table, column, message)
     return dict(zip(WARNING_COLUMNS, (table, column, check, n_affected, message), strict=True))
 
 
