@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import copy_workflow, run_snakemake
 from ingest_tables import BASELINE, DICTIONARY, REPO, SCHEDULE, VISITS, changed, failure, run
 from interplay.cohort import SyntheticCohort, simulate_cohort
 from interplay.errors import InputError
@@ -313,6 +314,19 @@ def test_wide_visit_week_outside_the_schedule(tmp_path: Path) -> None:
     assert caught.value.column == "week of hamd_w{week} (our week)"
 
 
+def test_wide_visits_with_mapped_hamd_header_is_a_configuration_error(tmp_path: Path) -> None:
+    path = tmp_path / "visits.csv"
+    wide_visits(pd.DataFrame(VISITS).astype({"hamd": int, "week": int})).to_csv(path, index=False)
+    baseline = tmp_path / "baseline.csv"
+    pd.DataFrame(BASELINE).to_csv(baseline, index=False)
+    read = ReadSettings(visits_format="wide")
+    with pytest.raises(InputError) as caught:
+        ingest_cohort(baseline, path, DICTIONARY, {"visits": {"hamd": "HAMD17"}}, {}, SCHEDULE,
+                      settings=read)  # fmt: skip
+    assert "data.columns.visits maps hamd" in caught.value.problem
+    assert "remove hamd from data.columns.visits" in caught.value.fix
+
+
 # Patient IDs with leading zeros -----------------------------------------------------------------
 
 
@@ -376,3 +390,40 @@ def test_no_leading_zero_hint_when_stripping_would_merge_baseline_patients(
     error = failure(tmp_path, baseline=baseline, visits=visits)
     assert error.ids == ["07"] and "leading zeros" not in error.problem
     assert "strip_leading_zeros" not in error.fix
+
+
+# Through the workflow ---------------------------------------------------------------------------
+
+
+def test_workflow_reads_a_korean_european_wide_export(
+    cohort: SyntheticCohort, reference: IngestedCohort, tmp_path: Path
+) -> None:
+    # One CP949 file with semicolons, decimal commas, zero-padded IDs and the visits in wide
+    # columns, configured as a user would in a file of their own.
+    workdir = copy_workflow(tmp_path / "workflow")
+    export = numbered(cohort.baseline, 5).merge(
+        wide_visits(numbered(cohort.visits, 5), "HAMD_{week}"), on="patient_id", how="left"
+    )
+    text = with_korean_notes(export).map(
+        lambda cell: cell.replace(".", ",") if isinstance(cell, str) else cell
+    )
+    path = tmp_path / "cohort.csv"
+    text.to_csv(path, index=False, sep=";", decimal=",", encoding="cp949")
+    (workdir / "my_cohort.yaml").write_text(
+        f"data:\n  baseline: {path}\n  visits: {path}\n  encoding: cp949\n  decimal: ','\n"
+        "  visits_format: wide\n  wide_visits: {columns: 'HAMD_{week}'}\n",
+        encoding="utf-8",
+    )
+    targets = ["results/data/baseline.csv", "results/data/visits.csv"]
+    result = run_snakemake(workdir, "--configfile", "my_cohort.yaml", *targets, cores=1)
+    assert result.returncode == 0, result.stderr[-3000:]
+    baseline = read_table(workdir / targets[0])
+    assert baseline["patient_id"].tolist() == numbered(reference.baseline, 5)["patient_id"].tolist()
+    visits = read_table(workdir / targets[1])
+    expected = numbered(reference.visits, 5)
+    pd.testing.assert_frame_equal(visits, expected.astype({"hamd": float}), check_dtype=False)
+    warnings = read_table(workdir / "results/tables/data_warnings.tsv")
+    assert warnings[["table", "column", "check"]].values.tolist() == [
+        ["baseline", "whole file", "separator_detected"],
+        ["visits", "whole file", "separator_detected"],
+    ]

@@ -21,7 +21,8 @@ rule ingest_cohort:
         codes=config["data"]["codes"],
         text={key: config["data"][key] for key in ["encoding", "separator", "decimal"]},
         visits_format=config["data"]["visits_format"],
-        wide_columns=config["data"]["wide_visits"]["columns"],
+        # A function, so that {week} in the pattern is not taken for a wildcard.
+        wide_columns=lambda wildcards: config["data"]["wide_visits"]["columns"],
         strip_leading_zeros=config["data"]["ids"]["strip_leading_zeros"],
         schedule=config["outcome"]["schedule"],
         validation=config["validation"],

@@ -55,9 +55,21 @@ class IngestedCohort:
     warnings: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class ReadSettings:
+    """How the user's files are written: text format, visits layout, patient IDs (config data)."""
+
+    text: TextSettings = field(default_factory=TextSettings)
+    visits_format: str = "long"
+    wide_columns: str = "hamd_w{week}"
+    strip_leading_zeros: bool = False
+
+
+DEFAULT_READ_SETTINGS = ReadSettings()
+
+
 def read_table(path: Path, table: str, text: TextSettings) -> tuple[pd.DataFrame, list[dict]]:
-    """A table as text (first non-blank line as header, missing-value tokens as NaN), and warnings
-    about how it was read."""
+    """A table as text (header: first non-blank line; missing tokens: NaN) and read warnings."""
     cells, text_format = read_text_cells(path, text)
     if len(cells) < 2:
         raise InputError(
@@ -137,21 +149,19 @@ def missing_column(
     )
 
 
-@dataclass(frozen=True)
-class ReadSettings:
-    """How the user's files are written: text format, visits layout, patient IDs (config data)."""
-
-    text: TextSettings = field(default_factory=TextSettings)
-    visits_format: str = "long"
-    wide_columns: str = "hamd_w{week}"
-    strip_leading_zeros: bool = False
-
-
-DEFAULT_READ_SETTINGS = ReadSettings()
-
-
-def wide_headers(headers: Mapping[str, str], wide_columns: str) -> dict[str, str]:
+def wide_headers(
+    headers: Mapping[str, str], columns: Mapping[str, str], wide_columns: str
+) -> dict[str, str]:
     """The visits headers when the weeks come from columns named by a pattern."""
+    mapped = [column for column in (WEEK_COLUMN, HAMD_COLUMN) if column in columns]
+    if mapped:
+        raise InputError(
+            f"configuration data.columns.visits maps {' and '.join(mapped)}, but with "
+            "data.visits_format: wide the weeks and HAMD ratings come from the columns named by "
+            f"data.wide_visits.columns ('{wide_columns}')",
+            fix=f"remove {' and '.join(mapped)} from data.columns.visits, and set "
+            "data.wide_visits.columns to the pattern of your weekly HAMD headers",
+        )
     return dict(headers) | {WEEK_COLUMN: f"week of {wide_columns}", HAMD_COLUMN: wide_columns}
 
 
@@ -169,7 +179,7 @@ def ingest_table(
     headers = check_column_map(columns, spec, table)
     body, read_warnings = read_table(path, table, settings.text)
     if table == "visits" and settings.visits_format == "wide":
-        headers = wide_headers(headers, settings.wide_columns)
+        headers = wide_headers(headers, columns, settings.wide_columns)
         body = wide_to_long(
             body, settings.wide_columns, headers[WEEK_COLUMN], headers[HAMD_COLUMN], str(path)
         )
