@@ -400,7 +400,7 @@ def test_workflow_reads_a_korean_european_wide_export(
 ) -> None:
     # One CP949 file with semicolons, decimal commas, zero-padded IDs and the visits in wide
     # columns, configured as a user would in a file of their own.
-    workdir = copy_workflow(tmp_path / "workflow")
+    workdir = copy_workflow(tmp_path)
     export = numbered(cohort.baseline, 5).merge(
         wide_visits(numbered(cohort.visits, 5), "HAMD_{week}"), on="patient_id", how="left"
     )
@@ -415,7 +415,7 @@ def test_workflow_reads_a_korean_european_wide_export(
         encoding="utf-8",
     )
     targets = ["results/data/baseline.csv", "results/data/visits.csv"]
-    result = run_snakemake(workdir, "--configfile", "my_cohort.yaml", *targets, cores=1)
+    result = run_snakemake(workdir, *targets, "--configfile", "my_cohort.yaml", cores=1)
     assert result.returncode == 0, result.stderr[-3000:]
     baseline = read_table(workdir / targets[0])
     assert baseline["patient_id"].tolist() == numbered(reference.baseline, 5)["patient_id"].tolist()
