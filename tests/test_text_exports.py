@@ -132,6 +132,47 @@ def test_explicit_encoding_that_does_not_fit_names_it_and_the_line(tmp_path: Pat
     assert "data.encoding: cp949" in caught.value.fix
 
 
+def test_one_encoding_per_table(
+    cohort: SyntheticCohort, reference: IngestedCohort, tmp_path: Path
+) -> None:
+    # Baseline from Excel as UTF-16 without byte-order mark, visits from the database as UTF-8.
+    baseline, visits = tmp_path / "baseline.csv", tmp_path / "visits.csv"
+    cohort.baseline.to_csv(baseline, index=False, encoding="utf-16-le")
+    cohort.visits.to_csv(visits, index=False)
+    with pytest.raises(InputError) as caught:  # the UTF-8 visits decode as UTF-16 garbage
+        ingest(baseline, visits, encoding="utf-16-le")
+    assert caught.value.file == str(visits)
+    assert "read as utf-16-le (config data.encoding)" in caught.value.fix
+    assert "data.encoding: {baseline: ..., visits: ...}" in caught.value.fix
+    per_table = ingest(baseline, visits, encoding={"baseline": "utf-16-le"})
+    assert_same_cohort(per_table, reference)
+    assert per_table.warnings.empty
+    detected = ingest(baseline, visits)  # NUL bytes: not taken for UTF-8
+    assert_same_cohort(detected, reference)
+    assert checks(detected) == [["baseline", "encoding_detected", len(cohort.baseline)]]
+
+
+def test_a_wrong_guess_is_named_in_the_error_it_causes(tmp_path: Path) -> None:
+    # A few Korean codes in a short file are too little text to detect CP949 reliably.
+    baseline = tmp_path / "baseline.csv"
+    pd.DataFrame(BASELINE | {"sex": ["여", "남", "여"]}).to_csv(
+        baseline, index=False, encoding="cp949"
+    )
+    visits = tmp_path / "visits.csv"
+    pd.DataFrame(VISITS).to_csv(visits, index=False)
+    codes = {"sex": {"여": "female", "남": "male"}}
+    try:
+        guessed = ingest_cohort(baseline, visits, DICTIONARY, {}, codes, SCHEDULE)
+    except InputError as error:
+        assert error.column == "sex" and "Note: the baseline file was read as" in error.fix
+        assert "data.encoding" in error.fix
+    else:
+        assert guessed.warnings["check"].tolist() == ["encoding_detected"]
+    read = ReadSettings(text=TextSettings(encoding="cp949"))
+    given = ingest_cohort(baseline, visits, DICTIONARY, {}, codes, SCHEDULE, settings=read)
+    assert given.baseline["sex"].tolist() == ["female", "male", "female"]
+
+
 def test_unknown_encoding_name_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         run(tmp_path, settings=ReadSettings(text=TextSettings(encoding="korean-windows")))
@@ -312,6 +353,17 @@ def test_wide_visit_week_outside_the_schedule(tmp_path: Path) -> None:
         ingest(baseline, path, visits_format="wide")
     assert "not in the visit schedule" in caught.value.problem and caught.value.ids == ["P1"]
     assert caught.value.column == "week of hamd_w{week} (our week)"
+
+
+def test_wide_visits_read_as_long_name_the_setting(tmp_path: Path) -> None:
+    path = tmp_path / "visits.csv"
+    wide_visits(pd.DataFrame(VISITS).astype({"hamd": int, "week": int})).to_csv(path, index=False)
+    baseline = tmp_path / "baseline.csv"
+    pd.DataFrame(BASELINE).to_csv(baseline, index=False)
+    with pytest.raises(InputError) as caught:
+        ingest(baseline, path)
+    assert "hamd_w0, hamd_w3, hamd_w12" in caught.value.problem
+    assert "data.visits_format: wide" in caught.value.fix
 
 
 def test_wide_visits_with_mapped_hamd_header_is_a_configuration_error(tmp_path: Path) -> None:

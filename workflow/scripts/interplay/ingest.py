@@ -37,7 +37,7 @@ from interplay.validate import (
     ingestion_warnings,
     warnings_frame,
 )
-from interplay.wide_visits import wide_to_long
+from interplay.wide_visits import matching_week_headers, wide_to_long
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,9 @@ def read_table(path: Path, table: str, text: TextSettings) -> tuple[pd.DataFrame
     cells, text_format = read_text_cells(path, text)
     if len(cells) < 2:
         raise InputError(
-            "the file has no data rows", file=str(path), fix="export the table again, with its data"
+            "the file has no data rows",
+            file=str(path),
+            fix="export the table again, with its data" + text_format.encoding_note(),
         )
     body = cells.iloc[1:]
     body.columns = list(cells.iloc[0])
@@ -177,22 +179,75 @@ def ingest_table(
     path = Path(path)
     spec = table_spec(dictionary, table)
     headers = check_column_map(columns, spec, table)
-    body, read_warnings = read_table(path, table, settings.text)
-    if table == "visits" and settings.visits_format == "wide":
+    body, read_warnings = read_table(path, table, settings.text.for_table(table))
+    try:
+        if table == "visits":
+            headers, body = visits_layout(body, headers, columns, settings, str(path))
+        source = TableSource(str(path), table, headers, settings.text.decimal)
+        converted = convert_table(body, spec, headers, codes, source, settings.strip_leading_zeros)
+    except InputError as error:
+        raise noting_guesses(error, read_warnings) from None
+    return converted, source, read_warnings
+
+
+def visits_layout(
+    body: pd.DataFrame,
+    headers: dict[str, str],
+    columns: Mapping[str, str],
+    settings: ReadSettings,
+    file: str,
+) -> tuple[dict[str, str], pd.DataFrame]:
+    """The visits headers and rows in long format; wide visits are turned long first."""
+    if settings.visits_format == "wide":
         headers = wide_headers(headers, columns, settings.wide_columns)
-        body = wide_to_long(
-            body, settings.wide_columns, headers[WEEK_COLUMN], headers[HAMD_COLUMN], str(path)
+        week, hamd = headers[WEEK_COLUMN], headers[HAMD_COLUMN]
+        return headers, wide_to_long(body, settings.wide_columns, week, hamd, file)
+    if headers[WEEK_COLUMN] in body.columns:
+        return headers, body
+    weekly = matching_week_headers([str(header) for header in body.columns], settings.wide_columns)
+    if weekly:
+        raise InputError(
+            f"the visits file has no '{headers[WEEK_COLUMN]}' column but weekly HAMD columns "
+            f"({', '.join(weekly)}): visits in wide format",
+            file=file,
+            fix="set config data.visits_format: wide (the weekly columns are found by "
+            f"data.wide_visits.columns, now '{settings.wide_columns}')",
         )
-    source = TableSource(str(path), table, headers, settings.text.decimal)
+    return headers, body
+
+
+def convert_table(
+    body: pd.DataFrame,
+    spec: pd.DataFrame,
+    headers: Mapping[str, str],
+    codes: Mapping[str, dict[str, str | None]],
+    source: TableSource,
+    strip_leading_zeros: bool,
+) -> pd.DataFrame:
+    """Select the dictionary's columns and convert each to our codes and types."""
     selected = select_columns(body, spec, headers, source)
-    ids = normalise_ids(selected[ID_COLUMN], source, ID_COLUMN, settings.strip_leading_zeros)
+    ids = normalise_ids(selected[ID_COLUMN], source, ID_COLUMN, strip_leading_zeros)
     converted = [ids.rename(ID_COLUMN).to_frame()] + [
         convert_column(selected[column], ids, spec.loc[column], codes.get(column, {}), source)
         for column in selected.columns
         if column != ID_COLUMN
     ]
     log.info("%s: %d rows, columns %s", source.file, len(selected), list(selected.columns))
-    return pd.concat(converted, axis=1), source, read_warnings
+    return pd.concat(converted, axis=1)
+
+
+def noting_guesses(error: InputError, read_warnings: list[dict]) -> InputError:
+    """The error, with what was guessed in reading the file (a wrong guess garbles its text)."""
+    if not read_warnings:
+        return error
+    notes = "; ".join(row["message"] for row in read_warnings)
+    return InputError(
+        error.problem,
+        file=error.file,
+        column=error.column,
+        ids=error.ids,
+        fix=f"{error.fix}. Note: {notes}",
+    )
 
 
 def check_code_map(codes: CodeMap, dictionary: pd.DataFrame) -> dict[str, dict[str, str | None]]:

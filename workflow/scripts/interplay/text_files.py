@@ -3,10 +3,12 @@
 Files: .csv (comma), .tsv (tab) or .txt (separator from the header), optionally gzip-compressed
 (.csv.gz, ...). Every cell is read as text and stripped; blank lines are ignored.
 
-Encoding (config data.encoding): `auto` reads UTF-8 (a byte-order mark is fine), UTF-16 by its
-byte-order mark, and otherwise takes the encoding charset-normalizer finds most likely (e.g. CP949
-for Korean Windows exports). A detected encoding other than UTF-8 is reported as a data warning,
-so a wrong guess is visible. Any other value (cp949, euc-kr, latin-1, ...) is used as given.
+Encoding (config data.encoding, one for both tables or {baseline: ..., visits: ...}): `auto` reads
+UTF-8 (a byte-order mark is fine; NUL bytes are not UTF-8 text but UTF-16 without its mark), UTF-16
+by its byte-order mark, and otherwise takes the encoding charset-normalizer finds most likely (e.g.
+CP949 for Korean Windows exports). A detected encoding other than UTF-8 is reported as a data
+warning, so a wrong guess is visible. Any other value (cp949, euc-kr, latin-1, ...) is used as
+given.
 
 Separator (config data.separator): `auto` takes the one the extension implies, unless the header
 does not contain it and contains exactly one other of , ; tab | (e.g. a .csv written with
@@ -17,7 +19,8 @@ import codecs
 import gzip
 import io
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import charset_normalizer
@@ -37,7 +40,8 @@ UTF8 = "utf-8"
 WHOLE_FILE = "whole file"  # the warnings table's column entry for what concerns no single column
 ENCODING_FIX = (
     "set config data.encoding to the encoding the file was saved in, e.g. data.encoding: cp949 "
-    "(Korean Windows), utf-16 (Excel 'Unicode Text') or latin-1; or save it again as UTF-8 "
+    "(Korean Windows), utf-16 (Excel 'Unicode Text') or latin-1, or one per table, e.g. "
+    "data.encoding: {baseline: cp949, visits: auto}; or save it again as UTF-8 "
     "(from Excel: Save As > CSV UTF-8)"
 )
 
@@ -46,9 +50,15 @@ ENCODING_FIX = (
 class TextSettings:
     """How text exports are read: config data.encoding, data.separator and data.decimal."""
 
-    encoding: str = AUTO
+    encoding: str | Mapping[str, str] = AUTO
     separator: str = AUTO
     decimal: str = "."
+
+    def for_table(self, table: str) -> "TextSettings":
+        """The settings for one table: data.encoding may name one encoding per table."""
+        if isinstance(self.encoding, str):
+            return self
+        return replace(self, encoding=self.encoding.get(table) or AUTO)
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,16 @@ class TextFormat:
     encoding_detected: bool
     separator: str
     separator_detected: bool
+
+    def encoding_note(self) -> str:
+        """For an error's fix: the encoding used when it is not UTF-8 (a wrong one garbles)."""
+        if codecs.lookup(self.encoding).name == UTF8:
+            return ""
+        how = "detected" if self.encoding_detected else "config data.encoding"
+        return (
+            f"; the file was read as {self.encoding} ({how}): if that is not its encoding, set "
+            "config data.encoding, also per table: data.encoding: {baseline: ..., visits: ...}"
+        )
 
 
 def extension_separator(path: Path) -> str | None:
@@ -120,12 +140,13 @@ def decode_as(content: bytes, encoding: str, path: Path) -> str:
 
 
 def detected_encoding(content: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), UTF-16 by its BOM, else charset-normalizer's best guess."""
+    """UTF-8 (with or without BOM, no NUL), UTF-16 by its BOM, else charset-normalizer's guess."""
     if content.startswith(UTF16_BOMS):
         return "utf-16"
     try:
         content.decode(UTF8)
-        return UTF8
+        if b"\x00" not in content:
+            return UTF8
     except UnicodeDecodeError:
         pass
     guess = charset_normalizer.from_bytes(content).best()
@@ -235,7 +256,8 @@ def format_warnings(text_format: TextFormat, table: str, n_rows: int) -> list[di
     if text_format.encoding_detected and codecs.lookup(text_format.encoding).name != UTF8:
         message = (
             f"the {table} file was read as {text_format.encoding} (detected, not UTF-8); if "
-            "its text looks wrong, set config data.encoding to the file's encoding"
+            "its text looks wrong, set config data.encoding to the file's encoding (e.g. cp949 for "
+            "a Korean Windows export)"
         )
         rows.append(warning_row(table, WHOLE_FILE, "encoding_detected", n_rows, message))
     if text_format.separator_detected:

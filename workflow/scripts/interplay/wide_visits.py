@@ -28,14 +28,19 @@ def week_header_pattern(columns: str) -> re.Pattern:
     return re.compile(re.escape(before) + r"(\d+)" + re.escape(after))
 
 
-def week_columns(headers: list[str], columns: str, file: str) -> dict[str, str]:
-    """{header: week} for every header that matches the pattern; weeks must be distinct."""
+def matching_week_headers(headers: list[str], columns: str) -> dict[str, str]:
+    """{header: week} for every header that matches the pattern."""
     pattern = week_header_pattern(columns)
-    weeks = {
+    return {
         header: str(int(match.group(1)))
         for header in headers
         if (match := pattern.fullmatch(header))
     }
+
+
+def week_columns(headers: list[str], columns: str, file: str) -> dict[str, str]:
+    """{header: week} for every header that matches the pattern; there are some, all distinct."""
+    weeks = matching_week_headers(headers, columns)
     if not weeks:
         raise InputError(
             f"no column matches config data.wide_visits.columns '{columns}'; the file's headers "
