@@ -66,23 +66,6 @@ def test_ragged_rows(tmp_path: Path) -> None:
     assert "line 3" in caught.value.problem and "quoted" in caught.value.fix
 
 
-def test_semicolon_separated_csv(tmp_path: Path) -> None:
-    path = write_table(tmp_path / "visits.csv", VISITS, delimiter=";")
-    baseline = write_table(tmp_path / "baseline.csv", BASELINE)
-    with pytest.raises(InputError, match="semicolons") as caught:
-        ingest_cohort(baseline, path, DICTIONARY, {}, {}, SCHEDULE)
-    assert caught.value.file == str(path)
-
-
-def test_file_not_utf8(tmp_path: Path) -> None:
-    path = tmp_path / "visits.csv"
-    path.write_bytes("patient_id,week,hamd\nJosé,0,20\n".encode("latin-1"))
-    baseline = write_table(tmp_path / "baseline.csv", BASELINE)
-    with pytest.raises(InputError, match="UTF-8") as caught:
-        ingest_cohort(baseline, path, DICTIONARY, {}, {}, SCHEDULE)
-    assert caught.value.file == str(path)
-
-
 # Errors: columns --------------------------------------------------------------------------------
 
 

@@ -19,6 +19,11 @@ rule ingest_cohort:
         library=library_version("ingest_cohort.py"),
         columns=config["data"]["columns"],
         codes=config["data"]["codes"],
+        text={key: config["data"][key] for key in ["encoding", "separator", "decimal"]},
+        visits_format=config["data"]["visits_format"],
+        # A function, so that {week} in the pattern is not taken for a wildcard.
+        wide_columns=lambda wildcards: config["data"]["wide_visits"]["columns"],
+        strip_leading_zeros=config["data"]["ids"]["strip_leading_zeros"],
         schedule=config["outcome"]["schedule"],
         window_weeks=config["outcome"]["window_weeks"],
         validation=config["validation"],

@@ -1,9 +1,10 @@
 """Read and validate the user's baseline and visits tables against the data dictionary."""
 
 from interplay.dictionary import load_dictionary
-from interplay.ingest import ingest_cohort
+from interplay.ingest import ReadSettings, ingest_cohort
 from interplay.runner import run
 from interplay.tables import write_table
+from interplay.text_files import TextSettings
 
 
 def main(smk) -> None:
@@ -18,6 +19,12 @@ def main(smk) -> None:
         window_weeks=smk.params.window_weeks,
         warn_missing_fraction=smk.params.validation["warn_missing_fraction"],
         warn_outlier_ratio=smk.params.validation["warn_outlier_ratio"],
+        settings=ReadSettings(
+            text=TextSettings(**smk.params.text),
+            visits_format=smk.params.visits_format,
+            wide_columns=smk.params.wide_columns,
+            strip_leading_zeros=smk.params.strip_leading_zeros,
+        ),
     )
     write_table(cohort.baseline, smk.output.baseline)
     write_table(cohort.visits, smk.output.visits)

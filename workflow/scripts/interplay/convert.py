@@ -10,6 +10,10 @@ A biomarker cell below the limit of detection is `<` followed by a number or by 
 space: `<0.10`, `< 0.1`, `<LOD`. It becomes NaN in the value column and 1 in `<column>_below_lod`.
 Other lab notations (ND, BLOD) can be mapped to `<LOD` in data.codes; they are not accepted as they
 are because "ND" also means "not done".
+
+Numbers are written with a decimal point, or with a decimal comma under config data.decimal: ','
+(22,5 and <0,10); a decimal point is then an error, since 1.234 may mean 1234 in such a file.
+Patient IDs stay text; with data.ids.strip_leading_zeros, an all-digit ID loses its leading zeros.
 """
 
 import math
@@ -28,6 +32,8 @@ Codes = Mapping[str, str | None]
 YAML_BOOLEAN_SPELLINGS = {True: ("true", "yes", "on"), False: ("false", "no", "off")}
 BELOW_LOD = re.compile(r"^<\s*(lod|\d*\.?\d+(e[-+]?\d+)?)$", re.IGNORECASE)
 FLOAT_WRITTEN_INTEGER_ID = re.compile(r"^(\d+)\.0+$")
+LEADING_ZEROS = re.compile(r"^0+(?=\d+$)")
+DECIMAL_COMMA_NUMBER = re.compile(r"^(<\s*)?[-+]?\d*,\d+$")
 BELOW_LOD_SUFFIX = "_below_lod"
 MAX_SHOWN_VALUES = 5
 
@@ -39,6 +45,7 @@ class TableSource:
     file: str
     table: str
     headers: Mapping[str, str]
+    decimal: str = "."
 
     def label(self, column: str) -> str:
         """Name a column as the user knows it, with our name when the two differ."""
@@ -113,7 +120,14 @@ def missing_code_hint(column: str) -> str:
     return f"if it is a missing-value code such as -9, map it to null: {snippet}"
 
 
-def normalise_ids(raw: pd.Series, source: TableSource, column: str) -> pd.Series:
+def without_leading_zeros(ids: pd.Series) -> pd.Series:
+    """All-digit IDs without their leading zeros (0007 becomes 7, 000 becomes 0)."""
+    return ids.str.replace(LEADING_ZEROS, "", regex=True)
+
+
+def normalise_ids(
+    raw: pd.Series, source: TableSource, column: str, strip_leading_zeros: bool = False
+) -> pd.Series:
     """Require an identifier on every row; IDs written as 12.0 by spreadsheets become 12."""
     missing = raw.isna()
     if missing.any():
@@ -124,7 +138,8 @@ def normalise_ids(raw: pd.Series, source: TableSource, column: str) -> pd.Series
             column=source.label(column),
             fix="give every row its patient_id, or delete rows that belong to no patient",
         )
-    return raw.str.replace(FLOAT_WRITTEN_INTEGER_ID, r"\1", regex=True).astype(str)
+    ids = raw.str.replace(FLOAT_WRITTEN_INTEGER_ID, r"\1", regex=True).astype(str)
+    return without_leading_zeros(ids) if strip_leading_zeros else ids
 
 
 def parse_numbers(raw: pd.Series, ids: pd.Series, column: str, source: TableSource) -> pd.Series:
@@ -135,6 +150,8 @@ def parse_numbers(raw: pd.Series, ids: pd.Series, column: str, source: TableSour
         "write plain numbers with a decimal point (no units, no thousands separators) and leave "
         f"missing values empty or NA; {missing_code_hint(column)}"
     )
+    if raw[not_number].str.fullmatch(DECIMAL_COMMA_NUMBER).any():
+        fix += "; if the file writes decimal commas (22,5), set config data.decimal: ','"
     raise_for_rows(not_number, raw, ids, "are not numbers", column, source, fix)
     return numbers
 
@@ -209,6 +226,20 @@ def convert_biomarker(
     return pd.DataFrame({column: numbers, column + BELOW_LOD_SUFFIX: below_lod.astype("int64")})
 
 
+def decimal_points(raw: pd.Series, ids: pd.Series, column: str, source: TableSource) -> pd.Series:
+    """Under a decimal comma, write numbers with a point; a point there is ambiguous, an error."""
+    if source.decimal == ".":
+        return raw
+    point = raw.str.contains(".", regex=False).fillna(False).astype(bool)
+    fix = (
+        "write decimals with a comma (22,5) and no thousands separators, or set "
+        "data.decimal: '.' if the file writes decimal points"
+    )
+    problem = "have a decimal point, but config data.decimal is ','"
+    raise_for_rows(point, raw, ids, problem, column, source, fix)
+    return raw.str.replace(",", ".", regex=False)
+
+
 def convert_column(
     raw: pd.Series, ids: pd.Series, spec: pd.Series, codes: Codes, source: TableSource
 ) -> pd.DataFrame:
@@ -218,6 +249,7 @@ def convert_column(
     kind = spec["type"]
     if kind in ("binary", "category"):
         return convert_codes(recoded, ids, spec, source).rename(column).to_frame()
+    recoded = decimal_points(recoded, ids, column, source)
     if kind == "biomarker":
         return convert_biomarker(recoded, ids, spec, source)
     numbers = parse_numbers(recoded, ids, column, source)

@@ -1,8 +1,8 @@
 """Read a user's baseline and visits tables, map them onto the data dictionary and validate them.
 
-Files: .csv (comma) or .tsv (tab), optionally gzip-compressed (.csv.gz, .tsv.gz), UTF-8 (a
-byte-order mark is fine). Every cell is read as text and stripped; an empty cell or one of
-NA, N/A, #N/A, NaN, null, . (any case) is a missing value. Blank lines are ignored.
+Files: delimited text (interplay.text_files: .csv, .tsv, .txt, optionally .gz, in any encoding).
+Every cell is read as text and stripped; an empty cell or one of NA, N/A, #N/A, NaN, null, .
+(any case) is a missing value. Visits may be wide, one HAMD column per week (interplay.wide_visits).
 
 Headers: config data.columns.<table> maps {our name: their header}; unmapped columns are looked up
 under our name. Columns the dictionary does not know are dropped (logged). Optional dictionary
@@ -15,7 +15,7 @@ rating is dropped (with a warning). Anything that breaks the contract raises an 
 import difflib
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -23,8 +23,10 @@ import pandas as pd
 from interplay.convert import TableSource, code_key, code_table, convert_column, normalise_ids
 from interplay.dictionary import TABLES, allowed_codes, table_spec
 from interplay.errors import InputError
+from interplay.text_files import TextSettings, format_warnings, read_text_cells
 from interplay.validate import (
     BASELINE_WEEK,
+    HAMD_COLUMN,
     ID_COLUMN,
     WEEK_COLUMN,
     check_known_patients,
@@ -34,11 +36,12 @@ from interplay.validate import (
     ingestion_warnings,
     merge_baseline_hamd,
     nominal_visits,
+    warnings_frame,
 )
+from interplay.wide_visits import matching_week_headers, wide_to_long
 
 log = logging.getLogger(__name__)
 
-SEPARATORS = {".csv": ",", ".tsv": "\t"}
 MISSING_TOKENS = ("", "na", "n/a", "#n/a", "nan", "null", ".")
 ColumnMap = Mapping[str, Mapping[str, str] | None]
 CodeMap = Mapping[str, Mapping[object, object] | None]
@@ -53,87 +56,32 @@ class IngestedCohort:
     warnings: pd.DataFrame
 
 
-def separator_for(path: Path) -> str:
-    """The field separator implied by the file name (.csv, .tsv, optionally .gz)."""
-    suffixes = [suffix.lower() for suffix in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes.pop()
-    if not suffixes or suffixes[-1] not in SEPARATORS:
-        raise InputError(
-            "the file type is not supported",
-            file=str(path),
-            fix="save the table as .csv (comma-separated) or .tsv (tab-separated), optionally "
-            "gzip-compressed as .csv.gz or .tsv.gz (from Excel: Save As > CSV UTF-8)",
-        )
-    return SEPARATORS[suffixes[-1]]
+@dataclass(frozen=True)
+class ReadSettings:
+    """How the user's files are written: text format, visits layout, patient IDs (config data)."""
+
+    text: TextSettings = field(default_factory=TextSettings)
+    visits_format: str = "long"
+    wide_columns: str = "hamd_w{week}"
+    strip_leading_zeros: bool = False
 
 
-def read_cells(path: Path) -> pd.DataFrame:
-    """Read every line of a delimited file as stripped text, indexed by file line number."""
-    if not path.is_file():
-        raise InputError(
-            "the file does not exist",
-            file=str(path),
-            fix="check the path in config data.baseline / data.visits (a relative path starts "
-            "at the directory snakemake runs in)",
-        )
-    try:
-        cells = pd.read_csv(
-            path,
-            sep=separator_for(path),
-            header=None,
-            dtype=str,
-            na_filter=False,
-            skip_blank_lines=False,
-            encoding="utf-8-sig",
-        )
-    except pd.errors.EmptyDataError:
-        raise InputError(
-            "the file is empty",
-            file=str(path),
-            fix="export the table again, with header and data",
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError(
-            "the file is not UTF-8 text",
-            file=str(path),
-            fix="save the table with UTF-8 encoding (from Excel: Save As > CSV UTF-8)",
-        ) from None
-    except (pd.errors.ParserError, ValueError, OSError, EOFError) as error:
-        raise InputError(
-            f"the file could not be read as a table ({error})",
-            file=str(path),
-            fix="check that every row has as many fields as the header and that text containing "
-            "the separator is quoted; a .gz file must be gzip-compressed",
-        ) from None
-    cells.index = cells.index + 1
-    cells = cells.apply(lambda column: column.str.strip())
-    return cells[(cells != "").any(axis=1)]
+DEFAULT_READ_SETTINGS = ReadSettings()
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """Read a table as text: first non-blank line as header, missing-value tokens as NaN."""
-    cells = read_cells(path)
+def read_table(path: Path, table: str, text: TextSettings) -> tuple[pd.DataFrame, list[dict]]:
+    """A table as text (header: first non-blank line; missing tokens: NaN) and read warnings."""
+    cells, text_format = read_text_cells(path, text)
     if len(cells) < 2:
         raise InputError(
-            "the file has no data rows", file=str(path), fix="export the table again, with its data"
+            "the file has no data rows",
+            file=str(path),
+            fix="export the table again, with its data" + text_format.encoding_note(),
         )
     body = cells.iloc[1:]
     body.columns = list(cells.iloc[0])
-    if len(body.columns) == 1:
-        check_single_column(str(body.columns[0]), path)
-    return body.mask(body.apply(lambda column: column.str.lower().isin(MISSING_TOKENS)))
-
-
-def check_single_column(header: str, path: Path) -> None:
-    """Catch a file read with the wrong separator (one column whose header holds another one)."""
-    for name, separator in (("semicolons", ";"), ("tabs", "\t"), ("commas", ",")):
-        if separator in header:
-            raise InputError(
-                f"the file seems to be separated by {name}, not by what its extension says",
-                file=str(path),
-                fix="save comma-separated data as .csv and tab-separated data as .tsv",
-            )
+    missing = body.mask(body.apply(lambda column: column.str.lower().isin(MISSING_TOKENS)))
+    return missing, format_warnings(text_format, table, len(body))
 
 
 def check_column_map(mapping: Mapping[str, str], spec: pd.DataFrame, table: str) -> dict[str, str]:
@@ -204,27 +152,103 @@ def missing_column(
     )
 
 
+def wide_headers(
+    headers: Mapping[str, str], columns: Mapping[str, str], wide_columns: str
+) -> dict[str, str]:
+    """The visits headers when the weeks come from columns named by a pattern."""
+    mapped = [column for column in (WEEK_COLUMN, HAMD_COLUMN) if column in columns]
+    if mapped:
+        raise InputError(
+            f"configuration data.columns.visits maps {' and '.join(mapped)}, but with "
+            "data.visits_format: wide the weeks and HAMD ratings come from the columns named by "
+            f"data.wide_visits.columns ('{wide_columns}')",
+            fix=f"remove {' and '.join(mapped)} from data.columns.visits, and set "
+            "data.wide_visits.columns to the pattern of your weekly HAMD headers",
+        )
+    return dict(headers) | {WEEK_COLUMN: f"week of {wide_columns}", HAMD_COLUMN: wide_columns}
+
+
 def ingest_table(
     path: str | Path,
     table: str,
     dictionary: pd.DataFrame,
     columns: Mapping[str, str],
     codes: Mapping[str, dict[str, str | None]],
-) -> tuple[pd.DataFrame, TableSource]:
+    settings: ReadSettings = DEFAULT_READ_SETTINGS,
+) -> tuple[pd.DataFrame, TableSource, list[dict]]:
     """Read one table and convert it column by column to our names, codes and types."""
     path = Path(path)
     spec = table_spec(dictionary, table)
     headers = check_column_map(columns, spec, table)
-    source = TableSource(str(path), table, headers)
-    selected = select_columns(read_table(path), spec, headers, source)
-    ids = normalise_ids(selected[ID_COLUMN], source, ID_COLUMN)
+    body, read_warnings = read_table(path, table, settings.text.for_table(table))
+    try:
+        if table == "visits":
+            headers, body = visits_layout(body, headers, columns, settings, str(path))
+        source = TableSource(str(path), table, headers, settings.text.decimal)
+        converted = convert_table(body, spec, headers, codes, source, settings.strip_leading_zeros)
+    except InputError as error:
+        raise noting_guesses(error, read_warnings) from None
+    return converted, source, read_warnings
+
+
+def visits_layout(
+    body: pd.DataFrame,
+    headers: dict[str, str],
+    columns: Mapping[str, str],
+    settings: ReadSettings,
+    file: str,
+) -> tuple[dict[str, str], pd.DataFrame]:
+    """The visits headers and rows in long format; wide visits are turned long first."""
+    if settings.visits_format == "wide":
+        headers = wide_headers(headers, columns, settings.wide_columns)
+        week, hamd = headers[WEEK_COLUMN], headers[HAMD_COLUMN]
+        return headers, wide_to_long(body, settings.wide_columns, week, hamd, file)
+    if headers[WEEK_COLUMN] in body.columns:
+        return headers, body
+    weekly = matching_week_headers([str(header) for header in body.columns], settings.wide_columns)
+    if weekly:
+        raise InputError(
+            f"the visits file has no '{headers[WEEK_COLUMN]}' column but weekly HAMD columns "
+            f"({', '.join(weekly)}): visits in wide format",
+            file=file,
+            fix="set config data.visits_format: wide (the weekly columns are found by "
+            f"data.wide_visits.columns, now '{settings.wide_columns}')",
+        )
+    return headers, body
+
+
+def convert_table(
+    body: pd.DataFrame,
+    spec: pd.DataFrame,
+    headers: Mapping[str, str],
+    codes: Mapping[str, dict[str, str | None]],
+    source: TableSource,
+    strip_leading_zeros: bool,
+) -> pd.DataFrame:
+    """Select the dictionary's columns and convert each to our codes and types."""
+    selected = select_columns(body, spec, headers, source)
+    ids = normalise_ids(selected[ID_COLUMN], source, ID_COLUMN, strip_leading_zeros)
     converted = [ids.rename(ID_COLUMN).to_frame()] + [
         convert_column(selected[column], ids, spec.loc[column], codes.get(column, {}), source)
         for column in selected.columns
         if column != ID_COLUMN
     ]
     log.info("%s: %d rows, columns %s", source.file, len(selected), list(selected.columns))
-    return pd.concat(converted, axis=1), source
+    return pd.concat(converted, axis=1)
+
+
+def noting_guesses(error: InputError, read_warnings: list[dict]) -> InputError:
+    """The error, with what was guessed in reading the file (a wrong guess garbles its text)."""
+    if not read_warnings:
+        return error
+    notes = "; ".join(row["message"] for row in read_warnings)
+    return InputError(
+        error.problem,
+        file=error.file,
+        column=error.column,
+        ids=error.ids,
+        fix=f"{error.fix}. Note: {notes}",
+    )
 
 
 def check_code_map(codes: CodeMap, dictionary: pd.DataFrame) -> dict[str, dict[str, str | None]]:
@@ -274,6 +298,7 @@ def ingest_cohort(
     warn_missing_fraction: float = 0.20,
     warn_outlier_ratio: float = 10.0,
     window_weeks: float = 0,
+    settings: ReadSettings = DEFAULT_READ_SETTINGS,
 ) -> IngestedCohort:
     """Read, map, convert and validate both tables; suspicious but valid data gives warnings.
 
@@ -293,11 +318,11 @@ def ingest_cohort(
             fix=f"list every visit week in outcome.schedule, starting with {BASELINE_WEEK}",
         )
     code_map = check_code_map(codes, dictionary)
-    baseline, baseline_source = ingest_table(
-        baseline_path, "baseline", dictionary, columns.get("baseline") or {}, code_map
+    baseline, baseline_source, baseline_read = ingest_table(
+        baseline_path, "baseline", dictionary, columns.get("baseline") or {}, code_map, settings
     )
-    visits, visits_source = ingest_table(
-        visits_path, "visits", dictionary, columns.get("visits") or {}, code_map
+    visits, visits_source, visits_read = ingest_table(
+        visits_path, "visits", dictionary, columns.get("visits") or {}, code_map, settings
     )
     check_unique(baseline, [ID_COLUMN], baseline_source)
     check_unique(visits, [ID_COLUMN, WEEK_COLUMN], visits_source)
@@ -319,6 +344,13 @@ def ingest_cohort(
         baseline=baseline.reset_index(drop=True),
         visits=visits_out.reset_index(drop=True),
         warnings=pd.concat(
-            [warnings, dropped, window_warnings, baseline_warnings], ignore_index=True
+            [
+                warnings_frame(baseline_read + visits_read),
+                warnings,
+                dropped,
+                window_warnings,
+                baseline_warnings,
+            ],
+            ignore_index=True,
         ),
     )

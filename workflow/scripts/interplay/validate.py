@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from interplay.columns import BASELINE_HAMD_COLUMN
-from interplay.convert import BELOW_LOD_SUFFIX, TableSource
+from interplay.convert import BELOW_LOD_SUFFIX, TableSource, without_leading_zeros
 from interplay.dictionary import table_spec
 from interplay.errors import InputError
 
@@ -178,15 +178,40 @@ def check_known_patients(
     if not unknown.any():
         return
     ids = first_ids(visits.loc[unknown, ID_COLUMN])
-    raise InputError(
+    problem = (
         f"{len(ids)} patient(s) have visits but are not in the baseline table "
-        f"{baseline_source.file}",
-        file=source.file,
-        column=source.label(ID_COLUMN),
-        ids=ids,
-        fix="add these patients to the baseline table, or delete their visits; check that both "
-        "tables write the IDs the same way",
+        f"{baseline_source.file}"
     )
+    fix = (
+        "add these patients to the baseline table, or delete their visits; check that both "
+        "tables write the IDs the same way"
+    )
+    zero_padded = leading_zero_matches(pd.Series(ids), baseline[ID_COLUMN])
+    if zero_padded:
+        theirs, ours = next(iter(zero_padded.items()))
+        problem += (
+            f"; {len(zero_padded)} of them differ from a baseline ID only by leading zeros "
+            f"(visits '{theirs}', baseline '{ours}')"
+        )
+        fix = (
+            "if IDs such as 0007 and 7 are the same patient, set config "
+            "data.ids: {strip_leading_zeros: true}; otherwise " + fix
+        )
+    raise InputError(problem, file=source.file, column=source.label(ID_COLUMN), ids=ids, fix=fix)
+
+
+def leading_zero_matches(unknown: pd.Series, known: pd.Series) -> dict[str, str]:
+    """{unknown ID: known ID} for IDs equal once leading zeros are stripped, when that is unique."""
+    stripped_known = without_leading_zeros(known)
+    if stripped_known.duplicated().any():
+        return {}
+    by_stripped = dict(zip(stripped_known, known, strict=True))
+    stripped = without_leading_zeros(unknown)
+    return {
+        theirs: by_stripped[key]
+        for theirs, key in zip(unknown, stripped, strict=True)
+        if key in by_stripped
+    }
 
 
 def merge_baseline_hamd(
