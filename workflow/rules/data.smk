@@ -19,6 +19,9 @@ rule ingest_cohort:
         library=library_version("ingest_cohort.py"),
         columns=config["data"]["columns"],
         codes=config["data"]["codes"],
+        sheet=config["data"]["sheet"],
+        header_row=config["data"]["header_row"],
+        value_labels=config["data"]["value_labels"],
         schedule=config["outcome"]["schedule"],
         validation=config["validation"],
     script:

@@ -17,6 +17,9 @@ def main(smk) -> None:
         schedule=smk.params.schedule,
         warn_missing_fraction=smk.params.validation["warn_missing_fraction"],
         warn_outlier_ratio=smk.params.validation["warn_outlier_ratio"],
+        sheet=smk.params.sheet,
+        header_row=smk.params.header_row,
+        value_labels=smk.params.value_labels,
     )
     write_table(cohort.baseline, smk.output.baseline)
     write_table(cohort.visits, smk.output.visits)

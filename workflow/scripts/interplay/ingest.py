@@ -3,6 +3,7 @@
 Files: .csv (comma) or .tsv (tab), optionally gzip-compressed (.csv.gz, .tsv.gz), UTF-8 (a
 byte-order mark is fine). Every cell is read as text and stripped; an empty cell or one of
 NA, N/A, #N/A, NaN, null, . (any case) is a missing value. Blank lines are ignored.
+Excel workbooks and SPSS, Stata and SAS files are read as the same text cells (stat_files.py).
 
 Headers: config data.columns.<table> maps {our name: their header}; unmapped columns are looked up
 under our name. Columns the dictionary does not know are dropped (logged). Optional dictionary
@@ -23,6 +24,15 @@ import pandas as pd
 from interplay.convert import TableSource, code_key, code_table, convert_column, normalise_ids
 from interplay.dictionary import TABLES, allowed_codes, table_spec
 from interplay.errors import InputError
+from interplay.stat_files import (
+    EXPORT_SUFFIXES,
+    Layout,
+    PerTable,
+    check_no_sheet_settings,
+    is_export,
+    read_export,
+    table_layout,
+)
 from interplay.validate import (
     BASELINE_WEEK,
     ID_COLUMN,
@@ -62,13 +72,14 @@ def separator_for(path: Path) -> str:
             "the file type is not supported",
             file=str(path),
             fix="save the table as .csv (comma-separated) or .tsv (tab-separated), optionally "
-            "gzip-compressed as .csv.gz or .tsv.gz (from Excel: Save As > CSV UTF-8)",
+            "gzip-compressed as .csv.gz or .tsv.gz, or give the file as exported by Excel, SPSS, "
+            f"Stata or SAS ({', '.join(EXPORT_SUFFIXES)}); an .xls workbook: save it as .xlsx",
         )
     return SEPARATORS[suffixes[-1]]
 
 
-def read_cells(path: Path) -> pd.DataFrame:
-    """Read every line of a delimited file as stripped text, indexed by file line number."""
+def require_file(path: Path) -> None:
+    """Stop with a message when an input file does not exist."""
     if not path.is_file():
         raise InputError(
             "the file does not exist",
@@ -76,6 +87,10 @@ def read_cells(path: Path) -> pd.DataFrame:
             fix="check the path in config data.baseline / data.visits (a relative path starts "
             "at the directory snakemake runs in)",
         )
+
+
+def read_cells(path: Path) -> pd.DataFrame:
+    """Read every line of a delimited file as stripped text, indexed by file line number."""
     try:
         cells = pd.read_csv(
             path,
@@ -110,9 +125,14 @@ def read_cells(path: Path) -> pd.DataFrame:
     return cells[(cells != "").any(axis=1)]
 
 
-def read_table(path: Path) -> pd.DataFrame:
+def read_table(path: Path, layout: Layout) -> pd.DataFrame:
     """Read a table as text: first non-blank line as header, missing-value tokens as NaN."""
-    cells = read_cells(path)
+    require_file(path)
+    if is_export(path):
+        cells = read_export(path, layout)
+    else:
+        check_no_sheet_settings(path, layout)
+        cells = read_cells(path)
     if len(cells) < 2:
         raise InputError(
             "the file has no data rows", file=str(path), fix="export the table again, with its data"
@@ -209,13 +229,14 @@ def ingest_table(
     dictionary: pd.DataFrame,
     columns: Mapping[str, str],
     codes: Mapping[str, dict[str, str | None]],
+    layout: Layout,
 ) -> tuple[pd.DataFrame, TableSource]:
     """Read one table and convert it column by column to our names, codes and types."""
     path = Path(path)
     spec = table_spec(dictionary, table)
     headers = check_column_map(columns, spec, table)
     source = TableSource(str(path), table, headers)
-    selected = select_columns(read_table(path), spec, headers, source)
+    selected = select_columns(read_table(path, layout), spec, headers, source)
     ids = normalise_ids(selected[ID_COLUMN], source, ID_COLUMN)
     converted = [ids.rename(ID_COLUMN).to_frame()] + [
         convert_column(selected[column], ids, spec.loc[column], codes.get(column, {}), source)
@@ -272,6 +293,9 @@ def ingest_cohort(
     schedule: Sequence[int],
     warn_missing_fraction: float = 0.20,
     warn_outlier_ratio: float = 10.0,
+    sheet: PerTable = None,
+    header_row: PerTable = 1,
+    value_labels: bool = True,
 ) -> IngestedCohort:
     """Read, map, convert and validate both tables; suspicious but valid data gives warnings."""
     columns, codes = columns or {}, codes or {}
@@ -288,10 +312,20 @@ def ingest_cohort(
         )
     code_map = check_code_map(codes, dictionary)
     baseline, baseline_source = ingest_table(
-        baseline_path, "baseline", dictionary, columns.get("baseline") or {}, code_map
+        baseline_path,
+        "baseline",
+        dictionary,
+        columns.get("baseline") or {},
+        code_map,
+        table_layout("baseline", sheet, header_row, value_labels),
     )
     visits, visits_source = ingest_table(
-        visits_path, "visits", dictionary, columns.get("visits") or {}, code_map
+        visits_path,
+        "visits",
+        dictionary,
+        columns.get("visits") or {},
+        code_map,
+        table_layout("visits", sheet, header_row, value_labels),
     )
     check_unique(baseline, [ID_COLUMN], baseline_source)
     check_unique(visits, [ID_COLUMN, WEEK_COLUMN], visits_source)

@@ -1,0 +1,208 @@
+"""Read Excel workbooks and SPSS, Stata and SAS files as the text cells a CSV file gives.
+
+Every reader returns what `ingest.read_cells` returns for a CSV: one row per table row, the header
+first, every cell stripped text ("" when empty), blank rows left out, and the index the row number
+the user sees (the Excel row; for SPSS, Stata and SAS the case number, header = 0). The rest of
+ingestion (headers, missing-value tokens, codes, ranges) is then the same for every format.
+
+Numbers become the shortest text that reads back as the same number (0.1, not 0.1000000001; 12,
+not 12.0). Excel keeps 15 significant digits, so a cached formula result such as
+0.30000000000000004 becomes 0.3, as Excel shows it. A date cell becomes its ISO date (2024-03-01);
+our columns hold no dates, so a date in one of them is reported as "not a number".
+
+Excel (.xlsx, .xlsm; openpyxl): config data.sheet picks the sheet (default: the first) and
+data.header_row the row with the column names (1-based, as Excel numbers rows); rows above it are
+ignored. Formulas are read as the values Excel last calculated.
+
+SPSS (.sav, .zsav, .por), Stata (.dta), SAS (.sas7bdat, .xpt) (pyreadstat): user-defined missing
+values (SPSS missing values and ranges, Stata .a-.z, SAS .A-.Z) are missing. With
+data.value_labels (default true) a labelled code is replaced by its label, so the codes in
+data.codes are the labels the file shows (e.g. {Female: female}); false keeps the stored codes
+({1: male, 2: female}). SAS keeps labels in a separate catalog that is not read: its codes stay.
+"""
+
+import datetime as dt
+import logging
+import math
+import numbers
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+
+from interplay.errors import InputError
+
+log = logging.getLogger(__name__)
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+EXCEL_SIGNIFICANT_DIGITS = 15
+ReadStat = Callable[..., tuple[pd.DataFrame, object]]
+STATISTICS_READERS: dict[str, tuple[str, ReadStat]] = {
+    ".sav": ("SPSS", pyreadstat.read_sav),
+    ".zsav": ("SPSS", pyreadstat.read_sav),
+    ".por": ("SPSS portable", pyreadstat.read_por),
+    ".dta": ("Stata", pyreadstat.read_dta),
+    ".sas7bdat": ("SAS", pyreadstat.read_sas7bdat),
+    ".xpt": ("SAS transport", pyreadstat.read_xport),
+}
+EXPORT_SUFFIXES = EXCEL_SUFFIXES + tuple(STATISTICS_READERS)
+UNREADABLE_EXCEL = (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, TypeError)
+PerTable = str | int | None | Mapping[str, str | int | None]  # both tables, or {table: value}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a table sits in its file: the Excel sheet and header row, and the use of value labels."""
+
+    table: str
+    sheet: str | None = None
+    header_row: int = 1
+    value_labels: bool = True
+
+
+def table_layout(table: str, sheet: PerTable, header_row: PerTable, value_labels: bool) -> Layout:
+    """One table's layout from config data.sheet, data.header_row and data.value_labels."""
+
+    def for_table(setting: PerTable, default: str | int | None) -> str | int | None:
+        return setting.get(table, default) if isinstance(setting, Mapping) else setting
+
+    return Layout(table, for_table(sheet, None), int(for_table(header_row, 1)), value_labels)
+
+
+def is_export(path: Path) -> bool:
+    """Whether the file is an Excel workbook or a statistics-package file (by its extension)."""
+    return path.suffix.lower() in EXPORT_SUFFIXES
+
+
+def cell_text(value: object, significant_digits: int | None = None) -> str:
+    """One cell as stripped text: numbers in their shortest exact form, dates as ISO, empty as ""."""
+    if value is None or value is pd.NaT:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool | np.bool_):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return number_text(float(value), significant_digits)
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def number_text(number: float, significant_digits: int | None = None) -> str:
+    """The shortest text that reads back as the number (rounded first, if digits are given)."""
+    if math.isnan(number):
+        return ""
+    if significant_digits is not None and math.isfinite(number):
+        number = float(f"{number:.{significant_digits}g}")
+    if number.is_integer() and abs(number) < 2**53:
+        return str(int(number))
+    return repr(number)
+
+
+def read_export(path: Path, layout: Layout) -> pd.DataFrame:
+    """Read a workbook sheet or a statistics-package file as header-first text cells."""
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return read_excel_cells(path, layout)
+    check_no_sheet_settings(path, layout)
+    return read_statistics_cells(path, layout.value_labels)
+
+
+def check_no_sheet_settings(path: Path, layout: Layout) -> None:
+    """Refuse data.sheet or data.header_row for a file that has no sheets, rather than ignore it."""
+    if layout.sheet is None and layout.header_row == 1:
+        return
+    raise InputError(
+        f"configuration data.sheet / data.header_row apply to Excel workbooks, but the "
+        f"{layout.table} table is not one",
+        file=str(path),
+        fix=f"remove them, or give them only for the Excel table, e.g. data.sheet: "
+        f"{{{other_table(layout.table)}: <sheet name>}}; a text file's header must be its first "
+        "non-blank line (delete the lines above it)",
+    )
+
+
+def other_table(table: str) -> str:
+    """The other input table's name (to show per-table settings in a fix)."""
+    return "visits" if table == "baseline" else "baseline"
+
+
+def read_excel_cells(path: Path, layout: Layout) -> pd.DataFrame:
+    """Read one sheet of an Excel workbook from its header row on, indexed by Excel row number."""
+    try:
+        workbook = pd.ExcelFile(path, engine="openpyxl")
+    except UNREADABLE_EXCEL as error:
+        raise InputError(
+            f"the file could not be read as an Excel workbook ({error})",
+            file=str(path),
+            fix="open it in Excel and save it again as Excel Workbook (.xlsx)",
+        ) from None
+    with workbook:
+        sheet = chosen_sheet(workbook.sheet_names, path, layout)
+        cells = workbook.parse(sheet, header=None, dtype=object)
+    cells.index = cells.index + 1
+    text = cells.map(lambda value: cell_text(value, EXCEL_SIGNIFICANT_DIGITS))
+    from_header = text.loc[layout.header_row :]
+    if from_header.empty or (from_header.iloc[0] == "").all():
+        raise InputError(
+            f"row {layout.header_row} of sheet '{sheet}' is empty, but configuration "
+            f"data.header_row says the column names are there",
+            file=str(path),
+            fix="set data.header_row to the row number (as Excel shows it) of your column names",
+        )
+    log.info("%s: sheet '%s', header in row %d", path, sheet, layout.header_row)
+    return from_header[(from_header != "").any(axis=1)]
+
+
+def chosen_sheet(sheets: list[str], path: Path, layout: Layout) -> str:
+    """The configured sheet (or the first), which must exist in the workbook."""
+    if layout.sheet is None:
+        return sheets[0]
+    if layout.sheet in sheets:
+        return layout.sheet
+    listed = ", ".join(f"'{sheet}'" for sheet in sheets)
+    raise InputError(
+        f"the workbook has no sheet '{layout.sheet}'; its sheets are: {listed}",
+        file=str(path),
+        fix=f"set data.sheet.{layout.table} to one of its sheets, e.g. "
+        f"data.sheet: {{{layout.table}: {sheets[0]}}}",
+    )
+
+
+def read_statistics_cells(path: Path, value_labels: bool) -> pd.DataFrame:
+    """Read an SPSS, Stata or SAS file as text cells; case numbers as index, header row 0."""
+    package, reader = STATISTICS_READERS[path.suffix.lower()]
+    try:
+        data, meta = reader(str(path))
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError, ValueError) as error:
+        raise InputError(
+            f"the file could not be read as a {package} file ({error})",
+            file=str(path),
+            fix=f"export the table again from {package} in its own format, or save it as .csv",
+        ) from None
+    if value_labels:
+        data = with_labels(data, meta.variable_value_labels)
+    body = data.map(cell_text).set_axis(range(1, len(data) + 1))
+    header = pd.DataFrame([list(data.columns)], columns=data.columns, index=[0])
+    cells = pd.concat([header, body])
+    return cells[(cells != "").any(axis=1)].set_axis(range(cells.shape[1]), axis=1)
+
+
+def with_labels(data: pd.DataFrame, labels: Mapping[str, Mapping[object, str]]) -> pd.DataFrame:
+    """Replace every labelled code by its value label; unlabelled values stay as they are."""
+    labelled = {column: dict(codes) for column, codes in labels.items() if column in data}
+    if labelled:
+        log.info("value labels replace the codes of: %s", ", ".join(labelled))
+    return data.apply(
+        lambda column: column.map(lambda value: labelled[column.name].get(value, value))
+        if column.name in labelled
+        else column
+    )
