@@ -56,7 +56,7 @@ PerTable = str | int | None | Mapping[str, str | int | None]  # both tables, or 
 
 @dataclass(frozen=True)
 class Layout:
-    """Where a table sits in its file: the Excel sheet and header row, and the use of value labels."""
+    """Where a table sits in its file (Excel sheet, header row) and whether labels replace codes."""
 
     table: str
     sheet: str | None = None
@@ -79,7 +79,7 @@ def is_export(path: Path) -> bool:
 
 
 def cell_text(value: object, significant_digits: int | None = None) -> str:
-    """One cell as stripped text: numbers in their shortest exact form, dates as ISO, empty as ""."""
+    """One cell as stripped text: numbers in shortest exact form, dates as ISO, empty as ""."""
     if value is None or value is pd.NaT:
         return ""
     if isinstance(value, str):
@@ -202,7 +202,9 @@ def with_labels(data: pd.DataFrame, labels: Mapping[str, Mapping[object, str]]) 
     if labelled:
         log.info("value labels replace the codes of: %s", ", ".join(labelled))
     return data.apply(
-        lambda column: column.map(lambda value: labelled[column.name].get(value, value))
-        if column.name in labelled
-        else column
+        lambda column: (
+            column.map(lambda value: labelled[column.name].get(value, value))
+            if column.name in labelled
+            else column
+        )
     )
