@@ -118,14 +118,20 @@ def read_export(path: Path, layout: Layout) -> pd.DataFrame:
 
 def check_no_sheet_settings(path: Path, layout: Layout) -> None:
     """Refuse data.sheet or data.header_row for a file that has no sheets, rather than ignore it."""
-    if layout.sheet is None and layout.header_row == 1:
+    given: dict[str, str | int] = {}
+    if layout.sheet is not None:
+        given["sheet"] = layout.sheet
+    if layout.header_row != 1:
+        given["header_row"] = layout.header_row
+    if not given:
         return
+    key, value = next(iter(given.items()))
     raise InputError(
-        f"configuration data.sheet / data.header_row apply to Excel workbooks, but the "
+        f"configuration data.{' and data.'.join(given)} apply to Excel workbooks, but the "
         f"{layout.table} table is not one",
         file=str(path),
-        fix=f"remove them, or give them only for the Excel table, e.g. data.sheet: "
-        f"{{{other_table(layout.table)}: <sheet name>}}; a text file's header must be its first "
+        fix=f"give them only for the Excel table, e.g. data.{key}: "
+        f"{{{other_table(layout.table)}: {value}}}; a text file's header must be its first "
         "non-blank line (delete the lines above it)",
     )
 
@@ -147,7 +153,7 @@ def read_excel_cells(path: Path, layout: Layout) -> pd.DataFrame:
         ) from None
     with workbook:
         sheet = chosen_sheet(workbook.sheet_names, path, layout)
-        cells = workbook.parse(sheet, header=None, dtype=object)
+        cells = pd.read_excel(workbook, sheet_name=sheet, header=None, dtype=object)
     cells.index = cells.index + 1
     text = cells.map(lambda value: cell_text(value, EXCEL_SIGNIFICANT_DIGITS))
     from_header = text.loc[layout.header_row :]
