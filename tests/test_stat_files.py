@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,19 @@ def test_spss_file_gives_the_csv_dataset(tmp_path: Path, cohort) -> None:
     pyreadstat.write_sav(baseline, tmp_path / "baseline.sav")
     pyreadstat.write_sav(visits, tmp_path / "visits.zsav", compress=True)
     assert_same_as_csv(ingest(tmp_path / "baseline.sav", tmp_path / "visits.zsav"), directory)
+
+
+def test_spss_portable_file_with_short_names_gives_the_csv_dataset(tmp_path: Path, cohort) -> None:
+    # Portable files allow 8-character names: the user maps them in data.columns.
+    directory, baseline, visits = cohort
+    short = {
+        table: {name: name[:8].upper() for name in frame}
+        for table, frame in (("baseline", baseline), ("visits", visits))
+    }
+    pyreadstat.write_por(baseline.rename(columns=short["baseline"]), tmp_path / "baseline.por")
+    pyreadstat.write_por(visits.rename(columns=short["visits"]), tmp_path / "visits.por")
+    ingested = ingest(tmp_path / "baseline.por", tmp_path / "visits.por", columns=short)
+    assert_same_as_csv(ingested, directory)
 
 
 def test_stata_file_gives_the_csv_dataset(tmp_path: Path, cohort) -> None:
@@ -267,11 +281,27 @@ def excel_visits(tmp_path: Path, rows: list[list[object]], **settings: Any) -> I
     return ingest(write_table(tmp_path / "baseline.csv", BASELINE), path, **settings)
 
 
+def with_cached_value(path: Path, shown: str, stored: str) -> Path:
+    """Store a number cell's value with Excel's 17 digits (openpyxl writes at most 16)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert f"<v>{shown}</v>".encode() in parts[sheet]
+    parts[sheet] = parts[sheet].replace(f"<v>{shown}</v>".encode(), f"<v>{stored}</v>".encode())
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path
+
+
 def test_excel_numbers_are_read_without_float_noise(tmp_path: Path) -> None:
-    rows = [["P1", 0, 20], ["P1", 3.0, 0.1 + 0.2], ["P2", 0, 22], ["P3", 0, 19]]
-    visits = excel_visits(tmp_path, rows).visits
+    # Excel stores =0.1+0.2 as 0.30000000000000004 and shows 0.3 (15 significant digits).
+    rows = [["P1", 0, 20], ["P1", 3.0, 0.3], ["P2", 0, 22.5], ["P3", 0, 19]]
+    path = small_workbook(tmp_path / "visits.xlsx", [["patient_id", "week", "hamd"], *rows])
+    with_cached_value(path, "0.3", "0.30000000000000004")
+    visits = ingest(write_table(tmp_path / "baseline.csv", BASELINE), path).visits
     assert visits["week"].tolist() == [0, 3, 0, 0]
-    assert visits["hamd"].tolist() == [20, 0.3, 22, 19]
+    assert visits["hamd"].tolist() == [20, 0.3, 22.5, 19]
 
 
 def test_excel_numeric_ids_match_the_other_table(tmp_path: Path) -> None:
