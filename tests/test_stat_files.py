@@ -224,6 +224,24 @@ def test_labels_that_are_not_our_codes_are_named_with_a_fix_that_works(
     assert fixed.baseline["unmarried"].tolist() == baseline["unmarried"].tolist()
 
 
+def test_labels_with_commas_and_colons_get_a_config_snippet_that_reads_back(
+    tmp_path: Path, cohort
+) -> None:
+    _, baseline, visits = cohort
+    labels = {"unmarried": {0: "Married, living together", 1: "Single: never married"}}
+    pyreadstat.write_sav(baseline, tmp_path / "baseline.sav", variable_value_labels=labels)
+    pyreadstat.write_sav(visits, tmp_path / "visits.sav")
+    with pytest.raises(InputError) as caught:
+        ingest(tmp_path / "baseline.sav", tmp_path / "visits.sav")
+    snippet = caught.value.fix.split("e.g. data.codes: ")[1].split("; ")[0]
+    for code, label in labels["unmarried"].items():
+        snippet = snippet.replace(f'"{label}": <0|1>', f'"{label}": {code}')
+    codes = yaml.safe_load(snippet)
+    assert codes == {"unmarried": {"Single: never married": 1, "Married, living together": 0}}
+    fixed = ingest(tmp_path / "baseline.sav", tmp_path / "visits.sav", codes=codes)
+    assert fixed.baseline["unmarried"].tolist() == baseline["unmarried"].tolist()
+
+
 def test_spss_user_missing_values_are_missing(tmp_path: Path, cohort) -> None:
     directory, baseline, visits = cohort
     missing = baseline["hads_anxiety"].isna() | baseline["sofas"].isna()

@@ -12,6 +12,7 @@ Other lab notations (ND, BLOD) can be mapped to `<LOD` in data.codes; they are n
 are because "ND" also means "not done".
 """
 
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -29,6 +30,7 @@ YAML_BOOLEAN_SPELLINGS = {True: ("true", "yes", "on"), False: ("false", "no", "o
 BELOW_LOD = re.compile(r"^<\s*(lod|\d*\.?\d+(e[-+]?\d+)?)$", re.IGNORECASE)
 FLOAT_WRITTEN_INTEGER_ID = re.compile(r"^(\d+)\.0+$")
 BELOW_LOD_SUFFIX = "_below_lod"
+PLAIN_YAML_TEXT = re.compile(r"[\w<>.+-][\w <>.+/-]*")
 MAX_SHOWN_VALUES = 5
 
 
@@ -73,6 +75,11 @@ def apply_codes(raw: pd.Series, codes: Codes) -> pd.Series:
     keys = raw.map(code_key, na_action="ignore")
     recoded = keys.map(lambda key: codes.get(key, key), na_action="ignore")
     return raw.where(~keys.isin(list(codes)), recoded)
+
+
+def yaml_text(text: str) -> str:
+    """Text as it must be written in config.yaml to be read back: quoted if YAML would split it."""
+    return text if PLAIN_YAML_TEXT.fullmatch(text) else json.dumps(text, ensure_ascii=False)
 
 
 def shown_values(values: pd.Series) -> str:
@@ -177,7 +184,7 @@ def convert_codes(
     if unknown.any():
         theirs = list(dict.fromkeys(raw[unknown]))[:MAX_SHOWN_VALUES]
         choice = "|".join(allowed)
-        example = ", ".join(f"{code}: <{choice}>" for code in theirs)
+        example = ", ".join(f"{yaml_text(code)}: <{choice}>" for code in theirs)
         fix = (
             "map your codes to ours in the configuration, e.g. "
             f"data.codes: {{{column}: {{{example}}}}}; {missing_code_hint(column)}"
