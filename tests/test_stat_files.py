@@ -14,6 +14,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 import yaml
+from conftest import copy_workflow, run_snakemake
 from ingest_tables import BASELINE, DICTIONARY, SCHEDULE, VISITS, write_table
 from interplay.cohort import simulate_cohort, write_cohort
 from interplay.errors import InputError
@@ -404,3 +405,29 @@ def test_damaged_export_is_named(tmp_path: Path, name: str, words: str) -> None:
 )
 def test_cell_text(value: object, digits: int | None, text: str) -> None:
     assert cell_text(value, digits) == text
+
+
+# The workflow -------------------------------------------------------------------------------------
+
+
+def test_workflow_reads_exports_configured_as_a_user_would(tmp_path: Path, cohort) -> None:
+    directory, baseline, visits = cohort
+    workdir = copy_workflow(tmp_path)
+    with pd.ExcelWriter(workdir / "export.xlsx", engine="openpyxl") as writer:
+        with_lab_text(baseline).to_excel(writer, sheet_name="Patients", index=False, startrow=1)
+    pyreadstat.write_sav(visits, workdir / "visits.sav")
+    (workdir / "my_cohort.yaml").write_text(
+        "data:\n"
+        "  baseline: export.xlsx\n"
+        "  visits: visits.sav\n"
+        "  sheet: {baseline: Patients}\n"
+        "  header_row: {baseline: 2}\n"
+    )
+    outputs = ["results/data/baseline.csv", "results/data/visits.csv"]
+    result = run_snakemake(workdir, *outputs, "--configfile", "my_cohort.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    reference = ingest(directory / "baseline.csv", directory / "visits.csv")
+    for table, output in zip(("baseline", "visits"), outputs, strict=True):
+        expected = getattr(reference, table)
+        written = pd.read_csv(workdir / output, dtype={"patient_id": str})
+        pd.testing.assert_frame_equal(written, expected, check_dtype=False, check_categorical=False)
