@@ -356,13 +356,36 @@ def test_missing_sheet_lists_the_sheets(tmp_path: Path) -> None:
 def test_header_row_on_an_empty_row(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="row 3 of sheet 'Sheet1' is empty") as caught:
         excel_visits(tmp_path, [["P1", 0, 20]], header_row={"visits": 3})
-    assert "data.header_row" in caught.value.fix
+    assert caught.value.fix.endswith("data.header_row: {visits: 1}")
+
+
+def test_title_above_the_column_names_points_at_their_row(tmp_path: Path) -> None:
+    title = [["HAMD-17, exported 2025-03-04"], [], ["patient_id", "week", "hamd"]]
+    path = small_workbook(
+        tmp_path / "visits.xlsx", [*title, ["P1", 0, 20], ["P2", 0, 22], ["P3", 0, 19]]
+    )
+    with pytest.raises(InputError, match="row 1 of sheet 'Sheet1' holds a single cell") as caught:
+        ingest(write_table(tmp_path / "baseline.csv", BASELINE), path)
+    assert caught.value.fix.endswith("data.header_row: {visits: 3}")
+    fixed = ingest(write_table(tmp_path / "baseline.csv", BASELINE), path, header_row={"visits": 3})
+    assert fixed.visits["hamd"].tolist() == [20, 22, 19]
+
+
+def test_empty_sheet_lists_the_sheets(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Cover"
+    workbook.create_sheet("HAMD").append(["patient_id", "week", "hamd"])
+    workbook.save(tmp_path / "visits.xlsx")
+    baseline = write_table(tmp_path / "baseline.csv", BASELINE)
+    with pytest.raises(InputError, match="sheet 'Cover' is empty") as caught:
+        ingest(baseline, tmp_path / "visits.xlsx")
+    assert "data.sheet: {visits: <sheet>}" in caught.value.fix and "'HAMD'" in caught.value.fix
 
 
 def test_sheet_setting_for_a_text_file_is_refused(tmp_path: Path) -> None:
     visits = write_table(tmp_path / "visits.csv", VISITS)
     baseline = write_table(tmp_path / "baseline.csv", BASELINE)
-    with pytest.raises(InputError, match=r"data\.header_row apply to Excel workbooks") as caught:
+    with pytest.raises(InputError, match=r"data\.header_row is for Excel workbooks only") as caught:
         ingest(baseline, visits, header_row=2)
     assert caught.value.file.endswith("baseline.csv")
     assert "data.header_row: {visits: 2}" in caught.value.fix
@@ -373,12 +396,16 @@ def test_sheet_setting_for_a_text_file_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "words"),
-    [("visits.xlsx", "Excel workbook"), ("visits.sav", "SPSS file"), ("visits.dta", "Stata file")],
+    [
+        ("visits.xlsx", "an Excel workbook"),
+        ("visits.sav", "SPSS data"),
+        ("visits.dta", "Stata data"),
+    ],
 )
 def test_damaged_export_is_named(tmp_path: Path, name: str, words: str) -> None:
     (tmp_path / name).write_bytes(b"PK\x03\x04 not really")
     baseline = write_table(tmp_path / "baseline.csv", BASELINE)
-    with pytest.raises(InputError, match=f"could not be read as an? {words}") as caught:
+    with pytest.raises(InputError, match=f"could not be read as {words}") as caught:
         ingest(baseline, tmp_path / name)
     assert caught.value.file == str(tmp_path / name)
 

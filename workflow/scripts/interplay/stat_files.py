@@ -50,6 +50,7 @@ STATISTICS_READERS: dict[str, tuple[str, ReadStat]] = {
     ".xpt": ("SAS transport", pyreadstat.read_xport),
 }
 EXPORT_SUFFIXES = EXCEL_SUFFIXES + tuple(STATISTICS_READERS)
+TEXT_HEADER_HINT = "; a text file's header must be its first non-blank line (delete lines above it)"
 UNREADABLE_EXCEL = (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, TypeError)
 PerTable = str | int | None | Mapping[str, str | int | None]  # both tables, or {table: value}
 
@@ -126,13 +127,15 @@ def check_no_sheet_settings(path: Path, layout: Layout) -> None:
     if not given:
         return
     key, value = next(iter(given.items()))
+    names = " and ".join(f"data.{name}" for name in given)
+    verb, pronoun = ("is", "it") if len(given) == 1 else ("are", "them")
     raise InputError(
-        f"configuration data.{' and data.'.join(given)} apply to Excel workbooks, but the "
-        f"{layout.table} table is not one",
+        f"configuration {names} {verb} for Excel workbooks only, but the {layout.table} table "
+        "is not one",
         file=str(path),
-        fix=f"give them only for the Excel table, e.g. data.{key}: "
-        f"{{{other_table(layout.table)}: {value}}}; a text file's header must be its first "
-        "non-blank line (delete the lines above it)",
+        fix=f"give {pronoun} per table, for the workbook only (e.g. data.{key}: "
+        f"{{{other_table(layout.table)}: {value}}}), or remove {pronoun}"
+        + ("" if is_export(path) else TEXT_HEADER_HINT),
     )
 
 
@@ -152,20 +155,43 @@ def read_excel_cells(path: Path, layout: Layout) -> pd.DataFrame:
             fix="open it in Excel and save it again as Excel Workbook (.xlsx)",
         ) from None
     with workbook:
-        sheet = chosen_sheet(workbook.sheet_names, path, layout)
+        sheets = workbook.sheet_names
+        sheet = chosen_sheet(sheets, path, layout)
         cells = pd.read_excel(workbook, sheet_name=sheet, header=None, dtype=object)
     cells.index = cells.index + 1
     text = cells.map(lambda value: cell_text(value, EXCEL_SIGNIFICANT_DIGITS))
-    from_header = text.loc[layout.header_row :]
-    if from_header.empty or (from_header.iloc[0] == "").all():
-        raise InputError(
-            f"row {layout.header_row} of sheet '{sheet}' is empty, but configuration "
-            f"data.header_row says the column names are there",
-            file=str(path),
-            fix="set data.header_row to the row number (as Excel shows it) of your column names",
-        )
+    check_header_row(text, sheet, sheets, path, layout)
     log.info("%s: sheet '%s', header in row %d", path, sheet, layout.header_row)
+    from_header = text.loc[layout.header_row :]
     return from_header[(from_header != "").any(axis=1)]
+
+
+def check_header_row(
+    text: pd.DataFrame, sheet: str, sheets: list[str], path: Path, layout: Layout
+) -> None:
+    """Require column names in the header row, not an empty row or a lone title above them."""
+    filled = (text != "").sum(axis=1)
+    with_names = filled.index[filled > 1]
+    in_header = int(filled.get(layout.header_row, 0))
+    if in_header > 1 or (in_header == 1 and with_names.empty):
+        return  # one cell and nothing wider: a one-column table, reported by the later checks
+    if not filled.any():
+        listed = ", ".join(f"'{name}'" for name in sheets)
+        raise InputError(
+            f"sheet '{sheet}' is empty",
+            file=str(path),
+            fix=f"name the sheet that holds the {layout.table} table, e.g. data.sheet: "
+            f"{{{layout.table}: <sheet>}}; the workbook's sheets are: {listed}",
+        )
+    held = "is empty" if in_header == 0 else "holds a single cell"
+    suggestion = with_names[0] if not with_names.empty else int(filled.idxmax())
+    raise InputError(
+        f"row {layout.header_row} of sheet '{sheet}' {held}, but the column names must be in "
+        f"that row (data.header_row); row {suggestion} is the first with several cells",
+        file=str(path),
+        fix="set data.header_row to the row of your column names as Excel numbers it, e.g. "
+        f"data.header_row: {{{layout.table}: {suggestion}}}",
+    )
 
 
 def chosen_sheet(sheets: list[str], path: Path, layout: Layout) -> str:
@@ -190,7 +216,7 @@ def read_statistics_cells(path: Path, value_labels: bool) -> pd.DataFrame:
         data, meta = reader(str(path))
     except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError, ValueError) as error:
         raise InputError(
-            f"the file could not be read as a {package} file ({error})",
+            f"the file could not be read as {package} data ({error})",
             file=str(path),
             fix=f"export the table again from {package} in its own format, or save it as .csv",
         ) from None
