@@ -424,6 +424,7 @@ def test_damaged_export_is_named(tmp_path: Path, name: str, words: str) -> None:
         (1e20, None, "1e+20"),
         (float("nan"), None, ""),
         (None, None, ""),
+        (pd.NA, None, ""),
         ("  <0.10 ", None, "<0.10"),
         (True, None, "TRUE"),
         (pd.Timestamp("2025-03-04"), None, "2025-03-04"),

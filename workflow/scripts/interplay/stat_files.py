@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 EXCEL_SIGNIFICANT_DIGITS = 15
-ReadStat = Callable[..., tuple[pd.DataFrame, object]]
+ReadStat = Callable[..., tuple[pd.DataFrame, pyreadstat.metadata_container]]
 STATISTICS_READERS: dict[str, tuple[str, ReadStat]] = {
     ".sav": ("SPSS", pyreadstat.read_sav),
     ".zsav": ("SPSS", pyreadstat.read_sav),
@@ -81,7 +81,7 @@ def is_export(path: Path) -> bool:
 
 def cell_text(value: object, significant_digits: int | None = None) -> str:
     """One cell as stripped text: numbers in shortest exact form, dates as ISO, empty as ""."""
-    if value is None or value is pd.NaT:
+    if value is None or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, str):
         return value.strip()
@@ -220,7 +220,8 @@ def read_statistics_cells(path: Path, value_labels: bool) -> pd.DataFrame:
             file=str(path),
             fix=f"export the table again from {package} in its own format, or save it as .csv",
         ) from None
-    if value_labels:
+    if value_labels and meta.variable_value_labels:
+        log.info("%s: value labels replace the codes of %s", path, list(meta.variable_value_labels))
         data = with_labels(data, meta.variable_value_labels)
     body = data.map(cell_text).set_axis(range(1, len(data) + 1))
     header = pd.DataFrame([list(data.columns)], columns=data.columns, index=[0])
@@ -230,13 +231,10 @@ def read_statistics_cells(path: Path, value_labels: bool) -> pd.DataFrame:
 
 def with_labels(data: pd.DataFrame, labels: Mapping[str, Mapping[object, str]]) -> pd.DataFrame:
     """Replace every labelled code by its value label; unlabelled values stay as they are."""
-    labelled = {column: dict(codes) for column, codes in labels.items() if column in data}
-    if labelled:
-        log.info("value labels replace the codes of: %s", ", ".join(labelled))
-    return data.apply(
-        lambda column: (
-            column.map(lambda value: labelled[column.name].get(value, value))
-            if column.name in labelled
-            else column
-        )
+    return data.assign(
+        **{
+            column: data[column].map(lambda value, codes=codes: codes.get(value, value))
+            for column, codes in labels.items()
+            if column in data
+        }
     )
