@@ -13,6 +13,7 @@ import openpyxl
 import pandas as pd
 import pyreadstat
 import pytest
+import xlwt
 import yaml
 from conftest import copy_workflow, run_snakemake
 from ingest_tables import BASELINE, DICTIONARY, SCHEDULE, VISITS, write_table
@@ -101,6 +102,29 @@ def test_excel_sheet_and_header_row_give_the_csv_dataset(tmp_path: Path, cohort)
         tmp_path / "visits.xlsx",
         sheet={"baseline": "Patients"},
         header_row={"visits": 3},
+    )
+    assert_same_as_csv(ingested, directory)
+
+
+def write_xls(path: Path, frame: pd.DataFrame) -> Path:
+    """An Excel 97-2003 workbook written cell by cell with xlwt (empty cells left out)."""
+    workbook = xlwt.Workbook()
+    worksheet = workbook.add_sheet("Export")
+    for column, name in enumerate(frame.columns):
+        worksheet.write(0, column, name)
+    for row, values in enumerate(frame.itertuples(index=False), start=1):
+        for column, value in enumerate(values):
+            if not pd.isna(value):
+                worksheet.write(row, column, value)
+    workbook.save(str(path))
+    return path
+
+
+def test_excel_97_workbook_gives_the_csv_dataset(tmp_path: Path, cohort) -> None:
+    directory, baseline, visits = cohort
+    ingested = ingest(
+        write_xls(tmp_path / "baseline.xls", with_lab_text(baseline)),
+        write_xls(tmp_path / "visits.xls", visits),
     )
     assert_same_as_csv(ingested, directory)
 

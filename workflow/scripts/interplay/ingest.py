@@ -73,7 +73,7 @@ def separator_for(path: Path) -> str:
             file=str(path),
             fix="save the table as .csv (comma-separated) or .tsv (tab-separated), optionally "
             "gzip-compressed as .csv.gz or .tsv.gz, or give the file as exported by Excel, SPSS, "
-            f"Stata or SAS ({', '.join(EXPORT_SUFFIXES)}); an .xls workbook: save it as .xlsx",
+            f"Stata or SAS ({', '.join(EXPORT_SUFFIXES)})",
         )
     return SEPARATORS[suffixes[-1]]
 

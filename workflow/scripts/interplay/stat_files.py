@@ -10,9 +10,10 @@ not 12.0). Excel keeps 15 significant digits, so a cached formula result such as
 0.30000000000000004 becomes 0.3, as Excel shows it. A date cell becomes its ISO date (2024-03-01);
 our columns hold no dates, so a date in one of them is reported as "not a number".
 
-Excel (.xlsx, .xlsm; openpyxl): config data.sheet picks the sheet (default: the first) and
-data.header_row the row with the column names (1-based, as Excel numbers rows); rows above it are
-ignored. Formulas are read as the values Excel last calculated.
+Excel (.xlsx and .xlsm with openpyxl; .xls, Excel 97-2003, with calamine): config data.sheet
+picks the sheet (default: the first) and data.header_row the row with the column names (1-based, as
+Excel numbers rows); rows above it are ignored. Formulas are read as the values Excel last
+calculated.
 
 SPSS (.sav, .zsav, .por), Stata (.dta), SAS (.sas7bdat, .xpt) (pyreadstat): user-defined missing
 values (SPSS missing values and ranges, Stata .a-.z, SAS .A-.Z) are missing. With
@@ -33,12 +34,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyreadstat
+import python_calamine
 
 from interplay.errors import InputError
 
 log = logging.getLogger(__name__)
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+EXCEL_ENGINES = {".xlsx": "openpyxl", ".xlsm": "openpyxl", ".xls": "calamine"}
+EXCEL_SUFFIXES = tuple(EXCEL_ENGINES)
 EXCEL_SIGNIFICANT_DIGITS = 15
 ReadStat = Callable[..., tuple[pd.DataFrame, pyreadstat.metadata_container]]
 STATISTICS_READERS: dict[str, tuple[str, ReadStat]] = {
@@ -51,7 +54,15 @@ STATISTICS_READERS: dict[str, tuple[str, ReadStat]] = {
 }
 EXPORT_SUFFIXES = EXCEL_SUFFIXES + tuple(STATISTICS_READERS)
 TEXT_HEADER_HINT = "; a text file's header must be its first non-blank line (delete lines above it)"
-UNREADABLE_EXCEL = (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, TypeError)
+UNREADABLE_EXCEL = (
+    zipfile.BadZipFile,
+    python_calamine.CalamineError,
+    KeyError,
+    ValueError,
+    OSError,
+    EOFError,
+    TypeError,
+)
 PerTable = str | int | None | Mapping[str, str | int | None]  # both tables, or {table: value}
 
 
@@ -147,12 +158,12 @@ def other_table(table: str) -> str:
 def read_excel_cells(path: Path, layout: Layout) -> pd.DataFrame:
     """Read one sheet of an Excel workbook from its header row on, indexed by Excel row number."""
     try:
-        workbook = pd.ExcelFile(path, engine="openpyxl")
+        workbook = pd.ExcelFile(path, engine=EXCEL_ENGINES[path.suffix.lower()])
     except UNREADABLE_EXCEL as error:
         raise InputError(
             f"the file could not be read as an Excel workbook ({error})",
             file=str(path),
-            fix="open it in Excel and save it again as Excel Workbook (.xlsx)",
+            fix="open it in Excel and save it again, without a password, as Excel Workbook (.xlsx)",
         ) from None
     with workbook:
         sheets = workbook.sheet_names
