@@ -362,6 +362,15 @@ def test_excel_empty_and_na_cells_are_missing(tmp_path: Path) -> None:
     assert unrated["n_affected"].tolist() == [2]
 
 
+def test_excel_error_cells_read_as_a_csv_export_writes_them(tmp_path: Path) -> None:
+    rows = [["P1", 0, 20], ["P1", 3, "#N/A"], ["P2", 0, 22], ["P3", 0, 19]]
+    ingested = excel_visits(tmp_path, rows)
+    assert ingested.visits["week"].tolist() == [0, 0, 0]
+    with pytest.raises(InputError, match="are not numbers: '#DIV/0!'") as caught:
+        excel_visits(tmp_path, [*rows, ["P3", 12, "#DIV/0!"]])
+    assert caught.value.column == "hamd" and caught.value.ids == ["P3"]
+
+
 def test_excel_date_cell_is_reported_as_not_a_number(tmp_path: Path) -> None:
     rows = [["P1", 0, 20], ["P2", pd.Timestamp("2025-03-04").to_pydatetime(), 22], ["P3", 0, 19]]
     with pytest.raises(InputError, match="'2025-03-04'") as caught:

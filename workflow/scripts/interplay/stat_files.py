@@ -13,7 +13,8 @@ our columns hold no dates, so a date in one of them is reported as "not a number
 Excel (.xlsx and .xlsm with openpyxl; .xls, Excel 97-2003, with calamine): config data.sheet
 picks the sheet (default: the first) and data.header_row the row with the column names (1-based, as
 Excel numbers rows); rows above it are ignored. Formulas are read as the values Excel last
-calculated.
+calculated. An error cell keeps its text, as in a CSV export: #N/A is missing, #DIV/0! is "not a
+number" (calamine reads error cells of .xls files as empty).
 
 SPSS (.sav, .zsav, .por), Stata (.dta), SAS (.sas7bdat, .xpt) (pyreadstat): user-defined missing
 values (SPSS missing values and ranges, Stata .a-.z, SAS .A-.Z) are missing. With
@@ -27,11 +28,12 @@ import logging
 import math
 import numbers
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pyreadstat
 import python_calamine
@@ -40,8 +42,7 @@ from interplay.errors import InputError
 
 log = logging.getLogger(__name__)
 
-EXCEL_ENGINES = {".xlsx": "openpyxl", ".xlsm": "openpyxl", ".xls": "calamine"}
-EXCEL_SUFFIXES = tuple(EXCEL_ENGINES)
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 EXCEL_SIGNIFICANT_DIGITS = 15
 ReadStat = Callable[..., tuple[pd.DataFrame, pyreadstat.metadata_container]]
 STATISTICS_READERS: dict[str, tuple[str, ReadStat]] = {
@@ -158,23 +159,38 @@ def other_table(table: str) -> str:
 def read_excel_cells(path: Path, layout: Layout) -> pd.DataFrame:
     """Read one sheet of an Excel workbook from its header row on, indexed by Excel row number."""
     try:
-        workbook = pd.ExcelFile(path, engine=EXCEL_ENGINES[path.suffix.lower()])
+        sheets, sheet, rows = read_workbook(path, layout)
     except UNREADABLE_EXCEL as error:
         raise InputError(
             f"the file could not be read as an Excel workbook ({error})",
             file=str(path),
             fix="open it in Excel and save it again, without a password, as Excel Workbook (.xlsx)",
         ) from None
-    with workbook:
-        sheets = workbook.sheet_names
-        sheet = chosen_sheet(sheets, path, layout)
-        cells = pd.read_excel(workbook, sheet_name=sheet, header=None, dtype=object)
-    cells.index = cells.index + 1
+    width = max((len(row) for row in rows), default=0)
+    padded = [[*row, *[None] * (width - len(row))] for row in rows]
+    cells = pd.DataFrame(padded, index=range(1, len(rows) + 1), dtype=object)
     text = cells.map(lambda value: cell_text(value, EXCEL_SIGNIFICANT_DIGITS))
     check_header_row(text, sheet, sheets, path, layout)
     log.info("%s: sheet '%s', header in row %d", path, sheet, layout.header_row)
     from_header = text.loc[layout.header_row :]
     return from_header[(from_header != "").any(axis=1)]
+
+
+def read_workbook(path: Path, layout: Layout) -> tuple[list[str], str, list[Sequence[object]]]:
+    """The workbook's sheet names, the sheet to read and its cell values from row 1 on."""
+    if path.suffix.lower() == ".xls":
+        legacy = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheet = chosen_sheet(legacy.sheet_names, path, layout)
+        rows = legacy.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        return legacy.sheet_names, sheet, rows
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = chosen_sheet(workbook.sheetnames, path, layout)
+        worksheet = workbook[sheet]
+        worksheet.reset_dimensions()  # some programs record a wrong used range
+        return workbook.sheetnames, sheet, list(worksheet.iter_rows(min_row=1, values_only=True))
+    finally:
+        workbook.close()
 
 
 def check_header_row(
