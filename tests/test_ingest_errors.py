@@ -49,11 +49,12 @@ def test_empty_file(tmp_path: Path, name: str, content: bytes) -> None:
 
 
 def test_unsupported_file_type(tmp_path: Path) -> None:
-    (tmp_path / "baseline.xlsx").write_bytes(b"PK")
+    (tmp_path / "baseline.ods").write_bytes(b"PK")
     with pytest.raises(InputError) as caught:
-        ingest_cohort(tmp_path / "baseline.xlsx", tmp_path / "v.csv", DICTIONARY, {}, {}, SCHEDULE)
-    assert caught.value.file == str(tmp_path / "baseline.xlsx")
-    assert ".csv" in caught.value.fix and ".tsv" in caught.value.fix
+        ingest_cohort(tmp_path / "baseline.ods", tmp_path / "v.csv", DICTIONARY, {}, {}, SCHEDULE)
+    assert caught.value.file == str(tmp_path / "baseline.ods")
+    for suffix in (".csv", ".tsv", ".xlsx", ".xls", ".sav", ".dta", ".sas7bdat", ".xpt"):
+        assert suffix in caught.value.fix
 
 
 def test_ragged_rows(tmp_path: Path) -> None:

@@ -24,6 +24,9 @@ rule ingest_cohort:
         # A function, so that {week} in the pattern is not taken for a wildcard.
         wide_columns=lambda wildcards: config["data"]["wide_visits"]["columns"],
         strip_leading_zeros=config["data"]["ids"]["strip_leading_zeros"],
+        sheet=config["data"]["sheet"],
+        header_row=config["data"]["header_row"],
+        value_labels=config["data"]["value_labels"],
         schedule=config["outcome"]["schedule"],
         window_weeks=config["outcome"]["window_weeks"],
         validation=config["validation"],

@@ -24,6 +24,9 @@ def main(smk) -> None:
             visits_format=smk.params.visits_format,
             wide_columns=smk.params.wide_columns,
             strip_leading_zeros=smk.params.strip_leading_zeros,
+            sheet=smk.params.sheet,
+            header_row=smk.params.header_row,
+            value_labels=smk.params.value_labels,
         ),
     )
     write_table(cohort.baseline, smk.output.baseline)

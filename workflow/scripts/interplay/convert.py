@@ -16,6 +16,7 @@ Numbers are written with a decimal point, or with a decimal comma under config d
 Patient IDs stay text; with data.ids.strip_leading_zeros, an all-digit ID loses its leading zeros.
 """
 
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -35,6 +36,7 @@ FLOAT_WRITTEN_INTEGER_ID = re.compile(r"^(\d+)\.0+$")
 LEADING_ZEROS = re.compile(r"^0+(?=\d+$)")
 DECIMAL_COMMA_NUMBER = re.compile(r"^(<\s*)?[-+]?\d*,\d+$")
 BELOW_LOD_SUFFIX = "_below_lod"
+PLAIN_YAML_TEXT = re.compile(r"[\w<>.+-][\w <>.+/-]*")
 MAX_SHOWN_VALUES = 5
 
 
@@ -80,6 +82,11 @@ def apply_codes(raw: pd.Series, codes: Codes) -> pd.Series:
     keys = raw.map(code_key, na_action="ignore")
     recoded = keys.map(lambda key: codes.get(key, key), na_action="ignore")
     return raw.where(~keys.isin(list(codes)), recoded)
+
+
+def yaml_text(text: str) -> str:
+    """Text as it must be written in config.yaml to be read back: quoted if YAML would split it."""
+    return text if PLAIN_YAML_TEXT.fullmatch(text) else json.dumps(text, ensure_ascii=False)
 
 
 def shown_values(values: pd.Series) -> str:
@@ -194,7 +201,7 @@ def convert_codes(
     if unknown.any():
         theirs = list(dict.fromkeys(raw[unknown]))[:MAX_SHOWN_VALUES]
         choice = "|".join(allowed)
-        example = ", ".join(f"{code}: <{choice}>" for code in theirs)
+        example = ", ".join(f"{yaml_text(code)}: <{choice}>" for code in theirs)
         fix = (
             "map your codes to ours in the configuration, e.g. "
             f"data.codes: {{{column}: {{{example}}}}}; {missing_code_hint(column)}"

@@ -1,8 +1,9 @@
 """Read a user's baseline and visits tables, map them onto the data dictionary and validate them.
 
-Files: delimited text (interplay.text_files: .csv, .tsv, .txt, optionally .gz, in any encoding).
-Every cell is read as text and stripped; an empty cell or one of NA, N/A, #N/A, NaN, null, .
-(any case) is a missing value. Visits may be wide, one HAMD column per week (interplay.wide_visits).
+Files: delimited text (interplay.text_files: .csv, .tsv, .txt, optionally .gz, in any encoding),
+Excel workbooks and SPSS, Stata and SAS files (interplay.stat_files), all read as the same text
+cells. Every cell is stripped; an empty cell or one of NA, N/A, #N/A, NaN, null, . (any case) is a
+missing value. Visits may be wide, one HAMD column per week (interplay.wide_visits).
 
 Headers: config data.columns.<table> maps {our name: their header}; unmapped columns are looked up
 under our name. Columns the dictionary does not know are dropped (logged). Optional dictionary
@@ -23,7 +24,20 @@ import pandas as pd
 from interplay.convert import TableSource, code_key, code_table, convert_column, normalise_ids
 from interplay.dictionary import TABLES, allowed_codes, table_spec
 from interplay.errors import InputError
-from interplay.text_files import TextSettings, format_warnings, read_text_cells
+from interplay.stat_files import (
+    Layout,
+    PerTable,
+    check_no_sheet_settings,
+    is_export,
+    read_export,
+    table_layout,
+)
+from interplay.text_files import (
+    TextSettings,
+    format_warnings,
+    read_text_cells,
+    require_file,
+)
 from interplay.validate import (
     BASELINE_WEEK,
     HAMD_COLUMN,
@@ -58,30 +72,46 @@ class IngestedCohort:
 
 @dataclass(frozen=True)
 class ReadSettings:
-    """How the user's files are written: text format, visits layout, patient IDs (config data)."""
+    """How the user's files are written: format, visits layout, patient IDs (config data)."""
 
     text: TextSettings = field(default_factory=TextSettings)
     visits_format: str = "long"
     wide_columns: str = "hamd_w{week}"
     strip_leading_zeros: bool = False
+    sheet: PerTable = None
+    header_row: PerTable = 1
+    value_labels: bool = True
+
+    def layout(self, table: str) -> Layout:
+        """The workbook and statistics-file settings of one table."""
+        return table_layout(table, self.sheet, self.header_row, self.value_labels)
 
 
 DEFAULT_READ_SETTINGS = ReadSettings()
 
 
-def read_table(path: Path, table: str, text: TextSettings) -> tuple[pd.DataFrame, list[dict]]:
-    """A table as text (header: first non-blank line; missing tokens: NaN) and read warnings."""
-    cells, text_format = read_text_cells(path, text)
+def read_table(path: Path, table: str, settings: ReadSettings) -> tuple[pd.DataFrame, list[dict]]:
+    """A table as text (header: first non-blank row; missing tokens: NaN) and read warnings."""
+    require_file(path)
+    layout = settings.layout(table)
+    encoding_note, read_warnings = "", []
+    if is_export(path):
+        cells = read_export(path, layout)
+    else:
+        check_no_sheet_settings(path, layout)
+        cells, text_format = read_text_cells(path, settings.text.for_table(table))
+        encoding_note = text_format.encoding_note()
+        read_warnings = format_warnings(text_format, table, len(cells) - 1)
     if len(cells) < 2:
         raise InputError(
             "the file has no data rows",
             file=str(path),
-            fix="export the table again, with its data" + text_format.encoding_note(),
+            fix="export the table again, with its data" + encoding_note,
         )
     body = cells.iloc[1:]
     body.columns = list(cells.iloc[0])
     missing = body.mask(body.apply(lambda column: column.str.lower().isin(MISSING_TOKENS)))
-    return missing, format_warnings(text_format, table, len(body))
+    return missing, read_warnings
 
 
 def check_column_map(mapping: Mapping[str, str], spec: pd.DataFrame, table: str) -> dict[str, str]:
@@ -180,7 +210,7 @@ def ingest_table(
     path = Path(path)
     spec = table_spec(dictionary, table)
     headers = check_column_map(columns, spec, table)
-    body, read_warnings = read_table(path, table, settings.text.for_table(table))
+    body, read_warnings = read_table(path, table, settings)
     try:
         if table == "visits":
             headers, body = visits_layout(body, headers, columns, settings, str(path))

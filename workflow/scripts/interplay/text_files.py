@@ -27,6 +27,7 @@ import charset_normalizer
 import pandas as pd
 
 from interplay.errors import InputError
+from interplay.stat_files import EXPORT_SUFFIXES
 from interplay.validate import warning_row
 
 log = logging.getLogger(__name__)
@@ -91,14 +92,14 @@ def extension_separator(path: Path) -> str | None:
             "the file type is not supported",
             file=str(path),
             fix="save the table as .csv (comma-separated), .tsv (tab-separated) or .txt, "
-            "optionally gzip-compressed as .csv.gz, .tsv.gz or .txt.gz "
-            "(from Excel: Save As > CSV UTF-8)",
+            "optionally gzip-compressed as .csv.gz, .tsv.gz or .txt.gz, or give the file as "
+            f"exported by Excel, SPSS, Stata or SAS ({', '.join(EXPORT_SUFFIXES)})",
         )
     return EXTENSION_SEPARATORS[suffixes[-1]]
 
 
-def file_bytes(path: Path) -> bytes:
-    """The file's content, decompressed when it ends in .gz."""
+def require_file(path: Path) -> None:
+    """Stop with a message when an input file does not exist."""
     if not path.is_file():
         raise InputError(
             "the file does not exist",
@@ -106,6 +107,11 @@ def file_bytes(path: Path) -> bytes:
             fix="check the path in config data.baseline / data.visits (a relative path starts "
             "at the directory snakemake runs in)",
         )
+
+
+def file_bytes(path: Path) -> bytes:
+    """The file's content, decompressed when it ends in .gz."""
+    require_file(path)
     try:
         content = path.read_bytes()
         return gzip.decompress(content) if path.suffix.lower() == ".gz" else content
