@@ -24,6 +24,17 @@ STRATIFIER = "treatment_step"
 DERIVED_COLUMNS = ["hamd_baseline"]
 MAX_SHOWN = 200
 COMMAND_LINE = "the command line (--config)"
+# How a schema bound reads as the allowed values.
+BOUNDS = {
+    "minimum": "a number of at least {}",
+    "maximum": "a number of at most {}",
+    "exclusiveMinimum": "a number above {}",
+    "exclusiveMaximum": "a number below {}",
+    "minItems": "a list of at least {} item(s)",
+    "maxItems": "a list of at most {} item(s)",
+    "uniqueItems": "a list without repeated items",
+    "pattern": "text matching the pattern {}",
+}
 # Where settings come from, lowest precedence first: (config file or COMMAND_LINE, its settings).
 Sources = Sequence[tuple[str, Mapping[str, Any]]]
 
@@ -163,8 +174,10 @@ def schema_error(
     elif error.validator == "type":
         kinds = error.validator_value
         allowed = "a value of type " + (" or ".join(kinds) if isinstance(kinds, list) else kinds)
+    elif error.validator in BOUNDS:
+        allowed = BOUNDS[error.validator].format(error.validator_value)
     else:
-        allowed = error.message.removeprefix(shown(error.instance)).strip()
+        allowed = error.message
     return ConfigError(
         f"invalid value of {key_text(path)}",
         key=key_text(path),
@@ -273,7 +286,7 @@ def check_settings_columns(
             covariates,
             columns,
             key=key,
-            what="a column of the analysis dataset (data dictionary)",
+            what="a column of the analysis dataset",
             fix=f"write the analysis dataset's column names (allowed above) in {key_text(key)}",
             sources=sources,
         )
@@ -295,10 +308,21 @@ def check_settings_columns(
             [stratifier],
             columns,
             key=key,
-            what="a column of the analysis dataset (data dictionary)",
+            what="a column of the analysis dataset",
             fix=f"set {key_text(key)} to one of the allowed columns, or null for the whole sample",
             sources=sources,
         )
+
+
+def check_analysis_columns(settings: Mapping[str, Any], columns: Sequence[str]) -> None:
+    """Check that one analysis's adjustment set and models.stratify_by name given columns."""
+    name = settings["covariates"]["adjustment_set"]
+    sets = settings["covariates"]["sets"]
+    used = {
+        "covariates": {"adjustment_set": name, "sets": {name: sets[name]} if name in sets else {}},
+        "models": {"stratify_by": settings["models"].get("stratify_by")},
+    }
+    check_settings_columns(settings, columns, overrides=used)
 
 
 def check_column_references(

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from interplay.analysis import RESULT_TABLES, run_analysis
-from interplay.config_checks import check_settings_columns
+from interplay.config_checks import check_analysis_columns
 
 log = logging.getLogger("interplay")
 WHOLE_SAMPLE = "all"
@@ -53,7 +53,7 @@ def run_stratified_analysis(
     no patient has a value of the stratifier (an optional column absent from the baseline table),
     every table is one row whose only column, `stratum`, says that the analysis was not run.
     """
-    check_settings_columns(settings, list(dataset.columns))
+    check_analysis_columns(settings, list(dataset.columns))
     column = settings["models"].get("stratify_by")
     if not column:
         return with_stratum(
