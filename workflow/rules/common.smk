@@ -1,6 +1,7 @@
 import sys
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError  # used by the included rule files
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
