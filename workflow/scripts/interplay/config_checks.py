@@ -19,9 +19,11 @@ from interplay.errors import InputError
 from interplay.settings import merge_settings
 
 PAPER_SET = "paper"
-STRATIFIER = "treatment_step"
+# A baseline column of the dataset that is not a covariate: post-baseline, a stratifier only.
+TREATMENT_STEP = "treatment_step"
 # Dataset columns derived from the visits table that a setting may name.
 DERIVED_COLUMNS = ["hamd_baseline"]
+# Characters of a value or key description quoted in a message.
 MAX_SHOWN = 200
 COMMAND_LINE = "the command line (--config)"
 # How a schema bound reads as the allowed values.
@@ -78,7 +80,12 @@ class ConfigError(InputError):
 def shown(value: object) -> str:
     """A configuration value as the user wrote it, cut short if long."""
     text = repr(value) if isinstance(value, str) else yaml.safe_dump(value).strip()
-    text = text.removesuffix("\n...").replace("\n", " ")
+    return shortened(text.removesuffix("\n..."))
+
+
+def shortened(text: str) -> str:
+    """Text on one line, cut at MAX_SHOWN characters."""
+    text = " ".join(text.split())
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + " …"
 
 
@@ -89,7 +96,7 @@ def closest(name: str, allowed: Iterable[str]) -> str | None:
 
 
 def allowed_text(allowed: Sequence[str], written: object) -> str:
-    """The allowed names, with the closest one to what was written first."""
+    """The allowed names, followed by the one closest to what was written (if any is close)."""
     suggestion = closest(str(written), allowed)
     listed = ", ".join(str(a) for a in allowed) or "(none)"
     return f"{listed} (closest: {suggestion})" if suggestion else listed
@@ -134,14 +141,19 @@ def read_yaml(path: str) -> Mapping[str, Any]:
 def setting_source(path: Sequence[object], sources: Sources) -> list[str]:
     """The source that sets the key last (later sources override earlier ones)."""
     for name, settings in reversed(sources):
-        node: Any = settings
-        for part in path:
-            if not isinstance(node, Mapping) or part not in node:
-                break
-            node = node[part]
-        else:
+        if is_set_in(settings, path):
             return [name]
     return []
+
+
+def is_set_in(settings: Mapping[str, Any], path: Sequence[object]) -> bool:
+    """Whether the nested settings hold the key path."""
+    node: Any = settings
+    for part in path:
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True
 
 
 # Schema ------------------------------------------------------------------------------------------
@@ -185,21 +197,25 @@ def schema_error(
         allowed=allowed,
         fix=f"set {key_text(path)} to an allowed value, or remove it to use the default",
         files=setting_source(path, sources),
-        about=" ".join(str(schema.get("description", "")).split()),
+        about=shortened(str(schema.get("description", ""))),
     )
 
 
+def first_violation(
+    config: Mapping[str, Any], schema: Mapping[str, Any]
+) -> jsonschema.ValidationError | None:
+    """The most relevant schema violation of config (jsonschema's best match), or None."""
+    validator = jsonschema.Draft202012Validator(schema)
+    return jsonschema.exceptions.best_match(validator.iter_errors(dict(config)))
+
+
 def check_schema(
-    config: Mapping[str, Any],
-    schema: Mapping[str, Any],
-    sources: Sources = (),
-    prefix: Sequence[str] = (),
+    config: Mapping[str, Any], schema: Mapping[str, Any], sources: Sources = ()
 ) -> None:
     """Raise a ConfigError for the most relevant schema violation of config, if any."""
-    validator = jsonschema.Draft202012Validator(schema)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(dict(config)))
+    error = first_violation(config, schema)
     if error is not None:
-        raise schema_error(error, prefix, sources)
+        raise schema_error(error, [], sources)
 
 
 def check_analysis_schemas(
@@ -207,13 +223,10 @@ def check_analysis_schemas(
 ) -> None:
     """Check each entry of `analyses`, merged into the primary settings, against the schema."""
     for name, overrides in config["analyses"].items():
-        merged = merge_settings(config, overrides or {})
-        validator = jsonschema.Draft202012Validator(schema)
-        error = jsonschema.exceptions.best_match(validator.iter_errors(merged))
+        error = first_violation(merge_settings(config, overrides or {}), schema)
         if error is not None:
-            in_override = analysis_key(overrides or {}, name, list(error.absolute_path))
-            prefix = ["analyses", name] if in_override[0] == "analyses" else []
-            raise schema_error(error, prefix, sources)
+            in_entry = is_set_in(overrides or {}, list(error.absolute_path))
+            raise schema_error(error, ["analyses", name] if in_entry else [], sources)
 
 
 def load_schema(path: str | Path) -> dict[str, Any]:
@@ -225,21 +238,10 @@ def load_schema(path: str | Path) -> dict[str, Any]:
 
 
 def referable_columns(dictionary: pd.DataFrame) -> list[str]:
-    """Analysis-dataset columns a setting may name: the dictionary's baseline covariates and
-    treatment step, and the columns derived from the visits (hamd_baseline)."""
+    """Dataset columns a setting may name: baseline covariates in the dictionary, hamd_baseline."""
     baseline = dictionary.loc[dictionary["table"] == "baseline", "column"]
-    holdable = {*BASELINE_COVARIATES, STRATIFIER}
+    holdable = {*BASELINE_COVARIATES, TREATMENT_STEP}
     return [c for c in baseline if c in holdable] + DERIVED_COLUMNS
-
-
-def analysis_key(overrides: Mapping[str, Any], analysis: str, path: Sequence[str]) -> list[str]:
-    """Where a merged setting was written: in the analysis's entry, or in the primary section."""
-    node: Any = overrides
-    for part in path:
-        if not isinstance(node, Mapping) or part not in node:
-            return list(path)
-        node = node[part]
-    return ["analyses", analysis, *path]
 
 
 def check_names(

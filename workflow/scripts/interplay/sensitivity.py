@@ -148,8 +148,7 @@ def strata(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, pd.DataFra
 def sensitivity_table(
     settings: Mapping[str, Mapping[str, Any]], tables: Mapping[str, Mapping[str, pd.DataFrame]]
 ) -> pd.DataFrame:
-    """Key estimates of every analysis and stratum, in the configured order of analyses; an
-    analysis that was not run has one row whose `stratum` says why."""
+    """Key estimates of every analysis and stratum (for one not run, a row saying why)."""
     parts = [
         key_estimates(name, settings[name], stratum_tables)
         if was_run(stratum_tables["models"])
