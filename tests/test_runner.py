@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from conftest import copy_workflow, run_snakemake
 from interplay.errors import InputError
 from interplay.runner import run
 
@@ -63,3 +64,18 @@ def test_input_error_is_a_message_in_terminal_and_log(
     log = Path(smk.log[0]).read_text(encoding="utf-8")
     assert "fix: check it" in log and "Traceback" not in log
     assert not any(Path(path).exists() for path in smk.output)
+
+
+def test_workflow_job_with_a_bug_leaves_its_traceback_in_the_rule_log(tmp_path: Path) -> None:
+    workdir = copy_workflow(tmp_path)
+    script = workdir / "workflow" / "scripts" / "simulate_cohort.py"
+    written = "    write_cohort(cohort, smk.output.baseline, smk.output.visits, smk.output.truth)\n"
+    assert written in script.read_text(encoding="utf-8")
+    bug = written + '    smk.params.synthetic["no_such_setting"]\n'
+    script.write_text(script.read_text(encoding="utf-8").replace(written, bug), encoding="utf-8")
+    result = run_snakemake(workdir, "results/synthetic/baseline.csv")
+    assert result.returncode != 0
+    log = (workdir / "results" / "logs" / "simulate_cohort.log").read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in log and "KeyError: 'no_such_setting'" in log
+    assert "the full traceback is in results/logs/simulate_cohort.log" in result.stderr
+    assert not (workdir / "results" / "synthetic" / "baseline.csv").exists()
