@@ -20,6 +20,8 @@ from interplay.config_checks import (
 )
 from interplay.covariates import adjustment_covariates
 from interplay.dictionary import load_dictionary
+from interplay.errors import InputError
+from interplay.impute import impute_analysis_dataset
 from interplay.sensitivity import sensitivity_table
 from interplay.settings import merge_settings
 from interplay.stratified import run_stratified_analysis
@@ -188,6 +190,19 @@ def test_covariate_set_naming_an_absent_optional_column() -> None:
     assert error.key == "covariates.sets.social" and error.written == "living_alone"
     assert "social" in error.problem and "remove living_alone" in error.fix
     assert error.allowed == "covariates with values: age"
+
+
+@pytest.mark.parametrize(
+    ("covariates", "words"),
+    [
+        (["age", "living_alone"], "living_alone has no observed value"),
+        (["age", "site"], "lacks column(s) site"),
+    ],
+)
+def test_imputation_names_the_covariate_it_cannot_use(covariates: list[str], words: str) -> None:
+    with pytest.raises(InputError) as caught:
+        impute_analysis_dataset(cohort(), covariates, m=1, iterations=1, seed=1)
+    assert caught.value.column == covariates[1] and words in caught.value.problem
 
 
 # Through Snakemake, as a user runs it ------------------------------------------------------------
