@@ -30,10 +30,8 @@ def library_version(script):
     return library_digest(SCRIPTS_DIR / script, SCRIPTS_DIR)
 
 
-SCHEMA_FILE = "../schemas/config.schema.yaml"
-SCHEMA = load_schema(
-    Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
-)
+SCHEMA_PATH = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
+SCHEMA = load_schema(SCHEMA_PATH)
 
 
 # Where each setting was written, for messages: config.yaml, --configfile files, --config.
@@ -55,7 +53,7 @@ def stop_on_input_error(check, *arguments):
 
 stop_on_input_error(check_schema, config, SCHEMA, CONFIG_SOURCES)
 # Passes now; fills in the schema's defaults.
-validate(config, SCHEMA_FILE)
+validate(config, str(SCHEMA_PATH))
 stop_on_input_error(check_analysis_schemas, config, SCHEMA, CONFIG_SOURCES)
 
 # Biomarker settings that only change the models, not which patients or values the dataset holds.
