@@ -69,6 +69,12 @@ def test_bound_is_written_as_the_allowed_range() -> None:
     assert error.key == "bootstrap.mi_replicates" and error.allowed == "a number of at least 20"
 
 
+def test_repeated_covariate_is_shown_as_written() -> None:
+    error = config_error(check_schema, "covariates:\n  sets:\n    mine: [age, sex, age]\n", SCHEMA)
+    assert error.key == "covariates.sets.mine" and error.allowed == "a list without repeated items"
+    assert "you wrote: [age, sex, age]" in error.message()
+
+
 def test_invalid_override_of_an_analysis_names_the_analysis_key() -> None:
     user = "analyses:\n  primary: {}\n  mine:\n    missing_data: {method: multiple}\n"
     error = config_error(check_analysis_schemas, user, SCHEMA)

@@ -79,7 +79,9 @@ class ConfigError(InputError):
 
 def shown(value: object) -> str:
     """A configuration value as the user wrote it, cut short if long."""
-    text = repr(value) if isinstance(value, str) else yaml.safe_dump(value).strip()
+    if isinstance(value, str):
+        return shortened(repr(value))
+    text = yaml.safe_dump(value, default_flow_style=True).strip()
     return shortened(text.removesuffix("\n..."))
 
 
