@@ -3,25 +3,15 @@
 from pathlib import Path
 
 import pytest
+import yaml
+from conftest import REPO
 from ingest_tables import BASELINE, VISITS, run
 from interplay.errors import InputError
 from interplay.flow import build_analysis_dataset
 
-OUTCOME = {
-    "definition": "remission",
-    "remission_threshold": 7,
-    "response_reduction": 0.5,
-    "week": 12,
-    "schedule": [0, 3, 6, 9, 12],
-    "missing_rule": "locf",
-}
-BIOMARKERS = {
-    "il1b_lod": 0.1,
-    "below_lod": "lod_sqrt2",
-    "coding": "median",
-    "require_both": True,
-    "outlier_z": None,
-}
+# The primary settings of config.yaml, as the workflow passes them.
+CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+OUTCOME, BIOMARKERS = CONFIG["outcome"], CONFIG["biomarkers"]
 
 
 def dataset_error(tmp_path: Path, baseline: dict, visits: dict = VISITS) -> InputError:
@@ -51,8 +41,9 @@ def test_empty_sample_message_holds_the_flow(tmp_path: Path) -> None:
     baseline_visits_only["hamd"] = ["20", "22", "19"]
     error = dataset_error(tmp_path, BASELINE, baseline_visits_only)
     assert "no patient is left in the analytic sample" in error.problem
+    assert "Flow: enrolled 3; with_both_biomarkers 3; " in error.problem
     assert (
-        "enrolled 3; with_both_biomarkers 3; with_post_baseline_hamd 0 "
-        "(3 left: no HAMD rating after baseline up to week 12)"
-    ) in error.problem
+        "; with_post_baseline_hamd 0 (3 left: no HAMD rating after baseline up to week 12)"
+        in error.problem
+    )
     assert "flow table" not in error.message()
