@@ -198,6 +198,9 @@ def test_every_report_page_holds_a_table() -> None:
             }
         ),
         "warnings": pd.DataFrame(columns=["table", "column", "check", "n_affected", "message"]),
+        "sensitivity": pd.DataFrame(
+            {"analysis": ["by_treatment_step"], "stratum": ["not run: no treatment_step column"]}
+        ),
         "provenance": {"python": "3.11.7"},
     }
     for name, data in samples.items():

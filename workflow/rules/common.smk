@@ -1,7 +1,7 @@
 import sys
 from pathlib import Path
 
-from snakemake.exceptions import WorkflowError
+from snakemake.exceptions import WorkflowError  # used by the included rule files
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
@@ -9,7 +9,18 @@ min_version("9.0")
 # The library, also for the workflow's own configuration logic.
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 from interplay.code_version import library_digest
-from interplay.settings import analysis_settings, merge_settings
+from interplay.config_checks import (
+    ConfigError,
+    check_analysis_schemas,
+    check_column_references,
+    check_schema,
+    config_sources,
+    setting_source,
+    load_schema,
+)
+from interplay.dictionary import load_dictionary
+from interplay.errors import InputError
+from interplay.settings import analysis_settings
 
 SCRIPTS_DIR = Path(workflow.basedir) / "workflow" / "scripts"
 
@@ -19,21 +30,34 @@ def library_version(script):
     return library_digest(SCRIPTS_DIR / script, SCRIPTS_DIR)
 
 
-validate(config, "../schemas/config.schema.yaml")
+SCHEMA_PATH = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
+SCHEMA = load_schema(SCHEMA_PATH)
+
+
+# Where each setting was written, for messages: config.yaml, --configfile files, --config.
+CONFIG_SOURCES = config_sources(
+    workflow.configfiles,
+    workflow.config_settings.configfiles,
+    workflow.config_settings.config,
+)
+
+
+def stop_on_input_error(check, *arguments):
+    """Run a configuration check; on an InputError print its few lines and stop before any job."""
+    try:
+        check(*arguments)
+    except InputError as error:
+        print(error.message(), file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+stop_on_input_error(check_schema, config, SCHEMA, CONFIG_SOURCES)
+# Passes now; fills in the schema's defaults.
+validate(config, str(SCHEMA_PATH))
+stop_on_input_error(check_analysis_schemas, config, SCHEMA, CONFIG_SOURCES)
 
 # Biomarker settings that only change the models, not which patients or values the dataset holds.
 MODEL_ONLY_BIOMARKER_KEYS = ["coding"]
-
-
-def validated_analysis_settings(name):
-    """Merge one analysis entry into the primary settings and validate the result."""
-    merged = merge_settings(config, config["analyses"][name] or {})
-    try:
-        validate(merged, "../schemas/config.schema.yaml", set_default=False)
-    except WorkflowError as error:
-        raise WorkflowError(f"config analyses.{name}: invalid override.", error)
-    return analysis_settings(config, name)
-
 
 SYNTHETIC_DIR = "results/synthetic/"
 
@@ -42,29 +66,38 @@ def check_data_path(key):
     """Stop with a clear message when a configured input table does not exist."""
     path = config["data"][key]
     if not path.startswith(SYNTHETIC_DIR) and not Path(path).exists():
-        raise WorkflowError(
-            f"interplay input error: the {key} table '{path}' (config data.{key}) does not exist.\n"
-            f"  fix: point data.{key} in config.yaml (or --config) at your {key} export, "
-            f"or remove the entry to analyse the synthetic cohort."
+        raise ConfigError(
+            f"the {key} table '{path}' does not exist",
+            key=f"data.{key}",
+            written=path,
+            allowed="",
+            fix=f"point data.{key} at your {key} export, or remove the entry to analyse the "
+            "synthetic cohort",
+            files=setting_source(["data", key], CONFIG_SOURCES),
         )
 
 
-for data_key in ["baseline", "visits", "dictionary"]:
-    check_data_path(data_key)
+def check_column_settings():
+    """Check every setting naming a dataset column against the data dictionary."""
+    dictionary = load_dictionary(config["data"]["dictionary"])
+    check_column_references(config, dictionary, CONFIG_SOURCES)
 
-ANALYSES = {name: validated_analysis_settings(name) for name in config["analyses"]}
+
+for data_key in ["baseline", "visits", "dictionary"]:
+    stop_on_input_error(check_data_path, data_key)
+stop_on_input_error(check_column_settings)
+
+ANALYSES = {name: analysis_settings(config, name) for name in config["analyses"]}
 
 # Outcome settings of every analysis, checked before any job runs (the library checks them again):
 # an outcome week off the visit schedule, or an analysis changing how visits are ingested.
-from interplay.errors import InputError
 from interplay.outcome import check_analysis_outcomes
 
-try:
-    check_analysis_outcomes(
-        config["outcome"], {name: ANALYSES[name]["outcome"] for name in ANALYSES}
-    )
-except InputError as error:
-    raise WorkflowError(error.message()) from None
+stop_on_input_error(
+    check_analysis_outcomes,
+    config["outcome"],
+    {name: ANALYSES[name]["outcome"] for name in ANALYSES},
+)
 
 
 wildcard_constraints:

@@ -78,6 +78,11 @@ SAMPLE_TABLES = {
         REPORT_BASELINE,
         "Table 1 by biomarker group",
     ),
+    "sensitivity": (
+        "results/tables/sensitivity.tsv",
+        REPORT_SENSITIVITY,
+        "Key estimates of every analysis",
+    ),
     "provenance": ("results/provenance.json", REPORT_PROVENANCE, "Provenance"),
 }
 ANALYSIS_REPORT_TABLES = {

@@ -3,6 +3,7 @@
 import pandas as pd
 from interplay.bootstrap_tables import SUMMARY_COLUMNS, joint_with_method, with_bootstrap_rows
 from interplay.runner import run
+from interplay.stratified import was_run
 from interplay.tables import read_table, write_table
 
 
@@ -13,15 +14,15 @@ def main(smk) -> None:
         if hasattr(smk.input, "bootstrap")
         else pd.DataFrame(columns=SUMMARY_COLUMNS)
     )
-    models = read_table(smk.input.models)
-    bases = {
-        "models": models,
-        "joint": joint_with_method(read_table(smk.input.joint), models["ci_method"].iloc[0]),
-        "interaction": read_table(smk.input.interaction),
-        "slopes": read_table(smk.input.slopes),
-    }
+    tables = ["models", "joint", "interaction", "slopes"]
+    bases = {name: read_table(smk.input[name]) for name in tables}
+    # An analysis that was not run keeps its one row saying why.
+    completed = was_run(bases["models"])
+    if completed:
+        bases["joint"] = joint_with_method(bases["joint"], bases["models"]["ci_method"].iloc[0])
     for name, base in bases.items():
-        write_table(with_bootstrap_rows(name, base, summary), smk.output[name])
+        table = with_bootstrap_rows(name, base, summary) if completed else base
+        write_table(table, smk.output[name])
 
 
 run(snakemake, main)

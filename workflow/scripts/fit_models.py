@@ -10,9 +10,10 @@ def main(smk) -> None:
     """Write the models, joint, interaction, slopes, Johnson–Neyman and prediction tables."""
     imputed = read_table(smk.input.imputed) if hasattr(smk.input, "imputed") else None
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
-    covariates = adjustment_covariates(smk.params.settings["covariates"], table1)
+    dataset = read_table(smk.input.dataset)
+    covariates = adjustment_covariates(smk.params.settings["covariates"], table1, dataset)
     tables = run_stratified_analysis(
-        read_table(smk.input.dataset),
+        dataset,
         with_covariates(smk.params.settings, covariates),
         imputed,
         analysis=smk.wildcards.analysis,

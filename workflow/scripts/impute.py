@@ -11,7 +11,7 @@ def main(smk) -> None:
     """Write the imputed data sets in long format and the missingness per variable."""
     dataset = read_table(smk.input.dataset)
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
-    covariates = adjustment_covariates(smk.params.covariates, table1)
+    covariates = adjustment_covariates(smk.params.covariates, table1, dataset)
     # One stream for every analysis: analyses with the same data and covariates get the same
     # imputations, so their differences reflect the analysis choice, not Monte-Carlo noise.
     imputed = impute_analysis_dataset(

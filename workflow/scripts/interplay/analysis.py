@@ -35,6 +35,8 @@ MODEL_COLUMNS = [
     "analysis", "model", "term", "estimate", "std_error", "statistic", "df", "p_value",
     "odds_ratio", "ci_low", "ci_high", "ci_method", "n", "n_events", "fmi",
 ]  # fmt: skip
+# The tables run_analysis returns, by name.
+RESULT_TABLES = ["models", "joint", "interaction", "slopes", "johnson_neyman", "predictions"]
 JOINT_COLUMNS = [
     "il1b_level", "bdnf_level", "n", "remitters", "non_remitters",
     "odds_ratio", "ci_low", "ci_high", "is_reference",

@@ -16,6 +16,7 @@ LOD_DIVISORS: dict[str, float | None] = {
     "exclude": None,
 }
 UNITS = {"il1b": "pg/mL", "bdnf": "ng/mL"}
+NAMES = {"il1b": "IL-1β", "bdnf": "BDNF"}
 CODING_COLUMNS = [
     "log2_il1b",
     "bdnf_sd",
@@ -53,6 +54,24 @@ def has_both_biomarkers(data: pd.DataFrame) -> pd.Series:
     """True where IL-1β was measured (a value, or below the LOD) and BDNF has a value."""
     il1b_measured = data["il1b"].notna() | (data["il1b_below_lod"] == 1)
     return il1b_measured & data["bdnf"].notna()
+
+
+def require_varying_biomarkers(data: pd.DataFrame) -> None:
+    """Raise an InputError when a biomarker has one value across the analytic sample."""
+    for biomarker, unit in UNITS.items():
+        values = data[biomarker].dropna().unique()
+        if len(values) == 1:
+            below_lod = biomarker == "il1b" and bool((data["il1b_below_lod"] == 1).all())
+            cause = " (every value is below the limit of detection)" if below_lod else ""
+            raise InputError(
+                f"{NAMES[biomarker]} does not vary: all {len(data)} patients of the analytic "
+                f"sample have {biomarker} = {values[0]:g} {unit}{cause}",
+                file="baseline",
+                column=biomarker,
+                fix=f"check that the {biomarker} column holds each patient's own measurement "
+                "(not a constant, a placeholder or a mis-mapped column); a biomarker that does "
+                "not vary cannot predict remission",
+            )
 
 
 def zscore(values: pd.Series) -> pd.Series:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from interplay.config_checks import ConfigError, check_names
 from interplay.errors import InputError
 from interplay.table1 import TABLE1_VARIABLES, paper_style_covariates
 
@@ -17,9 +18,14 @@ PAPER_CANDIDATES = [v for v in TABLE1_VARIABLES if v not in NOT_CANDIDATES]
 
 
 def adjustment_covariates(
-    covariate_settings: Mapping[str, Any], table1: pd.DataFrame | None = None
+    covariate_settings: Mapping[str, Any],
+    table1: pd.DataFrame | None = None,
+    dataset: pd.DataFrame | None = None,
 ) -> list[str]:
-    """The covariates of the configured adjustment set; the paper set needs Table 1 by outcome."""
+    """The covariates of the configured adjustment set; the paper set needs Table 1 by outcome.
+
+    With the analysis dataset given, a named set must name its columns, each with some value.
+    """
     name = covariate_settings["adjustment_set"]
     if name == PAPER_SET:
         if table1 is None:
@@ -32,7 +38,34 @@ def adjustment_covariates(
             column="covariates.adjustment_set",
             fix=f"name one of: {', '.join([*covariate_settings['sets'], PAPER_SET])}",
         )
-    return list(covariate_settings["sets"][name])
+    covariates = list(covariate_settings["sets"][name])
+    if dataset is not None:
+        require_observed_covariates(dataset, name, covariates)
+    return covariates
+
+
+def require_observed_covariates(dataset: pd.DataFrame, name: str, covariates: list[str]) -> None:
+    """Raise a ConfigError for a covariate of set `name` the dataset lacks or never observes."""
+    key = f"covariates.sets.{name}"
+    check_names(
+        covariates,
+        list(dataset.columns),
+        key=key.split("."),
+        what="a column of the analysis dataset",
+        fix=f"use the analysis dataset's column names in {key}",
+    )
+    observed = [column for column in covariates if dataset[column].notna().any()]
+    empty = [column for column in covariates if column not in observed]
+    if empty:
+        raise ConfigError(
+            f"covariate set '{name}' names {empty[0]}, which has no value for any patient "
+            f"(the baseline table has no {empty[0]} column, or it is empty)",
+            key=key,
+            written=empty[0],
+            allowed="covariates with values: " + (", ".join(observed) or "(none)"),
+            fix=f"remove {empty[0]} from {key}, or add a {empty[0]} column to the baseline "
+            "export (data.columns.baseline maps your header to it)",
+        )
 
 
 def with_covariates(settings: Mapping[str, Any], covariates: list[str]) -> dict[str, Any]:

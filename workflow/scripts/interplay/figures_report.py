@@ -220,6 +220,12 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any], pd.DataFrame], str]] = {
     "models": ("Models", models_display, "Odds ratios of every term of every model."),
     "joint": ("Joint biomarker groups", joint_display, "Adjusted odds ratios of the outcome."),
     "interaction": ("Interaction", interaction_display, "Both scales (Knol & VanderWeele 2012)."),
+    "sensitivity": (
+        "Key estimates of every analysis",
+        lambda t: t,
+        "Model-based estimates and E-values; a stratum starting 'not run' says why an analysis "
+        "has no estimates.",
+    ),
     "provenance": ("Provenance", provenance_display, "What produced these results."),
 }
 

@@ -12,6 +12,7 @@ from interplay.biomarkers import (
     cutpoints,
     has_both_biomarkers,
     log_outliers,
+    require_varying_biomarkers,
     substitute_below_lod,
 )
 from interplay.columns import BASELINE_COVARIATES
@@ -151,15 +152,26 @@ def apply_stages(
     return data, pd.DataFrame(rows, columns=FLOW_COLUMNS), exclusions
 
 
-def check_analytic_sample(data: pd.DataFrame, outcome_settings: Mapping[str, Any]) -> None:
-    """Raise an InputError when the outcome is undefined, absent, or does not vary."""
+def flow_text(flow: pd.DataFrame) -> str:
+    """The participant flow in one line, e.g. `enrolled 20; with_both_biomarkers 0 (20 left: …)`."""
+    steps = [
+        f"{row.stage} {row.n}" + (f" ({row.excluded} left: {row.reason})" if row.excluded else "")
+        for row in flow.itertuples()
+    ]
+    return "; ".join(steps)
+
+
+def check_analytic_sample(
+    data: pd.DataFrame, flow: pd.DataFrame, outcome_settings: Mapping[str, Any]
+) -> None:
+    """Raise an InputError for an empty sample, an undefined or constant outcome or biomarker."""
     definition = outcome_settings["definition"]
     if data.empty:
         raise InputError(
-            "no patient is left in the analytic sample",
+            f"no patient is left in the analytic sample. Flow: {flow_text(flow)}",
             file="baseline",
-            fix="check the flow table: patient_id must match between baseline and visits, "
-            "and patients need biomarkers and a post-baseline HAMD rating",
+            fix="see the stage where patients leave: patient_id must match between baseline "
+            "and visits, and patients need biomarkers and a post-baseline HAMD rating",
         )
     undefined = data.loc[data["outcome"].isna(), "patient_id"]
     if len(undefined):
@@ -181,6 +193,7 @@ def check_analytic_sample(data: pd.DataFrame, outcome_settings: Mapping[str, Any
             fix="the outcome must vary: check outcome.remission_threshold / response_reduction "
             "and outcome.week against the HAMD ratings in the visits table",
         )
+    require_varying_biomarkers(data)
 
 
 def build_analysis_dataset(
@@ -218,7 +231,7 @@ def build_analysis_dataset(
     data = substitute_below_lod(data, biomarker_settings)
     stages = exclusion_stages(outcome_settings, biomarker_settings)
     sample, flow, exclusions = apply_stages(data, stages)
-    check_analytic_sample(sample, outcome_settings)
+    check_analytic_sample(sample, flow, outcome_settings)
     coded = add_codings(sample).sort_values("patient_id", kind="stable")
     dataset = coded[ANALYSIS_COLUMNS].reset_index(drop=True)
     dataset["last_visit_week"] = dataset["last_visit_week"].astype(int)

@@ -115,9 +115,11 @@ def check_columns(
             )
         if column in incomplete and gaps.all():
             raise InputError(
-                "a variable to impute has no observed values",
+                f"{column} has no observed value in the analysis dataset, so it cannot be imputed",
+                file="analysis dataset",
                 column=column,
-                fix="drop the column from the imputation, or supply its values",
+                fix=f"supply {column} in the baseline table, or remove it from the adjustment set "
+                "(covariates.sets)",
             )
 
 
@@ -333,6 +335,12 @@ def impute_analysis_dataset(
     The outcome, every covariate and both biomarker codings with their products are predictors
     of every incomplete variable (ANALYSIS_PLAN.md §6: never impute, then form the product).
     """
+    require_columns(
+        dataset.columns,
+        covariates,
+        table="analysis dataset",
+        fix="name the analysis dataset's columns in the adjustment set (covariates.sets)",
+    )
     exposures = [*MODEL_EXPOSURES["product"], *MODEL_EXPOSURES["continuous"]]
     products = product_columns(dataset, exposures)
     predictors = list(dict.fromkeys([OUTCOME, *covariates, *exposures]))

@@ -2,6 +2,7 @@
 
 import logging
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from interplay.allocator import keep_freed_memory
 from interplay.errors import InputError
 
 log = logging.getLogger("interplay")
+# Characters of an unexpected error's message shown on the terminal (the log has all of it).
+MAX_SUMMARY = 300
 
 
 def configure_logging(log_file: str | None) -> None:
@@ -32,13 +35,37 @@ def remove_outputs(paths: list[str]) -> None:
         Path(path).unlink(missing_ok=True)
 
 
+def report_unexpected(error: Exception, log_file: str | None) -> None:
+    """Write the traceback of an unexpected error to the log file; stderr gets one line about it."""
+    summary = " ".join(f"{type(error).__name__}: {error}".split())[:MAX_SUMMARY]
+    if not log_file:
+        log.error("interplay internal error: %s\n%s", summary, traceback.format_exc())
+        return
+    log.error(
+        "interplay internal error: %s\n  the full traceback is in %s (please include it in "
+        "a bug report)",
+        summary,
+        log_file,
+    )
+    with Path(log_file).open("a", encoding="utf-8") as file:
+        file.write(traceback.format_exc())
+
+
 def run(snakemake: Any, main: Callable[[Any], None]) -> None:
-    """Run main(snakemake) with logging; an InputError becomes a clear message and exit 1."""
-    configure_logging(snakemake.log[0] if len(snakemake.log) else None)
+    """Run main(snakemake) with logging; any error exits 1 and leaves no partial output.
+
+    An InputError becomes its message; any other error a line pointing at the log file, which
+    gets the traceback.
+    """
+    log_file = snakemake.log[0] if len(snakemake.log) else None
+    configure_logging(log_file)
     keep_freed_memory()
     try:
         main(snakemake)
-    except InputError as error:
-        log.error("%s", error.message())
+    except Exception as error:
+        if isinstance(error, InputError):
+            log.error("%s", error.message())
+        else:
+            report_unexpected(error, log_file)
         remove_outputs(list(snakemake.output))
         sys.exit(1)

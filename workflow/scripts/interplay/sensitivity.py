@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from interplay.evalue import evalue_interaction, evalue_odds_ratio, is_common
+from interplay.stratified import was_run
 
 MODEL_BASED = ("wald_z", "rubin_t")
 ESTIMANDS = ["il1b_or_bdnf_low", "il1b_or_bdnf_high", "ratio_of_odds_ratios", "reri"]
@@ -147,10 +148,18 @@ def strata(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, pd.DataFra
 def sensitivity_table(
     settings: Mapping[str, Mapping[str, Any]], tables: Mapping[str, Mapping[str, pd.DataFrame]]
 ) -> pd.DataFrame:
-    """Key estimates of every analysis and stratum, in the configured order of analyses."""
+    """Key estimates of every analysis and stratum (for one not run, a row saying why)."""
     parts = [
         key_estimates(name, settings[name], stratum_tables)
+        if was_run(stratum_tables["models"])
+        else not_run_row(name, settings[name], stratum)
         for name in settings
-        for stratum_tables in strata(tables[name]).values()
+        for stratum, stratum_tables in strata(tables[name]).items()
     ]
     return pd.concat(parts, ignore_index=True)
+
+
+def not_run_row(analysis: str, settings: Mapping[str, Any], stratum: str) -> pd.DataFrame:
+    """The row of an analysis that was not run: its choices, and in `stratum` why."""
+    row = {"analysis": analysis, "stratum": stratum, **choices(settings)}
+    return pd.DataFrame([row], columns=COLUMNS)

@@ -6,10 +6,12 @@ from typing import Any
 
 import pandas as pd
 
-from interplay.analysis import run_analysis
+from interplay.analysis import RESULT_TABLES, run_analysis
+from interplay.config_checks import check_analysis_columns
 
 log = logging.getLogger("interplay")
 WHOLE_SAMPLE = "all"
+NOT_RUN = "not run"
 
 
 def stratum_label(column: str, level: object) -> str:
@@ -27,6 +29,16 @@ def with_stratum(tables: Mapping[str, pd.DataFrame], stratum: str) -> dict[str, 
     }
 
 
+def not_run_reason(column: str) -> str:
+    """The `stratum` of an analysis that could not run because its stratifier was never recorded."""
+    return f"{NOT_RUN}: the baseline table has no {column} column, or it is empty"
+
+
+def was_run(table: pd.DataFrame) -> bool:
+    """Whether a table of an analysis holds results (not the one row saying it was not run)."""
+    return not table["stratum"].astype(str).str.startswith(NOT_RUN).any()
+
+
 def run_stratified_analysis(
     dataset: pd.DataFrame,
     settings: Mapping[str, Any],
@@ -37,14 +49,21 @@ def run_stratified_analysis(
     """run_analysis on the whole sample, or on each level of models.stratify_by (descriptive).
 
     Every table gains a first column `stratum`: `all`, or `<column>=<level>`. Patients whose
-    stratifier is missing are left out of the stratified results (and counted in the log).
+    stratifier is missing are left out of the stratified results (and counted in the log). When
+    no patient has a value of the stratifier (an optional column absent from the baseline table),
+    every table is one row whose only column, `stratum`, says that the analysis was not run.
     """
+    check_analysis_columns(settings, list(dataset.columns))
     column = settings["models"].get("stratify_by")
     if not column:
         return with_stratum(
             run_analysis(dataset, settings, imputed, analysis=analysis), WHOLE_SAMPLE
         )
     unknown = dataset[column].isna()
+    if unknown.all():
+        reason = not_run_reason(column)
+        log.warning("analysis %s %s", analysis, reason)
+        return {name: pd.DataFrame({"stratum": [reason]}) for name in RESULT_TABLES}
     if unknown.any():
         log.warning("%d patients without %s are left out of the strata", unknown.sum(), column)
     parts: dict[str, list[pd.DataFrame]] = {}

@@ -1,0 +1,244 @@
+"""Configuration mistakes are reported before any job runs, in a few lines naming file and key."""
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from conftest import REPO, copy_workflow, run_snakemake
+from interplay.config_checks import (
+    COMMAND_LINE,
+    ConfigError,
+    check_analysis_schemas,
+    check_column_references,
+    check_schema,
+    config_sources,
+    load_schema,
+    setting_source,
+)
+from interplay.covariates import adjustment_covariates
+from interplay.dictionary import load_dictionary
+from interplay.errors import InputError
+from interplay.impute import impute_analysis_dataset
+from interplay.sensitivity import sensitivity_table
+from interplay.settings import merge_settings
+from interplay.stratified import run_stratified_analysis
+
+CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+SCHEMA = load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")
+DICTIONARY = load_dictionary(REPO / "resources" / "data_dictionary.tsv")
+SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+MAX_MESSAGE_LINES = 15
+
+
+def configured(user_yaml: str) -> tuple[dict, list]:
+    """config.yaml with a user's --configfile merged in, and where each setting came from."""
+    user = yaml.safe_load(user_yaml)
+    return merge_settings(CONFIG, user), [("config.yaml", CONFIG), ("mine.yaml", user)]
+
+
+def config_error(check, user_yaml: str, *arguments) -> ConfigError:
+    """The ConfigError a check raises on config.yaml plus the user's settings."""
+    config, sources = configured(user_yaml)
+    with pytest.raises(ConfigError) as caught:
+        check(config, *arguments, sources)
+    message = caught.value.message()
+    assert len(message.splitlines()) < MAX_MESSAGE_LINES, message
+    return caught.value
+
+
+# Schema ------------------------------------------------------------------------------------------
+
+
+def test_misspelt_section_names_the_closest_key_in_a_few_lines() -> None:
+    error = config_error(check_schema, "outcom:\n  week: 12\n", SCHEMA)
+    assert error.key == "outcom" and error.files == ["mine.yaml"]
+    assert "closest: outcome" in error.allowed and "rename it to 'outcome'" in error.fix
+
+
+def test_value_outside_an_enum_lists_the_allowed_values() -> None:
+    error = config_error(check_schema, "models:\n  estimator: firht\n", SCHEMA)
+    assert error.key == "models.estimator" and error.written == "firht"
+    assert error.allowed == "logistic, firth (closest: firth)"
+
+
+def test_bound_is_written_as_the_allowed_range() -> None:
+    error = config_error(check_schema, "bootstrap:\n  mi_replicates: 4\n", SCHEMA)
+    assert error.key == "bootstrap.mi_replicates" and error.allowed == "a number of at least 20"
+
+
+def test_repeated_covariate_is_shown_as_written() -> None:
+    error = config_error(check_schema, "covariates:\n  sets:\n    mine: [age, sex, age]\n", SCHEMA)
+    assert error.key == "covariates.sets.mine" and error.allowed == "a list without repeated items"
+    assert "you wrote: [age, sex, age]" in error.message()
+
+
+def test_invalid_override_of_an_analysis_names_the_analysis_key() -> None:
+    user = "analyses:\n  primary: {}\n  mine:\n    missing_data: {method: multiple}\n"
+    error = config_error(check_analysis_schemas, user, SCHEMA)
+    assert error.key == "analyses.mine.missing_data.method" and error.files == ["mine.yaml"]
+    assert "mice" in error.allowed and "complete_case" in error.allowed
+
+
+def test_later_sources_win_and_command_line_settings_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(CONFIG), encoding="utf-8")
+    site = tmp_path / "site.yaml"
+    site.write_text("models:\n  estimator: firth\n", encoding="utf-8")
+    sources = config_sources(["config.yaml"], [site], {"outcome": {"week": "twelve"}})
+    assert setting_source(["models", "estimator"], sources) == ["site.yaml"]
+    assert setting_source(["outcome", "week"], sources) == [COMMAND_LINE]
+    assert setting_source(["seed"], sources) == ["config.yaml"]
+
+
+# Column references -------------------------------------------------------------------------------
+
+
+def test_unknown_stratifier_of_an_analysis() -> None:
+    user = "analyses:\n  primary: {}\n  by_site:\n    models: {stratify_by: site}\n"
+    error = config_error(check_column_references, user, DICTIONARY)
+    assert error.key == "analyses.by_site.models.stratify_by" and error.written == "site"
+    assert "treatment_step" in error.allowed and error.files == ["mine.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("user", "key"),
+    [
+        ("covariates:\n  sets:\n    mine: [age, sexx]\n", "covariates.sets.mine"),
+        (
+            "covariates:\n  sets:\n    prespecified: [age, sexx]\n",
+            "covariates.sets.prespecified",
+        ),
+        (
+            "analyses:\n  primary: {}\n  mine:\n    covariates: {sets: {extra: [age, sexx]}}\n",
+            "analyses.mine.covariates.sets.extra",
+        ),
+    ],
+)
+def test_unknown_covariate_in_a_set(user: str, key: str) -> None:
+    error = config_error(check_column_references, user, DICTIONARY)
+    assert error.key == key and error.written == "sexx"
+    assert "closest: sex" in error.allowed
+
+
+def test_adjustment_set_naming_no_set() -> None:
+    user = "analyses:\n  primary: {}\n  full:\n    covariates: {adjustment_set: ful}\n"
+    error = config_error(check_column_references, user, DICTIONARY)
+    assert error.key == "analyses.full.covariates.adjustment_set" and error.written == "ful"
+    assert error.allowed == "prespecified, unadjusted, paper"
+
+
+def test_default_configuration_passes() -> None:
+    check_schema(CONFIG, SCHEMA)
+    check_analysis_schemas(CONFIG, SCHEMA)
+    check_column_references(CONFIG, DICTIONARY)
+
+
+# The same checks in the job, for callers outside Snakemake ---------------------------------------
+
+
+def cohort(n: int = 400, seed: int = 5) -> pd.DataFrame:
+    """An analysis dataset without the optional columns (all missing, as the dataset build does)."""
+    rng = np.random.default_rng(seed)
+    data = pd.DataFrame(
+        {
+            "patient_id": [f"P{i:03d}" for i in range(n)],
+            "age": rng.normal(50, 10, n),
+            "il1b_high": rng.integers(0, 2, n),
+            "bdnf_high": rng.integers(0, 2, n),
+            "log2_il1b": rng.normal(0, 1, n),
+            "bdnf": rng.normal(22, 7, n),
+            "outcome": rng.binomial(1, 0.45, n),
+            "living_alone": np.nan,
+            "treatment_step": np.nan,
+        }
+    )
+    data["il1b"] = 2 ** data["log2_il1b"]
+    data["bdnf_sd"] = (data["bdnf"] - data["bdnf"].mean()) / data["bdnf"].std()
+    return data
+
+
+def analysis_settings(**models: object) -> dict:
+    """Complete-case, unadjusted primary settings with model settings changed."""
+    chosen = {section: copy.deepcopy(CONFIG[section]) for section in SECTIONS}
+    chosen["covariates"]["adjustment_set"] = "unadjusted"
+    chosen["missing_data"]["method"] = "complete_case"
+    chosen["models"].update(models)
+    return chosen
+
+
+def test_library_refuses_an_unknown_stratifier() -> None:
+    with pytest.raises(ConfigError) as caught:
+        run_stratified_analysis(cohort(), analysis_settings(stratify_by="site"))
+    assert caught.value.key == "models.stratify_by" and caught.value.written == "site"
+
+
+def test_stratifier_absent_from_the_export_reports_the_analysis_as_not_run() -> None:
+    chosen = analysis_settings(stratify_by="treatment_step")
+    tables = run_stratified_analysis(cohort(), chosen, analysis="by_treatment_step")
+    reason = "not run: the baseline table has no treatment_step column, or it is empty"
+    for table in tables.values():
+        assert table.to_dict("list") == {"stratum": [reason]}
+    summary = sensitivity_table({"by_treatment_step": chosen}, {"by_treatment_step": tables})
+    assert summary[["analysis", "stratum"]].values.tolist() == [["by_treatment_step", reason]]
+    assert summary["estimate"].isna().all() and summary["covariates"].tolist() == ["unadjusted"]
+
+
+def test_covariate_set_naming_an_absent_optional_column() -> None:
+    covariates = {"adjustment_set": "social", "sets": {"social": ["age", "living_alone"]}}
+    with pytest.raises(ConfigError) as caught:
+        adjustment_covariates(covariates, dataset=cohort())
+    error = caught.value
+    assert error.key == "covariates.sets.social" and error.written == "living_alone"
+    assert "social" in error.problem and "remove living_alone" in error.fix
+    assert error.allowed == "covariates with values: age"
+
+
+@pytest.mark.parametrize(
+    ("covariates", "words"),
+    [
+        (["age", "living_alone"], "living_alone has no observed value"),
+        (["age", "site"], "lacks column(s) site"),
+    ],
+)
+def test_imputation_names_the_covariate_it_cannot_use(covariates: list[str], words: str) -> None:
+    with pytest.raises(InputError) as caught:
+        impute_analysis_dataset(cohort(), covariates, m=1, iterations=1, seed=1)
+    assert caught.value.column == covariates[1] and words in caught.value.problem
+
+
+# Through Snakemake, as a user runs it ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def workflow_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch copy of the repository."""
+    return copy_workflow(tmp_path_factory.mktemp("config_checks"))
+
+
+@pytest.mark.parametrize(
+    ("user", "key"),
+    [
+        ("outcom:\n  week: 12\n", "key: outcom"),
+        ("models:\n  estimator: firht\n", "key: models.estimator"),
+        (
+            "analyses:\n  primary: {}\n  by_site:\n    models: {stratify_by: site}\n",
+            "key: analyses.by_site.models.stratify_by",
+        ),
+        ("covariates:\n  adjustment_set: full\n", "key: covariates.adjustment_set"),
+        ("data:\n  baseline: exports/baseline.csv\n", "key: data.baseline"),
+    ],
+)
+def test_dry_run_stops_with_a_short_message(workflow_copy: Path, user: str, key: str) -> None:
+    (workflow_copy / "mine.yaml").write_text(user, encoding="utf-8")
+    result = run_snakemake(workflow_copy, "--dry-run", "--configfile", "mine.yaml")
+    assert result.returncode != 0
+    message = result.stderr[result.stderr.index("interplay configuration error") :]
+    assert len(message.splitlines()) < MAX_MESSAGE_LINES, message
+    assert "set in: mine.yaml" in message and key in message
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "common.smk" not in result.stderr + result.stdout
