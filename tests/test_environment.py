@@ -9,12 +9,12 @@ PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)")
 
 
 def pins_in(lines: list[str]) -> dict[str, str]:
-    """Package → version for every `name==version` line."""
+    """Package (normalised as PEP 503 does) → version for every `name==version` line."""
     found = {}
     for line in lines:
         match = PIN.match(line.strip())
         if match:
-            found[match.group(1).lower()] = match.group(2)
+            found[re.sub(r"[-_.]+", "-", match.group(1)).lower()] = match.group(2)
     return found
 
 
@@ -37,7 +37,7 @@ def test_every_requirement_is_pinned_exactly() -> None:
     for name in ["requirements.txt", "requirements-dev.txt"]:
         for line in (REPO / name).read_text().splitlines():
             line = line.strip()
-            if line and not line.startswith(("#", "-r")):
+            if line and not line.startswith(("#", "-r", "-c")):
                 assert PIN.match(line), f"{name}: '{line}' is not pinned with =="
 
 
@@ -52,3 +52,14 @@ def test_conda_environments_pin_the_requirements_versions() -> None:
             assert required.get(package) == version, (
                 f"{path.name} pins {package}=={version}, requirements say {required.get(package)}"
             )
+
+
+def test_constraints_pin_every_installed_package_and_agree_with_the_requirements() -> None:
+    lines = (REPO / "constraints.txt").read_text().splitlines()
+    entries = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    assert all(PIN.match(line) for line in entries), "constraints.txt has an unpinned line"
+    constrained = pins_in(entries)
+    for package, version in requirement_pins().items():
+        found = constrained.get(package)
+        assert found == version, f"constraints.txt pins {package}=={found}, requirements {version}"
+    assert "-c constraints.txt" in (REPO / "requirements.txt").read_text().splitlines()
