@@ -7,6 +7,8 @@ rule ingest_cohort:
         baseline="results/data/baseline.csv",
         visits="results/data/visits.csv",
         warnings="results/tables/data_warnings.tsv",
+        warnings_by_patient="results/data/data_warnings_by_patient.tsv",
+        suppressed=suppression_log("tables/data_warnings"),
     log:
         "results/logs/ingest_cohort.log",
     conda:
@@ -21,6 +23,7 @@ rule ingest_cohort:
         codes=config["data"]["codes"],
         schedule=config["outcome"]["schedule"],
         validation=config["validation"],
+        min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/ingest_cohort.py"
 
@@ -33,6 +36,7 @@ rule analysis_dataset:
         dataset="results/analyses/{analysis}/analysis_dataset.csv",
         flow="results/analyses/{analysis}/flow.tsv",
         cutpoints="results/analyses/{analysis}/cutpoints.tsv",
+        suppressed=suppression_log("analyses/{analysis}/flow"),
     log:
         "results/logs/analysis_dataset/{analysis}.log",
     conda:
@@ -45,6 +49,7 @@ rule analysis_dataset:
         library=library_version("analysis_dataset.py"),
         outcome=lambda wildcards: dataset_settings(wildcards.analysis)["outcome"],
         biomarkers=lambda wildcards: dataset_settings(wildcards.analysis)["biomarkers"],
+        min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/analysis_dataset.py"
 
@@ -54,9 +59,11 @@ use rule analysis_dataset as primary_analysis_dataset with:
         dataset="results/data/analysis_dataset.csv",
         flow="results/tables/flow.tsv",
         cutpoints="results/tables/cutpoints.tsv",
+        suppressed=suppression_log("tables/flow"),
     log:
         "results/logs/analysis_dataset/primary.log",
     params:
         library=library_version("analysis_dataset.py"),
         outcome=dataset_settings("primary")["outcome"],
         biomarkers=dataset_settings("primary")["biomarkers"],
+        min_cell_count=MIN_CELL_COUNT,

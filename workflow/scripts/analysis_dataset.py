@@ -1,6 +1,7 @@
 """Derive the analysis dataset, the participant flow and the biomarker cut-points."""
 
 from interplay.flow import build_analysis_dataset
+from interplay.privacy import COUNT_TABLES, protect
 from interplay.runner import run
 from interplay.tables import read_table, write_table
 
@@ -14,7 +15,11 @@ def main(smk) -> None:
         smk.params.biomarkers,
     )
     write_table(analysis_data.dataset, smk.output.dataset)
-    write_table(analysis_data.flow, smk.output.flow)
+    flow, suppressed = protect(
+        analysis_data.flow, COUNT_TABLES["flow"], smk.params.min_cell_count, smk.output.flow
+    )
+    write_table(flow, smk.output.flow)
+    write_table(suppressed, smk.output.suppressed)
     write_table(analysis_data.cutpoints, smk.output.cutpoints)
 
 

@@ -33,6 +33,7 @@ from interplay.validate import (
     check_unique,
     drop_unrated_visits,
     ingestion_warnings,
+    patient_warnings_frame,
 )
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,15 @@ CodeMap = Mapping[str, Mapping[object, object] | None]
 
 @dataclass(frozen=True)
 class IngestedCohort:
-    """The validated input tables, in our names, codes and types, and the warnings raised."""
+    """The validated input tables, in our names, codes and types, and the warnings raised.
+
+    `warnings` holds counts only; `warnings_by_patient` names the patients behind them.
+    """
 
     baseline: pd.DataFrame
     visits: pd.DataFrame
     warnings: pd.DataFrame
+    warnings_by_patient: pd.DataFrame
 
 
 def separator_for(path: Path) -> str:
@@ -297,13 +302,13 @@ def ingest_cohort(
     check_unique(visits, [ID_COLUMN, WEEK_COLUMN], visits_source)
     check_schedule(visits, schedule, visits_source)
     check_known_patients(visits, baseline, visits_source, baseline_source)
-    warnings = ingestion_warnings(
+    warnings, warned_patients = ingestion_warnings(
         {"baseline": baseline, "visits": visits},
         dictionary,
         warn_missing_fraction,
         warn_outlier_ratio,
     )
-    rated, dropped = drop_unrated_visits(visits)
+    rated, dropped, dropped_patients = drop_unrated_visits(visits)
     check_baseline_hamd(baseline, rated, visits_source)
     visits_out = rated.astype({WEEK_COLUMN: "int64"}).sort_values(
         [ID_COLUMN, WEEK_COLUMN], kind="stable"
@@ -312,4 +317,5 @@ def ingest_cohort(
         baseline=baseline.reset_index(drop=True),
         visits=visits_out.reset_index(drop=True),
         warnings=pd.concat([warnings, dropped], ignore_index=True),
+        warnings_by_patient=patient_warnings_frame([warned_patients, dropped_patients]),
     )
