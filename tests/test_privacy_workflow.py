@@ -65,7 +65,7 @@ def protected_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[
     config["data"] |= {"baseline": "export/baseline.csv", "visits": "export/visits.csv"}
     config["privacy"] = {"min_cell_count": MIN_CELL_COUNT}
     config["missing_data"]["m"] = 3
-    config["bootstrap"]["methods"] = []  # the bootstrap has no counts to protect
+    config["bootstrap"] |= {"methods": [], "analyses": ["primary"]}  # no counts to protect
     config["analyses"] = {
         name: config["analyses"][name] for name in ["primary", "lod_exclude", "by_treatment_step"]
     }

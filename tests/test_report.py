@@ -198,6 +198,7 @@ def test_every_report_page_holds_a_table() -> None:
             }
         ),
         "warnings": pd.DataFrame(columns=["table", "column", "check", "n_affected", "message"]),
+        "privacy": pd.DataFrame(columns=["table", "row", "column", "reason"]),
         "provenance": {"python": "3.11.7"},
     }
     for name, data in samples.items():

@@ -217,6 +217,11 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any], pd.DataFrame], str]] = {
         lambda t: t,
         "Suspicious but valid values found on ingestion; None means there were none.",
     ),
+    "privacy": (
+        "Suppressed counts",
+        lambda t: t,
+        "Counts hidden under config privacy.min_cell_count; None means nothing was suppressed.",
+    ),
     "table1_by_remission": ("Table 1 by outcome", table1_display, ""),
     "table1_by_biomarker_group": ("Table 1 by biomarker group", table1_display, ""),
     "models": ("Models", models_display, "Odds ratios of every term of every model."),
