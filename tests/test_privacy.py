@@ -46,6 +46,25 @@ def test_flow_exclusion_is_hidden_with_the_count_that_would_reveal_it() -> None:
     assert set(log["table"]) == {"results/tables/flow.tsv"}
 
 
+def test_last_exclusion_is_protected_above_the_public_analytic_sample() -> None:
+    # The analytic 1,086 is shown in every model table, so 1,094 − 1,086 = 8 is closed by
+    # hiding 1,094, and 1,106 − 12 = 1,094 then by hiding the 12 (README, "Data governance").
+    flow = pd.DataFrame(
+        {
+            "stage": ["enrolled", "with_both_biomarkers", "with_post_baseline_hamd"],
+            "n": [1106, 1094, 1086],
+            "excluded": [0, 12, 8],
+        }
+    )
+    protected, log = privacy.protect(flow, privacy.FLOW, 10, "flow")
+    assert suppressed(log.assign(reason=log["reason"].str.replace("(10)", "(5)"))) == [
+        ("stage = with_both_biomarkers", "excluded", "complementary"),
+        ("stage = with_both_biomarkers", "n", "complementary"),
+        ("stage = with_post_baseline_hamd", "excluded", "primary"),
+    ]
+    assert protected["n"].tolist()[::2] == [1106, 1086]
+
+
 def test_joint_cell_and_its_complements_in_every_margin() -> None:
     # (low, high) has 3 patients, 1 remitter, 2 non-remitters: all below 5. Each column adds up
     # to a public total, so the smallest other positive cell of each column goes too: (low, low).

@@ -97,7 +97,11 @@ def revealing_relation(
 
 
 def suppressed_cells(shown: CellValues, margins: Margins, min_count: int) -> dict[Cell, str]:
-    """Which shown cells to suppress, and why (primary, then complementary suppression)."""
+    """Which shown cells to suppress, and why (primary, then complementary suppression).
+
+    Public cells are shown elsewhere too (e.g. the analytic sample size) and never suppressed.
+    """
+    shown = {cell: value for cell, value in shown.items() if cell not in margins.public}
     reasons = {
         cell: f"below the minimum cell count ({min_count})"
         for cell, value in shown.items()
