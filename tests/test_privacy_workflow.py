@@ -136,6 +136,7 @@ def test_no_small_count_in_the_tables(protected_run: tuple[Path, list[str]]) -> 
     assert checked >= 15
     flow = pd.read_csv(results / "tables/flow.tsv", sep="\t")
     assert flow["excluded"].isna().any()  # the 8 without follow-up
+    assert flow["n"].iloc[-1] == 1086  # the analytic sample is shown in every model table
 
 
 class TableParser(HTMLParser):
@@ -179,6 +180,9 @@ def test_no_small_count_on_the_report_pages(protected_run: tuple[Path, list[str]
             counts = shown_counts(table[column])
             assert not counts.between(1, MIN_CELL_COUNT - 1).any(), f"{page}: {column}"
     assert "suppressed" in page_table(report / "flow.html")["Excluded"].tolist()
+    assert len(page_table(report / "privacy.html")) == len(
+        pd.read_csv(workdir / "results/tables/privacy.tsv", sep="\t")
+    )
     for page in ["table1_by_remission.html", "table1_by_biomarker_group.html"]:
         table = page_table(report / page)
         summaries = table[table["Summary"] == "n (%)"].iloc[:, 3:-4].stack()
