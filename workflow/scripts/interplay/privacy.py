@@ -144,9 +144,8 @@ def protect(
     rows = []
     for (column, key), reason in reasons.items():
         key_columns = list(spec.keys[column])
-        in_cell = (
-            table[key_columns].apply(tuple, axis=1) == key if len(table) else pd.Series(dtype=bool)
-        )
+        keys = table[key_columns].itertuples(index=False, name=None)
+        in_cell = pd.Series([row == key for row in keys], index=table.index, dtype=bool)
         for target in [column, *spec.derived.get(column, [])]:
             numeric = pd.api.types.is_numeric_dtype(protected[target])
             protected[target] = protected[target].mask(
