@@ -42,7 +42,7 @@ def test_flow_exclusion_is_hidden_with_the_count_that_would_reveal_it() -> None:
     ]
     assert protected["n"].isna().tolist() == [False, True, False, False]
     assert protected["excluded"].isna().tolist() == [False, True, True, False]
-    assert protected["suppressed"].tolist() == [False, True, True, False]
+    assert protected["suppressed"].tolist() == ["FALSE", "TRUE", "TRUE", "FALSE"]
     assert set(log["table"]) == {"results/tables/flow.tsv"}
 
 
@@ -90,7 +90,7 @@ def test_joint_cell_and_its_complements_in_every_margin() -> None:
     assert suppressed(log) == sorted(expected)
     counts = protected[["n", "remitters", "non_remitters"]]
     assert counts.isna().all(axis=1).tolist() == [True, True, False, False, True]
-    assert protected["suppressed"].tolist() == [True, True, False, False, True]
+    assert protected["suppressed"].tolist() == ["TRUE", "TRUE", "FALSE", "FALSE", "TRUE"]
 
 
 def test_zero_is_shown_and_not_chosen_while_a_positive_cell_is_left() -> None:
@@ -184,7 +184,7 @@ def test_protected_table_reads_back_with_numeric_counts(tmp_path: Path) -> None:
     flow = pd.DataFrame({"stage": ["enrolled", "a", "b"], "n": [50, 47, 40], "excluded": [0, 3, 7]})
     protected, _ = privacy.protect(flow, privacy.FLOW, 5, "flow")
     write_table(protected, tmp_path / "flow.tsv")
-    assert (tmp_path / "flow.tsv").read_text().splitlines()[2] == "a\t\t\tTrue"
+    assert (tmp_path / "flow.tsv").read_text().splitlines()[2] == "a\t\t\tTRUE"
     back = read_table(tmp_path / "flow.tsv")
     assert back["n"].dtype == "float64" and back["suppressed"].dtype == bool
     assert [privacy.count_text(n, thousands=True) for n in back["n"]] == ["50", "suppressed", "40"]

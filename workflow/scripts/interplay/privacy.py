@@ -15,7 +15,8 @@ suppressed count or denominator are suppressed with it. Each relation is audited
 as in standard cell-suppression practice; combinations of several relations are not solved.
 
 In the TSV a suppressed cell is empty (NA for pandas and R's read.delim, so numeric columns stay
-numeric) and the table gains a logical `suppressed` column; report pages show SUPPRESSED_TEXT.
+numeric) and the table gains a logical `suppressed` column (TRUE/FALSE); report pages show
+SUPPRESSED_TEXT.
 """
 
 import itertools
@@ -26,6 +27,8 @@ import pandas as pd
 
 SUPPRESSED_TEXT = "suppressed"
 SUPPRESSED_COLUMN = "suppressed"
+# R's read.delim reads TRUE/FALSE as logical, Python's True/False as text; pandas reads both.
+LOGICAL = {True: "TRUE", False: "FALSE"}
 LOG_COLUMNS = ["table", "row", "column", "reason"]
 COMPLEMENTARY = "complementary: the total and the other cells of its margin would reveal it"
 
@@ -153,7 +156,7 @@ def protect(
             )
         flagged |= in_cell
         rows.append((name, row_label(key_columns, key), column, reason))
-    protected[SUPPRESSED_COLUMN] = flagged
+    protected[SUPPRESSED_COLUMN] = flagged.map(LOGICAL)
     if rows:
         log = pd.DataFrame(rows, columns=LOG_COLUMNS).sort_values(["row", "column"], kind="stable")
     return protected, log.reset_index(drop=True)

@@ -240,7 +240,8 @@ def protected_table1(
     """A table1() result with small counts suppressed (privacy.TABLE1), n (%) texts to match."""
     protected, suppressed = privacy.protect(table, privacy.TABLE1, min_count, name)
     if min_count is not None:
-        rows = protected[privacy.SUPPRESSED_COLUMN] & (protected["kind"] != CONTINUOUS)
+        flagged = protected[privacy.SUPPRESSED_COLUMN] == privacy.LOGICAL[True]
+        rows = flagged & (protected["kind"] != CONTINUOUS)
         protected.loc[rows, "statistic"] = [
             count_statistic(count, percent)
             for count, percent in zip(
