@@ -74,7 +74,6 @@ rule figure_remission_rates:
         **figure_files(
             "remission_rates", REPORT_GROUPS, "Remission by biomarker group", "primary"
         ),
-        suppressed=suppression_log("figures/remission_rates"),
     log:
         "results/logs/figures/remission_rates.log",
     conda:
@@ -86,7 +85,7 @@ rule figure_remission_rates:
     params:
         library=library_version("figure_remission_rates.py"),
         style=FIGURES,
-        panels={"median": "Median split (2 × 2)", "tertiles": "Tertiles (3 × 3)"},
+        panels=REMISSION_RATE_PANELS,
         outcome_label=outcome_label("primary"),
         ci_level=settings("primary", "models")["ci_level"],
         min_cell_count=MIN_CELL_COUNT,

@@ -1,9 +1,11 @@
-# Data governance (README "Data governance"): the list of counts the jobs suppressed.
+# Data governance (README "Data governance"): the list of counts the jobs suppressed, and those
+# of the remission-rate figure's labels (computed here, so that figure settings do not re-run it).
 
 
 rule privacy_table:
     input:
-        suppression_logs(),
+        logs=suppression_logs(),
+        dataset="results/data/analysis_dataset.csv",
     output:
         "results/tables/privacy.tsv",
     log:
@@ -16,5 +18,8 @@ rule privacy_table:
         runtime=5,
     params:
         library=library_version("privacy_table.py"),
+        min_cell_count=MIN_CELL_COUNT,
+        remission_rate_codings=list(REMISSION_RATE_PANELS),
+        remission_rate_figure="results/figures/remission_rates.png",
     script:
         "../scripts/privacy_table.py"

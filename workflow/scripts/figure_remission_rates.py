@@ -7,27 +7,23 @@ from interplay.figures_effects import (
     remission_rates,
 )
 from interplay.figures_style import save_figure, style_from_config
-from interplay.privacy import suppression_log
 from interplay.runner import run
-from interplay.tables import read_table, write_table
+from interplay.tables import read_table
 
 
 def main(smk) -> None:
-    """Count patients and events per group (small cells suppressed), then draw the Wilson
-    intervals, a panel per coding."""
+    """Count patients and events per group (small cells suppressed; privacy.tsv lists them),
+    then draw the Wilson intervals, a panel per coding."""
     style = style_from_config(smk.params.style)
     dataset = read_table(smk.input.dataset)
-    panels, logs = [], []
+    panels = []
     for coding, title in smk.params.panels.items():
-        counts, suppressed = protected_group_counts(
-            group_counts(dataset, coding), smk.params.min_cell_count, f"{smk.output.png} ({coding})"
+        counts, _ = protected_group_counts(
+            group_counts(dataset, coding), smk.params.min_cell_count, coding
         )
         panels.append((title, remission_rates(counts, smk.params.ci_level)))
-        logs.append(suppressed)
     figure = remission_rate_figure(panels, smk.params.outcome_label, smk.params.ci_level, style)
-    figures = [path for name, path in smk.output.items() if name != "suppressed"]
-    save_figure(figure, figures, style)
-    write_table(suppression_log(logs), smk.output.suppressed)
+    save_figure(figure, list(smk.output), style)
 
 
 run(snakemake, main)
