@@ -65,6 +65,31 @@ def test_last_exclusion_is_protected_above_the_public_analytic_sample() -> None:
     assert protected["n"].tolist()[::2] == [1106, 1086]
 
 
+def test_sensitivity_flow_hides_what_the_primary_flow_hides() -> None:
+    # The lod_exclude flow repeats the primary stages: on its own it would show 1,094 and 12
+    # (its final n is 1,002), which with the primary flow's 1,086 give the 8 away. Cells hidden
+    # in the primary flow stay hidden; 1,086, shown there, is public here.
+    stages = ["enrolled", "with_both_biomarkers", "with_post_baseline_hamd"]
+    primary = pd.DataFrame({"stage": stages, "n": [1106, 1094, 1086], "excluded": [0, 12, 8]})
+    published, _ = privacy.protect(primary, privacy.FLOW, 10, "results/tables/flow.tsv")
+    flow = pd.DataFrame(
+        {
+            "stage": [*stages, "il1b_above_lod"],
+            "n": [1106, 1094, 1086, 1002],
+            "excluded": [0, 12, 8, 84],
+        }
+    )
+    alone, _ = privacy.protect(flow, privacy.FLOW, 10, "lod_exclude")
+    assert alone["n"].tolist()[:2] == [1106, 1094]
+    protected, log = privacy.protect(
+        flow, privacy.FLOW, 10, "lod_exclude", published=(published, "results/tables/flow.tsv")
+    )
+    assert protected["n"].isna().tolist() == [False, True, False, False]
+    assert protected["excluded"].isna().tolist() == [False, True, True, False]
+    carried = log.loc[log["reason"].str.contains("suppressed in results/tables/flow.tsv"), "row"]
+    assert sorted(carried) == ["stage = with_both_biomarkers"] * 2
+
+
 def test_joint_cell_and_its_complements_in_every_margin() -> None:
     # (low, high) has 3 patients, 1 remitter, 2 non-remitters: all below 5. Each column adds up
     # to a public total, so the smallest other positive cell of each column goes too: (low, low).

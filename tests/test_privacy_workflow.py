@@ -137,6 +137,15 @@ def test_no_small_count_in_the_tables(protected_run: tuple[Path, list[str]]) -> 
     flow = pd.read_csv(results / "tables/flow.tsv", sep="\t")
     assert flow["excluded"].isna().any()  # the 8 without follow-up
     assert flow["n"].iloc[-1] == 1086  # the analytic sample is shown in every model table
+    # A sensitivity analysis's flow repeats the primary stages and hides what the primary hides.
+    lod_exclude = pd.read_csv(results / "analyses/lod_exclude/flow.tsv", sep="\t")
+    hidden = flow.set_index("stage")[["n", "excluded"]].isna()
+    assert (
+        (lod_exclude.set_index("stage")[["n", "excluded"]].isna() >= hidden)
+        .loc[hidden.index]
+        .all()
+        .all()
+    )
 
 
 class TableParser(HTMLParser):

@@ -32,6 +32,7 @@ rule analysis_dataset:
     input:
         baseline="results/data/baseline.csv",
         visits="results/data/visits.csv",
+        primary_flow="results/tables/flow.tsv",
     output:
         dataset="results/analyses/{analysis}/analysis_dataset.csv",
         flow="results/analyses/{analysis}/flow.tsv",
@@ -55,6 +56,9 @@ rule analysis_dataset:
 
 
 use rule analysis_dataset as primary_analysis_dataset with:
+    input:
+        baseline="results/data/baseline.csv",
+        visits="results/data/visits.csv",
     output:
         dataset="results/data/analysis_dataset.csv",
         flow="results/tables/flow.tsv",

@@ -7,7 +7,8 @@ from interplay.tables import read_table, write_table
 
 
 def main(smk) -> None:
-    """Write the dataset every model reads, with its flow and cut-point tables."""
+    """Write the dataset every model reads, with its flow and cut-point tables; a sensitivity
+    analysis's flow hides what the primary flow hides."""
     analysis_data = build_analysis_dataset(
         read_table(smk.input.baseline),
         read_table(smk.input.visits),
@@ -15,8 +16,13 @@ def main(smk) -> None:
         smk.params.biomarkers,
     )
     write_table(analysis_data.dataset, smk.output.dataset)
+    primary = smk.input.primary_flow if hasattr(smk.input, "primary_flow") else None
     flow, suppressed = protect(
-        analysis_data.flow, COUNT_TABLES["flow"], smk.params.min_cell_count, smk.output.flow
+        analysis_data.flow,
+        COUNT_TABLES["flow"],
+        smk.params.min_cell_count,
+        smk.output.flow,
+        published=(read_table(primary), primary) if primary else None,
     )
     write_table(flow, smk.output.flow)
     write_table(suppressed, smk.output.suppressed)

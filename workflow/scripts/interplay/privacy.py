@@ -99,13 +99,16 @@ def revealing_relation(
     return None
 
 
-def suppressed_cells(shown: CellValues, margins: Margins, min_count: int) -> dict[Cell, str]:
+def suppressed_cells(
+    shown: CellValues, margins: Margins, min_count: int, preset: Mapping[Cell, str] | None = None
+) -> dict[Cell, str]:
     """Which shown cells to suppress, and why (primary, then complementary suppression).
 
-    Public cells are shown elsewhere too (e.g. the analytic sample size) and never suppressed.
+    Public cells are shown elsewhere too (e.g. the analytic sample size) and never suppressed;
+    `preset` cells are suppressed from the start (hidden in a table published beside this one).
     """
     shown = {cell: value for cell, value in shown.items() if cell not in margins.public}
-    reasons = {
+    reasons = dict(preset or {}) | {
         cell: f"below the minimum cell count ({min_count})"
         for cell, value in shown.items()
         if is_small(value, min_count)
@@ -130,18 +133,50 @@ def row_label(key_columns: Sequence[str], key: tuple[Hashable, ...]) -> str:
     )
 
 
+def carried_over(
+    shown: CellValues, published: pd.DataFrame, spec: CountTable, source: str
+) -> tuple[dict[Cell, str], dict[Cell, int]]:
+    """Cells of a table published beside this one (same kind): hidden there, or shown alike.
+
+    A cell hidden there stays hidden here (whatever its value: over-suppression is safe); a cell
+    showing the same value there is public here.
+    """
+    hidden, public = {}, {}
+    flagged = published[SUPPRESSED_COLUMN].astype(str).str.upper() == LOGICAL[True]
+    for column, key_columns in spec.keys.items():
+        rows = published.loc[flagged & published[column].isna(), list(key_columns)]
+        for key in rows.itertuples(index=False, name=None):
+            if (column, key) in shown:
+                hidden[(column, key)] = f"complementary: suppressed in {source}"
+    for cell, value in cell_values(published, spec.keys).items():
+        if shown.get(cell) == value:
+            public[cell] = value
+    return hidden, public
+
+
 def protect(
-    table: pd.DataFrame, spec: CountTable, min_count: int | None, name: str
+    table: pd.DataFrame,
+    spec: CountTable,
+    min_count: int | None,
+    name: str,
+    published: tuple[pd.DataFrame, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The table with small counts suppressed, and the log of what was (LOG_COLUMNS).
 
+    `published`: a protected table of the same kind shown beside this one, and its name (e.g.
+    the primary flow beside a sensitivity analysis's flow), kept consistent with this one.
     Without a minimum (None) the table is returned unchanged and the log is empty.
     """
     log = pd.DataFrame(columns=LOG_COLUMNS)
     if min_count is None:
         return table, log
     shown = cell_values(table, spec.keys)
-    reasons = suppressed_cells(shown, spec.margins(table, shown), min_count)
+    margins = spec.margins(table, shown)
+    preset: dict[Cell, str] = {}
+    if published is not None:
+        preset, public = carried_over(shown, published[0], spec, published[1])
+        margins.public.update(public)
+    reasons = suppressed_cells(shown, margins, min_count, preset)
     protected = table.copy()
     flagged = pd.Series(False, index=table.index)
     rows = []
