@@ -140,12 +140,8 @@ def test_no_small_count_in_the_tables(protected_run: tuple[Path, list[str]]) -> 
     # A sensitivity analysis's flow repeats the primary stages and hides what the primary hides.
     lod_exclude = pd.read_csv(results / "analyses/lod_exclude/flow.tsv", sep="\t")
     hidden = flow.set_index("stage")[["n", "excluded"]].isna()
-    assert (
-        (lod_exclude.set_index("stage")[["n", "excluded"]].isna() >= hidden)
-        .loc[hidden.index]
-        .all()
-        .all()
-    )
+    again = lod_exclude.set_index("stage").loc[hidden.index, ["n", "excluded"]].isna()
+    assert hidden.to_numpy().any() and (again | ~hidden).to_numpy().all()
 
 
 class TableParser(HTMLParser):
