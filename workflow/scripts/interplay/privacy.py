@@ -306,21 +306,6 @@ JOINT = CountTable(
 )
 
 
-def events_margins(table: pd.DataFrame, values: CellValues, keys: Sequence[str]) -> Margins:
-    """Per row n = events + non-events, the non-events a hidden cell."""
-    margins = Margins()
-    for key in dict.fromkeys(table[list(keys)].itertuples(index=False, name=None)):
-        hidden = ("non-events", key)
-        margins.hidden[hidden] = values[("n", key)] - values[("n_events", key)]
-        margins.relations.append([("n", key), ("n_events", key), hidden])
-    return margins
-
-
-MODEL_KEYS = ["stratum", "model"]
-MODELS = CountTable(
-    keys={"n": MODEL_KEYS, "n_events": MODEL_KEYS},
-    margins=lambda table, values: events_margins(table, values, MODEL_KEYS),
-)
 WARNINGS = CountTable(
     keys={"n_affected": ["table", "column", "check"]}, derived={"n_affected": ["message"]}
 )
@@ -329,7 +314,6 @@ COUNT_TABLES: dict[str, CountTable] = {
     "flow": FLOW,
     "table1": TABLE1,
     "joint": JOINT,
-    "models": MODELS,
     "warnings": WARNINGS,
 }
 
