@@ -11,8 +11,9 @@ suppressed; zero is shown (it names nobody). Then, as long as some relation has 
 unknown cell (suppressed or hidden) and that cell is suppressed or itself a small count, the
 smallest shown positive cell of that relation (zero only if there is none) is suppressed too,
 so the cell cannot be recovered as the total minus the other cells. Percentages derived from a
-suppressed count or denominator are suppressed with it. Each relation is audited on its own,
-as in standard cell-suppression practice; combinations of several relations are not solved.
+suppressed count or denominator are suppressed with it. Relations are solved one unknown at a
+time, following chains; a cell recoverable only by solving several relations together (linear
+algebra over many unknowns) is not searched for, as in common cell-suppression practice.
 
 In the TSV a suppressed cell is empty (NA for pandas and R's read.delim, so numeric columns stay
 numeric) and the table gains a logical `suppressed` column (TRUE/FALSE); report pages show
