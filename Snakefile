@@ -9,6 +9,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/cohort.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/describe.smk"
+include: "workflow/rules/privacy.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/bootstrap.smk"
 include: "workflow/rules/sensitivity.smk"
@@ -20,6 +21,7 @@ include: "workflow/rules/report.smk"
 # Small aggregation, plotting and report rules run on the submit host, not as cluster jobs.
 localrules:
     table1,
+    privacy_table,
     provenance,
     analysis_tables,
     sensitivity_summary,

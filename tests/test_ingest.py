@@ -221,9 +221,15 @@ def test_biomarker_outlier_warning(
     if warned:
         summary = outliers[["table", "column", "n_affected"]].values.tolist()
         assert summary == [["baseline", "il1b", 1]]
-        assert "P51" in outliers["message"].iloc[0] and "P51" in caplog.text
+        assert "P51" not in outliers["message"].iloc[0] and "P51" in caplog.text
+        detail = cohort.warnings_by_patient
+        assert detail[["table", "column", "check", "patient_id"]].values.tolist() == [
+            ["baseline", "il1b", "outlier", "P51"]
+        ]
+        assert float(detail["value"].iloc[0]) == float(largest)
     else:
         assert outliers.empty
+        assert cohort.warnings_by_patient.empty
 
 
 def test_unrated_visit_is_dropped_with_a_warning(tmp_path: Path) -> None:
@@ -234,6 +240,9 @@ def test_unrated_visit_is_dropped_with_a_warning(tmp_path: Path) -> None:
     assert cohort.warnings[["table", "column", "check", "n_affected"]].values.tolist() == [
         ["visits", "hamd", "unrated_visit", 1]
     ]
+    detail = cohort.warnings_by_patient
+    assert detail[["check", "patient_id", "week"]].values.tolist() == [["unrated_visit", "P1", 3]]
+    assert pd.isna(detail["value"].iloc[0])
 
 
 # The synthetic cohort ---------------------------------------------------------------------------

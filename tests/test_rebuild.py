@@ -14,6 +14,7 @@ SUMMARIES = {
     "sensitivity_summary",
     "figure_specification_curve",
     "provenance",
+    "privacy_table",
     "report_tables",
     "all",
 }

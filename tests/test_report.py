@@ -201,6 +201,7 @@ def test_every_report_page_holds_a_table() -> None:
         "sensitivity": pd.DataFrame(
             {"analysis": ["by_treatment_step"], "stratum": ["not run: no treatment_step column"]}
         ),
+        "privacy": pd.DataFrame(columns=["table", "row", "column", "reason"]),
         "provenance": {"python": "3.11.7"},
     }
     for name, data in samples.items():

@@ -71,6 +71,7 @@ rule analysis_tables:
             table: f"results/analyses/{{analysis}}/{table}.tsv"
             for table in BOOTSTRAPPED_TABLES
         },
+        suppressed=suppression_log("analyses/{analysis}/tables"),
     log:
         "results/logs/analysis_tables/{analysis}.log",
     conda:
@@ -81,5 +82,6 @@ rule analysis_tables:
         runtime=5,
     params:
         library=library_version("analysis_tables.py"),
+        min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/analysis_tables.py"

@@ -147,6 +147,33 @@ ANALYSIS_TABLES = [
 BOOTSTRAPPED_TABLES = ["models", "joint", "interaction", "slopes"]
 
 
+MIN_CELL_COUNT = config["privacy"]["min_cell_count"]
+# The panels of the remission-rate figure: {coding: title}; privacy.tsv lists its suppressed labels.
+REMISSION_RATE_PANELS = {
+    "median": "Median split (2 × 2)",
+    "tertiles": "Tertiles (3 × 3)",
+}
+
+
+def suppression_log(stem):
+    """Where a job lists the counts it suppressed in `stem` (gathered into privacy.tsv)."""
+    return f"results/data/privacy/{stem}.tsv"
+
+
+def suppression_logs():
+    """Every job's suppression log: sample tables, and each analysis's flow and tables."""
+    own_datasets = [
+        a for a in ANALYSES if dataset_settings(a) != dataset_settings("primary")
+    ]
+    return [
+        suppression_log("tables/data_warnings"),
+        suppression_log("tables/flow"),
+        suppression_log("tables/table1"),
+        *(suppression_log(f"analyses/{a}/flow") for a in own_datasets),
+        *(suppression_log(f"analyses/{a}/tables") for a in ANALYSES),
+    ]
+
+
 # Final outputs of workflow files added for new kinds of analysis (README, "Extending"); such a file
 # appends its targets here, and `rule all` builds them.
 EXTRA_OUTPUTS = []
@@ -159,6 +186,7 @@ def all_outputs():
         "results/tables/flow.tsv",
         "results/tables/cutpoints.tsv",
         "results/tables/data_warnings.tsv",
+        "results/tables/privacy.tsv",
         "results/tables/table1_by_remission.tsv",
         "results/tables/table1_by_biomarker_group.tsv",
         "results/provenance.json",

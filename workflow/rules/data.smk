@@ -7,6 +7,8 @@ rule ingest_cohort:
         baseline="results/data/baseline.csv",
         visits="results/data/visits.csv",
         warnings="results/tables/data_warnings.tsv",
+        warnings_by_patient="results/data/data_warnings_by_patient.tsv",
+        suppressed=suppression_log("tables/data_warnings"),
     log:
         "results/logs/ingest_cohort.log",
     conda:
@@ -30,6 +32,7 @@ rule ingest_cohort:
         schedule=config["outcome"]["schedule"],
         window_weeks=config["outcome"]["window_weeks"],
         validation=config["validation"],
+        min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/ingest_cohort.py"
 
@@ -38,11 +41,13 @@ rule analysis_dataset:
     input:
         baseline="results/data/baseline.csv",
         visits="results/data/visits.csv",
+        primary_flow="results/tables/flow.tsv",
     output:
         dataset="results/analyses/{analysis}/analysis_dataset.csv",
         flow="results/analyses/{analysis}/flow.tsv",
         exclusions="results/analyses/{analysis}/exclusions.tsv",
         cutpoints="results/analyses/{analysis}/cutpoints.tsv",
+        suppressed=suppression_log("analyses/{analysis}/flow"),
     log:
         "results/logs/analysis_dataset/{analysis}.log",
     conda:
@@ -55,19 +60,25 @@ rule analysis_dataset:
         library=library_version("analysis_dataset.py"),
         outcome=lambda wildcards: dataset_settings(wildcards.analysis)["outcome"],
         biomarkers=lambda wildcards: dataset_settings(wildcards.analysis)["biomarkers"],
+        min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/analysis_dataset.py"
 
 
 use rule analysis_dataset as primary_analysis_dataset with:
+    input:
+        baseline="results/data/baseline.csv",
+        visits="results/data/visits.csv",
     output:
         dataset="results/data/analysis_dataset.csv",
         flow="results/tables/flow.tsv",
         exclusions="results/data/exclusions.tsv",
         cutpoints="results/tables/cutpoints.tsv",
+        suppressed=suppression_log("tables/flow"),
     log:
         "results/logs/analysis_dataset/primary.log",
     params:
         library=library_version("analysis_dataset.py"),
         outcome=dataset_settings("primary")["outcome"],
         biomarkers=dataset_settings("primary")["biomarkers"],
+        min_cell_count=MIN_CELL_COUNT,

@@ -4,6 +4,7 @@ rule table1:
     output:
         by_remission="results/tables/table1_by_remission.tsv",
         by_biomarker_group="results/tables/table1_by_biomarker_group.tsv",
+        suppressed=suppression_log("tables/table1"),
     log:
         "results/logs/table1.log",
     conda:
@@ -15,5 +16,6 @@ rule table1:
     params:
         library=library_version("table1.py"),
         outcome_definition=settings("primary", "outcome")["definition"],
+        min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/table1.py"

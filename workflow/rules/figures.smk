@@ -85,9 +85,10 @@ rule figure_remission_rates:
     params:
         library=library_version("figure_remission_rates.py"),
         style=FIGURES,
-        panels={"median": "Median split (2 × 2)", "tertiles": "Tertiles (3 × 3)"},
+        panels=REMISSION_RATE_PANELS,
         outcome_label=outcome_label("primary"),
         ci_level=settings("primary", "models")["ci_level"],
+        min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/figure_remission_rates.py"
 

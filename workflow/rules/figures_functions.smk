@@ -68,6 +68,7 @@ SAMPLE_TABLES = {
         "Biomarker cut-points",
     ),
     "warnings": ("results/tables/data_warnings.tsv", REPORT_SAMPLE, "Data warnings"),
+    "privacy": ("results/tables/privacy.tsv", REPORT_SAMPLE, "Suppressed counts"),
     "table1_by_remission": (
         "results/tables/table1_by_remission.tsv",
         REPORT_BASELINE,

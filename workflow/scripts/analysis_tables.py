@@ -2,13 +2,17 @@
 
 import pandas as pd
 from interplay.bootstrap_tables import SUMMARY_COLUMNS, joint_with_method, with_bootstrap_rows
+from interplay.privacy import COUNT_TABLES, protect
 from interplay.runner import run
 from interplay.stratified import was_run
 from interplay.tables import read_table, write_table
 
 
 def main(smk) -> None:
-    """Write each table with the bootstrap intervals (if any) after their model-based rows."""
+    """Write each table with the bootstrap intervals (if any) after their model-based rows.
+
+    The counts of the joint table are protected (config privacy.min_cell_count).
+    """
     summary = (
         read_table(smk.input.bootstrap)
         if hasattr(smk.input, "bootstrap")
@@ -22,6 +26,11 @@ def main(smk) -> None:
         bases["joint"] = joint_with_method(bases["joint"], bases["models"]["ci_method"].iloc[0])
     for name, base in bases.items():
         table = with_bootstrap_rows(name, base, summary) if completed else base
+        if name == "joint":
+            table, suppressed = protect(
+                table, COUNT_TABLES["joint"], smk.params.min_cell_count, smk.output.joint
+            )
+            write_table(suppressed, smk.output.suppressed)
         write_table(table, smk.output[name])
 
 

@@ -1,19 +1,27 @@
 """Outcome percentage in each IL-1β × BDNF group: median split (2 × 2) and tertiles (3 × 3)."""
 
-from interplay.figures_effects import group_counts, remission_rate_figure, remission_rates
+from interplay.figures_effects import (
+    group_counts,
+    protected_group_counts,
+    remission_rate_figure,
+    remission_rates,
+)
 from interplay.figures_style import save_figure, style_from_config
 from interplay.runner import run
 from interplay.tables import read_table
 
 
 def main(smk) -> None:
-    """Count patients and events per group, then draw the Wilson intervals, a panel per coding."""
+    """Count patients and events per group (small cells suppressed; privacy.tsv lists them),
+    then draw the Wilson intervals, a panel per coding."""
     style = style_from_config(smk.params.style)
     dataset = read_table(smk.input.dataset)
-    panels = [
-        (title, remission_rates(group_counts(dataset, coding), smk.params.ci_level))
-        for coding, title in smk.params.panels.items()
-    ]
+    panels = []
+    for coding, title in smk.params.panels.items():
+        counts, _ = protected_group_counts(
+            group_counts(dataset, coding), smk.params.min_cell_count, coding
+        )
+        panels.append((title, remission_rates(counts, smk.params.ci_level)))
     figure = remission_rate_figure(panels, smk.params.outcome_label, smk.params.ci_level, style)
     save_figure(figure, list(smk.output), style)
 

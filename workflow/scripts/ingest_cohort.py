@@ -2,13 +2,14 @@
 
 from interplay.dictionary import load_dictionary
 from interplay.ingest import ReadSettings, ingest_cohort
+from interplay.privacy import COUNT_TABLES, protect
 from interplay.runner import run
 from interplay.tables import write_table
 from interplay.text_files import TextSettings
 
 
 def main(smk) -> None:
-    """Write the validated tables in our names and codes, and the data warnings."""
+    """Write the validated tables in our names and codes, and the data warnings (counts only)."""
     cohort = ingest_cohort(
         smk.input.baseline,
         smk.input.visits,
@@ -31,7 +32,12 @@ def main(smk) -> None:
     )
     write_table(cohort.baseline, smk.output.baseline)
     write_table(cohort.visits, smk.output.visits)
-    write_table(cohort.warnings, smk.output.warnings)
+    warnings, suppressed = protect(
+        cohort.warnings, COUNT_TABLES["warnings"], smk.params.min_cell_count, smk.output.warnings
+    )
+    write_table(warnings, smk.output.warnings)
+    write_table(cohort.warnings_by_patient, smk.output.warnings_by_patient)
+    write_table(suppressed, smk.output.suppressed)
 
 
 run(snakemake, main)

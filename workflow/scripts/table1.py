@@ -1,7 +1,8 @@
 """Table 1: baseline characteristics by outcome and by the four biomarker groups."""
 
+from interplay.privacy import suppression_log
 from interplay.runner import run
-from interplay.table1 import table1
+from interplay.table1 import protected_table1, table1
 from interplay.tables import read_table, write_table
 
 OUTCOME_LABELS = {
@@ -11,11 +12,18 @@ OUTCOME_LABELS = {
 
 
 def main(smk) -> None:
-    """Write both Table 1 comparisons as long tidy tables."""
+    """Write both Table 1 comparisons as long tidy tables, and what was suppressed in them."""
     dataset = read_table(smk.input.dataset)
     labels = OUTCOME_LABELS[smk.params.outcome_definition]
-    write_table(table1(dataset, "outcome", outcome_labels=labels), smk.output.by_remission)
-    write_table(table1(dataset, "biomarker_group"), smk.output.by_biomarker_group)
+    logs = []
+    for table, path in [
+        (table1(dataset, "outcome", outcome_labels=labels), smk.output.by_remission),
+        (table1(dataset, "biomarker_group"), smk.output.by_biomarker_group),
+    ]:
+        protected, suppressed = protected_table1(table, smk.params.min_cell_count, path)
+        write_table(protected, path)
+        logs.append(suppressed)
+    write_table(suppression_log(logs), smk.output.suppressed)
 
 
 run(snakemake, main)

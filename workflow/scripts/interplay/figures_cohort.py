@@ -24,6 +24,7 @@ from interplay.figures_style import (
     styled,
     variable_label,
 )
+from interplay.privacy import count_text
 
 STAGE_LABELS = {
     "enrolled": "Enrolled",
@@ -68,7 +69,7 @@ def flow_figure(flow: pd.DataFrame, style: FigureStyle) -> Figure:
                 axes.text(
                     main_x,
                     -step * index,
-                    f"{label}\nn = {int(row.n):,}",
+                    f"{label}\nn = {count_text(row.n, thousands=True)}",
                     ha="center",
                     va="center",
                     bbox={**box, "edgecolor": "black"},
@@ -84,7 +85,7 @@ def flow_figure(flow: pd.DataFrame, style: FigureStyle) -> Figure:
             side = axes.text(
                 side_x,
                 middle,
-                f"Excluded, n = {int(row.excluded):,}:\n{reason}",
+                f"Excluded, n = {count_text(row.excluded, thousands=True)}:\n{reason}",
                 ha="left",
                 va="center",
                 bbox={**box, "edgecolor": NEUTRAL},

@@ -9,7 +9,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
+from interplay import privacy
 from interplay.figures_style import (
+    WHOLE_SAMPLE,
     FigureStyle,
     ci_method_label,
     log_axis,
@@ -99,10 +101,20 @@ def group_counts(dataset: pd.DataFrame, coding: str) -> pd.DataFrame:
     )
 
 
+def protected_group_counts(
+    counts: pd.DataFrame, min_count: int | None, name: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """group_counts() with small cells suppressed as in the joint table, and what was."""
+    joint = counts.assign(stratum=WHOLE_SAMPLE, non_remitters=counts["n"] - counts["remitters"])
+    protected, suppressed = privacy.protect(joint, privacy.JOINT, min_count, name)
+    return protected[counts.columns], suppressed
+
+
 def remission_rates(joint: pd.DataFrame, ci_level: float) -> pd.DataFrame:
     """Observed outcome proportion per joint biomarker cell with its Wilson interval.
 
-    Columns: il1b_level, bdnf_level, n, events, rate, ci_low, ci_high (proportions).
+    Columns: il1b_level, bdnf_level, n, events, rate, ci_low, ci_high (proportions); a cell
+    whose counts were suppressed (NA) has NA throughout.
     """
     require(joint, ["il1b_level", "bdnf_level", "n", "remitters"], "joint")
     # Counts repeat on every interval-method row of a cell; keep one row per cell.
@@ -112,8 +124,8 @@ def remission_rates(joint: pd.DataFrame, ci_level: float) -> pd.DataFrame:
         {
             "il1b_level": joint["il1b_level"].astype(str).to_numpy(),
             "bdnf_level": joint["bdnf_level"].astype(str).to_numpy(),
-            "n": joint["n"].astype(int).to_numpy(),
-            "events": joint["remitters"].astype(int).to_numpy(),
+            "n": joint["n"].to_numpy(float),
+            "events": joint["remitters"].to_numpy(float),
             "rate": (joint["remitters"] / joint["n"]).to_numpy(float),
             "ci_low": low,
             "ci_high": high,
@@ -160,9 +172,10 @@ def remission_rate_figure(
                 for xi, top, events, n in zip(
                     x, 100 * cells["ci_high"], cells["events"], cells["n"], strict=True
                 ):
+                    label = f"{privacy.count_text(events)}/{privacy.count_text(n)}"
                     axes.annotate(
-                        f"{events}/{n}",
-                        (xi, top),
+                        privacy.SUPPRESSED_TEXT if np.isnan(top) else label,
+                        (xi, 0 if np.isnan(top) else top),
                         xytext=(0, 2),
                         textcoords="offset points",
                         ha="center",

@@ -9,6 +9,7 @@ import pandas as pd
 
 from interplay.figures_cohort import stage_label
 from interplay.figures_style import ci_method_label, require, variable_label
+from interplay.privacy import count_text
 from interplay.table1 import format_p, table1_wide
 
 STYLE = """
@@ -88,8 +89,8 @@ def flow_display(flow: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Stage": flow["stage"].map(stage_label),
-            "Patients": flow["n"].map(lambda n: f"{int(n):,}"),
-            "Excluded": flow["excluded"].map(lambda n: f"{int(n):,}" if n else ""),
+            "Patients": flow["n"].map(lambda n: count_text(n, thousands=True)),
+            "Excluded": flow["excluded"].map(lambda n: count_text(n, thousands=True) if n else ""),
             "Reason": flow["reason"].astype(object).where(flow["reason"].notna(), ""),
         }
     )
@@ -100,6 +101,7 @@ def table1_display(table1: pd.DataFrame) -> pd.DataFrame:
     wide = table1_wide(table1)
     wide["variable"] = wide["variable"].map(variable_label)
     wide["smd"] = wide["smd"].astype(str)
+    wide["n_missing"] = wide["n_missing"].map(count_text)
     return wide.rename(
         columns={
             "variable": "Variable",
@@ -142,9 +144,9 @@ def joint_display(joint: pd.DataFrame) -> pd.DataFrame:
         {
             "IL-1β": joint["il1b_level"],
             "BDNF": joint["bdnf_level"],
-            "Patients": joint["n"],
-            "Events": joint["remitters"],
-            "Non-events": joint["non_remitters"],
+            "Patients": joint["n"].map(count_text),
+            "Events": joint["remitters"].map(count_text),
+            "Non-events": joint["non_remitters"].map(count_text),
             "OR": np.where(reference, "1 (reference)", joint["odds_ratio"].map(number_text)),
             "CI": [
                 interval_text(a, b) for a, b in zip(joint["ci_low"], joint["ci_high"], strict=True)
@@ -214,6 +216,11 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any], pd.DataFrame], str]] = {
         "Data warnings",
         lambda t: t,
         "Suspicious but valid values found on ingestion; None means there were none.",
+    ),
+    "privacy": (
+        "Suppressed counts",
+        lambda t: t,
+        "Counts hidden under config privacy.min_cell_count; None means nothing was suppressed.",
     ),
     "table1_by_remission": ("Table 1 by outcome", table1_display, ""),
     "table1_by_biomarker_group": ("Table 1 by biomarker group", table1_display, ""),

@@ -50,6 +50,7 @@ from interplay.validate import (
     ingestion_warnings,
     merge_baseline_hamd,
     nominal_visits,
+    patient_warnings_frame,
     warnings_frame,
 )
 from interplay.wide_visits import matching_week_headers, wide_to_long
@@ -63,11 +64,15 @@ CodeMap = Mapping[str, Mapping[object, object] | None]
 
 @dataclass(frozen=True)
 class IngestedCohort:
-    """The validated input tables, in our names, codes and types, and the warnings raised."""
+    """The validated input tables, in our names, codes and types, and the warnings raised.
+
+    `warnings` holds counts only; `warnings_by_patient` names the patients behind them.
+    """
 
     baseline: pd.DataFrame
     visits: pd.DataFrame
     warnings: pd.DataFrame
+    warnings_by_patient: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -358,13 +363,13 @@ def ingest_cohort(
     check_unique(visits, [ID_COLUMN, WEEK_COLUMN], visits_source)
     check_schedule(visits, schedule, window_weeks, visits_source)
     check_known_patients(visits, baseline, visits_source, baseline_source)
-    warnings = ingestion_warnings(
+    warnings, warned_patients = ingestion_warnings(
         {"baseline": baseline, "visits": visits},
         dictionary,
         warn_missing_fraction,
         warn_outlier_ratio,
     )
-    rated, dropped = drop_unrated_visits(visits)
+    rated, dropped, dropped_patients = drop_unrated_visits(visits)
     nominal, window_warnings = nominal_visits(rated, schedule, window_weeks)
     baseline, with_baseline, baseline_warnings = merge_baseline_hamd(baseline, nominal)
     visits_out = with_baseline.astype({WEEK_COLUMN: "int64"}).sort_values(
@@ -383,4 +388,5 @@ def ingest_cohort(
             ],
             ignore_index=True,
         ),
+        warnings_by_patient=patient_warnings_frame([warned_patients, dropped_patients]),
     )

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from interplay import privacy
 from interplay.errors import InputError, require_columns
 
 CONTINUOUS, BINARY, CATEGORICAL = "continuous", "binary", "categorical"
@@ -221,9 +222,33 @@ def categorical_rows(values: pd.Series, groups: pd.Series, levels: list, shown: 
             percent = 100 * count / n if n else float("nan")
             row = {"group": str(group), "level": level_text(level), "n": n, "n_missing": n_missing}
             row |= {"count": count, "percent": percent, "summary": N_PERCENT}
-            row["statistic"] = f"{count} ({percent:.1f})" if n else ""
+            row["statistic"] = count_statistic(count, percent) if n else ""
             rows.append(row)
     return rows
+
+
+def count_statistic(count: object, percent: object) -> str:
+    """'776 (71.5)', or the suppressed marker where either was suppressed (NA)."""
+    if pd.isna(count) or pd.isna(percent):
+        return privacy.SUPPRESSED_TEXT
+    return f"{int(count)} ({float(percent):.1f})"
+
+
+def protected_table1(
+    table: pd.DataFrame, min_count: int | None, name: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A table1() result with small counts suppressed (privacy.TABLE1), n (%) texts to match."""
+    protected, suppressed = privacy.protect(table, privacy.TABLE1, min_count, name)
+    if min_count is not None:
+        flagged = protected[privacy.SUPPRESSED_COLUMN] == privacy.LOGICAL[True]
+        rows = flagged & (protected["kind"] != CONTINUOUS)
+        protected.loc[rows, "statistic"] = [
+            count_statistic(count, percent)
+            for count, percent in zip(
+                protected.loc[rows, "count"], protected.loc[rows, "percent"], strict=True
+            )
+        ]
+    return protected, suppressed
 
 
 def describe_variable(

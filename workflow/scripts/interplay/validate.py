@@ -23,6 +23,9 @@ WINDOW_TOLERANCE = 1e-9
 MAX_LISTED_WEEKS = 5
 OUTLIER_PERCENTILE = 0.99
 WARNING_COLUMNS = ["table", "column", "check", "n_affected", "message"]
+# The patient-level detail behind the (aggregate) warnings; it stays out of results/tables/.
+PATIENT_WARNING_COLUMNS = ["table", "column", "check", "patient_id", "week", "value"]
+PATIENT_WARNINGS_FILE = "results/data/data_warnings_by_patient.tsv"
 
 
 def first_ids(ids: pd.Series) -> list[str]:
@@ -276,16 +279,42 @@ def warnings_frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=WARNING_COLUMNS).astype({"n_affected": "int64"})
 
 
-def drop_unrated_visits(visits: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Drop visit rows without a HAMD rating (they carry no outcome); warn how many."""
+def affected_patients(
+    frame: pd.DataFrame, affected: pd.Series, table: str, column: str, check: str
+) -> pd.DataFrame:
+    """The patient-level rows behind one warning (PATIENT_WARNING_COLUMNS); IDs also logged."""
+    rows = frame.loc[affected]
+    log.warning(
+        "%s.%s (%s): patient_id %s", table, column, check, ", ".join(first_ids(rows[ID_COLUMN]))
+    )
+    week = rows.get(WEEK_COLUMN, pd.NA)
+    detail = pd.DataFrame(
+        {"patient_id": rows[ID_COLUMN], "week": week, "value": rows[column]}
+    ).assign(table=table, column=column, check=check)
+    return detail[PATIENT_WARNING_COLUMNS]
+
+
+def patient_warnings_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """All patient-level warning rows as one frame, empty (with its columns) when there are none."""
+    found = [part.astype({"value": object}) for part in parts if not part.empty]
+    return (
+        pd.concat(found, ignore_index=True)
+        if found
+        else pd.DataFrame(columns=PATIENT_WARNING_COLUMNS)
+    )
+
+
+def drop_unrated_visits(visits: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Drop visit rows without a HAMD rating (they carry no outcome); warn how many, and whose."""
     unrated = visits[HAMD_COLUMN].isna()
-    rows = []
+    rows, patients = [], []
     if unrated.any():
         message = f"{int(unrated.sum())} visit row(s) without a HAMD rating were dropped"
         rows.append(
             warning_row("visits", HAMD_COLUMN, "unrated_visit", int(unrated.sum()), message)
         )
-    return visits[~unrated], warnings_frame(rows)
+        patients.append(affected_patients(visits, unrated, "visits", HAMD_COLUMN, "unrated_visit"))
+    return visits[~unrated], warnings_frame(rows), patient_warnings_frame(patients)
 
 
 def missing_mask(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -297,9 +326,9 @@ def missing_mask(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def missing_warnings(
     frame: pd.DataFrame, table: str, columns: Sequence[str], limit: float
-) -> list[dict]:
-    """Warn for each column with a larger fraction of missing values than `limit`."""
-    rows = []
+) -> tuple[list[dict], list[pd.DataFrame]]:
+    """Warn for each column with a larger fraction of missing values than `limit`, and whose."""
+    rows, patients = [], []
     for column in columns:
         missing = missing_mask(frame, column)
         fraction = float(missing.mean())
@@ -309,14 +338,15 @@ def missing_warnings(
                 f"warning level {limit:.0%} of config validation.warn_missing_fraction)"
             )
             rows.append(warning_row(table, column, "missing_fraction", int(missing.sum()), message))
-    return rows
+            patients.append(affected_patients(frame, missing, table, column, "missing_fraction"))
+    return rows, patients
 
 
 def outlier_warnings(
     frame: pd.DataFrame, table: str, columns: Sequence[str], ratio: float
-) -> list[dict]:
-    """Warn for biomarker values above `ratio` times the column's 99th percentile."""
-    rows = []
+) -> tuple[list[dict], list[pd.DataFrame]]:
+    """Warn for biomarker values above `ratio` times the column's 99th percentile, and whose."""
+    rows, patients = [], []
     for column in columns:
         values = frame[column]
         # "lower" takes an observed value, so a single extreme value in a small sample does not
@@ -324,13 +354,14 @@ def outlier_warnings(
         cutoff = ratio * values.quantile(OUTLIER_PERCENTILE, interpolation="lower")
         extreme = values > cutoff
         if extreme.any():
-            ids = ", ".join(first_ids(frame.loc[extreme, ID_COLUMN])[:5])
             message = (
                 f"{int(extreme.sum())} value(s) exceed {ratio:g} times the 99th percentile "
-                f"({cutoff:.4g}); check units and typing (patient_id: {ids})"
+                f"({cutoff:.4g}); check units and typing (the patients are listed in "
+                f"{PATIENT_WARNINGS_FILE})"
             )
             rows.append(warning_row(table, column, "outlier", int(extreme.sum()), message))
-    return rows
+            patients.append(affected_patients(frame, extreme, table, column, "outlier"))
+    return rows, patients
 
 
 def ingestion_warnings(
@@ -338,13 +369,17 @@ def ingestion_warnings(
     dictionary: pd.DataFrame,
     missing_limit: float,
     outlier_ratio: float,
-) -> pd.DataFrame:
-    """Missing-value and biomarker-outlier warnings for every table, as one tidy frame."""
-    rows = []
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Missing-value and biomarker-outlier warnings for every table, and the patients affected."""
+    rows, patients = [], []
     for table, frame in tables.items():
         spec = table_spec(dictionary, table)
         present = spec[spec.index.isin(frame.columns) & (spec["type"] != "id")]
-        rows += missing_warnings(frame, table, list(present.index), missing_limit)
         biomarkers = present.index[present["type"] == "biomarker"]
-        rows += outlier_warnings(frame, table, list(biomarkers), outlier_ratio)
-    return warnings_frame(rows)
+        for found, detail in [
+            missing_warnings(frame, table, list(present.index), missing_limit),
+            outlier_warnings(frame, table, list(biomarkers), outlier_ratio),
+        ]:
+            rows += found
+            patients += detail
+    return warnings_frame(rows), patient_warnings_frame(patients)

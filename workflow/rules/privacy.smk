@@ -1,0 +1,25 @@
+# Data governance (README "Data governance"): the list of counts the jobs suppressed, and those
+# of the remission-rate figure's labels (computed here, so that figure settings do not re-run it).
+
+
+rule privacy_table:
+    input:
+        logs=suppression_logs(),
+        dataset="results/data/analysis_dataset.csv",
+    output:
+        "results/tables/privacy.tsv",
+    log:
+        "results/logs/privacy_table.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        library=library_version("privacy_table.py"),
+        min_cell_count=MIN_CELL_COUNT,
+        remission_rate_codings=list(REMISSION_RATE_PANELS),
+        remission_rate_figure="results/figures/remission_rates.png",
+    script:
+        "../scripts/privacy_table.py"
