@@ -426,6 +426,7 @@ def test_zero_padded_ids_stay_text_through_the_workflow_files(
             read_table(tmp_path / "results" / "baseline.csv"),
             read_table(tmp_path / "results" / "visits.csv"),
             ingested.warnings,
+            ingested.warnings_by_patient,
         )
     )
     write_table(dataset, tmp_path / "results" / "analysis_dataset.csv")
