@@ -19,6 +19,8 @@ rule ingest_cohort:
         library=library_version("ingest_cohort.py"),
         columns=config["data"]["columns"],
         codes=config["data"]["codes"],
+        units=config["data"]["units"],
+        il1b_lod=dataset_settings("primary")["biomarkers"]["il1b_lod"],
         schedule=config["outcome"]["schedule"],
         validation=config["validation"],
     script:

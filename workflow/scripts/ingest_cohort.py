@@ -17,6 +17,8 @@ def main(smk) -> None:
         schedule=smk.params.schedule,
         warn_missing_fraction=smk.params.validation["warn_missing_fraction"],
         warn_outlier_ratio=smk.params.validation["warn_outlier_ratio"],
+        il1b_lod=smk.params.il1b_lod,
+        units=smk.params.units,
     )
     write_table(cohort.baseline, smk.output.baseline)
     write_table(cohort.visits, smk.output.visits)

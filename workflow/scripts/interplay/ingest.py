@@ -8,6 +8,9 @@ Headers: config data.columns.<table> maps {our name: their header}; unmapped col
 under our name. Columns the dictionary does not know are dropped (logged). Optional dictionary
 columns may be absent; they are then absent from the result too (logged).
 
+Units: config data.units ({our column: your unit}) converts a biomarker exported in another
+concentration unit to the dictionary's (e.g. BDNF in pg/mL to ng/mL) as it is read.
+
 Missing values are allowed everywhere except patient_id and week; a visit row without a HAMD
 rating is dropped (with a warning). Anything that breaks the contract raises an InputError.
 """
@@ -23,6 +26,7 @@ import pandas as pd
 from interplay.convert import TableSource, code_key, code_table, convert_column, normalise_ids
 from interplay.dictionary import TABLES, allowed_codes, table_spec
 from interplay.errors import InputError
+from interplay.units import is_concentration, unit_shift
 from interplay.validate import (
     BASELINE_WEEK,
     ID_COLUMN,
@@ -33,6 +37,8 @@ from interplay.validate import (
     check_unique,
     drop_unrated_visits,
     ingestion_warnings,
+    lod_warnings,
+    unit_warnings,
 )
 
 log = logging.getLogger(__name__)
@@ -41,6 +47,7 @@ SEPARATORS = {".csv": ",", ".tsv": "\t"}
 MISSING_TOKENS = ("", "na", "n/a", "#n/a", "nan", "null", ".")
 ColumnMap = Mapping[str, Mapping[str, str] | None]
 CodeMap = Mapping[str, Mapping[object, object] | None]
+UnitMap = Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -209,8 +216,9 @@ def ingest_table(
     dictionary: pd.DataFrame,
     columns: Mapping[str, str],
     codes: Mapping[str, dict[str, str | None]],
+    units: UnitMap,
 ) -> tuple[pd.DataFrame, TableSource]:
-    """Read one table and convert it column by column to our names, codes and types."""
+    """Read one table and convert it column by column to our names, codes, types and units."""
     path = Path(path)
     spec = table_spec(dictionary, table)
     headers = check_column_map(columns, spec, table)
@@ -218,7 +226,14 @@ def ingest_table(
     selected = select_columns(read_table(path), spec, headers, source)
     ids = normalise_ids(selected[ID_COLUMN], source, ID_COLUMN)
     converted = [ids.rename(ID_COLUMN).to_frame()] + [
-        convert_column(selected[column], ids, spec.loc[column], codes.get(column, {}), source)
+        convert_column(
+            selected[column],
+            ids,
+            spec.loc[column],
+            codes.get(column, {}),
+            source,
+            units.get(column),
+        )
         for column in selected.columns
         if column != ID_COLUMN
     ]
@@ -263,6 +278,21 @@ def check_code_targets(codes: Mapping[str, str | None], spec: pd.Series) -> None
         )
 
 
+def check_unit_map(units: UnitMap, dictionary: pd.DataFrame) -> dict[str, str]:
+    """Check config data.units: keys are columns measured in a concentration, values known units."""
+    convertible = dictionary.loc[dictionary["unit"].map(is_concentration), "column"]
+    unknown = sorted(set(units) - set(convertible))
+    if unknown:
+        raise InputError(
+            f"configuration data.units names columns without a concentration unit: "
+            f"{', '.join(unknown)}",
+            fix=f"use our column names as keys, one of: {', '.join(sorted(convertible))}",
+        )
+    for column, unit in units.items():
+        unit_shift(str(unit), dictionary.loc[dictionary["column"] == column, "unit"].iloc[0])
+    return {column: str(unit) for column, unit in units.items()}
+
+
 def ingest_cohort(
     baseline_path: str | Path,
     visits_path: str | Path,
@@ -272,8 +302,14 @@ def ingest_cohort(
     schedule: Sequence[int],
     warn_missing_fraction: float = 0.20,
     warn_outlier_ratio: float = 10.0,
+    il1b_lod: float | None = None,
+    units: UnitMap | None = None,
 ) -> IngestedCohort:
-    """Read, map, convert and validate both tables; suspicious but valid data gives warnings."""
+    """Read, map, convert and validate both tables; suspicious but valid data gives warnings.
+
+    `il1b_lod` (biomarkers.il1b_lod) is compared with the limits written in below-LOD cells and
+    with measured values (warnings only); `units` is config data.units.
+    """
     columns, codes = columns or {}, codes or {}
     unknown_tables = sorted(set(columns) - set(TABLES))
     if unknown_tables:
@@ -287,11 +323,12 @@ def ingest_cohort(
             fix=f"list every visit week in outcome.schedule, starting with {BASELINE_WEEK}",
         )
     code_map = check_code_map(codes, dictionary)
+    unit_map = check_unit_map(units or {}, dictionary)
     baseline, baseline_source = ingest_table(
-        baseline_path, "baseline", dictionary, columns.get("baseline") or {}, code_map
+        baseline_path, "baseline", dictionary, columns.get("baseline") or {}, code_map, unit_map
     )
     visits, visits_source = ingest_table(
-        visits_path, "visits", dictionary, columns.get("visits") or {}, code_map
+        visits_path, "visits", dictionary, columns.get("visits") or {}, code_map, unit_map
     )
     check_unique(baseline, [ID_COLUMN], baseline_source)
     check_unique(visits, [ID_COLUMN, WEEK_COLUMN], visits_source)
@@ -303,6 +340,13 @@ def ingest_cohort(
         warn_missing_fraction,
         warn_outlier_ratio,
     )
+    biomarker_warnings = pd.concat(
+        [
+            unit_warnings({"baseline": baseline, "visits": visits}, dictionary, unit_map),
+            lod_warnings(baseline, "baseline", dictionary, il1b_lod),
+        ],
+        ignore_index=True,
+    )
     rated, dropped = drop_unrated_visits(visits)
     check_baseline_hamd(baseline, rated, visits_source)
     visits_out = rated.astype({WEEK_COLUMN: "int64"}).sort_values(
@@ -311,5 +355,5 @@ def ingest_cohort(
     return IngestedCohort(
         baseline=baseline.reset_index(drop=True),
         visits=visits_out.reset_index(drop=True),
-        warnings=pd.concat([warnings, dropped], ignore_index=True),
+        warnings=pd.concat([warnings, biomarker_warnings, dropped], ignore_index=True),
     )
