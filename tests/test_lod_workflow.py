@@ -43,7 +43,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_pg_per_ml_bdnf_stops_the_run_and_leaves_nothing(workdir: Path) -> None:
     (workdir / "without_units.yaml").write_text(CONFIG)
-    result = run_snakemake(workdir, "--configfile", "without_units.yaml", *TARGETS)
+    result = run_snakemake(workdir, *TARGETS, "--configfile", "without_units.yaml")
     assert result.returncode != 0
     assert "looks like pg/mL" in result.stderr and "data.units: {bdnf: pg/mL}" in result.stderr
     assert "Traceback" not in result.stderr
@@ -52,7 +52,7 @@ def test_pg_per_ml_bdnf_stops_the_run_and_leaves_nothing(workdir: Path) -> None:
 
 def test_the_configured_export_gives_per_cell_limits_and_warnings(workdir: Path) -> None:
     (workdir / "with_units.yaml").write_text(CONFIG + UNITS)
-    result = run_snakemake(workdir, "--configfile", "with_units.yaml", *TARGETS)
+    result = run_snakemake(workdir, *TARGETS, "--configfile", "with_units.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
     export = pd.read_csv(workdir / "export/baseline.csv", dtype=str)
     dataset = pd.read_csv(workdir / "results/data/analysis_dataset.csv", dtype={"patient_id": str})
