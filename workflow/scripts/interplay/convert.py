@@ -133,8 +133,9 @@ def biomarker_code_hint(column: str, code: str) -> str:
     return (
         f"if '{code}' means below the limit of detection, map it to below-LOD text and the patient "
         f'is kept with the below-LOD substitute: data.codes: {{{column}: {{"{code}": "<LOD"}}}}; '
-        f"if it means not measured or not done, map it to null and the patient leaves the "
-        f'analysis without this biomarker: data.codes: {{{column}: {{"{code}": null}}}}'
+        "if it means not measured or not done, map it to null: the value is then missing and the "
+        "patient leaves the analysis (flow reason: no baseline IL-1β or BDNF value): "
+        f'data.codes: {{{column}: {{"{code}": null}}}}'
     )
 
 
@@ -268,7 +269,7 @@ def check_plausible(
         relation = "larger" if shift < 0 else "smaller"
         problem = (
             f"lie outside the plausible range of {column} ({plausible}{read_as}); the column's "
-            f"median {median:,.4g} looks like {likely}, values {factor_text(shift)} × {relation} "
+            f"median {median:,.6g} looks like {likely}, values {factor_text(shift)} × {relation} "
             f"than in {unit}, the unit the data dictionary expects"
         )
         fix = (
