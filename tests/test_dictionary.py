@@ -53,7 +53,7 @@ def test_markdown_has_one_row_per_entry_and_escapes_pipes(dictionary: pd.DataFra
     assert "| baseline | `age` | number | years | 18–100 |  | yes | Age at enrolment. |" in lines
     assert any("`sex`" in line and "female, male" in line for line in lines)
     assert any("`il1b`" in line and "| > 0 | 0.001–1000 |" in line for line in lines)
-    assert any("`bdnf`" in line and "| > 0 | 0.1–500 |" in line for line in lines)
+    assert any("`bdnf`" in line and "| > 0 | 0.01–500 |" in line for line in lines)
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from interplay.cohort import simulate_cohort
 from interplay.errors import InputError
 from interplay.flow import build_analysis_dataset
 from interplay.ingest import IngestedCohort, ingest_cohort
+from interplay.units import likely_unit, shift_decimal, unit_shift
 
 CONFIG = yaml.safe_load((Path(__file__).resolve().parents[1] / "config.yaml").read_text())
 BIOMARKERS = CONFIG["biomarkers"]
@@ -164,7 +165,7 @@ def test_bdnf_in_pg_per_ml_stops_the_run_naming_the_unit(synthetic, tmp_path: Pa
     error = caught.value
     assert error.column == "bdnf" and error.file.endswith("baseline.csv")
     measured = baseline.loc[baseline["bdnf"].notna(), "patient_id"].tolist()
-    assert error.ids == measured  # every measured value is outside 0.1–500 ng/mL
+    assert error.ids == measured  # every measured value is outside 0.01–500 ng/mL
     assert pd.to_numeric(baseline["bdnf"]).median() == pytest.approx(21.99)
     assert "median 21,990 looks like pg/mL" in error.problem  # 21.99 ng/mL written in pg/mL
     assert "looks like pg/mL" in error.problem and "1,000 × larger than in ng/mL" in error.problem
@@ -194,6 +195,14 @@ def test_il1b_in_ng_per_ml_with_its_limits_converts_exactly(synthetic, reference
     pd.testing.assert_frame_equal(converted.baseline, reference[0].baseline)
 
 
+def test_a_wrong_data_units_entry_is_named(synthetic, tmp_path) -> None:
+    with pytest.raises(InputError) as caught:
+        ingest(export(tmp_path, *synthetic), units={"bdnf": "pg/mL"})  # the export is in ng/mL
+    assert "reading the file in pg/mL as data.units says" in caught.value.problem
+    assert "median 21.99 looks like ng/mL (= µg/L), the unit" in caught.value.problem
+    assert caught.value.fix.startswith("the export seems to be in ng/mL already: remove bdnf")
+
+
 def test_same_sized_unit_changes_nothing(synthetic, reference, tmp_path) -> None:
     converted = ingest(export(tmp_path, *synthetic), units={"bdnf": "µg/L"})
     pd.testing.assert_frame_equal(converted.baseline, reference[0].baseline)
@@ -215,7 +224,8 @@ def test_bad_data_units_are_input_errors(tmp_path: Path, units: dict, words: lis
 
 def test_a_single_implausible_value_names_the_patient(tmp_path: Path) -> None:
     error = failure(tmp_path, baseline=BASELINE | {"bdnf": ["20.1", "2510", "18.4"]})
-    assert error.ids == ["P2"] and "plausible range of bdnf (0.1–500 ng/mL)" in error.problem
+    assert error.ids == ["P2"]
+    assert "plausible range of bdnf (0.01–500 ng/mL, reading the file in ng/mL)" in error.problem
     assert "misplaced decimal point" in error.fix
 
 
@@ -287,3 +297,24 @@ def test_written_limits_reach_the_cutpoints_table(synthetic, tmp_path) -> None:
     assert lod_rows["n_patients"].tolist() == [counts[0.1]] * 2 + [counts[0.2]] * 2
     substitutes = result.dataset.loc[result.dataset["il1b_below_lod"] == 1, "il1b"]
     assert sorted(set(substitutes.round(12))) == pytest.approx([0.1 / np.sqrt(2), 0.2 / np.sqrt(2)])
+
+
+@pytest.mark.parametrize(
+    ("median", "read_unit", "expected"),
+    [
+        (21970.0, "ng/mL", (["pg/mL", "ng/L"], -3)),  # BDNF exported in pg/mL
+        (21.97, "pg/mL", (["ng/mL", "µg/L"], 0)),  # data.units says pg/mL, the file is ng/mL
+        (21.97, "ng/mL", None),  # fits: single values are wrong, not the unit
+        (0.02197, "ng/mL", (["µg/mL", "mg/L"], 3)),  # inside 0.01–500 but far from serum values
+    ],
+)
+def test_likely_unit_of_a_bdnf_median(median, read_unit, expected) -> None:
+    assert likely_unit(median, read_unit, "ng/mL", 0.01, 500) == expected
+
+
+def test_unit_spellings_and_exact_shifts() -> None:
+    assert unit_shift("PG/ML", "ng/mL") == -3 and unit_shift("ug/l", "ng/mL") == 0
+    assert unit_shift("μg/L", "pg/mL") == 3  # Greek mu as well as the micro sign
+    values = pd.Series([21970.0, 0.000574, np.nan])
+    assert shift_decimal(values, -3).tolist()[:2] == [21.97, 5.74e-07]
+    assert shift_decimal(values, 3).tolist()[1] == 0.574

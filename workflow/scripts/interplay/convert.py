@@ -239,25 +239,30 @@ def convert_codes(
 
 
 def check_plausible(
-    numbers: pd.Series,
+    written: pd.Series,
     raw: pd.Series,
     ids: pd.Series,
     spec: pd.Series,
     source: TableSource,
     data_unit: str | None,
 ) -> None:
-    """Stop at values outside the dictionary's plausible range, naming the unit they look like."""
+    """Stop at values outside the dictionary's plausible range, naming the unit they look like.
+
+    `written` holds the numbers as in the file, in `data_unit` (data.units) or the dictionary's.
+    """
     column, unit = str(spec.name), spec["unit"]
+    read_unit = data_unit or unit
     low, high = spec["plausible_min"], spec["plausible_max"]
-    outside = (numbers < low) | (numbers > high)
+    scale = 10.0 ** unit_shift(read_unit, unit)
+    outside = (written * scale < low) | (written * scale > high)
     if not outside.any():
         return
-    median = float(numbers.median())
-    plausible = f"{plausible_text(spec)} {unit}"
-    read_as = f" after conversion from {data_unit} (data.units)" if data_unit else ""
-    guess = likely_unit(median, unit, low, high)
-    if low <= median <= high or guess is None:
-        problem = f"lie outside the plausible range of {column} ({plausible}{read_as})"
+    median = float(written.median())
+    read_as = f"{plausible_text(spec)} {unit}, reading the file in {read_unit}"
+    read_as += " as data.units says" if data_unit else ""
+    guess = likely_unit(median, read_unit, unit, low, high)
+    if guess is None:
+        problem = f"lie outside the plausible range of {column} ({read_as})"
         fix = (
             "correct these values (a misplaced decimal point, or a value in another unit?); if "
             f"the whole column is in another unit, name it: data.units: {{{column}: <unit>}} "
@@ -266,15 +271,19 @@ def check_plausible(
     else:
         names, shift = guess
         likely = names[0] + (f" (= {', '.join(names[1:])})" if len(names) > 1 else "")
-        relation = "larger" if shift < 0 else "smaller"
+        expected = "the unit the data dictionary expects"
+        if shift:
+            relation = "larger" if shift < 0 else "smaller"
+            expected = f"values {factor_text(shift)} × {relation} than in {unit}, {expected}"
         problem = (
-            f"lie outside the plausible range of {column} ({plausible}{read_as}); the column's "
-            f"median {median:,.6g} looks like {likely}, values {factor_text(shift)} × {relation} "
-            f"than in {unit}, the unit the data dictionary expects"
+            f"lie outside the plausible range of {column} ({read_as}); the column's median "
+            f"{median:,.6g} looks like {likely}, {expected}"
         )
         fix = (
-            f"if the export is in {names[0]}, say so and the values are converted to {unit} when "
-            f"read: data.units: {{{column}: {names[0]}}}; otherwise export {column} in {unit}"
+            f"the export seems to be in {unit} already: remove {column} from data.units"
+            if shift == 0
+            else f"if the export is in {names[0]}, say so and the values are converted to {unit} "
+            f"when read: data.units: {{{column}: {names[0]}}}; otherwise export {column} in {unit}"
         )
     raise_for_rows(outside, raw, ids, problem, column, source, fix)
 
@@ -293,8 +302,8 @@ def convert_biomarker(
     limits = pd.to_numeric(written, errors="coerce").astype(float)
     numbers = parse_numbers(raw.where(~below_lod), ids, column, source, kind="biomarker")
     check_range(numbers.fillna(limits), raw, ids, spec, source)
-    numbers, limits = shift_decimal(numbers, shift), shift_decimal(limits, shift)
     check_plausible(numbers, raw, ids, spec, source, data_unit)
+    numbers, limits = shift_decimal(numbers, shift), shift_decimal(limits, shift)
     return pd.DataFrame(
         {
             column: numbers,

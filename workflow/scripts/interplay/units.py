@@ -65,23 +65,25 @@ def factor_text(shift: int) -> str:
 
 
 def likely_unit(
-    median: float, dictionary_unit: str, low: float, high: float
+    median: float, read_unit: str, dictionary_unit: str, low: float, high: float
 ) -> tuple[list[str], int] | None:
-    """The units (of one size), and their shift to the dictionary's, that fit this median best.
+    """The units (of one size) the data seem to be in, and their shift to the dictionary's unit.
 
-    Among the other unit sizes that bring the median into [low, high], the one nearest the range's
-    middle on the log scale, e.g. (["pg/mL", "ng/L"], -3) for a BDNF median of 21,970.
+    `median` is as written in the file, read in `read_unit`. The unit size that brings it nearest
+    the middle of [low, high] on the log scale, e.g. (["pg/mL", "ng/L"], -3) for a BDNF median
+    of 21,970; None when that is the unit the file is read in (then single values are wrong).
     """
     middle = (np.log10(low) + np.log10(high)) / 2
-    best: tuple[float, int] | None = None
-    for exponent in sorted(set(CONCENTRATION_UNITS.values())):
-        shift = exponent - UNIT_EXPONENTS[unit_key(dictionary_unit)]
-        converted = median * 10.0**shift
-        if shift != 0 and low <= converted <= high:
-            distance = abs(np.log10(converted) - middle)
-            if best is None or distance < best[0]:
-                best = (distance, exponent)
-    if best is None:
+    target = UNIT_EXPONENTS[unit_key(dictionary_unit)]
+    distances = {
+        exponent: abs(np.log10(median) + exponent - target - middle)
+        for exponent in set(CONCENTRATION_UNITS.values())
+        if low <= median * 10.0 ** (exponent - target) <= high
+    }
+    if not distances:
         return None
-    names = [unit for unit, exponent in CONCENTRATION_UNITS.items() if exponent == best[1]]
-    return names, best[1] - UNIT_EXPONENTS[unit_key(dictionary_unit)]
+    best = min(distances, key=distances.__getitem__)
+    if best == UNIT_EXPONENTS[unit_key(read_unit)]:
+        return None
+    names = [unit for unit, exponent in CONCENTRATION_UNITS.items() if exponent == best]
+    return names, best - target
