@@ -177,6 +177,7 @@ def biomarker_figure(
             if biomarker == "il1b":
                 log_axis(axes, "x")
                 lod = largest_lod(cutpoints)
+                several = int((cutpoints["cut"] == "lod").sum()) > 1
                 below = bars.loc[bars["below_lod"]]
                 if not below.empty:
                     axes.bar(
@@ -196,7 +197,7 @@ def biomarker_figure(
                     color="black",
                     linestyle=":",
                     linewidth=1,
-                    label=f"LOD {lod:g} {unit}",
+                    label=f"{'Largest LOD' if several else 'LOD'} {lod:g} {unit}",
                 )
             median = cut_value(cutpoints, biomarker, "median")
             first = cut_value(cutpoints, biomarker, "tertile_1")
