@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from interplay.columns import BASELINE_COLUMNS
+from interplay.columns import BASELINE_COLUMNS, BASELINE_HAMD_COLUMN
 from interplay.dictionary import (
     FIELDS,
     TYPES,
@@ -119,4 +119,4 @@ def test_missing_dictionary_is_an_input_error(tmp_path: Path) -> None:
 
 def test_library_column_names_are_the_dictionarys_baseline_columns() -> None:
     spec = table_spec(load_dictionary(DICTIONARY), "baseline")
-    assert list(spec.index) == list(BASELINE_COLUMNS)
+    assert list(spec.index) == [*BASELINE_COLUMNS, BASELINE_HAMD_COLUMN]

@@ -15,7 +15,9 @@ OUTCOME = {
     "response_reduction": 0.5,
     "week": 12,
     "schedule": [0, 3, 6, 9, 12],
+    "window_weeks": 0,
     "missing_rule": "locf",
+    "missing_baseline": "exclude",
 }
 BIOMARKERS = {
     "il1b_lod": 0.1,
@@ -150,7 +152,8 @@ EXPECTED_COLUMNS = [
 def cohort() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Ten patients, listed out of order, with one reason to leave each flow stage.
 
-    P09 has no BDNF, P10 no IL-1β (not below the LOD); P07 has no visits, P08 only a baseline;
+    P09 has no BDNF, P10 no IL-1β (not below the LOD); P07 has no visits (so no baseline HAMD),
+    P08 only a baseline;
     P06 and P05 leave after week 6 (non-completers); P03 is below the IL-1β LOD; P01 has an
     extreme BDNF.
     """
@@ -194,7 +197,8 @@ def test_primary_flow_counts_and_dataset_layout():
     assert flow_rows(result.flow) == [
         ("enrolled", 10, 0),
         ("with_both_biomarkers", 8, 2),
-        ("with_post_baseline_hamd", 6, 2),
+        ("with_baseline_hamd", 7, 1),
+        ("with_post_baseline_hamd", 6, 1),
     ]
     assert list(result.flow.columns) == ["stage", "n", "excluded", "reason"]
     data = result.dataset
@@ -219,7 +223,8 @@ def test_every_optional_stage_in_order():
     assert flow_rows(result.flow) == [
         ("enrolled", 10, 0),
         ("with_both_biomarkers", 8, 2),
-        ("with_post_baseline_hamd", 6, 2),
+        ("with_baseline_hamd", 7, 1),
+        ("with_post_baseline_hamd", 6, 1),
         ("completers", 4, 2),
         ("il1b_above_lod", 3, 1),
         ("without_outliers", 3, 0),
@@ -250,7 +255,8 @@ def test_without_require_both_the_stage_is_absent_and_codings_missing():
     result = build_analysis_dataset(
         baseline, visits, OUTCOME, {**BIOMARKERS, "require_both": False}
     )
-    assert [row[0] for row in flow_rows(result.flow)] == ["enrolled", "with_post_baseline_hamd"]
+    stages = [row[0] for row in flow_rows(result.flow)]
+    assert stages == ["enrolled", "with_baseline_hamd", "with_post_baseline_hamd"]
     data = result.dataset.set_index("patient_id")
     assert len(data) == 8
     assert pd.isna(data.loc["P09", "bdnf_high"]) and pd.isna(data.loc["P10", "il1b_tertile"])
@@ -270,13 +276,12 @@ def test_outcome_without_events_is_an_input_error():
         build_analysis_dataset(baseline, visits, {**OUTCOME, "remission_threshold": 2}, BIOMARKERS)
 
 
-def test_response_without_baseline_rating_is_an_input_error():
+def test_response_with_a_zero_baseline_rating_is_an_input_error():
     baseline, visits = cohort()
-    no_week0 = visits.loc[~((visits["patient_id"] == "P02") & (visits["week"] == 0))]
+    zero = visits["patient_id"].eq("P02") & visits["week"].eq(0)
+    visits.loc[zero, "hamd"] = 0
     with pytest.raises(InputError, match="response is undefined") as caught:
-        build_analysis_dataset(
-            baseline, no_week0, {**OUTCOME, "definition": "response"}, BIOMARKERS
-        )
+        build_analysis_dataset(baseline, visits, {**OUTCOME, "definition": "response"}, BIOMARKERS)
     assert caught.value.ids == ["P02"]
 
 

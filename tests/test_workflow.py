@@ -43,8 +43,8 @@ def test_every_output_exists_and_is_not_empty(default_run: Path) -> None:
 
 def test_flow_reaches_the_published_sample_sizes(default_run: Path) -> None:
     flow = read_tsv(default_run / "results/tables/flow.tsv")
-    assert list(flow["n"]) == [1106, 1094, 1086]
-    assert (flow["excluded"].fillna(0).iloc[1:] == [12, 8]).all()
+    assert list(flow["n"]) == [1106, 1094, 1094, 1086]
+    assert (flow["excluded"].fillna(0).iloc[1:] == [12, 0, 8]).all()
 
 
 def test_analysis_dataset_has_one_row_per_analytic_patient(default_run: Path) -> None:
@@ -59,7 +59,7 @@ def test_no_patient_level_rows_outside_data_folders(default_run: Path) -> None:
     for path in results.rglob("*"):
         if not path.is_file() or any(path.is_relative_to(default_run / p) for p in PATIENT_LEVEL):
             continue
-        if path.name in {"analysis_dataset.csv", "imputed.csv.gz"}:
+        if path.name in {"analysis_dataset.csv", "imputed.csv.gz", "exclusions.tsv"}:
             continue
         if path.suffix == ".tsv":
             assert "patient_id" not in read_tsv(path).columns, f"{path} holds patient rows"

@@ -54,6 +54,18 @@ for data_key in ["baseline", "visits", "dictionary"]:
 
 ANALYSES = {name: validated_analysis_settings(name) for name in config["analyses"]}
 
+# Outcome settings of every analysis, checked before any job runs (the library checks them again):
+# an outcome week off the visit schedule, or an analysis changing how visits are ingested.
+from interplay.errors import InputError
+from interplay.outcome import check_analysis_outcomes
+
+try:
+    check_analysis_outcomes(
+        config["outcome"], {name: ANALYSES[name]["outcome"] for name in ANALYSES}
+    )
+except InputError as error:
+    raise WorkflowError(error.message()) from None
+
 
 wildcard_constraints:
     analysis="|".join(ANALYSES),

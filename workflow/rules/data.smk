@@ -21,7 +21,16 @@ rule ingest_cohort:
         codes=config["data"]["codes"],
         units=config["data"]["units"],
         il1b_lod=dataset_settings("primary")["biomarkers"]["il1b_lod"],
+        text={key: config["data"][key] for key in ["encoding", "separator", "decimal"]},
+        visits_format=config["data"]["visits_format"],
+        # A function, so that {week} in the pattern is not taken for a wildcard.
+        wide_columns=lambda wildcards: config["data"]["wide_visits"]["columns"],
+        strip_leading_zeros=config["data"]["ids"]["strip_leading_zeros"],
+        sheet=config["data"]["sheet"],
+        header_row=config["data"]["header_row"],
+        value_labels=config["data"]["value_labels"],
         schedule=config["outcome"]["schedule"],
+        window_weeks=config["outcome"]["window_weeks"],
         validation=config["validation"],
     script:
         "../scripts/ingest_cohort.py"
@@ -34,6 +43,7 @@ rule analysis_dataset:
     output:
         dataset="results/analyses/{analysis}/analysis_dataset.csv",
         flow="results/analyses/{analysis}/flow.tsv",
+        exclusions="results/analyses/{analysis}/exclusions.tsv",
         cutpoints="results/analyses/{analysis}/cutpoints.tsv",
     log:
         "results/logs/analysis_dataset/{analysis}.log",
@@ -55,6 +65,7 @@ use rule analysis_dataset as primary_analysis_dataset with:
     output:
         dataset="results/data/analysis_dataset.csv",
         flow="results/tables/flow.tsv",
+        exclusions="results/data/exclusions.tsv",
         cutpoints="results/tables/cutpoints.tsv",
     log:
         "results/logs/analysis_dataset/primary.log",

@@ -1,4 +1,4 @@
-"""Derive the analysis dataset, the participant flow and the biomarker cut-points."""
+"""Derive the analysis dataset, the participant flow, who left it, and the biomarker cut-points."""
 
 from interplay.flow import build_analysis_dataset
 from interplay.runner import run
@@ -15,6 +15,7 @@ def main(smk) -> None:
     )
     write_table(analysis_data.dataset, smk.output.dataset)
     write_table(analysis_data.flow, smk.output.flow)
+    write_table(analysis_data.exclusions, smk.output.exclusions)
     write_table(analysis_data.cutpoints, smk.output.cutpoints)
 
 

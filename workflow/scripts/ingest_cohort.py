@@ -1,9 +1,10 @@
 """Read and validate the user's baseline and visits tables against the data dictionary."""
 
 from interplay.dictionary import load_dictionary
-from interplay.ingest import ingest_cohort
+from interplay.ingest import ReadSettings, ingest_cohort
 from interplay.runner import run
 from interplay.tables import write_table
+from interplay.text_files import TextSettings
 
 
 def main(smk) -> None:
@@ -15,10 +16,20 @@ def main(smk) -> None:
         columns=smk.params.columns,
         codes=smk.params.codes,
         schedule=smk.params.schedule,
+        window_weeks=smk.params.window_weeks,
         warn_missing_fraction=smk.params.validation["warn_missing_fraction"],
         warn_outlier_ratio=smk.params.validation["warn_outlier_ratio"],
         il1b_lod=smk.params.il1b_lod,
         units=smk.params.units,
+        settings=ReadSettings(
+            text=TextSettings(**smk.params.text),
+            visits_format=smk.params.visits_format,
+            wide_columns=smk.params.wide_columns,
+            strip_leading_zeros=smk.params.strip_leading_zeros,
+            sheet=smk.params.sheet,
+            header_row=smk.params.header_row,
+            value_labels=smk.params.value_labels,
+        ),
     )
     write_table(cohort.baseline, smk.output.baseline)
     write_table(cohort.visits, smk.output.visits)

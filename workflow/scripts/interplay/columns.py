@@ -20,3 +20,6 @@ BASELINE_COVARIATES = (
     "physical_disorders",
 )
 BASELINE_COLUMNS = ("patient_id", *BASELINE_COVARIATES, "treatment_step", "il1b", "bdnf")
+# The last, optional dictionary column of the baseline table: a baseline HAMD kept there instead of
+# (or besides) a week-0 visit. Ingestion moves it into the visits; the synthetic export lacks it.
+BASELINE_HAMD_COLUMN = "hamd_baseline"

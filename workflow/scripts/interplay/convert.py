@@ -14,11 +14,16 @@ from 0.10; `<LOD` names no number, so `<column>_lod` stays NaN and the configure
 Other lab notations (ND, BLOD) can be mapped to `<LOD` in data.codes; they are not accepted as they
 are because "ND" also means "not done".
 
+Numbers are written with a decimal point, or with a decimal comma under config data.decimal: ','
+(22,5 and <0,10); a decimal point is then an error, since 1.234 may mean 1234 in such a file.
+Patient IDs stay text; with data.ids.strip_leading_zeros, an all-digit ID loses its leading zeros.
+
 A biomarker exported in another unit than the dictionary's is converted when config data.units
 names its unit (values and written limits alike); without that, values outside the dictionary's
 plausible range stop the run, naming the unit the data seem to be in.
 """
 
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -42,8 +47,11 @@ Codes = Mapping[str, str | None]
 YAML_BOOLEAN_SPELLINGS = {True: ("true", "yes", "on"), False: ("false", "no", "off")}
 BELOW_LOD = re.compile(r"^<\s*(lod|\d*\.?\d+(e[-+]?\d+)?)$", re.IGNORECASE)
 FLOAT_WRITTEN_INTEGER_ID = re.compile(r"^(\d+)\.0+$")
+LEADING_ZEROS = re.compile(r"^0+(?=\d+$)")
+DECIMAL_COMMA_NUMBER = re.compile(r"^(<\s*)?[-+]?\d*,\d+$")
 BELOW_LOD_SUFFIX = "_below_lod"
 LOD_SUFFIX = "_lod"
+PLAIN_YAML_TEXT = re.compile(r"[\w<>.+-][\w <>.+/-]*")
 MAX_SHOWN_VALUES = 5
 
 
@@ -54,6 +62,7 @@ class TableSource:
     file: str
     table: str
     headers: Mapping[str, str]
+    decimal: str = "."
 
     def label(self, column: str) -> str:
         """Name a column as the user knows it, with our name when the two differ."""
@@ -88,6 +97,11 @@ def apply_codes(raw: pd.Series, codes: Codes) -> pd.Series:
     keys = raw.map(code_key, na_action="ignore")
     recoded = keys.map(lambda key: codes.get(key, key), na_action="ignore")
     return raw.where(~keys.isin(list(codes)), recoded)
+
+
+def yaml_text(text: str) -> str:
+    """Text as it must be written in config.yaml to be read back: quoted if YAML would split it."""
+    return text if PLAIN_YAML_TEXT.fullmatch(text) else json.dumps(text, ensure_ascii=False)
 
 
 def shown_values(values: pd.Series) -> str:
@@ -146,7 +160,14 @@ def code_hint(column: str, kind: str, offending: pd.Series) -> str:
     return missing_code_hint(column)
 
 
-def normalise_ids(raw: pd.Series, source: TableSource, column: str) -> pd.Series:
+def without_leading_zeros(ids: pd.Series) -> pd.Series:
+    """All-digit IDs without their leading zeros (0007 becomes 7, 000 becomes 0)."""
+    return ids.str.replace(LEADING_ZEROS, "", regex=True)
+
+
+def normalise_ids(
+    raw: pd.Series, source: TableSource, column: str, strip_leading_zeros: bool = False
+) -> pd.Series:
     """Require an identifier on every row; IDs written as 12.0 by spreadsheets become 12."""
     missing = raw.isna()
     if missing.any():
@@ -157,7 +178,8 @@ def normalise_ids(raw: pd.Series, source: TableSource, column: str) -> pd.Series
             column=source.label(column),
             fix="give every row its patient_id, or delete rows that belong to no patient",
         )
-    return raw.str.replace(FLOAT_WRITTEN_INTEGER_ID, r"\1", regex=True).astype(str)
+    ids = raw.str.replace(FLOAT_WRITTEN_INTEGER_ID, r"\1", regex=True).astype(str)
+    return without_leading_zeros(ids) if strip_leading_zeros else ids
 
 
 def parse_numbers(
@@ -172,6 +194,8 @@ def parse_numbers(
         "write plain numbers with a decimal point (no units, no thousands separators) and leave "
         f"missing values empty or NA; {code_hint(column, kind, raw[not_number])}"
     )
+    if raw[not_number].str.fullmatch(DECIMAL_COMMA_NUMBER).any():
+        fix += "; if the file writes decimal commas (22,5), set config data.decimal: ','"
     raise_for_rows(not_number, raw, ids, "are not numbers", column, source, fix)
     return numbers
 
@@ -217,7 +241,7 @@ def convert_codes(
     if unknown.any():
         theirs = list(dict.fromkeys(raw[unknown]))[:MAX_SHOWN_VALUES]
         choice = "|".join(allowed)
-        example = ", ".join(f"{code}: <{choice}>" for code in theirs)
+        example = ", ".join(f"{yaml_text(code)}: <{choice}>" for code in theirs)
         fix = (
             "map your codes to ours in the configuration, e.g. "
             f"data.codes: {{{column}: {{{example}}}}}; {missing_code_hint(column)}"
@@ -313,6 +337,20 @@ def convert_biomarker(
     )
 
 
+def decimal_points(raw: pd.Series, ids: pd.Series, column: str, source: TableSource) -> pd.Series:
+    """Under a decimal comma, write numbers with a point; a point there is ambiguous, an error."""
+    if source.decimal == ".":
+        return raw
+    point = raw.str.contains(".", regex=False).fillna(False).astype(bool)
+    fix = (
+        "write decimals with a comma (22,5) and no thousands separators, or set "
+        "data.decimal: '.' if the file writes decimal points"
+    )
+    problem = "have a decimal point, but config data.decimal is ','"
+    raise_for_rows(point, raw, ids, problem, column, source, fix)
+    return raw.str.replace(",", ".", regex=False)
+
+
 def convert_column(
     raw: pd.Series,
     ids: pd.Series,
@@ -327,6 +365,7 @@ def convert_column(
     kind = spec["type"]
     if kind in ("binary", "category"):
         return convert_codes(recoded, ids, spec, source).rename(column).to_frame()
+    recoded = decimal_points(recoded, ids, column, source)
     if kind == "biomarker":
         return convert_biomarker(recoded, ids, spec, source, data_unit)
     numbers = parse_numbers(recoded, ids, column, source)

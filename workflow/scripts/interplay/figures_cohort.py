@@ -28,6 +28,7 @@ from interplay.figures_style import (
 STAGE_LABELS = {
     "enrolled": "Enrolled",
     "with_both_biomarkers": "Baseline serum IL-1β and BDNF measured",
+    "with_baseline_hamd": "Baseline HAMD-17 rating",
     "with_post_baseline_hamd": "≥ 1 HAMD-17 rating after baseline",
     "completers": "Rated at the outcome week",
     "il1b_above_lod": "IL-1β above the limit of detection",

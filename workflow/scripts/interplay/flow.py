@@ -30,14 +30,16 @@ ANALYSIS_COLUMNS = [
     *CODING_COLUMNS,
 ]
 FLOW_COLUMNS = ["stage", "n", "excluded", "reason"]
+EXCLUSION_COLUMNS = ["patient_id", "stage", "reason"]
 
 
 @dataclass(frozen=True)
 class AnalysisData:
-    """The analysis dataset, its participant flow (STROBE 13) and biomarker cut-points."""
+    """The analysis dataset, its participant flow (STROBE 13), who left it, and cut-points."""
 
     dataset: pd.DataFrame
     flow: pd.DataFrame
+    exclusions: pd.DataFrame
     cutpoints: pd.DataFrame
 
 
@@ -63,6 +65,27 @@ def require_unique_ids(baseline: pd.DataFrame) -> None:
         )
 
 
+def has_baseline_hamd(data: pd.DataFrame) -> pd.Series:
+    """Whether each patient has a baseline HAMD rating."""
+    return data["hamd_baseline"].notna()
+
+
+def baseline_hamd_stage(outcome_settings: Mapping[str, Any]) -> Stage | None:
+    """The stage for patients without a baseline HAMD; None when they stay to be imputed.
+
+    A response is a reduction from baseline, so under outcome.definition: response the patients
+    leave whatever outcome.missing_baseline says.
+    """
+    reason = "no baseline HAMD rating, neither a week-0 visit nor hamd_baseline"
+    if outcome_settings["definition"] == "response":
+        reason += " (a response is a reduction from it)"
+    elif outcome_settings["missing_baseline"] == "exclude":
+        reason += " (outcome.missing_baseline: exclude)"
+    else:
+        return None
+    return Stage("with_baseline_hamd", has_baseline_hamd, reason)
+
+
 def exclusion_stages(
     outcome_settings: Mapping[str, Any], biomarker_settings: Mapping[str, Any]
 ) -> list[Stage]:
@@ -73,6 +96,9 @@ def exclusion_stages(
         stages.append(
             Stage("with_both_biomarkers", has_both_biomarkers, "no baseline IL-1β or BDNF value")
         )
+    baseline_stage = baseline_hamd_stage(outcome_settings)
+    if baseline_stage is not None:
+        stages.append(baseline_stage)
     stages.append(
         Stage(
             "with_post_baseline_hamd",
@@ -108,14 +134,20 @@ def exclusion_stages(
     return stages
 
 
-def apply_stages(data: pd.DataFrame, stages: list[Stage]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Apply the stages in order; return the remaining sample and the flow table."""
+def apply_stages(
+    data: pd.DataFrame, stages: list[Stage]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Apply the stages in order; return the remaining sample, the flow and who left where."""
     rows = [("enrolled", len(data), 0, "")]
+    leaving = []
     for stage in stages:
-        kept = data.loc[stage.keeps(data).fillna(False).astype(bool)]
-        rows.append((stage.name, len(kept), len(data) - len(kept), stage.reason))
-        data = kept
-    return data, pd.DataFrame(rows, columns=FLOW_COLUMNS)
+        keeps = stage.keeps(data).fillna(False).astype(bool)
+        rows.append((stage.name, int(keeps.sum()), int((~keeps).sum()), stage.reason))
+        left = data.loc[~keeps, ["patient_id"]]
+        leaving.append(left.assign(stage=stage.name, reason=stage.reason))
+        data = data.loc[keeps]
+    exclusions = pd.concat([pd.DataFrame(columns=EXCLUSION_COLUMNS), *leaving], ignore_index=True)
+    return data, pd.DataFrame(rows, columns=FLOW_COLUMNS), exclusions
 
 
 def check_analytic_sample(data: pd.DataFrame, outcome_settings: Mapping[str, Any]) -> None:
@@ -132,11 +164,11 @@ def check_analytic_sample(data: pd.DataFrame, outcome_settings: Mapping[str, Any
     if len(undefined):
         raise InputError(
             f"{definition} is undefined for {len(undefined)} patient(s): "
-            "their week-0 HAMD rating is missing or 0",
+            "their baseline HAMD rating is 0, and a reduction from 0 has no meaning",
             file="visits",
             column="hamd",
             ids=undefined,
-            fix="add these patients' week-0 HAMD ratings or use outcome.definition: remission",
+            fix="check these patients' baseline HAMD ratings, or use outcome.definition: remission",
         )
     events = int(data["outcome"].sum())
     if events in (0, len(data)):
@@ -161,7 +193,8 @@ def build_analysis_dataset(
     The dataset has exactly ANALYSIS_COLUMNS, one row per analytic patient sorted by patient_id;
     optional baseline columns absent from the input are all-NaN. Flow columns: stage, n (patients
     remaining), excluded (patients leaving at this stage), reason. Stages that do not apply under
-    the settings are absent.
+    the settings are absent. Exclusions: patient_id, stage, reason of every patient of the
+    baseline table who left, once each, sorted by patient_id.
     """
     required = ["patient_id", *BIOMARKER_COLUMNS]
     required += [c for c in BASELINE_COVARIATES if c not in OPTIONAL_BASELINE]
@@ -182,9 +215,11 @@ def build_analysis_dataset(
         if column not in data.columns:
             data[column] = float("nan")
     data = substitute_below_lod(data, biomarker_settings)
-    sample, flow = apply_stages(data, exclusion_stages(outcome_settings, biomarker_settings))
+    stages = exclusion_stages(outcome_settings, biomarker_settings)
+    sample, flow, exclusions = apply_stages(data, stages)
     check_analytic_sample(sample, outcome_settings)
     coded = add_codings(sample).sort_values("patient_id", kind="stable")
     dataset = coded[ANALYSIS_COLUMNS].reset_index(drop=True)
     dataset["last_visit_week"] = dataset["last_visit_week"].astype(int)
-    return AnalysisData(dataset, flow, cutpoints(dataset, biomarker_settings))
+    exclusions = exclusions.sort_values("patient_id", kind="stable").reset_index(drop=True)
+    return AnalysisData(dataset, flow, exclusions, cutpoints(dataset, biomarker_settings))

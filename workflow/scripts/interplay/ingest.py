@@ -1,8 +1,9 @@
 """Read a user's baseline and visits tables, map them onto the data dictionary and validate them.
 
-Files: .csv (comma) or .tsv (tab), optionally gzip-compressed (.csv.gz, .tsv.gz), UTF-8 (a
-byte-order mark is fine). Every cell is read as text and stripped; an empty cell or one of
-NA, N/A, #N/A, NaN, null, . (any case) is a missing value. Blank lines are ignored.
+Files: delimited text (interplay.text_files: .csv, .tsv, .txt, optionally .gz, in any encoding),
+Excel workbooks and SPSS, Stata and SAS files (interplay.stat_files), all read as the same text
+cells. Every cell is stripped; an empty cell or one of NA, N/A, #N/A, NaN, null, . (any case) is a
+missing value. Visits may be wide, one HAMD column per week (interplay.wide_visits).
 
 Headers: config data.columns.<table> maps {our name: their header}; unmapped columns are looked up
 under our name. Columns the dictionary does not know are dropped (logged). Optional dictionary
@@ -18,7 +19,7 @@ rating is dropped (with a warning). Anything that breaks the contract raises an 
 import difflib
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -26,24 +27,41 @@ import pandas as pd
 from interplay.convert import TableSource, code_key, code_table, convert_column, normalise_ids
 from interplay.dictionary import TABLES, allowed_codes, table_spec
 from interplay.errors import InputError
+from interplay.stat_files import (
+    Layout,
+    PerTable,
+    check_no_sheet_settings,
+    is_export,
+    read_export,
+    table_layout,
+)
+from interplay.text_files import (
+    TextSettings,
+    format_warnings,
+    read_text_cells,
+    require_file,
+)
 from interplay.units import is_concentration, unit_shift
 from interplay.validate import (
     BASELINE_WEEK,
+    HAMD_COLUMN,
     ID_COLUMN,
     WEEK_COLUMN,
-    check_baseline_hamd,
     check_known_patients,
     check_schedule,
     check_unique,
     drop_unrated_visits,
     ingestion_warnings,
     lod_warnings,
+    merge_baseline_hamd,
+    nominal_visits,
     unit_warnings,
+    warnings_frame,
 )
+from interplay.wide_visits import matching_week_headers, wide_to_long
 
 log = logging.getLogger(__name__)
 
-SEPARATORS = {".csv": ",", ".tsv": "\t"}
 MISSING_TOKENS = ("", "na", "n/a", "#n/a", "nan", "null", ".")
 ColumnMap = Mapping[str, Mapping[str, str] | None]
 CodeMap = Mapping[str, Mapping[object, object] | None]
@@ -59,87 +77,48 @@ class IngestedCohort:
     warnings: pd.DataFrame
 
 
-def separator_for(path: Path) -> str:
-    """The field separator implied by the file name (.csv, .tsv, optionally .gz)."""
-    suffixes = [suffix.lower() for suffix in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes.pop()
-    if not suffixes or suffixes[-1] not in SEPARATORS:
-        raise InputError(
-            "the file type is not supported",
-            file=str(path),
-            fix="save the table as .csv (comma-separated) or .tsv (tab-separated), optionally "
-            "gzip-compressed as .csv.gz or .tsv.gz (from Excel: Save As > CSV UTF-8)",
-        )
-    return SEPARATORS[suffixes[-1]]
+@dataclass(frozen=True)
+class ReadSettings:
+    """How the user's files are written: format, visits layout, patient IDs (config data)."""
+
+    text: TextSettings = field(default_factory=TextSettings)
+    visits_format: str = "long"
+    wide_columns: str = "hamd_w{week}"
+    strip_leading_zeros: bool = False
+    sheet: PerTable = None
+    header_row: PerTable = 1
+    value_labels: bool = True
+
+    def layout(self, table: str) -> Layout:
+        """The workbook and statistics-file settings of one table."""
+        return table_layout(table, self.sheet, self.header_row, self.value_labels)
 
 
-def read_cells(path: Path) -> pd.DataFrame:
-    """Read every line of a delimited file as stripped text, indexed by file line number."""
-    if not path.is_file():
-        raise InputError(
-            "the file does not exist",
-            file=str(path),
-            fix="check the path in config data.baseline / data.visits (a relative path starts "
-            "at the directory snakemake runs in)",
-        )
-    try:
-        cells = pd.read_csv(
-            path,
-            sep=separator_for(path),
-            header=None,
-            dtype=str,
-            na_filter=False,
-            skip_blank_lines=False,
-            encoding="utf-8-sig",
-        )
-    except pd.errors.EmptyDataError:
-        raise InputError(
-            "the file is empty",
-            file=str(path),
-            fix="export the table again, with header and data",
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError(
-            "the file is not UTF-8 text",
-            file=str(path),
-            fix="save the table with UTF-8 encoding (from Excel: Save As > CSV UTF-8)",
-        ) from None
-    except (pd.errors.ParserError, ValueError, OSError, EOFError) as error:
-        raise InputError(
-            f"the file could not be read as a table ({error})",
-            file=str(path),
-            fix="check that every row has as many fields as the header and that text containing "
-            "the separator is quoted; a .gz file must be gzip-compressed",
-        ) from None
-    cells.index = cells.index + 1
-    cells = cells.apply(lambda column: column.str.strip())
-    return cells[(cells != "").any(axis=1)]
+DEFAULT_READ_SETTINGS = ReadSettings()
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """Read a table as text: first non-blank line as header, missing-value tokens as NaN."""
-    cells = read_cells(path)
+def read_table(path: Path, table: str, settings: ReadSettings) -> tuple[pd.DataFrame, list[dict]]:
+    """A table as text (header: first non-blank row; missing tokens: NaN) and read warnings."""
+    require_file(path)
+    layout = settings.layout(table)
+    encoding_note, read_warnings = "", []
+    if is_export(path):
+        cells = read_export(path, layout)
+    else:
+        check_no_sheet_settings(path, layout)
+        cells, text_format = read_text_cells(path, settings.text.for_table(table))
+        encoding_note = text_format.encoding_note()
+        read_warnings = format_warnings(text_format, table, len(cells) - 1)
     if len(cells) < 2:
         raise InputError(
-            "the file has no data rows", file=str(path), fix="export the table again, with its data"
+            "the file has no data rows",
+            file=str(path),
+            fix="export the table again, with its data" + encoding_note,
         )
     body = cells.iloc[1:]
     body.columns = list(cells.iloc[0])
-    if len(body.columns) == 1:
-        check_single_column(str(body.columns[0]), path)
-    return body.mask(body.apply(lambda column: column.str.lower().isin(MISSING_TOKENS)))
-
-
-def check_single_column(header: str, path: Path) -> None:
-    """Catch a file read with the wrong separator (one column whose header holds another one)."""
-    for name, separator in (("semicolons", ";"), ("tabs", "\t"), ("commas", ",")):
-        if separator in header:
-            raise InputError(
-                f"the file seems to be separated by {name}, not by what its extension says",
-                file=str(path),
-                fix="save comma-separated data as .csv and tab-separated data as .tsv",
-            )
+    missing = body.mask(body.apply(lambda column: column.str.lower().isin(MISSING_TOKENS)))
+    return missing, read_warnings
 
 
 def check_column_map(mapping: Mapping[str, str], spec: pd.DataFrame, table: str) -> dict[str, str]:
@@ -210,6 +189,22 @@ def missing_column(
     )
 
 
+def wide_headers(
+    headers: Mapping[str, str], columns: Mapping[str, str], wide_columns: str
+) -> dict[str, str]:
+    """The visits headers when the weeks come from columns named by a pattern."""
+    mapped = [column for column in (WEEK_COLUMN, HAMD_COLUMN) if column in columns]
+    if mapped:
+        raise InputError(
+            f"configuration data.columns.visits maps {' and '.join(mapped)}, but with "
+            "data.visits_format: wide the weeks and HAMD ratings come from the columns named by "
+            f"data.wide_visits.columns ('{wide_columns}')",
+            fix=f"remove {' and '.join(mapped)} from data.columns.visits, and set "
+            "data.wide_visits.columns to the pattern of your weekly HAMD headers",
+        )
+    return dict(headers) | {WEEK_COLUMN: f"week of {wide_columns}", HAMD_COLUMN: wide_columns}
+
+
 def ingest_table(
     path: str | Path,
     table: str,
@@ -217,14 +212,63 @@ def ingest_table(
     columns: Mapping[str, str],
     codes: Mapping[str, dict[str, str | None]],
     units: UnitMap,
-) -> tuple[pd.DataFrame, TableSource]:
+    settings: ReadSettings = DEFAULT_READ_SETTINGS,
+) -> tuple[pd.DataFrame, TableSource, list[dict]]:
     """Read one table and convert it column by column to our names, codes, types and units."""
     path = Path(path)
     spec = table_spec(dictionary, table)
     headers = check_column_map(columns, spec, table)
-    source = TableSource(str(path), table, headers)
-    selected = select_columns(read_table(path), spec, headers, source)
-    ids = normalise_ids(selected[ID_COLUMN], source, ID_COLUMN)
+    body, read_warnings = read_table(path, table, settings)
+    try:
+        if table == "visits":
+            headers, body = visits_layout(body, headers, columns, settings, str(path))
+        source = TableSource(str(path), table, headers, settings.text.decimal)
+        converted = convert_table(
+            body, spec, headers, codes, units, source, settings.strip_leading_zeros
+        )
+    except InputError as error:
+        raise noting_guesses(error, read_warnings) from None
+    return converted, source, read_warnings
+
+
+def visits_layout(
+    body: pd.DataFrame,
+    headers: dict[str, str],
+    columns: Mapping[str, str],
+    settings: ReadSettings,
+    file: str,
+) -> tuple[dict[str, str], pd.DataFrame]:
+    """The visits headers and rows in long format; wide visits are turned long first."""
+    if settings.visits_format == "wide":
+        headers = wide_headers(headers, columns, settings.wide_columns)
+        week, hamd = headers[WEEK_COLUMN], headers[HAMD_COLUMN]
+        return headers, wide_to_long(body, settings.wide_columns, week, hamd, file)
+    if headers[WEEK_COLUMN] in body.columns:
+        return headers, body
+    weekly = matching_week_headers([str(header) for header in body.columns], settings.wide_columns)
+    if weekly:
+        raise InputError(
+            f"the visits file has no '{headers[WEEK_COLUMN]}' column but weekly HAMD columns "
+            f"({', '.join(weekly)}): visits in wide format",
+            file=file,
+            fix="set config data.visits_format: wide (the weekly columns are found by "
+            f"data.wide_visits.columns, now '{settings.wide_columns}')",
+        )
+    return headers, body
+
+
+def convert_table(
+    body: pd.DataFrame,
+    spec: pd.DataFrame,
+    headers: Mapping[str, str],
+    codes: Mapping[str, dict[str, str | None]],
+    units: UnitMap,
+    source: TableSource,
+    strip_leading_zeros: bool,
+) -> pd.DataFrame:
+    """Select the dictionary's columns and convert each to our codes, types and units."""
+    selected = select_columns(body, spec, headers, source)
+    ids = normalise_ids(selected[ID_COLUMN], source, ID_COLUMN, strip_leading_zeros)
     converted = [ids.rename(ID_COLUMN).to_frame()] + [
         convert_column(
             selected[column],
@@ -238,7 +282,21 @@ def ingest_table(
         if column != ID_COLUMN
     ]
     log.info("%s: %d rows, columns %s", source.file, len(selected), list(selected.columns))
-    return pd.concat(converted, axis=1), source
+    return pd.concat(converted, axis=1)
+
+
+def noting_guesses(error: InputError, read_warnings: list[dict]) -> InputError:
+    """The error, with what was guessed in reading the file (a wrong guess garbles its text)."""
+    if not read_warnings:
+        return error
+    notes = "; ".join(row["message"] for row in read_warnings)
+    return InputError(
+        error.problem,
+        file=error.file,
+        column=error.column,
+        ids=error.ids,
+        fix=f"{error.fix}. Note: {notes}",
+    )
 
 
 def check_code_map(codes: CodeMap, dictionary: pd.DataFrame) -> dict[str, dict[str, str | None]]:
@@ -302,13 +360,17 @@ def ingest_cohort(
     schedule: Sequence[int],
     warn_missing_fraction: float = 0.20,
     warn_outlier_ratio: float = 10.0,
+    window_weeks: float = 0,
     il1b_lod: float | None = None,
     units: UnitMap | None = None,
+    settings: ReadSettings = DEFAULT_READ_SETTINGS,
 ) -> IngestedCohort:
     """Read, map, convert and validate both tables; suspicious but valid data gives warnings.
 
-    `il1b_lod` (biomarkers.il1b_lod) is compared with the limits written in below-LOD cells and
-    with measured values (warnings only); `units` is config data.units.
+    Each visit is counted at its nominal week (validate.nominal_visits); the baseline HAMD comes
+    from a week-0 visit or the baseline table (validate.merge_baseline_hamd). `il1b_lod`
+    (biomarkers.il1b_lod) is compared with the limits written in below-LOD cells and with
+    measured values (warnings only); `units` is config data.units.
     """
     columns, codes = columns or {}, codes or {}
     unknown_tables = sorted(set(columns) - set(TABLES))
@@ -324,15 +386,21 @@ def ingest_cohort(
         )
     code_map = check_code_map(codes, dictionary)
     unit_map = check_unit_map(units or {}, dictionary)
-    baseline, baseline_source = ingest_table(
-        baseline_path, "baseline", dictionary, columns.get("baseline") or {}, code_map, unit_map
+    baseline, baseline_source, baseline_read = ingest_table(
+        baseline_path,
+        "baseline",
+        dictionary,
+        columns.get("baseline") or {},
+        code_map,
+        unit_map,
+        settings,
     )
-    visits, visits_source = ingest_table(
-        visits_path, "visits", dictionary, columns.get("visits") or {}, code_map, unit_map
+    visits, visits_source, visits_read = ingest_table(
+        visits_path, "visits", dictionary, columns.get("visits") or {}, code_map, unit_map, settings
     )
     check_unique(baseline, [ID_COLUMN], baseline_source)
     check_unique(visits, [ID_COLUMN, WEEK_COLUMN], visits_source)
-    check_schedule(visits, schedule, visits_source)
+    check_schedule(visits, schedule, window_weeks, visits_source)
     check_known_patients(visits, baseline, visits_source, baseline_source)
     warnings = ingestion_warnings(
         {"baseline": baseline, "visits": visits},
@@ -348,12 +416,23 @@ def ingest_cohort(
         ignore_index=True,
     )
     rated, dropped = drop_unrated_visits(visits)
-    check_baseline_hamd(baseline, rated, visits_source)
-    visits_out = rated.astype({WEEK_COLUMN: "int64"}).sort_values(
+    nominal, window_warnings = nominal_visits(rated, schedule, window_weeks)
+    baseline, with_baseline, baseline_warnings = merge_baseline_hamd(baseline, nominal)
+    visits_out = with_baseline.astype({WEEK_COLUMN: "int64"}).sort_values(
         [ID_COLUMN, WEEK_COLUMN], kind="stable"
     )
     return IngestedCohort(
         baseline=baseline.reset_index(drop=True),
         visits=visits_out.reset_index(drop=True),
-        warnings=pd.concat([warnings, biomarker_warnings, dropped], ignore_index=True),
+        warnings=pd.concat(
+            [
+                warnings_frame(baseline_read + visits_read),
+                warnings,
+                biomarker_warnings,
+                dropped,
+                window_warnings,
+                baseline_warnings,
+            ],
+            ignore_index=True,
+        ),
     )

@@ -9,6 +9,9 @@ from interplay.errors import InputError
 
 DEFINITIONS = ("remission", "response")
 MISSING_RULES = ("locf", "completers")
+MISSING_BASELINE_RULES = ("exclude", "impute")
+# Settings of ingestion, which maps the visits onto the schedule once for every analysis.
+INGESTION_KEYS = ("schedule", "window_weeks")
 OUTCOME_COLUMNS = [
     "hamd_baseline",
     "last_visit_week",
@@ -20,29 +23,59 @@ OUTCOME_COLUMNS = [
 ]
 
 
-def check_outcome_settings(settings: Mapping[str, Any]) -> None:
-    """Reject an outcome definition, missing-data rule or week the workflow does not know."""
-    if settings["definition"] not in DEFINITIONS:
+def check_outcome_settings(settings: Mapping[str, Any], key: str = "outcome") -> None:
+    """Reject an outcome definition, rule or week the workflow does not know; `key` is its place."""
+    for name, allowed in [
+        ("definition", DEFINITIONS),
+        ("missing_rule", MISSING_RULES),
+        ("missing_baseline", MISSING_BASELINE_RULES),
+    ]:
+        if settings[name] not in allowed:
+            raise InputError(
+                f"unknown {key}.{name} '{settings[name]}'",
+                file="config.yaml",
+                column=f"{key}.{name}",
+                fix=f"use one of: {', '.join(allowed)}",
+            )
+    week, schedule = settings["week"], list(settings["schedule"])
+    if int(week) <= 0:
         raise InputError(
-            f"unknown outcome.definition '{settings['definition']}'",
+            f"{key}.week is {week}, but week 0 is the baseline visit",
             file="config.yaml",
-            column="outcome.definition",
-            fix=f"use one of: {', '.join(DEFINITIONS)}",
+            column=f"{key}.week",
+            fix=f"set {key}.week to a post-baseline visit week, e.g. 12",
         )
-    if settings["missing_rule"] not in MISSING_RULES:
+    if week not in schedule:
+        later = [scheduled for scheduled in schedule if scheduled > 0]
         raise InputError(
-            f"unknown outcome.missing_rule '{settings['missing_rule']}'",
+            f"{key}.week is {week}, which is not a week of the visit schedule {schedule} "
+            "(outcome.schedule): no visit is planned then, so the outcome would be carried "
+            "forward from an earlier visit",
             file="config.yaml",
-            column="outcome.missing_rule",
-            fix=f"use one of: {', '.join(MISSING_RULES)}",
+            column=f"{key}.week",
+            fix=f"set {key}.week to one of the post-baseline visit weeks {later}, or add week "
+            f"{week} to outcome.schedule if visits were planned then",
         )
-    if int(settings["week"]) <= 0:
-        raise InputError(
-            f"outcome.week is {settings['week']}, but week 0 is the baseline visit",
-            file="config.yaml",
-            column="outcome.week",
-            fix="set outcome.week to a post-baseline visit week, e.g. 12",
-        )
+
+
+def check_analysis_outcomes(
+    primary: Mapping[str, Any], analyses: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """Check every analysis's merged outcome settings; none may change how visits are ingested."""
+    check_outcome_settings(primary)
+    for name, settings in analyses.items():
+        key = f"analyses.{name}.outcome"
+        check_outcome_settings(settings, key)
+        changed = [setting for setting in INGESTION_KEYS if settings[setting] != primary[setting]]
+        if changed:
+            raise InputError(
+                f"{key} overrides {', '.join(changed)}, but the visits are mapped onto the "
+                "schedule once, at ingestion, for every analysis",
+                file="config.yaml",
+                column=f"{key}.{changed[0]}",
+                fix=f"set {' and '.join(changed)} in the top-level outcome section only, and "
+                f"remove it from {key}",
+            )
 
 
 def rated_visits(visits: pd.DataFrame) -> pd.DataFrame:
@@ -68,7 +101,8 @@ def flag(condition: pd.Series, defined: pd.Series) -> pd.Series:
 def derive_outcome(visits: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
     """One row per patient in `visits` (sorted by patient_id) with the OUTCOME_COLUMNS.
 
-    hamd_baseline is the week-0 rating; last_visit_week the last rated visit in (0, outcome.week]
+    hamd_baseline is the week-0 rating (ingestion adds one from the baseline table's hamd_baseline
+    where a patient has no week-0 visit); last_visit_week the last rated visit in (0, outcome.week]
     (<NA> without one); completer is 1 when rated at outcome.week; hamd_outcome is the rating at
     outcome.week, or under missing_rule `locf` the last post-baseline rating carried forward
     (NaN for non-completers under `completers`). remission: hamd_outcome <= remission_threshold;

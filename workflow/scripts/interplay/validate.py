@@ -1,12 +1,14 @@
 """Checks across rows and tables of the converted input; warnings for suspicious but valid data."""
 
 import logging
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from interplay.convert import BELOW_LOD_SUFFIX, LOD_SUFFIX, TableSource
+from interplay.columns import BASELINE_HAMD_COLUMN
+from interplay.convert import BELOW_LOD_SUFFIX, LOD_SUFFIX, TableSource, without_leading_zeros
 from interplay.dictionary import table_spec
 from interplay.errors import InputError
 from interplay.units import factor_text, unit_shift
@@ -17,6 +19,9 @@ ID_COLUMN = "patient_id"
 WEEK_COLUMN = "week"
 HAMD_COLUMN = "hamd"
 BASELINE_WEEK = 0
+# Weeks computed as days / 7 carry rounding error; a visit this close to the window edge is in it.
+WINDOW_TOLERANCE = 1e-9
+MAX_LISTED_WEEKS = 5
 OUTLIER_PERCENTILE = 0.99
 # The biomarker whose below-LOD values get a substitute (biomarkers.below_lod).
 LOD_RULE_BIOMARKER = "il1b"
@@ -45,21 +50,127 @@ def check_unique(frame: pd.DataFrame, keys: list[str], source: TableSource) -> N
     )
 
 
-def check_schedule(visits: pd.DataFrame, schedule: Sequence[int], source: TableSource) -> None:
-    """Require every visit week to be given and to be one of the configured visit weeks."""
+def nearest_scheduled_weeks(weeks: pd.Series, schedule: Sequence[int]) -> pd.DataFrame:
+    """Each week's nearest scheduled week (the earlier one on a tie) and its distance from it."""
+    scheduled = np.sort(np.asarray(schedule, dtype=float))
+    distance = np.abs(weeks.to_numpy(dtype=float)[:, None] - scheduled[None, :])
+    # argmin takes the first minimum, i.e. the earlier scheduled week; a missing week stays NaN.
+    nearest = np.nan_to_num(distance, nan=np.inf).argmin(axis=1)
+    rows = np.arange(len(weeks))
+    return pd.DataFrame(
+        {"nominal": scheduled[nearest], "distance": distance[rows, nearest]}, index=weeks.index
+    )
+
+
+def in_window(distance: pd.Series, window_weeks: float) -> pd.Series:
+    """Whether a visit lies within the window (a missing week never does)."""
+    return distance <= window_weeks + WINDOW_TOLERANCE
+
+
+def largest_useful_window(schedule: Sequence[int]) -> float:
+    """Half the shortest gap between scheduled weeks: wider windows would overlap."""
+    gaps = np.diff(np.sort(np.asarray(schedule, dtype=float)))
+    return float(gaps.min()) / 2
+
+
+def week_list(weeks: pd.Series) -> str:
+    """The distinct weeks in order, 'missing' last, at most MAX_LISTED_WEEKS of them."""
+    distinct = sorted({float(week) for week in weeks.dropna()})
+    shown = [f"{week:g}" for week in distinct] + (["missing"] if weeks.isna().any() else [])
+    more = len(shown) - MAX_LISTED_WEEKS
+    return ", ".join(shown[:MAX_LISTED_WEEKS]) + (f" (and {more} more)" if more > 0 else "")
+
+
+def schedule_fix(weeks: pd.Series, distance: pd.Series, schedule: Sequence[int]) -> str:
+    """How to resolve visits outside every window: widen the window, or correct far-off weeks."""
+    limit = largest_useful_window(schedule)
+    near = in_window(distance, limit)
+    fixes = []
+    if near.any():
+        # Up to the next hundredth, rounded first so that 1.43 (as 1.4299999) stays 1.43.
+        needed = math.ceil(round(distance[near].max() * 100, 6)) / 100
+        fixes.append(
+            f"the weeks {week_list(weeks[near])} are near a scheduled week: to count each visit "
+            f"at its nearest scheduled week, set outcome: {{window_weeks: {needed:g}}} in "
+            "config.yaml (listing them in outcome.schedule instead would make them extra visits, "
+            "so that ratings meant for a scheduled week, e.g. the outcome week, would not count "
+            "as such)"
+        )
+    if (~near).any():
+        fixes.append(
+            f"correct the weeks {week_list(weeks[~near])} (no scheduled week within "
+            f"{limit:g} weeks; every visit needs a week)"
+        )
+    return "; ".join(fixes)
+
+
+def check_schedule(
+    visits: pd.DataFrame, schedule: Sequence[int], window_weeks: float, source: TableSource
+) -> None:
+    """Require every visit week to be given and within window_weeks of a scheduled week."""
     weeks = visits[WEEK_COLUMN]
-    off_schedule = ~weeks.isin(list(schedule))
-    if not off_schedule.any():
+    nearest = nearest_scheduled_weeks(weeks, schedule)
+    outside = ~in_window(nearest["distance"], window_weeks)
+    if not outside.any():
         return
-    found = sorted({"missing" if pd.isna(week) else f"{week:g}" for week in weeks[off_schedule]})
+    where = (
+        f"not in the visit schedule {list(schedule)}"
+        if window_weeks == 0
+        else f"not within {window_weeks:g} week(s) (outcome.window_weeks) of the visit schedule "
+        f"{list(schedule)}"
+    )
     raise InputError(
-        f"{int(off_schedule.sum())} visit(s) have a week that is not in the visit schedule "
-        f"{list(schedule)}: {', '.join(found)}",
+        f"{int(outside.sum())} visit(s) have a week that is {where}: {week_list(weeks[outside])}",
         file=source.file,
         column=source.label(WEEK_COLUMN),
-        ids=first_ids(visits.loc[off_schedule, ID_COLUMN]),
-        fix="correct these weeks (every visit needs one), or list them in config outcome.schedule",
+        ids=first_ids(visits.loc[outside, ID_COLUMN]),
+        fix=schedule_fix(weeks[outside], nearest.loc[outside, "distance"], schedule),
     )
+
+
+def count_by_week(weeks: pd.Series) -> str:
+    """'k at week w' for each week, in week order."""
+    counts = weeks.value_counts().sort_index()
+    return ", ".join(f"{count} at week {week:g}" for week, count in counts.items())
+
+
+def nominal_visits(
+    visits: pd.DataFrame, schedule: Sequence[int], window_weeks: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Visits at their nominal (nearest scheduled) week, one per patient and week; warnings.
+
+    Of several visits of a patient in one window the one nearest the nominal week is kept, the
+    earlier on a tie; the others are set aside. Weeks must already pass check_schedule.
+    """
+    nearest = nearest_scheduled_weeks(visits[WEEK_COLUMN], schedule)
+    ranked = visits.assign(nominal=nearest["nominal"], distance=nearest["distance"]).sort_values(
+        [ID_COLUMN, "nominal", "distance", WEEK_COLUMN], kind="stable"
+    )
+    duplicate = ranked.duplicated([ID_COLUMN, "nominal"])
+    kept, set_aside = ranked[~duplicate], ranked[duplicate]
+    remapped = kept.loc[kept["distance"] > 0]
+    rows = []
+    if len(remapped):
+        message = (
+            f"{len(remapped)} visit(s) recorded off their scheduled week were counted at the "
+            f"nearest scheduled week within {window_weeks:g} week(s) (outcome.window_weeks): "
+            + count_by_week(remapped["nominal"])
+        )
+        rows.append(warning_row("visits", WEEK_COLUMN, "visit_window", len(remapped), message))
+    if len(set_aside):
+        message = (
+            f"{len(set_aside)} visit(s) set aside because the same patient had a visit nearer to "
+            f"the scheduled week in the same window: {count_by_week(set_aside['nominal'])}"
+        )
+        rows.append(
+            warning_row("visits", WEEK_COLUMN, "visit_window_duplicate", len(set_aside), message)
+        )
+        pairs = zip(set_aside[ID_COLUMN], set_aside[WEEK_COLUMN], strict=True)
+        log.info(
+            "visits set aside (patient_id week): %s", ", ".join(f"{p} {w:g}" for p, w in pairs)
+        )
+    nominal = kept.drop(columns=[WEEK_COLUMN, "distance"]).rename(columns={"nominal": WEEK_COLUMN})
+    return nominal[visits.columns], warnings_frame(rows)
 
 
 def check_known_patients(
@@ -70,31 +181,91 @@ def check_known_patients(
     if not unknown.any():
         return
     ids = first_ids(visits.loc[unknown, ID_COLUMN])
-    raise InputError(
+    problem = (
         f"{len(ids)} patient(s) have visits but are not in the baseline table "
-        f"{baseline_source.file}",
-        file=source.file,
-        column=source.label(ID_COLUMN),
-        ids=ids,
-        fix="add these patients to the baseline table, or delete their visits; check that both "
-        "tables write the IDs the same way",
+        f"{baseline_source.file}"
     )
+    fix = (
+        "add these patients to the baseline table, or delete their visits; check that both "
+        "tables write the IDs the same way"
+    )
+    zero_padded = leading_zero_matches(pd.Series(ids), baseline[ID_COLUMN])
+    if zero_padded:
+        theirs, ours = next(iter(zero_padded.items()))
+        problem += (
+            f"; {len(zero_padded)} of them differ from a baseline ID only by leading zeros "
+            f"(visits '{theirs}', baseline '{ours}')"
+        )
+        fix = (
+            "if IDs such as 0007 and 7 are the same patient, set config "
+            "data.ids: {strip_leading_zeros: true}; otherwise " + fix
+        )
+    raise InputError(problem, file=source.file, column=source.label(ID_COLUMN), ids=ids, fix=fix)
 
 
-def check_baseline_hamd(baseline: pd.DataFrame, visits: pd.DataFrame, source: TableSource) -> None:
-    """Require a week-0 HAMD rating for every patient in the baseline table."""
+def leading_zero_matches(unknown: pd.Series, known: pd.Series) -> dict[str, str]:
+    """{unknown ID: known ID} for IDs equal once leading zeros are stripped, when that is unique."""
+    stripped_known = without_leading_zeros(known)
+    if stripped_known.duplicated().any():
+        return {}
+    by_stripped = dict(zip(stripped_known, known, strict=True))
+    stripped = without_leading_zeros(unknown)
+    return {
+        theirs: by_stripped[key]
+        for theirs, key in zip(unknown, stripped, strict=True)
+        if key in by_stripped
+    }
+
+
+def merge_baseline_hamd(
+    baseline: pd.DataFrame, visits: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Baseline HAMD from a week-0 visit or, without one, the baseline table's hamd_baseline.
+
+    Returns the baseline table without that column, the visits with a week-0 row added for each
+    patient whose rating comes from it, and warnings: where both sources disagree (the week-0
+    visit wins) and how many patients have no baseline rating at all.
+    """
+    week0 = visits.loc[visits[WEEK_COLUMN] == BASELINE_WEEK].set_index(ID_COLUMN)[HAMD_COLUMN]
+    column = baseline.set_index(ID_COLUMN).get(BASELINE_HAMD_COLUMN)
+    rows = []
+    if column is not None:
+        column = column.dropna()
+        both = column.index.intersection(week0.index)
+        difference = (week0[both] - column[both]).abs()
+        disagree = difference[difference > 0]
+        if len(disagree):
+            message = (
+                f"{len(disagree)} patient(s) have a week-0 visit HAMD and a different "
+                f"{BASELINE_HAMD_COLUMN} in the baseline table (largest difference "
+                f"{disagree.max():g} points); the week-0 visit rating is used"
+            )
+            rows.append(
+                warning_row(
+                    "baseline",
+                    BASELINE_HAMD_COLUMN,
+                    "baseline_hamd_disagrees",
+                    len(disagree),
+                    message,
+                )
+            )
+            log.info("baseline HAMD sources disagree for patient_id: %s", ", ".join(disagree.index))
+        added = column.drop(week0.index, errors="ignore")
+        log.info("%d baseline HAMD rating(s) taken from the baseline table", len(added))
+        added_visits = pd.DataFrame(
+            {ID_COLUMN: added.index, WEEK_COLUMN: BASELINE_WEEK, HAMD_COLUMN: added.to_numpy()}
+        )
+        visits = pd.concat([visits, added_visits.astype(visits.dtypes.to_dict())])
+        baseline = baseline.drop(columns=BASELINE_HAMD_COLUMN)
     rated = visits.loc[visits[WEEK_COLUMN] == BASELINE_WEEK, ID_COLUMN]
-    unrated = ~baseline[ID_COLUMN].isin(rated)
-    if not unrated.any():
-        return
-    raise InputError(
-        f"{int(unrated.sum())} patient(s) have no baseline (week {BASELINE_WEEK}) HAMD rating",
-        file=source.file,
-        column=source.label(HAMD_COLUMN),
-        ids=first_ids(baseline.loc[unrated, ID_COLUMN]),
-        fix=f"add each patient's week-{BASELINE_WEEK} HAMD to the visits table, or remove the "
-        "patient from the baseline table (the analysis needs baseline severity)",
-    )
+    unrated = baseline.loc[~baseline[ID_COLUMN].isin(rated), ID_COLUMN]
+    if len(unrated):
+        message = (
+            f"{len(unrated)} patient(s) have no baseline HAMD rating (no week-0 visit and no "
+            f"{BASELINE_HAMD_COLUMN} in the baseline table); see outcome.missing_baseline"
+        )
+        rows.append(warning_row("visits", HAMD_COLUMN, "no_baseline_hamd", len(unrated), message))
+    return baseline, visits, warnings_frame(rows)
 
 
 def warning_row(table: str, column: str, check: str, n_affected: int, message: str) -> dict:
