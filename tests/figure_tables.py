@@ -18,6 +18,7 @@ def small_dataset(n: int = 300, seed: int = 7) -> pd.DataFrame:
         {
             "il1b": np.where(below, LOD / np.sqrt(2), il1b),
             "il1b_below_lod": below.astype(int),
+            "il1b_lod": np.where(below, LOD, np.nan),
             "bdnf": np.clip(rng.normal(22, 7.5, n), 1, None),
             "outcome": rng.integers(0, 2, n),
             "age": rng.normal(57, 15, n),

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from interplay.biomarkers import (
     add_codings,
-    below_lod_value,
     cutpoints,
     has_both_biomarkers,
+    lod_divisor,
     log_outliers,
     median_split,
     substitute_below_lod,
@@ -25,13 +25,14 @@ def flags(values: pd.Series) -> list:
     return [None if pd.isna(v) else int(v) for v in values]
 
 
-def biomarker_table() -> pd.DataFrame:
-    """Four patients: two below the LOD, one with IL-1β missing outright."""
+def biomarker_table(written_limits: tuple = (np.nan, np.nan)) -> pd.DataFrame:
+    """Four patients: two below the LOD (written <LOD unless limits are given), one missing."""
     return pd.DataFrame(
         {
             "patient_id": ["a", "b", "c", "d"],
             "il1b": [0.5, np.nan, np.nan, np.nan],
             "il1b_below_lod": [0, 1, 1, 0],
+            "il1b_lod": [np.nan, *written_limits, np.nan],
             "bdnf": [20.0, 21.0, np.nan, 23.0],
         }
     )
@@ -53,15 +54,37 @@ def test_substitute_value(rule, lod, expected):
     assert math.isnan(table["il1b"].iloc[3])  # missing without the below-LOD flag stays missing
 
 
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        # <0.2 and <0.05 keep their own limits whatever il1b_lod (0.1) says.
+        ("lod_sqrt2", [0.5, 0.2 / math.sqrt(2), 0.05 / math.sqrt(2)]),
+        ("lod_half", [0.5, 0.1, 0.025]),
+    ],
+)
+def test_written_limit_is_the_truth_for_its_cell(rule, expected):
+    table = substitute_below_lod(biomarker_table((0.2, 0.05)), {**SETTINGS, "below_lod": rule})
+    assert table["il1b"].tolist()[:3] == pytest.approx(expected)
+    assert table["il1b_lod"].tolist()[1:3] == [0.2, 0.05]
+    assert table["il1b_lod"].iloc[[0, 3]].isna().all()  # measured or missing: no limit
+
+
+def test_cell_written_lod_takes_the_configured_limit():
+    table = substitute_below_lod(biomarker_table((np.nan, 0.2)), {**SETTINGS, "il1b_lod": 0.05})
+    assert table["il1b_lod"].tolist()[1:3] == [0.05, 0.2]
+    assert table["il1b"].tolist()[1:3] == pytest.approx([0.05 / math.sqrt(2), 0.2 / math.sqrt(2)])
+
+
 def test_exclude_rule_leaves_below_lod_missing():
     table = substitute_below_lod(biomarker_table(), {**SETTINGS, "below_lod": "exclude"})
-    assert below_lod_value({**SETTINGS, "below_lod": "exclude"}) is None
+    assert lod_divisor({**SETTINGS, "below_lod": "exclude"}) is None
     assert table["il1b"].isna().tolist() == [False, True, True, True]
+    assert table["il1b_lod"].tolist()[1:3] == [0.1, 0.1]
 
 
 def test_unknown_rule_is_an_input_error():
     with pytest.raises(InputError, match="below_lod"):
-        below_lod_value({**SETTINGS, "below_lod": "zero"})
+        lod_divisor({**SETTINGS, "below_lod": "zero"})
 
 
 def test_below_lod_counts_as_measured():
@@ -104,13 +127,20 @@ def test_log_outliers_by_hand():
     assert not log_outliers(data, z + 0.01).any()
 
 
+def measured(il1b: np.ndarray, bdnf: np.ndarray) -> pd.DataFrame:
+    """An analytic sample in which every IL-1β was measured."""
+    return pd.DataFrame({"il1b": il1b, "il1b_below_lod": 0, "il1b_lod": np.nan, "bdnf": bdnf})
+
+
 def test_cutpoints_table():
-    data = pd.DataFrame({"il1b": np.arange(1.0, 10), "bdnf": np.arange(11.0, 20)})
+    data = measured(np.arange(1.0, 10), np.arange(11.0, 20))
     table = cutpoints(data, SETTINGS).set_index(["biomarker", "coding", "cut"])
-    assert list(table.columns) == ["value", "unit"]
+    assert list(table.columns) == ["value", "unit", "lod", "n_patients"]
     value = table["value"]
+    # No below-LOD patient: the configured limit with 0 patients.
     assert value[("il1b", "below_lod", "lod")] == 0.1
     assert value[("il1b", "below_lod", "substitute")] == pytest.approx(math.sqrt(0.005))
+    assert table.loc[("il1b", "below_lod", "lod"), "n_patients"] == 0
     assert value[("il1b", "median", "median")] == 5
     assert value[("il1b", "tertiles", "tertile_1")] == pytest.approx(1 + 8 / 3)
     assert value[("bdnf", "tertiles", "tertile_2")] == pytest.approx(11 + 16 / 3)
@@ -119,3 +149,19 @@ def test_cutpoints_table():
     assert table.loc[("bdnf", "median", "median"), "unit"] == "ng/mL"
     excluded = cutpoints(data, {**SETTINGS, "below_lod": "exclude"})
     assert "substitute" not in set(excluded["cut"])
+
+
+def test_cutpoints_list_every_limit_with_its_substitute_and_patients():
+    data = measured(np.arange(1.0, 10), np.arange(11.0, 20))
+    data.loc[:4, "il1b_below_lod"] = 1
+    data.loc[:4, "il1b_lod"] = [0.2, 0.1, 0.2, 0.2, 0.1]  # e.g. two assay batches
+    data = substitute_below_lod(data, {**SETTINGS, "below_lod": "lod_half"})
+    table = cutpoints(data, {**SETTINGS, "below_lod": "lod_half"})
+    lod_rows = table.loc[table["coding"] == "below_lod"]
+    assert lod_rows[["cut", "value", "lod", "n_patients"]].values.tolist() == [
+        ["lod", 0.1, 0.1, 2],
+        ["substitute", 0.05, 0.1, 2],
+        ["lod", 0.2, 0.2, 3],
+        ["substitute", 0.1, 0.2, 3],
+    ]
+    assert table.loc[table["coding"] != "below_lod", "n_patients"].isna().all()

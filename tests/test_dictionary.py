@@ -10,6 +10,7 @@ from interplay.dictionary import (
     TYPES,
     dictionary_markdown,
     load_dictionary,
+    plausible_text,
     range_text,
     table_spec,
 )
@@ -49,9 +50,10 @@ def test_markdown_has_one_row_per_entry_and_escapes_pipes(dictionary: pd.DataFra
     # Every row has the header's number of cells: an unescaped | in a cell would add one.
     header_cells = lines[0].count("|")
     assert all(line.replace("\\|", "").count("|") == header_cells for line in lines[2:])
-    assert "| baseline | `age` | number | years | 18–100 | yes | Age at enrolment. |" in lines
+    assert "| baseline | `age` | number | years | 18–100 |  | yes | Age at enrolment. |" in lines
     assert any("`sex`" in line and "female, male" in line for line in lines)
-    assert any("`il1b`" in line and "> 0" in line for line in lines)
+    assert any("`il1b`" in line and "| > 0 | 0.001–1000 |" in line for line in lines)
+    assert any("`bdnf`" in line and "| > 0 | 0.01–500 |" in line for line in lines)
 
 
 @pytest.mark.parametrize(
@@ -70,19 +72,30 @@ def test_markdown_has_one_row_per_entry_and_escapes_pipes(dictionary: pd.DataFra
 def test_range_text(
     tmp_path: Path, type_: str, low: str, high: str, levels: str, expected: str
 ) -> None:
-    row = ["baseline", "x", type_, "", low, high, levels, "yes", "d"]
+    row = ["baseline", "x", type_, "", low, high, "", "", levels, "yes", "d"]
     spec = load_dictionary(write_dictionary(tmp_path / "d.tsv", [row])).iloc[0]
     assert range_text(spec) == expected
 
 
 @pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [("0.1", "500", "0.1–500"), ("0.1", "", "≥ 0.1"), ("", "500", "≤ 500"), ("", "", "")],
+)
+def test_plausible_text(tmp_path: Path, low: str, high: str, expected: str) -> None:
+    row = ["baseline", "x", "biomarker", "ng/mL", "0", "", low, high, "", "yes", "d"]
+    spec = load_dictionary(write_dictionary(tmp_path / "d.tsv", [row])).iloc[0]
+    assert plausible_text(spec) == expected
+
+
+@pytest.mark.parametrize(
     ("row", "named"),
     [
-        (["baseline", "x", "float", "", "", "", "", "yes", "d"], "float"),
-        (["baseline", "x", "number", "", "zero", "", "", "yes", "d"], "zero"),
-        (["baseline", "x", "number", "", "", "", "", "maybe", "d"], "maybe"),
-        (["outcomes", "x", "number", "", "", "", "", "yes", "d"], "outcomes"),
-        (["baseline", "x", "category", "", "", "", "only", "yes", "d"], "levels"),
+        (["baseline", "x", "float", "", "", "", "", "", "", "yes", "d"], "float"),
+        (["baseline", "x", "number", "", "zero", "", "", "", "", "yes", "d"], "zero"),
+        (["baseline", "x", "number", "", "", "", "", "", "", "maybe", "d"], "maybe"),
+        (["outcomes", "x", "number", "", "", "", "", "", "", "yes", "d"], "outcomes"),
+        (["baseline", "x", "category", "", "", "", "", "", "only", "yes", "d"], "levels"),
+        (["baseline", "x", "biomarker", "", "0", "", "", "1 ng", "", "yes", "d"], "plausible_max"),
     ],
 )
 def test_malformed_dictionary_is_an_input_error(tmp_path: Path, row: list[str], named: str) -> None:
@@ -94,7 +107,7 @@ def test_malformed_dictionary_is_an_input_error(tmp_path: Path, row: list[str], 
 
 
 def test_duplicate_dictionary_entry_is_an_input_error(tmp_path: Path) -> None:
-    row = ["baseline", "age", "number", "", "", "", "", "yes", "d"]
+    row = ["baseline", "age", "number", "", "", "", "", "", "", "yes", "d"]
     with pytest.raises(InputError, match="twice: age"):
         load_dictionary(write_dictionary(tmp_path / "d.tsv", [row, row]))
 

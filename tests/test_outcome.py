@@ -138,6 +138,7 @@ EXPECTED_COLUMNS = [
     "outcome",
     "il1b",
     "il1b_below_lod",
+    "il1b_lod",
     "bdnf",
     "log2_il1b",
     "bdnf_sd",
@@ -174,6 +175,7 @@ def cohort() -> tuple[pd.DataFrame, pd.DataFrame]:
             "physical_disorders": 2,
             "il1b": [np.nan, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, np.nan, 1.2, 1.3],
             "il1b_below_lod": [0, 0, 0, 0, 0, 0, 0, 1, 0, 0],
+            "il1b_lod": np.nan,  # P03 written <LOD
             "bdnf": [20.0, np.nan, 21, 22, 23, 24, 25, 26, 27, 400],
         }
     )

@@ -195,6 +195,8 @@ def test_every_report_page_holds_a_table() -> None:
                 "cut": ["median"],
                 "value": [0.57],
                 "unit": ["pg/mL"],
+                "lod": [np.nan],
+                "n_patients": [pd.NA],
             }
         ),
         "warnings": pd.DataFrame(columns=["table", "column", "check", "n_affected", "message"]),

@@ -236,6 +236,7 @@ def baseline_cohort() -> tuple[pd.DataFrame, pd.DataFrame]:
             "physical_disorders": 0,
             "il1b": [0.5 + i / 40 for i in range(40)],
             "il1b_below_lod": 0,
+            "il1b_lod": float("nan"),
             "bdnf": [20 + (i * 7) % 40 for i in range(40)],
         }
     )

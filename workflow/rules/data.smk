@@ -21,6 +21,8 @@ rule ingest_cohort:
         library=library_version("ingest_cohort.py"),
         columns=config["data"]["columns"],
         codes=config["data"]["codes"],
+        units=config["data"]["units"],
+        il1b_lod=dataset_settings("primary")["biomarkers"]["il1b_lod"],
         text={key: config["data"][key] for key in ["encoding", "separator", "decimal"]},
         visits_format=config["data"]["visits_format"],
         # A function, so that {week} in the pattern is not taken for a wildcard.

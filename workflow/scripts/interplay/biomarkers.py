@@ -17,6 +17,7 @@ LOD_DIVISORS: dict[str, float | None] = {
 }
 UNITS = {"il1b": "pg/mL", "bdnf": "ng/mL"}
 NAMES = {"il1b": "IL-1β", "bdnf": "BDNF"}
+CUTPOINT_COLUMNS = ["biomarker", "coding", "cut", "value", "unit", "lod", "n_patients"]
 CODING_COLUMNS = [
     "log2_il1b",
     "bdnf_sd",
@@ -27,8 +28,8 @@ CODING_COLUMNS = [
 ]
 
 
-def below_lod_value(settings: Mapping[str, Any]) -> float | None:
-    """The value that replaces an IL-1β below the LOD, or None when such patients are excluded."""
+def lod_divisor(settings: Mapping[str, Any]) -> float | None:
+    """The divisor of the LOD that gives a below-LOD IL-1β's value; None when they are excluded."""
     rule = settings["below_lod"]
     if rule not in LOD_DIVISORS:
         raise InputError(
@@ -37,16 +38,22 @@ def below_lod_value(settings: Mapping[str, Any]) -> float | None:
             column="biomarkers.below_lod",
             fix=f"use one of: {', '.join(LOD_DIVISORS)}",
         )
-    divisor = LOD_DIVISORS[rule]
-    return None if divisor is None else float(settings["il1b_lod"]) / divisor
+    return LOD_DIVISORS[rule]
 
 
 def substitute_below_lod(data: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
-    """Set il1b to the substitute value where il1b_below_lod is 1 (left NaN under `exclude`)."""
-    value = below_lod_value(settings)
+    """Give each below-LOD IL-1β its limit in il1b_lod and the substitute from it in il1b.
+
+    The limit written in the cell (il1b_lod from ingestion) is that patient's limit; a cell
+    written <LOD (il1b_lod missing) gets biomarkers.il1b_lod. il1b becomes limit / √2 or / 2, or
+    stays NaN under `exclude`; il1b_lod is NaN for measured values.
+    """
+    divisor = lod_divisor(settings)
+    below = data["il1b_below_lod"] == 1
     out = data.copy()
-    if value is not None:
-        out.loc[out["il1b_below_lod"] == 1, "il1b"] = value
+    out["il1b_lod"] = data["il1b_lod"].fillna(float(settings["il1b_lod"])).where(below)
+    if divisor is not None:
+        out.loc[below, "il1b"] = out.loc[below, "il1b_lod"] / divisor
     return out
 
 
@@ -119,26 +126,36 @@ def cutpoints(data: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
     """Cut-points of every coding in the analytic sample (STROBE 16b) plus the LOD handling.
 
     Columns: biomarker, coding (below_lod | median | tertiles | continuous), cut (lod, substitute,
-    median, tertile_1, tertile_2, mean, sd), value, unit. `continuous` lists the BDNF mean and SD
-    behind bdnf_sd; `substitute` is absent under below_lod: exclude.
+    median, tertile_1, tertile_2, mean, sd), value, unit, lod and n_patients. Every distinct limit
+    of the sample's below-LOD patients gets a `lod` row and (except under below_lod: exclude) a
+    `substitute` row, both with that limit in `lod` and its patients in `n_patients`; without
+    such patients the configured limit is listed with 0 patients. `continuous` lists the BDNF mean
+    and SD behind bdnf_sd.
     """
-    rows = [("il1b", "below_lod", "lod", float(settings["il1b_lod"]))]
-    substitute = below_lod_value(settings)
-    if substitute is not None:
-        rows.append(("il1b", "below_lod", "substitute", substitute))
+    divisor = lod_divisor(settings)
+    limits = data.loc[data["il1b_below_lod"] == 1, "il1b_lod"].value_counts().sort_index()
+    if limits.empty:
+        limits = pd.Series({float(settings["il1b_lod"]): 0})
+    rows = []
+    for limit, patients in limits.items():
+        rows.append(("il1b", "below_lod", "lod", float(limit), float(limit), int(patients)))
+        if divisor is not None:
+            rows.append(
+                ("il1b", "below_lod", "substitute", limit / divisor, float(limit), int(patients))
+            )
     for biomarker in UNITS:
         values = data[biomarker].dropna()
         first, second = tertile_cuts(values)
         rows += [
-            (biomarker, "median", "median", float(values.median())),
-            (biomarker, "tertiles", "tertile_1", first),
-            (biomarker, "tertiles", "tertile_2", second),
+            (biomarker, "median", "median", float(values.median()), None, None),
+            (biomarker, "tertiles", "tertile_1", first, None, None),
+            (biomarker, "tertiles", "tertile_2", second, None, None),
         ]
     bdnf = data["bdnf"].dropna()
     rows += [
-        ("bdnf", "continuous", "mean", float(bdnf.mean())),
-        ("bdnf", "continuous", "sd", float(bdnf.std(ddof=1))),
+        ("bdnf", "continuous", "mean", float(bdnf.mean()), None, None),
+        ("bdnf", "continuous", "sd", float(bdnf.std(ddof=1)), None, None),
     ]
-    table = pd.DataFrame(rows, columns=["biomarker", "coding", "cut", "value"])
+    table = pd.DataFrame(rows, columns=["biomarker", "coding", "cut", "value", "lod", "n_patients"])
     table["unit"] = table["biomarker"].map(UNITS)
-    return table
+    return table.astype({"lod": float, "n_patients": "Int64"})[CUTPOINT_COLUMNS]

@@ -7,13 +7,20 @@ matches any of those spellings. Mapping a code to null makes it a missing value 
 Codes apply to every column type except the identifier, before the value is parsed.
 
 A biomarker cell below the limit of detection is `<` followed by a number or by LOD, with optional
-space: `<0.10`, `< 0.1`, `<LOD`. It becomes NaN in the value column and 1 in `<column>_below_lod`.
+space: `<0.10`, `< 0.1`, `<LOD`. It becomes NaN in the value column, 1 in `<column>_below_lod` and
+its limit in `<column>_lod`. The rule: the limit written in a cell is the truth for that cell, so
+`<0.10` is below a limit of 0.10 whatever biomarkers.il1b_lod says, and its substitute is derived
+from 0.10; `<LOD` names no number, so `<column>_lod` stays NaN and the configured limit applies.
 Other lab notations (ND, BLOD) can be mapped to `<LOD` in data.codes; they are not accepted as they
 are because "ND" also means "not done".
 
 Numbers are written with a decimal point, or with a decimal comma under config data.decimal: ','
 (22,5 and <0,10); a decimal point is then an error, since 1.234 may mean 1234 in such a file.
 Patient IDs stay text; with data.ids.strip_leading_zeros, an all-digit ID loses its leading zeros.
+
+A biomarker exported in another unit than the dictionary's is converted when config data.units
+names its unit (values and written limits alike); without that, values outside the dictionary's
+plausible range stop the run, naming the unit the data seem to be in.
 """
 
 import json
@@ -25,8 +32,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from interplay.dictionary import allowed_codes, range_text
+from interplay.dictionary import allowed_codes, plausible_text, range_text
 from interplay.errors import InputError
+from interplay.units import (
+    CONCENTRATION_UNITS,
+    factor_text,
+    likely_unit,
+    shift_decimal,
+    unit_shift,
+)
 
 Codes = Mapping[str, str | None]
 
@@ -36,6 +50,7 @@ FLOAT_WRITTEN_INTEGER_ID = re.compile(r"^(\d+)\.0+$")
 LEADING_ZEROS = re.compile(r"^0+(?=\d+$)")
 DECIMAL_COMMA_NUMBER = re.compile(r"^(<\s*)?[-+]?\d*,\d+$")
 BELOW_LOD_SUFFIX = "_below_lod"
+LOD_SUFFIX = "_lod"
 PLAIN_YAML_TEXT = re.compile(r"[\w<>.+-][\w <>.+/-]*")
 MAX_SHOWN_VALUES = 5
 
@@ -127,6 +142,24 @@ def missing_code_hint(column: str) -> str:
     return f"if it is a missing-value code such as -9, map it to null: {snippet}"
 
 
+def biomarker_code_hint(column: str, code: str) -> str:
+    """The two meanings a lab code such as ND can have in a biomarker column, with each config."""
+    return (
+        f"if '{code}' means below the limit of detection, map it to below-LOD text and the patient "
+        f'is kept with the below-LOD substitute: data.codes: {{{column}: {{"{code}": "<LOD"}}}}; '
+        "if it means not measured or not done, map it to null: the value is then missing and the "
+        "patient leaves the analysis (flow reason: no baseline IL-1β or BDNF value): "
+        f'data.codes: {{{column}: {{"{code}": null}}}}'
+    )
+
+
+def code_hint(column: str, kind: str, offending: pd.Series) -> str:
+    """The hint for unreadable values: a biomarker's code may mean below the LOD or missing."""
+    if kind == "biomarker":
+        return biomarker_code_hint(column, str(offending.iloc[0]))
+    return missing_code_hint(column)
+
+
 def without_leading_zeros(ids: pd.Series) -> pd.Series:
     """All-digit IDs without their leading zeros (0007 becomes 7, 000 becomes 0)."""
     return ids.str.replace(LEADING_ZEROS, "", regex=True)
@@ -149,13 +182,17 @@ def normalise_ids(
     return without_leading_zeros(ids) if strip_leading_zeros else ids
 
 
-def parse_numbers(raw: pd.Series, ids: pd.Series, column: str, source: TableSource) -> pd.Series:
+def parse_numbers(
+    raw: pd.Series, ids: pd.Series, column: str, source: TableSource, kind: str = "number"
+) -> pd.Series:
     """Parse text as finite numbers; any other text is an error naming its rows."""
     numbers = pd.to_numeric(raw, errors="coerce").astype(float)
     not_number = raw.notna() & ~np.isfinite(numbers)
+    if not not_number.any():
+        return numbers
     fix = (
         "write plain numbers with a decimal point (no units, no thousands separators) and leave "
-        f"missing values empty or NA; {missing_code_hint(column)}"
+        f"missing values empty or NA; {code_hint(column, kind, raw[not_number])}"
     )
     if raw[not_number].str.fullmatch(DECIMAL_COMMA_NUMBER).any():
         fix += "; if the file writes decimal commas (22,5), set config data.decimal: ','"
@@ -181,9 +218,12 @@ def check_range(
     exclusive = spec["type"] == "biomarker"
     too_low = numbers <= low if exclusive else numbers < low
     outside = (too_low | (numbers > high)) & numbers.notna()
+    if not outside.any():
+        return
     allowed = range_text(spec)
     unit = f" {spec['unit']}" if spec["unit"] else ""
-    fix = f"correct these values (allowed: {allowed}{unit}); {missing_code_hint(column)}"
+    hint = code_hint(column, spec["type"], raw[outside])
+    fix = f"correct these values (allowed: {allowed}{unit}); {hint}"
     raise_for_rows(
         outside, raw, ids, f"are outside the allowed range ({allowed}{unit})", column, source, fix
     )
@@ -222,15 +262,79 @@ def convert_codes(
     )
 
 
+def check_plausible(
+    written: pd.Series,
+    raw: pd.Series,
+    ids: pd.Series,
+    spec: pd.Series,
+    source: TableSource,
+    data_unit: str | None,
+) -> None:
+    """Stop at values outside the dictionary's plausible range, naming the unit they look like.
+
+    `written` holds the numbers as in the file, in `data_unit` (data.units) or the dictionary's.
+    """
+    column, unit = str(spec.name), spec["unit"]
+    read_unit = data_unit or unit
+    low, high = spec["plausible_min"], spec["plausible_max"]
+    scale = 10.0 ** unit_shift(read_unit, unit)
+    outside = (written * scale < low) | (written * scale > high)
+    if not outside.any():
+        return
+    median = float(written.median())
+    read_as = f"{plausible_text(spec)} {unit}, reading the file in {read_unit}"
+    read_as += " as data.units says" if data_unit else ""
+    guess = likely_unit(median, read_unit, unit, low, high)
+    if guess is None:
+        problem = f"lie outside the plausible range of {column} ({read_as})"
+        fix = (
+            "correct these values (a misplaced decimal point, or a value in another unit?); if "
+            f"the whole column is in another unit, name it: data.units: {{{column}: <unit>}} "
+            f"({', '.join(CONCENTRATION_UNITS)})"
+        )
+    else:
+        names, shift = guess
+        likely = names[0] + (f" (= {', '.join(names[1:])})" if len(names) > 1 else "")
+        expected = "the unit the data dictionary expects"
+        if shift:
+            relation = "larger" if shift < 0 else "smaller"
+            expected = f"values {factor_text(shift)} × {relation} than in {unit}, {expected}"
+        problem = (
+            f"lie outside the plausible range of {column} ({read_as}); the column's median "
+            f"{median:,.6g} looks like {likely}, {expected}"
+        )
+        fix = (
+            f"the export seems to be in {unit} already: remove {column} from data.units"
+            if shift == 0
+            else f"if the export is in {names[0]}, say so and the values are converted to {unit} "
+            f"when read: data.units: {{{column}: {names[0]}}}; otherwise export {column} in {unit}"
+        )
+    raise_for_rows(outside, raw, ids, problem, column, source, fix)
+
+
 def convert_biomarker(
-    raw: pd.Series, ids: pd.Series, spec: pd.Series, source: TableSource
+    raw: pd.Series, ids: pd.Series, spec: pd.Series, source: TableSource, data_unit: str | None
 ) -> pd.DataFrame:
-    """Parse a biomarker: numbers, with below-LOD text as NaN plus a 0/1 indicator column."""
+    """Parse a biomarker: numbers, and below-LOD text as NaN with a 0/1 flag and its limit.
+
+    Values and limits are converted from `data_unit` (data.units; None: the dictionary's unit).
+    """
     column = str(spec.name)
+    shift = unit_shift(data_unit, spec["unit"]) if data_unit else 0
     below_lod = raw.str.fullmatch(BELOW_LOD).fillna(False).astype(bool)
-    numbers = parse_numbers(raw.where(~below_lod), ids, column, source)
-    check_range(numbers, raw, ids, spec, source)
-    return pd.DataFrame({column: numbers, column + BELOW_LOD_SUFFIX: below_lod.astype("int64")})
+    written = raw.where(below_lod).str.extract(BELOW_LOD, expand=False)[0]
+    limits = pd.to_numeric(written, errors="coerce").astype(float)
+    numbers = parse_numbers(raw.where(~below_lod), ids, column, source, kind="biomarker")
+    check_range(numbers.fillna(limits), raw, ids, spec, source)
+    check_plausible(numbers, raw, ids, spec, source, data_unit)
+    numbers, limits = shift_decimal(numbers, shift), shift_decimal(limits, shift)
+    return pd.DataFrame(
+        {
+            column: numbers,
+            column + BELOW_LOD_SUFFIX: below_lod.astype("int64"),
+            column + LOD_SUFFIX: limits,
+        }
+    )
 
 
 def decimal_points(raw: pd.Series, ids: pd.Series, column: str, source: TableSource) -> pd.Series:
@@ -248,9 +352,14 @@ def decimal_points(raw: pd.Series, ids: pd.Series, column: str, source: TableSou
 
 
 def convert_column(
-    raw: pd.Series, ids: pd.Series, spec: pd.Series, codes: Codes, source: TableSource
+    raw: pd.Series,
+    ids: pd.Series,
+    spec: pd.Series,
+    codes: Codes,
+    source: TableSource,
+    data_unit: str | None = None,
 ) -> pd.DataFrame:
-    """Convert one column to its dictionary type; biomarkers give two columns."""
+    """Convert one column to its dictionary type; biomarkers give three columns."""
     column = str(spec.name)
     recoded = apply_codes(raw, codes)
     kind = spec["type"]
@@ -258,7 +367,7 @@ def convert_column(
         return convert_codes(recoded, ids, spec, source).rename(column).to_frame()
     recoded = decimal_points(recoded, ids, column, source)
     if kind == "biomarker":
-        return convert_biomarker(recoded, ids, spec, source)
+        return convert_biomarker(recoded, ids, spec, source, data_unit)
     numbers = parse_numbers(recoded, ids, column, source)
     if kind == "integer":
         check_whole(numbers, recoded, ids, column, source)

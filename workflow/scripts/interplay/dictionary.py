@@ -8,6 +8,10 @@ Column types:
 - category: one of `levels` (separated by |); the first level is the reference in models.
 - biomarker: a positive concentration, strictly above `min`; values below the limit of detection
   may be written as text such as `<0.10`.
+
+`plausible_min` and `plausible_max` (optional bounds, in `unit`) give the range real values of a
+column fall in; unlike `min`/`max` they are meant to catch a column exported in another unit, e.g.
+serum BDNF in pg/mL instead of ng/mL.
 """
 
 from pathlib import Path
@@ -18,12 +22,24 @@ from interplay.errors import InputError
 
 TYPES = ("id", "number", "integer", "binary", "category", "biomarker")
 TABLES = ("baseline", "visits")
-FIELDS = ("table", "column", "type", "unit", "min", "max", "levels", "required", "description")
+FIELDS = (
+    "table",
+    "column",
+    "type",
+    "unit",
+    "min",
+    "max",
+    "plausible_min",
+    "plausible_max",
+    "levels",
+    "required",
+    "description",
+)
 LEVEL_SEPARATOR = "|"
 
 
 def load_dictionary(path: str | Path) -> pd.DataFrame:
-    """Read and check the data dictionary; min/max as floats, levels as tuples, required as bool."""
+    """Read and check the data dictionary; bounds as floats, levels as tuples, required as bool."""
     path = Path(path)
     if not path.is_file():
         raise InputError(
@@ -73,6 +89,8 @@ def parse_dictionary(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     return table.assign(
         min=parse_bounds(table["min"], source, "min"),
         max=parse_bounds(table["max"], source, "max"),
+        plausible_min=parse_bounds(table["plausible_min"], source, "plausible_min"),
+        plausible_max=parse_bounds(table["plausible_max"], source, "plausible_max"),
         levels=table["levels"].map(parse_levels),
         required=table["required"] == "yes",
     ).pipe(check_levels, source)
@@ -141,10 +159,25 @@ def range_text(spec: pd.Series) -> str:
     return ""
 
 
+def plausible_text(spec: pd.Series) -> str:
+    """Describe a column's plausible range (0.001–1000), empty when it has none."""
+    low, high = spec["plausible_min"], spec["plausible_max"]
+    if pd.isna(low) and pd.isna(high):
+        return ""
+    if pd.isna(high):
+        return f"≥ {format_bound(low)}"
+    if pd.isna(low):
+        return f"≤ {format_bound(high)}"
+    return f"{format_bound(low)}–{format_bound(high)}"
+
+
 def dictionary_markdown(dictionary: pd.DataFrame) -> str:
     """Render the dictionary as a Markdown table for the README."""
-    header = "| table | column | type | unit | allowed values | required | description |"
-    rows = [header, "|---|---|---|---|---|---|---|"]
+    header = (
+        "| table | column | type | unit | allowed values | plausible values | required "
+        "| description |"
+    )
+    rows = [header, "|---|---|---|---|---|---|---|---|"]
     for _, spec in dictionary.iterrows():
         cells = (
             spec["table"],
@@ -152,6 +185,7 @@ def dictionary_markdown(dictionary: pd.DataFrame) -> str:
             spec["type"],
             spec["unit"],
             range_text(spec),
+            plausible_text(spec),
             "yes" if spec["required"] else "no",
             spec["description"],
         )

@@ -106,11 +106,12 @@ def biomarker_histograms(
     """Histogram counts of IL-1β (log-spaced bins, plus one bar of below-LOD values) and BDNF.
 
     Columns: biomarker, low, high, count, below_lod. The below-LOD bar spans one log bin
-    width ending at the LOD: those values are known only to lie below it.
+    width ending at the LOD (the largest, when cells name several): those values are known only
+    to lie below it.
     """
     require(dataset, ["il1b", "il1b_below_lod", "bdnf"], "analysis dataset")
     require(cutpoints, ["biomarker", "cut", "value"], "cutpoints")
-    lod = cut_value(cutpoints, "il1b", "lod")
+    lod = largest_lod(cutpoints)
     below = dataset["il1b_below_lod"] == 1
     detected = dataset.loc[~below, "il1b"].dropna()
     low = min(lod, float(detected.min()))
@@ -125,6 +126,12 @@ def biomarker_histograms(
     bdnf = histogram(bdnf_values, bdnf_edges).assign(biomarker="bdnf", below_lod=False)
     parts = [below_bar, il1b, bdnf] if below.any() else [il1b, bdnf]
     return pd.concat(parts, ignore_index=True)[HISTOGRAM_COLUMNS]
+
+
+def largest_lod(cutpoints: pd.DataFrame) -> float:
+    """The largest IL-1β limit of detection in the cutpoints table (one per distinct limit)."""
+    lods = cutpoints.loc[(cutpoints["biomarker"] == "il1b") & (cutpoints["cut"] == "lod"), "value"]
+    return float(lods.max()) if not lods.empty else cut_value(cutpoints, "il1b", "lod")
 
 
 def cut_value(cutpoints: pd.DataFrame, biomarker: str, cut: str) -> float:
@@ -171,7 +178,8 @@ def biomarker_figure(
             unit = "pg/mL" if biomarker == "il1b" else "ng/mL"
             if biomarker == "il1b":
                 log_axis(axes, "x")
-                lod = cut_value(cutpoints, "il1b", "lod")
+                lod = largest_lod(cutpoints)
+                several = int((cutpoints["cut"] == "lod").sum()) > 1
                 below = bars.loc[bars["below_lod"]]
                 if not below.empty:
                     axes.bar(
@@ -191,7 +199,7 @@ def biomarker_figure(
                     color="black",
                     linestyle=":",
                     linewidth=1,
-                    label=f"LOD {lod:g} {unit}",
+                    label=f"{'Largest LOD' if several else 'LOD'} {lod:g} {unit}",
                 )
             median = cut_value(cutpoints, biomarker, "median")
             first = cut_value(cutpoints, biomarker, "tertile_1")

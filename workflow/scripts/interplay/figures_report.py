@@ -177,7 +177,7 @@ def interaction_display(interaction: pd.DataFrame) -> pd.DataFrame:
 
 def cutpoints_display(cutpoints: pd.DataFrame) -> pd.DataFrame:
     """The biomarker cut-points and LOD handling (STROBE 16b)."""
-    require(cutpoints, ["biomarker", "coding", "cut", "value", "unit"], "cutpoints")
+    require(cutpoints, ["biomarker", "coding", "cut", "value", "unit", "n_patients"], "cutpoints")
     return pd.DataFrame(
         {
             "Biomarker": cutpoints["biomarker"].map(variable_label),
@@ -185,6 +185,9 @@ def cutpoints_display(cutpoints: pd.DataFrame) -> pd.DataFrame:
             "Cut": cutpoints["cut"],
             "Value": cutpoints["value"].map(lambda v: number_text(v, 3)),
             "Unit": cutpoints["unit"],
+            "Patients at this limit": cutpoints["n_patients"].map(
+                lambda n: "" if pd.isna(n) else f"{int(n):,}"
+            ),
         }
     )
 

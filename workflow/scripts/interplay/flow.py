@@ -20,7 +20,7 @@ from interplay.errors import InputError, require_columns
 from interplay.outcome import OUTCOME_COLUMNS, derive_outcome
 
 OPTIONAL_BASELINE = ["living_alone", "religious", "treatment_step"]
-BIOMARKER_COLUMNS = ["il1b", "il1b_below_lod", "bdnf"]
+BIOMARKER_COLUMNS = ["il1b", "il1b_below_lod", "il1b_lod", "bdnf"]
 # The column order of results/data/analysis_dataset.csv (BRIEF "Analysis dataset").
 ANALYSIS_COLUMNS = [
     "patient_id",
@@ -116,12 +116,11 @@ def exclusion_stages(
             )
         )
     if biomarker_settings["below_lod"] == "exclude":
-        lod = biomarker_settings["il1b_lod"]
         stages.append(
             Stage(
                 "il1b_above_lod",
                 lambda data: data["il1b_below_lod"] != 1,
-                f"IL-1β below the limit of detection, {lod} pg/mL (biomarkers.below_lod: exclude)",
+                "IL-1β below the limit of detection (biomarkers.below_lod: exclude)",
             )
         )
     limit = biomarker_settings["outlier_z"]

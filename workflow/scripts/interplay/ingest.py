@@ -9,6 +9,9 @@ Headers: config data.columns.<table> maps {our name: their header}; unmapped col
 under our name. Columns the dictionary does not know are dropped (logged). Optional dictionary
 columns may be absent; they are then absent from the result too (logged).
 
+Units: config data.units ({our column: your unit}) converts a biomarker exported in another
+concentration unit to the dictionary's (e.g. BDNF in pg/mL to ng/mL) as it is read.
+
 Missing values are allowed everywhere except patient_id and week; a visit row without a HAMD
 rating is dropped (with a warning). Anything that breaks the contract raises an InputError.
 """
@@ -38,6 +41,7 @@ from interplay.text_files import (
     read_text_cells,
     require_file,
 )
+from interplay.units import is_concentration, unit_shift
 from interplay.validate import (
     BASELINE_WEEK,
     HAMD_COLUMN,
@@ -48,9 +52,11 @@ from interplay.validate import (
     check_unique,
     drop_unrated_visits,
     ingestion_warnings,
+    lod_warnings,
     merge_baseline_hamd,
     nominal_visits,
     patient_warnings_frame,
+    unit_warnings,
     warnings_frame,
 )
 from interplay.wide_visits import matching_week_headers, wide_to_long
@@ -60,6 +66,7 @@ log = logging.getLogger(__name__)
 MISSING_TOKENS = ("", "na", "n/a", "#n/a", "nan", "null", ".")
 ColumnMap = Mapping[str, Mapping[str, str] | None]
 CodeMap = Mapping[str, Mapping[object, object] | None]
+UnitMap = Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -209,9 +216,10 @@ def ingest_table(
     dictionary: pd.DataFrame,
     columns: Mapping[str, str],
     codes: Mapping[str, dict[str, str | None]],
+    units: UnitMap,
     settings: ReadSettings = DEFAULT_READ_SETTINGS,
 ) -> tuple[pd.DataFrame, TableSource, list[dict]]:
-    """Read one table and convert it column by column to our names, codes and types."""
+    """Read one table and convert it column by column to our names, codes, types and units."""
     path = Path(path)
     spec = table_spec(dictionary, table)
     headers = check_column_map(columns, spec, table)
@@ -220,7 +228,9 @@ def ingest_table(
         if table == "visits":
             headers, body = visits_layout(body, headers, columns, settings, str(path))
         source = TableSource(str(path), table, headers, settings.text.decimal)
-        converted = convert_table(body, spec, headers, codes, source, settings.strip_leading_zeros)
+        converted = convert_table(
+            body, spec, headers, codes, units, source, settings.strip_leading_zeros
+        )
     except InputError as error:
         raise noting_guesses(error, read_warnings) from None
     return converted, source, read_warnings
@@ -257,14 +267,22 @@ def convert_table(
     spec: pd.DataFrame,
     headers: Mapping[str, str],
     codes: Mapping[str, dict[str, str | None]],
+    units: UnitMap,
     source: TableSource,
     strip_leading_zeros: bool,
 ) -> pd.DataFrame:
-    """Select the dictionary's columns and convert each to our codes and types."""
+    """Select the dictionary's columns and convert each to our codes, types and units."""
     selected = select_columns(body, spec, headers, source)
     ids = normalise_ids(selected[ID_COLUMN], source, ID_COLUMN, strip_leading_zeros)
     converted = [ids.rename(ID_COLUMN).to_frame()] + [
-        convert_column(selected[column], ids, spec.loc[column], codes.get(column, {}), source)
+        convert_column(
+            selected[column],
+            ids,
+            spec.loc[column],
+            codes.get(column, {}),
+            source,
+            units.get(column),
+        )
         for column in selected.columns
         if column != ID_COLUMN
     ]
@@ -323,6 +341,21 @@ def check_code_targets(codes: Mapping[str, str | None], spec: pd.Series) -> None
         )
 
 
+def check_unit_map(units: UnitMap, dictionary: pd.DataFrame) -> dict[str, str]:
+    """Check config data.units: keys are columns measured in a concentration, values known units."""
+    convertible = dictionary.loc[dictionary["unit"].map(is_concentration), "column"]
+    unknown = sorted(set(units) - set(convertible))
+    if unknown:
+        raise InputError(
+            f"configuration data.units names columns without a concentration unit: "
+            f"{', '.join(unknown)}",
+            fix=f"use our column names as keys, one of: {', '.join(sorted(convertible))}",
+        )
+    for column, unit in units.items():
+        unit_shift(str(unit), dictionary.loc[dictionary["column"] == column, "unit"].iloc[0])
+    return {column: str(unit) for column, unit in units.items()}
+
+
 def ingest_cohort(
     baseline_path: str | Path,
     visits_path: str | Path,
@@ -333,12 +366,16 @@ def ingest_cohort(
     warn_missing_fraction: float = 0.20,
     warn_outlier_ratio: float = 10.0,
     window_weeks: float = 0,
+    il1b_lod: float | None = None,
+    units: UnitMap | None = None,
     settings: ReadSettings = DEFAULT_READ_SETTINGS,
 ) -> IngestedCohort:
     """Read, map, convert and validate both tables; suspicious but valid data gives warnings.
 
     Each visit is counted at its nominal week (validate.nominal_visits); the baseline HAMD comes
-    from a week-0 visit or the baseline table (validate.merge_baseline_hamd).
+    from a week-0 visit or the baseline table (validate.merge_baseline_hamd). `il1b_lod`
+    (biomarkers.il1b_lod) is compared with the limits written in below-LOD cells and with
+    measured values (warnings only); `units` is config data.units.
     """
     columns, codes = columns or {}, codes or {}
     unknown_tables = sorted(set(columns) - set(TABLES))
@@ -353,11 +390,18 @@ def ingest_cohort(
             fix=f"list every visit week in outcome.schedule, starting with {BASELINE_WEEK}",
         )
     code_map = check_code_map(codes, dictionary)
+    unit_map = check_unit_map(units or {}, dictionary)
     baseline, baseline_source, baseline_read = ingest_table(
-        baseline_path, "baseline", dictionary, columns.get("baseline") or {}, code_map, settings
+        baseline_path,
+        "baseline",
+        dictionary,
+        columns.get("baseline") or {},
+        code_map,
+        unit_map,
+        settings,
     )
     visits, visits_source, visits_read = ingest_table(
-        visits_path, "visits", dictionary, columns.get("visits") or {}, code_map, settings
+        visits_path, "visits", dictionary, columns.get("visits") or {}, code_map, unit_map, settings
     )
     check_unique(baseline, [ID_COLUMN], baseline_source)
     check_unique(visits, [ID_COLUMN, WEEK_COLUMN], visits_source)
@@ -368,6 +412,13 @@ def ingest_cohort(
         dictionary,
         warn_missing_fraction,
         warn_outlier_ratio,
+    )
+    biomarker_warnings = pd.concat(
+        [
+            unit_warnings({"baseline": baseline, "visits": visits}, dictionary, unit_map),
+            lod_warnings(baseline, "baseline", dictionary, il1b_lod),
+        ],
+        ignore_index=True,
     )
     rated, dropped, dropped_patients = drop_unrated_visits(visits)
     nominal, window_warnings = nominal_visits(rated, schedule, window_weeks)
@@ -382,6 +433,7 @@ def ingest_cohort(
             [
                 warnings_frame(baseline_read + visits_read),
                 warnings,
+                biomarker_warnings,
                 dropped,
                 window_warnings,
                 baseline_warnings,

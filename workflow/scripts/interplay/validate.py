@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from interplay.columns import BASELINE_HAMD_COLUMN
-from interplay.convert import BELOW_LOD_SUFFIX, TableSource, without_leading_zeros
+from interplay.convert import BELOW_LOD_SUFFIX, LOD_SUFFIX, TableSource, without_leading_zeros
 from interplay.dictionary import table_spec
 from interplay.errors import InputError
+from interplay.units import factor_text, unit_shift
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,8 @@ BASELINE_WEEK = 0
 WINDOW_TOLERANCE = 1e-9
 MAX_LISTED_WEEKS = 5
 OUTLIER_PERCENTILE = 0.99
+# The biomarker whose below-LOD values get a substitute (biomarkers.below_lod).
+LOD_RULE_BIOMARKER = "il1b"
 WARNING_COLUMNS = ["table", "column", "check", "n_affected", "message"]
 # The patient-level detail behind the (aggregate) warnings; it stays out of results/tables/.
 PATIENT_WARNING_COLUMNS = ["table", "column", "check", "patient_id", "week", "value"]
@@ -383,3 +386,113 @@ def ingestion_warnings(
             rows += found
             patients += detail
     return warnings_frame(rows), patient_warnings_frame(patients)
+
+
+def unit_warnings(
+    tables: Mapping[str, pd.DataFrame], dictionary: pd.DataFrame, units: Mapping[str, str]
+) -> pd.DataFrame:
+    """One row per column that config data.units converted to the dictionary's unit."""
+    rows = []
+    for table, frame in tables.items():
+        spec = table_spec(dictionary, table)
+        for column in [column for column in units if column in frame.columns]:
+            target = spec.loc[column, "unit"]
+            shift = unit_shift(units[column], target)
+            converted = frame[column].notna() | frame[column + LOD_SUFFIX].notna()
+            how = (
+                "values unchanged (the same unit)"
+                if shift == 0
+                else f"values {'multiplied' if shift > 0 else 'divided'} by {factor_text(shift)}"
+            )
+            message = (
+                f"{column} was read in {units[column]} (config data.units) and converted to "
+                f"{target}, the unit of the data dictionary: {how}, limits of detection included"
+            )
+            rows.append(warning_row(table, column, "unit_converted", int(converted.sum()), message))
+    return warnings_frame(rows)
+
+
+def breakdown(limits: pd.Series, unit: str) -> str:
+    """Cells per limit, smallest limit first: '0.1 pg/mL: 50 cells, 0.2 pg/mL: 36 cells'."""
+    counts = limits.value_counts().sort_index()
+    return ", ".join(f"{limit:g} {unit}: {count} cell(s)" for limit, count in counts.items())
+
+
+def configured_lod_warnings(
+    frame: pd.DataFrame, table: str, column: str, configured: float, unit: str
+) -> list[dict]:
+    """Written limits that differ from the configured one or from each other; values below them."""
+    below = frame[column + BELOW_LOD_SUFFIX] == 1
+    written = frame.loc[below, column + LOD_SUFFIX]
+    effective = written.fillna(configured)
+    rows = []
+    differs = written.notna() & ~np.isclose(written, configured, rtol=1e-9, atol=0)
+    if differs.any():
+        example = written[differs].iloc[0]
+        message = (
+            f"{int(differs.sum())} below-LOD cell(s) name a limit other than the configured "
+            f"{configured:g} {unit} (biomarkers.il1b_lod): {breakdown(written[differs], unit)}. "
+            "Each cell keeps its own written limit, so its substitute comes from that limit "
+            f"(e.g. <{example:g} becomes {example / np.sqrt(2):.4g} under lod_sqrt2, "
+            f"{example / 2:.4g} under lod_half); if the configured limit is wrong, correct "
+            "biomarkers.il1b_lod (it applies to cells written <LOD)"
+        )
+        rows.append(warning_row(table, column, "lod_differs", int(differs.sum()), message))
+    if effective.nunique() > 1:
+        message = (
+            f"below-LOD cells use {effective.nunique()} different limits of detection "
+            f"(cells written <LOD counted at the configured {configured:g}): "
+            f"{breakdown(effective, unit)}. Several assay batches? Each cell's substitute comes "
+            "from its own limit; the cut-points table lists each limit with its substitute and "
+            "patients"
+        )
+        rows.append(warning_row(table, column, "several_lods", int(below.sum()), message))
+    values = frame[column]
+    configured_name = "the configured limit of detection (biomarkers.il1b_lod)"
+    thresholds = [("measured_below_lod", configured, configured_name)]
+    if written.notna().any() and written.max() > configured:
+        largest = float(written.max())
+        thresholds.append(
+            ("measured_below_written_lod", largest, "the largest limit written in a below-LOD cell")
+        )
+    for check, threshold, name in thresholds:
+        measured_below = values < threshold
+        if measured_below.any():
+            message = (
+                f"{int(measured_below.sum())} measured value(s) lie below {name}, "
+                f"{threshold:g} {unit}, and are kept as measured values. If the assay could not "
+                f"measure them, write them as <{threshold:g} (or <LOD) in the export so they are "
+                "treated as below the LOD; if the assay's limit is lower, correct "
+                "biomarkers.il1b_lod"
+            )
+            rows.append(warning_row(table, column, check, int(measured_below.sum()), message))
+    return rows
+
+
+def lod_warnings(
+    frame: pd.DataFrame, table: str, dictionary: pd.DataFrame, il1b_lod: float | None
+) -> pd.DataFrame:
+    """Warnings about limits of detection in a table's biomarker columns.
+
+    IL-1β's written limits and measured values are compared with the configured limit
+    (biomarkers.il1b_lod; None: not compared). Other biomarkers (BDNF) have no below-LOD rule, so
+    their below-LOD cells count as missing values, and are reported.
+    """
+    spec = table_spec(dictionary, table)
+    biomarkers = [c for c in spec.index[spec["type"] == "biomarker"] if c in frame.columns]
+    rows = []
+    for column in biomarkers:
+        unit = spec.loc[column, "unit"]
+        if column == LOD_RULE_BIOMARKER:
+            if il1b_lod is not None:
+                rows += configured_lod_warnings(frame, table, column, il1b_lod, unit)
+            continue
+        below = int((frame[column + BELOW_LOD_SUFFIX] == 1).sum())
+        if below:
+            message = (
+                f"{below} cell(s) are written as below a limit of detection, but {column} has no "
+                "below-LOD rule: these patients have no value and leave the analysis as without "
+                "a baseline biomarker value"
+            )
+            rows.append(warning_row(table, column, "below_lod_without_rule", below, message))
+    return warnings_frame(rows)
