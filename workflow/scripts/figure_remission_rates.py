@@ -2,14 +2,14 @@
 
 from interplay.figures_effects import group_counts, remission_rate_figure, remission_rates
 from interplay.figures_style import save_figure, style_from_config
+from interplay.intermediates import read_dataset
 from interplay.runner import run
-from interplay.tables import read_table
 
 
 def main(smk) -> None:
     """Count patients and events per group, then draw the Wilson intervals, a panel per coding."""
     style = style_from_config(smk.params.style)
-    dataset = read_table(smk.input.dataset)
+    dataset = read_dataset(smk.input.dataset)
     panels = [
         (title, remission_rates(group_counts(dataset, coding), smk.params.ci_level))
         for coding, title in smk.params.panels.items()

@@ -1,8 +1,9 @@
 """Table 1: baseline characteristics by outcome and by the four biomarker groups."""
 
+from interplay.intermediates import read_dataset
 from interplay.runner import run
 from interplay.table1 import table1
-from interplay.tables import read_table, write_table
+from interplay.tables import write_table
 
 OUTCOME_LABELS = {
     "remission": ("Non-remission", "Remission"),
@@ -12,7 +13,7 @@ OUTCOME_LABELS = {
 
 def main(smk) -> None:
     """Write both Table 1 comparisons as long tidy tables."""
-    dataset = read_table(smk.input.dataset)
+    dataset = read_dataset(smk.input.dataset)
     labels = OUTCOME_LABELS[smk.params.outcome_definition]
     write_table(table1(dataset, "outcome", outcome_labels=labels), smk.output.by_remission)
     write_table(table1(dataset, "biomarker_group"), smk.output.by_biomarker_group)
