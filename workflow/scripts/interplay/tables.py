@@ -61,7 +61,9 @@ def table_text(path: str | Path) -> str:
         raise damaged(path, f"byte {error.start} is not UTF-8 text") from error
     if not text:
         raise damaged(path, "it is empty")
-    if not text.endswith("\n") or "\x00" in text:
+    if "\x00" in text:
+        raise damaged(path, "it holds NUL bytes where a crash left it unwritten")
+    if not text.endswith("\n"):
         raise damaged(path, "its last line is incomplete")
     return text
 
