@@ -104,7 +104,7 @@ def status_note(data: Any, analysis: str) -> str:
     return (
         f" Attention: {len(troubled)} rows come from fits that failed ({counts}); their odds "
         "ratios and intervals are not usable estimates (separation: some group has no or only "
-        f"outcome events, so an odds ratio runs off to 0 or infinity). "
+        "outcome events, so an odds ratio runs off to 0 or infinity). "
         + FIRTH_HINT.format(analysis=analysis or "<analysis>")
         + "."
     )
