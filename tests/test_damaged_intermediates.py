@@ -13,7 +13,7 @@ from conftest import copy_workflow
 
 SMALL = """\
 bootstrap:
-  mi_replicates: 10
+  mi_replicates: 20
   shards: 2
   analyses: [primary]
 missing_data:
@@ -68,15 +68,19 @@ def cut(path: Path, keep: float) -> None:
     path.write_bytes(raw[: int(len(raw) * keep)])
 
 
-def assert_refused(workdir: Path, target: str, damaged: str, what: str, log: str) -> None:
-    """The run fails, the job's log names the damaged file and the fix, no output is left."""
+def assert_refused(
+    workdir: Path, target: str, damaged: str, what: str, log: str, outputs: tuple = ()
+) -> None:
+    """The run fails, the job's log names the damaged file and the fix, and the failed job's
+    outputs (the target, unless given) are gone."""
     result = snakemake(workdir, target)
     assert result.returncode != 0
     message = (workdir / log).read_text()
     assert f"intermediate {damaged} is damaged ({what}" in message
     assert f"--forcerun {damaged}`" in message
     assert "Traceback" not in message
-    assert not (workdir / target).exists()
+    for output in outputs or (target,):
+        assert not (workdir / output).exists(), output
 
 
 def test_truncated_imputations(workdir):
@@ -115,8 +119,8 @@ def test_analysis_dataset_cut_mid_line(workdir):
         "results/data/analysis_dataset.csv",
         "its last line is incomplete",
         "results/logs/impute/primary.log",
+        (f"{PRIMARY}/imputed.csv.gz", f"{PRIMARY}/missingness.tsv"),
     )
-    assert not (workdir / PRIMARY / "imputed.csv.gz").exists()
 
 
 def test_shard_missing_replicates(workdir):
