@@ -131,14 +131,16 @@ def test_imputation_with_missing_patients(tmp_path):
     long = imputations(data, 3)
     write_table(long.drop(index=long.index[(long[".imp"] == 2)][-7:]), path)
     message = damage_message(read_imputations, path, data, 3)
-    assert f"imputation 2 has {N - 7} rows for the dataset's {N} patients" in message
+    assert (
+        f"imputation 2 does not hold the dataset's {N} patients once each ({N - 7} rows)" in message
+    )
 
 
 def test_imputations_from_another_dataset(tmp_path):
     data = dataset()
     path = tmp_path / "imputed.csv.gz"
     write_table(imputations(data.iloc[:-1], 3), path)
-    assert "imputation 0 has" in damage_message(read_imputations, path, data, 3)
+    assert "imputation 0 does not hold" in damage_message(read_imputations, path, data, 3)
 
 
 def test_shard_with_missing_replicates(tmp_path):

@@ -62,13 +62,13 @@ def check_imputations(
             f"it holds imputations {held or 'none'}, missing_data.m asks for 1–{m}"
             + (f" (missing {ranges_text(missing)})" if missing else ""),
         )
-    patients = sorted(dataset["patient_id"])
+    patients = sorted(dataset["patient_id"].astype(str))
     for number, part in imputed.groupby(numbers, sort=True):
-        if sorted(part["patient_id"]) != patients:
+        if sorted(part["patient_id"].astype(str)) != patients:
             raise damaged(
                 path,
-                f"imputation {int(number)} has {len(part)} rows for the dataset's {len(patients)} "
-                "patients",
+                f"imputation {int(number)} does not hold the dataset's {len(patients)} patients "
+                f"once each ({len(part)} rows)",
             )
     return imputed
 
