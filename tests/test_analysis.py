@@ -72,9 +72,11 @@ def test_tables_have_the_documented_columns(complete_case):
     assert list(complete_case["joint"].columns) == analysis.JOINT_COLUMNS
     assert list(complete_case["interaction"].columns) == [
         "measure", "scale", "outcome", "reference_group",
-        "estimate", "ci_low", "ci_high", "ci_method", "p_value",
+        "estimate", "ci_low", "ci_high", "ci_method", "p_value", "status",
     ]  # fmt: skip
     assert {"slopes", "johnson_neyman", "predictions"} <= set(complete_case)
+    for table in complete_case.values():
+        assert (table["status"] == "ok").all()
     assert (complete_case["models"]["analysis"] == "primary").all()
 
 

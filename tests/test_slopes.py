@@ -36,7 +36,7 @@ def fake_fit(b1: float, b3: float, v11: float, v13: float, v33: float) -> models
     covariance = np.diag([0.1, v11, 0.01, v33])
     covariance[1, 3] = covariance[3, 1] = v13
     return models.LogisticFit(
-        TERMS, np.array([0.0, b1, 0.1, b3]), covariance, -1.0, 1000, 400, True, "logistic"
+        TERMS, np.array([0.0, b1, 0.1, b3]), covariance, -1.0, 1000, 400, models.OK, "logistic"
     )
 
 

@@ -55,6 +55,7 @@ rule bootstrap_intervals:
         settings=lambda wildcards: ANALYSES[wildcards.analysis],
         replicates=lambda wildcards: bootstrap_replicates(wildcards.analysis),
         methods=lambda wildcards: bootstrap_methods(wildcards.analysis),
+        imputations=BOOTSTRAP["mi_imputations_per_replicate"],
     script:
         "../scripts/bootstrap_intervals.py"
 

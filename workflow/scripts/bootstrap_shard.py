@@ -4,6 +4,7 @@ import logging
 
 from interplay.bootstrap import Design, shard_estimates
 from interplay.covariates import adjustment_covariates, with_covariates
+from interplay.intermediates import read_dataset, read_imputations
 from interplay.runner import run
 from interplay.tables import read_table, write_table
 
@@ -12,7 +13,11 @@ log = logging.getLogger("interplay")
 
 def main(smk) -> None:
     """Write the shard's replicate estimates and log each model's failed fits."""
-    imputed = read_table(smk.input.imputed) if hasattr(smk.input, "imputed") else None
+    dataset = read_dataset(smk.input.dataset)
+    m = smk.params.settings["missing_data"]["m"]
+    imputed = (
+        read_imputations(smk.input.imputed, dataset, m) if hasattr(smk.input, "imputed") else None
+    )
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
     covariates = adjustment_covariates(smk.params.settings["covariates"], table1)
     design = Design(
@@ -24,7 +29,7 @@ def main(smk) -> None:
         firth=smk.params.firth_fallback,
     )
     frame = shard_estimates(
-        read_table(smk.input.dataset),
+        dataset,
         imputed,
         with_covariates(smk.params.settings, covariates),
         design,

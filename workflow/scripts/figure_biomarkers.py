@@ -2,6 +2,7 @@
 
 from interplay.figures_cohort import biomarker_figure, biomarker_histograms
 from interplay.figures_style import save_figure, style_from_config
+from interplay.intermediates import read_dataset
 from interplay.runner import run
 from interplay.tables import read_table
 
@@ -10,7 +11,7 @@ def main(smk) -> None:
     """Reduce the analysis dataset to histogram counts, then draw them."""
     style = style_from_config(smk.params.style)
     cutpoints = read_table(smk.input.cutpoints)
-    counts = biomarker_histograms(read_table(smk.input.dataset), cutpoints, smk.params.bins)
+    counts = biomarker_histograms(read_dataset(smk.input.dataset), cutpoints, smk.params.bins)
     save_figure(biomarker_figure(counts, cutpoints, style), list(smk.output), style)
 
 

@@ -2,14 +2,14 @@
 
 from interplay.figures_cohort import missing_pattern_figure, missing_patterns
 from interplay.figures_style import save_figure, style_from_config
+from interplay.intermediates import read_dataset
 from interplay.runner import run
-from interplay.tables import read_table
 
 
 def main(smk) -> None:
     """Count the missingness patterns of the analysis dataset, then draw them."""
     style = style_from_config(smk.params.style)
-    patterns = missing_patterns(read_table(smk.input.dataset), smk.params.variables)
+    patterns = missing_patterns(read_dataset(smk.input.dataset), smk.params.variables)
     save_figure(missing_pattern_figure(patterns, style), list(smk.output), style)
 
 

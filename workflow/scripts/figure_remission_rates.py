@@ -7,15 +7,15 @@ from interplay.figures_effects import (
     remission_rates,
 )
 from interplay.figures_style import save_figure, style_from_config
+from interplay.intermediates import read_dataset
 from interplay.runner import run
-from interplay.tables import read_table
 
 
 def main(smk) -> None:
     """Count patients and events per group (small cells suppressed; privacy.tsv lists them),
     then draw the Wilson intervals, a panel per coding."""
     style = style_from_config(smk.params.style)
-    dataset = read_table(smk.input.dataset)
+    dataset = read_dataset(smk.input.dataset)
     panels = []
     for coding, title in smk.params.panels.items():
         counts, _ = protected_group_counts(

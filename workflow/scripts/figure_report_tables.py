@@ -17,8 +17,9 @@ def read_result(path: str):
 
 def main(smk) -> None:
     """Write one page per output, from the input of the same name."""
+    analysis = getattr(smk.wildcards, "analysis", "")
     for name, path in smk.output.items():
-        page = report_page(name, read_result(smk.input[name]), smk.params.title_suffix)
+        page = report_page(name, read_result(smk.input[name]), smk.params.title_suffix, analysis)
         Path(path).write_text(page, encoding="utf-8")
 
 

@@ -1,6 +1,7 @@
 """Fit, pool and tabulate the models of one analysis."""
 
 from interplay.covariates import adjustment_covariates, with_covariates
+from interplay.intermediates import read_dataset, read_imputations
 from interplay.runner import run
 from interplay.stratified import run_stratified_analysis
 from interplay.tables import read_table, write_table
@@ -8,7 +9,11 @@ from interplay.tables import read_table, write_table
 
 def main(smk) -> None:
     """Write the models, joint, interaction, slopes, Johnson–Neyman and prediction tables."""
-    imputed = read_table(smk.input.imputed) if hasattr(smk.input, "imputed") else None
+    dataset = read_dataset(smk.input.dataset)
+    m = smk.params.settings["missing_data"]["m"]
+    imputed = (
+        read_imputations(smk.input.imputed, dataset, m) if hasattr(smk.input, "imputed") else None
+    )
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
     dataset = read_table(smk.input.dataset)
     covariates = adjustment_covariates(smk.params.settings["covariates"], table1, dataset)

@@ -2,6 +2,7 @@
 
 from interplay.covariates import adjustment_covariates
 from interplay.impute import impute_analysis_dataset, missingness_summary
+from interplay.intermediates import read_dataset
 from interplay.runner import run
 from interplay.seeds import stream_key
 from interplay.tables import read_table, write_table
@@ -9,7 +10,7 @@ from interplay.tables import read_table, write_table
 
 def main(smk) -> None:
     """Write the imputed data sets in long format and the missingness per variable."""
-    dataset = read_table(smk.input.dataset)
+    dataset = read_dataset(smk.input.dataset)
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
     covariates = adjustment_covariates(smk.params.covariates, table1, dataset)
     # One stream for every analysis: analyses with the same data and covariates get the same

@@ -1,9 +1,10 @@
 """Table 1: baseline characteristics by outcome and by the four biomarker groups."""
 
+from interplay.intermediates import read_dataset
 from interplay.privacy import suppression_log
 from interplay.runner import run
 from interplay.table1 import protected_table1, table1
-from interplay.tables import read_table, write_table
+from interplay.tables import write_table
 
 OUTCOME_LABELS = {
     "remission": ("Non-remission", "Remission"),
@@ -13,7 +14,7 @@ OUTCOME_LABELS = {
 
 def main(smk) -> None:
     """Write both Table 1 comparisons as long tidy tables, and what was suppressed in them."""
-    dataset = read_table(smk.input.dataset)
+    dataset = read_dataset(smk.input.dataset)
     labels = OUTCOME_LABELS[smk.params.outcome_definition]
     logs = []
     for table, path in [

@@ -33,13 +33,13 @@ STRATA = {
 }
 MODEL_COLUMNS = [
     "analysis", "model", "term", "estimate", "std_error", "statistic", "df", "p_value",
-    "odds_ratio", "ci_low", "ci_high", "ci_method", "n", "n_events", "fmi",
+    "odds_ratio", "ci_low", "ci_high", "ci_method", "n", "n_events", "fmi", "status",
 ]  # fmt: skip
 # The tables run_analysis returns, by name.
 RESULT_TABLES = ["models", "joint", "interaction", "slopes", "johnson_neyman", "predictions"]
 JOINT_COLUMNS = [
     "il1b_level", "bdnf_level", "n", "remitters", "non_remitters",
-    "odds_ratio", "ci_low", "ci_high", "is_reference",
+    "odds_ratio", "ci_low", "ci_high", "is_reference", "status",
 ]  # fmt: skip
 
 
@@ -130,8 +130,10 @@ def analysed_data_sets(
     return [usable(complete, "complete-case sample")]
 
 
-def fit_all(data_sets: Sequence[pd.DataFrame], plan: Plan) -> dict[str, list[models.LogisticFit]]:
-    """Every model fitted to every data set, keyed by model name."""
+def fit_all(
+    data_sets: Sequence[pd.DataFrame], plan: Plan, analysis: str
+) -> dict[str, list[models.LogisticFit]]:
+    """Every model fitted to every data set, keyed by model name; failed fits are logged."""
     fits: dict[str, list[models.LogisticFit]] = {}
     for model in WHOLE_SAMPLE_MODELS:
         terms = model_terms(plan, model)
@@ -150,10 +152,37 @@ def fit_all(data_sets: Sequence[pd.DataFrame], plan: Plan) -> dict[str, list[mod
         for d in data_sets
     ]
     for name, model_fits in fits.items():
-        failed = sum(not fit.converged for fit in model_fits)
-        if failed:
-            log.warning("%s model: %d of %d fits did not converge", name, failed, len(model_fits))
+        log_failed_fits(name, model_fits, analysis)
     return fits
+
+
+def log_failed_fits(name: str, fits: Sequence[models.LogisticFit], analysis: str) -> None:
+    """Warn about fits that separated or did not converge, with the option that avoids it."""
+    separated = sum(fit.status == models.SEPARATION for fit in fits)
+    failed = sum(fit.status == models.NOT_CONVERGED for fit in fits)
+    if separated:
+        log.warning(
+            "%s model: %d of %d fits separated (a coefficient runs off to infinity, e.g. a "
+            "biomarker group without remitters); its rows in the tables have status "
+            "'separation'. %s",
+            name,
+            separated,
+            len(fits),
+            models.FIRTH_HINT.format(analysis=analysis),
+        )
+    if failed:
+        log.warning(
+            "%s model: %d of %d fits did not converge; its rows in the tables have status "
+            "'not_converged'",
+            name,
+            failed,
+            len(fits),
+        )
+
+
+def fits_status(*fit_lists: Sequence[models.LogisticFit]) -> str:
+    """The worst status among the fits behind a row (every imputation of every model used)."""
+    return models.worst_status(fit.status for fits in fit_lists for fit in fits)
 
 
 def joint_reference(plan: Plan) -> tuple[int, int]:
@@ -185,6 +214,7 @@ def models_table(fits: Mapping[str, list], plan: Plan, analysis: str) -> pd.Data
         table["model"] = name
         table["n"] = average_count([f.n for f in model_fits])
         table["n_events"] = average_count([f.n_events for f in model_fits])
+        table["status"] = fits_status(model_fits)
         parts.append(table)
     contrasts = stratum_contrasts(fits["product"][0])
     parts.append(lincom_table(fits["product"], contrasts, "product_lincom", plan.ci_level))
@@ -215,6 +245,7 @@ def lincom_table(
     table["model"] = model
     table["n"] = first.n
     table["n_events"] = first.n_events
+    table["status"] = fits_status(fits)
     return table
 
 
@@ -242,6 +273,7 @@ def joint_table(
             else estimates.loc[joint.joint_term(cell, plan.joint_coding), column]
             for cell in cells
         ]
+    table["status"] = fits_status(fits)
     return table[JOINT_COLUMNS]
 
 
@@ -271,6 +303,10 @@ def run_analysis(
     dataset: the analysis dataset (one row per patient); settings: the merged sections outcome,
     biomarkers, covariates, missing_data and models; imputed: long-format imputations (`.imp`
     0 = observed, 1..m), used when missing_data.method is mice; analysis: its name.
+
+    Every table ends with status: ok, separation (a fitted probability at 0 or 1: some
+    coefficient runs off to ±inf, e.g. a joint cell without remitters) or not_converged — the
+    worst over the fits behind the row, in every imputed data set.
 
     models — analysis, model, term, estimate (log-odds), std_error, statistic, df, p_value,
       odds_ratio, ci_low, ci_high (OR scale), ci_method (wald_z | rubin_t), n, n_events, fmi
@@ -310,20 +346,37 @@ def run_analysis(
     plan = read_plan(settings)
     imputing = uses_imputations(imputed, plan)
     data_sets = analysed_data_sets(dataset, imputed if imputing else None, plan)
-    fits = fit_all(data_sets, plan)
+    fits = fit_all(data_sets, plan, analysis)
     counted = dataset if imputing else data_sets[0]
+    continuous = slopes.continuous_tables(
+        fits["continuous"], data_sets, dataset, plan.percentiles, plan.ci_level
+    )
     return {
         "models": models_table(fits, plan, analysis),
         "joint": joint_table(fits["joint"], counted, plan),
-        "interaction": ia.interaction_table(
-            fits["product"],
-            fits["main_effects"],
-            data_sets,
-            PRODUCT_TERMS,
-            plan.outcome,
-            plan.ci_level,
-        ),
-        **slopes.continuous_tables(
-            fits["continuous"], data_sets, dataset, plan.percentiles, plan.ci_level
-        ),
+        "interaction": interaction_with_status(fits, data_sets, plan),
+        **{
+            name: table.assign(status=fits_status(fits["continuous"]))
+            for name, table in continuous.items()
+        },
     }
+
+
+def interaction_with_status(
+    fits: Mapping[str, list[models.LogisticFit]], data_sets: Sequence[pd.DataFrame], plan: Plan
+) -> pd.DataFrame:
+    """The interaction table; each row's status covers the product model (and, for the
+    likelihood-ratio test, the main-effects model it is compared with)."""
+    table = ia.interaction_table(
+        fits["product"],
+        fits["main_effects"],
+        data_sets,
+        PRODUCT_TERMS,
+        plan.outcome,
+        plan.ci_level,
+    )
+    compared = fits_status(fits["product"], fits["main_effects"])
+    table["status"] = np.where(
+        table["measure"] == "lr_test", compared, fits_status(fits["product"])
+    )
+    return table

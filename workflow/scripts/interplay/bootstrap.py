@@ -339,6 +339,13 @@ class Design:
     firth: bool
 
 
+def replicates_of_shard(n: int, total: int, shards: int, imputations: int, shard: int) -> range:
+    """The replicates one of `shards` shards computes when resampling n rows (0 imputations:
+    complete data)."""
+    size = imputed_chunk_size(n, imputations) if imputations else chunk_size(n)
+    return shard_replicates(total, shards, shard, size)
+
+
 def shard_estimates(
     dataset: pd.DataFrame,
     imputed: pd.DataFrame | None,
@@ -351,13 +358,15 @@ def shard_estimates(
     plan = analysis.read_plan(settings)
     if imputed is None:
         problem = prepare_complete(dataset, settings)
-        size = chunk_size(len(problem.rows.outcome))
-        mine = shard_replicates(design.replicates, design.shards, shard, size)
+        mine = replicates_of_shard(
+            len(problem.rows.outcome), design.replicates, design.shards, design.imputations, shard
+        )
         return complete_replicates(problem, design.seed, design.analysis, mine, design.firth)
     problem = prepare_imputed(dataset, imputed, settings)
     setup = imputation_setup(dataset, plan.covariates, settings["missing_data"]["iterations"])
-    size = imputed_chunk_size(len(dataset), design.imputations)
-    mine = shard_replicates(design.replicates, design.shards, shard, size)
+    mine = replicates_of_shard(
+        len(problem.rows.outcome), design.replicates, design.shards, design.imputations, shard
+    )
     return imputed_replicates(
         problem, setup, plan, design.seed, design.analysis, mine, design.imputations, design.firth
     )

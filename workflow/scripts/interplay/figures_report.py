@@ -9,6 +9,7 @@ import pandas as pd
 
 from interplay.figures_cohort import stage_label
 from interplay.figures_style import ci_method_label, require, variable_label
+from interplay.models import FIRTH_HINT, OK
 from interplay.privacy import count_text
 from interplay.table1 import format_p, table1_wide
 
@@ -83,6 +84,33 @@ def html_page(title: str, table: pd.DataFrame, note: str = "") -> str:
     )
 
 
+def status_text(table: pd.DataFrame) -> pd.Series | str:
+    """The fit status of each row in plain words ('not converged'); empty without the column."""
+    if "status" not in table:
+        return ""
+    return table["status"].fillna("").str.replace("_", " ")
+
+
+def status_note(data: Any, analysis: str) -> str:
+    """A warning about rows whose fits separated or did not converge, with the Firth option."""
+    if not isinstance(data, pd.DataFrame) or "status" not in data:
+        return ""
+    troubled = data["status"].dropna()
+    troubled = troubled[troubled != OK]
+    if troubled.empty:
+        return ""
+    counts = ", ".join(
+        f"{n} {status.replace('_', ' ')}" for status, n in troubled.value_counts().items()
+    )
+    return (
+        f" Attention: {len(troubled)} rows come from fits that failed ({counts}); their odds "
+        "ratios and intervals are not usable estimates (separation: some group has no or only "
+        "outcome events, so an odds ratio runs off to 0 or infinity). "
+        + FIRTH_HINT.format(analysis=analysis or "<analysis>")
+        + "."
+    )
+
+
 def flow_display(flow: pd.DataFrame) -> pd.DataFrame:
     """The participant flow: stage, patients remaining, excluded here, why."""
     require(flow, ["stage", "n", "excluded", "reason"], "flow")
@@ -132,6 +160,7 @@ def models_display(models: pd.DataFrame) -> pd.DataFrame:
             "n": models["n"],
             "Events": models["n_events"],
             "FMI": models["fmi"].map(number_text) if "fmi" in models else "",
+            "Fit": status_text(models),
         }
     )
 
@@ -151,6 +180,7 @@ def joint_display(joint: pd.DataFrame) -> pd.DataFrame:
             "CI": [
                 interval_text(a, b) for a, b in zip(joint["ci_low"], joint["ci_high"], strict=True)
             ],
+            "Fit": status_text(joint),
         }
     )
 
@@ -171,6 +201,7 @@ def interaction_display(interaction: pd.DataFrame) -> pd.DataFrame:
             ],
             "CI method / test": interaction["ci_method"],
             "p": interaction["p_value"].map(format_p),
+            "Fit": status_text(interaction),
         }
     )
 
@@ -240,7 +271,7 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any], pd.DataFrame], str]] = {
 }
 
 
-def report_page(name: str, data: Any, title_suffix: str = "") -> str:
-    """The HTML page of one named result (a table, or the provenance record)."""
+def report_page(name: str, data: Any, title_suffix: str = "", analysis: str = "") -> str:
+    """The HTML page of one named result (a table, or the provenance record) of an analysis."""
     title, tabulate, note = DISPLAYS[name]
-    return html_page(f"{title}{title_suffix}", tabulate(data), note)
+    return html_page(f"{title}{title_suffix}", tabulate(data), note + status_note(data, analysis))

@@ -6,7 +6,7 @@ from one or more (imputed) data sets. The joint-category models are in analysis.
 """
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +26,16 @@ INTERCEPT = "intercept"
 PRODUCT = ":"
 ESTIMATORS = ("logistic", "firth")
 MAX_NEWTON_STEPS = 100
+# Fit status, worst last: an estimate table's row takes the worst status of the fits behind it.
+OK, NOT_CONVERGED, SEPARATION = "ok", "not_converged", "separation"
+STATUSES = (OK, NOT_CONVERGED, SEPARATION)
+# A fitted probability this close to 0 or 1 means a coefficient is running off to ±inf while the
+# likelihood stays finite (quasi-complete separation); no finite MLE predicts that certainly.
+SEPARATION_PROBABILITY = 1e-8
+FIRTH_HINT = (
+    "Firth's penalised likelihood gives finite estimates under separation: set "
+    "`analyses: {{{analysis}: {{models: {{estimator: firth}}}}}}` in config.yaml"
+)
 # Category columns and their levels, the first being the reference (resources/data_dictionary.tsv).
 CATEGORY_LEVELS: dict[str, tuple[str, ...]] = {"sex": ("female", "male")}
 
@@ -48,8 +58,13 @@ class LogisticFit:
     loglik: float
     n: int
     n_events: int
-    converged: bool
+    status: str  # ok | not_converged | separation
     estimator: str
+
+    @property
+    def converged(self) -> bool:
+        """Whether the fit reached its (finite) maximum."""
+        return self.status == OK
 
     def index(self, term: str) -> int:
         """Position of a term among the coefficients."""
@@ -192,21 +207,41 @@ def check_identifiable(design: pd.DataFrame, context: str) -> None:
     )
 
 
+def fit_status(converged: bool, separated: bool) -> str:
+    """The status of a fit: separation, else not_converged, else ok."""
+    if separated:
+        return SEPARATION
+    return OK if converged else NOT_CONVERGED
+
+
+def worst_status(statuses: Iterable[str]) -> str:
+    """The worst of several fits' statuses (ok only if every fit is ok)."""
+    return max(statuses, key=STATUSES.index, default=OK)
+
+
 def maximum_likelihood(design: np.ndarray, y: np.ndarray) -> tuple:
-    """Ordinary logistic ML by Newton–Raphson: estimates, covariance, log-likelihood, converged."""
+    """Ordinary logistic ML by Newton–Raphson: estimates, covariance, log-likelihood, status.
+
+    statsmodels' PerfectSeparationWarning and ConvergenceWarning are recorded as the fit's status,
+    together with fitted probabilities at 0 or 1 (quasi-complete separation, which statsmodels
+    reports only as non-convergence).
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = sm.Logit(y, design).fit(method="newton", maxiter=MAX_NEWTON_STEPS, disp=False)
-    trouble = (PerfectSeparationWarning, ConvergenceWarning)
-    failed = any(issubclass(w.category, trouble) for w in caught)
-    converged = bool(result.mle_retvals["converged"]) and not failed
-    return np.asarray(result.params), np.asarray(result.cov_params()), float(result.llf), converged
+    warned = {w.category for w in caught}
+    probability = np.asarray(result.predict())
+    certain = np.minimum(probability, 1 - probability) < SEPARATION_PROBABILITY
+    separated = PerfectSeparationWarning in warned or bool(certain.any())
+    converged = bool(result.mle_retvals["converged"]) and ConvergenceWarning not in warned
+    status = fit_status(converged, separated)
+    return np.asarray(result.params), np.asarray(result.cov_params()), float(result.llf), status
 
 
 def penalised_likelihood(design: np.ndarray, y: np.ndarray) -> tuple:
     """Firth-penalised logistic regression (Heinze & Schemper 2002): the same four results."""
     fit = fit_firth(design, y)
-    return fit.params, fit.covariance, fit.loglik, fit.converged
+    return fit.params, fit.covariance, fit.loglik, fit_status(fit.converged, separated=False)
 
 
 FITTERS = {"logistic": maximum_likelihood, "firth": penalised_likelihood}
@@ -222,7 +257,7 @@ def fit_logistic(
     check_estimator(estimator)
     check_identifiable(design, context)
     y = np.asarray(outcome, dtype=float)
-    estimates, covariance, loglik, converged = FITTERS[estimator](design.to_numpy(float), y)
+    estimates, covariance, loglik, status = FITTERS[estimator](design.to_numpy(float), y)
     return LogisticFit(
         terms=list(design.columns),
         estimates=np.asarray(estimates, dtype=float),
@@ -230,7 +265,7 @@ def fit_logistic(
         loglik=loglik,
         n=len(y),
         n_events=int(y.sum()),
-        converged=converged,
+        status=status,
         estimator=estimator,
     )
 

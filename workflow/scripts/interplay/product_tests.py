@@ -74,11 +74,14 @@ def product_tests(
             index,
             full[0].n - len(full[0].terms),
         )
-        lr = pool_d3_logistic(
-            [models.design_matrix(d, full[0].terms).to_numpy() for d in data_sets],
-            [models.design_matrix(d, reduced[0].terms).to_numpy() for d in data_sets],
-            [models.outcome_values(d) for d in data_sets],
-        )
+        if all(fit.converged for fit in [*full, *reduced]):
+            lr = pool_d3_logistic(
+                [models.design_matrix(d, full[0].terms).to_numpy() for d in data_sets],
+                [models.design_matrix(d, reduced[0].terms).to_numpy() for d in data_sets],
+                [models.outcome_values(d) for d in data_sets],
+            )
+        else:  # D3 evaluates likelihoods at each data set's MLE, which a failed fit lacks
+            lr = {"statistic": np.nan, "df1": len(index), "df2": np.nan, "p_value": np.nan}
         methods = [f"d{i}_f(df1={t['df1']}, df2={t['df2']:.1f})" for i, t in ((1, wald), (3, lr))]
     return pd.DataFrame(
         {

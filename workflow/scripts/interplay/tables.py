@@ -1,8 +1,18 @@
-"""Reading and writing the workflow's intermediate and result tables, byte-stably."""
+"""Reading and writing the workflow's intermediate and result tables, byte-stably.
 
+Every table the workflow reads back was written by write_table, so a file that is not whole (a
+gzip stream cut off, a last line without its newline, a parser error) was damaged after writing —
+by a full disk, an interrupted copy or a crash — and is refused rather than read as if whole.
+"""
+
+import gzip
+import io
+import zlib
 from pathlib import Path
 
 import pandas as pd
+
+from interplay.errors import InputError
 
 # Fixed float formatting keeps result tables byte-identical across runs and platforms.
 FLOAT_FORMAT = "%.10g"
@@ -27,6 +37,42 @@ def write_table(table: pd.DataFrame, path: str | Path) -> None:
     )
 
 
+def damaged(path: str | Path, what: str) -> InputError:
+    """The error for an intermediate file that is not what the workflow wrote."""
+    return InputError(
+        f"intermediate {path} is damaged ({what})",
+        file=str(path),
+        fix=f"delete it and rerun, or run `snakemake --cores 1 --forcerun {path}`; "
+        "both re-create it and everything computed from it",
+    )
+
+
+def table_text(path: str | Path) -> str:
+    """The text of a table file, decompressed, or a 'damaged' error when it is not whole."""
+    raw = Path(path).read_bytes()
+    if str(path).endswith(".gz"):
+        try:
+            raw = gzip.decompress(raw)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+            raise damaged(path, f"its gzip data are cut off or corrupt: {error}") from error
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise damaged(path, f"byte {error.start} is not UTF-8 text") from error
+    if not text:
+        raise damaged(path, "it is empty")
+    if "\x00" in text:
+        raise damaged(path, "it holds NUL bytes where a crash left it unwritten")
+    if not text.endswith("\n"):
+        raise damaged(path, "its last line is incomplete")
+    return text
+
+
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a table written by write_table, keeping patient IDs as text."""
-    return pd.read_csv(path, sep=separator_for(path), dtype={"patient_id": str})
+    """Read a table written by write_table, keeping patient IDs as text; refuse a damaged file."""
+    try:
+        return pd.read_csv(
+            io.StringIO(table_text(path)), sep=separator_for(path), dtype={"patient_id": str}
+        )
+    except pd.errors.ParserError as error:
+        raise damaged(path, f"its rows do not match its header: {error}") from error
