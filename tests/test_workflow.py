@@ -59,7 +59,7 @@ def test_no_patient_level_rows_outside_data_folders(default_run: Path) -> None:
     for path in results.rglob("*"):
         if not path.is_file() or any(path.is_relative_to(default_run / p) for p in PATIENT_LEVEL):
             continue
-        if path.name in {"analysis_dataset.csv", "imputed.csv.gz", "exclusions.tsv"}:
+        if path.name in {"analysis_dataset.csv", "imputed.csv.gz"}:
             continue
         if path.suffix == ".tsv":
             assert "patient_id" not in read_tsv(path).columns, f"{path} holds patient rows"

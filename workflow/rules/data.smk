@@ -47,7 +47,7 @@ rule analysis_dataset:
     output:
         dataset="results/analyses/{analysis}/analysis_dataset.csv",
         flow="results/analyses/{analysis}/flow.tsv",
-        exclusions="results/analyses/{analysis}/exclusions.tsv",
+        exclusions="results/data/exclusions/{analysis}.tsv",
         cutpoints="results/analyses/{analysis}/cutpoints.tsv",
         suppressed=suppression_log("analyses/{analysis}/flow"),
     log:
