@@ -9,6 +9,7 @@ import pytest
 import yaml
 from conftest import REPO
 from interplay.analysis import run_analysis
+from interplay.figures_report import report_page
 from interplay.sensitivity import sensitivity_table
 from interplay.stratified import run_stratified_analysis, stratum_label
 from interplay.synthetic import synthetic_analysis_dataset
@@ -180,3 +181,16 @@ def test_a_joint_cell_without_remitters_marks_the_key_estimates(tmp_path) -> Non
     assert status == {"fine": ["ok"], "separated": ["separation"]}
     high = table.set_index(["analysis", "estimand"]).loc[("separated", "il1b_or_bdnf_high")]
     assert high["estimate"] < 1e-6 and np.isnan(high["evalue"])
+
+
+def test_the_report_page_names_the_failed_fit_and_the_analysis_to_change() -> None:
+    separated = tables()
+    separated["models"].loc[separated["models"]["model"] == "product", "status"] = "separation"
+    table = sensitivity_table(
+        {"primary": settings(), "complete_case": settings()},
+        {"primary": tables(), "complete_case": separated},
+    )
+    page = report_page("sensitivity", table)
+    assert "<th>Fit</th>" in page and "<td>separation</td>" in page and "<td>ok</td>" in page
+    assert "analyses: {complete_case: {models: {estimator: firth}}}" in page
+    assert "{primary:" not in page
