@@ -372,6 +372,21 @@ def test_specification_curve_marks_a_separated_analysis_not_estimable(
     assert "not estimable" not in texts_of(figures["specification_curve"])
 
 
+def test_figures_with_nothing_estimable_show_only_the_no_effect_line() -> None:
+    """Every fit failed: no axis stretches to a runaway estimate, every estimate says so."""
+    table = separated_sensitivity_table().assign(status="separation")
+    curve = sensitivity.specification_curve_figure(table, STYLE)
+    reri = curve.axes[3]
+    assert reri.get_ylim() == pytest.approx((-1.0, 1.0))
+    assert texts_of(curve).count("not estimable") == 4 * len(CHOICES)
+    models, joint, interaction = separated_forest_tables()
+    rows = effects.forest_rows(models.assign(status="not_converged"), joint, interaction)
+    forest = effects.forest_figure(rows, "Remission at week 12", 0.95, STYLE)
+    low, high = forest.axes[0].get_xlim()
+    assert low < 1 < high and high / low < 3
+    assert texts_of(forest).count("not estimable") == len(rows)
+
+
 # ---------------------------------------------------------------- files and settings
 
 

@@ -152,7 +152,9 @@ def estimand_panel(
         limits = padded_log_limits(values)
         log_axis(axes, "y", ratio_ticks(*limits))
     else:
-        margin = 0.08 * max(values.max() - values.min(), 1e-9)
+        span = values.max() - values.min()
+        # Only the no-effect line (nothing estimable): one unit either side of it.
+        margin = 0.08 * span if span > 0 else 1.0
         limits = (values.min() - margin, values.max() + margin)
     axes.set_ylim(*limits)
     axes.set_ylabel(estimand.axis)
