@@ -298,7 +298,7 @@ def forest_figure(
     """Odds ratios with their intervals, grouped by section, one mark per interval method.
 
     An estimate whose fit failed (status not ok) keeps its line but is not drawn: its text
-    says 'not estimable' and a note under the legend says why.
+    says 'not estimable' and a note in the legend says why.
     """
     require(rows, FOREST_COLUMNS, "forest rows")
     drawn = estimable(rows)
