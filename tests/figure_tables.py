@@ -56,6 +56,7 @@ def model_rows(method: str, shift: float) -> pd.DataFrame:
             "ci_low": ratios / 1.5,
             "ci_high": ratios * 1.5,
             "ci_method": method,
+            "status": "ok",
         }
     )
 
@@ -82,6 +83,7 @@ def joint_table(with_methods: bool = True) -> pd.DataFrame:
             "ci_low": [np.nan, 0.77, 0.36, 0.84],
             "ci_high": [np.nan, 1.58, 0.76, 1.77],
             "is_reference": [True, False, False, False],
+            "status": "ok",
         }
     )
     if not with_methods:
@@ -101,6 +103,7 @@ def interaction_table() -> pd.DataFrame:
             "ci_low": [1.27, 1.26, np.nan, -2.1],
             "ci_high": [3.53, 3.56, np.nan, -0.3],
             "ci_method": ["rubin_t", "boot_mi_vhb", "d1_f", "delta_rubin_t"],
+            "status": "ok",
         }
     )
 
@@ -195,6 +198,7 @@ def sensitivity_table() -> pd.DataFrame:
                     "ci_low": estimate - 0.8 if additive else estimate / 1.6,
                     "ci_high": estimate + 0.8 if additive else estimate * 1.6,
                     "ci_method": "delta_rubin_t" if additive else "rubin_t",
+                    "status": "ok",
                     **dict(zip(sensitivity.CHOICE_COLUMNS, choices, strict=True)),
                 }
             )
@@ -230,3 +234,32 @@ def bootstrap_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
     summary["ci_low"] = summary["estimate"] - 0.4
     summary["ci_high"] = summary["estimate"] + 0.4
     return replicates, summary
+
+
+# What maximum likelihood reports for a group without remitters: an odds ratio running off to 0.
+SEPARATED = {"status": "separation", "odds_ratio": 4.8e-12, "ci_low": 0.0, "ci_high": np.inf}
+# Models whose fit holds the IL-1β-high × BDNF-high cell as a group of its own.
+SEPARATED_MODELS = ["stratum_bdnf_high", "stratum_il1b_high", "product_lincom"]
+
+
+def separated_forest_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Models, joint and interaction tables separated by a high/high cell without events."""
+    models, joint, interaction = models_table(), joint_table(), interaction_table()
+    separated = models["model"].isin(SEPARATED_MODELS)
+    models.loc[separated, list(SEPARATED)] = list(SEPARATED.values())
+    joint["status"] = "separation"
+    high = (joint["il1b_level"] == "high") & (joint["bdnf_level"] == "high")
+    joint.loc[high, list(SEPARATED)] = list(SEPARATED.values())
+    interaction = interaction.assign(status="separation", estimate=2.1e11, ci_high=np.inf)
+    return models, joint, interaction
+
+
+def separated_sensitivity_table() -> pd.DataFrame:
+    """sensitivity_table() with the `response` analysis separated (and its runaway estimates)."""
+    table = sensitivity_table()
+    response = table["analysis"] == "response"
+    table.loc[response, "status"] = "separation"
+    ratio = response & (table["estimand"] != "reri")
+    table.loc[ratio, ["estimate", "ci_low", "ci_high"]] = [4.8e-12, 0.0, np.inf]
+    table.loc[response & ~ratio, ["estimate", "ci_low", "ci_high"]] = [-1e11, -np.inf, np.inf]
+    return table

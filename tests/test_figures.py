@@ -21,6 +21,8 @@ from figure_tables import (
     predictions_table,
     regions_table,
     sensitivity_table,
+    separated_forest_tables,
+    separated_sensitivity_table,
     slopes_table,
     small_dataset,
 )
@@ -173,6 +175,8 @@ FIGURE_NAMES = [
     "johnson_neyman",
     "bootstrap",
     "specification_curve",
+    "forest_separated",
+    "specification_curve_separated",
 ]
 
 
@@ -211,6 +215,12 @@ def build_figures() -> dict[str, Figure]:
             sensitivity.resample_estimates(replicates), summary, 30, STYLE
         ),
         "specification_curve": sensitivity.specification_curve_figure(sensitivity_table(), STYLE),
+        "forest_separated": effects.forest_figure(
+            effects.forest_rows(*separated_forest_tables()), "Remission at week 12", 0.95, STYLE
+        ),
+        "specification_curve_separated": sensitivity.specification_curve_figure(
+            separated_sensitivity_table(), STYLE
+        ),
     }
 
 
@@ -310,6 +320,71 @@ def test_specification_curve_marks_one_value_per_choice_and_analysis(
     black = [c for c in dots.collections if tuple(c.get_facecolor()[0][:3]) == (0.0, 0.0, 0.0)]
     marked = sum(len(c.get_offsets()) for c in black)
     assert marked == len(CHOICES) * len(sensitivity.CHOICE_COLUMNS)
+
+
+def drawn_values(axes, position: int) -> np.ndarray:
+    """Every x (0) or y (1) coordinate of the marks and interval lines drawn in an axes."""
+    values = [np.asarray(line.get_data()[position], float) for line in axes.lines]
+    for collection in axes.collections:
+        for segment in getattr(collection, "get_segments", list)():
+            values.append(np.asarray(segment, float)[:, position])
+    return np.concatenate(values) if values else np.array([])
+
+
+def texts_of(figure: Figure) -> list[str]:
+    """The text of every text object in a figure (tick labels, annotations, legend, notes)."""
+    return [text.get_text() for text in figure.findobj(Text)]
+
+
+def test_forest_draws_no_separated_estimate_and_says_why(figures: dict[str, Figure]) -> None:
+    figure = figures["forest_separated"]
+    axes = figure.axes[0]
+    rows = effects.forest_rows(*separated_forest_tables())
+    failed = rows["status"] != "ok"
+    # The null line (x = 1) and the estimable rows only: no 4.8e-12, no infinite bar.
+    drawn = drawn_values(axes, 0)
+    assert np.isfinite(drawn).all() and drawn.min() > 0.1
+    expected = rows.loc[~failed, ["ci_low", "ci_high"]].to_numpy().ravel()
+    assert set(np.round(expected, 6)) <= set(np.round(drawn, 6))
+    assert axes.get_xlim()[0] > 0.1
+    texts = texts_of(figure)
+    # Per interval method: six model rows, three joint cells, the ratio of odds ratios.
+    assert texts.count("not estimable") == failed.sum() == 2 * (6 + 3 + 1)
+    assert any("separated" in text and "Firth" in text for text in texts)
+    fine = texts_of(figures["forest"])
+    assert "not estimable" not in fine and not any("Firth" in text for text in fine)
+
+
+def test_specification_curve_marks_a_separated_analysis_not_estimable(
+    figures: dict[str, Figure],
+) -> None:
+    figure = figures["specification_curve_separated"]
+    panels, dots = figure.axes[:-1], figure.axes[-1]
+    for axes in panels:
+        drawn = drawn_values(axes, 1)
+        assert np.isfinite(drawn).all() and np.abs(drawn).max() < 100
+        assert np.abs(axes.get_ylim()).max() < 100
+    order = [label.get_text() for label in dots.get_xticklabels()]
+    assert order[-1] == "response"  # unsorted: its ratio of ORs is not an estimate
+    texts = texts_of(figure)
+    assert texts.count("not estimable") == len(panels) == 4
+    assert any("separated" in text and "Firth" in text for text in texts)
+    assert "not estimable" not in texts_of(figures["specification_curve"])
+
+
+def test_figures_with_nothing_estimable_show_only_the_no_effect_line() -> None:
+    """Every fit failed: no axis stretches to a runaway estimate, every estimate says so."""
+    table = separated_sensitivity_table().assign(status="separation")
+    curve = sensitivity.specification_curve_figure(table, STYLE)
+    reri = curve.axes[3]
+    assert reri.get_ylim() == pytest.approx((-1.0, 1.0))
+    assert texts_of(curve).count("not estimable") == 4 * len(CHOICES)
+    models, joint, interaction = separated_forest_tables()
+    rows = effects.forest_rows(models.assign(status="not_converged"), joint, interaction)
+    forest = effects.forest_figure(rows, "Remission at week 12", 0.95, STYLE)
+    low, high = forest.axes[0].get_xlim()
+    assert low < 1 < high and high / low < 3
+    assert texts_of(forest).count("not estimable") == len(rows)
 
 
 # ---------------------------------------------------------------- files and settings

@@ -9,8 +9,11 @@ import pytest
 import yaml
 from conftest import REPO
 from interplay.analysis import run_analysis
+from interplay.figures_report import report_page
 from interplay.sensitivity import sensitivity_table
 from interplay.stratified import run_stratified_analysis, stratum_label
+from interplay.synthetic import synthetic_analysis_dataset
+from test_separation import COMPLETE_CASE, without_remitters
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
@@ -28,7 +31,7 @@ def model_rows(rows: list[tuple]) -> pd.DataFrame:
     table = pd.DataFrame(
         rows, columns=["model", "term", "odds_ratio", "ci_low", "ci_high", "ci_method"]
     )
-    return table.assign(stratum="all", p_value=0.01, n=1000, n_events=450)
+    return table.assign(stratum="all", p_value=0.01, n=1000, n_events=450, status="ok")
 
 
 def tables() -> dict[str, pd.DataFrame]:
@@ -54,6 +57,7 @@ def tables() -> dict[str, pd.DataFrame]:
             "ci_high": [-0.3, -0.4],
             "ci_method": ["mover", "delta_rubin_t"],
             "p_value": [np.nan, 0.01],
+            "status": "ok",
         }
     )
     slopes = pd.DataFrame(
@@ -65,6 +69,7 @@ def tables() -> dict[str, pd.DataFrame]:
             "ci_high": [0.99, 1.06, 0.9],
             "ci_method": "rubin_t",
             "p_value": 0.03,
+            "status": "ok",
         }
     )
     return {"models": models, "interaction": interaction, "slopes": slopes}
@@ -143,3 +148,49 @@ def test_stratified_analysis_equals_the_analysis_of_each_subset() -> None:
     direct = run_analysis(subset, chosen)["models"]
     within = stratified[stratified["stratum"] == "treatment_step=2"].drop(columns="stratum")
     pd.testing.assert_frame_equal(within.reset_index(drop=True), direct)
+
+
+def test_each_row_carries_the_status_of_its_source_estimate() -> None:
+    separated = tables()
+    product = separated["models"]["model"] == "product"
+    separated["models"].loc[product, "status"] = "separation"
+    separated["models"].loc[product, "odds_ratio"] = 4.8e-12
+    found = sensitivity_table({"p": settings()}, {"p": separated}).set_index("estimand")
+    assert found["status"].to_dict() == {
+        "il1b_or_bdnf_low": "ok",
+        "il1b_or_bdnf_high": "ok",
+        "ratio_of_odds_ratios": "separation",
+        "reri": "ok",
+    }
+    # An E-value of a runaway estimate would look like a robust finding: none is given.
+    assert found.loc[["ratio_of_odds_ratios"], ["evalue", "evalue_ci"]].isna().all(axis=None)
+    assert found.loc["il1b_or_bdnf_low", "evalue"] > 1
+
+
+def test_a_joint_cell_without_remitters_marks_the_key_estimates(tmp_path) -> None:
+    dictionary = REPO / "resources" / "data_dictionary.tsv"
+    data = synthetic_analysis_dataset(tmp_path, CONFIG, dictionary)[0]
+    chosen = settings()
+    chosen.update(COMPLETE_CASE)
+    results = {
+        "fine": run_stratified_analysis(data, chosen, analysis="fine"),
+        "separated": run_stratified_analysis(without_remitters(data), chosen, analysis="separated"),
+    }
+    table = sensitivity_table({name: chosen for name in results}, results)
+    status = table.groupby("analysis")["status"].unique().map(list).to_dict()
+    assert status == {"fine": ["ok"], "separated": ["separation"]}
+    high = table.set_index(["analysis", "estimand"]).loc[("separated", "il1b_or_bdnf_high")]
+    assert high["estimate"] < 1e-6 and np.isnan(high["evalue"])
+
+
+def test_the_report_page_names_the_failed_fit_and_the_analysis_to_change() -> None:
+    separated = tables()
+    separated["models"].loc[separated["models"]["model"] == "product", "status"] = "separation"
+    table = sensitivity_table(
+        {"primary": settings(), "complete_case": settings()},
+        {"primary": tables(), "complete_case": separated},
+    )
+    page = report_page("sensitivity", table)
+    assert "<th>Fit</th>" in page and "<td>separation</td>" in page and "<td>ok</td>" in page
+    assert "analyses: {complete_case: {models: {estimator: firth}}}" in page
+    assert "{primary:" not in page

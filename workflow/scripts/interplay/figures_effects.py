@@ -22,10 +22,21 @@ from interplay.figures_style import (
     styled,
     whole_sample,
 )
+from interplay.models import OK
 
-JOINT_COLUMNS = ["il1b_level", "bdnf_level", "n", "remitters", "odds_ratio", "ci_low", "ci_high"]
-FOREST_COLUMNS = ["section", "label", "odds_ratio", "ci_low", "ci_high", "ci_method"]
+JOINT_COLUMNS = [
+    "il1b_level", "bdnf_level", "n", "remitters", "odds_ratio", "ci_low", "ci_high", "status",
+]  # fmt: skip
+FOREST_COLUMNS = ["section", "label", "odds_ratio", "ci_low", "ci_high", "ci_method", "status"]
 MARKERS = ["o", "s", "D", "^", "v", "P"]
+# How a figure shows an estimate whose fit separated or did not converge, instead of drawing it;
+# the two-line note takes NOTE_MM more figure height.
+NOT_ESTIMABLE = "not estimable"
+NOTE_MM = 7.0
+NOT_ESTIMABLE_NOTE = (
+    "not estimable: the fit separated (a group without outcome events)\n"
+    "or did not converge; see the report for Firth's method"
+)
 
 
 @dataclass(frozen=True)
@@ -201,9 +212,14 @@ def remission_rate_figure(
     return figure
 
 
+def estimable(rows: pd.DataFrame) -> pd.Series:
+    """Whether each row's estimate comes from fits that all succeeded (status ok)."""
+    return rows["status"] == OK
+
+
 def model_forest_rows(models: pd.DataFrame) -> pd.DataFrame:
     """The forest plot's model-based rows, one per entry found and confidence-interval method."""
-    require(models, ["model", "term", "odds_ratio", "ci_low", "ci_high", "ci_method"], "models")
+    require(models, ["model", "term", *FOREST_COLUMNS[2:]], "models")
     wanted = pd.DataFrame([vars(entry) for entry in FOREST_MODEL_ENTRIES])
     found = wanted.merge(models, on=["model", "term"], how="inner", sort=False)
     return found[FOREST_COLUMNS]
@@ -225,13 +241,14 @@ def joint_forest_rows(joint: pd.DataFrame, default_method: str) -> pd.DataFrame:
             "ci_low": cells["ci_low"].to_numpy(float),
             "ci_high": cells["ci_high"].to_numpy(float),
             "ci_method": methods,
+            "status": cells["status"].to_numpy(),
         }
     )[FOREST_COLUMNS]
 
 
 def interaction_forest_rows(interaction: pd.DataFrame) -> pd.DataFrame:
     """The ratio of odds ratios (exp of the product term), one row per interval method."""
-    require(interaction, ["measure", "estimate", "ci_low", "ci_high", "ci_method"], "interaction")
+    require(interaction, ["measure", "estimate", *FOREST_COLUMNS[3:]], "interaction")
     ratio = interaction.loc[interaction["measure"] == "ratio_of_odds_ratios"]
     return pd.DataFrame(
         {
@@ -241,6 +258,7 @@ def interaction_forest_rows(interaction: pd.DataFrame) -> pd.DataFrame:
             "ci_low": ratio["ci_low"].to_numpy(float),
             "ci_high": ratio["ci_high"].to_numpy(float),
             "ci_method": ratio["ci_method"].to_numpy(),
+            "status": ratio["status"].to_numpy(),
         }
     )[FOREST_COLUMNS]
 
@@ -248,7 +266,7 @@ def interaction_forest_rows(interaction: pd.DataFrame) -> pd.DataFrame:
 def forest_rows(
     models: pd.DataFrame, joint: pd.DataFrame, interaction: pd.DataFrame
 ) -> pd.DataFrame:
-    """Every estimate of the forest plot: section, label, odds_ratio, ci_low, ci_high, ci_method.
+    """Every estimate of the forest plot: section, label, odds_ratio, interval, method, status.
 
     Stratified analyses contribute their unstratified rows. Joint cells without a ci_method
     column take the method of the models table's first row (the joint model is fitted and pooled
@@ -268,15 +286,22 @@ def forest_rows(
 
 
 def interval_text(row: pd.Series) -> str:
-    """'0.52 (0.36–0.76)' for one estimate."""
+    """'0.52 (0.36–0.76)' for one estimate, 'not estimable' for one whose fit failed."""
+    if row.status != OK:
+        return NOT_ESTIMABLE
     return f"{row.odds_ratio:.2f} ({row.ci_low:.2f}–{row.ci_high:.2f})"
 
 
 def forest_figure(
     rows: pd.DataFrame, outcome_label: str, ci_level: float, style: FigureStyle
 ) -> Figure:
-    """Odds ratios with their intervals, grouped by section, one mark per interval method."""
+    """Odds ratios with their intervals, grouped by section, one mark per interval method.
+
+    An estimate whose fit failed (status not ok) keeps its line but is not drawn: its text
+    says 'not estimable' and a note in the legend says why.
+    """
     require(rows, FOREST_COLUMNS, "forest rows")
+    drawn = estimable(rows)
     methods = list(dict.fromkeys(rows["ci_method"]))
     labels = list(dict.fromkeys(zip(rows["section"], rows["label"], strict=True)))
     sections = list(dict.fromkeys(rows["section"]))
@@ -297,9 +322,11 @@ def forest_figure(
             tick_labels.append(key[1])
             y += pitch
         y += 0.5 - pitch / 2
-    limits = padded_log_limits(rows[["ci_low", "ci_high"]].to_numpy(float).ravel())
+    shown = rows.loc[drawn, ["ci_low", "ci_high"]].to_numpy(float).ravel()
+    limits = padded_log_limits(shown if np.isfinite(shown).any() else np.array([1.0]))
     with styled(style):
-        figure, axes = new_figure(style, height_mm=26 + 3.4 * y)
+        note_mm = 0.0 if drawn.all() else NOTE_MM
+        figure, axes = new_figure(style, height_mm=26 + 3.4 * y + note_mm)
         for index, (method, colour, marker) in enumerate(
             zip(methods, style.palette, MARKERS, strict=False)
         ):
@@ -309,12 +336,14 @@ def forest_figure(
                 positions[key] + offset
                 for key in zip(subset["section"], subset["label"], strict=True)
             ]
+            shown = drawn[subset.index].to_numpy()
+            points = subset.loc[shown]
             axes.errorbar(
-                subset["odds_ratio"],
-                ys,
+                points["odds_ratio"],
+                np.array(ys)[shown],
                 xerr=[
-                    subset["odds_ratio"] - subset["ci_low"],
-                    subset["ci_high"] - subset["odds_ratio"],
+                    points["odds_ratio"] - points["ci_low"],
+                    points["ci_high"] - points["odds_ratio"],
                 ],
                 fmt=marker,
                 color=colour,
@@ -349,7 +378,8 @@ def forest_figure(
         figure.legend(
             loc="outside lower center",
             ncols=min(len(methods), 2),
-            title=f"{ci_level:.0%} confidence intervals",
+            title=f"{ci_level:.0%} confidence intervals"
+            + ("" if drawn.all() else f"\n{NOT_ESTIMABLE_NOTE}"),
             title_fontsize=style.font_size - 0.5,
         )
     return figure

@@ -92,7 +92,10 @@ def status_text(table: pd.DataFrame) -> pd.Series | str:
 
 
 def status_note(data: Any, analysis: str) -> str:
-    """A warning about rows whose fits separated or did not converge, with the Firth option."""
+    """A warning about rows whose fits separated or did not converge, with the Firth option.
+
+    Without an `analysis`, the hint names the analyses of the failed rows (sensitivity table).
+    """
     if not isinstance(data, pd.DataFrame) or "status" not in data:
         return ""
     troubled = data["status"].dropna()
@@ -102,13 +105,22 @@ def status_note(data: Any, analysis: str) -> str:
     counts = ", ".join(
         f"{n} {status.replace('_', ' ')}" for status, n in troubled.value_counts().items()
     )
+    if analysis or "analysis" not in data:
+        analyses = [analysis or "<analysis>"]
+    else:
+        analyses = list(dict.fromkeys(data.loc[troubled.index, "analysis"]))
     return (
         f" Attention: {len(troubled)} rows come from fits that failed ({counts}); their odds "
         "ratios and intervals are not usable estimates (separation: some group has no or only "
         "outcome events, so an odds ratio runs off to 0 or infinity). "
-        + FIRTH_HINT.format(analysis=analysis or "<analysis>")
+        + "; ".join(FIRTH_HINT.format(analysis=name) for name in analyses)
         + "."
     )
+
+
+def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
+    """The key estimates as in sensitivity.tsv, with the fit status in plain words ('Fit')."""
+    return sensitivity.assign(status=status_text(sensitivity)).rename(columns={"status": "Fit"})
 
 
 def flow_display(flow: pd.DataFrame) -> pd.DataFrame:
@@ -263,9 +275,9 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any], pd.DataFrame], str]] = {
     "interaction": ("Interaction", interaction_display, "Both scales (Knol & VanderWeele 2012)."),
     "sensitivity": (
         "Key estimates of every analysis",
-        lambda t: t,
+        sensitivity_display,
         "Model-based estimates and E-values; a stratum starting 'not run' says why an analysis "
-        "has no estimates.",
+        "has no estimates; Fit says whether the fits behind an estimate succeeded (ok).",
     ),
     "provenance": ("Provenance", provenance_display, "What produced these results."),
 }

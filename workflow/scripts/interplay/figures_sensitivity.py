@@ -10,8 +10,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import blended_transform_factory
 
-from interplay.figures_effects import MARKERS
+from interplay.figures_effects import (
+    MARKERS,
+    NOT_ESTIMABLE,
+    NOT_ESTIMABLE_NOTE,
+    NOTE_MM,
+    estimable,
+)
 from interplay.figures_style import (
     MODEL_BASED_METHODS,
     NEUTRAL,
@@ -35,7 +42,9 @@ CHOICE_COLUMNS = [
     "exclusions",
     "estimator",
 ]
-SENSITIVITY_COLUMNS = ["analysis", "estimand", "estimate", "ci_low", "ci_high", "ci_method"]
+SENSITIVITY_COLUMNS = [
+    "analysis", "estimand", "estimate", "ci_low", "ci_high", "ci_method", "status",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -75,15 +84,15 @@ def interval_family(method: str) -> str:
 
 
 def specification_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """The sensitivity table's unstratified rows with an interval family per row."""
+    """The sensitivity table's unstratified rows with an interval family and estimability."""
     require(table, SENSITIVITY_COLUMNS, "sensitivity")
     rows = whole_sample(table)
-    return rows.assign(family=rows["ci_method"].map(interval_family))
+    return rows.assign(family=rows["ci_method"].map(interval_family), estimable=estimable(rows))
 
 
 def specification_order(rows: pd.DataFrame, sort_by: str) -> list[str]:
-    """Analyses by ascending estimate of `sort_by`; those without it follow, by name."""
-    keyed = rows.loc[rows["estimand"] == sort_by].sort_values(
+    """Analyses by ascending estimable estimate of `sort_by`; the others follow, by name."""
+    keyed = rows.loc[(rows["estimand"] == sort_by) & rows["estimable"]].sort_values(
         ["estimate", "analysis"], kind="stable"
     )
     ordered = list(dict.fromkeys(keyed.loc[keyed["estimate"].notna(), "analysis"]))
@@ -138,16 +147,35 @@ def estimand_panel(
         )
     axes.axhline(estimand.null, color=NEUTRAL, linewidth=0.6)
     values = np.append(rows[["ci_low", "ci_high"]].to_numpy(float).ravel(), estimand.null)
+    values = values[np.isfinite(values)]
     if estimand.ratio:
         limits = padded_log_limits(values)
         log_axis(axes, "y", ratio_ticks(*limits))
     else:
-        finite = values[np.isfinite(values)]
-        margin = 0.08 * max(finite.max() - finite.min(), 1e-9)
-        limits = (finite.min() - margin, finite.max() + margin)
+        span = values.max() - values.min()
+        # Only the no-effect line (nothing estimable): one unit either side of it.
+        margin = 0.08 * span if span > 0 else 1.0
+        limits = (values.min() - margin, values.max() + margin)
     axes.set_ylim(*limits)
     axes.set_ylabel(estimand.axis)
     axes.set_title(estimand.title, loc="left")
+
+
+def not_estimable_marks(axes: Axes, analyses: Sequence[str], x: dict, style: FigureStyle) -> None:
+    """'not estimable' written upright in the columns of analyses whose fit failed."""
+    across = blended_transform_factory(axes.transData, axes.transAxes)
+    for analysis in analyses:
+        axes.text(
+            x[analysis],
+            0.5,
+            NOT_ESTIMABLE,
+            transform=across,
+            rotation=90,
+            ha="center",
+            va="center",
+            color=NEUTRAL,
+            fontsize=style.font_size - 1.5,
+        )
 
 
 def specification_curve_figure(
@@ -160,7 +188,8 @@ def specification_curve_figure(
 
     Every panel shares one order (ascending `sort_by`), so a column of the dot matrix below
     describes the analysis above it in every panel; the primary analysis is shaded. Stratified
-    analyses (no unstratified row) are left out.
+    analyses (no unstratified row) are left out. An estimate whose fit failed (status not ok:
+    separation, no convergence) is not drawn; its column says 'not estimable'.
     """
     rows = specification_rows(table)
     order = specification_order(rows, sort_by)
@@ -177,14 +206,17 @@ def specification_curve_figure(
     with styled(style):
         figure, axes_list = new_figure(
             style,
-            height_mm=sum(ratios) + 32,
+            height_mm=sum(ratios) + 32 + (0.0 if rows["estimable"].all() else NOTE_MM),
             nrows=len(ratios),
             sharex=True,
             gridspec_kw={"height_ratios": ratios},
         )
         for axes, name in zip(axes_list, estimands, strict=False):
-            shown = rows.loc[(rows["estimand"] == name) & rows["estimate"].notna()]
+            of_estimand = rows.loc[(rows["estimand"] == name) & rows["estimate"].notna()]
+            shown = of_estimand.loc[of_estimand["estimable"]]
             estimand_panel(axes, shown, ESTIMANDS[name], x, families, style)
+            failed = of_estimand.loc[~of_estimand["estimable"], "analysis"]
+            not_estimable_marks(axes, list(dict.fromkeys(failed)), x, style)
         dots = axes_list[-1]
         columns = np.arange(len(order))
         for centre, present in zip(centres, matrix.to_numpy(), strict=True):
@@ -208,8 +240,11 @@ def specification_curve_figure(
         for axes in axes_list[:-1]:
             for handle, label in zip(*axes.get_legend_handles_labels(), strict=True):
                 handles.setdefault(label, handle)
+        if not rows["estimable"].all():
+            handles[NOT_ESTIMABLE_NOTE] = Line2D([], [], linestyle="none")
         figure.legend(
             handles=list(handles.values()),
+            labels=list(handles),
             loc="outside lower center",
             ncols=1,
             title="Intervals; shaded column: primary analysis",

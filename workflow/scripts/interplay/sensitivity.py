@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from interplay.evalue import evalue_interaction, evalue_odds_ratio, is_common
+from interplay.models import OK
 from interplay.stratified import was_run
 
 MODEL_BASED = ("wald_z", "rubin_t")
@@ -39,7 +40,7 @@ CONTRASTS = {
 COLUMNS = [
     "analysis", "stratum", "estimand", "contrast", "estimate", "ci_low", "ci_high", "ci_method",
     "p_value", "n", "n_events", "evalue", "evalue_ci", "outcome", "coding", "covariates",
-    "missing_data", "below_lod", "exclusions", "estimator",
+    "missing_data", "below_lod", "exclusions", "estimator", "status",
 ]  # fmt: skip
 
 
@@ -98,8 +99,8 @@ def choices(settings: Mapping[str, Any]) -> dict[str, str]:
 
 
 def with_evalues(row: dict[str, Any], common_outcome: bool) -> dict[str, Any]:
-    """Add E-values of an odds ratio or ratio of odds ratios (not defined for RERI)."""
-    if row["estimand"] == "reri" or not np.isfinite(row["estimate"]):
+    """Add E-values of an odds ratio or ratio of odds ratios (not for RERI or a failed fit)."""
+    if row["estimand"] == "reri" or row["status"] != OK or not np.isfinite(row["estimate"]):
         return {**row, "evalue": np.nan, "evalue_ci": np.nan}
     evaluate = (
         evalue_interaction if row["estimand"] == "ratio_of_odds_ratios" else evalue_odds_ratio
@@ -111,7 +112,7 @@ def with_evalues(row: dict[str, Any], common_outcome: bool) -> dict[str, Any]:
 def key_estimates(
     analysis: str, settings: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
 ) -> pd.DataFrame:
-    """One row per key estimand of one analysis (or stratum), with its choices and E-values."""
+    """One row per key estimand of one analysis (or stratum): choices, E-values, fit status."""
     coding = settings["biomarkers"]["coding"]
     product = model_row(tables, "product", "il1b_high:bdnf_high")
     common = is_common(product["n_events"] / product["n"])
@@ -131,6 +132,7 @@ def key_estimates(
             "n": product["n"],
             "n_events": product["n_events"],
             **choices(settings),
+            "status": found["status"],
         }
         rows.append(with_evalues(row, common))
     return pd.DataFrame(rows, columns=COLUMNS)
