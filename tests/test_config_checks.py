@@ -231,6 +231,9 @@ def workflow_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ),
         ("covariates:\n  adjustment_set: full\n", "key: covariates.adjustment_set"),
         ("data:\n  baseline: exports/baseline.csv\n", "key: data.baseline"),
+        ("bootstrap:\n  analyses: [primry]\n", "key: bootstrap.analyses"),
+        ("figures:\n  analyses: [primary, complete]\n", "key: figures.analyses"),
+        ("bootstrap:\n  analyses: [firth]\n", "key: bootstrap.analyses"),
     ],
 )
 def test_dry_run_stops_with_a_short_message(workflow_copy: Path, user: str, key: str) -> None:

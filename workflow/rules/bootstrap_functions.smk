@@ -5,27 +5,13 @@ COMPLETE_DATA_METHODS = ["percentile", "bca"]
 IMPUTED_METHOD = "boot_mi_vhb"
 
 
-def check_bootstrap_analyses():
-    """Stop when bootstrap.analyses names an unknown analysis or one it cannot resample."""
-    for name in BOOTSTRAP["analyses"]:
-        if name not in ANALYSES:
-            raise WorkflowError(
-                f"config bootstrap.analyses: '{name}' is not an entry of `analyses`."
-            )
-        unsupported = {
-            "models.estimator": settings(name, "models")["estimator"] != "logistic",
-            "models.stratify_by": settings(name, "models").get("stratify_by")
-            is not None,
-        }
-        for key, refused in unsupported.items():
-            if refused:
-                raise WorkflowError(
-                    f"config bootstrap.analyses: '{name}' sets {key}, which the bootstrap "
-                    "does not support; remove it from bootstrap.analyses."
-                )
-
-
-check_bootstrap_analyses()
+for bootstrap_analysis in BOOTSTRAP["analyses"]:
+    stop_on_input_error(
+        check_bootstrap_settings,
+        bootstrap_analysis,
+        ANALYSES[bootstrap_analysis],
+        CONFIG_SOURCES,
+    )
 
 
 def bootstrap_methods(analysis):

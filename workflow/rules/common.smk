@@ -1,7 +1,6 @@
 import sys
 from pathlib import Path
 
-from snakemake.exceptions import WorkflowError  # used by the included rule files
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
@@ -11,7 +10,9 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 from interplay.code_version import library_digest
 from interplay.config_checks import (
     ConfigError,
+    check_analysis_lists,
     check_analysis_schemas,
+    check_bootstrap_settings,
     check_column_references,
     check_schema,
     config_sources,
@@ -55,6 +56,7 @@ stop_on_input_error(check_schema, config, SCHEMA, CONFIG_SOURCES)
 # Passes now; fills in the schema's defaults.
 validate(config, str(SCHEMA_PATH))
 stop_on_input_error(check_analysis_schemas, config, SCHEMA, CONFIG_SOURCES)
+stop_on_input_error(check_analysis_lists, config, CONFIG_SOURCES)
 
 # Biomarker settings that only change the models, not which patients or values the dataset holds.
 MODEL_ONLY_BIOMARKER_KEYS = ["coding"]

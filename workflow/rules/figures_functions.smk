@@ -2,13 +2,6 @@
 
 FIGURES = config["figures"]
 
-for figure_analysis in FIGURES["analyses"]:
-    if figure_analysis not in ANALYSES:
-        raise WorkflowError(
-            f"config figures.analyses names '{figure_analysis}', which is not in analyses.\n"
-            f"  fix: use names from analyses: {', '.join(ANALYSES)}"
-        )
-
 # Section headings of the report, numbered so they sort in reading order.
 REPORT_SAMPLE = "1 Participants and data"
 REPORT_BASELINE = "2 Baseline characteristics"

@@ -343,3 +343,35 @@ def check_column_references(
             sources=sources,
             overrides=overrides or {},
         )
+
+
+def check_analysis_lists(config: Mapping[str, Any], sources: Sources = ()) -> None:
+    """Check that figures.analyses and bootstrap.analyses name entries of `analyses`."""
+    for section in ["figures", "bootstrap"]:
+        key = [section, "analyses"]
+        check_names(
+            config[section]["analyses"],
+            list(config["analyses"]),
+            key=key,
+            what="an entry of analyses",
+            fix=f"use names of the analyses: section in {key_text(key)}",
+            sources=sources,
+        )
+
+
+def check_bootstrap_settings(name: str, settings: Mapping[str, Any], sources: Sources = ()) -> None:
+    """Refuse a resampled analysis whose estimator or stratification the bootstrap cannot run."""
+    refused = {
+        "estimator": settings["models"]["estimator"] != "logistic",
+        "stratify_by": settings["models"].get("stratify_by") is not None,
+    }
+    for setting in [setting for setting, is_refused in refused.items() if is_refused]:
+        key = ["bootstrap", "analyses"]
+        raise ConfigError(
+            f"'{name}' sets models.{setting}, which the bootstrap does not support",
+            key=key_text(key),
+            written=name,
+            allowed="analyses with the logistic estimator and no stratify_by",
+            fix=f"remove '{name}' from bootstrap.analyses",
+            files=setting_source(key, sources),
+        )
