@@ -56,7 +56,6 @@ stop_on_input_error(check_schema, config, SCHEMA, CONFIG_SOURCES)
 # Passes now; fills in the schema's defaults.
 validate(config, str(SCHEMA_PATH))
 stop_on_input_error(check_analysis_schemas, config, SCHEMA, CONFIG_SOURCES)
-stop_on_input_error(check_analysis_lists, config, CONFIG_SOURCES)
 
 # Biomarker settings that only change the models, not which patients or values the dataset holds.
 MODEL_ONLY_BIOMARKER_KEYS = ["coding"]
@@ -100,6 +99,7 @@ stop_on_input_error(
     config["outcome"],
     {name: ANALYSES[name]["outcome"] for name in ANALYSES},
 )
+stop_on_input_error(check_analysis_lists, config, CONFIG_SOURCES)
 
 
 wildcard_constraints:

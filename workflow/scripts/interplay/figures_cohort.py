@@ -48,8 +48,13 @@ def stage_label(stage: str) -> str:
 
 
 def flow_figure(flow: pd.DataFrame, style: FigureStyle) -> Figure:
-    """STROBE participant-flow diagram: a box per stage, each exclusion beside its arrow."""
+    """STROBE participant-flow diagram: a box per stage, each exclusion beside its arrow.
+
+    A stage between the first and the last that excluded nobody is not drawn (flow.tsv keeps it).
+    """
     require(flow, ["stage", "n", "excluded", "reason"], "flow")
+    inner = (flow.index > flow.index[0]) & (flow.index < flow.index[-1])
+    flow = flow[~(inner & (flow["excluded"] == 0))].reset_index(drop=True)
     main_x, side_x, step = 0.25, 0.52, 2.0
     box = {"boxstyle": "round,pad=0.45", "facecolor": "white", "linewidth": 0.7}
     arrow = {"arrowstyle": "-|>", "linewidth": 0.7, "color": "black", "shrinkA": 0, "shrinkB": 0}

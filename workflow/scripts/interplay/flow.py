@@ -77,7 +77,7 @@ def baseline_hamd_stage(outcome_settings: Mapping[str, Any]) -> Stage | None:
     A response is a reduction from baseline, so under outcome.definition: response the patients
     leave whatever outcome.missing_baseline says.
     """
-    reason = "no baseline HAMD rating, neither a week-0 visit nor hamd_baseline"
+    reason = "no baseline HAMD rating: no week-0 visit or baseline-table value"
     if outcome_settings["definition"] == "response":
         reason += " (a response is a reduction from it)"
     elif outcome_settings["missing_baseline"] == "exclude":
