@@ -42,6 +42,8 @@ rule figure_biomarkers:
         library=library_version("figure_biomarkers.py"),
         style=FIGURES,
         bins=FIGURES["histogram_bins"],
+        min_cell_count=MIN_CELL_COUNT,
+        figure=PRIVACY_FIGURES["biomarkers"],
     script:
         "../scripts/figure_biomarkers.py"
 
@@ -63,6 +65,8 @@ rule figure_missing_pattern:
         library=library_version("figure_missing_pattern.py"),
         style=FIGURES,
         variables=missing_pattern_variables(),
+        min_cell_count=MIN_CELL_COUNT,
+        figure=PRIVACY_FIGURES["missing_pattern"],
     script:
         "../scripts/figure_missing_pattern.py"
 
@@ -219,5 +223,7 @@ rule figure_bootstrap:
         library=library_version("figure_bootstrap.py"),
         style=FIGURES,
         bins=FIGURES["histogram_bins"],
+        min_cell_count=MIN_CELL_COUNT,
+        figure=PRIVACY_FIGURES["biomarkers"],
     script:
         "../scripts/figure_bootstrap.py"

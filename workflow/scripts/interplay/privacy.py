@@ -311,6 +311,62 @@ WARNINGS = CountTable(
     keys={"n_affected": ["table", "column", "check"]}, derived={"n_affected": ["message"]}
 )
 
+
+def missingness_table(patients: int) -> CountTable:
+    """missingness.tsv of a dataset of `patients` rows: missing + observed (hidden) = patients."""
+
+    def margins(table: pd.DataFrame, values: CellValues) -> Margins:
+        """Per variable: the missing values and the hidden observed ones add up to the patients."""
+        result = Margins(public={("patients", ()): patients})
+        for variable in table["variable"]:
+            missing, observed = ("n_missing", (variable,)), ("n_observed", (variable,))
+            result.hidden[observed] = patients - values[missing]
+            result.relations.append([("patients", ()), missing, observed])
+        return result
+
+    return CountTable(
+        keys={"n_missing": ["variable"]},
+        derived={"n_missing": ["percent_missing"]},
+        margins=margins,
+    )
+
+
+def missing_pattern_margins(cells: pd.DataFrame, values: CellValues) -> Margins:
+    """Each variable's missing values add up over the patterns missing it; all patterns add up
+    to the patients (public)."""
+    patterns = cells.loc[cells["part"] == "pattern"]
+    pattern_cell = {label: ("n", ("pattern", label)) for label in patterns["pattern"]}
+    relations = [
+        [
+            *(pattern_cell[label] for label in patterns.loc[patterns[variable] == 1, "pattern"]),
+            ("n", ("total", variable)),
+        ]
+        for variable in cells.loc[cells["part"] == "total", "pattern"]
+    ]
+    everyone = ("patients", ())
+    relations.append([everyone, *pattern_cell.values()])
+    return Margins(relations=relations, public={everyone: int(patterns["n"].sum())})
+
+
+# Rows: part "pattern" (a missingness pattern, its n patients) or "total" (a variable, its n
+# missing values); the figure_missing_pattern job builds it (figures_cohort.pattern_cells).
+MISSING_PATTERNS = CountTable(keys={"n": ["part", "pattern"]}, margins=missing_pattern_margins)
+
+
+def histogram_margins(bars: pd.DataFrame, values: CellValues) -> Margins:
+    """The bars of each biomarker add up to its patients with a value (public)."""
+    margins = Margins()
+    for biomarker, rows in bars.groupby("biomarker", sort=False):
+        cells = [("count", key) for key in rows[HISTOGRAM_KEYS].itertuples(index=False, name=None)]
+        total = ("patients", (biomarker,))
+        margins.public[total] = sum(values[cell] for cell in cells)
+        margins.relations.append([total, *cells])
+    return margins
+
+
+HISTOGRAM_KEYS = ["biomarker", "below_lod", "low"]
+HISTOGRAM = CountTable(keys={"count": HISTOGRAM_KEYS}, margins=histogram_margins)
+
 COUNT_TABLES: dict[str, CountTable] = {
     "flow": FLOW,
     "table1": TABLE1,
