@@ -3,11 +3,14 @@
 from pathlib import Path
 
 import pandas as pd
-from interplay import privacy
+from interplay import figures_cohort, privacy
+from interplay.figures_style import FigureStyle
 from interplay.table1 import protected_table1
 from interplay.tables import read_table, write_table
+from matplotlib.text import Text
 
 PRIMARY = "below the minimum cell count (5)"
+STYLE = FigureStyle()
 
 
 def suppressed(log: pd.DataFrame) -> list[tuple[str, str, str]]:
@@ -213,3 +216,97 @@ def test_protected_table_reads_back_with_numeric_counts(tmp_path: Path) -> None:
     back = read_table(tmp_path / "flow.tsv")
     assert back["n"].dtype == "float64" and back["suppressed"].dtype == bool
     assert [privacy.count_text(n, thousands=True) for n in back["n"]] == ["50", "suppressed", "40"]
+
+
+def test_missingness_with_few_missing_or_few_observed_is_hidden() -> None:
+    # 3 missing is small; 98 missing leaves 2 observed of the 100 (public), so 98 goes too.
+    summary = pd.DataFrame(
+        {
+            "variable": ["age", "sofas", "religious"],
+            "n_missing": [0, 3, 98],
+            "percent_missing": [0.0, 3.0, 98.0],
+        }
+    )
+    protected, log = privacy.protect(summary, privacy.missingness_table(100), 5, "missingness")
+    assert suppressed(log) == [
+        ("variable = religious", "n_missing", "complementary"),
+        ("variable = sofas", "n_missing", "primary"),
+    ]
+    assert protected["n_missing"].isna().tolist() == [False, True, True]
+    assert protected["percent_missing"].isna().tolist() == [False, True, True]
+
+
+def pattern_table(rows: list[tuple[int, int, int]]) -> pd.DataFrame:
+    """A missing_patterns() table of the variables age and sofas: (age, sofas, n) per pattern."""
+    table = pd.DataFrame(rows, columns=["age", "sofas", "n"])
+    return table.assign(n_missing=table["age"] + table["sofas"])[["n", "n_missing", "age", "sofas"]]
+
+
+def test_rare_missing_patterns_are_merged_with_those_that_would_reveal_them() -> None:
+    # Only sofas missing: 3 patients (small). Total sofas 12 − both 9 would give it away, so 9
+    # goes; then total age 29 − 9 = age only 20 would show the 9, so 20 goes as well.
+    patterns = pattern_table([(0, 0, 50), (1, 0, 20), (1, 1, 9), (0, 1, 3)])
+    shown, totals, log = figures_cohort.protected_missing_patterns(patterns, 5, "missing_pattern")
+    assert suppressed(log) == [
+        ("part = pattern, pattern = missing age", "n", "complementary"),
+        ("part = pattern, pattern = missing age, sofas", "n", "complementary"),
+        ("part = pattern, pattern = missing sofas", "n", "primary"),
+    ]
+    assert shown["n"].tolist() == [50, 32]  # the merged row last, its sum never drawn
+    assert shown[["age", "sofas"]].iloc[1].isna().all()
+    assert totals.to_dict() == {"age": 29.0, "sofas": 12.0}
+
+
+def test_small_missing_value_total_is_suppressed_in_the_figure() -> None:
+    patterns = pattern_table([(0, 0, 60), (1, 0, 12), (0, 1, 3)])
+    shown, totals, log = figures_cohort.protected_missing_patterns(patterns, 5, "missing_pattern")
+    assert pd.isna(totals["sofas"])
+    assert ("part = total, pattern = sofas", "n", "primary") in suppressed(log)
+    figure = figures_cohort.missing_pattern_figure(shown, totals, STYLE)
+    labels = [text.get_text() for text in figure.findobj(Text)]
+    assert "suppressed" in labels and figures_cohort.OTHER_PATTERNS in labels
+    assert not {"3", "12"} & set(labels)
+
+
+def test_nothing_changes_in_the_pattern_figure_without_a_minimum() -> None:
+    patterns = pattern_table([(0, 0, 60), (1, 0, 12), (0, 1, 3)])
+    shown, totals, log = figures_cohort.protected_missing_patterns(patterns, None, "pattern")
+    pd.testing.assert_frame_equal(shown, patterns)
+    assert totals.to_dict() == {"age": 12.0, "sofas": 3.0} and log.empty
+
+
+def histogram_bars() -> pd.DataFrame:
+    """Biomarker histogram counts: a below-LOD bar of 3, bins 40, 2, 30; BDNF bins 50, 3, 22."""
+    return pd.DataFrame(
+        {
+            "biomarker": ["il1b"] * 4 + ["bdnf"] * 3,
+            "low": [0.05, 0.1, 0.2, 0.4, 10.0, 20.0, 30.0],
+            "high": [0.1, 0.2, 0.4, 0.8, 20.0, 30.0, 40.0],
+            "count": [3, 40, 2, 30, 50, 3, 22],
+            "below_lod": [True, False, False, False, False, False, False],
+        }
+    )
+
+
+def test_small_histogram_bars_and_the_below_lod_count_are_not_shown() -> None:
+    # IL-1β: 3 below the LOD and the bin of 2 hide each other (75 − 40 − 30 = 5 = 3 + 2);
+    # BDNF: 75 − 50 − 22 would give the 3 away, so 22 (smaller than 50) goes with it.
+    protected, log = figures_cohort.protected_histograms(histogram_bars(), 5, "biomarkers")
+    assert protected["count"].isna().tolist() == [True, False, True, False, False, True, True]
+    assert [kind for _, _, kind in suppressed(log)].count("complementary") == 1
+    assert ("biomarker = bdnf, below_lod = False, low = 30.0", "count", "complementary") in (
+        suppressed(log)
+    )
+    cuts = pd.DataFrame(
+        {
+            "biomarker": ["il1b"] * 4 + ["bdnf"] * 3,
+            "cut": ["lod", "median", "tertile_1", "tertile_2", "median", "tertile_1", "tertile_2"],
+            "value": [0.1, 0.3, 0.2, 0.4, 25.0, 20.0, 30.0],
+        }
+    )
+    figure = figures_cohort.biomarker_figure(protected, cuts, STYLE)
+    labels = [text.get_text() for text in figure.findobj(Text)]
+    assert "Below LOD, n = suppressed" in labels
+    assert labels.count(figures_cohort.NOT_DRAWN_NOTE) == 2
+    heights = [bar.get_height() for axes in figure.axes for bar in axes.patches]
+    assert sorted(heights) == [0, 0, 0, 0, 30, 40, 50]
