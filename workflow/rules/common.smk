@@ -175,6 +175,7 @@ def suppression_logs():
         suppression_log("tables/data_warnings"),
         suppression_log("tables/flow"),
         suppression_log("tables/table1"),
+        suppression_log("tables/sensitivity"),
         *(suppression_log(f"analyses/{a}/flow") for a in own_datasets),
         *(suppression_log(f"analyses/{a}/tables") for a in ANALYSES),
         *(suppression_log(f"analyses/{a}/missingness") for a in ANALYSES),
