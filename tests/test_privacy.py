@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 from interplay import figures_cohort, privacy
 from interplay.figures_style import FigureStyle
+from interplay.sensitivity import protected_sensitivity
 from interplay.table1 import protected_table1
 from interplay.tables import read_table, write_table
 from matplotlib.text import Text
@@ -310,3 +311,70 @@ def test_small_histogram_bars_and_the_below_lod_count_are_not_shown() -> None:
     assert labels.count(figures_cohort.NOT_DRAWN_NOTE) == 2
     heights = [bar.get_height() for axes in figure.axes for bar in axes.patches]
     assert sorted(heights) == [0, 0, 0, 0, 30, 40, 50]
+
+
+def stratified_models(counts: dict[tuple[str, str], tuple[int, int]]) -> pd.DataFrame:
+    """A stratified models table: two coefficient rows per (stratum, model) with n, n_events."""
+    rows = [
+        (stratum, model, term, 0.5, n, n_events)
+        for (stratum, model), (n, n_events) in counts.items()
+        for term in ["intercept", "il1b_high"]
+    ]
+    columns = ["stratum", "model", "term", "estimate", "n", "n_events"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_small_stratum_counts_are_hidden_in_every_model_and_margin() -> None:
+    # Step 3's events are small in every model (4, 1, 3); the whole-sample events of each
+    # model (public) minus step 1's would give them away, so step 1's 30, 10 and 20 go too.
+    # Every n stays: with the events hidden, n − events reveals nothing.
+    models = stratified_models(
+        {
+            ("step=1", "product"): (80, 30),
+            ("step=3", "product"): (20, 4),
+            ("step=1", "stratum_bdnf_low"): (40, 10),
+            ("step=1", "stratum_bdnf_high"): (40, 20),
+            ("step=3", "stratum_bdnf_low"): (12, 1),
+            ("step=3", "stratum_bdnf_high"): (8, 3),
+        }
+    )
+    protected, log = privacy.protect(models, privacy.MODELS, 5, "models")
+    shown = protected.drop_duplicates(["stratum", "model"]).set_index(["stratum", "model"])
+    assert shown["estimate"].eq(0.5).all()  # estimates stay
+    assert shown["n_events"].isna().to_dict() == {
+        ("step=1", "product"): True,
+        ("step=3", "product"): True,
+        ("step=1", "stratum_bdnf_low"): True,
+        ("step=1", "stratum_bdnf_high"): True,
+        ("step=3", "stratum_bdnf_low"): True,
+        ("step=3", "stratum_bdnf_high"): True,
+    }
+    assert not shown["n"].isna().any()  # the non-events stay hidden behind the events
+    assert protected["suppressed"].eq("TRUE").all()
+    assert ("stratum = step=3, model = product", "n_events", "primary") in suppressed(log)
+
+
+def test_sensitivity_counts_follow_the_models_table() -> None:
+    table = pd.DataFrame(
+        {
+            "analysis": ["by_step"] * 4 + ["primary"] * 2,
+            "stratum": ["step=1", "step=1", "step=3", "step=3", "all", "all"],
+            "estimand": ["a", "b"] * 3,
+            "n": [80, 80, 20, 20, 100, 100],
+            "n_events": [30, 30, 4, 4, 34, 34],
+            "evalue": [1.5] * 6,
+        }
+    )
+    models = stratified_models({("step=1", "product"): (80, 30), ("step=3", "product"): (20, 4)})
+    protected_models, _ = privacy.protect(models, privacy.MODELS, 5, "models")
+    primary = stratified_models({("all", "product"): (100, 34)})
+    sources = {"by_step": (protected_models, "by_step/models.tsv"), "primary": (primary, "p")}
+    protected, log = protected_sensitivity(table, sources, 5, "sensitivity")
+    assert protected["n_events"].isna().tolist() == [True] * 4 + [False] * 2
+    assert protected["n"].tolist() == table["n"].tolist()
+    assert protected["evalue"].tolist() == [1.5] * 6  # computed before, kept
+    assert protected["suppressed"].tolist() == ["TRUE"] * 4 + ["FALSE"] * 2
+    assert set(log["reason"]) == {"complementary: suppressed in by_step/models.tsv"}
+    assert sorted(log["row"]) == [f"analysis = by_step, stratum = step={k}" for k in [1, 3]]
+    unchanged, empty = protected_sensitivity(table, sources, None, "sensitivity")
+    assert unchanged is table and empty.empty
