@@ -10,7 +10,7 @@ import pandas as pd
 from interplay.figures_cohort import stage_label
 from interplay.figures_style import ci_method_label, require, variable_label
 from interplay.models import FIRTH_HINT, OK
-from interplay.privacy import count_text
+from interplay.privacy import SUPPRESSED_COLUMN, count_text
 from interplay.table1 import format_p, table1_wide
 
 STYLE = """
@@ -143,6 +143,22 @@ def table1_display(table1: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def count_column(table: pd.DataFrame, column: str) -> list[str]:
+    """A count column as text: 'suppressed' where privacy hid it, empty where there is none."""
+    hidden = table[SUPPRESSED_COLUMN] if SUPPRESSED_COLUMN in table else [False] * len(table)
+    return [
+        "" if pd.isna(value) and not flag else count_text(value)
+        for value, flag in zip(table[column], hidden, strict=True)
+    ]
+
+
+def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
+    """The key estimates as written, with their counts as text (suppressed ones named)."""
+    return sensitivity.assign(
+        n=count_column(sensitivity, "n"), n_events=count_column(sensitivity, "n_events")
+    )
+
+
 def models_display(models: pd.DataFrame) -> pd.DataFrame:
     """Every model's terms: odds ratio, interval, p, sample, events, fraction missing info."""
     require(models, ["model", "term", "odds_ratio", "ci_low", "ci_high", "p_value"], "models")
@@ -157,8 +173,8 @@ def models_display(models: pd.DataFrame) -> pd.DataFrame:
             ],
             "p": models["p_value"].map(format_p),
             "CI method": models["ci_method"].map(ci_method_label),
-            "n": models["n"],
-            "Events": models["n_events"],
+            "n": count_column(models, "n"),
+            "Events": count_column(models, "n_events"),
             "FMI": models["fmi"].map(number_text) if "fmi" in models else "",
             "Fit": status_text(models),
         }
@@ -263,7 +279,7 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any], pd.DataFrame], str]] = {
     "interaction": ("Interaction", interaction_display, "Both scales (Knol & VanderWeele 2012)."),
     "sensitivity": (
         "Key estimates of every analysis",
-        lambda t: t,
+        sensitivity_display,
         "Model-based estimates and E-values; a stratum starting 'not run' says why an analysis "
         "has no estimates.",
     ),
