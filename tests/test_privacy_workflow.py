@@ -134,6 +134,8 @@ def test_no_small_count_in_the_tables(protected_run: tuple[Path, list[str]]) -> 
         if path.stem not in COUNT_COLUMNS:
             continue
         table = pd.read_csv(path, sep="\t")
+        if table.empty:  # e.g. the missingness of an analysis without covariates
+            continue
         assert table["suppressed"].dtype == bool, path
         for column in COUNT_COLUMNS[path.stem]:
             counts = shown_counts(table[column])

@@ -41,7 +41,7 @@ BIOMARKER_AXES = {
     "bdnf": "Serum BDNF (ng/mL)",
 }
 HISTOGRAM_COLUMNS = ["biomarker", "low", "high", "count", "below_lod"]
-NOT_DRAWN_NOTE = "Bars with suppressed counts (small cells) are not drawn"
+NOT_DRAWN_NOTE = "Bins with suppressed counts not drawn"
 OTHER_PATTERNS = "other patterns (suppressed)"
 
 
@@ -232,9 +232,12 @@ def biomarker_figure(
             axes.set_xlabel(BIOMARKER_AXES[biomarker])
             axes.set_ylabel("Patients (n)")
             axes.set_ylim(0, bars["count"].max() * headroom)
-            axes.legend(loc="upper right", handlelength=1.6, ncols=2, columnspacing=1.0)
+            # The note is a legend entry without a symbol, so that it never covers the legend.
+            note = {}
             if bars["count"].isna().any():
-                axes.text(0.01, 0.97, NOT_DRAWN_NOTE, transform=axes.transAxes, va="top")
+                handles = axes.get_legend_handles_labels()[0]
+                note = {"handles": [*handles, Patch(color="none", label=NOT_DRAWN_NOTE)]}
+            axes.legend(**note, loc="upper right", handlelength=1.6, ncols=2, columnspacing=1.0)
             panel_label(axes, letter)
     return figure
 
@@ -358,7 +361,7 @@ def missing_pattern_figure(
         if len(hidden):
             note = f"; {len(hidden)} rarer patterns ({int(hidden['n'].sum()):,} patients) not shown"
         if other.any():
-            note += f"; {OTHER_PATTERNS}: small patterns merged, counts not shown"
+            note += "; rare patterns merged"
         figure.legend(
             handles=legend,
             loc="outside lower center",
