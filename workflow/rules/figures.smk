@@ -43,7 +43,6 @@ rule figure_biomarkers:
         style=FIGURES,
         bins=FIGURES["histogram_bins"],
         min_cell_count=MIN_CELL_COUNT,
-        figure=PRIVACY_FIGURES["biomarkers"],
     script:
         "../scripts/figure_biomarkers.py"
 
@@ -66,7 +65,6 @@ rule figure_missing_pattern:
         style=FIGURES,
         variables=missing_pattern_variables(),
         min_cell_count=MIN_CELL_COUNT,
-        figure=PRIVACY_FIGURES["missing_pattern"],
     script:
         "../scripts/figure_missing_pattern.py"
 
@@ -224,6 +222,5 @@ rule figure_bootstrap:
         style=FIGURES,
         bins=FIGURES["histogram_bins"],
         min_cell_count=MIN_CELL_COUNT,
-        figure=PRIVACY_FIGURES["biomarkers"],
     script:
         "../scripts/figure_bootstrap.py"

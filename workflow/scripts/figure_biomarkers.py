@@ -15,7 +15,7 @@ def main(smk) -> None:
     counts, _ = protected_histograms(
         biomarker_histograms(read_dataset(smk.input.dataset), cutpoints, smk.params.bins),
         smk.params.min_cell_count,
-        smk.params.figure,
+        smk.rule,  # names only the suppression list, which privacy_table writes
     )
     save_figure(biomarker_figure(counts, cutpoints, style), list(smk.output), style)
 

@@ -17,7 +17,7 @@ def main(smk) -> None:
     patterns, totals, _ = protected_missing_patterns(
         missing_patterns(read_dataset(smk.input.dataset), smk.params.variables),
         smk.params.min_cell_count,
-        smk.params.figure,
+        smk.rule,  # names only the suppression list, which privacy_table writes
     )
     save_figure(missing_pattern_figure(patterns, totals, style), list(smk.output), style)
 
