@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 from interplay import figures_cohort, privacy
+from interplay.figures_report import count_column
 from interplay.figures_style import FigureStyle
 from interplay.sensitivity import protected_sensitivity
 from interplay.table1 import protected_table1
@@ -378,3 +379,12 @@ def test_sensitivity_counts_follow_the_models_table() -> None:
     assert sorted(log["row"]) == [f"analysis = by_step, stratum = step={k}" for k in [1, 3]]
     unchanged, empty = protected_sensitivity(table, sources, None, "sensitivity")
     assert unchanged is table and empty.empty
+
+
+def test_report_pages_name_suppressed_model_counts() -> None:
+    models = stratified_models({("step=1", "product"): (80, 30), ("step=3", "product"): (20, 4)})
+    protected, _ = privacy.protect(models, privacy.MODELS, 5, "models")
+    back = protected.assign(suppressed=protected["suppressed"] == "TRUE")  # as read_table reads it
+    assert count_column(back, "n_events") == ["suppressed"] * 4
+    assert count_column(back, "n") == ["80", "80", "20", "20"]
+    assert count_column(models.assign(n=[None] * 4), "n") == [""] * 4  # no count, not hidden

@@ -154,9 +154,8 @@ def count_column(table: pd.DataFrame, column: str) -> list[str]:
 
 def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
     """The key estimates as written, with their counts as text (suppressed ones named)."""
-    return sensitivity.assign(
-        n=count_column(sensitivity, "n"), n_events=count_column(sensitivity, "n_events")
-    )
+    counts = [column for column in ["n", "n_events"] if column in sensitivity]
+    return sensitivity.assign(**{column: count_column(sensitivity, column) for column in counts})
 
 
 def models_display(models: pd.DataFrame) -> pd.DataFrame:
