@@ -221,6 +221,5 @@ rule figure_bootstrap:
         library=library_version("figure_bootstrap.py"),
         style=FIGURES,
         bins=FIGURES["histogram_bins"],
-        min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/figure_bootstrap.py"
