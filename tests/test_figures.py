@@ -190,11 +190,12 @@ def build_figures() -> dict[str, Figure]:
     ).assign(n=120, remitters=np.arange(40, 85, 5))
     panels.append(("Tertiles", effects.remission_rates(tertiles, 0.95)))
     replicates, summary = bootstrap_inputs()
+    patterns = cohort.missing_patterns(data, ["outcome", "il1b", "bdnf", "age", "sofas"])
     return {
         "flow": cohort.flow_figure(flow_table(), STYLE),
         "biomarkers": cohort.biomarker_figure(cohort.biomarker_histograms(data, cuts), cuts, STYLE),
         "missing_pattern": cohort.missing_pattern_figure(
-            cohort.missing_patterns(data, ["outcome", "il1b", "bdnf", "age", "sofas"]), STYLE
+            patterns, cohort.missing_value_totals(patterns), STYLE
         ),
         "remission_rates": effects.remission_rate_figure(
             panels, "Remission at week 12", 0.95, STYLE

@@ -3,11 +3,16 @@
 from pathlib import Path
 
 import pandas as pd
-from interplay import privacy
+from interplay import figures_cohort, privacy
+from interplay.figures_report import count_column
+from interplay.figures_style import FigureStyle
+from interplay.sensitivity import protected_sensitivity
 from interplay.table1 import protected_table1
 from interplay.tables import read_table, write_table
+from matplotlib.text import Text
 
 PRIMARY = "below the minimum cell count (5)"
+STYLE = FigureStyle()
 
 
 def suppressed(log: pd.DataFrame) -> list[tuple[str, str, str]]:
@@ -213,3 +218,173 @@ def test_protected_table_reads_back_with_numeric_counts(tmp_path: Path) -> None:
     back = read_table(tmp_path / "flow.tsv")
     assert back["n"].dtype == "float64" and back["suppressed"].dtype == bool
     assert [privacy.count_text(n, thousands=True) for n in back["n"]] == ["50", "suppressed", "40"]
+
+
+def test_missingness_with_few_missing_or_few_observed_is_hidden() -> None:
+    # 3 missing is small; 98 missing leaves 2 observed of the 100 (public), so 98 goes too.
+    summary = pd.DataFrame(
+        {
+            "variable": ["age", "sofas", "religious"],
+            "n_missing": [0, 3, 98],
+            "percent_missing": [0.0, 3.0, 98.0],
+        }
+    )
+    protected, log = privacy.protect(summary, privacy.missingness_table(100), 5, "missingness")
+    assert suppressed(log) == [
+        ("variable = religious", "n_missing", "complementary"),
+        ("variable = sofas", "n_missing", "primary"),
+    ]
+    assert protected["n_missing"].isna().tolist() == [False, True, True]
+    assert protected["percent_missing"].isna().tolist() == [False, True, True]
+
+
+def pattern_table(rows: list[tuple[int, int, int]]) -> pd.DataFrame:
+    """A missing_patterns() table of the variables age and sofas: (age, sofas, n) per pattern."""
+    table = pd.DataFrame(rows, columns=["age", "sofas", "n"])
+    return table.assign(n_missing=table["age"] + table["sofas"])[["n", "n_missing", "age", "sofas"]]
+
+
+def test_rare_missing_patterns_are_merged_with_those_that_would_reveal_them() -> None:
+    # Only sofas missing: 3 patients (small). Total sofas 12 − both 9 would give it away, so 9
+    # goes; then total age 29 − 9 = age only 20 would show the 9, so 20 goes as well.
+    patterns = pattern_table([(0, 0, 50), (1, 0, 20), (1, 1, 9), (0, 1, 3)])
+    shown, totals, log = figures_cohort.protected_missing_patterns(patterns, 5, "missing_pattern")
+    assert suppressed(log) == [
+        ("part = pattern, pattern = missing age", "n", "complementary"),
+        ("part = pattern, pattern = missing age, sofas", "n", "complementary"),
+        ("part = pattern, pattern = missing sofas", "n", "primary"),
+    ]
+    assert shown["n"].tolist() == [50, 32]  # the merged row last, its sum never drawn
+    assert shown[["age", "sofas"]].iloc[1].isna().all()
+    assert totals.to_dict() == {"age": 29.0, "sofas": 12.0}
+
+
+def test_small_missing_value_total_is_suppressed_in_the_figure() -> None:
+    patterns = pattern_table([(0, 0, 60), (1, 0, 12), (0, 1, 3)])
+    shown, totals, log = figures_cohort.protected_missing_patterns(patterns, 5, "missing_pattern")
+    assert pd.isna(totals["sofas"])
+    assert ("part = total, pattern = sofas", "n", "primary") in suppressed(log)
+    figure = figures_cohort.missing_pattern_figure(shown, totals, STYLE)
+    labels = [text.get_text() for text in figure.findobj(Text)]
+    assert "suppressed" in labels and figures_cohort.OTHER_PATTERNS in labels
+    assert not {"3", "12"} & set(labels)
+
+
+def test_nothing_changes_in_the_pattern_figure_without_a_minimum() -> None:
+    patterns = pattern_table([(0, 0, 60), (1, 0, 12), (0, 1, 3)])
+    shown, totals, log = figures_cohort.protected_missing_patterns(patterns, None, "pattern")
+    pd.testing.assert_frame_equal(shown, patterns)
+    assert totals.to_dict() == {"age": 12.0, "sofas": 3.0} and log.empty
+
+
+def histogram_bars() -> pd.DataFrame:
+    """Biomarker histogram counts: a below-LOD bar of 3, bins 40, 2, 30; BDNF bins 50, 3, 22."""
+    return pd.DataFrame(
+        {
+            "biomarker": ["il1b"] * 4 + ["bdnf"] * 3,
+            "low": [0.05, 0.1, 0.2, 0.4, 10.0, 20.0, 30.0],
+            "high": [0.1, 0.2, 0.4, 0.8, 20.0, 30.0, 40.0],
+            "count": [3, 40, 2, 30, 50, 3, 22],
+            "below_lod": [True, False, False, False, False, False, False],
+        }
+    )
+
+
+def test_small_histogram_bars_and_the_below_lod_count_are_not_shown() -> None:
+    # IL-1β: 3 below the LOD and the bin of 2 hide each other (75 − 40 − 30 = 5 = 3 + 2);
+    # BDNF: 75 − 50 − 22 would give the 3 away, so 22 (smaller than 50) goes with it.
+    protected, log = figures_cohort.protected_histograms(histogram_bars(), 5, "biomarkers")
+    assert protected["count"].isna().tolist() == [True, False, True, False, False, True, True]
+    assert [kind for _, _, kind in suppressed(log)].count("complementary") == 1
+    assert ("biomarker = bdnf, below_lod = False, low = 30.0", "count", "complementary") in (
+        suppressed(log)
+    )
+    cuts = pd.DataFrame(
+        {
+            "biomarker": ["il1b"] * 4 + ["bdnf"] * 3,
+            "cut": ["lod", "median", "tertile_1", "tertile_2", "median", "tertile_1", "tertile_2"],
+            "value": [0.1, 0.3, 0.2, 0.4, 25.0, 20.0, 30.0],
+        }
+    )
+    figure = figures_cohort.biomarker_figure(protected, cuts, STYLE)
+    labels = [text.get_text() for text in figure.findobj(Text)]
+    assert "Below LOD, n = suppressed" in labels
+    assert labels.count(figures_cohort.NOT_DRAWN_NOTE) == 2
+    heights = [bar.get_height() for axes in figure.axes for bar in axes.patches]
+    assert sorted(heights) == [0, 0, 0, 0, 30, 40, 50]
+
+
+def stratified_models(counts: dict[tuple[str, str], tuple[int, int]]) -> pd.DataFrame:
+    """A stratified models table: two coefficient rows per (stratum, model) with n, n_events."""
+    rows = [
+        (stratum, model, term, 0.5, n, n_events)
+        for (stratum, model), (n, n_events) in counts.items()
+        for term in ["intercept", "il1b_high"]
+    ]
+    columns = ["stratum", "model", "term", "estimate", "n", "n_events"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_small_stratum_counts_are_hidden_in_every_model_and_margin() -> None:
+    # Step 3's events are small in every model (4, 1, 3); the whole-sample events of each
+    # model (public) minus step 1's would give them away, so step 1's 30, 10 and 20 go too.
+    # Every n stays: with the events hidden, n − events reveals nothing.
+    models = stratified_models(
+        {
+            ("step=1", "product"): (80, 30),
+            ("step=3", "product"): (20, 4),
+            ("step=1", "stratum_bdnf_low"): (40, 10),
+            ("step=1", "stratum_bdnf_high"): (40, 20),
+            ("step=3", "stratum_bdnf_low"): (12, 1),
+            ("step=3", "stratum_bdnf_high"): (8, 3),
+        }
+    )
+    protected, log = privacy.protect(models, privacy.MODELS, 5, "models")
+    shown = protected.drop_duplicates(["stratum", "model"]).set_index(["stratum", "model"])
+    assert shown["estimate"].eq(0.5).all()  # estimates stay
+    assert shown["n_events"].isna().to_dict() == {
+        ("step=1", "product"): True,
+        ("step=3", "product"): True,
+        ("step=1", "stratum_bdnf_low"): True,
+        ("step=1", "stratum_bdnf_high"): True,
+        ("step=3", "stratum_bdnf_low"): True,
+        ("step=3", "stratum_bdnf_high"): True,
+    }
+    assert not shown["n"].isna().any()  # the non-events stay hidden behind the events
+    assert protected["suppressed"].eq("TRUE").all()
+    assert ("stratum = step=3, model = product", "n_events", "primary") in suppressed(log)
+
+
+def test_sensitivity_counts_follow_the_models_table() -> None:
+    table = pd.DataFrame(
+        {
+            "analysis": ["by_step"] * 4 + ["primary"] * 2,
+            "stratum": ["step=1", "step=1", "step=3", "step=3", "all", "all"],
+            "estimand": ["a", "b"] * 3,
+            "n": [80, 80, 20, 20, 100, 100],
+            "n_events": [30, 30, 4, 4, 34, 34],
+            "evalue": [1.5] * 6,
+        }
+    )
+    models = stratified_models({("step=1", "product"): (80, 30), ("step=3", "product"): (20, 4)})
+    protected_models, _ = privacy.protect(models, privacy.MODELS, 5, "models")
+    primary = stratified_models({("all", "product"): (100, 34)})
+    sources = {"by_step": (protected_models, "by_step/models.tsv"), "primary": (primary, "p")}
+    protected, log = protected_sensitivity(table, sources, 5, "sensitivity")
+    assert protected["n_events"].isna().tolist() == [True] * 4 + [False] * 2
+    assert protected["n"].tolist() == table["n"].tolist()
+    assert protected["evalue"].tolist() == [1.5] * 6  # computed before, kept
+    assert protected["suppressed"].tolist() == ["TRUE"] * 4 + ["FALSE"] * 2
+    assert set(log["reason"]) == {"complementary: suppressed in by_step/models.tsv"}
+    assert sorted(log["row"]) == [f"analysis = by_step, stratum = step={k}" for k in [1, 3]]
+    unchanged, empty = protected_sensitivity(table, sources, None, "sensitivity")
+    assert unchanged is table and empty.empty
+
+
+def test_report_pages_name_suppressed_model_counts() -> None:
+    models = stratified_models({("step=1", "product"): (80, 30), ("step=3", "product"): (20, 4)})
+    protected, _ = privacy.protect(models, privacy.MODELS, 5, "models")
+    back = protected.assign(suppressed=protected["suppressed"] == "TRUE")  # as read_table reads it
+    assert count_column(back, "n_events") == ["suppressed"] * 4
+    assert count_column(back, "n") == ["80", "80", "20", "20"]
+    assert count_column(models.assign(n=[None] * 4), "n") == [""] * 4  # no count, not hidden

@@ -4,6 +4,7 @@ privacy.min_cell_count; no patient ID and no small count reaches the aggregate o
 import base64
 import html
 import re
+import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import copy_workflow, run_snakemake
+from interplay.figures_cohort import NOT_DRAWN_NOTE, OTHER_PATTERNS
 
 MIN_CELL_COUNT = 10
 # IDs as a hospital writes them; they cannot be confused with numbers in the outputs.
@@ -21,11 +23,15 @@ COUNT_COLUMNS = {
     "table1_by_remission": ["n", "n_missing", "count"],
     "table1_by_biomarker_group": ["n", "n_missing", "count"],
     "joint": ["n", "remitters", "non_remitters"],
+    "models": ["n", "n_events"],
+    "missingness": ["n_missing"],
+    "sensitivity": ["n", "n_events"],
 }
 PAGE_COUNT_COLUMNS = {
     "flow.html": ["Patients", "Excluded"],
     "warnings.html": ["n_affected"],
     "primary/joint.html": ["Patients", "Events", "Non-events"],
+    "primary/models.html": ["n", "Events"],
     "table1_by_remission.html": ["Missing"],
     "table1_by_biomarker_group.html": ["Missing"],
 }
@@ -128,6 +134,8 @@ def test_no_small_count_in_the_tables(protected_run: tuple[Path, list[str]]) -> 
         if path.stem not in COUNT_COLUMNS:
             continue
         table = pd.read_csv(path, sep="\t")
+        if table.empty:  # e.g. the missingness of an analysis without covariates
+            continue
         assert table["suppressed"].dtype == bool, path
         for column in COUNT_COLUMNS[path.stem]:
             counts = shown_counts(table[column])
@@ -211,3 +219,60 @@ def test_privacy_table_lists_every_suppressed_count(protected_run: tuple[Path, l
             named = f"results/{path.relative_to(results).as_posix()}"
             if pd.read_csv(path, sep="\t")["suppressed"].any():
                 assert (listed["table"] == named).any(), named
+
+
+def test_small_strata_keep_their_estimates_and_hide_their_counts(
+    protected_run: tuple[Path, list[str]],
+) -> None:
+    results = protected_run[0] / "results"
+    models = pd.read_csv(results / "analyses/by_treatment_step/models.tsv", sep="\t")
+    hidden = models["n_events"].isna()
+    assert hidden.any() and models.loc[hidden, "odds_ratio"].notna().all()
+    sensitivity = pd.read_csv(results / "tables/sensitivity.tsv", sep="\t")
+    product = models[models["model"] == "product"].drop_duplicates("stratum")
+    stratified = sensitivity[sensitivity["analysis"] == "by_treatment_step"]
+    for row in product.itertuples(index=False):
+        shown = stratified.loc[stratified["stratum"] == row.stratum, "n_events"]
+        assert shown.isna().all() == pd.isna(row.n_events), row.stratum
+    assert sensitivity["evalue"].notna().any()
+
+
+def svg_texts(path: Path, axes_only: bool = False) -> list[str]:
+    """The text of an SVG figure; with axes_only, only the tick labels of its main axes."""
+    texts = []
+
+    def walk(element: ElementTree.Element, groups: list[str]) -> None:
+        if element.tag.endswith("}text"):
+            texts.append((groups, "".join(element.itertext())))
+        for child in element:
+            name = element.get("id", "") if element.tag.endswith("}g") else ""
+            walk(child, [*groups, name] if name else groups)
+
+    walk(ElementTree.parse(path).getroot(), [])
+    if not axes_only:
+        return [text for _, text in texts]
+    # Secondary axes (variable names, missing variables per pattern) nest as axes_2, axes_3.
+    return [
+        text
+        for groups, text in texts
+        if "axes_1" in groups
+        and not {"axes_2", "axes_3"} & set(groups)
+        and any(group.startswith("matplotlib.axis") for group in groups)
+    ]
+
+
+def test_no_small_count_in_the_sample_figures(protected_run: tuple[Path, list[str]]) -> None:
+    results = protected_run[0] / "results"
+    listed = pd.read_csv(results / "tables/privacy.tsv", sep="\t")
+    patterns = svg_texts(results / "figures/missing_pattern.svg", axes_only=True)
+    assert OTHER_PATTERNS in patterns
+    counts = shown_counts(pd.Series(patterns))
+    assert len(counts) > 10 and not counts.between(1, MIN_CELL_COUNT - 1).any()
+    assert (listed["table"] == "results/figures/missing_pattern.png").sum() > 1
+    biomarkers = svg_texts(results / "figures/biomarkers.svg")
+    below = [text for text in biomarkers if text.startswith("Below LOD, n = ")]
+    assert len(below) == 1
+    below_count = shown_counts(pd.Series([below[0].removeprefix("Below LOD, n = ")]))
+    assert not below_count.between(1, MIN_CELL_COUNT - 1).any()
+    bars = listed[listed["table"] == "results/figures/biomarkers.png"]
+    assert len(bars) > 0 and NOT_DRAWN_NOTE in biomarkers

@@ -4,6 +4,7 @@ rule impute:
     output:
         imputed="results/analyses/{analysis}/imputed.csv.gz",
         missingness="results/analyses/{analysis}/missingness.tsv",
+        suppressed=suppression_log("analyses/{analysis}/missingness"),
     log:
         "results/logs/impute/{analysis}.log",
     conda:
@@ -17,6 +18,7 @@ rule impute:
         seed=config["seed"],
         missing_data=lambda wildcards: settings(wildcards.analysis, "missing_data"),
         covariates=lambda wildcards: settings(wildcards.analysis, "covariates"),
+        min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/impute.py"
 

@@ -156,6 +156,12 @@ REMISSION_RATE_PANELS = {
     "tertiles": "Tertiles (3 × 3)",
 }
 
+# Figures whose count labels privacy.tsv lists (recomputed there, as for the remission rates).
+PRIVACY_FIGURES = {
+    stem: f"results/figures/{stem}.png"
+    for stem in ["biomarkers", "missing_pattern", "remission_rates"]
+}
+
 
 def suppression_log(stem):
     """Where a job lists the counts it suppressed in `stem` (gathered into privacy.tsv)."""
@@ -171,8 +177,10 @@ def suppression_logs():
         suppression_log("tables/data_warnings"),
         suppression_log("tables/flow"),
         suppression_log("tables/table1"),
+        suppression_log("tables/sensitivity"),
         *(suppression_log(f"analyses/{a}/flow") for a in own_datasets),
         *(suppression_log(f"analyses/{a}/tables") for a in ANALYSES),
+        *(suppression_log(f"analyses/{a}/missingness") for a in ANALYSES),
     ]
 
 

@@ -42,6 +42,7 @@ rule figure_biomarkers:
         library=library_version("figure_biomarkers.py"),
         style=FIGURES,
         bins=FIGURES["histogram_bins"],
+        min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/figure_biomarkers.py"
 
@@ -63,6 +64,7 @@ rule figure_missing_pattern:
         library=library_version("figure_missing_pattern.py"),
         style=FIGURES,
         variables=missing_pattern_variables(),
+        min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/figure_missing_pattern.py"
 

@@ -1,11 +1,12 @@
 # Data governance (README "Data governance"): the list of counts the jobs suppressed, and those
-# of the remission-rate figure's labels (computed here, so that figure settings do not re-run it).
+# of the figures' labels (computed here, so that figure style settings do not re-run it).
 
 
 rule privacy_table:
     input:
         logs=suppression_logs(),
         dataset="results/data/analysis_dataset.csv",
+        cutpoints="results/tables/cutpoints.tsv",
     output:
         "results/tables/privacy.tsv",
     log:
@@ -20,6 +21,9 @@ rule privacy_table:
         library=library_version("privacy_table.py"),
         min_cell_count=MIN_CELL_COUNT,
         remission_rate_codings=list(REMISSION_RATE_PANELS),
-        remission_rate_figure="results/figures/remission_rates.png",
+        figures=PRIVACY_FIGURES,
+        histogram_bins=config["figures"]["histogram_bins"],
+        # Defined in figures_functions.smk, included after this file.
+        missing_pattern_variables=lambda wildcards: missing_pattern_variables(),
     script:
         "../scripts/privacy_table.py"

@@ -8,8 +8,14 @@ rule sensitivity_summary:
             for analysis in ANALYSES
             for table in SENSITIVITY_TABLES
         },
+        # E-values need the counts that models.tsv may suppress (privacy.min_cell_count).
+        **{
+            f"{analysis}/model_based_models": f"results/analyses/{analysis}/model_based/models.tsv"
+            for analysis in ANALYSES
+        },
     output:
-        "results/tables/sensitivity.tsv",
+        table="results/tables/sensitivity.tsv",
+        suppressed=suppression_log("tables/sensitivity"),
     log:
         "results/logs/sensitivity_summary.log",
     conda:
@@ -21,5 +27,6 @@ rule sensitivity_summary:
     params:
         library=library_version("sensitivity_summary.py"),
         settings=ANALYSES,
+        min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/sensitivity_summary.py"

@@ -2,7 +2,7 @@
 
 import pandas as pd
 from interplay.bootstrap_tables import SUMMARY_COLUMNS, joint_with_method, with_bootstrap_rows
-from interplay.privacy import COUNT_TABLES, protect
+from interplay.privacy import COUNT_TABLES, protect, suppression_log
 from interplay.runner import run
 from interplay.stratified import was_run
 from interplay.tables import read_table, write_table
@@ -11,7 +11,7 @@ from interplay.tables import read_table, write_table
 def main(smk) -> None:
     """Write each table with the bootstrap intervals (if any) after their model-based rows.
 
-    The counts of the joint table are protected (config privacy.min_cell_count).
+    The counts of the joint and models tables are protected (config privacy.min_cell_count).
     """
     summary = (
         read_table(smk.input.bootstrap)
@@ -24,14 +24,16 @@ def main(smk) -> None:
     completed = was_run(bases["models"])
     if completed:
         bases["joint"] = joint_with_method(bases["joint"], bases["models"]["ci_method"].iloc[0])
+    logs = []
     for name, base in bases.items():
         table = with_bootstrap_rows(name, base, summary) if completed else base
-        if name == "joint":
+        if name in COUNT_TABLES:
             table, suppressed = protect(
-                table, COUNT_TABLES["joint"], smk.params.min_cell_count, smk.output.joint
+                table, COUNT_TABLES[name], smk.params.min_cell_count, smk.output[name]
             )
-            write_table(suppressed, smk.output.suppressed)
+            logs.append(suppressed)
         write_table(table, smk.output[name])
+    write_table(suppression_log(logs), smk.output.suppressed)
 
 
 run(snakemake, main)

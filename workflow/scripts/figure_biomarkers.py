@@ -1,6 +1,6 @@
 """Distributions of serum IL-1β and BDNF with their cut-points (histograms only)."""
 
-from interplay.figures_cohort import biomarker_figure, biomarker_histograms
+from interplay.figures_cohort import biomarker_figure, biomarker_histograms, protected_histograms
 from interplay.figures_style import save_figure, style_from_config
 from interplay.intermediates import read_dataset
 from interplay.runner import run
@@ -8,10 +8,15 @@ from interplay.tables import read_table
 
 
 def main(smk) -> None:
-    """Reduce the analysis dataset to histogram counts, then draw them."""
+    """Reduce the analysis dataset to histogram counts (small bars suppressed; privacy.tsv
+    lists them), then draw them."""
     style = style_from_config(smk.params.style)
     cutpoints = read_table(smk.input.cutpoints)
-    counts = biomarker_histograms(read_dataset(smk.input.dataset), cutpoints, smk.params.bins)
+    counts, _ = protected_histograms(
+        biomarker_histograms(read_dataset(smk.input.dataset), cutpoints, smk.params.bins),
+        smk.params.min_cell_count,
+        smk.rule,  # names only the suppression list, which privacy_table writes
+    )
     save_figure(biomarker_figure(counts, cutpoints, style), list(smk.output), style)
 
 

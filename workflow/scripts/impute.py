@@ -3,13 +3,15 @@
 from interplay.covariates import adjustment_covariates
 from interplay.impute import impute_analysis_dataset, missingness_summary
 from interplay.intermediates import read_dataset
+from interplay.privacy import missingness_table, protect
 from interplay.runner import run
 from interplay.seeds import stream_key
 from interplay.tables import read_table, write_table
 
 
 def main(smk) -> None:
-    """Write the imputed data sets in long format and the missingness per variable."""
+    """Write the imputed data sets in long format and the missingness per variable (small
+    counts suppressed, config privacy.min_cell_count)."""
     dataset = read_dataset(smk.input.dataset)
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
     covariates = adjustment_covariates(smk.params.covariates, table1, dataset)
@@ -23,7 +25,14 @@ def main(smk) -> None:
         seed=stream_key(smk.params.seed, "impute"),
     )
     write_table(imputed, smk.output.imputed)
-    write_table(missingness_summary(dataset, covariates), smk.output.missingness)
+    missingness, suppressed = protect(
+        missingness_summary(dataset, covariates),
+        missingness_table(len(dataset)),
+        smk.params.min_cell_count,
+        smk.output.missingness,
+    )
+    write_table(missingness, smk.output.missingness)
+    write_table(suppressed, smk.output.suppressed)
 
 
 run(snakemake, main)

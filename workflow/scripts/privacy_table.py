@@ -1,6 +1,12 @@
-"""The list of suppressed counts (results/tables/privacy.tsv): every job's log, and the
-remission-rate figure's labels (recomputed from the dataset as the figure does)."""
+"""The list of suppressed counts (results/tables/privacy.tsv): every job's log, and the figures'
+count labels (recomputed from the dataset as the figures do)."""
 
+from interplay.figures_cohort import (
+    biomarker_histograms,
+    missing_patterns,
+    protected_histograms,
+    protected_missing_patterns,
+)
 from interplay.figures_effects import group_counts, protected_group_counts
 from interplay.privacy import suppression_log
 from interplay.runner import run
@@ -8,13 +14,20 @@ from interplay.tables import read_table, write_table
 
 
 def main(smk) -> None:
-    """Concatenate the suppression logs, then those of the figure's panels."""
+    """Concatenate the suppression logs, then those of the figures."""
+    min_count, figures = smk.params.min_cell_count, smk.params.figures
     logs = [read_table(path) for path in smk.input.logs]
     dataset = read_table(smk.input.dataset)
+    histograms = biomarker_histograms(
+        dataset, read_table(smk.input.cutpoints), smk.params.histogram_bins
+    )
+    logs.append(protected_histograms(histograms, min_count, figures["biomarkers"])[1])
+    patterns = missing_patterns(dataset, smk.params.missing_pattern_variables)
+    logs.append(protected_missing_patterns(patterns, min_count, figures["missing_pattern"])[2])
     for coding in smk.params.remission_rate_codings:
-        name = f"{smk.params.remission_rate_figure} ({coding})"
+        name = f"{figures['remission_rates']} ({coding})"
         counts = group_counts(dataset, coding)
-        logs.append(protected_group_counts(counts, smk.params.min_cell_count, name)[1])
+        logs.append(protected_group_counts(counts, min_count, name)[1])
     write_table(suppression_log(logs), smk.output[0])
 
 

@@ -1,20 +1,33 @@
 """Collect the key estimates of every analysis into one table, with E-values."""
 
 from interplay.runner import run
-from interplay.sensitivity import sensitivity_table
+from interplay.sensitivity import protected_sensitivity, sensitivity_table
 from interplay.tables import read_table, write_table
 
 
 def main(smk) -> None:
-    """Write results/tables/sensitivity.tsv."""
+    """Write results/tables/sensitivity.tsv, computed from the counts before protection and
+    then hiding those each analysis's models.tsv hides."""
+    sources = {"models": "model_based_models", "interaction": "interaction", "slopes": "slopes"}
     tables = {
         analysis: {
-            table: read_table(smk.input[f"{analysis}/{table}"])
-            for table in ["models", "interaction", "slopes"]
+            table: read_table(smk.input[f"{analysis}/{source}"])
+            for table, source in sources.items()
         }
         for analysis in smk.params.settings
     }
-    write_table(sensitivity_table(smk.params.settings, tables), smk.output[0])
+    protected_models = {
+        analysis: (read_table(smk.input[f"{analysis}/models"]), smk.input[f"{analysis}/models"])
+        for analysis in smk.params.settings
+    }
+    protected, suppressed = protected_sensitivity(
+        sensitivity_table(smk.params.settings, tables),
+        protected_models,
+        smk.params.min_cell_count,
+        smk.output.table,
+    )
+    write_table(protected, smk.output.table)
+    write_table(suppressed, smk.output.suppressed)
 
 
 run(snakemake, main)

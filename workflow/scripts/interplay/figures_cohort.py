@@ -13,6 +13,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from interplay import privacy
 from interplay.errors import InputError
 from interplay.figures_style import (
     NEUTRAL,
@@ -40,6 +41,8 @@ BIOMARKER_AXES = {
     "bdnf": "Serum BDNF (ng/mL)",
 }
 HISTOGRAM_COLUMNS = ["biomarker", "low", "high", "count", "below_lod"]
+NOT_DRAWN_NOTE = "Bins with suppressed counts not drawn"
+OTHER_PATTERNS = "other patterns (suppressed)"
 
 
 def stage_label(stage: str) -> str:
@@ -133,6 +136,13 @@ def biomarker_histograms(
     return pd.concat(parts, ignore_index=True)[HISTOGRAM_COLUMNS]
 
 
+def protected_histograms(
+    histograms: pd.DataFrame, min_count: int | None, name: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """biomarker_histograms() with small bars suppressed (count NA), and what was."""
+    return privacy.protect(histograms, privacy.HISTOGRAM, min_count, name)
+
+
 def largest_lod(cutpoints: pd.DataFrame) -> float:
     """The largest IL-1β limit of detection in the cutpoints table (one per distinct limit)."""
     lods = cutpoints.loc[(cutpoints["biomarker"] == "il1b") & (cutpoints["cut"] == "lod"), "value"]
@@ -172,7 +182,7 @@ def biomarker_figure(
             measured = bars.loc[~bars["below_lod"]]
             axes.bar(
                 measured["low"],
-                measured["count"],
+                measured["count"].fillna(0),
                 width=measured["high"] - measured["low"],
                 align="edge",
                 color=palette[5],
@@ -187,16 +197,17 @@ def biomarker_figure(
                 several = int((cutpoints["cut"] == "lod").sum()) > 1
                 below = bars.loc[bars["below_lod"]]
                 if not below.empty:
+                    below_count = below["count"].iloc[0]
                     axes.bar(
                         below["low"],
-                        below["count"],
+                        below["count"].fillna(0),
                         width=below["high"] - below["low"],
                         align="edge",
                         color="white",
                         edgecolor=NEUTRAL,
                         hatch="////",
                         linewidth=0.6,
-                        label=f"Below LOD, n = {int(below['count'].sum()):,}",
+                        label=f"Below LOD, n = {count_text(below_count, thousands=True)}",
                     )
                 axes.axvline(
                     lod,
@@ -226,7 +237,12 @@ def biomarker_figure(
             axes.set_xlabel(BIOMARKER_AXES[biomarker])
             axes.set_ylabel("Patients (n)")
             axes.set_ylim(0, bars["count"].max() * headroom)
-            axes.legend(loc="upper right", handlelength=1.6, ncols=2, columnspacing=1.0)
+            # The note is a legend entry without a symbol, so that it never covers the legend.
+            note = {}
+            if bars["count"].isna().any():
+                handles = axes.get_legend_handles_labels()[0]
+                note = {"handles": [*handles, Patch(color="none", label=NOT_DRAWN_NOTE)]}
+            axes.legend(**note, loc="upper right", handlelength=1.6, ncols=2, columnspacing=1.0)
             panel_label(axes, letter)
     return figure
 
@@ -245,16 +261,70 @@ def missing_patterns(dataset: pd.DataFrame, variables: Sequence[str]) -> pd.Data
     return patterns.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
 
 
-def missing_pattern_figure(
-    patterns: pd.DataFrame, style: FigureStyle, max_rows: int = 25
-) -> Figure:
-    """Grid of missingness patterns (rows) by variable, with patient and missing-value counts."""
-    require(patterns, ["n", "n_missing"], "missing patterns")
-    variables = [column for column in patterns.columns if column not in ("n", "n_missing")]
-    shown = patterns.head(max_rows)
-    hidden = patterns.iloc[max_rows:]
-    grid = shown[variables].to_numpy(float)
+def pattern_variables(patterns: pd.DataFrame) -> list[str]:
+    """The variables of a missing_patterns() table (its 0/1 columns)."""
+    return [column for column in patterns.columns if column not in ("n", "n_missing")]
+
+
+def missing_value_totals(patterns: pd.DataFrame) -> pd.Series:
+    """Missing values per variable, summed over the patterns of a missing_patterns() table."""
+    variables = pattern_variables(patterns)
     totals = (patterns[variables].to_numpy(float) * patterns[["n"]].to_numpy(float)).sum(axis=0)
+    return pd.Series(totals, index=variables)
+
+
+def pattern_name(pattern: pd.Series) -> str:
+    """A pattern in words, e.g. 'missing age, sofas' or 'none missing'."""
+    missing = [variable for variable, flag in pattern.items() if flag == 1]
+    return f"missing {', '.join(missing)}" if missing else "none missing"
+
+
+def pattern_cells(patterns: pd.DataFrame) -> pd.DataFrame:
+    """The counts of the figure as one table (privacy.MISSING_PATTERNS): patterns, then totals."""
+    variables = pattern_variables(patterns)
+    names = patterns[variables].apply(pattern_name, axis=1)
+    totals = missing_value_totals(patterns)
+    return pd.concat(
+        [
+            patterns.assign(part="pattern", pattern=names),
+            pd.DataFrame({"part": "total", "pattern": variables, "n": totals.to_numpy(int)}),
+        ],
+        ignore_index=True,
+    )
+
+
+def protected_missing_patterns(
+    patterns: pd.DataFrame, min_count: int | None, name: str
+) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """missing_patterns() with suppressed patterns merged into one last row (variables NA), the
+    missing values per variable (NA where suppressed), and the suppression log."""
+    cells, log = privacy.protect(pattern_cells(patterns), privacy.MISSING_PATTERNS, min_count, name)
+    variables = pattern_variables(patterns)
+    totals = cells.loc[cells["part"] == "total"].set_index("pattern")["n"].rename_axis(None)
+    pattern_rows = cells.loc[cells["part"] == "pattern"]
+    kept = pattern_rows["n"].notna()
+    protected = patterns.loc[kept.to_numpy()]
+    if not kept.all():
+        merged = {"n": int(patterns.loc[~kept.to_numpy(), "n"].sum()), "n_missing": np.nan}
+        other = pd.DataFrame([merged | dict.fromkeys(variables, np.nan)])[patterns.columns]
+        protected = pd.concat([protected, other], ignore_index=True)
+    return protected, totals.astype(float), log
+
+
+def missing_pattern_figure(
+    patterns: pd.DataFrame, totals: pd.Series, style: FigureStyle, max_rows: int = 25
+) -> Figure:
+    """Grid of missingness patterns (rows) by variable, with patient and missing-value counts.
+
+    A last row with no pattern (variables NA) holds the suppressed patterns, its count not shown;
+    a total NA (suppressed) is labelled so.
+    """
+    require(patterns, ["n", "n_missing"], "missing patterns")
+    variables = pattern_variables(patterns)
+    other = patterns[variables].isna().any(axis=1)
+    shown = pd.concat([patterns.loc[~other].head(max_rows), patterns.loc[other]])
+    hidden = patterns.loc[~other].iloc[max_rows:]
+    grid = shown[variables].to_numpy(float)
     colours = ListedColormap([style.palette[5], style.palette[1]])
     height = 40 + 3.2 * len(shown)
     with styled(style):
@@ -264,16 +334,25 @@ def missing_pattern_figure(
         axes.set_yticks(np.arange(len(shown)) - 0.5, minor=True)
         axes.grid(which="minor", color="white", linewidth=0.8)
         axes.tick_params(which="minor", length=0)
-        axes.set_yticks(np.arange(len(shown)), [f"{int(n):,}" for n in shown["n"]])
+        row_labels = [
+            OTHER_PATTERNS if merged else f"{int(n):,}"
+            for n, merged in zip(shown["n"], other.loc[shown.index], strict=True)
+        ]
+        axes.set_yticks(np.arange(len(shown)), row_labels)
         axes.set_ylabel("Patients with the pattern (n)")
-        axes.set_xticks(np.arange(len(variables)), [f"{int(t):,}" for t in totals])
+        axes.set_xticks(
+            np.arange(len(variables)),
+            [count_text(totals[variable], thousands=True) for variable in variables],
+        )
         axes.tick_params(axis="x", labelrotation=90)
         axes.set_xlabel("Missing values per variable (n)")
         top = axes.secondary_xaxis("top")
         top.set_xticks(np.arange(len(variables)), [variable_label(v) for v in variables])
         top.tick_params(axis="x", labelrotation=90, length=0)
         right = axes.secondary_yaxis("right")
-        right.set_yticks(np.arange(len(shown)), [str(int(k)) for k in shown["n_missing"]])
+        right.set_yticks(
+            np.arange(len(shown)), ["" if pd.isna(k) else str(int(k)) for k in shown["n_missing"]]
+        )
         right.tick_params(length=0)
         right.set_ylabel("Missing variables in the pattern (n)")
         for spine in [*axes.spines.values(), *top.spines.values(), *right.spines.values()]:
@@ -286,11 +365,13 @@ def missing_pattern_figure(
         note = ""
         if len(hidden):
             note = f"; {len(hidden)} rarer patterns ({int(hidden['n'].sum()):,} patients) not shown"
+        if other.any():
+            note += "; rare patterns merged"
         figure.legend(
             handles=legend,
             loc="outside lower center",
             ncols=2,
-            title=f"{int(patterns['n'].sum()):,} patients, {len(patterns)} patterns{note}",
+            title=f"{int(patterns['n'].sum()):,} patients, {int((~other).sum())} patterns{note}",
             title_fontsize=style.font_size - 0.5,
         )
     return figure

@@ -10,7 +10,7 @@ import pandas as pd
 from interplay.figures_cohort import stage_label
 from interplay.figures_style import ci_method_label, require, variable_label
 from interplay.models import FIRTH_HINT, OK
-from interplay.privacy import count_text
+from interplay.privacy import SUPPRESSED_COLUMN, count_text
 from interplay.table1 import format_p, table1_wide
 
 STYLE = """
@@ -155,6 +155,21 @@ def table1_display(table1: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def count_column(table: pd.DataFrame, column: str) -> list[str]:
+    """A count column as text: 'suppressed' where privacy hid it, empty where there is none."""
+    hidden = table[SUPPRESSED_COLUMN] if SUPPRESSED_COLUMN in table else [False] * len(table)
+    return [
+        "" if pd.isna(value) and not flag else count_text(value)
+        for value, flag in zip(table[column], hidden, strict=True)
+    ]
+
+
+def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
+    """The key estimates as written, with their counts as text (suppressed ones named)."""
+    counts = [column for column in ["n", "n_events"] if column in sensitivity]
+    return sensitivity.assign(**{column: count_column(sensitivity, column) for column in counts})
+
+
 def models_display(models: pd.DataFrame) -> pd.DataFrame:
     """Every model's terms: odds ratio, interval, p, sample, events, fraction missing info."""
     require(models, ["model", "term", "odds_ratio", "ci_low", "ci_high", "p_value"], "models")
@@ -169,8 +184,8 @@ def models_display(models: pd.DataFrame) -> pd.DataFrame:
             ],
             "p": models["p_value"].map(format_p),
             "CI method": models["ci_method"].map(ci_method_label),
-            "n": models["n"],
-            "Events": models["n_events"],
+            "n": count_column(models, "n"),
+            "Events": count_column(models, "n_events"),
             "FMI": models["fmi"].map(number_text) if "fmi" in models else "",
             "Fit": status_text(models),
         }

@@ -311,10 +311,106 @@ WARNINGS = CountTable(
     keys={"n_affected": ["table", "column", "check"]}, derived={"n_affected": ["message"]}
 )
 
+
+def missingness_table(patients: int) -> CountTable:
+    """missingness.tsv of a dataset of `patients` rows: missing + observed (hidden) = patients."""
+
+    def margins(table: pd.DataFrame, values: CellValues) -> Margins:
+        """Per variable: the missing values and the hidden observed ones add up to the patients."""
+        result = Margins(public={("patients", ()): patients})
+        for variable in table["variable"]:
+            missing, observed = ("n_missing", (variable,)), ("n_observed", (variable,))
+            result.hidden[observed] = patients - values[missing]
+            result.relations.append([("patients", ()), missing, observed])
+        return result
+
+    return CountTable(
+        keys={"n_missing": ["variable"]},
+        derived={"n_missing": ["percent_missing"]},
+        margins=margins,
+    )
+
+
+def missing_pattern_margins(cells: pd.DataFrame, values: CellValues) -> Margins:
+    """Each variable's missing values add up over the patterns missing it; all patterns add up
+    to the patients (public)."""
+    patterns = cells.loc[cells["part"] == "pattern"]
+    pattern_cell = {label: ("n", ("pattern", label)) for label in patterns["pattern"]}
+    relations = [
+        [
+            *(pattern_cell[label] for label in patterns.loc[patterns[variable] == 1, "pattern"]),
+            ("n", ("total", variable)),
+        ]
+        for variable in cells.loc[cells["part"] == "total", "pattern"]
+    ]
+    everyone = ("patients", ())
+    relations.append([everyone, *pattern_cell.values()])
+    return Margins(relations=relations, public={everyone: int(patterns["n"].sum())})
+
+
+# Rows: part "pattern" (a missingness pattern, its n patients) or "total" (a variable, its n
+# missing values); the figure_missing_pattern job builds it (figures_cohort.pattern_cells).
+MISSING_PATTERNS = CountTable(keys={"n": ["part", "pattern"]}, margins=missing_pattern_margins)
+
+
+def histogram_margins(bars: pd.DataFrame, values: CellValues) -> Margins:
+    """The bars of each biomarker add up to its patients with a value (public)."""
+    margins = Margins()
+    for biomarker, rows in bars.groupby("biomarker", sort=False):
+        cells = [("count", key) for key in rows[HISTOGRAM_KEYS].itertuples(index=False, name=None)]
+        total = ("patients", (biomarker,))
+        margins.public[total] = sum(values[cell] for cell in cells)
+        margins.relations.append([total, *cells])
+    return margins
+
+
+HISTOGRAM_KEYS = ["biomarker", "below_lod", "low"]
+HISTOGRAM = CountTable(keys={"count": HISTOGRAM_KEYS}, margins=histogram_margins)
+
+
+def model_margins(models: pd.DataFrame, values: CellValues) -> Margins:
+    """Per stratum and model: n = events + non-events (hidden). Where they add up: a model's
+    strata to its whole-sample counts (public), and the models within the groups of one biomarker
+    (stratum_bdnf_low, stratum_bdnf_high) to the stratum's product model."""
+    margins = Margins()
+    keys = [
+        key
+        for key in dict.fromkeys(models[MODEL_KEYS].itertuples(index=False, name=None))
+        if ("n", key) in values and ("n_events", key) in values
+    ]
+    for key in keys:
+        margins.hidden[("n_non_events", key)] = values[("n", key)] - values[("n_events", key)]
+        margins.relations.append([("n", key), ("n_events", key), ("n_non_events", key)])
+    lookup = {**values, **margins.hidden}
+    strata = list(dict.fromkeys(stratum for stratum, _ in keys))
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for stratum, model in keys:
+        if model.startswith("stratum_"):
+            biomarker = model.removeprefix("stratum_").rsplit("_", 1)[0]
+            groups.setdefault((stratum, biomarker), []).append((stratum, model))
+    for column in ["n", "n_events", "n_non_events"]:
+        if len(strata) > 1:
+            for model in dict.fromkeys(model for _, model in keys):
+                parts = [(column, key) for key in keys if key[1] == model]
+                total = (f"whole-sample {column}", (model,))
+                margins.public[total] = sum(lookup[part] for part in parts)
+                margins.relations.append([total, *parts])
+        for (stratum, _), members in groups.items():
+            whole = (column, (stratum, "product"))
+            parts = [(column, key) for key in members]
+            if whole in lookup and lookup[whole] == sum(lookup[part] for part in parts):
+                margins.relations.append([whole, *parts])
+    return margins
+
+
+MODEL_KEYS = ["stratum", "model"]
+MODELS = CountTable(keys={"n": MODEL_KEYS, "n_events": MODEL_KEYS}, margins=model_margins)
+
 COUNT_TABLES: dict[str, CountTable] = {
     "flow": FLOW,
     "table1": TABLE1,
     "joint": JOINT,
+    "models": MODELS,
     "warnings": WARNINGS,
 }
 

@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from interplay import privacy
 from interplay.evalue import evalue_interaction, evalue_odds_ratio, is_common
 from interplay.models import OK
 from interplay.stratified import was_run
@@ -165,3 +166,35 @@ def not_run_row(analysis: str, settings: Mapping[str, Any], stratum: str) -> pd.
     """The row of an analysis that was not run: its choices, and in `stratum` why."""
     row = {"analysis": analysis, "stratum": stratum, **choices(settings)}
     return pd.DataFrame([row], columns=COLUMNS)
+
+
+def protected_sensitivity(
+    table: pd.DataFrame,
+    protected_models: Mapping[str, tuple[pd.DataFrame, str]],
+    min_count: int | None,
+    name: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The table with n and n_events hidden where each analysis's protected models table (and its
+    name) hides those of the product model, which the table repeats, and the log of what was.
+
+    E-values are computed from the counts before (sensitivity_table); without a minimum (None)
+    the table is returned unchanged and the log is empty.
+    """
+    if min_count is None:
+        return table, pd.DataFrame(columns=privacy.LOG_COLUMNS)
+    protected = table.copy()
+    flagged = pd.Series(False, index=table.index)
+    rows = []
+    for analysis, (models, source) in protected_models.items():
+        product = models[models["model"] == "product"].drop_duplicates("stratum")
+        for stratum, n, n_events in product[["stratum", "n", "n_events"]].itertuples(index=False):
+            in_row = (table["analysis"] == analysis) & (table["stratum"] == stratum)
+            for column, value in (("n", n), ("n_events", n_events)):
+                if pd.isna(value) and table.loc[in_row, column].notna().any():
+                    protected[column] = protected[column].mask(in_row)
+                    flagged |= in_row
+                    row = f"analysis = {analysis}, stratum = {stratum}"
+                    rows.append((row, column, f"complementary: suppressed in {source}"))
+    protected[privacy.SUPPRESSED_COLUMN] = flagged.map(privacy.LOGICAL)
+    log = pd.DataFrame(rows, columns=privacy.LOG_COLUMNS[1:])
+    return protected, log.assign(table=name)[privacy.LOG_COLUMNS]
