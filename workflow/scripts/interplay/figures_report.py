@@ -118,11 +118,6 @@ def status_note(data: Any, analysis: str) -> str:
     )
 
 
-def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
-    """The key estimates as in sensitivity.tsv, with the fit status in plain words ('Fit')."""
-    return sensitivity.assign(status=status_text(sensitivity)).rename(columns={"status": "Fit"})
-
-
 def flow_display(flow: pd.DataFrame) -> pd.DataFrame:
     """The participant flow: stage, patients remaining, excluded here, why."""
     require(flow, ["stage", "n", "excluded", "reason"], "flow")
@@ -165,9 +160,11 @@ def count_column(table: pd.DataFrame, column: str) -> list[str]:
 
 
 def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
-    """The key estimates as written, with their counts as text (suppressed ones named)."""
+    """The key estimates as in sensitivity.tsv: counts as text (suppressed ones named), the fit
+    status in plain words ('Fit')."""
     counts = [column for column in ["n", "n_events"] if column in sensitivity]
-    return sensitivity.assign(**{column: count_column(sensitivity, column) for column in counts})
+    shown = sensitivity.assign(**{column: count_column(sensitivity, column) for column in counts})
+    return shown.assign(status=status_text(sensitivity)).rename(columns={"status": "Fit"})
 
 
 def models_display(models: pd.DataFrame) -> pd.DataFrame:
