@@ -56,6 +56,16 @@ def planned_jobs(workdir: Path, *arguments: str) -> Counter:
     return jobs
 
 
+def rscript_or_skip() -> str:
+    """The Rscript executable; skip the test without R, fail instead when CI requires R."""
+    rscript = shutil.which("Rscript")
+    if rscript is None:
+        if os.environ.get("INTERPLAY_REQUIRE_R") == "1":
+            pytest.fail("INTERPLAY_REQUIRE_R=1 but Rscript is not on PATH")
+        pytest.skip("Rscript is not installed")
+    return rscript
+
+
 @pytest.fixture(scope="session")
 def completed_workflow(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default analysis, run once per test session in a scratch copy of the repository."""

@@ -1,12 +1,12 @@
 """Bootstrap intervals against R's boot, hand-worked ANOVA numbers and simulation; shard layout."""
 
 import os
-import shutil
 import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import rscript_or_skip
 from interplay import bootstrap as bs
 from interplay import bootstrap_intervals as bi
 from scipy import stats
@@ -37,11 +37,7 @@ write.csv(do.call(rbind, rows), args[4], row.names = FALSE)
 def run_boot_reference(tmp_path, replicates: dict, influence, estimate) -> pd.DataFrame:
     """boot's perc.ci and bca.ci of each column; skip without R or boot unless CI requires R."""
     required = os.environ.get("INTERPLAY_REQUIRE_R") == "1"
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        if required:
-            pytest.fail("INTERPLAY_REQUIRE_R=1 but Rscript is not on PATH")
-        pytest.skip("Rscript is not installed")
+    rscript = rscript_or_skip()
     script = tmp_path / "boot_reference.R"
     script.write_text(BOOT_REFERENCE)
     long = pd.concat([pd.DataFrame({"column": k, "t": v}) for k, v in replicates.items()])

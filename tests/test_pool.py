@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from conftest import rscript_or_skip
 from interplay.pool import (
     fit_logistic,
     loglik_at,
@@ -27,11 +28,7 @@ TERMS = ["(Intercept)", "a", "b", "ab", "x"]
 def run_r_script(script: str, *arguments: str) -> None:
     """Run tests/r/<script>; skip when R or mice is absent unless INTERPLAY_REQUIRE_R=1 (CI)."""
     required = os.environ.get("INTERPLAY_REQUIRE_R") == "1"
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        if required:
-            pytest.fail("INTERPLAY_REQUIRE_R=1 but Rscript is not on PATH")
-        pytest.skip("Rscript is not installed")
+    rscript = rscript_or_skip()
     result = subprocess.run(
         [rscript, str(R_DIR / script), *arguments], capture_output=True, text=True, timeout=300
     )

@@ -1,7 +1,6 @@
 """Excel, SPSS, Stata and SAS exports, written by the real libraries, ingest like the CSV files."""
 
 import os
-import shutil
 import subprocess
 import zipfile
 from collections.abc import Mapping
@@ -15,7 +14,7 @@ import pyreadstat
 import pytest
 import xlwt
 import yaml
-from conftest import copy_workflow, run_snakemake
+from conftest import copy_workflow, rscript_or_skip, run_snakemake
 from ingest_tables import BASELINE, DICTIONARY, SCHEDULE, VISITS, write_table
 from interplay.cohort import simulate_cohort, write_cohort
 from interplay.errors import InputError
@@ -169,11 +168,7 @@ def test_sas7bdat_written_by_r_haven_gives_the_csv_dataset(tmp_path: Path, cohor
     # No Python library writes .sas7bdat; R's haven does (skipped without R unless CI requires R).
     directory = cohort[0]
     required = os.environ.get("INTERPLAY_REQUIRE_R") == "1"
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        if required:
-            pytest.fail("INTERPLAY_REQUIRE_R=1 but Rscript is not on PATH")
-        pytest.skip("Rscript is not installed")
+    rscript = rscript_or_skip()
     script = tmp_path / "write_sas.R"
     script.write_text(WRITE_SAS)
     paths = [
