@@ -20,6 +20,7 @@ from interplay.figures_report import (
     models_display,
     report_page,
 )
+from interplay.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 
 # Chromium as CI runs it: no sandbox (root in a container), no network, a throwaway profile.
 CHROMIUM_FLAGS = [
@@ -201,7 +202,8 @@ def test_every_report_page_holds_a_table() -> None:
         ),
         "warnings": pd.DataFrame(columns=["table", "column", "check", "n_affected", "message"]),
         "sensitivity": pd.DataFrame(
-            {"analysis": ["by_treatment_step"], "stratum": ["not run: no treatment_step column"]}
+            [{"analysis": "by_treatment_step", "stratum": "not run: no treatment_step column"}],
+            columns=SENSITIVITY_COLUMNS,
         ),
         "privacy": pd.DataFrame(columns=["table", "row", "column", "reason"]),
         "provenance": {"python": "3.11.7"},

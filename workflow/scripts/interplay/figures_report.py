@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from interplay.figures_cohort import stage_label
+from interplay.figures_sensitivity import ESTIMANDS
 from interplay.figures_style import ci_method_label, require, variable_label
 from interplay.models import FIRTH_HINT, OK
 from interplay.privacy import SUPPRESSED_COLUMN, count_text
@@ -160,11 +161,36 @@ def count_column(table: pd.DataFrame, column: str) -> list[str]:
 
 
 def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
-    """The key estimates as in sensitivity.tsv: counts as text (suppressed ones named), the fit
-    status in plain words ('Fit')."""
-    counts = [column for column in ["n", "n_events"] if column in sensitivity]
-    shown = sensitivity.assign(**{column: count_column(sensitivity, column) for column in counts})
-    return shown.assign(status=status_text(sensitivity)).rename(columns={"status": "Fit"})
+    """The key estimates of every analysis in plain words: estimate, interval, counts (suppressed
+    ones named), E-value and fit status ('Fit')."""
+    estimands = sensitivity["estimand"].astype(object)
+    evalues = zip(sensitivity["evalue"], sensitivity["evalue_ci"], strict=True)
+    return pd.DataFrame(
+        {
+            "Analysis": sensitivity["analysis"],
+            "Stratum": sensitivity["stratum"],
+            "Estimand": estimands.map(
+                lambda name: ESTIMANDS[name].title if name in ESTIMANDS else ""
+            ),
+            "Contrast": sensitivity["contrast"].fillna(""),
+            "Estimate": sensitivity["estimate"].map(number_text),
+            "CI": [
+                interval_text(a, b)
+                for a, b in zip(sensitivity["ci_low"], sensitivity["ci_high"], strict=True)
+            ],
+            "CI method": sensitivity["ci_method"].map(
+                lambda method: ci_method_label(method) if isinstance(method, str) else ""
+            ),
+            "p": sensitivity["p_value"].map(format_p),
+            "n": count_column(sensitivity, "n"),
+            "Events": count_column(sensitivity, "n_events"),
+            "E-value (CI)": [
+                f"{number_text(point)} ({number_text(limit)})" if number_text(point) else ""
+                for point, limit in evalues
+            ],
+            "Fit": status_text(sensitivity),
+        }
+    )
 
 
 def models_display(models: pd.DataFrame) -> pd.DataFrame:
