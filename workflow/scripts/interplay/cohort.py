@@ -1,4 +1,4 @@
-"""Seeded synthetic MAKE BETTER-like cohort with known truth (shared/COHORT.md).
+"""Seeded synthetic MAKE BETTER-like cohort with known truth (docs/synthetic_cohort.md).
 
 Covariates and biomarkers come from a Gaussian copula with the margins of cohort_truth; true week-12
 remission is Bernoulli from a logistic model on exactly the primary adjustment set plus the

@@ -1,4 +1,4 @@
-"""True population parameters of the synthetic MAKE BETTER-like cohort (shared/COHORT.md).
+"""True population parameters of the synthetic MAKE BETTER-like cohort (docs/synthetic_cohort.md).
 
 Published targets are quoted where they set a number; everything else is a stated assumption. The
 intercept and the dropout and trajectory constants were calibrated once by simulation at large n so
