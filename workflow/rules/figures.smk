@@ -1,4 +1,4 @@
-# Figures (docs/statistical_methods.md §9): one rule per figure, PNG shown in the report, vector copies beside.
+# Figures (docs/analysis.md §9): one rule per figure, PNG shown in the report, vector copies beside.
 
 
 include: "figures_functions.smk"
