@@ -108,7 +108,7 @@ DESCRIPTIVE_TARGETS = [
 
 @pytest.mark.parametrize(("column", "statistic", "target", "tolerance"), DESCRIPTIVE_TARGETS)
 def test_descriptive_target(analytic, column, statistic, target, tolerance):
-    """Each target of docs/synthetic_cohort.md (observed in the analytic sample) within tolerance."""
+    """Each target of docs/synthetic_cohort.md in the analytic sample within tolerance."""
     assert analytic[column].astype(float).agg(statistic) == pytest.approx(target, abs=tolerance)
 
 
