@@ -23,19 +23,10 @@ from interplay.figures_style import (
     panel_label,
     require,
     styled,
-    variable_label,
 )
+from interplay.labels import stage_label, variable_label
 from interplay.privacy import count_text
 
-STAGE_LABELS = {
-    "enrolled": "Enrolled",
-    "with_both_biomarkers": "Baseline serum IL-1β and BDNF measured",
-    "with_baseline_hamd": "Baseline HAMD-17 rating",
-    "with_post_baseline_hamd": "≥ 1 HAMD-17 rating after baseline",
-    "completers": "Rated at the outcome week",
-    "il1b_above_lod": "IL-1β above the limit of detection",
-    "without_outliers": "No log-biomarker outlier",
-}
 BIOMARKER_AXES = {
     "il1b": "Serum IL-1β (pg/mL, log scale)",
     "bdnf": "Serum BDNF (ng/mL)",
@@ -43,11 +34,6 @@ BIOMARKER_AXES = {
 HISTOGRAM_COLUMNS = ["biomarker", "low", "high", "count", "below_lod"]
 NOT_DRAWN_NOTE = "Bins with suppressed counts not drawn"
 OTHER_PATTERNS = "other patterns (suppressed)"
-
-
-def stage_label(stage: str) -> str:
-    """A readable name of a flow stage."""
-    return STAGE_LABELS.get(stage, stage.replace("_", " ").capitalize())
 
 
 def flow_figure(flow: pd.DataFrame, style: FigureStyle) -> Figure:

@@ -13,7 +13,6 @@ from interplay import privacy
 from interplay.figures_style import (
     WHOLE_SAMPLE,
     FigureStyle,
-    ci_method_label,
     log_axis,
     new_figure,
     padded_log_limits,
@@ -22,6 +21,7 @@ from interplay.figures_style import (
     styled,
     whole_sample,
 )
+from interplay.labels import ci_method_label
 from interplay.models import OK
 
 JOINT_COLUMNS = [

@@ -7,9 +7,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from interplay.figures_cohort import stage_label
 from interplay.figures_sensitivity import ESTIMANDS
-from interplay.figures_style import ci_method_label, require, variable_label
+from interplay.figures_style import require
+from interplay.labels import ci_method_label, stage_label, variable_label
 from interplay.models import FIRTH_HINT, OK
 from interplay.privacy import SUPPRESSED_COLUMN, count_text
 from interplay.table1 import format_p, table1_wide

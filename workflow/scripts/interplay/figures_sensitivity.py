@@ -23,7 +23,6 @@ from interplay.figures_style import (
     MODEL_BASED_METHODS,
     NEUTRAL,
     FigureStyle,
-    ci_method_label,
     log_axis,
     new_figure,
     padded_log_limits,
@@ -32,6 +31,8 @@ from interplay.figures_style import (
     styled,
     whole_sample,
 )
+from interplay.labels import ESTIMANDS as ESTIMAND_LABELS
+from interplay.labels import ci_method_label
 
 CHOICE_COLUMNS = [
     "outcome",
@@ -62,17 +63,15 @@ class Estimand:
         return 1.0 if self.ratio else 0.0
 
 
+# Titles from the label registry; the short form, axis and scale of each estimand's panel.
 ESTIMANDS = {
-    "il1b_or_bdnf_low": Estimand(
-        "IL-1β OR at low BDNF", "IL-1β OR at low BDNF", "OR (log scale)", True
-    ),
-    "il1b_or_bdnf_high": Estimand(
-        "IL-1β OR at high BDNF", "IL-1β OR at high BDNF", "OR (log scale)", True
-    ),
-    "ratio_of_odds_ratios": Estimand(
-        "Ratio of ORs (interaction)", "ratio of ORs", "Ratio (log scale)", True
-    ),
-    "reri": Estimand("RERI (additive interaction)", "RERI", "RERI", False),
+    name: Estimand(ESTIMAND_LABELS[name], short, axis, ratio)
+    for name, short, axis, ratio in [
+        ("il1b_or_bdnf_low", "IL-1β OR at low BDNF", "OR (log scale)", True),
+        ("il1b_or_bdnf_high", "IL-1β OR at high BDNF", "OR (log scale)", True),
+        ("ratio_of_odds_ratios", "ratio of ORs", "Ratio (log scale)", True),
+        ("reri", "RERI", "RERI", False),
+    ]
 }
 
 

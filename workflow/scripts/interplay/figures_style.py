@@ -32,37 +32,6 @@ NEUTRAL = "#7F7F7F"
 # Metadata that would otherwise stamp the creation time into vector files.
 UNDATED = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}
 SUPPORTED_FORMATS = tuple(UNDATED)
-# Readable names for the analysis dataset's columns on axes and in legends.
-VARIABLE_LABELS = {
-    "outcome": "Outcome",
-    "remission": "Remission",
-    "il1b": "IL-1β",
-    "bdnf": "BDNF",
-    "age": "Age",
-    "sex": "Sex",
-    "education_years": "Education",
-    "unmarried": "Unmarried",
-    "living_alone": "Living alone",
-    "religious": "Religious",
-    "unemployed": "Unemployed",
-    "low_income": "Low income",
-    "hamd_baseline": "Baseline HAMD-17",
-    "hads_anxiety": "HADS anxiety",
-    "sofas": "SOFAS",
-    "episode_duration_months": "Episode duration",
-    "previous_episodes": "Previous episodes",
-    "physical_disorders": "Physical disorders",
-    "treatment_step": "Treatment step",
-}
-CI_METHOD_LABELS = {
-    "wald_z": "Wald",
-    "rubin_t": "Wald (Rubin's rules)",
-    "delta_rubin_t": "Delta method (Rubin's rules)",
-    "mover": "MOVER",
-    "percentile": "Bootstrap percentile",
-    "bca": "Bootstrap BCa",
-    "boot_mi_vhb": "Bootstrap, then impute",
-}
 # Interval methods computed from the fitted model itself (the rest are bootstrap or derived).
 MODEL_BASED_METHODS = ("wald_z", "rubin_t")
 WHOLE_SAMPLE = "all"
@@ -182,18 +151,6 @@ def save_figure(figure: Figure, paths: Sequence[str | Path], style: FigureStyle)
                 )
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             figure.savefig(path, format=fmt, dpi=style.dpi, metadata=UNDATED[fmt])
-
-
-def variable_label(name: str) -> str:
-    """The display name of an analysis dataset column."""
-    return VARIABLE_LABELS.get(name, name.replace("_", " ").capitalize())
-
-
-def ci_method_label(method: str) -> str:
-    """The display name of a confidence-interval method."""
-    if method in CI_METHOD_LABELS:
-        return CI_METHOD_LABELS[method]
-    return method.replace("_", " ").capitalize()
 
 
 def plain_number(value: float, _position: int | None = None) -> str:

@@ -1,0 +1,255 @@
+"""The one registry of what a person reads in place of a code: variables, models, terms, measures,
+interval methods, analyses, flow stages and estimands, each with its label (and a variable's unit).
+
+The TSV tables keep the codes (documented in the README); the report pages, the paper tables, the
+findings, the methods paragraph and the figures show these labels. A code without an entry is shown
+with its underscores as spaces, so a new analysis or covariate still reads as words.
+"""
+
+import re
+
+# Analysis dataset columns: (label, unit); the units agree with resources/data_dictionary.tsv.
+VARIABLES: dict[str, tuple[str, str]] = {
+    "outcome": ("Outcome", ""),
+    "remission": ("Remission", ""),
+    "response": ("Response", ""),
+    "il1b": ("IL-1β", "pg/mL"),
+    "bdnf": ("BDNF", "ng/mL"),
+    "log2_il1b": ("log2 IL-1β", "per doubling"),
+    "bdnf_sd": ("BDNF", "per SD"),
+    "il1b_high": ("IL-1β above its median", ""),
+    "bdnf_high": ("BDNF above its median", ""),
+    "il1b_tertile": ("IL-1β tertile", ""),
+    "bdnf_tertile": ("BDNF tertile", ""),
+    "il1b_below_lod": ("IL-1β below the limit of detection", ""),
+    "age": ("Age", "years"),
+    "sex": ("Sex", ""),
+    "sex_male": ("Male sex", ""),
+    "education_years": ("Education", "years"),
+    "unmarried": ("Unmarried", ""),
+    "living_alone": ("Living alone", ""),
+    "religious": ("Religious", ""),
+    "unemployed": ("Unemployed", ""),
+    "low_income": ("Low income", ""),
+    "hamd_baseline": ("Baseline HAMD-17", "points"),
+    "hads_anxiety": ("HADS anxiety", "points"),
+    "sofas": ("SOFAS", "points"),
+    "episode_duration_months": ("Episode duration", "months"),
+    "previous_episodes": ("Previous episodes", "number"),
+    "physical_disorders": ("Physical disorders", "number"),
+    "treatment_step": ("Treatment step reached by week 12", "step"),
+}
+
+MODELS = {
+    "il1b": "IL-1β, adjusted",
+    "bdnf": "BDNF, adjusted",
+    "main_effects": "IL-1β and BDNF",
+    "product": "IL-1β × BDNF product term",
+    "continuous": "log2 IL-1β × BDNF per SD",
+    "stratum_bdnf_low": "IL-1β within low BDNF",
+    "stratum_bdnf_high": "IL-1β within high BDNF",
+    "stratum_il1b_low": "BDNF within low IL-1β",
+    "stratum_il1b_high": "BDNF within high IL-1β",
+    "product_lincom": "Within-stratum ORs from the product model",
+    "joint_lincom": "Tertile contrasts from the joint model",
+}
+
+# Terms other than the covariates (which are variables): exposures, products and contrasts.
+TERMS = {
+    "intercept": "Intercept",
+    "il1b_high": "IL-1β high vs low",
+    "bdnf_high": "BDNF high vs low",
+    "il1b_high:bdnf_high": "IL-1β high × BDNF high (ratio of ORs)",
+    "log2_il1b": "IL-1β, per doubling",
+    "bdnf_sd": "BDNF, per SD",
+    "log2_il1b:bdnf_sd": "IL-1β per doubling × BDNF per SD",
+    "il1b_high|bdnf_low": "IL-1β high vs low, within low BDNF",
+    "il1b_high|bdnf_high": "IL-1β high vs low, within high BDNF",
+    "bdnf_high|il1b_low": "BDNF high vs low, within low IL-1β",
+    "bdnf_high|il1b_high": "BDNF high vs low, within high IL-1β",
+    "il1b_T3|bdnf_T1": "IL-1β top vs bottom tertile, within the bottom BDNF tertile",
+    "il1b_T3|bdnf_T3": "IL-1β top vs bottom tertile, within the top BDNF tertile",
+    "il1b_T3:bdnf_T3": "IL-1β top × BDNF top tertile (ratio of ORs)",
+}
+
+# Knol & VanderWeele (2012) measures of interplay.interaction; risk_<group> are added below.
+MEASURES = {
+    "ratio_of_odds_ratios": "Ratio of odds ratios",
+    "wald_test": "Wald test of the product term",
+    "lr_test": "Likelihood-ratio test of the product term",
+    "or_10": "OR, IL-1β changed alone (OR10)",
+    "or_01": "OR, BDNF changed alone (OR01)",
+    "or_11": "OR, both changed (OR11)",
+    "reri": "RERI (relative excess risk due to interaction)",
+    "ap": "Attributable proportion due to interaction (AP)",
+    "s": "Synergy index (S)",
+    "ic": "Interaction contrast on the risk scale (IC)",
+}
+
+SCALES = {
+    "multiplicative": "Multiplicative",
+    "joint_odds_ratio": "Joint odds ratio",
+    "additive": "Additive (odds ratios)",
+    "additive_risk": "Additive (risks)",
+    "risk": "Standardised risk",
+}
+
+OUTCOMES = {
+    "remission": "Remission",
+    "non_remission": "Non-remission",
+    "response": "Response",
+    "non_response": "Non-response",
+}
+
+CI_METHODS = {
+    "wald_z": "Wald",
+    "rubin_t": "Wald (Rubin's rules)",
+    "delta_wald_z": "Delta method",
+    "delta_rubin_t": "Delta method (Rubin's rules)",
+    "mover": "MOVER",
+    "percentile": "Bootstrap percentile",
+    "bca": "Bootstrap BCa",
+    "boot_mi_vhb": "Bootstrap, then impute",
+}
+# Tests whose degrees of freedom are part of the code: d1_f(df1=1, df2=1067.2), lr_chi2(df=1).
+TESTS = {
+    "wald_chi2": "Wald χ²",
+    "lr_chi2": "Likelihood-ratio χ²",
+    "d1_f": "D1 Wald F",
+    "d2_f": "D2 F",
+    "d3_f": "D3 likelihood-ratio F",
+}
+# Beyond this the F test's denominator df is, for reading, infinite (χ²/df1).
+LARGE_DF = 1e6
+
+ANALYSES = {
+    "primary": "Primary",
+    "complete_case": "Complete cases",
+    "completers": "Completers only",
+    "response": "Response as outcome",
+    "tertiles": "Tertile groups",
+    "continuous": "Continuous biomarkers",
+    "unadjusted": "Unadjusted",
+    "paper_covariates": "Covariates chosen as in the paper",
+    "lod_half": "Below-LOD IL-1β as LOD/2",
+    "lod_exclude": "Below-LOD IL-1β excluded",
+    "outliers_excluded": "Biomarker outliers excluded",
+    "firth": "Firth-penalised",
+    "by_treatment_step": "By treatment step",
+}
+
+STAGES = {
+    "enrolled": "Enrolled",
+    "with_both_biomarkers": "Baseline serum IL-1β and BDNF measured",
+    "with_baseline_hamd": "Baseline HAMD-17 rating",
+    "with_post_baseline_hamd": "≥ 1 HAMD-17 rating after baseline",
+    "completers": "Rated at the outcome week",
+    "il1b_above_lod": "IL-1β above the limit of detection",
+    "without_outliers": "No log-biomarker outlier",
+}
+
+ESTIMANDS = {
+    "il1b_or_bdnf_low": "IL-1β OR at low BDNF",
+    "il1b_or_bdnf_high": "IL-1β OR at high BDNF",
+    "ratio_of_odds_ratios": "Ratio of ORs (interaction)",
+    "reri": "RERI (additive interaction)",
+}
+
+LEVELS = {
+    "low": "low",
+    "high": "high",
+    "T1": "bottom tertile",
+    "T2": "middle tertile",
+    "T3": "top tertile",
+}
+
+REGISTRY: dict[str, dict[str, str]] = {
+    "variable": {code: label for code, (label, _unit) in VARIABLES.items()},
+    "model": MODELS,
+    "term": TERMS,
+    "measure": MEASURES,
+    "scale": SCALES,
+    "outcome": OUTCOMES,
+    "ci_method": CI_METHODS,
+    "analysis": ANALYSES,
+    "stage": STAGES,
+    "estimand": ESTIMANDS,
+}
+
+GROUP = re.compile(r"^il1b_(?P<il1b>\w+?)_bdnf_(?P<bdnf>\w+)$")
+TEST = re.compile(r"^(?P<test>\w+)\((?P<df>[^)]*)\)$")
+
+
+def words(code: str) -> str:
+    """A code without a label, as words: 'my_analysis' -> 'My analysis'."""
+    return code.replace("_", " ").capitalize()
+
+
+def label(kind: str, code: str) -> str:
+    """The label of a code of one kind ('variable', 'model', 'term', ...)."""
+    return REGISTRY[kind].get(code) or words(code)
+
+
+def unit(variable: str) -> str:
+    """The unit of an analysis dataset column ('' when it has none)."""
+    return VARIABLES.get(variable, ("", ""))[1]
+
+
+def variable_label(name: str, with_unit: bool = False) -> str:
+    """'Age' or, with its unit, 'Age (years)'."""
+    text, variable_unit = label("variable", name), unit(name)
+    return f"{text} ({variable_unit})" if with_unit and variable_unit else text
+
+
+def group_label(group: str) -> str:
+    """A joint biomarker group: 'il1b_high_bdnf_low' -> 'IL-1β high, BDNF low'."""
+    match = GROUP.match(group or "")
+    if not match:
+        return words(group) if group else ""
+    levels = {name: LEVELS.get(level, level) for name, level in match.groupdict().items()}
+    return f"IL-1β {levels['il1b']}, BDNF {levels['bdnf']}"
+
+
+def term_label(term: str) -> str:
+    """A model term: an exposure or contrast from TERMS, else a covariate's variable label."""
+    if term in TERMS:
+        return TERMS[term]
+    return variable_label(term)
+
+
+def measure_label(measure: str) -> str:
+    """An interaction measure; a standardised risk names its group."""
+    if measure.startswith("risk_"):
+        return f"Standardised risk, {group_label(measure.removeprefix('risk_'))}"
+    return label("measure", measure)
+
+
+def ci_method_label(method: str) -> str:
+    """An interval method or test: 'rubin_t' -> "Wald (Rubin's rules)", 'd1_f(df1=1, df2=1067.2)'
+    -> 'D1 Wald F (1, 1067.2 df)'."""
+    if not isinstance(method, str) or not method:
+        return ""
+    match = TEST.match(method)
+    if match is None:
+        return label("ci_method", method)
+    values = dict(part.strip().split("=") for part in match["df"].split(","))
+    shown = ["∞" if float(v) > LARGE_DF else v for v in values.values()]
+    test = TESTS.get(match["test"], words(match["test"]))
+    return f"{test} ({', '.join(shown)} df)"
+
+
+def analysis_label(name: str) -> str:
+    """A configured analysis by its label; an analysis the user added by its name in words."""
+    return label("analysis", name)
+
+
+def stage_label(stage: str) -> str:
+    """A stage of the participant flow."""
+    return label("stage", stage)
+
+
+def codes_with_labels() -> set[str]:
+    """The labelled codes no label contains: those with an underscore or a separator ('rubin_t',
+    'il1b_high|bdnf_low'), which the report's browser test looks for on every page."""
+    codes = {code for table in REGISTRY.values() for code in table}
+    return {code for code in codes if re.search(r"[_|:]", code)}
