@@ -2,14 +2,18 @@
 
 FIGURES = config["figures"]
 
-# Section headings of the report, numbered so they sort in reading order.
-REPORT_SAMPLE = "1 Participants and data"
-REPORT_BASELINE = "2 Baseline characteristics"
-REPORT_GROUPS = "3 Biomarker groups"
-REPORT_CONTINUOUS = "4 Continuous biomarkers"
-REPORT_UNCERTAINTY = "5 Bootstrap"
-REPORT_SENSITIVITY = "6 Sensitivity analyses"
-REPORT_PROVENANCE = "7 Provenance"
+# Section headings of the report, in reading order; zero-padded because the report sorts them as text.
+REPORT_FINDINGS = "01 Findings"
+REPORT_SAMPLE = "02 Participant flow"
+REPORT_BASELINE = "03 Baseline characteristics"
+REPORT_PAPER = "04 Paper tables"
+REPORT_GROUPS = "05 Interaction"
+REPORT_CONTINUOUS = "06 Continuous biomarkers"
+REPORT_SENSITIVITY = "07 Sensitivity analyses"
+REPORT_UNCERTAINTY = "08 Bootstrap"
+REPORT_QUALITY = "09 Data quality"
+REPORT_METHODS = "10 Methods"
+REPORT_PROVENANCE = "11 Provenance"
 
 
 def figure_files(stem, category, label, subcategory=None):
