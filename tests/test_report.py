@@ -117,8 +117,9 @@ DRIVER = """
   window.addEventListener("load", () => setTimeout(() => {
     const landing = document.body.innerText.replace(/\\s+/g, " ");
     return walk().then(
-    (found) => publish({ found: found, sections: Object.keys(categories).sort(), landing: landing }),
-    (error) => publish({ error: String(error) }));
+      (found) => publish({ found: found, sections: Object.keys(categories).sort(),
+                           landing: landing }),
+      (error) => publish({ error: String(error) }));
   }, 200));
 })();
 """.replace("MARKER", RESULT_MARKER)
@@ -351,9 +352,7 @@ def test_every_figure_caption_says_the_data_are_synthetic(rendered: dict) -> Non
 def test_no_page_shows_a_code_that_has_a_label(rendered: dict) -> None:
     # The provenance page lists configuration keys, which are codes by nature; a file path
     # (analyses/complete_case/models.tsv) is not a label either.
-    codes = [
-        re.compile(rf"(?<![\w/.]){re.escape(code)}(?![\w/.])") for code in codes_with_labels()
-    ]
+    codes = [re.compile(rf"(?<![\w/.]){re.escape(code)}(?![\w/.])") for code in codes_with_labels()]
     shown = {
         path: [c.pattern for c in codes if c.search(record["text"])]
         for path, record in rendered["found"].items()
