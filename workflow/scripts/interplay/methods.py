@@ -15,7 +15,7 @@ import pandas as pd
 from interplay.errors import InputError
 from interplay.figures_report import STYLE
 from interplay.impute import DONORS
-from interplay.labels import OUTCOMES, analysis_label, unit, variable_label
+from interplay.labels import ESTIMANDS, OUTCOMES, analysis_label, unit, variable_label
 
 Settings = Mapping[str, Any]
 
@@ -35,18 +35,18 @@ REFERENCES = {
     "with multiple imputation. Biometrika 86, 948–955.",
     "Davison and Hinkley, 1997": "Davison, A.C., Hinkley, D.V., 1997. Bootstrap Methods and Their "
     "Application. Cambridge University Press, Cambridge.",
-    "Efron, 1987": "Efron, B., 1987. Better bootstrap confidence intervals. J. Am. Stat. Assoc. 82, "
-    "171–185.",
-    "Firth, 1993": "Firth, D., 1993. Bias reduction of maximum likelihood estimates. Biometrika 80, "
-    "27–38.",
+    "Efron, 1987": "Efron, B., 1987. Better bootstrap confidence intervals. J. Am. Stat. Assoc. "
+    "82, 171–185.",
+    "Firth, 1993": "Firth, D., 1993. Bias reduction of maximum likelihood estimates. Biometrika "
+    "80, 27–38.",
     "Hamilton, 1960": "Hamilton, M., 1960. A rating scale for depression. J. Neurol. Neurosurg. "
     "Psychiatry 23, 56–62.",
     "Harris et al., 2020": "Harris, C.R., Millman, K.J., van der Walt, S.J., et al., 2020. Array "
     "programming with NumPy. Nature 585, 357–362.",
     "Heinze and Schemper, 2002": "Heinze, G., Schemper, M., 2002. A solution to the problem of "
     "separation in logistic regression. Stat. Med. 21, 2409–2419.",
-    "Hornung and Reed, 1990": "Hornung, R.W., Reed, L.D., 1990. Estimation of average concentration "
-    "in the presence of nondetectable values. Appl. Occup. Environ. Hyg. 5, 46–51.",
+    "Hornung and Reed, 1990": "Hornung, R.W., Reed, L.D., 1990. Estimation of average "
+    "concentration in the presence of nondetectable values. Appl. Occup. Environ. Hyg. 5, 46–51.",
     "Hosmer and Lemeshow, 1992": "Hosmer, D.W., Lemeshow, S., 1992. Confidence interval estimation "
     "of interaction. Epidemiology 3, 452–456.",
     "Johnson and Neyman, 1936": "Johnson, P.O., Neyman, J., 1936. Tests of certain linear "
@@ -58,8 +58,8 @@ REFERENCES = {
     "reference distribution. J. Am. Stat. Assoc. 86, 1065–1073.",
     "Li et al., 1991b": "Li, K.H., Meng, X.L., Raghunathan, T.E., Rubin, D.B., 1991b. Significance "
     "levels from repeated p-values with multiply-imputed data. Stat. Sin. 1, 65–92.",
-    "Little, 1988": "Little, R.J.A., 1988. Missing-data adjustments in large surveys. J. Bus. Econ. "
-    "Stat. 6, 287–296.",
+    "Little, 1988": "Little, R.J.A., 1988. Missing-data adjustments in large surveys. J. Bus. "
+    "Econ. Stat. 6, 287–296.",
     "McKinney, 2010": "McKinney, W., 2010. Data structures for statistical computing in Python. "
     "In: Proceedings of the 9th Python in Science Conference, pp. 56–61.",
     "Meng and Rubin, 1992": "Meng, X.L., Rubin, D.B., 1992. Performing likelihood ratio tests with "
@@ -115,8 +115,8 @@ def number(value: float) -> str:
 
 
 def percent(fraction: float) -> str:
-    """0.5 -> '50 %'."""
-    return f"{100 * float(fraction):.4g} %"
+    """0.5 -> '50%'."""
+    return f"{100 * float(fraction):.4g}%"
 
 
 def outcome_name(outcome: Settings, complement: bool = False) -> str:
@@ -142,7 +142,7 @@ def window_text(outcome: Settings) -> str:
     if window == 0:
         return "only ratings at the scheduled weeks were used"
     return (
-        f"a rating within {number(window)} weeks of a scheduled week was assigned to the nearest "
+        f"a rating within {number(window)} weeks of a scheduled week counted at the nearest "
         "scheduled week"
     )
 
@@ -153,39 +153,38 @@ def missing_rule_text(outcome: Settings) -> str:
     return {
         "locf": f"for patients not rated at week {week}, the last post-baseline rating was carried "
         "forward (last observation carried forward, LOCF)",
-        "completers": f"only patients rated at week {week} were analysed (completers)",
+        "completers": f"only patients rated at week {week} were analysed (completers), without "
+        "carrying ratings forward",
     }[outcome["missing_rule"]]
 
 
-def missing_baseline_text(outcome: Settings) -> str:
-    """The rule for a patient without a baseline HAMD-17 rating."""
-    return {
-        "exclude": "patients without a baseline rating were excluded",
-        "impute": "a missing baseline rating was imputed as a covariate",
-    }[outcome["missing_baseline"]]
-
-
-def visit_text(outcome: Settings) -> str:
-    """The visit schedule, visit windows and the rules for missing ratings, as one sentence."""
-    weeks = series([str(w) for w in outcome["schedule"]])
-    rules = [window_text(outcome), missing_rule_text(outcome), missing_baseline_text(outcome)]
-    return f"HAMD-17 was rated at weeks {weeks}; {'; '.join(rules)}."
+def sentence(text: str) -> str:
+    """A clause as a sentence: capitalised first letter, full stop."""
+    return f"{text[0].upper()}{text[1:]}."
 
 
 def outcome_paragraph(primary: Settings) -> str:
-    """Population, outcome definition and the missing-visit rule."""
+    """Population, outcome definition, visit windows and the missing-visit rule."""
     outcome = primary["outcome"]
     biomarkers = (
         "both baseline serum biomarkers"
         if primary["biomarkers"]["require_both"]
         else "a baseline serum biomarker"
     )
+    baseline = "a baseline HAMD-17 rating and " if outcome["missing_baseline"] == "exclude" else ""
+    imputed_baseline = (
+        " A missing baseline HAMD-17 was imputed as a covariate."
+        if outcome["missing_baseline"] == "impute"
+        else ""
+    )
+    weeks = series([str(w) for w in outcome["schedule"]])
     return (
-        f"The analytic sample comprised patients with {biomarkers}, a baseline rating on the "
-        "17-item Hamilton Depression Rating Scale (HAMD-17; Hamilton, 1960) and at least one "
-        f"post-baseline rating up to week {outcome['week']}; every exclusion was counted with its "
-        "reason in the participant flow. The primary outcome was "
-        f"{outcome_definition(outcome)}. {visit_text(outcome)}"
+        "Depressive symptoms were rated on the 17-item Hamilton Depression Rating Scale (HAMD-17; "
+        f"Hamilton, 1960) at weeks {weeks}; {window_text(outcome)}. The analytic sample comprised "
+        f"patients with {biomarkers}, {baseline}at least one post-baseline rating up to week "
+        f"{outcome['week']}; every exclusion was counted with its reason in the participant flow. "
+        f"The primary outcome was {outcome_definition(outcome)}. "
+        f"{sentence(missing_rule_text(outcome))}{imputed_baseline}"
     )
 
 
@@ -221,10 +220,10 @@ def coding_text(coding: str, cutpoints: pd.DataFrame) -> str:
     if coding == "tertiles":
         cuts = [
             f"{variable_label(b)} "
-            f"{' and '.join(with_unit(v, b) for v in cut_values(cutpoints, b, 'tertiles'))}"
+            f"{' and '.join(number(v) for v in cut_values(cutpoints, b, 'tertiles'))} {unit(b)}"
             for b in BIOMARKERS
         ]
-        return f"divided at the sample tertiles ({series(cuts)}) into 3 × 3 joint groups"
+        return f"divided at the sample tertiles ({'; '.join(cuts)}) into 3 × 3 joint groups"
     mean, sd = cut_values(cutpoints, "bdnf", "continuous")
     return (
         "analysed continuously, IL-1β per doubling (log2) and BDNF per standard deviation "
@@ -260,10 +259,10 @@ def exposure_paragraph(primary: Settings, codings: Sequence[str], cutpoints: pd.
         f"In the primary analysis both biomarkers were {coding_text(primary_coding, cutpoints)}."
     )
     if others:
-        alternatives = "; ".join(coding_text(c, cutpoints) for c in others)
+        alternatives = ", or ".join(coding_text(c, cutpoints) for c in others)
         text += (
-            f" In sensitivity analyses they were also {alternatives}, since dichotomisation "
-            "discards information (Royston et al., 2006)."
+            " Because dichotomisation discards information (Royston et al., 2006), sensitivity "
+            f"analyses instead had both biomarkers {alternatives}."
         )
     if biomarkers["outlier_z"] is not None:
         text += (
@@ -290,7 +289,7 @@ def covariate_text(covariates: Settings) -> str:
 def model_paragraph(primary: Settings) -> str:
     """Estimator, the models of the design and the continuous-coding summaries."""
     models, outcome = primary["models"], primary["outcome"]
-    level = percent(models["ci_level"]).replace(" %", "%")
+    level = percent(models["ci_level"])
     estimator = (
         "Firth's penalised-likelihood logistic regression (Firth, 1993; Heinze and Schemper, 2002)"
         if models["estimator"] == "firth"
@@ -309,7 +308,8 @@ def model_paragraph(primary: Settings) -> str:
         "each group. With continuous biomarkers, the product of log2 IL-1β and BDNF per SD was "
         f"modelled; simple slopes of IL-1β were reported at the {percentiles}th percentiles of "
         "BDNF, with the Johnson–Neyman region of BDNF values where the IL-1β slope's CI excludes "
-        "zero (Johnson and Neyman, 1936)."
+        "zero (Johnson and Neyman, 1936). Every estimate carried the status of its fit (converged, "
+        "separation or not converged)."
     )
     if models["stratify_by"]:
         text += (
@@ -337,7 +337,7 @@ def interaction_paragraph(primary: Settings) -> str:
     )
 
 
-def missing_data_paragraph(primary: Settings, seed: int) -> str:
+def missing_data_paragraph(primary: Settings) -> str:
     """Multiple imputation (or complete cases) and the pooling rules with their df."""
     missing = primary["missing_data"]
     if missing["method"] == "complete_case":
@@ -365,9 +365,14 @@ def missing_data_paragraph(primary: Settings, seed: int) -> str:
         "freedom (Barnard and Rubin, 1999; complete-data degrees of freedom n − p). The product "
         "term was tested by the pooled Wald test D1 (Li et al., 1991a) with Reiter's "
         f"small-sample denominator degrees of freedom (Reiter, 2007) and by {lr_test}. The "
-        f"complete-case analysis was run alongside (Sterne et al., 2009). Random streams derived "
-        f"from the root seed {seed}."
+        "complete-case analysis was run alongside (Sterne et al., 2009)."
     )
+
+
+def analyses_named(names: Sequence[str]) -> str:
+    """'analysis (Primary)' or 'analyses (Primary and Completers only)'."""
+    noun = "analysis" if len(names) == 1 else "analyses"
+    return f"{noun} ({series([analysis_label(n) for n in names])})"
 
 
 def bootstrap_paragraph(bootstrap: Settings, methods_by_analysis: Mapping[str, list[str]]) -> str:
@@ -378,22 +383,20 @@ def bootstrap_paragraph(bootstrap: Settings, methods_by_analysis: Mapping[str, l
     sentences = []
     complete = [a for a, m in resampled.items() if {"percentile", "bca"} & set(m)]
     if complete:
-        kinds = [
-            {"percentile": "percentile", "bca": "bias-corrected and accelerated (BCa; Efron, 1987)"}[
-                m
-            ]
-            for m in ["percentile", "bca"]
-            if any(m in resampled[a] for a in complete)
-        ]
+        names = {
+            "percentile": "percentile",
+            "bca": "bias-corrected and accelerated (BCa; Efron, 1987)",
+        }
+        kinds = [names[m] for m in names if any(m in resampled[a] for a in complete)]
         sentences.append(
-            f"For {series([analysis_label(a) for a in complete])}, B = "
+            f"For the complete-data {analyses_named(complete)}, B = "
             f"{bootstrap['replicates']} case resamples gave {series(kinds)} intervals, computed "
             "as R's boot package does (Davison and Hinkley, 1997)."
         )
     imputed = [a for a, m in resampled.items() if "boot_mi_vhb" in m]
     if imputed:
         sentences.append(
-            f"For {series([analysis_label(a) for a in imputed])}, the data were bootstrapped, then "
+            f"For the imputed {analyses_named(imputed)}, the data were bootstrapped, then "
             f"imputed (von Hippel and Bartlett, 2021): B = {bootstrap['mi_replicates']} resamples, "
             f"each imputed {bootstrap['mi_imputations_per_replicate']} times, with variance "
             "components from a one-way analysis of variance and a t interval with Satterthwaite "
@@ -420,28 +423,31 @@ def flat_settings(settings: Settings, prefix: tuple[str, ...] = ()) -> dict[tupl
 def change_text(key: tuple, settings: Settings) -> str:
     """What one setting of a sensitivity analysis does, in words."""
     value = flat_settings(settings)[key]
-    outcome, biomarkers, covariates = (
-        settings["outcome"],
-        settings["biomarkers"],
-        settings["covariates"],
-    )
+    outcome, covariates = settings["outcome"], settings["covariates"]
     phrases = {
-        ("outcome", "definition"): lambda: f"{outcome_definition(outcome)} as the outcome",
-        ("outcome", "remission_threshold"): lambda: f"{outcome_definition(outcome)} as the outcome",
-        ("outcome", "response_reduction"): lambda: f"{outcome_definition(outcome)} as the outcome",
-        ("outcome", "week"): lambda: f"the outcome at week {value}",
-        ("outcome", "missing_rule"): lambda: missing_rule_text(outcome),
+        **{
+            ("outcome", key): lambda: outcome_definition(outcome)
+            for key in ["definition", "remission_threshold", "response_reduction", "week"]
+        },
+        ("outcome", "missing_rule"): lambda: {
+            "completers": f"only patients rated at week {outcome['week']}, no carrying forward",
+            "locf": "the last post-baseline rating carried forward (LOCF)",
+        }[value],
         ("outcome", "window_weeks"): lambda: window_text(outcome),
-        ("outcome", "missing_baseline"): lambda: missing_baseline_text(outcome),
+        ("outcome", "missing_baseline"): lambda: {
+            "impute": "a missing baseline HAMD-17 imputed as a covariate",
+            "exclude": "patients without a baseline HAMD-17 excluded",
+        }[value],
         ("biomarkers", "coding"): lambda: {
             "median": "median-split biomarkers",
-            "tertiles": "3 × 3 joint tertile groups",
+            "tertiles": "3 × 3 joint tertile groups, IL-1β top versus bottom tertile within the "
+            "bottom and within the top BDNF tertile",
             "continuous": "continuous log2 IL-1β and BDNF per SD with their product",
         }[value],
         ("biomarkers", "below_lod"): lambda: {
-            "lod_sqrt2": "below-LOD IL-1β as LOD/√2",
-            "lod_half": "below-LOD IL-1β as LOD/2",
-            "exclude": "patients with below-LOD IL-1β excluded",
+            "lod_sqrt2": "IL-1β below the LOD replaced by LOD/√2",
+            "lod_half": "IL-1β below the LOD replaced by LOD/2",
+            "exclude": "patients with IL-1β below the LOD excluded",
         }[value],
         ("biomarkers", "outlier_z"): lambda: (
             f"patients with an absolute z-score of log IL-1β or log BDNF above {number(value)} "
@@ -454,7 +460,7 @@ def change_text(key: tuple, settings: Settings) -> str:
         ),
         ("covariates", "adjustment_set"): lambda: covariate_text(covariates),
         ("missing_data", "method"): lambda: {
-            "complete_case": "complete cases instead of multiple imputation",
+            "complete_case": "complete cases instead of multiple imputation (Sterne et al., 2009)",
             "mice": "multiple imputation",
         }[value],
         ("missing_data", "m"): lambda: f"m = {value} imputed data sets",
@@ -464,7 +470,7 @@ def change_text(key: tuple, settings: Settings) -> str:
             "logistic": "maximum likelihood",
         }[value],
         ("models", "stratify_by"): lambda: (
-            f"models within each level of {in_sentence(variable_label(value))}"
+            f"models fitted within each level of {in_sentence(variable_label(value))}"
             if value
             else "no stratification"
         ),
@@ -475,11 +481,11 @@ def change_text(key: tuple, settings: Settings) -> str:
 
 
 def sensitivity_clause(name: str, settings: Settings, primary: Settings) -> str:
-    """'Complete cases (complete cases instead of multiple imputation)'."""
+    """'Complete cases: complete cases instead of multiple imputation'."""
     ours, theirs = flat_settings(settings), flat_settings(primary)
     changed = [key for key in ours if ours[key] != theirs.get(key)]
     phrases = list(dict.fromkeys(change_text(key, settings) for key in changed))
-    return f"{analysis_label(name)} ({'; '.join(phrases) or 'as the primary analysis'})"
+    return f"{analysis_label(name)}: {', '.join(phrases) or 'as the primary analysis'}"
 
 
 def sensitivity_paragraph(analyses: Mapping[str, Settings]) -> str:
@@ -490,16 +496,20 @@ def sensitivity_paragraph(analyses: Mapping[str, Settings]) -> str:
         for name, settings in analyses.items()
         if name != "primary"
     ]
+    # sensitivity.with_evalues gives every key estimate but RERI (a difference) an E-value.
+    estimates = series([in_sentence(ESTIMANDS[code]) for code in ESTIMANDS if code != "reri"])
     evalues = (
-        "E-values (VanderWeele and Ding, 2017) gave, for the ORs of the key estimates, the "
-        "minimum strength of association an unmeasured confounder would need with both "
-        "biomarker and outcome to explain the estimate away; for a common outcome the OR was "
-        "first converted to a risk ratio by its square root (VanderWeele, 2017)."
+        f"For the {estimates} of every analysis, E-values (VanderWeele and Ding, 2017) gave the "
+        "minimum strength of association, on the risk-ratio scale, that an unmeasured confounder "
+        "would need with both biomarker and outcome to explain the estimate away; for a common "
+        "outcome the OR was first converted to a risk ratio by its square root (VanderWeele, "
+        "2017), and the ratio of ORs was treated as one ratio (an approximation)."
     )
     if not clauses:
         return evalues
     return (
-        f"Sensitivity analyses ({len(clauses)}) each changed the primary analysis as stated: "
+        f"The primary analysis was repeated in {len(clauses)} sensitivity "
+        f"{'analysis' if len(clauses) == 1 else 'analyses'}, each changing it as stated: "
         f"{'; '.join(clauses)}. {evalues}"
     )
 
@@ -512,8 +522,8 @@ def firth_paragraph(analyses: Mapping[str, Settings]) -> str:
         "Firth's penalised likelihood (Firth, 1993) removes the first-order bias of the "
         "maximum-likelihood estimates and keeps them finite under separation (Heinze and "
         "Schemper, 2002); it was fitted as R's logistf fits it, with Wald CIs from the inverse "
-        "information. Every estimate carried its fit status (converged, separation, not "
-        "converged)."
+        "information and, under imputation, the penalised likelihood-ratio statistics pooled by "
+        "D2 (Li et al., 1991b)."
     )
 
 
@@ -527,7 +537,7 @@ def privacy_sentence(privacy: Settings) -> str:
     )
 
 
-def software_paragraph(provenance: Mapping[str, Any], privacy: Settings) -> str:
+def software_paragraph(provenance: Mapping[str, Any], privacy: Settings, seed: int) -> str:
     """Python, Snakemake and the numerical packages with their versions, from provenance.json."""
     packages = provenance.get("packages", {})
     missing = [p for p in ["snakemake", *PACKAGES] if p not in packages]
@@ -537,15 +547,15 @@ def software_paragraph(provenance: Mapping[str, Any], privacy: Settings) -> str:
             file="results/provenance.json",
             fix="re-run the provenance rule (delete results/provenance.json and run snakemake)",
         )
-    versions = series(
-        [f"{p} {packages[p]} ({PACKAGE_CITATIONS[p]})" for p in PACKAGES]
-    )
+    versions = series([f"{p} {packages[p]} ({PACKAGE_CITATIONS[p]})" for p in PACKAGES])
     commit = provenance.get("git_commit")
-    code = f" (interplay, git commit {commit[:12]})" if commit else ""
+    code = f" (git commit {commit[:12]})" if commit else ""
     return (
-        f"Analyses were run in Python {provenance['python']} with Snakemake {packages['snakemake']} "
-        f"(Mölder et al., 2021){code}, using {versions}; the configuration and the SHA-256 of "
-        f"every input file are recorded with the results.{privacy_sentence(privacy)}"
+        f"Analyses were run with the interplay workflow{code} in Python {provenance['python']} "
+        f"with Snakemake {packages['snakemake']} (Mölder et al., 2021), {versions}. Every random "
+        f"number stream (imputations, bootstrap resamples) was derived from the seed {seed}; the "
+        "configuration and the SHA-256 checksum of every input file were recorded with the "
+        f"results.{privacy_sentence(privacy)}"
     )
 
 
@@ -570,11 +580,11 @@ def methods_sections(
         ("Biomarkers", exposure_paragraph(primary, codings_used(analyses), cutpoints)),
         ("Models", model_paragraph(primary)),
         ("Interaction", interaction_paragraph(primary)),
-        ("Missing data", missing_data_paragraph(primary, seed)),
+        ("Missing data", missing_data_paragraph(primary)),
         ("Bootstrap", bootstrap_paragraph(bootstrap, methods_by_analysis)),
         ("Sensitivity analyses", sensitivity_paragraph(analyses)),
         ("Firth's method", firth_paragraph(analyses)),
-        ("Software", software_paragraph(provenance, privacy)),
+        ("Software", software_paragraph(provenance, privacy, seed)),
     ]
     return [(heading, text) for heading, text in sections if text]
 
