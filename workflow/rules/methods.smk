@@ -26,7 +26,9 @@ rule methods:
         library=library_version("methods.py"),
         analyses=ANALYSES,
         bootstrap=BOOTSTRAP,
-        bootstrap_methods={analysis: bootstrap_methods(analysis) for analysis in ANALYSES},
+        bootstrap_methods={
+            analysis: bootstrap_methods(analysis) for analysis in ANALYSES
+        },
         privacy=config["privacy"],
         seed=config["seed"],
     script:

@@ -141,8 +141,9 @@ def window_text(outcome: Settings) -> str:
     window = outcome["window_weeks"]
     if window == 0:
         return "only ratings at the scheduled weeks were used"
+    weeks = "week" if window == 1 else "weeks"
     return (
-        f"a rating within {number(window)} weeks of a scheduled week counted at the nearest "
+        f"a rating within {number(window)} {weeks} of a scheduled week counted at the nearest "
         "scheduled week"
     )
 
