@@ -20,6 +20,11 @@ from interplay.labels import ESTIMANDS, OUTCOMES, analysis_label, unit, variable
 Settings = Mapping[str, Any]
 
 TITLE = "Statistical analysis"
+# Headings and readable line length for the report page's paragraphs (added to the table STYLE).
+PROSE_STYLE = """
+h2 { font-size: 14px; margin: 14px 0 4px 0; }
+p, li { max-width: 60em; line-height: 1.45; }
+"""
 BIOMARKERS = ["il1b", "bdnf"]
 PACKAGES = ["numpy", "pandas", "scipy", "statsmodels"]
 # Software citations, by package (Snakemake's is in the sentence naming it).
@@ -616,7 +621,7 @@ def methods_html(sections: Sequence[tuple[str, str]]) -> str:
     references = "".join(
         f"<li>{html.escape(reference)}</li>\n" for reference in cited_references(sections)
     )
-    style = STYLE + "h2 { font-size: 14px; margin: 14px 0 4px 0; }\np, li { max-width: 60em; }\n"
+    style = STYLE + PROSE_STYLE
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{TITLE}</title>\n<style>{style}</style>\n</head>\n<body>\n"
