@@ -13,15 +13,17 @@ from typing import Any
 import pandas as pd
 
 from interplay.errors import InputError
-from interplay.figures_report import STYLE
 from interplay.impute import DONORS
 from interplay.labels import ESTIMANDS, OUTCOMES, analysis_label, unit, variable_label
 
 Settings = Mapping[str, Any]
 
 TITLE = "Statistical analysis"
-# Headings and readable line length for the report page's paragraphs (added to the table STYLE).
-PROSE_STYLE = """
+# The report page: the table pages' font and colours, headings, a readable line length.
+PAGE_STYLE = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 13px; background: #ffffff;
+       color: #1a1a1a; margin: 16px; }
+h1 { font-size: 16px; margin: 0 0 6px 0; }
 h2 { font-size: 14px; margin: 14px 0 4px 0; }
 p, li { max-width: 60em; line-height: 1.45; }
 """
@@ -621,9 +623,8 @@ def methods_html(sections: Sequence[tuple[str, str]]) -> str:
     references = "".join(
         f"<li>{html.escape(reference)}</li>\n" for reference in cited_references(sections)
     )
-    style = STYLE + PROSE_STYLE
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{TITLE}</title>\n<style>{style}</style>\n</head>\n<body>\n"
+        f"<title>{TITLE}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n<body>\n"
         f"<h1>{TITLE}</h1>\n{body}<h2>References</h2>\n<ol>\n{references}</ol>\n</body>\n</html>\n"
     )
