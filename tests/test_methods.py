@@ -49,6 +49,15 @@ PROVENANCE = {
         "matplotlib": "3.9.0",
     },
 }
+# The additive measures' reference, as interplay.interaction chose it in some sample.
+INTERACTION = pd.DataFrame(
+    {
+        "stratum": ["all"] * 3,
+        "measure": ["ratio_of_odds_ratios", "reri", "reri"],
+        "scale": ["multiplicative", "additive", "additive"],
+        "reference_group": ["il1b_low_bdnf_low", "il1b_low_bdnf_high", "il1b_low_bdnf_high"],
+    }
+)
 COMPLETE_DATA_METHODS = ["percentile", "bca"]
 
 
@@ -72,6 +81,7 @@ def methods_text(config: dict, provenance: dict = PROVENANCE) -> str:
         privacy=config["privacy"],
         seed=config["seed"],
         cutpoints=CUTPOINTS,
+        interaction=INTERACTION,
         provenance=provenance,
     )
     return methods_markdown(sections)
@@ -212,6 +222,11 @@ def test_an_added_analysis_gets_a_clause_from_its_settings():
     assert f"repeated in {len(config['analyses']) - 1} sensitivity analyses" in sensitivity
 
 
+def test_additive_reference_is_the_one_the_analysis_chose():
+    interaction = section(methods_text(CONFIG), "Interaction")
+    assert "as reference (in this sample IL-1β low, BDNF high), so that" in interaction
+
+
 def test_each_sensitivity_analysis_has_one_clause_naming_what_changed():
     sensitivity = section(methods_text(CONFIG), "Sensitivity analyses")
     assert "Complete cases: complete cases instead of multiple imputation" in sensitivity
@@ -275,6 +290,7 @@ def test_html_page_holds_every_paragraph_and_reference():
         privacy=config["privacy"],
         seed=config["seed"],
         cutpoints=CUTPOINTS,
+        interaction=INTERACTION,
         provenance=PROVENANCE,
     )
     page = methods_html(sections)

@@ -5,6 +5,7 @@
 rule methods:
     input:
         cutpoints="results/tables/cutpoints.tsv",
+        interaction="results/analyses/primary/interaction.tsv",
         provenance="results/provenance.json",
     output:
         markdown="results/methods.md",

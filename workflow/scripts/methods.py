@@ -9,7 +9,8 @@ from interplay.tables import read_table
 
 
 def main(smk) -> None:
-    """Write methods.md and methods.html from the settings, cut-points and provenance record."""
+    """Write methods.md and methods.html from the settings, cut-points, the primary analysis's
+    interaction table (its additive reference group) and the provenance record."""
     sections = methods_sections(
         analyses=smk.params.analyses,
         bootstrap=smk.params.bootstrap,
@@ -17,6 +18,7 @@ def main(smk) -> None:
         privacy=smk.params.privacy,
         seed=smk.params.seed,
         cutpoints=read_table(smk.input.cutpoints),
+        interaction=read_table(smk.input.interaction),
         provenance=json.loads(Path(smk.input.provenance).read_text(encoding="utf-8")),
     )
     Path(smk.output.markdown).write_text(methods_markdown(sections), encoding="utf-8")

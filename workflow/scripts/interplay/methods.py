@@ -14,7 +14,14 @@ import pandas as pd
 
 from interplay.errors import InputError
 from interplay.impute import DONORS
-from interplay.labels import ESTIMANDS, OUTCOMES, analysis_label, unit, variable_label
+from interplay.labels import (
+    ESTIMANDS,
+    OUTCOMES,
+    analysis_label,
+    group_label,
+    unit,
+    variable_label,
+)
 
 Settings = Mapping[str, Any]
 
@@ -327,15 +334,26 @@ def model_paragraph(primary: Settings) -> str:
     return text
 
 
-def interaction_paragraph(primary: Settings) -> str:
+def additive_reference(interaction: pd.DataFrame) -> str:
+    """The reference group of the additive measures, as the primary analysis chose it."""
+    additive = interaction[interaction["scale"] == "additive"]
+    groups = list(dict.fromkeys(additive["reference_group"].dropna()))
+    if len(groups) == 1:
+        return f" (in this sample {group_label(groups[0])})"
+    return " (chosen within each stratum)" if groups else ""
+
+
+def interaction_paragraph(primary: Settings, interaction: pd.DataFrame) -> str:
     """Knol & VanderWeele reporting of interaction on both scales, with interval methods."""
     outcome = primary["outcome"]
     complement = outcome_name(outcome, complement=True)
+    reference = additive_reference(interaction)
     return (
         "Interaction was reported on both scales (Knol and VanderWeele, 2012). On the "
         "multiplicative scale, the product term was tested by Wald and likelihood-ratio tests. On "
         f"the additive scale, the outcome was {complement}, with the joint group at the lowest "
-        f"risk of {complement} as reference so that both biomarkers act as risk factors; "
+        f"risk of {complement} as reference{reference}, so that both biomarkers act as risk "
+        "factors; "
         "the relative excess risk due to interaction (RERI), the attributable proportion (AP) and "
         "the synergy index (S) were computed from the product model with delta-method (Hosmer "
         "and Lemeshow, 1992) and MOVER (Zou, 2008) CIs. The interaction contrast on the risk "
@@ -579,6 +597,7 @@ def methods_sections(
     privacy: Settings,
     seed: int,
     cutpoints: pd.DataFrame,
+    interaction: pd.DataFrame,
     provenance: Mapping[str, Any],
 ) -> list[tuple[str, str]]:
     """(heading, paragraph) pairs of the methods, in the order a paper gives them."""
@@ -587,7 +606,7 @@ def methods_sections(
         ("Participants and outcome", outcome_paragraph(primary)),
         ("Biomarkers", exposure_paragraph(primary, codings_used(analyses), cutpoints)),
         ("Models", model_paragraph(primary)),
-        ("Interaction", interaction_paragraph(primary)),
+        ("Interaction", interaction_paragraph(primary, interaction)),
         ("Missing data", missing_data_paragraph(primary)),
         ("Bootstrap", bootstrap_paragraph(bootstrap, methods_by_analysis)),
         ("Sensitivity analyses", sensitivity_paragraph(analyses)),
