@@ -204,6 +204,11 @@ def test_bootstrap_replicates_follow_the_config():
     assert "B = 50 resamples" in text
 
 
+def test_firth_fallback_is_stated_only_when_set():
+    assert "refitted by Firth" not in methods_text(CONFIG)
+    assert "refitted by Firth" in methods_text(edited(bootstrap={"firth_fallback": True}))
+
+
 def test_removing_an_analysis_removes_its_clause_and_references():
     config = copy.deepcopy(CONFIG)
     del config["analyses"]["firth"]
@@ -224,7 +229,9 @@ def test_an_added_analysis_gets_a_clause_from_its_settings():
 
 def test_additive_reference_is_the_one_the_analysis_chose():
     interaction = section(methods_text(CONFIG), "Interaction")
-    assert "as reference (in this sample IL-1β low, BDNF high), so that" in interaction
+    assert (
+        "as reference (in this sample IL-1β low, BDNF high), so that both exposures" in interaction
+    )
 
 
 def test_each_sensitivity_analysis_has_one_clause_naming_what_changed():

@@ -352,8 +352,8 @@ def interaction_paragraph(primary: Settings, interaction: pd.DataFrame) -> str:
         "Interaction was reported on both scales (Knol and VanderWeele, 2012). On the "
         "multiplicative scale, the product term was tested by Wald and likelihood-ratio tests. On "
         f"the additive scale, the outcome was {complement}, with the joint group at the lowest "
-        f"risk of {complement} as reference{reference}, so that both biomarkers act as risk "
-        "factors; "
+        f"risk of {complement} as reference{reference}, so that both exposures, coded against "
+        "it, act as risk factors; "
         "the relative excess risk due to interaction (RERI), the attributable proportion (AP) and "
         "the synergy index (S) were computed from the product model with delta-method (Hosmer "
         "and Lemeshow, 1992) and MOVER (Zou, 2008) CIs. The interaction contrast on the risk "
@@ -428,6 +428,8 @@ def bootstrap_paragraph(bootstrap: Settings, methods_by_analysis: Mapping[str, l
             "components from a one-way analysis of variance and a t interval with Satterthwaite "
             "degrees of freedom."
         )
+    if bootstrap["firth_fallback"]:
+        sentences.append("Replicates whose fit did not converge were refitted by Firth's method.")
     return (
         "Nonparametric bootstrap CIs were added beside the model-based ones. "
         + " ".join(sentences)
