@@ -109,7 +109,7 @@ def test_default_states_the_configured_primary_analysis():
     assert "at weeks 0, 3, 6, 9 and 12" in text
     assert "last observation carried forward, LOCF" in text
     assert "creating 20 imputed data sets after 10 cycles each" in text
-    assert "B = 2000 case resamples" in text
+    assert "B = 2,000 case resamples" in text
     assert "B = 200 resamples, each imputed 2 times" in text
     assert "seed 20250304" in text
 

@@ -416,17 +416,17 @@ def bootstrap_paragraph(bootstrap: Settings, methods_by_analysis: Mapping[str, l
         kinds = [names[m] for m in names if any(m in resampled[a] for a in complete)]
         sentences.append(
             f"For the complete-data {analyses_named(complete)}, B = "
-            f"{bootstrap['replicates']} case resamples gave {series(kinds)} intervals, computed "
+            f"{bootstrap['replicates']:,} case resamples gave {series(kinds)} intervals, computed "
             "as R's boot package does (Davison and Hinkley, 1997)."
         )
     imputed = [a for a, m in resampled.items() if "boot_mi_vhb" in m]
     if imputed:
         sentences.append(
             f"For the imputed {analyses_named(imputed)}, the data were bootstrapped, then "
-            f"imputed (von Hippel and Bartlett, 2021): B = {bootstrap['mi_replicates']} resamples, "
-            f"each imputed {bootstrap['mi_imputations_per_replicate']} times, with variance "
-            "components from a one-way analysis of variance and a t interval with Satterthwaite "
-            "degrees of freedom."
+            f"imputed (von Hippel and Bartlett, 2021): B = {bootstrap['mi_replicates']:,} "
+            f"resamples, each imputed {bootstrap['mi_imputations_per_replicate']} times, with "
+            "variance components from a one-way analysis of variance and a t interval with "
+            "Satterthwaite degrees of freedom."
         )
     if bootstrap["firth_fallback"]:
         sentences.append("Replicates whose fit did not converge were refitted by Firth's method.")
@@ -525,9 +525,9 @@ def sensitivity_paragraph(analyses: Mapping[str, Settings]) -> str:
         if name != "primary"
     ]
     # sensitivity.with_evalues gives every key estimate but RERI (a difference) an E-value.
-    estimates = series([in_sentence(ESTIMANDS[code]) for code in ESTIMANDS if code != "reri"])
+    estimates = series([f"the {in_sentence(ESTIMANDS[c])}" for c in ESTIMANDS if c != "reri"])
     evalues = (
-        f"For the {estimates} of every analysis, E-values (VanderWeele and Ding, 2017) gave the "
+        f"For {estimates} of every analysis, E-values (VanderWeele and Ding, 2017) gave the "
         "minimum strength of association, on the risk-ratio scale, that an unmeasured confounder "
         "would need with both biomarker and outcome to explain the estimate away; for a common "
         "outcome the OR was first converted to a risk ratio by its square root (VanderWeele, "
