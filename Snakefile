@@ -16,6 +16,7 @@ include: "workflow/rules/sensitivity.smk"
 include: "workflow/rules/provenance.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/methods.smk"
 
 
 # Small aggregation, plotting and report rules run on the submit host, not as cluster jobs.
@@ -36,6 +37,7 @@ localrules:
     figure_johnson_neyman,
     figure_specification_curve,
     figure_bootstrap,
+    methods,
 
 
 rule all:
