@@ -1,4 +1,4 @@
-"""The headline findings of the primary analysis: findings.tsv, findings.md and the report's text."""
+"""The headline findings of the primary analysis: findings.tsv, findings.md, the report's text."""
 
 from pathlib import Path
 

@@ -150,8 +150,10 @@ def robustness(sensitivity: pd.DataFrame, estimand: str, primary_side: int, null
     ]
     if rows.empty:
         return {"n_analyses": pd.NA, "n_excluding_null": pd.NA, "exceptions": np.nan}
-    sides = [excludes(low, high, null) for low, high in zip(rows["ci_low"], rows["ci_high"])]
-    exceptions = [a for a, side in zip(rows["analysis"], sides) if side != primary_side]
+    limits = zip(rows["ci_low"], rows["ci_high"], strict=True)
+    sides = [excludes(low, high, null) for low, high in limits]
+    analyses = zip(rows["analysis"], sides, strict=True)
+    exceptions = [name for name, side in analyses if side != primary_side]
     return {
         "n_analyses": len(rows),
         "n_excluding_null": sum(side != 0 for side in sides),
@@ -213,7 +215,8 @@ def ratio_sentence(
     tested = "; ".join(test_text(test) for test in tests)
     return (
         f"{measure_label('ratio_of_odds_ratios')}: the odds ratio of {outcome} with both IL-1β "
-        f"and BDNF high (against the {group_label(reference)} group) is {relation} than the product of the two separate odds ratios "
+        f"and BDNF high (against the {group_label(reference)} group) is {relation} than the "
+        "product of the two separate odds ratios "
         f"({numbers_text(row, ci_level, 'ratio')}); {null_text(side, 1.0)}. "
         f"Tests of the product term: {tested}."
     )
@@ -280,7 +283,8 @@ def findings_table(
         side = excludes(row["ci_low"], row["ci_high"], headline.null)
         row.update(robustness(sensitivity, headline.code, side, headline.null))
         if row["status"] != OK or not np.isfinite(row["estimate"]):
-            text = f"{row['label']}: could not be estimated ({str(row['status']).replace('_', ' ')})."
+            status = str(row["status"]).replace("_", " ")
+            text = f"{row['label']}: could not be estimated ({status})."
         elif headline.table == "models":
             text = or_sentence(row, headline.term, outcome, ci_level)
         elif headline.code == "ratio_of_odds_ratios":
@@ -374,28 +378,34 @@ def findings_rst(lines: list[str], title: str, intro: str, synthetic: bool) -> s
     return "\n".join(parts) + "\n"
 
 
+def intervals(table: pd.DataFrame, low: str, high: str) -> list[str]:
+    """'0.36 to 0.76' for each row's interval in columns `low` and `high`."""
+    limits = zip(table[low], table[high], strict=True)
+    return [interval_text(lo, hi, DECIMALS) for lo, hi in limits]
+
+
 def findings_display(findings: pd.DataFrame, ci_level: float) -> pd.DataFrame:
     """The findings table as people read it: labels, rounded numbers, analyses by name."""
     level = f"{ci_level:.0%} CI"
     exceptions = findings["exceptions"].map(
-        lambda names: ", ".join(analysis_label(n) for n in names.split("; "))
-        if isinstance(names, str)
-        else ""
+        lambda names: (
+            ", ".join(analysis_label(n) for n in names.split("; "))
+            if isinstance(names, str)
+            else ""
+        )
     )
     counts = [
         f"{k} of {n}" if pd.notna(n) else ""
-        for k, n in zip(findings["n_excluding_null"], findings["n_analyses"])
+        for k, n in zip(findings["n_excluding_null"], findings["n_analyses"], strict=True)
     ]
     return pd.DataFrame(
         {
             "Estimate": findings["label"],
             "Value": findings["estimate"].map(lambda v: number_text(v, DECIMALS)),
-            level: [interval_text(lo, hi, DECIMALS) for lo, hi in
-                    zip(findings["ci_low"], findings["ci_high"])],
+            level: intervals(findings, "ci_low", "ci_high"),
             "Method": findings["ci_method"].map(ci_method_label),
             "p": findings["p_value"].map(format_p),
-            "Bootstrap interval": [interval_text(lo, hi, DECIMALS) for lo, hi in
-                                   zip(findings["boot_ci_low"], findings["boot_ci_high"])],
+            "Bootstrap interval": intervals(findings, "boot_ci_low", "boot_ci_high"),
             "Bootstrap method": findings["boot_ci_method"].map(ci_method_label),
             "Analyses whose interval excludes the null": counts,
             "Exceptions": exceptions,
