@@ -322,6 +322,7 @@ def sentences(findings: pd.DataFrame) -> list[str]:
 
 
 TITLE = "Findings: serum IL-1β, BDNF and {outcome}"
+RST_HEADING = "Findings"
 
 
 def findings_documents(
@@ -338,7 +339,7 @@ def findings_documents(
     lines = sentences(findings)
     return {
         "markdown": findings_markdown(lines, title, intro, synthetic),
-        "rst": findings_rst(lines, title, intro, synthetic),
+        "rst": findings_rst(lines, intro, synthetic),
         "html": findings_html(findings, title, ci_level, synthetic),
     }
 
@@ -367,9 +368,9 @@ BANNER_HTML = (
 )
 
 
-def findings_rst(lines: list[str], title: str, intro: str, synthetic: bool) -> str:
-    """The findings as a reStructuredText section for the report's first page."""
-    parts = [rst_text(title), "-" * len(title), ""]
+def findings_rst(lines: list[str], intro: str, synthetic: bool) -> str:
+    """The findings as a reStructuredText section of the report's first page (under its title)."""
+    parts = [RST_HEADING, "-" * len(RST_HEADING), ""]
     if synthetic:
         banner = BANNER_HTML.format(text=html.escape(SYNTHETIC_LINE))
         parts += [".. raw:: html", "", f"   {banner}", ""]
