@@ -250,8 +250,11 @@ def robustness_sentence(row: dict, null: float) -> str:
     names = row["exceptions"].split("; ") if isinstance(row["exceptions"], str) else []
     agreeing = row["n_analyses"] - len(names)
     verb = "excludes" if side else "includes"
-    count = f"all {agreeing}" if not names else f"{agreeing} of {row['n_analyses']}"
-    text = f"The interval {verb} {null:g} in {count} whole-sample analyses"
+    noun = "analysis" if row["n_analyses"] == 1 else "analyses"
+    count = f"{agreeing} of {row['n_analyses']}" if names else f"all {agreeing}"
+    if row["n_analyses"] == 1:
+        count = f"{agreeing} of 1" if names else "the 1"
+    text = f"The interval {verb} {null:g} in {count} whole-sample {noun}"
     if not names:
         return f"{text}."
     noun = "exception is" if len(names) == 1 else "exceptions are"
