@@ -407,19 +407,21 @@ def findings_display(findings: pd.DataFrame, ci_level: float) -> pd.DataFrame:
             "Estimate": findings["label"],
             "Value": findings["estimate"].map(lambda v: number_text(v, DECIMALS)),
             level: intervals(findings, "ci_low", "ci_high"),
-            "Method": findings["ci_method"].map(ci_method_label),
             "p": findings["p_value"].map(format_p),
-            "Bootstrap interval": intervals(findings, "boot_ci_low", "boot_ci_high"),
-            "Bootstrap method": findings["boot_ci_method"].map(ci_method_label),
-            "Analyses whose interval excludes the null": counts,
+            "Method": findings["ci_method"].map(ci_method_label),
+            f"Bootstrap {level}": intervals(findings, "boot_ci_low", "boot_ci_high"),
+            "Null excluded in": counts,
             "Exceptions": exceptions,
         }
-    )  # fmt: skip
+    )
 
 
 def findings_html(findings: pd.DataFrame, title: str, ci_level: float, synthetic: bool) -> str:
     """The report page of the findings table."""
+    methods = findings["boot_ci_method"].dropna().unique()
     note = "The sentences stating these findings are on the report's first page."
+    if len(methods):
+        note += f" Bootstrap intervals: {', '.join(ci_method_label(m) for m in methods)}."
     if synthetic:
         note = f"{SYNTHETIC_LINE} {note}"
     return html_page(title, findings_display(findings, ci_level), note)
