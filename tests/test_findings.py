@@ -1,7 +1,11 @@
 """The findings: every number in the text is a table value as shown, the words follow the numbers,
 the robustness counts are right, and the synthetic-data line appears only for synthetic input."""
 
+import html
+import json
 import re
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -9,6 +13,7 @@ import pytest
 from interplay.errors import InputError
 from interplay.findings import SYNTHETIC_LINE, findings_documents, findings_table
 from interplay.tables import read_table
+from test_report import CHROMIUM_FLAGS, browser  # noqa: F401  (the fixture)
 
 CI_LEVEL = 0.95
 # A number in the text: not part of a word or label such as IL-1β, D1, LOD/2.
@@ -259,3 +264,63 @@ def test_a_stratified_primary_analysis_is_a_clear_error() -> None:
     models, interaction, sensitivity = crafted()
     with pytest.raises(InputError, match="no whole-sample rows"):
         findings_table(models.assign(stratum="site=1"), interaction, sensitivity, CI_LEVEL)
+
+
+FIRST_PAGE_MARKER = "interplay-first-page"
+# Injected into a copy of the report: once the landing page is drawn, where (in CSS pixels from the
+# top of the window) the synthetic-data line and the first finding are, and the page's text.
+FIRST_PAGE_DRIVER = """
+setTimeout(function () {
+  function top(text) {
+    var nodes = Array.from(document.querySelectorAll("p, li"));
+    var node = nodes.find(function (n) { return n.textContent.indexOf(text) >= 0; });
+    return node ? node.getBoundingClientRect().top : null;
+  }
+  var out = document.createElement("pre");
+  out.id = "MARKER";
+  out.textContent = JSON.stringify({
+    banner: top("Synthetic data, not a clinical result"),
+    finding: top("within low BDNF"),
+    height: window.innerHeight,
+    text: document.body.innerText,
+  });
+  document.body.appendChild(out);
+}, 3000);
+""".replace("MARKER", FIRST_PAGE_MARKER)
+
+
+def first_page(chromium: str, report: Path, scratch: Path) -> dict:
+    """What headless Chromium at 1400 x 1000 px shows on the report's landing page."""
+    page = report.read_text(encoding="utf-8")
+    end = page.rfind("</body>")
+    driven = scratch / "report.html"
+    driven.write_text(f"{page[:end]}<script>{FIRST_PAGE_DRIVER}</script>{page[end:]}", "utf-8")
+    command = [
+        chromium,
+        *CHROMIUM_FLAGS,
+        "--window-size=1400,1000",
+        f"--user-data-dir={scratch / 'profile'}",
+        "--virtual-time-budget=30000",
+        "--dump-dom",
+        driven.as_uri(),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    match = re.search(rf'<pre id="{FIRST_PAGE_MARKER}">(.*?)</pre>', result.stdout, re.DOTALL)
+    assert match, result.stderr[-2000:]
+    return json.loads(html.unescape(match.group(1)))
+
+
+def test_the_report_opens_with_the_findings_and_the_synthetic_line(
+    browser: str,  # noqa: F811
+    completed_workflow: Path,
+    tmp_path: Path,
+) -> None:
+    from conftest import run_snakemake
+
+    result = run_snakemake(completed_workflow, "--report", "results/report.html")
+    assert result.returncode == 0, result.stderr[-3000:]
+    shown_page = first_page(browser, completed_workflow / "results/report.html", tmp_path)
+    assert 0 <= shown_page["banner"] < shown_page["finding"] < shown_page["height"]
+    findings = read_table(completed_workflow / "results/tables/findings.tsv")
+    first = findings["sentence"].dropna().iloc[0]
+    assert first in " ".join(shown_page["text"].split())
