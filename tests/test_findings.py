@@ -260,6 +260,13 @@ def test_the_synthetic_line_appears_only_for_synthetic_input() -> None:
     assert synthetic["markdown"].splitlines()[2] == f"**{SYNTHETIC_LINE}**"
 
 
+def test_a_table_without_model_based_rows_is_a_clear_error() -> None:
+    models, interaction, sensitivity = crafted()
+    only_bootstrap = interaction[~interaction["ci_method"].str.startswith("delta")]
+    with pytest.raises(InputError, match="no model-based row for reri"):
+        findings_table(models, only_bootstrap, sensitivity, CI_LEVEL)
+
+
 def test_a_stratified_primary_analysis_is_a_clear_error() -> None:
     models, interaction, sensitivity = crafted()
     with pytest.raises(InputError, match="no whole-sample rows"):

@@ -114,6 +114,14 @@ def estimate_row(headline: Headline, tables: dict[str, pd.DataFrame]) -> dict:
     """The model-based estimate (or test) of one headline and its bootstrap interval."""
     rows = source_rows(headline, tables)
     main = rows.iloc[0] if headline.code in TESTS else pick(rows, MODEL_BASED)
+    if main is None:
+        raise InputError(
+            f"the primary analysis's {headline.table} table has no model-based row for "
+            f"{headline.code} (interval method {' or '.join(MODEL_BASED)})",
+            file=headline.table,
+            column="ci_method",
+            fix="re-run the primary analysis (snakemake --forcerun fit_models) to rewrite it",
+        )
     boot = pick(rows, BOOTSTRAP_PREFERENCE)
     return {
         "estimand": headline.code,
