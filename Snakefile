@@ -15,6 +15,7 @@ include: "workflow/rules/bootstrap.smk"
 include: "workflow/rules/sensitivity.smk"
 include: "workflow/rules/provenance.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/findings.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/methods.smk"
 
@@ -26,6 +27,7 @@ localrules:
     provenance,
     analysis_tables,
     sensitivity_summary,
+    findings,
     report_tables,
     report_analysis_tables,
     figure_flow,

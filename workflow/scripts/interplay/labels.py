@@ -153,6 +153,9 @@ ESTIMANDS = {
     "il1b_or_bdnf_high": "IL-1β OR at high BDNF",
     "ratio_of_odds_ratios": "Ratio of ORs (interaction)",
     "reri": "RERI (additive interaction)",
+    "ic": "IC (risk-scale additive interaction)",
+    "wald_test": "Wald test of the product term",
+    "lr_test": "Likelihood-ratio test of the product term",
 }
 
 LEVELS = {
