@@ -15,6 +15,7 @@ include: "workflow/rules/bootstrap.smk"
 include: "workflow/rules/sensitivity.smk"
 include: "workflow/rules/provenance.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/paper_tables.smk"
 include: "workflow/rules/report.smk"
 
 
@@ -36,6 +37,7 @@ localrules:
     figure_johnson_neyman,
     figure_specification_curve,
     figure_bootstrap,
+    paper_tables,
 
 
 rule all:

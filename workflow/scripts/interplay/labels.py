@@ -163,6 +163,33 @@ LEVELS = {
     "T3": "top tertile",
 }
 
+# The median groups of the paper tables (interplay.biomarkers.median_split: high = above it).
+MEDIAN_GROUPS = {
+    "low": "at or below the median",
+    "high": "above the median",
+}
+
+# Headers and fixed words of the paper tables' report pages (interplay.paper_tables).
+PAPER_TABLE_COLUMNS = {
+    "analysis": "Analysis",
+    "biomarker": "Biomarker",
+    "group": "Group",
+    "or_ci": "OR ({level} CI)",
+    "reference": "1 (reference)",
+    "crude": "Crude",
+    "adjusted": "Adjusted",
+    "stratum": "Stratum",
+    "exposure": "Group within the stratum",
+    "stratum_model": "Stratum model",
+    "product_model": "Product model",
+    "interaction_wald": "P for interaction, product term (Wald)",
+    "interaction_lr": "P for interaction, product term (likelihood ratio)",
+    "stratum_difference": "P for interaction, stratum ORs compared (Altman & Bland)",
+    "bdnf_within": "BDNF within the IL-1β stratum,",
+    "il1b_within": "IL-1β within the BDNF stratum,",
+    "against": "against",
+}
+
 REGISTRY: dict[str, dict[str, str]] = {
     "variable": {code: label for code, (label, _unit) in VARIABLES.items()},
     "model": MODELS,
