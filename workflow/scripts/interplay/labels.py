@@ -165,8 +165,8 @@ LEVELS = {
 
 # The median groups of the paper tables (interplay.biomarkers.median_split: high = above it).
 MEDIAN_GROUPS = {
-    "low": "at or below the median",
-    "high": "above the median",
+    "low": "low (≤ median)",
+    "high": "high (> median)",
 }
 
 # Headers and fixed words of the paper tables' report pages (interplay.paper_tables).
@@ -179,12 +179,12 @@ PAPER_TABLE_COLUMNS = {
     "crude": "Crude",
     "adjusted": "Adjusted",
     "stratum": "Stratum",
-    "exposure": "Group within the stratum",
+    "exposure": "Group",
     "stratum_model": "Stratum model",
     "product_model": "Product model",
-    "interaction_wald": "P for interaction, product term (Wald)",
-    "interaction_lr": "P for interaction, product term (likelihood ratio)",
-    "stratum_difference": "P for interaction, stratum ORs compared (Altman & Bland)",
+    "interaction_p": "P for interaction",
+    "stratum_difference": "Altman & Bland z test",
+    "ci_by": "CI:",
     "bdnf_within": "BDNF within the IL-1β stratum,",
     "il1b_within": "IL-1β within the BDNF stratum,",
     "against": "against",

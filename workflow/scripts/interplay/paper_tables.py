@@ -14,6 +14,7 @@ interaction_2x2 — Knol & VanderWeele (2012, Int J Epidemiol 41:514) Table 2: t
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -548,44 +549,38 @@ def or_text(estimate: Any, low: Any, high: Any, reference: Any = False) -> str:
 
 
 def level_text(biomarker: str, level: str) -> str:
-    """'IL-1β above the median'."""
+    """'IL-1β high (> median)'."""
     return f"{variable_label(biomarker)} {MEDIAN_GROUPS[level]}"
+
+
+def or_column(table: pd.DataFrame, prefix: str) -> list[str]:
+    """'0.52 (0.36 to 0.76)' of <prefix>_or, _ci_low, _ci_high; '1 (reference)' at references."""
+    columns = [f"{prefix}_or", f"{prefix}_ci_low", f"{prefix}_ci_high", "is_reference"]
+    return [or_text(*values) for values in zip(*(table[c] for c in columns), strict=True)]
+
+
+def counts_column(table: pd.DataFrame) -> list[str]:
+    """'98/302' of n_events and n."""
+    return [count_pair(e, n) for e, n in zip(table["n_events"], table["n"], strict=True)]
 
 
 def table2_display(table2: pd.DataFrame, ci_level: float) -> pd.DataFrame:
     """Cho et al.'s Table 2 as it prints: n/N, crude and adjusted OR (CI) and p."""
-    reference = table2["is_reference"]
     header = ci_header(ci_level)
+    block = table2["analysis"] + " " + table2["biomarker"]
+    columns = PAPER_TABLE_COLUMNS
     return pd.DataFrame(
         {
-            PAPER_TABLE_COLUMNS["analysis"]: table2["analysis"].map(analysis_label),
-            PAPER_TABLE_COLUMNS["biomarker"]: table2["biomarker"].map(variable_label),
-            PAPER_TABLE_COLUMNS["group"]: table2["level"].map(MEDIAN_GROUPS),
-            events_header(table2): [
-                count_pair(e, n) for e, n in zip(table2["n_events"], table2["n"], strict=True)
-            ],
-            f"{PAPER_TABLE_COLUMNS['crude']} {header}": [
-                or_text(*values)
-                for values in zip(
-                    table2["crude_or"],
-                    table2["crude_ci_low"],
-                    table2["crude_ci_high"],
-                    reference,
-                    strict=True,
-                )
-            ],
-            f"{PAPER_TABLE_COLUMNS['crude']} p": table2["crude_p_value"].map(format_p),
-            f"{PAPER_TABLE_COLUMNS['adjusted']} {header}": [
-                or_text(*values)
-                for values in zip(
-                    table2["adjusted_or"],
-                    table2["adjusted_ci_low"],
-                    table2["adjusted_ci_high"],
-                    reference,
-                    strict=True,
-                )
-            ],
-            f"{PAPER_TABLE_COLUMNS['adjusted']} p": table2["adjusted_p_value"].map(format_p),
+            columns["analysis"]: first_only(
+                table2["analysis"].map(analysis_label), table2["analysis"]
+            ),
+            columns["biomarker"]: first_only(table2["biomarker"].map(variable_label), block),
+            columns["group"]: table2["level"].map(MEDIAN_GROUPS),
+            events_header(table2): counts_column(table2),
+            f"{columns['crude']} {header}": or_column(table2, "crude"),
+            f"{columns['crude']} p": table2["crude_p_value"].map(format_p),
+            f"{columns['adjusted']} {header}": or_column(table2, "adjusted"),
+            f"{columns['adjusted']} p": table2["adjusted_p_value"].map(format_p),
         }
     )
 
@@ -600,65 +595,61 @@ def events_header(table: pd.DataFrame) -> str:
     return f"{outcomes_text(table)}, n/N"
 
 
-def first_only(values: pd.Series, block: pd.Series) -> list[str]:
+def first_only(values: Any, block: pd.Series) -> list[str]:
     """A value shown on the first row of each block, empty on the others."""
     first = ~block.duplicated()
     return [str(v) if show else "" for v, show in zip(values, first, strict=True)]
 
 
+def interaction_p_rows(block: pd.DataFrame, width: int) -> list[list[str]]:
+    """Table 3's P for interaction rows of one exposure: under the stratum model the Altman &
+    Bland comparison of its two ORs, under the product model the Wald (D1) and LR (D3) tests."""
+    first = block.iloc[0]
+    title = PAPER_TABLE_COLUMNS["interaction_p"]
+    wald = [
+        ci_method_label(first["interaction_wald_test"]),
+        format_p(first["interaction_wald_p_value"]),
+    ]
+    lr = [ci_method_label(first["interaction_lr_test"]), format_p(first["interaction_lr_p_value"])]
+    compared = [
+        PAPER_TABLE_COLUMNS["stratum_difference"],
+        format_p(first["stratum_difference_p_value"]),
+    ]
+    lead = [""] * (width - 6)
+    return [[*lead, title, "", *compared, *wald], [*lead, title, "", "", "", *lr]]
+
+
 def table3_display(table3: pd.DataFrame, ci_level: float) -> pd.DataFrame:
-    """Cho et al.'s Table 3 as it prints: per stratum both exposure levels, n/N, ORs, P values."""
-    reference = table3["is_reference"]
+    """Cho et al.'s Table 3 as it prints: per stratum both exposure levels with n/N and the ORs
+    of both models; after each exposure's strata its P for interaction rows."""
     header = ci_header(ci_level)
-    block = table3["analysis"] + " " + table3["exposure"]
-    stratum = table3["analysis"] + " " + table3["exposure"] + table3["stratum_level"]
-
-    def odds_ratios(prefix: str) -> list[str]:
-        columns = [f"{prefix}_or", f"{prefix}_ci_low", f"{prefix}_ci_high"]
-        return [or_text(*v) for v in zip(*(table3[c] for c in columns), reference, strict=True)]
-
-    def test_p(p_column: str, test_column: str) -> pd.Series:
-        return pd.Series(
-            [
-                f"{format_p(p)} ({ci_method_label(test)})"
-                for p, test in zip(table3[p_column], table3[test_column], strict=True)
-            ]
-        )
-
-    return pd.DataFrame(
+    columns = PAPER_TABLE_COLUMNS
+    shown = pd.DataFrame(
         {
-            PAPER_TABLE_COLUMNS["analysis"]: first_only(
-                table3["analysis"].map(analysis_label), block
-            ),
-            PAPER_TABLE_COLUMNS["stratum"]: first_only(
-                [
-                    level_text(b, s)
-                    for b, s in zip(table3["stratum_by"], table3["stratum_level"], strict=True)
-                ],
-                stratum,
-            ),
-            PAPER_TABLE_COLUMNS["exposure"]: [
+            columns["analysis"]: table3["analysis"].map(analysis_label),
+            columns["stratum"]: [
+                level_text(b, s)
+                for b, s in zip(table3["stratum_by"], table3["stratum_level"], strict=True)
+            ],
+            columns["exposure"]: [
                 level_text(b, s)
                 for b, s in zip(table3["exposure"], table3["exposure_level"], strict=True)
             ],
-            events_header(table3): [
-                count_pair(e, n) for e, n in zip(table3["n_events"], table3["n"], strict=True)
-            ],
-            f"{PAPER_TABLE_COLUMNS['stratum_model']} {header}": odds_ratios("stratum"),
-            f"{PAPER_TABLE_COLUMNS['stratum_model']} p": table3["stratum_p_value"].map(format_p),
-            f"{PAPER_TABLE_COLUMNS['product_model']} {header}": odds_ratios("product"),
-            f"{PAPER_TABLE_COLUMNS['product_model']} p": table3["product_p_value"].map(format_p),
-            PAPER_TABLE_COLUMNS["interaction_wald"]: first_only(
-                test_p("interaction_wald_p_value", "interaction_wald_test"), block
-            ),
-            PAPER_TABLE_COLUMNS["interaction_lr"]: first_only(
-                test_p("interaction_lr_p_value", "interaction_lr_test"), block
-            ),
-            PAPER_TABLE_COLUMNS["stratum_difference"]: first_only(
-                table3["stratum_difference_p_value"].map(format_p), block
-            ),
+            events_header(table3): counts_column(table3),
+            f"{columns['stratum_model']} {header}": or_column(table3, "stratum"),
+            f"{columns['stratum_model']} p": table3["stratum_p_value"].map(format_p),
+            f"{columns['product_model']} {header}": or_column(table3, "product"),
+            f"{columns['product_model']} p": table3["product_p_value"].map(format_p),
         }
     )
+    rows = []
+    for _, block in table3.groupby(["analysis", "exposure"], sort=False):
+        part = shown.loc[block.index].copy()
+        part.iloc[1:, 0] = ""
+        part.iloc[1::2, 1] = ""
+        rows += part.to_numpy().tolist()
+        rows += interaction_p_rows(block, len(shown.columns))
+    return pd.DataFrame(rows, columns=shown.columns)
 
 
 def cases_and_controls(row: pd.Series) -> str:
@@ -681,11 +672,11 @@ def p_text(p: str) -> str:
     return f"< {p[1:]}" if p.startswith("<") else f"= {p}"
 
 
-def cases_header(table: pd.DataFrame) -> str:
-    """'n non-remission / remission': the frame's outcome first, as in cases_and_controls."""
+def cases_text(table: pd.DataFrame) -> str:
+    """'non-remission / remission': the frame's outcome first, as in cases_and_controls."""
     outcome = str(table["outcome"].iloc[0])
     other = outcome.removeprefix("non_") if outcome.startswith("non_") else f"non_{outcome}"
-    return f"n {label('outcome', outcome).lower()} / {label('outcome', other).lower()}"
+    return f"{label('outcome', outcome).lower()} / {label('outcome', other).lower()}"
 
 
 def first_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -706,43 +697,50 @@ def frame_text(table: pd.DataFrame) -> str:
     return f"{outcome}, {PAPER_TABLE_COLUMNS['against']} {reference}"
 
 
+def indexed_or_text(indexed: pd.DataFrame, key: tuple[str, str, str]) -> str:
+    """or_text of the row of (part, il1b_level, bdnf_level) in an indexed interaction_2x2."""
+    row = indexed.loc[key]
+    return or_text(*row[OR_COLUMNS[:3]], row["is_reference"])
+
+
 def interaction_2x2_display(table: pd.DataFrame, ci_level: float) -> pd.DataFrame:
     """Knol & VanderWeele's Table 2 as it prints, for analyses of one frame (first_frame): IL-1β
-    levels in rows, BDNF levels in columns (reference level first), the within-stratum ORs in
-    the last column and row, then the multiplicative and additive measures."""
+    levels in rows, BDNF levels in columns (reference level first), each cell 'n with / without
+    the outcome; OR (CI)', the within-stratum ORs in the last column and row, then the
+    multiplicative and additive measures with their interval methods."""
     header = ci_header(ci_level)
     cells = table[table["part"] == "cell"]
     il1b_levels = list(dict.fromkeys(cells["il1b_level"]))
     bdnf_levels = list(dict.fromkeys(cells["bdnf_level"]))
-    columns = [PAPER_TABLE_COLUMNS["analysis"], variable_label("il1b")]
-    for level in bdnf_levels:
-        group = level_text("bdnf", level)
-        columns += [f"{group}: {cases_header(table)}", f"{group}: {header}"]
-    columns.append(f"{PAPER_TABLE_COLUMNS['bdnf_within']} {header}")
-    blank = [""] * (len(columns) - 3)
+    columns = [
+        PAPER_TABLE_COLUMNS["analysis"],
+        variable_label("il1b"),
+        *(level_text("bdnf", level) for level in bdnf_levels),
+        f"{PAPER_TABLE_COLUMNS['bdnf_within']} {header}",
+    ]
     rows = []
     for analysis, part in table.groupby("analysis", sort=False):
         indexed = part.set_index(["part", "il1b_level", "bdnf_level"])
+        odds_ratio = partial(indexed_or_text, indexed)
+
         for number, il1b in enumerate(il1b_levels):
             row = [analysis_label(str(analysis)) if number == 0 else "", MEDIAN_GROUPS[il1b]]
             for bdnf in bdnf_levels:
-                cell = indexed.loc[("cell", il1b, bdnf)]
-                row += [
-                    cases_and_controls(cell),
-                    or_text(*cell[OR_COLUMNS[:3]], cell["is_reference"]),
-                ]
-            within = indexed.loc[("bdnf_within_il1b", il1b, bdnf_levels[1])]
-            row.append(or_text(*within[OR_COLUMNS[:3]]))
+                cell = ("cell", il1b, bdnf)
+                row.append(f"{cases_and_controls(indexed.loc[cell])}; {odds_ratio(cell)}")
+            row.append(odds_ratio(("bdnf_within_il1b", il1b, bdnf_levels[1])))
             rows.append(row)
-        bottom = ["", f"{PAPER_TABLE_COLUMNS['il1b_within']} {header}"]
-        for bdnf in bdnf_levels:
-            within = indexed.loc[("il1b_within_bdnf", il1b_levels[1], bdnf)]
-            bottom += ["", or_text(*within[OR_COLUMNS[:3]])]
-        rows.append([*bottom, ""])
+        rows.append(
+            [
+                "",
+                f"{PAPER_TABLE_COLUMNS['il1b_within']} {header}",
+                *(odds_ratio(("il1b_within_bdnf", il1b_levels[1], b)) for b in bdnf_levels),
+                "",
+            ]
+        )
         for _, measure in part[part["part"].isin(["multiplicative", "additive"])].iterrows():
-            method = ci_method_label(measure["ci_method"])
-            name = f"{measure_label(measure['measure'])}; CI: {method}"
-            rows.append(["", name, measure_text(measure), *blank])
+            method = f"{PAPER_TABLE_COLUMNS['ci_by']} {ci_method_label(measure['ci_method'])}"
+            rows.append(["", measure_label(measure["measure"]), measure_text(measure), method, ""])
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -752,26 +750,26 @@ TITLES = {
     "interaction_2x2": "Interaction of IL-1β and BDNF (Knol & VanderWeele 2012): odds of {frame}",
 }
 NOTES = {
-    "table2": "Median groups of each biomarker; the first group is the reference. Crude: logistic "
-    "regression on the group alone; adjusted: with the analysis's covariates (models il1b and "
-    "bdnf of models.tsv). Counts and crude ORs come from the patients each analysis models (the "
-    "complete cases for a complete-case analysis).",
+    "table2": "Median groups of each biomarker; the first group is the reference. Crude: "
+    "logistic regression on the group alone; adjusted: with the analysis's covariates (the "
+    "models of IL-1β and of BDNF alone in models.tsv). Counts and crude ORs come from the "
+    "patients each analysis models (the complete cases for a complete-case analysis).",
     "table3": "Stratum model: the biomarker's adjusted OR fitted within the stratum; product "
     "model: the same OR from the model with the product term. P for interaction from the product "
     "term (Wald and likelihood-ratio tests) and from comparing the two stratum models' log ORs "
     "(Altman & Bland 2003, z = (b1 − b2) / √(se1² + se2²)).",
-    "interaction_2x2": "Each cell: patients with / without the outcome and the adjusted OR against "
-    "the reference cell (the group with the lowest odds of the outcome, chosen from the data, as "
-    "in interaction.tsv), so that RERI, AP and S read as in Knol & VanderWeele's Table 2. "
-    "Last column and row: the OR of one biomarker within each level of the other in the same "
-    "frame.",
+    "interaction_2x2": "Each cell: patients with / without the outcome ({cases}); the adjusted "
+    "OR against the reference cell (the group with the lowest odds of the outcome, chosen from "
+    "the data as in the interaction table), so that RERI, AP and S read as in Knol & "
+    "VanderWeele's Table 2. Last column and row: the OR of one biomarker within each level of "
+    "the other in the same frame.",
 }
 
 
 def paper_pages(tables: Mapping[str, pd.DataFrame], ci_level: float) -> dict[str, str]:
     """The report page (HTML) of each paper table."""
     framed, left_out = first_frame(tables["interaction_2x2"])
-    note = NOTES["interaction_2x2"]
+    note = NOTES["interaction_2x2"].format(cases=cases_text(framed))
     if left_out:
         names = ", ".join(analysis_label(name) for name in left_out)
         note += f" Not shown, as their outcome or reference differ: {names} (interaction_2x2.tsv)."
