@@ -515,7 +515,8 @@ def paper_tables(
             part = part.reindex(columns=columns)
             if min_count is not None:
                 hidden = has_small_cells(tables.sample, min_count)
-                part.loc[:, COUNT_COLUMNS[name]] = np.nan if hidden else part[COUNT_COLUMNS[name]]
+                if hidden:
+                    part[COUNT_COLUMNS[name]] = np.nan
                 part["suppressed"] = LOGICAL[hidden]
             parts.append(part)
         table = pd.concat(parts, ignore_index=True)
