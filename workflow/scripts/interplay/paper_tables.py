@@ -150,7 +150,7 @@ def model_row(table: pd.DataFrame, model: str, term: str, what: str) -> pd.Serie
 def measure_row(
     table: pd.DataFrame, measure: str, methods: tuple[str, ...], what: str
 ) -> pd.Series:
-    """The one row of an interaction measure with one of these ci_methods (None: any)."""
+    """The one row of an interaction measure with one of these ci_methods (empty: any)."""
     rows = table[table["measure"] == measure]
     if methods:
         rows = rows[rows["ci_method"].isin(methods)]
@@ -436,18 +436,16 @@ def cell_rows(tables: AnalysisTables) -> list[dict[str, Any]]:
     return rows
 
 
+def additive_row(tables: AnalysisTables, measure: str) -> dict[str, Any]:
+    """RERI, AP or S with its delta-method interval (Hosmer & Lemeshow) from interaction.tsv."""
+    row = measure_row(tables.interaction, measure, DELTA, tables.name)
+    return {"part": "additive", "measure": measure, **row[[*OR_COLUMNS, "ci_method"]].to_dict()}
+
+
 def interaction_2x2_rows(tables: AnalysisTables) -> pd.DataFrame:
     """Knol & VanderWeele's Table 2 of one analysis as tidy rows (part says which block)."""
     outcome, reference = interaction_frame(tables)
-    additive = [
-        {
-            "part": "additive",
-            "measure": measure,
-            **{c: r[c] for c in [*OR_COLUMNS, "ci_method"]},
-        }
-        for measure in ["reri", "ap", "s"]
-        for r in [measure_row(tables.interaction, measure, DELTA, tables.name)]
-    ]
+    additive = [additive_row(tables, measure) for measure in ["reri", "ap", "s"]]
     rows = [*cell_rows(tables), *within_stratum_ors(tables), ratio_in_frame(tables), *additive]
     table = pd.DataFrame(rows)
     table.insert(0, "reference_group", f"il1b_{reference['il1b']}_bdnf_{reference['bdnf']}")
@@ -481,10 +479,8 @@ TABLES = {
 }
 
 
-def has_small_cells(sample: pd.DataFrame, min_count: int | None) -> bool:
+def has_small_cells(sample: pd.DataFrame, min_count: int) -> bool:
     """Whether a 2 × 2 cell's patients, remitters or non-remitters are 1 to min_count − 1."""
-    if min_count is None:
-        return False
     for il1b in (0, 1):
         for bdnf in (0, 1):
             counts = group_counts(sample, {"il1b_high": il1b, "bdnf_high": bdnf})
@@ -503,21 +499,25 @@ def paper_tables(
     a cell holds a small count (privacy.min_cell_count) all counts of that analysis are left out
     (NA, suppressed TRUE) rather than suppressing cells one by one.
     """
+    for tables in analyses:
+        check_sample_size(tables)
+    hidden = {
+        tables.name: min_count is not None and has_small_cells(tables.sample, min_count)
+        for tables in analyses
+    }
     out = {}
     for name, (build, columns) in TABLES.items():
         parts = []
         for tables in analyses:
-            check_sample_size(tables)
             part = build(tables)
             part.insert(0, "analysis", tables.name)
             if "outcome" not in part:
                 part.insert(1, "outcome", tables.outcome)
             part = part.reindex(columns=columns)
+            if hidden[tables.name]:
+                part[COUNT_COLUMNS[name]] = np.nan
             if min_count is not None:
-                hidden = has_small_cells(tables.sample, min_count)
-                if hidden:
-                    part[COUNT_COLUMNS[name]] = np.nan
-                part["suppressed"] = LOGICAL[hidden]
+                part["suppressed"] = LOGICAL[hidden[tables.name]]
             parts.append(part)
         table = pd.concat(parts, ignore_index=True)
         if "is_reference" in table:
