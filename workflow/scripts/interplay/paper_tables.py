@@ -763,7 +763,8 @@ NOTES = {
     "OR against the reference cell (the group with the lowest odds of the outcome, chosen from "
     "the data as in the interaction table), so that RERI, AP and S read as in Knol & "
     "VanderWeele's Table 2. Last column and row: the OR of one biomarker within each level of "
-    "the other in the same frame.",
+    "the other in the same frame. The ratio of ORs is OR11 / (OR10 × OR01) of this frame, "
+    "which may be the inverse of the interaction table's ratio for the modelled outcome.",
 }
 
 
