@@ -16,6 +16,7 @@ include: "workflow/rules/sensitivity.smk"
 include: "workflow/rules/provenance.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/findings.smk"
+include: "workflow/rules/paper_tables.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/methods.smk"
 
@@ -40,6 +41,7 @@ localrules:
     figure_specification_curve,
     figure_bootstrap,
     methods,
+    paper_tables,
 
 
 rule all:

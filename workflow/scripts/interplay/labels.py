@@ -166,6 +166,33 @@ LEVELS = {
     "T3": "top tertile",
 }
 
+# The median groups of the paper tables (interplay.biomarkers.median_split: high = above it).
+MEDIAN_GROUPS = {
+    "low": "low (≤ median)",
+    "high": "high (> median)",
+}
+
+# Headers and fixed words of the paper tables' report pages (interplay.paper_tables).
+PAPER_TABLE_COLUMNS = {
+    "analysis": "Analysis",
+    "biomarker": "Biomarker",
+    "group": "Group",
+    "or_ci": "OR ({level} CI)",
+    "reference": "1 (reference)",
+    "crude": "Crude",
+    "adjusted": "Adjusted",
+    "stratum": "Stratum",
+    "exposure": "Group",
+    "stratum_model": "Stratum model",
+    "product_model": "Product model",
+    "interaction_p": "P for interaction",
+    "stratum_difference": "Altman & Bland z test",
+    "ci_by": "CI:",
+    "bdnf_within": "BDNF within the IL-1β stratum,",
+    "il1b_within": "IL-1β within the BDNF stratum,",
+    "against": "against",
+}
+
 REGISTRY: dict[str, dict[str, str]] = {
     "variable": {code: label for code, (label, _unit) in VARIABLES.items()},
     "model": MODELS,
