@@ -202,6 +202,8 @@ rule figure_bootstrap:
     input:
         shards=bootstrap_shards,
         summary="results/analyses/{analysis}/bootstrap.tsv",
+        models="results/analyses/{analysis}/models.tsv",
+        interaction="results/analyses/{analysis}/interaction.tsv",
     output:
         **figure_files(
             "{analysis}/bootstrap",

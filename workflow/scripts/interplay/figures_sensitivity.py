@@ -33,6 +33,7 @@ from interplay.figures_style import (
 )
 from interplay.labels import CHOICE_VALUES, CHOICES, analysis_label, ci_method_label
 from interplay.labels import ESTIMANDS as ESTIMAND_LABELS
+from interplay.models import OK
 
 CHOICE_COLUMNS = [
     "outcome",
@@ -371,35 +372,61 @@ def summary_rows(summary: pd.DataFrame, estimand: str) -> pd.DataFrame:
     return rows
 
 
+def reported_estimates(models: pd.DataFrame, interaction: pd.DataFrame) -> pd.DataFrame:
+    """The model-based estimate of each key estimand as the analysis tables report it.
+
+    Columns: estimand, estimate (odds ratios exponentiated, the RERI as is), status; the
+    unstratified rows of the model-based interval method (Wald, Rubin's rules, delta method).
+    """
+    require(models, ["model", "term", "odds_ratio", "ci_method", "status"], "models")
+    require(interaction, ["scale", "measure", "estimate", "ci_method", "status"], "interaction")
+    tables = {
+        "models": (whole_sample(models), "model", "term", "odds_ratio"),
+        "interaction": (whole_sample(interaction), "scale", "measure", "estimate"),
+    }
+    rows = []
+    for column, estimand in BOOTSTRAP_COLUMNS.items():
+        name, group, term = column.split("/", 2)
+        table, group_column, term_column, value = tables[name]
+        found = table.loc[
+            (table[group_column] == group)
+            & (table[term_column] == term)
+            & table["ci_method"].map(is_model_based)
+        ]
+        if len(found):
+            row = found.iloc[0]
+            rows.append((estimand, float(row[value]), row["status"]))
+    return pd.DataFrame(rows, columns=["estimand", "estimate", "status"])
+
+
 def bootstrap_figure(
-    resamples: pd.DataFrame, summary: pd.DataFrame, bins: int, style: FigureStyle
+    resamples: pd.DataFrame,
+    summary: pd.DataFrame,
+    reported: pd.DataFrame,
+    bins: int,
+    style: FigureStyle,
 ) -> Figure:
-    """Histogram of the resampled key estimates with the bootstrap estimate and intervals."""
+    """Histogram of the resampled key estimates with the reported estimate and the intervals.
+
+    The solid line is the model-based estimate of the analysis tables (`reported`), not the
+    bootstrap mean; an estimand whose fit failed (status not ok) gets no line and says
+    'not estimable', as does one without a usable resample.
+    """
     estimands = [name for name in ESTIMANDS if name in resamples.columns]
     methods = list(dict.fromkeys(summary["ci_method"]))
+    reported = reported.set_index("estimand")
+    failed = reported.index[reported["status"] != OK]
     nrows = (len(estimands) + 1) // 2
+    note_mm = NOTE_MM if len(failed) else 0.0
     with styled(style):
-        figure, panels = new_figure(style, height_mm=18 + 46 * nrows, nrows=nrows, ncols=2)
+        figure, panels = new_figure(
+            style, height_mm=18 + 46 * nrows + note_mm, nrows=nrows, ncols=2
+        )
         panels = np.atleast_1d(panels).ravel()
         for axes, name in zip(panels, estimands, strict=False):
             estimand = ESTIMANDS[name]
             values = resamples[name].to_numpy(float)
             finite = values[np.isfinite(values) & ((values > 0) | (not estimand.ratio))]
-            # At most `bins`, fewer for few resamples (Rice rule, 2 n^(1/3)).
-            count = min(bins, int(np.ceil(2 * len(finite) ** (1 / 3))))
-            spaced = np.geomspace if estimand.ratio else np.linspace
-            edges = spaced(finite.min(), finite.max(), count + 1)
-            counts, _ = np.histogram(finite, bins=edges)
-            axes.stairs(counts, edges, fill=True, color=style.palette[5], label="Resamples")
-            rows = summary_rows(summary, name)
-            if len(rows):
-                axes.axvline(rows["estimate"].iloc[0], color="black", label="Estimate")
-            for method, colour in zip(methods, style.palette[1:], strict=False):
-                for limit in rows.loc[rows["ci_method"] == method, ["ci_low", "ci_high"]].stack():
-                    axes.axvline(limit, color=colour, linestyle="--", linewidth=0.9)
-            axes.axvline(estimand.null, color=NEUTRAL, linewidth=0.6)
-            if estimand.ratio:
-                log_axis(axes, "x", ratio_ticks(*padded_log_limits(np.append(edges, 1.0))))
             axes.set_title(
                 f"{estimand.title}\n{len(finite):,}/{len(values):,} resamples usable",
                 loc="left",
@@ -407,15 +434,47 @@ def bootstrap_figure(
             )
             axes.set_xlabel(estimand.axis)
             axes.set_ylabel("Resamples (n)")
+            if name in failed or not len(finite):
+                axes.text(
+                    0.5, 0.5, NOT_ESTIMABLE, transform=axes.transAxes, ha="center",
+                    color=NEUTRAL,
+                )  # fmt: skip
+                axes.set_yticks([])
+                axes.set_xticks([])
+                continue
+            # At most `bins`, fewer for few resamples (Rice rule, 2 n^(1/3)).
+            count = min(bins, int(np.ceil(2 * len(finite) ** (1 / 3))))
+            spaced = np.geomspace if estimand.ratio else np.linspace
+            edges = spaced(finite.min(), finite.max(), count + 1)
+            counts, _ = np.histogram(finite, bins=edges)
+            axes.stairs(counts, edges, fill=True, color=style.palette[5], label="Resamples")
+            shown = edges
+            if name in reported.index:
+                estimate = reported.loc[name, "estimate"]
+                axes.axvline(estimate, color="black", label="Reported estimate")
+                shown = np.append(shown, estimate)
+            rows = summary_rows(summary, name)
+            for method, colour in zip(methods, style.palette[1:], strict=False):
+                for limit in rows.loc[rows["ci_method"] == method, ["ci_low", "ci_high"]].stack():
+                    axes.axvline(limit, color=colour, linestyle="--", linewidth=0.9)
+            axes.axvline(estimand.null, color=NEUTRAL, linewidth=0.6)
+            if estimand.ratio:
+                log_axis(axes, "x", ratio_ticks(*padded_log_limits(np.append(shown, 1.0))))
             axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         for axes in panels[len(estimands) :]:
             axes.set_visible(False)
         handles = [
-            Line2D([], [], color="black", label="Point estimate"),
+            Line2D([], [], color="black", label="Reported estimate (model-based)"),
             *[
                 Line2D([], [], color=c, linestyle="--", label=ci_method_label(m))
                 for m, c in zip(methods, style.palette[1:], strict=False)
             ],
         ]
-        figure.legend(handles=handles, loc="outside lower center", ncols=2)
+        figure.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=2,
+            title=NOT_ESTIMABLE_NOTE if len(failed) else None,
+            title_fontsize=style.font_size - 0.5,
+        )
     return figure
