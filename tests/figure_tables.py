@@ -122,6 +122,7 @@ def slopes_table() -> pd.DataFrame:
         ci_low=np.exp(log_or - half),
         ci_high=np.exp(log_or + half),
         ci_method="rubin_t",
+        status="ok",
     )
     boot = model.assign(ci_method="boot_mi_vhb", odds_ratio=np.exp(log_or + 0.3))
     return pd.concat([model, boot], ignore_index=True)
@@ -135,6 +136,7 @@ def regions_table() -> pd.DataFrame:
             "bdnf_to": [7.5, 20.0, np.inf],
             "significant": [False, True, False],
             "observed_share": [0.03, 0.38, 0.59],
+            "status": "ok",
         }
     )
 
@@ -160,6 +162,7 @@ def predictions_table() -> pd.DataFrame:
                     "probability": probability,
                     "ci_low": probability - 0.06,
                     "ci_high": probability + 0.06,
+                    "status": "ok",
                 }
             )
         )
