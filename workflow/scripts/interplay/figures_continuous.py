@@ -152,8 +152,8 @@ def johnson_neyman_figure(
                 color=palette[4],
                 alpha=0.18,
                 linewidth=0,
-                label=f"IL-1β slope ≠ 0 (p < {1 - ci_level:.2g}): {start:.1f}–{end:.1f} {unit('bdnf')}, "
-                f"{region['observed_share']:.0%} of patients",
+                label=f"IL-1β slope ≠ 0 (p < {1 - ci_level:.2g}): {start:.1f}–{end:.1f} "
+                f"{unit('bdnf')}, {region['observed_share']:.0%} of patients",
             )
             for boundary, finite in ((start, region["bdnf_from"]), (end, region["bdnf_to"])):
                 if np.isfinite(finite):
