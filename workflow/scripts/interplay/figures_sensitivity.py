@@ -275,6 +275,7 @@ def specification_curve_figure(
             x = {analysis: index for index, analysis in enumerate(order)}
             header = grid[0, column]
             header.axis("off")
+            header.set_yticks([])
             header.set_title(
                 FAMILY_HEADERS[family], loc="left" if column == 0 else "right", fontweight="bold"
             )
