@@ -81,20 +81,6 @@ ESTIMANDS = {
 GROUPED = "grouped"
 PER_DOUBLING = "per_doubling"
 FAMILY_HEADERS = {GROUPED: "High vs low group", PER_DOUBLING: "Per\ndoubling"}
-FAMILY_AXES = {
-    GROUPED: {
-        "il1b_or_bdnf_low": "OR (log scale)",
-        "il1b_or_bdnf_high": "OR (log scale)",
-        "ratio_of_odds_ratios": "Ratio (log scale)",
-        "reri": "RERI",
-    },
-    PER_DOUBLING: {
-        "il1b_or_bdnf_low": "OR (log scale)",
-        "il1b_or_bdnf_high": "OR (log scale)",
-        "ratio_of_odds_ratios": "Ratio per SD (log)",
-        "reri": "RERI",
-    },
-}
 NOT_COMPUTED = "not computed"
 
 
@@ -299,7 +285,7 @@ def specification_curve_figure(
                     continue
                 shown = of_estimand.loc[of_estimand["estimable"]]
                 estimand_panel(axes, shown, ESTIMANDS[name], x, interval_families, style)
-                axes.set_ylabel(FAMILY_AXES[family][name])
+                axes.set_ylabel(ESTIMANDS[name].axis)
                 if column > 0:
                     axes.spines["left"].set_visible(False)
                     axes.spines["right"].set_visible(True)
