@@ -501,6 +501,13 @@ def test_bootstrap_marks_a_failed_fit_not_estimable() -> None:
     texts = texts_of(figure)
     assert texts.count("not estimable") == 1
     assert any("separated" in text and "Firth" in text for text in texts)
+    # Every resample of an estimand failed: nothing to draw either.
+    resamples = sensitivity.resample_estimates(replicates).assign(ratio_of_odds_ratios=np.nan)
+    figure = sensitivity.bootstrap_figure(
+        resamples, summary, sensitivity.reported_estimates(models_table(), interaction_table()),
+        30, STYLE,
+    )  # fmt: skip
+    assert texts_of(figure).count("not estimable") == 1
 
 
 def test_predictions_of_a_failed_fit_are_not_drawn() -> None:

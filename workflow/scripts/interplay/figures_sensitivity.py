@@ -402,7 +402,16 @@ def bootstrap_figure(
     estimands = [name for name in ESTIMANDS if name in resamples.columns]
     methods = list(dict.fromkeys(summary["ci_method"]))
     reported = reported.set_index("estimand")
-    failed = reported.index[reported["status"] != OK]
+    usable = {name: resamples[name].to_numpy(float) for name in estimands}
+    usable = {
+        name: values[np.isfinite(values) & ((values > 0) | (not ESTIMANDS[name].ratio))]
+        for name, values in usable.items()
+    }
+    failed = [
+        name
+        for name in estimands
+        if not len(usable[name]) or (name in reported.index and reported.loc[name, "status"] != OK)
+    ]
     nrows = (len(estimands) + 1) // 2
     note_mm = NOTE_MM if len(failed) else 0.0
     with styled(style):
@@ -412,8 +421,7 @@ def bootstrap_figure(
         panels = np.atleast_1d(panels).ravel()
         for axes, name in zip(panels, estimands, strict=False):
             estimand = ESTIMANDS[name]
-            values = resamples[name].to_numpy(float)
-            finite = values[np.isfinite(values) & ((values > 0) | (not estimand.ratio))]
+            values, finite = resamples[name].to_numpy(float), usable[name]
             axes.set_title(
                 f"{estimand.title}\n{len(finite):,}/{len(values):,} resamples usable",
                 loc="left",
@@ -421,7 +429,7 @@ def bootstrap_figure(
             )
             axes.set_xlabel(estimand.axis)
             axes.set_ylabel("Resamples (n)")
-            if name in failed or not len(finite):
+            if name in failed:
                 axes.text(
                     0.5, 0.5, NOT_ESTIMABLE, transform=axes.transAxes, ha="center",
                     color=NEUTRAL,
