@@ -606,6 +606,35 @@ def test_saved_figures_are_byte_identical(tmp_path: Path, fmt: str) -> None:
         assert "<dc:date>" not in text and "IL-1β" in text  # undated, text kept as text
 
 
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_redrawn_figures_are_byte_identical(tmp_path: Path, fmt: str) -> None:
+    """The figures this issue reworked, drawn twice: the same bytes."""
+    replicates, summary = bootstrap_inputs()
+    draw = {
+        "specification_curve": lambda: sensitivity.specification_curve_figure(
+            family_sensitivity_table(), STYLE
+        ),
+        "bootstrap": lambda: sensitivity.bootstrap_figure(
+            sensitivity.resample_estimates(replicates),
+            summary,
+            sensitivity.reported_estimates(models_table(), interaction_table()),
+            30,
+            STYLE,
+        ),
+        "forest": lambda: effects.forest_figure(
+            effects.forest_rows(models_table(), joint_table(), interaction_table()),
+            "Remission at week 12",
+            0.95,
+            STYLE,
+        ),
+    }
+    for name, figure in draw.items():
+        paths = [tmp_path / f"{name}_first.{fmt}", tmp_path / f"{name}_second.{fmt}"]
+        for path in paths:
+            save_figure(figure(), [path], STYLE)
+        assert paths[0].read_bytes() == paths[1].read_bytes(), name
+
+
 def test_png_has_the_configured_resolution(tmp_path: Path) -> None:
     path = tmp_path / "flow.png"
     save_figure(cohort.flow_figure(flow_table(), STYLE), [path], STYLE)
