@@ -1,6 +1,8 @@
 """Figures: the aggregates they draw, their legibility at journal width, deterministic files."""
 
 import itertools
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -52,6 +54,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.text import Text
 from statsmodels.stats.proportion import proportion_confint
 
@@ -633,6 +636,34 @@ def test_redrawn_figures_are_byte_identical(tmp_path: Path, fmt: str) -> None:
         for path in paths:
             save_figure(figure(), [path], STYLE)
         assert paths[0].read_bytes() == paths[1].read_bytes(), name
+
+
+def test_specification_curve_files_are_identical_across_processes(tmp_path: Path) -> None:
+    """Constrained layout of panels shared by column varies in the last bits between processes;
+    the saved files must not (SVG clip-path ids hash the exact positions)."""
+    script = f"""
+import sys
+sys.path[:0] = [{str(REPO / "tests")!r}, {str(REPO / "workflow" / "scripts")!r}]
+from figure_tables import family_sensitivity_table
+from interplay.figures_sensitivity import specification_curve_figure
+from interplay.figures_style import FigureStyle, save_figure
+figure = specification_curve_figure(family_sensitivity_table(), FigureStyle())
+save_figure(figure, [sys.argv[1] + ".png", sys.argv[1] + ".svg"], FigureStyle())
+"""
+    for run in ("first", "second", "third"):
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / run)], check=True)
+    for fmt in ("png", "svg"):
+        files = {(tmp_path / f"{run}.{fmt}").read_bytes() for run in ("first", "second", "third")}
+        assert len(files) == 1, fmt
+
+
+def test_saving_fixes_the_layout_on_a_grid(tmp_path: Path) -> None:
+    """Every format is written from one layout, rounded so that last-bit noise cannot show."""
+    figure = sensitivity.specification_curve_figure(family_sensitivity_table(), STYLE)
+    save_figure(figure, [tmp_path / "curve.png", tmp_path / "curve.svg"], STYLE)
+    assert not isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)
+    bounds = np.array([axes.get_position().bounds for axes in figure.axes]) * 1e6
+    assert np.allclose(bounds, np.round(bounds), atol=1e-6)
 
 
 def test_png_has_the_configured_resolution(tmp_path: Path) -> None:

@@ -150,8 +150,17 @@ def new_figure(style: FigureStyle, height_mm: float, **subplot_options: Any) -> 
 
 
 def save_figure(figure: Figure, paths: Sequence[str | Path], style: FigureStyle) -> None:
-    """Write the figure to each path, in the format its suffix names, without timestamps."""
+    """Write the figure to each path, in the format its suffix names, without timestamps.
+
+    The layout is computed once and then fixed, its axes positions rounded to 1e-6 of the
+    figure: constrained layout of panels shared by column differs from run to run in the last
+    bits, which changes the SVG clip-path ids.
+    """
     with styled(style):
+        figure.draw_without_rendering()
+        figure.set_layout_engine("none")
+        for axes in figure.axes:
+            axes.set_position(np.round(axes.get_position().bounds, 6))
         for path in paths:
             fmt = Path(path).suffix.lstrip(".").lower()
             if fmt not in UNDATED:
