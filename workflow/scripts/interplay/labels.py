@@ -158,6 +158,35 @@ ESTIMANDS = {
     "lr_test": "Likelihood-ratio test of the product term",
 }
 
+# The sensitivity analyses' choices (sensitivity.tsv's choice columns) and their coded values.
+CHOICES = {
+    "outcome": "Outcome",
+    "coding": "Biomarker coding",
+    "covariates": "Covariates",
+    "missing_data": "Missing data",
+    "below_lod": "IL-1β below LOD",
+    "exclusions": "Exclusions",
+    "estimator": "Estimator",
+}
+CHOICE_VALUES = {
+    "median": "median split",
+    "tertiles": "tertiles",
+    "continuous": "continuous",
+    "prespecified": "prespecified",
+    "paper": "as in the paper",
+    "unadjusted": "none",
+    "complete_case": "complete cases",
+    "lod_sqrt2": "LOD/√2",
+    "lod_half": "LOD/2",
+    "exclude": "excluded",
+    "none": "none",
+    "logistic": "maximum likelihood",
+    "firth": "Firth-penalised",
+}
+
+# The line every figure caption (and the findings) shows when the input is the shipped cohort.
+SYNTHETIC_NOTE = "**Synthetic data** — the shipped synthetic cohort, not a clinical result."
+
 LEVELS = {
     "low": "low",
     "high": "high",
