@@ -314,13 +314,13 @@ def modelled_outcome(interaction: pd.DataFrame) -> str:
 
 
 def sample_line(models: pd.DataFrame, outcome: str) -> str:
-    """'Primary analysis: n = 1086, 484 with remission.' from the product model's counts."""
+    """'Primary analysis: n = 1,086, 484 with remission.' from the product model's counts."""
     product = whole_sample(models, "models")
     product = product[product["model"] == "product"].iloc[0]
     if pd.isna(product["n"]) or pd.isna(product["n_events"]):
         return f"{analysis_label('primary')} analysis (counts suppressed for privacy)."
     return (
-        f"{analysis_label('primary')} analysis: n = {int(product['n'])}, "
+        f"{analysis_label('primary')} analysis: n = {int(product['n']):,}, "
         f"{int(product['n_events'])} with {label('outcome', outcome).lower()}."
     )
 
