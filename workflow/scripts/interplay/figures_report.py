@@ -118,7 +118,7 @@ def status_text(table: pd.DataFrame) -> pd.Series | str:
     """The fit status of each row in plain words ('not converged'); empty without the column."""
     if "status" not in table:
         return ""
-    return table["status"].fillna("").str.replace("_", " ")
+    return table["status"].astype(object).fillna("").astype(str).str.replace("_", " ")
 
 
 def status_note(data: Any, analysis: str) -> str:
