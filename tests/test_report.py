@@ -336,9 +336,9 @@ def test_table1_display_headers_binary_rows_labels_and_post_baseline_last() -> N
     shown = table1_display(table1(table1_dataset(), variables=variables))
     assert list(shown.columns[:4]) == [
         "Characteristic",
-        "Overall (n = 40)",
-        "Non-remission (n = 25)",
-        "Remission (n = 15)",
+        "Overall (n\u00a0=\u00a040)",
+        "Non-remission (n\u00a0=\u00a025)",
+        "Remission (n\u00a0=\u00a015)",
     ]
     names = shown["Characteristic"].tolist()
     assert names[:2] == ["Age (years), mean ± SD", "Unmarried, n (%)"]
@@ -353,11 +353,11 @@ def test_table1_group_n_counts_patients_missing_a_value() -> None:
     data.loc[[0, 1, 30], "age"] = np.nan
     shown = table1_display(table1(data, by="biomarker_group", variables=["age"]))
     assert list(shown.columns[1:6]) == [
-        "Overall (n = 40)",
-        "IL-1β low / BDNF low (n = 10)",
-        "IL-1β low / BDNF high (n = 10)",
-        "IL-1β high / BDNF low (n = 10)",
-        "IL-1β high / BDNF high (n = 10)",
+        "Overall (n\u00a0=\u00a040)",
+        "IL-1β low / BDNF low (n\u00a0=\u00a010)",
+        "IL-1β low / BDNF high (n\u00a0=\u00a010)",
+        "IL-1β high / BDNF low (n\u00a0=\u00a010)",
+        "IL-1β high / BDNF high (n\u00a0=\u00a010)",
     ]
     assert shown["Missing"].tolist() == ["3"]
 

@@ -34,12 +34,14 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 13px; backgroun
 h1 { font-size: 16px; margin: 0 0 6px 0; }
 p.note { color: #555555; margin: 0 0 10px 0; max-width: 60em; }
 table { border-collapse: collapse; }
-th, td { padding: 3px 8px; border-bottom: 1px solid #dddddd; text-align: left; white-space: nowrap;
+th, td { padding: 3px 8px; border-bottom: 1px solid #dddddd; text-align: left;
          vertical-align: top; }
-th { background: #f2f2f2; position: sticky; top: 0; }
+th { background: #f2f2f2; position: sticky; top: 0; white-space: normal; }
 td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
-td.long { white-space: normal; overflow-wrap: anywhere; min-width: 30em; max-width: 70em; }
+td.number { white-space: nowrap; }
+td.long { white-space: normal; overflow-wrap: anywhere; min-width: 20em; max-width: 60em; }
 """
+NUMBER_CLASS = ' class="number"'
 # Cells longer than this wrap (a covariate list, a checksum), so later columns stay on screen.
 LONG_TEXT = 60
 # Interval methods other than the model-based one; each is shown as its own column beside it.
@@ -63,39 +65,59 @@ def interval_text(low: Any, high: Any, decimals: int = 2) -> str:
 
 
 def is_numeric_text(text: str) -> bool:
-    """Whether a cell reads as a number (right-aligned): 0.52, -1.2, <0.001, 1,086."""
-    stripped = text.replace(",", "").lstrip("<>−-")
+    """Whether a cell reads as a number or an interval: 0.52, -1.2, <0.001, 1,086, 37.8%, −∞,
+    '0.36 to 0.76' (not ' 1')."""
+    low, separator, high = text.partition(" to ")
+    if separator:
+        return is_numeric_text(low) and is_numeric_text(high)
+    stripped = text.replace(",", "").removesuffix("%").lstrip("<>−-")
+    if stripped != stripped.strip():
+        return False
     try:
-        float(stripped)
+        float(stripped.replace("∞", "inf"))
     except ValueError:
         return False
     return True
 
 
-def cell_class(text: str) -> str:
-    """The class attribute of a cell: numbers right-aligned, long text wrapped."""
-    if is_numeric_text(text):
-        return ' class="number"'
+def is_numeric_column(texts: list[str]) -> bool:
+    """Whether a column is right-aligned: most of its non-empty cells are numbers (so '1
+    (reference)' lines up with the odds ratios below it)."""
+    filled = [text for text in texts if text]
+    return bool(filled) and 2 * sum(map(is_numeric_text, filled)) >= len(filled)
+
+
+def cell_class(text: str, numeric: bool) -> str:
+    """The class attribute of a cell: a numeric column's right-aligned, long text wrapped."""
+    if numeric:
+        return NUMBER_CLASS
     return ' class="long"' if len(text) > LONG_TEXT else ""
 
 
 def table_html(table: pd.DataFrame) -> str:
-    """An HTML table of text cells, escaped, numbers right-aligned; one 'None' row if empty."""
-    header = "".join(f"<th>{html.escape(str(column))}</th>" for column in table.columns)
+    """An HTML table of text cells, escaped, numeric columns right-aligned; one 'None' row if
+    empty."""
+    texts = table.astype(object).map(lambda value: "" if pd.isna(value) else str(value))
+    numeric = [is_numeric_column(texts[column].tolist()) for column in texts.columns]
+    header = "".join(
+        f"<th{NUMBER_CLASS if right else ''}>{html.escape(str(column))}</th>"
+        for column, right in zip(table.columns, numeric, strict=True)
+    )
     if table.empty:
         span = max(len(table.columns), 1)
         return (
             f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n"
             f'<tr><td colspan="{span}">None</td></tr>\n</tbody></table>'
         )
-    rows = []
-    for values in table.astype(object).itertuples(index=False):
-        cells = []
-        for value in values:
-            text = "" if pd.isna(value) else str(value)
-            kind = cell_class(text)
-            cells.append(f"<td{kind}>{html.escape(text)}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
+    rows = [
+        "<tr>"
+        + "".join(
+            f"<td{cell_class(text, right)}>{html.escape(text)}</td>"
+            for text, right in zip(values, numeric, strict=True)
+        )
+        + "</tr>"
+        for values in texts.itertuples(index=False)
+    ]
     return (
         f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n"
         + "\n".join(rows)
@@ -183,7 +205,7 @@ def table1_display(table1: pd.DataFrame) -> pd.DataFrame:
     kinds = table1.drop_duplicates("variable").set_index("variable")["kind"]
     groups = list(dict.fromkeys(table1["group"].astype(str)))
     sizes = group_sizes(table1)
-    headers = {g: f"{g} (n = {count_text(sizes[g], thousands=True)})" for g in groups}
+    headers = {g: f"{g} (n\u00a0=\u00a0{count_text(sizes[g], thousands=True)})" for g in groups}
     blocks = []
     for variable, block in wide.groupby("variable", sort=False):
         kind, first = kinds[variable], block.iloc[0]
@@ -215,7 +237,7 @@ def count_column(table: pd.DataFrame, column: str) -> list[str]:
     """A count column as text: 'suppressed' where privacy hid it, empty where there is none."""
     hidden = table[SUPPRESSED_COLUMN] if SUPPRESSED_COLUMN in table else [False] * len(table)
     return [
-        "" if pd.isna(value) and not flag else count_text(value)
+        "" if pd.isna(value) and not flag else count_text(value, thousands=True)
         for value, flag in zip(table[column], hidden, strict=True)
     ]
 
@@ -276,7 +298,8 @@ def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Analysis": labelled(sensitivity["analysis"], analysis_label),
-            "Stratum": labelled(sensitivity["stratum"], stratum_label),
+            # 'All patients' on every unstratified row would only crowd the page.
+            "Stratum": labelled(sensitivity["stratum"].replace("all", None), stratum_label),
             "Estimand": estimands.map(
                 lambda name: ESTIMANDS[name].title if name in ESTIMANDS else ""
             ),
