@@ -294,7 +294,6 @@ def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
     """The key estimates of every analysis in plain words: estimate, interval, counts (suppressed
     ones named), E-value and fit status ('Fit')."""
     estimands = sensitivity["estimand"].astype(object)
-    evalues = zip(sensitivity["evalue"], sensitivity["evalue_ci"], strict=True)
     return pd.DataFrame(
         {
             "Analysis": labelled(sensitivity["analysis"], analysis_label),
@@ -310,10 +309,8 @@ def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
             "p": sensitivity["p_value"].map(format_p),
             "n": count_column(sensitivity, "n"),
             "Events": count_column(sensitivity, "n_events"),
-            "E-value (CI)": [
-                f"{number_text(point)} ({number_text(limit)})" if number_text(point) else ""
-                for point, limit in evalues
-            ],
+            "E-value": sensitivity["evalue"].map(number_text),
+            "E-value of the CI": sensitivity["evalue_ci"].map(number_text),
             "Fit": status_text(sensitivity),
         }
     )
