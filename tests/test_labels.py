@@ -69,3 +69,12 @@ def test_codes_with_labels_are_the_machine_looking_ones() -> None:
     codes = labels.codes_with_labels()
     assert {"rubin_t", "il1b_high|bdnf_low", "or_10", "complete_case", "below_lod"} <= codes
     assert "primary" not in codes and "reri" not in codes
+
+
+def test_report_items_numbered_in_reading_order() -> None:
+    items = [f"item {i}" for i in range(1, 11)]
+    numbered = [labels.item_label(items, item) for item in reversed(items)]
+    assert labels.item_label(items, "item 1") == "01 item 1"
+    # The report sorts labels as text: the numbers restore the given order.
+    assert sorted(numbered) == [labels.item_label(items, item) for item in items]
+    assert labels.item_label(["a", "b"], "z") == "3 z"

@@ -1,6 +1,6 @@
 # Settings and helper functions of the figure and report rules (figures.smk, report.smk).
 
-from interplay.labels import analysis_label
+from interplay.labels import analysis_label, item_label
 
 FIGURES = config["figures"]
 
@@ -18,7 +18,7 @@ REPORT_METHODS = "10 Methods"
 REPORT_PROVENANCE = "11 Provenance"
 
 # The items of each section in reading order (their `item` labels). The report sorts items by
-# their labels as text, so item_label() numbers each by its place here; unlisted items go last.
+# their labels as text, so labels.item_label() numbers each by its place here.
 REPORT_ITEMS = {
     REPORT_SAMPLE: ["Participant flow", "Participant flow (table)"],
     REPORT_BASELINE: ["Table 1 by outcome", "Table 1 by biomarker group"],
@@ -46,13 +46,6 @@ REPORT_ITEMS = {
 }
 
 
-def item_label(category, label):
-    """An item's label numbered by its place in REPORT_ITEMS: '1 Participant flow'."""
-    items = REPORT_ITEMS.get(category, [])
-    position = items.index(label) + 1 if label in items else len(items) + 1
-    return f"{position:0{len(str(len(items) + 1))}d} {label}"
-
-
 def report_marks(category, label, subcategory):
     """The report() arguments placing an item: its section, its analysis (by label) as the
     subcategory, and its numbered item label."""
@@ -66,7 +59,7 @@ def report_marks(category, label, subcategory):
         "category": category,
         "subcategory": None if subcategory is None else analysis,
         "labels": lambda wildcards: {
-            "item": item_label(category, label),
+            "item": item_label(REPORT_ITEMS.get(category, []), label),
             "analysis": analysis(wildcards),
         },
     }

@@ -285,6 +285,14 @@ def stratum_label(stratum: str) -> str:
     return f"{variable_label(variable)}: {value}" if separator else str(stratum)
 
 
+def item_label(items: list[str], item: str) -> str:
+    """A report item's label numbered by its place in its section's reading order ('1 Participant
+    flow'); the report sorts items by label as text, so the numbers are zero-padded to one width
+    and an unlisted item comes last."""
+    position = items.index(item) + 1 if item in items else len(items) + 1
+    return f"{position:0{len(str(len(items) + 1))}d} {item}"
+
+
 def codes_with_labels() -> set[str]:
     """The labelled codes no label contains: those with an underscore or a separator ('rubin_t',
     'il1b_high|bdnf_low'), which the report's browser test looks for on every page."""
