@@ -255,6 +255,9 @@ def with_extra_intervals(
 ) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     """The model-based rows of a result table (one per key) and, per further interval method
     (bootstrap, MOVER), its CI text aligned with them: {'Bootstrap percentile CI': [...]}."""
+    if "ci_method" not in table:
+        return table.reset_index(drop=True), {}
+    keys = [key for key in keys if key in table]
     extra = table["ci_method"].isin(EXTRA_INTERVAL_METHODS)
     main = table.loc[~extra].reset_index(drop=True)
     columns = {}
@@ -268,7 +271,12 @@ def with_extra_intervals(
 
 def labelled(codes: pd.Series, to_label: Callable[[str], str]) -> pd.Series:
     """A column of codes as labels; empty where a code is missing."""
-    return codes.map(to_label, na_action="ignore").fillna("")
+    return codes.map(lambda code: "" if pd.isna(code) else to_label(code))
+
+
+def method_column(table: pd.DataFrame) -> pd.Series | str:
+    """The interval method (or test) of each row in words; empty without the column."""
+    return labelled(table["ci_method"], ci_method_label) if "ci_method" in table else ""
 
 
 def stratum_column(table: pd.DataFrame) -> dict[str, pd.Series]:
@@ -305,7 +313,7 @@ def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
             "Contrast": sensitivity["contrast"].map(contrast_text),
             "Estimate": sensitivity["estimate"].map(number_text),
             "CI": intervals(sensitivity),
-            "CI method": sensitivity["ci_method"].map(ci_method_label),
+            "CI method": method_column(sensitivity),
             "p": sensitivity["p_value"].map(format_p),
             "n": count_column(sensitivity, "n"),
             "Events": count_column(sensitivity, "n_events"),
@@ -335,7 +343,7 @@ def models_display(models: pd.DataFrame) -> pd.DataFrame:
             "Term": main["term"].map(term_label),
             "OR": main["odds_ratio"].map(number_text),
             "CI": intervals(main),
-            "CI method": main["ci_method"].map(ci_method_label),
+            "CI method": method_column(main),
             **extra,
             "p": main["p_value"].map(format_p),
             "n": count_column(main, "n"),
@@ -365,7 +373,7 @@ def joint_display(joint: pd.DataFrame) -> pd.DataFrame:
             "Non-events": main["non_remitters"].map(count_text),
             "OR": np.where(reference, "1 (reference)", main["odds_ratio"].map(number_text)),
             "CI": intervals(main),
-            "CI method": main["ci_method"].map(ci_method_label),
+            "CI method": method_column(main),
             **extra,
             "Fit": status_text(main),
         }
@@ -387,7 +395,7 @@ def interaction_display(interaction: pd.DataFrame) -> pd.DataFrame:
             "Reference group": labelled(main["reference_group"], group_label),
             "Estimate": main["estimate"].map(lambda v: number_text(v, 3)),
             "CI": intervals(main, 3),
-            "CI method / test": main["ci_method"].map(ci_method_label),
+            "CI method / test": method_column(main),
             **extra,
             "p": main["p_value"].map(format_p),
             "Fit": status_text(main),
@@ -408,7 +416,7 @@ def slopes_display(slopes: pd.DataFrame) -> pd.DataFrame:
             "BDNF (SD from the mean)": main["bdnf_sd"].map(number_text),
             "OR per doubling of IL-1β": main["odds_ratio"].map(lambda v: number_text(v, 3)),
             "CI": intervals(main, 3),
-            "CI method": main["ci_method"].map(ci_method_label),
+            "CI method": method_column(main),
             **extra,
             "p": main["p_value"].map(format_p),
             "Fit": status_text(main),
