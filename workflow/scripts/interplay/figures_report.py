@@ -39,7 +39,7 @@ th, td { padding: 3px 8px; border-bottom: 1px solid #dddddd; text-align: left;
 th { background: #f2f2f2; position: sticky; top: 0; white-space: normal; }
 td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
 td.number { white-space: nowrap; }
-td.long { white-space: normal; overflow-wrap: anywhere; min-width: 20em; max-width: 60em; }
+td.long { overflow-wrap: anywhere; max-width: 60em; }
 """
 NUMBER_CLASS = ' class="number"'
 # Cells longer than this wrap (a covariate list, a checksum), so later columns stay on screen.
