@@ -362,6 +362,16 @@ def test_table1_group_n_counts_patients_missing_a_value() -> None:
     assert shown["Missing"].tolist() == ["3"]
 
 
+def test_table1_group_n_suppressed_where_every_row_hides_it() -> None:
+    table = table1(table1_dataset(), variables=["age", "unmarried"])
+    remission = table["group"] == "Remission"
+    table.loc[remission, "n"] = np.nan
+    table.loc[remission & (table["variable"] == "age"), "n"] = 15
+    assert "Remission (n\u00a0=\u00a015)" in table1_display(table).columns
+    table.loc[remission, "n"] = np.nan
+    assert "Remission (n\u00a0=\u00a0suppressed)" in table1_display(table).columns
+
+
 def code_pattern() -> re.Pattern:
     """Any registry code that has a label, as a whole word ('rubin_t', not in 'rubin_texts')."""
     codes = sorted(codes_with_labels(), key=len, reverse=True)

@@ -183,10 +183,11 @@ def flow_display(flow: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def group_sizes(table1: pd.DataFrame) -> dict[str, int]:
-    """Patients per Table 1 column: observed plus missing values of any variable of a group."""
-    totals = table1["n"] + table1["n_missing"]
-    return {str(g): int(n) for g, n in totals.groupby(table1["group"], sort=False).max().items()}
+def group_sizes(table1: pd.DataFrame) -> dict[str, float]:
+    """Patients per Table 1 column: observed plus missing values of any variable of a group; NaN
+    where privacy suppressed them on every row (then the header says 'suppressed')."""
+    totals = pd.to_numeric(table1["n"]) + pd.to_numeric(table1["n_missing"])
+    return dict(totals.groupby(table1["group"].astype(str), sort=False).max().items())
 
 
 def characteristic_text(variable: str, kind: str, summary: str) -> str:
