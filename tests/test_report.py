@@ -16,12 +16,17 @@ from interplay.figures_report import (
     DISPLAYS,
     flatten,
     html_page,
+    interaction_display,
     joint_display,
     models_display,
+    provenance_display,
     report_page,
+    sensitivity_display,
+    table1_display,
 )
 from interplay.labels import codes_with_labels
 from interplay.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
+from interplay.table1 import table1
 
 # Chromium as CI runs it: no sandbox (root in a container), no network, a throwaway profile.
 CHROMIUM_FLAGS = [
@@ -34,6 +39,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# workflow/rules/figures_functions.smk's REPORT_FINDINGS ... REPORT_PROVENANCE, in reading order.
 REPORT_SECTIONS = [
     "01 Findings",
     "02 Participant flow",
@@ -166,23 +172,242 @@ def test_models_display_formats_odds_ratios_intervals_and_p() -> None:
     assert row["CI method"] == "Wald (Rubin's rules)"
 
 
-def test_joint_display_marks_the_reference_cell() -> None:
-    joint = pd.DataFrame(
+def joint_table() -> pd.DataFrame:
+    """joint.tsv of the primary analysis: each non-reference group with a model-based (Rubin)
+    row and a bootstrap row, as analysis_tables writes it."""
+    rows = [
+        ("low", "low", 241, 113, 128, 1.0, np.nan, np.nan, "TRUE", np.nan),
+        ("low", "high", 302, 147, 155, 1.098998, 0.766730, 1.575258, "FALSE", "rubin_t"),
+        ("low", "high", 302, 147, 155, 1.117027, 0.788189, 1.583059, "FALSE", "boot_mi_vhb"),
+        ("high", "low", 302, 98, 204, 0.524886, 0.363069, 0.758823, "FALSE", "rubin_t"),
+        ("high", "low", 302, 98, 204, 0.521055, 0.358367, 0.757600, "FALSE", "boot_mi_vhb"),
+    ]
+    columns = ["il1b_level", "bdnf_level", "n", "remitters", "non_remitters", "odds_ratio"]
+    columns += ["ci_low", "ci_high", "is_reference", "ci_method"]
+    return pd.DataFrame(rows, columns=columns).assign(stratum="all", status="ok")
+
+
+def test_joint_display_one_row_per_group_with_the_bootstrap_interval_beside() -> None:
+    shown = joint_display(joint_table())
+    assert shown["Group"].tolist() == [
+        "IL-1β low, BDNF low",
+        "IL-1β low, BDNF high",
+        "IL-1β high, BDNF low",
+    ]
+    assert shown["OR"].tolist() == ["1 (reference)", "1.10", "0.52"]
+    assert shown["CI"].tolist() == ["", "0.77 to 1.58", "0.36 to 0.76"]
+    assert shown["CI method"].tolist() == ["", "Wald (Rubin's rules)", "Wald (Rubin's rules)"]
+    assert shown["Bootstrap, then impute CI"].tolist() == ["", "0.79 to 1.58", "0.36 to 0.76"]
+    assert "Stratum" not in shown
+
+
+def interaction_table() -> pd.DataFrame:
+    """Part of interaction.tsv: the ratio of ORs (Rubin and bootstrap), its D1 test, RERI with
+    delta-method, bootstrap and MOVER intervals, and a standardised risk (no reference)."""
+    rows = [
+        ("ratio_of_odds_ratios", "multiplicative", "remission", "il1b_low_bdnf_low", 2.115728,
+         1.268983, 3.527474, "rubin_t", 0.0041),
+        ("ratio_of_odds_ratios", "multiplicative", "remission", "il1b_low_bdnf_low", 2.118924,
+         1.257544, 3.570324, "boot_mi_vhb", np.nan),
+        ("wald_test", "multiplicative", "remission", "il1b_low_bdnf_low", 8.274797, np.nan,
+         np.nan, "d1_f(df1=1, df2=1067.2)", 0.0041),
+        ("reri", "additive", "non_remission", "il1b_high_bdnf_high", -1.215317, -2.143934,
+         -0.286701, "delta_rubin_t", 0.0104),
+        ("reri", "additive", "non_remission", "il1b_high_bdnf_high", -1.288351, -2.354319,
+         -0.222383, "boot_mi_vhb", np.nan),
+        ("reri", "additive", "non_remission", "il1b_high_bdnf_high", -1.215242, -2.379625,
+         -0.450934, "mover", np.nan),
+        ("risk_il1b_low_bdnf_low", "risk", "non_remission", np.nan, 0.531432, 0.470438,
+         0.592426, "delta_rubin_t", np.nan),
+    ]  # fmt: skip
+    columns = ["measure", "scale", "outcome", "reference_group", "estimate", "ci_low"]
+    columns += ["ci_high", "ci_method", "p_value"]
+    return pd.DataFrame(rows, columns=columns).assign(stratum="all", status="ok")
+
+
+def test_interaction_display_in_labels_one_row_per_measure() -> None:
+    shown = interaction_display(interaction_table()).set_index("Measure")
+    assert shown.index.tolist() == [
+        "Ratio of odds ratios",
+        "Wald test of the product term",
+        "RERI (relative excess risk due to interaction)",
+        "Standardised risk, IL-1β low, BDNF low",
+    ]
+    assert shown.loc["Wald test of the product term", "CI method / test"] == (
+        "D1 Wald F (1, 1067.2 df)"
+    )
+    reri = shown.loc["RERI (relative excess risk due to interaction)"]
+    assert (reri["Outcome"], reri["Reference group"]) == ("Non-remission", "IL-1β high, BDNF high")
+    assert (reri["CI"], reri["MOVER CI"], reri["Bootstrap, then impute CI"]) == (
+        "-2.144 to -0.287",
+        "-2.380 to -0.451",
+        "-2.354 to -0.222",
+    )
+    assert shown.loc["Ratio of odds ratios", "Scale"] == "Multiplicative"
+    assert shown.loc["Standardised risk, IL-1β low, BDNF low", "Reference group"] == ""
+
+
+def test_models_page_shows_exposure_terms_not_intercepts_or_covariates() -> None:
+    terms = ["intercept", "il1b_high", "bdnf_high", "il1b_high:bdnf_high", "age", "sex_male"]
+    models = pd.DataFrame(
         {
-            "il1b_level": ["low", "high"],
-            "bdnf_level": ["low", "low"],
-            "n": [241, 302],
-            "remitters": [113, 98],
-            "non_remitters": [128, 204],
-            "odds_ratio": [1.0, 0.524886],
-            "ci_low": [np.nan, 0.363069],
-            "ci_high": [np.nan, 0.758823],
-            "is_reference": [True, False],
+            "stratum": "all",
+            "model": "product",
+            "term": terms,
+            "odds_ratio": [1.5, 0.52, 1.10, 2.12, 1.01, 0.9],
+            "ci_low": 0.5,
+            "ci_high": 3.0,
+            "p_value": 0.2,
+            "ci_method": "rubin_t",
+            "n": 1086,
+            "n_events": 484,
         }
     )
-    shown = joint_display(joint)
-    assert shown["OR"].tolist() == ["1 (reference)", "0.52"]
-    assert shown["CI"].tolist() == ["", "0.36 to 0.76"]
+    shown = models_display(models)
+    assert shown["Term"].tolist() == [
+        "IL-1β high vs low",
+        "BDNF high vs low",
+        "IL-1β high × BDNF high (ratio of ORs)",
+    ]
+    assert set(shown["Model"]) == {"IL-1β × BDNF product term"}
+
+
+def sensitivity_table() -> pd.DataFrame:
+    """Two rows of sensitivity.tsv: a RERI whose contrast names its outcome and reference group
+    in codes, and a stratum of the by-treatment-step analysis."""
+    contrast = "IL-1β above vs below its median; non_remission, reference il1b_high_bdnf_high"
+    rows = [
+        {
+            "analysis": "complete_case",
+            "stratum": "all",
+            "estimand": "reri",
+            "contrast": contrast,
+            "estimate": -0.82,
+            "ci_low": -1.75,
+            "ci_high": 0.12,
+            "ci_method": "delta_wald_z",
+            "p_value": 0.087,
+            "n": 882,
+            "n_events": 405,
+        },
+        {
+            "analysis": "by_treatment_step",
+            "stratum": "treatment_step=2",
+            "estimand": "il1b_or_bdnf_low",
+            "contrast": "IL-1β above vs below its median",
+            "estimate": 0.45,
+            "ci_low": 0.23,
+            "ci_high": 0.89,
+            "ci_method": "wald_z",
+            "p_value": 0.02,
+            "n": 280,
+            "n_events": 126,
+        },
+    ]
+    return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
+
+
+def test_sensitivity_contrast_and_interval_method_in_words() -> None:
+    shown = sensitivity_display(sensitivity_table())
+    assert shown["Contrast"].iloc[0] == (
+        "IL-1β above vs below its median; Non-remission, reference IL-1β high, BDNF high"
+    )
+    assert shown["CI method"].tolist() == ["Delta method", "Wald"]
+    assert shown["Analysis"].tolist() == ["Complete cases", "By treatment step"]
+    assert shown["Stratum"].iloc[1] == "Treatment step reached by week 12: 2"
+
+
+def table1_dataset(n: int = 40) -> pd.DataFrame:
+    """A seeded analysis dataset: 25 non-remitters and 15 remitters, a binary, a categorical and
+    the post-baseline treatment step (listed first here, to see it moved last)."""
+    rng = np.random.default_rng(12)
+    outcome = np.r_[np.zeros(25), np.ones(15)]
+    return pd.DataFrame(
+        {
+            "outcome": outcome,
+            "treatment_step": rng.integers(1, 4, n).astype(float),
+            "age": rng.normal(55, 12, n),
+            "unmarried": (rng.random(n) < 0.3).astype(float),
+            "sex": rng.choice(["female", "male"], n),
+            "il1b_below_lod": (rng.random(n) < 0.2).astype(float),
+            "il1b_high": np.tile([0, 1], n // 2),
+            "bdnf_high": np.repeat([0, 1], n // 2),
+        }
+    )
+
+
+def test_table1_display_headers_binary_rows_labels_and_post_baseline_last() -> None:
+    variables = ["treatment_step", "age", "unmarried", "sex", "il1b_below_lod"]
+    shown = table1_display(table1(table1_dataset(), variables=variables))
+    assert list(shown.columns[:4]) == [
+        "Characteristic",
+        "Overall (n\u00a0=\u00a040)",
+        "Non-remission (n\u00a0=\u00a025)",
+        "Remission (n\u00a0=\u00a015)",
+    ]
+    names = shown["Characteristic"].tolist()
+    assert names[:2] == ["Age (years), mean ± SD", "Unmarried, n (%)"]
+    assert names[2:5] == ["Sex, n (%)", "\u2003Female", "\u2003Male"]
+    assert names[5] == "IL-1β below the limit of detection, n (%)"
+    assert names[6] == "Treatment step reached by week 12 (post-baseline), n (%)"
+    assert len(names) == 10 and names[7:] == ["\u20031", "\u20032", "\u20033"]
+
+
+def test_table1_group_n_counts_patients_missing_a_value() -> None:
+    data = table1_dataset()
+    data.loc[[0, 1, 30], "age"] = np.nan
+    shown = table1_display(table1(data, by="biomarker_group", variables=["age"]))
+    assert list(shown.columns[1:6]) == [
+        "Overall (n\u00a0=\u00a040)",
+        "IL-1β low / BDNF low (n\u00a0=\u00a010)",
+        "IL-1β low / BDNF high (n\u00a0=\u00a010)",
+        "IL-1β high / BDNF low (n\u00a0=\u00a010)",
+        "IL-1β high / BDNF high (n\u00a0=\u00a010)",
+    ]
+    assert shown["Missing"].tolist() == ["3"]
+
+
+def test_table1_group_n_suppressed_where_every_row_hides_it() -> None:
+    table = table1(table1_dataset(), variables=["age", "unmarried"])
+    remission = table["group"] == "Remission"
+    table.loc[remission, "n"] = np.nan
+    table.loc[remission & (table["variable"] == "age"), "n"] = 15
+    assert "Remission (n\u00a0=\u00a015)" in table1_display(table).columns
+    table.loc[remission, "n"] = np.nan
+    assert "Remission (n\u00a0=\u00a0suppressed)" in table1_display(table).columns
+
+
+def code_pattern() -> re.Pattern:
+    """Any registry code that has a label, as a whole word ('rubin_t', not in 'rubin_texts')."""
+    codes = sorted(codes_with_labels(), key=len, reverse=True)
+    return re.compile(r"(?<![\w|:])(" + "|".join(map(re.escape, codes)) + r")(?![\w|:])")
+
+
+def test_no_page_cell_shows_a_labelled_code() -> None:
+    pages = [
+        joint_display(joint_table()),
+        interaction_display(interaction_table()),
+        sensitivity_display(sensitivity_table()),
+        table1_display(table1(table1_dataset(), variables=["treatment_step", "sex", "unmarried"])),
+    ]
+    pattern = code_pattern()
+    found = {
+        text
+        for page in pages
+        for text in [*page.columns, *page.astype(str).to_numpy().ravel()]
+        if pattern.search(text)
+    }
+    assert found == set()
+    assert pattern.search("d1_f rubin_t") and not pattern.search("Wald (Rubin's rules)")
+
+
+def test_long_provenance_values_wrap_and_parts_come_in_order() -> None:
+    covariates = [f"covariate_number_{i}" for i in range(20)]
+    record = {"config": {"covariates": covariates}, "python": "3.11.7", "inputs": {"a.csv": "ab"}}
+    shown = provenance_display(record)
+    assert shown["Part"].tolist() == ["Software", "Input checksums (SHA-256)", "Configuration"]
+    page = report_page("provenance", record)
+    assert '<td class="long">covariate_number_0, covariate_number_1' in page
 
 
 def test_provenance_is_flattened_to_dotted_keys() -> None:
@@ -314,7 +539,9 @@ def test_every_result_shows_its_caption(rendered: dict) -> None:
 
 
 def test_report_sections_in_reading_order(rendered: dict) -> None:
-    assert rendered["sections"] == REPORT_SECTIONS
+    shown = rendered["sections"]
+    assert set(shown) <= set(REPORT_SECTIONS) and "02 Participant flow" in shown
+    assert shown == [section for section in REPORT_SECTIONS if section in shown]
 
 
 def test_report_pages_and_vector_figures_hold_no_patient_identifiers(

@@ -36,7 +36,7 @@ rule figure_biomarkers:
         dataset="results/data/analysis_dataset.csv",
         cutpoints="results/tables/cutpoints.tsv",
     output:
-        **figure_files("biomarkers", REPORT_SAMPLE, "Biomarker distributions"),
+        **figure_files("biomarkers", REPORT_QUALITY, "Biomarker distributions"),
     log:
         "results/logs/figures/biomarkers.log",
     conda:
@@ -59,7 +59,7 @@ rule figure_missing_pattern:
     input:
         dataset="results/data/analysis_dataset.csv",
     output:
-        **figure_files("missing_pattern", REPORT_SAMPLE, "Missing-data patterns"),
+        **figure_files("missing_pattern", REPORT_QUALITY, "Missing-data patterns"),
     log:
         "results/logs/figures/missing_pattern.log",
     conda:

@@ -1,5 +1,7 @@
 # Settings and helper functions of the figure and report rules (figures.smk, report.smk).
 
+from interplay.labels import analysis_label, item_label
+
 FIGURES = config["figures"]
 
 # Section headings of the report, in reading order; zero-padded because the report sorts them as text.
@@ -15,17 +17,60 @@ REPORT_QUALITY = "09 Data quality"
 REPORT_METHODS = "10 Methods"
 REPORT_PROVENANCE = "11 Provenance"
 
+# The items of each section in reading order (their `item` labels). The report sorts items by
+# their labels as text, so labels.item_label() numbers each by its place here.
+REPORT_ITEMS = {
+    REPORT_SAMPLE: ["Participant flow", "Participant flow (table)"],
+    REPORT_BASELINE: ["Table 1 by outcome", "Table 1 by biomarker group"],
+    REPORT_GROUPS: [
+        "Joint biomarker groups",
+        "Remission by biomarker group",
+        "Interaction on both scales",
+        "Forest plot of odds ratios",
+        "Models",
+    ],
+    REPORT_CONTINUOUS: [
+        "IL-1β odds ratio across BDNF",
+        "Predicted probability across IL-1β",
+        "Johnson–Neyman regions",
+        "Johnson–Neyman plot",
+    ],
+    REPORT_SENSITIVITY: ["Key estimates of every analysis", "Specification curve"],
+    REPORT_QUALITY: [
+        "Data warnings",
+        "Missing-data patterns",
+        "Biomarker distributions",
+        "Biomarker cut-points",
+        "Suppressed counts",
+    ],
+}
+
+
+def report_marks(category, label, subcategory):
+    """The report() arguments placing an item: its section, its analysis (by label) as the
+    subcategory, and its numbered item label."""
+
+    def analysis(wildcards):
+        if subcategory is None:
+            return "All"
+        return analysis_label(subcategory.format(**dict(wildcards.items())))
+
+    return {
+        "category": category,
+        "subcategory": None if subcategory is None else analysis,
+        "labels": lambda wildcards: {
+            "item": item_label(REPORT_ITEMS.get(category, []), label),
+            "analysis": analysis(wildcards),
+        },
+    }
+
 
 def figure_files(stem, category, label, subcategory=None):
     """A figure's file per configured format; the PNG is shown in the report with its caption."""
     caption = f"../report/{stem.split('/')[-1]}.rst"
     files = {fmt: f"results/figures/{stem}.{fmt}" for fmt in FIGURES["formats"]}
     files["png"] = report(
-        files["png"],
-        caption=caption,
-        category=category,
-        subcategory=subcategory,
-        labels={"item": label, "analysis": subcategory or "all"},
+        files["png"], caption=caption, **report_marks(category, label, subcategory)
     )
     return files
 
@@ -61,11 +106,11 @@ SAMPLE_TABLES = {
     "flow": ("results/tables/flow.tsv", REPORT_SAMPLE, "Participant flow (table)"),
     "cutpoints": (
         "results/tables/cutpoints.tsv",
-        REPORT_SAMPLE,
+        REPORT_QUALITY,
         "Biomarker cut-points",
     ),
-    "warnings": ("results/tables/data_warnings.tsv", REPORT_SAMPLE, "Data warnings"),
-    "privacy": ("results/tables/privacy.tsv", REPORT_SAMPLE, "Suppressed counts"),
+    "warnings": ("results/tables/data_warnings.tsv", REPORT_QUALITY, "Data warnings"),
+    "privacy": ("results/tables/privacy.tsv", REPORT_QUALITY, "Suppressed counts"),
     "table1_by_remission": (
         "results/tables/table1_by_remission.tsv",
         REPORT_BASELINE,
@@ -83,10 +128,13 @@ SAMPLE_TABLES = {
     ),
     "provenance": ("results/provenance.json", REPORT_PROVENANCE, "Provenance"),
 }
+# Report pages of each analysis's tables: {name: (category, label)}.
 ANALYSIS_REPORT_TABLES = {
-    "models": "Models",
-    "joint": "Joint biomarker groups",
-    "interaction": "Interaction on both scales",
+    "models": (REPORT_GROUPS, "Models"),
+    "joint": (REPORT_GROUPS, "Joint biomarker groups"),
+    "interaction": (REPORT_GROUPS, "Interaction on both scales"),
+    "slopes": (REPORT_CONTINUOUS, "IL-1β odds ratio across BDNF"),
+    "johnson_neyman": (REPORT_CONTINUOUS, "Johnson–Neyman regions"),
 }
 
 
@@ -95,9 +143,7 @@ def table_page(path, name, category, label, subcategory=None):
     return report(
         path,
         caption=f"../report/{name}_table.rst",
-        category=category,
-        subcategory=subcategory,
-        labels={"item": label, "analysis": subcategory or "all"},
+        **report_marks(category, label, subcategory),
     )
 
 

@@ -39,11 +39,11 @@ rule report_analysis_tables:
             name: table_page(
                 f"results/report/{{analysis}}/{name}.html",
                 name,
-                REPORT_GROUPS,
+                category,
                 label,
                 "{analysis}",
             )
-            for name, label in ANALYSIS_REPORT_TABLES.items()
+            for name, (category, label) in ANALYSIS_REPORT_TABLES.items()
         },
     log:
         "results/logs/report_tables/{analysis}.log",
@@ -55,6 +55,7 @@ rule report_analysis_tables:
         runtime=5,
     params:
         library=library_version("figure_report_tables.py"),
-        title_suffix=lambda wildcards: f" ({wildcards.analysis} analysis)",
+        analysis_label=lambda wildcards: analysis_label(wildcards.analysis),
+        title_suffix=lambda wildcards: f" ({analysis_label(wildcards.analysis)} analysis)",
     script:
         "../scripts/figure_report_tables.py"

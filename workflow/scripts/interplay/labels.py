@@ -35,10 +35,14 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "hads_anxiety": ("HADS anxiety", "points"),
     "sofas": ("SOFAS", "points"),
     "episode_duration_months": ("Episode duration", "months"),
-    "previous_episodes": ("Previous episodes", "number"),
-    "physical_disorders": ("Physical disorders", "number"),
+    "previous_episodes": ("Previous episodes", "episodes"),
+    "physical_disorders": ("Physical disorders", "disorders"),
     "treatment_step": ("Treatment step reached by week 12", "step"),
 }
+# Variables measured after baseline: Table 1 flags them and lists them last (not confounders).
+POST_BASELINE = ("treatment_step",)
+# Levels of categorical Table 1 variables.
+CATEGORY_LEVELS = {"female": "Female", "male": "Male"}
 
 MODELS = {
     "il1b": "IL-1β, adjusted",
@@ -192,6 +196,25 @@ SYNTHETIC_TEXT = (
 # The same line in bold, for Markdown and reStructuredText (findings, figure captions).
 SYNTHETIC_NOTE = f"**{SYNTHETIC_TEXT}**"
 
+# Biomarker codings and their cut-points (cutpoints.tsv).
+CODINGS = {
+    "below_lod": "Below the limit of detection",
+    "median": "Median split",
+    "tertiles": "Tertiles",
+    "continuous": "Continuous (BDNF standardised)",
+}
+CUTS = {
+    "lod": "Limit of detection",
+    "substitute": "Value given to results below it",
+    "median": "Median",
+    "tertile_1": "Upper limit of the bottom tertile",
+    "tertile_2": "Upper limit of the middle tertile",
+    "mean": "Mean",
+    "sd": "Standard deviation",
+}
+# Direction of the IL-1β odds ratio in a Johnson–Neyman region (johnson_neyman.tsv).
+DIRECTIONS = {"below_1": "below 1", "above_1": "above 1"}
+
 LEVELS = {
     "low": "low",
     "high": "high",
@@ -238,6 +261,9 @@ REGISTRY: dict[str, dict[str, str]] = {
     "analysis": ANALYSES,
     "stage": STAGES,
     "estimand": ESTIMANDS,
+    "coding": CODINGS,
+    "cut": CUTS,
+    "direction": DIRECTIONS,
 }
 
 GROUP = re.compile(r"^il1b_(?P<il1b>\w+?)_bdnf_(?P<bdnf>\w+)$")
@@ -260,9 +286,11 @@ def unit(variable: str) -> str:
 
 
 def variable_label(name: str, with_unit: bool = False) -> str:
-    """'Age' or, with its unit, 'Age (years)'."""
+    """'Age' or, with its unit, 'Age (years)'; a unit the label already names is not repeated
+    ('Previous episodes', not 'Previous episodes (episodes)')."""
     text, variable_unit = label("variable", name), unit(name)
-    return f"{text} ({variable_unit})" if with_unit and variable_unit else text
+    named = variable_unit.lower().removesuffix("s") in text.lower()
+    return f"{text} ({variable_unit})" if with_unit and variable_unit and not named else text
 
 
 def group_label(group: str) -> str:
@@ -310,6 +338,23 @@ def analysis_label(name: str) -> str:
 def stage_label(stage: str) -> str:
     """A stage of the participant flow."""
     return label("stage", stage)
+
+
+def stratum_label(stratum: str) -> str:
+    """A stratum of an analysis: 'all' -> 'All patients', 'treatment_step=2' -> 'Treatment step
+    reached by week 12: 2'; other text (such as 'not run: ...') as it is."""
+    if stratum == "all":
+        return "All patients"
+    variable, separator, value = str(stratum).partition("=")
+    return f"{variable_label(variable)}: {value}" if separator else str(stratum)
+
+
+def item_label(items: list[str], item: str) -> str:
+    """A report item's label numbered by its place in its section's reading order ('1 Participant
+    flow'); the report sorts items by label as text, so the numbers are zero-padded to one width
+    and an unlisted item comes last."""
+    position = items.index(item) + 1 if item in items else len(items) + 1
+    return f"{position:0{len(str(len(items) + 1))}d} {item}"
 
 
 def codes_with_labels() -> set[str]:
