@@ -22,9 +22,14 @@ REPORT_PROVENANCE = "11 Provenance"
 REPORT_ITEMS = {
     REPORT_SAMPLE: ["Participant flow", "Participant flow (table)"],
     REPORT_BASELINE: ["Table 1 by outcome", "Table 1 by biomarker group"],
+    REPORT_PAPER: [
+        "Table 2: crude and adjusted ORs",
+        "Table 3: within strata, P for interaction",
+    ],
     REPORT_GROUPS: [
         "Joint biomarker groups",
         "Remission by biomarker group",
+        "Interaction table (Knol & VanderWeele)",
         "Interaction on both scales",
         "Forest plot of odds ratios",
         "Models",

@@ -12,8 +12,7 @@ rule methods:
         page=report(
             "results/report/methods.html",
             caption="../report/methods.rst",
-            category=REPORT_METHODS,
-            labels={"item": "Statistical methods", "analysis": "all"},
+            **report_marks(REPORT_METHODS, "Statistical methods", None),
         ),
     log:
         "results/logs/methods.log",
