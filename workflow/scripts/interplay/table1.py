@@ -240,7 +240,7 @@ def protected_table1(
     """A table1() result with small counts suppressed (privacy.TABLE1), n (%) texts to match."""
     protected, suppressed = privacy.protect(table, privacy.TABLE1, min_count, name)
     if min_count is not None:
-        flagged = protected[privacy.SUPPRESSED_COLUMN] == privacy.LOGICAL[True]
+        flagged = protected[privacy.SUPPRESSED_COLUMN]
         rows = flagged & (protected["kind"] != CONTINUOUS)
         protected.loc[rows, "statistic"] = [
             count_statistic(count, percent)
