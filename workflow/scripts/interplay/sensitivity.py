@@ -1,4 +1,4 @@
-"""The key estimates of every analysis side by side, with E-values (docs/analysis.md §8)."""
+"""The key estimates of every analysis side by side, with E-values (docs/analysis_plan.md §8)."""
 
 from collections.abc import Mapping
 from typing import Any

@@ -355,7 +355,7 @@ def table1_wide(table: pd.DataFrame) -> pd.DataFrame:
 def paper_style_covariates(
     table: pd.DataFrame, candidates: Sequence[str], p_threshold: float
 ) -> list[str]:
-    """Candidates whose Table 1 p-value by outcome is below p_threshold (docs/analysis.md §4)."""
+    """Candidates with a Table 1 p-value by outcome below p_threshold (docs/analysis_plan.md §4)."""
     p_values = (
         table.loc[table["comparison"] == "outcome"]
         .groupby("variable", sort=False)["p_value"]
