@@ -15,7 +15,10 @@ include: "workflow/rules/bootstrap.smk"
 include: "workflow/rules/sensitivity.smk"
 include: "workflow/rules/provenance.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/findings.smk"
+include: "workflow/rules/paper_tables.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/methods.smk"
 
 
 # Small aggregation, plotting and report rules run on the submit host, not as cluster jobs.
@@ -25,6 +28,7 @@ localrules:
     provenance,
     analysis_tables,
     sensitivity_summary,
+    findings,
     report_tables,
     report_analysis_tables,
     figure_flow,
@@ -36,6 +40,8 @@ localrules:
     figure_johnson_neyman,
     figure_specification_curve,
     figure_bootstrap,
+    methods,
+    paper_tables,
 
 
 rule all:

@@ -122,6 +122,7 @@ def slopes_table() -> pd.DataFrame:
         ci_low=np.exp(log_or - half),
         ci_high=np.exp(log_or + half),
         ci_method="rubin_t",
+        status="ok",
     )
     boot = model.assign(ci_method="boot_mi_vhb", odds_ratio=np.exp(log_or + 0.3))
     return pd.concat([model, boot], ignore_index=True)
@@ -135,6 +136,7 @@ def regions_table() -> pd.DataFrame:
             "bdnf_to": [7.5, 20.0, np.inf],
             "significant": [False, True, False],
             "observed_share": [0.03, 0.38, 0.59],
+            "status": "ok",
         }
     )
 
@@ -160,6 +162,7 @@ def predictions_table() -> pd.DataFrame:
                     "probability": probability,
                     "ci_low": probability - 0.06,
                     "ci_high": probability + 0.06,
+                    "status": "ok",
                 }
             )
         )
@@ -263,3 +266,28 @@ def separated_sensitivity_table() -> pd.DataFrame:
     table.loc[ratio, ["estimate", "ci_low", "ci_high"]] = [4.8e-12, 0.0, np.inf]
     table.loc[response & ~ratio, ["estimate", "ci_low", "ci_high"]] = [-1e11, -np.inf, np.inf]
     return table
+
+
+# The continuous coding's per-doubling slopes (no RERI: it needs grouped biomarkers).
+PER_DOUBLING = {"il1b_or_bdnf_low": 0.91, "il1b_or_bdnf_high": 0.97, "ratio_of_odds_ratios": 1.05}
+
+
+def family_sensitivity_table() -> pd.DataFrame:
+    """sensitivity_table() with a continuous-coding analysis, whose estimates are per doubling."""
+    table = sensitivity_table()
+    choices = dict(zip(sensitivity.CHOICE_COLUMNS, CHOICES["primary"], strict=True))
+    continuous = pd.DataFrame(
+        {
+            "analysis": "continuous",
+            "stratum": "all",
+            "estimand": list(PER_DOUBLING),
+            "estimate": list(PER_DOUBLING.values()),
+            "ci_low": [v / 1.1 for v in PER_DOUBLING.values()],
+            "ci_high": [v * 1.1 for v in PER_DOUBLING.values()],
+            "ci_method": "rubin_t",
+            "status": "ok",
+            **choices,
+            "coding": "continuous",
+        }
+    )
+    return pd.concat([table, continuous], ignore_index=True)

@@ -233,6 +233,7 @@ def workflow_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("data:\n  baseline: exports/baseline.csv\n", "key: data.baseline"),
         ("bootstrap:\n  analyses: [primry]\n", "key: bootstrap.analyses"),
         ("figures:\n  analyses: [primary, complete]\n", "key: figures.analyses"),
+        ("paper_tables:\n  analyses: [primry]\n", "key: paper_tables.analyses"),
         ("bootstrap:\n  analyses: [firth]\n", "key: bootstrap.analyses"),
     ],
 )

@@ -1,19 +1,26 @@
 """Figures: the aggregates they draw, their legibility at journal width, deterministic files."""
 
 import itertools
+import subprocess
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import jinja2
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
 from conftest import REPO
+from docutils.core import publish_parts
 from figure_tables import (
     BIOMARKER_SETTINGS,
     CHOICES,
     LOD,
+    PER_DOUBLING,
     RATIOS,
     bootstrap_inputs,
+    family_sensitivity_table,
     flow_table,
     interaction_table,
     joint_table,
@@ -30,6 +37,7 @@ from interplay import figures_cohort as cohort
 from interplay import figures_continuous as continuous
 from interplay import figures_effects as effects
 from interplay import figures_sensitivity as sensitivity
+from interplay import labels
 from interplay.biomarkers import add_codings
 from interplay.biomarkers import cutpoints as biomarker_cutpoints
 from interplay.errors import InputError
@@ -39,11 +47,14 @@ from interplay.figures_style import (
     ratio_ticks,
     save_figure,
     style_from_config,
+    synthetic_caption,
 )
+from interplay.labels import SYNTHETIC_NOTE, codes_with_labels
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.text import Text
 from statsmodels.stats.proportion import proportion_confint
 
@@ -133,9 +144,9 @@ def test_joint_cells_without_a_method_take_the_models_method() -> None:
     joint = rows.loc[rows["section"] == effects.JOINT_SECTION]
     assert joint["ci_method"].tolist() == ["rubin_t"] * 3
     assert joint["label"].tolist() == [
-        "IL-1β low, BDNF high",
-        "IL-1β high, BDNF low",
-        "IL-1β high, BDNF high",
+        "IL-1β low,\nBDNF high",
+        "IL-1β high,\nBDNF low",
+        "IL-1β high,\nBDNF high",
     ]
 
 
@@ -177,6 +188,7 @@ FIGURE_NAMES = [
     "specification_curve",
     "forest_separated",
     "specification_curve_separated",
+    "specification_curve_families",
 ]
 
 
@@ -213,7 +225,11 @@ def build_figures() -> dict[str, Figure]:
             slopes_table(), regions_table(), 0.95, STYLE
         ),
         "bootstrap": sensitivity.bootstrap_figure(
-            sensitivity.resample_estimates(replicates), summary, 30, STYLE
+            sensitivity.resample_estimates(replicates),
+            summary,
+            sensitivity.reported_estimates(models_table(), interaction_table()),
+            30,
+            STYLE,
         ),
         "specification_curve": sensitivity.specification_curve_figure(sensitivity_table(), STYLE),
         "forest_separated": effects.forest_figure(
@@ -221,6 +237,9 @@ def build_figures() -> dict[str, Figure]:
         ),
         "specification_curve_separated": sensitivity.specification_curve_figure(
             separated_sensitivity_table(), STYLE
+        ),
+        "specification_curve_families": sensitivity.specification_curve_figure(
+            family_sensitivity_table(), STYLE
         ),
     }
 
@@ -317,10 +336,19 @@ def test_distribution_and_pattern_figures_draw_no_patient_points(
 def test_specification_curve_marks_one_value_per_choice_and_analysis(
     figures: dict[str, Figure],
 ) -> None:
-    dots = figures["specification_curve"].axes[-1]
-    black = [c for c in dots.collections if tuple(c.get_facecolor()[0][:3]) == (0.0, 0.0, 0.0)]
+    black = [
+        c
+        for dots in axes_with_gid(figures["specification_curve"], "choices")
+        for c in dots.collections
+        if tuple(c.get_facecolor()[0][:3]) == (0.0, 0.0, 0.0)
+    ]
     marked = sum(len(c.get_offsets()) for c in black)
     assert marked == len(CHOICES) * len(sensitivity.CHOICE_COLUMNS)
+
+
+def axes_with_gid(figure: Figure, gid: str) -> list:
+    """The axes of a figure tagged `gid` ('estimate' panels, 'choices' matrices), in order."""
+    return [axes for axes in figure.axes if axes.get_gid() == gid]
 
 
 def drawn_values(axes, position: int) -> np.ndarray:
@@ -360,13 +388,14 @@ def test_specification_curve_marks_a_separated_analysis_not_estimable(
     figures: dict[str, Figure],
 ) -> None:
     figure = figures["specification_curve_separated"]
-    panels, dots = figure.axes[:-1], figure.axes[-1]
+    panels = axes_with_gid(figure, "estimate")
+    (dots,) = axes_with_gid(figure, "choices")
     for axes in panels:
         drawn = drawn_values(axes, 1)
         assert np.isfinite(drawn).all() and np.abs(drawn).max() < 100
         assert np.abs(axes.get_ylim()).max() < 100
     order = [label.get_text() for label in dots.get_xticklabels()]
-    assert order[-1] == "response"  # unsorted: its ratio of ORs is not an estimate
+    assert order[-1] == "Response as outcome"  # unsorted: its ratio of ORs is not an estimate
     texts = texts_of(figure)
     assert texts.count("not estimable") == len(panels) == 4
     assert any("separated" in text and "Firth" in text for text in texts)
@@ -377,7 +406,7 @@ def test_figures_with_nothing_estimable_show_only_the_no_effect_line() -> None:
     """Every fit failed: no axis stretches to a runaway estimate, every estimate says so."""
     table = separated_sensitivity_table().assign(status="separation")
     curve = sensitivity.specification_curve_figure(table, STYLE)
-    reri = curve.axes[3]
+    (reri,) = [a for a in curve.axes if a.get_title(loc="left").startswith("RERI")]
     assert reri.get_ylim() == pytest.approx((-1.0, 1.0))
     assert texts_of(curve).count("not estimable") == 4 * len(CHOICES)
     models, joint, interaction = separated_forest_tables()
@@ -386,6 +415,184 @@ def test_figures_with_nothing_estimable_show_only_the_no_effect_line() -> None:
     low, high = forest.axes[0].get_xlim()
     assert low < 1 < high and high / low < 3
     assert texts_of(forest).count("not estimable") == len(rows)
+
+
+def column_of(axes) -> int:
+    """The gridspec column an axes sits in."""
+    return axes.get_subplotspec().colspan.start
+
+
+def test_specification_curve_has_a_panel_column_per_estimand_family(
+    figures: dict[str, Figure],
+) -> None:
+    """Per-doubling slopes never share an axis with the grouped codings' odds ratios."""
+    figure = figures["specification_curve_families"]
+    panels = axes_with_gid(figure, "estimate")
+    dots = axes_with_gid(figure, "choices")
+    assert sorted({column_of(a) for a in panels}) == [0, 1] and len(dots) == 2
+    grouped = [a for a in panels if column_of(a) == 0]
+    per_doubling = [a for a in panels if column_of(a) == 1]
+    assert len(grouped) == len(per_doubling) == len(sensitivity.ESTIMANDS)
+    # Each family's matrix lists its own analyses, the continuous one only on the right.
+    names = [[t.get_text() for t in d.get_xticklabels()] for d in dots]
+    assert names[1] == ["Continuous biomarkers"]
+    assert "Continuous biomarkers" not in names[0] and len(names[0]) == len(CHOICES)
+    per_doubling_values = set(np.round(list(PER_DOUBLING.values()), 6))
+    for axes in grouped:
+        assert not per_doubling_values & set(np.round(drawn_values(axes, 1), 6))
+    drawn = np.concatenate([drawn_values(a, 1) for a in per_doubling])
+    assert per_doubling_values <= set(np.round(drawn, 6))
+    # The continuous coding has no RERI: its panel says so instead of drawing one.
+    assert "not computed" in texts_of(figure)
+    # Each family's panels have their own axis: the grouped ratio axis reaches 2.4, the
+    # per-doubling one stays near 1.
+    ratio_axes = [a for a in panels if a.get_ylabel().startswith("Ratio")]
+    high = {column_of(a): a.get_ylim()[1] for a in ratio_axes}
+    assert high[0] > 2.4 * 1.6 and high[1] < 1.5
+
+
+def black_vertical_lines(axes) -> list[float]:
+    """The x of every solid black vertical line of an axes (axvline)."""
+    return [
+        float(line.get_xdata()[0])
+        for line in axes.lines
+        if line.get_color() == "black"
+        and line.get_linestyle() == "-"
+        and len(set(line.get_xdata())) == 1
+    ]
+
+
+def test_reported_estimates_are_the_model_based_rows() -> None:
+    models, interaction = models_table(), interaction_table()
+    reported = sensitivity.reported_estimates(models, interaction).set_index("estimand")
+    lincom = models.loc[
+        (models["stratum"] == "all")
+        & (models["model"] == "product_lincom")
+        & (models["ci_method"] == "rubin_t")
+    ].set_index("term")["odds_ratio"]
+    assert reported.loc["il1b_or_bdnf_low", "estimate"] == lincom["il1b_high|bdnf_low"]
+    assert reported.loc["il1b_or_bdnf_high", "estimate"] == lincom["il1b_high|bdnf_high"]
+    assert reported.loc["ratio_of_odds_ratios", "estimate"] == 2.12
+    assert reported.loc["reri", "estimate"] == -1.2  # delta_rubin_t, not a bootstrap row
+
+
+def test_bootstrap_reference_line_is_the_reported_estimate(figures: dict[str, Figure]) -> None:
+    """The solid line sits at the table's estimate, not at the resamples' mean."""
+    replicates, _ = bootstrap_inputs()
+    resamples = sensitivity.resample_estimates(replicates)
+    reported = sensitivity.reported_estimates(models_table(), interaction_table())
+    panels = [a for a in figures["bootstrap"].axes if a.get_visible()]
+    titles = {e.title: name for name, e in sensitivity.ESTIMANDS.items()}
+    for axes in panels:
+        name = titles[axes.get_title(loc="left").split("\n")[0]]
+        expected = reported.set_index("estimand").loc[name, "estimate"]
+        (line,) = black_vertical_lines(axes)
+        assert line == pytest.approx(expected, rel=1e-12)
+        assert line != pytest.approx(resamples[name].mean(), rel=1e-3)
+    assert any("Reported estimate" in text for text in texts_of(figures["bootstrap"]))
+
+
+def test_bootstrap_marks_a_failed_fit_not_estimable() -> None:
+    replicates, summary = bootstrap_inputs()
+    reported = sensitivity.reported_estimates(models_table(), interaction_table())
+    reported.loc[reported["estimand"] == "reri", "status"] = "separation"
+    figure = sensitivity.bootstrap_figure(
+        sensitivity.resample_estimates(replicates), summary, reported, 30, STYLE
+    )
+    (reri,) = [a for a in figure.axes if a.get_title(loc="left").startswith("RERI")]
+    assert black_vertical_lines(reri) == [] and not reri.patches
+    texts = texts_of(figure)
+    assert texts.count("not estimable") == 1
+    assert any("separated" in text and "Firth" in text for text in texts)
+    # Every resample of an estimand failed: nothing to draw either.
+    resamples = sensitivity.resample_estimates(replicates).assign(ratio_of_odds_ratios=np.nan)
+    figure = sensitivity.bootstrap_figure(
+        resamples, summary, sensitivity.reported_estimates(models_table(), interaction_table()),
+        30, STYLE,
+    )  # fmt: skip
+    assert texts_of(figure).count("not estimable") == 1
+
+
+def test_predictions_of_a_failed_fit_are_not_drawn() -> None:
+    table = predictions_table()
+    table.loc[table["bdnf_percentile"] == 90, "status"] = "separation"
+    figure = continuous.prediction_figure(table, "Remission at week 12", 0.95, STYLE)
+    lines = figure.axes[0].lines
+    assert [np.isfinite(line.get_ydata()).any() for line in lines] == [True] * 4 + [False]
+    texts = texts_of(figure)
+    assert any(text.endswith("not estimable") and text.startswith("90th") for text in texts)
+    assert any("separated" in text and "Firth" in text for text in texts)
+    assert not any("not estimable" in t for t in texts_of(continuous.prediction_figure(
+        predictions_table(), "Remission at week 12", 0.95, STYLE)))  # fmt: skip
+
+
+def test_johnson_neyman_of_a_failed_fit_draws_only_the_no_effect_line() -> None:
+    slopes = slopes_table().assign(status="not_converged")
+    regions = regions_table().assign(status="not_converged")
+    figure = continuous.johnson_neyman_figure(slopes, regions, 0.95, STYLE)
+    axes = figure.axes[0]
+    drawn = [list(line.get_ydata()) for line in axes.lines if np.isfinite(line.get_ydata()).any()]
+    assert drawn == [[1, 1]]
+    assert not axes.patches  # no significance region
+    assert "not estimable" in texts_of(figure)
+
+
+def test_forest_data_area_is_the_larger_part(figures: dict[str, Figure]) -> None:
+    for name in ["forest", "forest_separated"]:
+        axes = figures[name].axes[0]
+        assert axes.get_position().width > 0.5  # figure fraction
+
+
+def test_no_figure_shows_a_code(figures: dict[str, Figure]) -> None:
+    """Axis, legend and panel texts use the labels: no registry code with an underscore."""
+    choice_codes = [*labels.CHOICES, *labels.CHOICE_VALUES]
+    codes = codes_with_labels() | {code for code in choice_codes if "_" in code}
+    assert {"lod_sqrt2", "missing_data", "complete_case"} <= codes
+    for name, figure in figures.items():
+        shown = set(texts_of(figure))
+        assert not shown & codes, name
+
+
+CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+CAPTIONS = sorted(
+    path
+    for path in (REPO / "workflow" / "report").glob("*.rst")
+    if not path.stem.endswith("_table") and path.stem != "workflow"
+)
+
+
+def test_synthetic_caption_only_for_the_shipped_cohort() -> None:
+    assert synthetic_caption("results/synthetic/baseline.csv", "results/synthetic/") == (
+        SYNTHETIC_NOTE
+    )
+    assert synthetic_caption("data/cohort/baseline.csv", "results/synthetic/") == ""
+    assert SYNTHETIC_NOTE.startswith("**Synthetic data**")
+
+
+@pytest.mark.parametrize("caption", CAPTIONS, ids=lambda path: path.stem)
+def test_every_figure_caption_says_when_the_data_are_synthetic(caption: Path) -> None:
+    """Rendered as Snakemake's report does (Jinja with the job's params), then as HTML."""
+    rules = (REPO / "workflow" / "rules" / "figures.smk").read_text(encoding="utf-8")
+    assert f'"{caption.stem}' in rules or f'/{caption.stem}"' in rules  # a figure of ours
+    template = jinja2.Environment(trim_blocks=True, lstrip_blocks=True).from_string(
+        caption.read_text(encoding="utf-8")
+    )
+    for baseline, shown in (("results/synthetic/baseline.csv", True), ("mine.csv", False)):
+        params = SimpleNamespace(
+            synthetic_caption=synthetic_caption(baseline, "results/synthetic/"),
+            analysis_label="Primary",
+            ci_level=0.95,
+        )
+        snakemake = SimpleNamespace(params=params, wildcards={}, config=CONFIG)
+        html = publish_parts(template.render(snakemake=snakemake), writer="html")["body"]
+        assert ("<strong>Synthetic data</strong>" in html) is shown
+        assert html.count("Synthetic data") == int(shown)
+
+
+def test_every_figure_rule_passes_the_synthetic_caption() -> None:
+    rules = (REPO / "workflow" / "rules" / "figures.smk").read_text(encoding="utf-8")
+    assert rules.count("\nrule figure_") == len(CAPTIONS)
+    assert rules.count("synthetic_caption=SYNTHETIC_CAPTION,") == len(CAPTIONS)
 
 
 # ---------------------------------------------------------------- files and settings
@@ -400,6 +607,63 @@ def test_saved_figures_are_byte_identical(tmp_path: Path, fmt: str) -> None:
     if fmt == "svg":
         text = paths[0].read_text(encoding="utf-8")
         assert "<dc:date>" not in text and "IL-1β" in text  # undated, text kept as text
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_redrawn_figures_are_byte_identical(tmp_path: Path, fmt: str) -> None:
+    """The figures this issue reworked, drawn twice: the same bytes."""
+    replicates, summary = bootstrap_inputs()
+    draw = {
+        "specification_curve": lambda: sensitivity.specification_curve_figure(
+            family_sensitivity_table(), STYLE
+        ),
+        "bootstrap": lambda: sensitivity.bootstrap_figure(
+            sensitivity.resample_estimates(replicates),
+            summary,
+            sensitivity.reported_estimates(models_table(), interaction_table()),
+            30,
+            STYLE,
+        ),
+        "forest": lambda: effects.forest_figure(
+            effects.forest_rows(models_table(), joint_table(), interaction_table()),
+            "Remission at week 12",
+            0.95,
+            STYLE,
+        ),
+    }
+    for name, figure in draw.items():
+        paths = [tmp_path / f"{name}_first.{fmt}", tmp_path / f"{name}_second.{fmt}"]
+        for path in paths:
+            save_figure(figure(), [path], STYLE)
+        assert paths[0].read_bytes() == paths[1].read_bytes(), name
+
+
+def test_specification_curve_files_are_identical_across_processes(tmp_path: Path) -> None:
+    """Constrained layout of panels shared by column varies in the last bits between processes;
+    the saved files must not (SVG clip-path ids hash the exact positions)."""
+    script = f"""
+import sys
+sys.path[:0] = [{str(REPO / "tests")!r}, {str(REPO / "workflow" / "scripts")!r}]
+from figure_tables import family_sensitivity_table
+from interplay.figures_sensitivity import specification_curve_figure
+from interplay.figures_style import FigureStyle, save_figure
+figure = specification_curve_figure(family_sensitivity_table(), FigureStyle())
+save_figure(figure, [sys.argv[1] + ".png", sys.argv[1] + ".svg"], FigureStyle())
+"""
+    for run in ("first", "second", "third"):
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / run)], check=True)
+    for fmt in ("png", "svg"):
+        files = {(tmp_path / f"{run}.{fmt}").read_bytes() for run in ("first", "second", "third")}
+        assert len(files) == 1, fmt
+
+
+def test_saving_fixes_the_layout_on_a_grid(tmp_path: Path) -> None:
+    """Every format is written from one layout, rounded so that last-bit noise cannot show."""
+    figure = sensitivity.specification_curve_figure(family_sensitivity_table(), STYLE)
+    save_figure(figure, [tmp_path / "curve.png", tmp_path / "curve.svg"], STYLE)
+    assert not isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)
+    bounds = np.array([axes.get_position().bounds for axes in figure.axes]) * 1e6
+    assert np.allclose(bounds, np.round(bounds), atol=1e-6)
 
 
 def test_png_has_the_configured_resolution(tmp_path: Path) -> None:
@@ -445,7 +709,12 @@ def test_default_palette_is_okabe_ito() -> None:
 
 @pytest.mark.parametrize(
     ("low", "high", "expected"),
-    [(0.3, 4.5, [0.5, 1.0, 2.0, 4.0]), (0.7, 1.6, [0.75, 1.0, 1.5]), (0.95, 1.05, [1.0])],
+    [
+        (0.3, 4.5, [0.5, 1.0, 2.0, 4.0]),
+        (0.7, 1.6, [0.75, 1.0, 1.5]),
+        (0.82, 1.15, [0.9, 1.0, 1.1]),
+        (0.95, 1.05, [1.0]),
+    ],
 )
 def test_ratio_ticks(low: float, high: float, expected: list[float]) -> None:
     assert ratio_ticks(low, high) == expected

@@ -20,6 +20,7 @@ from interplay.figures_report import (
     models_display,
     report_page,
 )
+from interplay.labels import codes_with_labels
 from interplay.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 
 # Chromium as CI runs it: no sandbox (root in a container), no network, a throwaway profile.
@@ -34,15 +35,21 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 REPORT_SECTIONS = [
-    "1 Participants and data",
-    "2 Baseline characteristics",
-    "3 Biomarker groups",
-    "4 Continuous biomarkers",
-    "5 Bootstrap",
-    "6 Sensitivity analyses",
-    "7 Provenance",
+    "01 Findings",
+    "02 Participant flow",
+    "03 Baseline characteristics",
+    "04 Paper tables",
+    "05 Interaction",
+    "06 Continuous biomarkers",
+    "07 Sensitivity analyses",
+    "08 Bootstrap",
+    "09 Data quality",
+    "10 Methods",
+    "11 Provenance",
 ]
 RESULT_MARKER = "interplay-browser-test"
+# Report pages of text, not a table: the methods section (workflow/rules/methods.smk).
+PROSE_PAGES = {"results/report/methods.html"}
 # Injected into a copy of the report: opens every category and subcategory the way a reader does,
 # clicks each result's view button and its info button, and records what the page then shows —
 # the decoded image size, or the table page behind the frame, and whether the caption appears.
@@ -72,7 +79,9 @@ DRIVER = """
     return { kind: "html", same: frame.getAttribute("src") === entry.data_uri,
              tables: page.querySelectorAll("table").length,
              rows: page.querySelectorAll("tbody tr").length,
-             title: (page.querySelector("h1") || { textContent: "" }).textContent };
+             paragraphs: page.querySelectorAll("p").length,
+             title: (page.querySelector("h1") || { textContent: "" }).textContent,
+             text: page.body.textContent.replace(/\\s+/g, " ") };
   }
   async function walk() {
     const found = {};
@@ -94,6 +103,7 @@ DRIVER = """
           const caption = plain(results[path].caption).slice(0, 60);
           const navigation = document.querySelector("nav").textContent.replace(/\\s+/g, " ");
           record.caption = caption.length > 0 && navigation.includes(caption);
+          record.caption_text = plain(results[path].caption);
           record.category = category;
           found[path] = record;
         }
@@ -107,9 +117,13 @@ DRIVER = """
     out.textContent = JSON.stringify(value);
     document.body.appendChild(out);
   }
-  window.addEventListener("load", () => setTimeout(() => walk().then(
-    (found) => publish({ found: found, sections: Object.keys(categories).sort() }),
-    (error) => publish({ error: String(error) })), 200));
+  window.addEventListener("load", () => setTimeout(() => {
+    const landing = document.body.innerText.replace(/\\s+/g, " ");
+    return walk().then(
+      (found) => publish({ found: found, sections: Object.keys(categories).sort(),
+                           landing: landing }),
+      (error) => publish({ error: String(error) }));
+  }, 200));
 })();
 """.replace("MARKER", RESULT_MARKER)
 
@@ -291,7 +305,10 @@ def test_figures_decode_at_full_resolution(rendered: dict, completed_workflow: P
 def test_table_pages_show_their_tables(rendered: dict) -> None:
     pages = {p: r for p, r in rendered["found"].items() if r["kind"] == "html"}
     for path, record in pages.items():
-        assert record["same"] and record["tables"] == 1 and record["rows"] >= 1, path
+        if path in PROSE_PAGES:
+            assert record["same"] and record["paragraphs"] >= 1, path
+        else:
+            assert record["same"] and record["tables"] == 1 and record["rows"] >= 1, path
         assert record["title"], path
 
 
@@ -321,3 +338,30 @@ def test_report_pages_and_vector_figures_hold_no_patient_identifiers(
         if identifiers.search(embedded.sub("", path.read_text(encoding="utf-8")))
     ]
     assert leaking == []
+
+
+def test_first_page_states_the_findings_and_that_the_data_are_synthetic(
+    rendered: dict, completed_workflow: Path
+) -> None:
+    findings = pd.read_csv(completed_workflow / "results/tables/findings.tsv", sep="\t")
+    landing = rendered["landing"]
+    assert "Synthetic data" in landing
+    missing = [s for s in findings["sentence"] if re.sub(r"\s+", " ", s) not in landing]
+    assert missing == []
+
+
+def test_every_figure_caption_says_the_data_are_synthetic(rendered: dict) -> None:
+    images = {p: r for p, r in rendered["found"].items() if r["kind"] == "image"}
+    assert [p for p, r in images.items() if "Synthetic data" not in r["caption_text"]] == []
+
+
+def test_no_page_shows_a_code_that_has_a_label(rendered: dict) -> None:
+    # The provenance page lists configuration keys, which are codes by nature; a file path
+    # (analyses/complete_case/models.tsv) is not a label either.
+    codes = [re.compile(rf"(?<![\w/.]){re.escape(code)}(?![\w/.])") for code in codes_with_labels()]
+    shown = {
+        path: [c.pattern for c in codes if c.search(record["text"])]
+        for path, record in rendered["found"].items()
+        if record["kind"] == "html" and "provenance" not in path
+    }
+    assert {path: found for path, found in shown.items() if found} == {}

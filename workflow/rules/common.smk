@@ -201,6 +201,10 @@ def all_outputs():
         "results/tables/table1_by_biomarker_group.tsv",
         "results/provenance.json",
         "results/tables/sensitivity.tsv",
+        "results/tables/findings.tsv",
+        "results/findings.md",
+        "results/report/findings.rst",
+        "results/report/findings.html",
         *expand(
             "results/analyses/{analysis}/{table}.tsv",
             analysis=ANALYSES,

@@ -5,6 +5,13 @@
 include: "figures_functions.smk"
 
 
+from interplay.figures_style import synthetic_caption
+from interplay.labels import analysis_label
+
+# The first line of every figure's caption: says so when the input is the shipped synthetic cohort.
+SYNTHETIC_CAPTION = synthetic_caption(config["data"]["baseline"], SYNTHETIC_DIR)
+
+
 rule figure_flow:
     input:
         flow="results/tables/flow.tsv",
@@ -21,6 +28,7 @@ rule figure_flow:
     params:
         library=library_version("figure_flow.py"),
         style=FIGURES,
+        synthetic_caption=SYNTHETIC_CAPTION,
     script:
         "../scripts/figure_flow.py"
 
@@ -42,6 +50,7 @@ rule figure_biomarkers:
     params:
         library=library_version("figure_biomarkers.py"),
         style=FIGURES,
+        synthetic_caption=SYNTHETIC_CAPTION,
         bins=FIGURES["histogram_bins"],
         min_cell_count=MIN_CELL_COUNT,
     script:
@@ -64,6 +73,7 @@ rule figure_missing_pattern:
     params:
         library=library_version("figure_missing_pattern.py"),
         style=FIGURES,
+        synthetic_caption=SYNTHETIC_CAPTION,
         variables=missing_pattern_variables(),
         min_cell_count=MIN_CELL_COUNT,
     script:
@@ -88,6 +98,7 @@ rule figure_remission_rates:
     params:
         library=library_version("figure_remission_rates.py"),
         style=FIGURES,
+        synthetic_caption=SYNTHETIC_CAPTION,
         panels=REMISSION_RATE_PANELS,
         outcome_label=outcome_label("primary"),
         ci_level=settings("primary", "models")["ci_level"],
@@ -118,7 +129,9 @@ rule figure_forest:
         runtime=5,
     params:
         library=library_version("figure_forest.py"),
+        analysis_label=lambda wildcards: analysis_label(wildcards.analysis),
         style=FIGURES,
+        synthetic_caption=SYNTHETIC_CAPTION,
         outcome_label=lambda wildcards: outcome_label(wildcards.analysis),
         ci_level=lambda wildcards: settings(wildcards.analysis, "models")["ci_level"],
     script:
@@ -145,7 +158,9 @@ rule figure_predictions:
         runtime=5,
     params:
         library=library_version("figure_predictions.py"),
+        analysis_label=lambda wildcards: analysis_label(wildcards.analysis),
         style=FIGURES,
+        synthetic_caption=SYNTHETIC_CAPTION,
         outcome_label=lambda wildcards: outcome_label(wildcards.analysis),
         ci_level=lambda wildcards: settings(wildcards.analysis, "models")["ci_level"],
     script:
@@ -173,7 +188,9 @@ rule figure_johnson_neyman:
         runtime=5,
     params:
         library=library_version("figure_johnson_neyman.py"),
+        analysis_label=lambda wildcards: analysis_label(wildcards.analysis),
         style=FIGURES,
+        synthetic_caption=SYNTHETIC_CAPTION,
         ci_level=lambda wildcards: settings(wildcards.analysis, "models")["ci_level"],
     script:
         "../scripts/figure_johnson_neyman.py"
@@ -195,6 +212,7 @@ rule figure_specification_curve:
     params:
         library=library_version("figure_specification_curve.py"),
         style=FIGURES,
+        synthetic_caption=SYNTHETIC_CAPTION,
     script:
         "../scripts/figure_specification_curve.py"
 
@@ -203,6 +221,8 @@ rule figure_bootstrap:
     input:
         shards=bootstrap_shards,
         summary="results/analyses/{analysis}/bootstrap.tsv",
+        models="results/analyses/{analysis}/models.tsv",
+        interaction="results/analyses/{analysis}/interaction.tsv",
     output:
         **figure_files(
             "{analysis}/bootstrap",
@@ -220,7 +240,9 @@ rule figure_bootstrap:
         runtime=5,
     params:
         library=library_version("figure_bootstrap.py"),
+        analysis_label=lambda wildcards: analysis_label(wildcards.analysis),
         style=FIGURES,
+        synthetic_caption=SYNTHETIC_CAPTION,
         bins=FIGURES["histogram_bins"],
     script:
         "../scripts/figure_bootstrap.py"

@@ -346,8 +346,9 @@ def check_column_references(
 
 
 def check_analysis_lists(config: Mapping[str, Any], sources: Sources = ()) -> None:
-    """Check that figures.analyses and bootstrap.analyses name entries of `analyses`."""
-    for section in ["figures", "bootstrap"]:
+    """Check that figures.analyses, bootstrap.analyses and paper_tables.analyses name entries of
+    `analyses`."""
+    for section in ["figures", "bootstrap", "paper_tables"]:
         key = [section, "analyses"]
         check_names(
             config[section]["analyses"],

@@ -2,8 +2,10 @@
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from interplay.figures_effects import NOT_ESTIMABLE, NOT_ESTIMABLE_NOTE, NOTE_MM, estimable
 from interplay.figures_style import (
     MODEL_BASED_METHODS,
     NEUTRAL,
@@ -16,6 +18,7 @@ from interplay.figures_style import (
     styled,
     whole_sample,
 )
+from interplay.labels import unit, variable_label
 
 PREDICTION_COLUMNS = ["il1b", "bdnf_percentile", "bdnf", "probability", "ci_low", "ci_high"]
 SLOPE_COLUMNS = ["percentile", "bdnf", "odds_ratio", "ci_low", "ci_high"]
@@ -34,20 +37,36 @@ def percent_limits(low: float, high: float) -> tuple[float, float]:
     return max(0.0, np.floor(low / 10 - 0.2) * 10), min(100.0, np.ceil(high / 10 + 0.2) * 10)
 
 
+def masked(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`rows` with the given columns NaN where the fit failed (status not ok): not drawn."""
+    return rows.assign(**{c: rows[c].where(estimable(rows)) for c in columns})
+
+
+def not_estimable_text(axes: Axes, style: FigureStyle) -> None:
+    """'not estimable' across the middle of an axes whose every estimate failed."""
+    axes.text(
+        0.5, 0.6, NOT_ESTIMABLE, transform=axes.transAxes, ha="center", color=NEUTRAL,
+        fontsize=style.font_size,
+    )  # fmt: skip
+
+
 def prediction_figure(
     predictions: pd.DataFrame, outcome_label: str, ci_level: float, style: FigureStyle
 ) -> Figure:
     """Predicted outcome probability across IL-1β, a line per BDNF percentile.
 
     Bands (pointwise CIs) are drawn for the lowest and highest percentile only: five overlapping
-    bands hide each other.
+    bands hide each other. Predictions whose fit failed (status not ok) are not drawn; their
+    legend entry says 'not estimable'.
     """
-    require(predictions, PREDICTION_COLUMNS, "predictions")
+    require(predictions, [*PREDICTION_COLUMNS, "status"], "predictions")
     predictions = whole_sample(predictions)
+    failed = ~estimable(predictions)
+    predictions = masked(predictions, ["probability", "ci_low", "ci_high"])
     percentiles = sorted(predictions["bdnf_percentile"].unique())
     banded = {percentiles[0], percentiles[-1]}
     with styled(style):
-        figure, axes = new_figure(style, height_mm=80)
+        figure, axes = new_figure(style, height_mm=80 + (NOTE_MM if failed.any() else 0.0))
         for percentile, colour in zip(percentiles, style.palette, strict=False):
             curve = predictions.loc[predictions["bdnf_percentile"] == percentile].sort_values(
                 "il1b"
@@ -62,21 +81,30 @@ def prediction_figure(
                     alpha=0.18,
                     linewidth=0,
                 )
+            drawn = curve["probability"].notna().any()
             axes.plot(
                 curve["il1b"],
                 100 * curve["probability"],
                 color=colour,
-                label=f"{ordinal(percentile)} ({bdnf:.1f} ng/mL)",
+                label=f"{ordinal(percentile)} ({bdnf:.1f} {unit('bdnf')})"
+                + ("" if drawn else f": {NOT_ESTIMABLE}"),
             )
         log_axis(axes, "x")
         axes.set_xlim(predictions["il1b"].min(), predictions["il1b"].max())
         shown = predictions.loc[predictions["bdnf_percentile"].isin(banded)]
-        axes.set_ylim(*percent_limits(100 * shown["ci_low"].min(), 100 * shown["ci_high"].max()))
-        axes.set_xlabel("Serum IL-1β (pg/mL, log scale)")
+        if shown["ci_low"].notna().any():
+            low, high = 100 * shown["ci_low"].min(), 100 * shown["ci_high"].max()
+            axes.set_ylim(*percent_limits(low, high))
+        else:
+            axes.set_ylim(0, 100)
+            not_estimable_text(axes, style)
+        axes.set_xlabel(f"Serum {variable_label('il1b')} ({unit('il1b')}, log scale)")
         axes.set_ylabel(f"Predicted {outcome_label.lower()} (%)")
         bands = " and ".join(ordinal(p) for p in sorted(banded))
+        note = f"\n{NOT_ESTIMABLE_NOTE}" if failed.any() else ""
         figure.legend(
-            title=f"Serum BDNF percentile; bands: {ci_level:.0%} CI at the {bands}",
+            title=f"Serum {variable_label('bdnf')} percentile; bands: {ci_level:.0%} CI at the "
+            f"{bands}{note}",
             loc="outside lower center",
             ncols=2,
             title_fontsize=style.font_size - 0.5,
@@ -94,19 +122,26 @@ def johnson_neyman_figure(
     slopes: pd.DataFrame, regions: pd.DataFrame, ci_level: float, style: FigureStyle
 ) -> Figure:
     """OR per doubling of IL-1β across BDNF with its band; BDNF ranges where it differs from 1."""
-    require(slopes, SLOPE_COLUMNS, "slopes")
-    require(regions, REGION_COLUMNS, "johnson_neyman")
+    require(slopes, [*SLOPE_COLUMNS, "status"], "slopes")
+    require(regions, [*REGION_COLUMNS, "status"], "johnson_neyman")
     slopes, regions = whole_sample(slopes), whole_sample(regions)
+    # Slopes and regions whose fit failed (status not ok) are not drawn; the legend says why.
+    failed = not (estimable(slopes).all() and estimable(regions).all())
+    slopes = masked(slopes, ["odds_ratio", "ci_low", "ci_high"])
+    regions = regions.loc[estimable(regions)]
     # The Johnson–Neyman boundaries come from the model-based intervals: draw those.
     if "ci_method" in slopes.columns:
         slopes = slopes.loc[slopes["ci_method"].isin(MODEL_BASED_METHODS)]
     grid = slopes.loc[slopes["percentile"].isna()].sort_values("bdnf")
     marked = slopes.loc[slopes["percentile"].notna()]
     low, high = float(grid["bdnf"].min()), float(grid["bdnf"].max())
-    limits = padded_log_limits(grid[["ci_low", "ci_high"]].to_numpy(float).ravel())
+    band = grid[["ci_low", "ci_high"]].to_numpy(float).ravel()
+    limits = padded_log_limits(band if np.isfinite(band).any() else np.array([1.0]))
     palette = style.palette
     with styled(style):
-        figure, axes = new_figure(style, height_mm=80)
+        figure, axes = new_figure(style, height_mm=80 + (NOTE_MM if failed else 0.0))
+        if not np.isfinite(band).any():
+            not_estimable_text(axes, style)
         for _, region in regions.loc[regions["significant"].astype(bool)].iterrows():
             start, end = finite_region(region, low, high)
             if start >= end:
@@ -117,8 +152,8 @@ def johnson_neyman_figure(
                 color=palette[4],
                 alpha=0.18,
                 linewidth=0,
-                label=f"IL-1β slope ≠ 0 (p < {1 - ci_level:.2g}): {start:.1f}–{end:.1f} ng/mL, "
-                f"{region['observed_share']:.0%} of patients",
+                label=f"IL-1β slope ≠ 0 (p < {1 - ci_level:.2g}): {start:.1f}–{end:.1f} "
+                f"{unit('bdnf')}, {region['observed_share']:.0%} of patients",
             )
             for boundary, finite in ((start, region["bdnf_from"]), (end, region["bdnf_to"])):
                 if np.isfinite(finite):
@@ -144,13 +179,20 @@ def johnson_neyman_figure(
             "o",
             color=palette[0],
             markersize=3,
-            label="BDNF " + ", ".join(ordinal(p) for p in marked["percentile"]) + " percentiles",
+            label=f"{variable_label('bdnf')} "
+            + ", ".join(ordinal(p) for p in marked["percentile"])
+            + " percentiles",
         )
         axes.axhline(1, color=NEUTRAL, linewidth=0.6)
         log_axis(axes, "y", ratio_ticks(*limits))
         axes.set_ylim(*limits)
         axes.set_xlim(low, high)
-        axes.set_xlabel("Serum BDNF (ng/mL)")
+        axes.set_xlabel(f"Serum {variable_label('bdnf', with_unit=True)}")
         axes.set_ylabel("OR per doubling of IL-1β (log scale)")
-        figure.legend(loc="outside lower center", ncols=1)
+        figure.legend(
+            loc="outside lower center",
+            ncols=1,
+            title=NOT_ESTIMABLE_NOTE if failed else None,
+            title_fontsize=style.font_size - 0.5,
+        )
     return figure

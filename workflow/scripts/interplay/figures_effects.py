@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.transforms import blended_transform_factory
 from scipy import stats
 
 from interplay import privacy
@@ -21,7 +22,7 @@ from interplay.figures_style import (
     styled,
     whole_sample,
 )
-from interplay.labels import ci_method_label
+from interplay.labels import LEVELS, TERMS, ci_method_label, group_label, label, measure_label
 from interplay.models import OK
 
 JOINT_COLUMNS = [
@@ -49,28 +50,32 @@ class ForestEntry:
     term: str
 
 
+def stratum_entry(exposure: str, stratum: str, level: str, own_model: str) -> list[ForestEntry]:
+    """The forest rows of one exposure within one stratum: its own model and the product model."""
+    stratum_text = f"{LEVELS[level].capitalize()} {label('variable', stratum)}"
+    lincom = f"{exposure}_high|{stratum}_{level}"
+    return [
+        ForestEntry(TERMS[f"{exposure}_high"], f"{stratum_text},\nown model", own_model,
+                    f"{exposure}_high"),
+        ForestEntry(TERMS[f"{exposure}_high"], f"{stratum_text},\nproduct model",
+                    "product_lincom", lincom),
+    ]  # fmt: skip
+
+
+# The estimates of the forest plot, by section; stratum rows say which model they come from.
 FOREST_MODEL_ENTRIES = [
-    ForestEntry("Each biomarker alone", "IL-1β high vs low", "il1b", "il1b_high"),
-    ForestEntry("Each biomarker alone", "BDNF high vs low", "bdnf", "bdnf_high"),
-    ForestEntry("IL-1β high vs low", "Low BDNF, own model", "stratum_bdnf_low", "il1b_high"),
-    ForestEntry(
-        "IL-1β high vs low", "Low BDNF, product model", "product_lincom", "il1b_high|bdnf_low"
-    ),
-    ForestEntry("IL-1β high vs low", "High BDNF, own model", "stratum_bdnf_high", "il1b_high"),
-    ForestEntry(
-        "IL-1β high vs low", "High BDNF, product model", "product_lincom", "il1b_high|bdnf_high"
-    ),
-    ForestEntry("BDNF high vs low", "Low IL-1β, own model", "stratum_il1b_low", "bdnf_high"),
-    ForestEntry(
-        "BDNF high vs low", "Low IL-1β, product model", "product_lincom", "bdnf_high|il1b_low"
-    ),
-    ForestEntry("BDNF high vs low", "High IL-1β, own model", "stratum_il1b_high", "bdnf_high"),
-    ForestEntry(
-        "BDNF high vs low", "High IL-1β, product model", "product_lincom", "bdnf_high|il1b_high"
-    ),
+    ForestEntry("Each biomarker alone", TERMS["il1b_high"], "il1b", "il1b_high"),
+    ForestEntry("Each biomarker alone", TERMS["bdnf_high"], "bdnf", "bdnf_high"),
+    *stratum_entry("il1b", "bdnf", "low", "stratum_bdnf_low"),
+    *stratum_entry("il1b", "bdnf", "high", "stratum_bdnf_high"),
+    *stratum_entry("bdnf", "il1b", "low", "stratum_il1b_low"),
+    *stratum_entry("bdnf", "il1b", "high", "stratum_il1b_high"),
 ]
-JOINT_SECTION = "Joint groups vs IL-1β low, BDNF low"
+JOINT_REFERENCE = "il1b_low_bdnf_low"
+JOINT_SECTION = f"Joint groups vs {group_label(JOINT_REFERENCE)}"
 INTERACTION_SECTION = "Interaction (multiplicative)"
+# Row labels wrap at this many characters, so that the data, not the text, fill the figure.
+LABEL_WIDTH = 14
 
 
 def wilson_interval(
@@ -234,7 +239,7 @@ def joint_forest_rows(joint: pd.DataFrame, default_method: str) -> pd.DataFrame:
         {
             "section": JOINT_SECTION,
             "label": [
-                f"IL-1β {a}, BDNF {b}"
+                group_label(f"il1b_{a}_bdnf_{b}").replace(", ", ",\n")
                 for a, b in zip(cells["il1b_level"], cells["bdnf_level"], strict=True)
             ],
             "odds_ratio": cells["odds_ratio"].to_numpy(float),
@@ -253,7 +258,7 @@ def interaction_forest_rows(interaction: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "section": INTERACTION_SECTION,
-            "label": "Ratio of odds ratios",
+            "label": textwrap.fill(measure_label("ratio_of_odds_ratios"), LABEL_WIDTH),
             "odds_ratio": ratio["estimate"].to_numpy(float),
             "ci_low": ratio["ci_low"].to_numpy(float),
             "ci_high": ratio["ci_high"].to_numpy(float),
@@ -297,6 +302,8 @@ def forest_figure(
 ) -> Figure:
     """Odds ratios with their intervals, grouped by section, one mark per interval method.
 
+    Section headings run across the figure above their rows, so that the (wrapped) row labels
+    and the values on the right stay narrow and the data area is the larger part of the width.
     An estimate whose fit failed (status not ok) keeps its line but is not drawn: its text
     says 'not estimable' and a note in the legend says why.
     """
@@ -305,16 +312,15 @@ def forest_figure(
     methods = list(dict.fromkeys(rows["ci_method"]))
     labels = list(dict.fromkeys(zip(rows["section"], rows["label"], strict=True)))
     sections = list(dict.fromkeys(rows["section"]))
-    # One text line (3.4 mm) per interval method within an estimate, a little air between
-    # estimates, one line per section header.
+    # One text line (3.4 mm) per interval method within an estimate, at least the lines of its
+    # label, a little air between estimates, one line per section heading.
     gap = 0.85
-    pitch = 1.0 if len(methods) == 1 else gap * len(methods) + 0.5
+    label_lines = max(text.count("\n") + 1 for _, text in labels)
+    pitch = max(1.0 if len(methods) == 1 else gap * len(methods) + 0.5, 0.8 * label_lines + 0.4)
     positions, ticks, tick_labels, headers = {}, [], [], []
     y = 0.0
     for section in sections:
-        headers.append(len(ticks))
-        ticks.append(y)
-        tick_labels.append(section)
+        headers.append((y, section))
         y += 0.5 + pitch / 2
         for key in [key for key in labels if key[0] == section]:
             positions[key] = y
@@ -326,7 +332,7 @@ def forest_figure(
     limits = padded_log_limits(shown if np.isfinite(shown).any() else np.array([1.0]))
     with styled(style):
         note_mm = 0.0 if drawn.all() else NOTE_MM
-        figure, axes = new_figure(style, height_mm=26 + 3.4 * y + note_mm)
+        figure, axes = new_figure(style, height_mm=24 + 3.2 * y + note_mm)
         for index, (method, colour, marker) in enumerate(
             zip(methods, style.palette, MARKERS, strict=False)
         ):
@@ -357,24 +363,34 @@ def forest_figure(
                     interval_text(row),
                     (1, y_text),
                     xycoords=("axes fraction", "data"),
-                    xytext=(4, 0),
+                    xytext=(3, 0),
                     textcoords="offset points",
                     va="center",
-                    fontsize=style.font_size - 1,
+                    fontsize=style.font_size - 1.5,
                     color=colour,
                 )
         axes.axvline(1, color="black", linewidth=0.6)
         log_axis(axes, "x", ratio_ticks(*limits))
         axes.set_xlim(*limits)
-        axes.set_yticks(ticks, tick_labels)
-        for index in headers:
-            axes.get_yticklabels()[index].set_fontweight("bold")
+        axes.set_yticks(ticks, tick_labels, fontsize=style.font_size - 1)
+        # Headings start at the figure's left edge and run over the plot, on a white ground
+        # where they cross the no-effect line; they do not widen the label column.
+        left_edge = blended_transform_factory(figure.transFigure, axes.transData)
+        for y_header, section in headers:
+            heading = axes.text(
+                0.01,
+                y_header,
+                section,
+                transform=left_edge,
+                fontweight="bold",
+                va="center",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3},
+            )
+            heading.set_in_layout(False)
         axes.tick_params(axis="y", length=0)
         axes.spines["left"].set_visible(False)
         axes.set_ylim(y - 0.5, -0.7)
-        axes.set_xlabel(
-            textwrap.fill(f"Adjusted odds ratio of {outcome_label.lower()} (log scale)", 34)
-        )
+        axes.set_xlabel(f"Adjusted odds ratio of {outcome_label.lower()} (log scale)")
         figure.legend(
             loc="outside lower center",
             ncols=min(len(methods), 2),

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 
 from interplay.errors import InputError, require_columns
+from interplay.labels import SYNTHETIC_NOTE
 
 MM_PER_INCH = 25.4
 # Okabe & Ito (2008) colour-universal design, ordered so the first colours differ most.
@@ -35,6 +36,16 @@ SUPPORTED_FORMATS = tuple(UNDATED)
 # Interval methods computed from the fitted model itself (the rest are bootstrap or derived).
 MODEL_BASED_METHODS = ("wald_z", "rubin_t")
 WHOLE_SAMPLE = "all"
+
+
+def is_model_based(method: str) -> bool:
+    """Whether an interval method comes from the fitted model (Wald, Rubin's rules, delta)."""
+    return method in MODEL_BASED_METHODS or str(method).startswith("delta_")
+
+
+def synthetic_caption(baseline: str, synthetic_dir: str) -> str:
+    """The caption line saying the figures show the shipped synthetic cohort; '' for real data."""
+    return SYNTHETIC_NOTE if str(baseline).startswith(synthetic_dir) else ""
 
 
 def require(table: pd.DataFrame, columns: Sequence[str], name: str) -> None:
@@ -139,8 +150,17 @@ def new_figure(style: FigureStyle, height_mm: float, **subplot_options: Any) -> 
 
 
 def save_figure(figure: Figure, paths: Sequence[str | Path], style: FigureStyle) -> None:
-    """Write the figure to each path, in the format its suffix names, without timestamps."""
+    """Write the figure to each path, in the format its suffix names, without timestamps.
+
+    The layout is computed once and then fixed, its axes positions rounded to 1e-6 of the
+    figure: constrained layout of panels shared by column differs from run to run in the last
+    bits, which changes the SVG clip-path ids.
+    """
     with styled(style):
+        figure.draw_without_rendering()
+        figure.set_layout_engine("none")
+        for axes in figure.axes:
+            axes.set_position(np.round(axes.get_position().bounds, 6))
         for path in paths:
             fmt = Path(path).suffix.lstrip(".").lower()
             if fmt not in UNDATED:
@@ -174,10 +194,12 @@ def log_axis(axes: Axes, axis: str, ticks: Sequence[float] | None = None) -> Non
 
 def ratio_ticks(low: float, high: float) -> list[float]:
     """Odds-ratio ticks covering [low, high]: doublings (0.25, 0.5, 1, 2, 4) when at least
-    three fit, else a finer set (0.75, 1, 1.5), so that a narrow axis stays legible."""
+    three fit, else a finer set (0.75, 1, 1.5), else tenths (0.9, 1, 1.1), so that a narrow
+    axis (a per-doubling slope) stays legible."""
     doublings = [0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0]
     finer = [0.1, 0.2, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0]
-    for candidates in (doublings, finer):
+    tenths = [0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4]
+    for candidates in (doublings, finer, tenths):
         inside = [tick for tick in candidates if low <= tick <= high]
         if len(inside) >= 3:
             return inside

@@ -153,7 +153,39 @@ ESTIMANDS = {
     "il1b_or_bdnf_high": "IL-1β OR at high BDNF",
     "ratio_of_odds_ratios": "Ratio of ORs (interaction)",
     "reri": "RERI (additive interaction)",
+    "ic": "IC (risk-scale additive interaction)",
+    "wald_test": "Wald test of the product term",
+    "lr_test": "Likelihood-ratio test of the product term",
 }
+
+# The sensitivity analyses' choices (sensitivity.tsv's choice columns) and their coded values.
+CHOICES = {
+    "outcome": "Outcome",
+    "coding": "Biomarker coding",
+    "covariates": "Covariates",
+    "missing_data": "Missing data",
+    "below_lod": "IL-1β below LOD",
+    "exclusions": "Exclusions",
+    "estimator": "Estimator",
+}
+CHOICE_VALUES = {
+    "median": "median split",
+    "tertiles": "tertiles",
+    "continuous": "continuous",
+    "prespecified": "prespecified",
+    "paper": "as in the paper",
+    "unadjusted": "none",
+    "complete_case": "complete cases",
+    "lod_sqrt2": "LOD/√2",
+    "lod_half": "LOD/2",
+    "exclude": "excluded",
+    "none": "none",
+    "logistic": "maximum likelihood",
+    "firth": "Firth-penalised",
+}
+
+# The line every figure caption (and the findings) shows when the input is the shipped cohort.
+SYNTHETIC_NOTE = "**Synthetic data** — the shipped synthetic cohort, not a clinical result."
 
 LEVELS = {
     "low": "low",
@@ -161,6 +193,33 @@ LEVELS = {
     "T1": "bottom tertile",
     "T2": "middle tertile",
     "T3": "top tertile",
+}
+
+# The median groups of the paper tables (interplay.biomarkers.median_split: high = above it).
+MEDIAN_GROUPS = {
+    "low": "low (≤ median)",
+    "high": "high (> median)",
+}
+
+# Headers and fixed words of the paper tables' report pages (interplay.paper_tables).
+PAPER_TABLE_COLUMNS = {
+    "analysis": "Analysis",
+    "biomarker": "Biomarker",
+    "group": "Group",
+    "or_ci": "OR ({level} CI)",
+    "reference": "1 (reference)",
+    "crude": "Crude",
+    "adjusted": "Adjusted",
+    "stratum": "Stratum",
+    "exposure": "Group",
+    "stratum_model": "Stratum model",
+    "product_model": "Product model",
+    "interaction_p": "P for interaction",
+    "stratum_difference": "Altman & Bland z test",
+    "ci_by": "CI:",
+    "bdnf_within": "BDNF within the IL-1β stratum,",
+    "il1b_within": "IL-1β within the BDNF stratum,",
+    "against": "against",
 }
 
 REGISTRY: dict[str, dict[str, str]] = {

@@ -1,0 +1,31 @@
+# The headline findings of the primary analysis (README, "What it produces"): a table, a Markdown
+# text, the text of the report's first page (workflow/report/workflow.rst reads findings.rst next
+# to the findings page) and that page.
+
+
+rule findings:
+    input:
+        models="results/analyses/primary/models.tsv",
+        interaction="results/analyses/primary/interaction.tsv",
+        sensitivity="results/tables/sensitivity.tsv",
+    output:
+        table="results/tables/findings.tsv",
+        markdown="results/findings.md",
+        rst="results/report/findings.rst",
+        html=table_page(
+            "results/report/findings.html", "findings", REPORT_FINDINGS, "Findings"
+        ),
+    log:
+        "results/logs/findings.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        library=library_version("findings.py"),
+        ci_level=settings("primary", "models")["ci_level"],
+        synthetic=config["data"]["baseline"].startswith(SYNTHETIC_DIR),
+    script:
+        "../scripts/findings.py"

@@ -1,0 +1,39 @@
+# The statistical methods paragraph (results/methods.md), written from the validated configuration,
+# and its report page.
+
+
+rule methods:
+    input:
+        cutpoints="results/tables/cutpoints.tsv",
+        interaction="results/analyses/primary/interaction.tsv",
+        provenance="results/provenance.json",
+    output:
+        markdown="results/methods.md",
+        page=report(
+            "results/report/methods.html",
+            caption="../report/methods.rst",
+            category=REPORT_METHODS,
+            labels={"item": "Statistical methods", "analysis": "all"},
+        ),
+    log:
+        "results/logs/methods.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        library=library_version("methods.py"),
+        analyses=ANALYSES,
+        bootstrap=BOOTSTRAP,
+        bootstrap_methods={
+            analysis: bootstrap_methods(analysis) for analysis in ANALYSES
+        },
+        privacy=config["privacy"],
+        seed=config["seed"],
+    script:
+        "../scripts/methods.py"
+
+
+EXTRA_OUTPUTS.extend(["results/methods.md", "results/report/methods.html"])

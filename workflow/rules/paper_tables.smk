@@ -1,0 +1,33 @@
+# The paper's tables (Cho et al. Tables 2 and 3; Knol & VanderWeele's interaction table) of the
+# analyses in paper_tables.analyses, and their report pages.
+
+
+include: "paper_tables_functions.smk"
+
+
+rule paper_tables:
+    input:
+        unpack(paper_table_inputs),
+    output:
+        **{name: f"results/tables/{name}.tsv" for name in PAPER_TABLES},
+        **{
+            f"{name}_page": table_page(
+                f"results/report/{name}.html", name, category, label
+            )
+            for name, (category, label) in PAPER_TABLES.items()
+        },
+    log:
+        "results/logs/paper_tables.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        library=library_version("paper_tables.py"),
+        analyses=PAPER_ANALYSES,
+        settings={name: ANALYSES[name] for name in PAPER_ANALYSES},
+        min_cell_count=MIN_CELL_COUNT,
+    script:
+        "../scripts/paper_tables.py"

@@ -1,0 +1,25 @@
+"""The headline findings of the primary analysis: findings.tsv, findings.md, the report's text."""
+
+from pathlib import Path
+
+from interplay.findings import findings_documents, findings_table
+from interplay.runner import run
+from interplay.tables import read_table, write_table
+
+
+def main(smk) -> None:
+    """Write the findings table and its three renderings."""
+    models = read_table(smk.input.models)
+    interaction = read_table(smk.input.interaction)
+    findings = findings_table(
+        models, interaction, read_table(smk.input.sensitivity), smk.params.ci_level
+    )
+    write_table(findings, smk.output.table)
+    documents = findings_documents(
+        findings, models, interaction, smk.params.ci_level, smk.params.synthetic
+    )
+    for name in ["markdown", "rst", "html"]:
+        Path(smk.output[name]).write_text(documents[name], encoding="utf-8")
+
+
+run(snakemake, main)
