@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from interplay.errors import InputError
-from interplay.findings import SYNTHETIC_LINE, findings_documents, findings_table
+from interplay.findings import findings_documents, findings_table
+from interplay.labels import SYNTHETIC_NOTE, SYNTHETIC_TEXT
 from interplay.tables import read_table
 from test_report import CHROMIUM_FLAGS, browser  # noqa: F401  (the fixture)
 
@@ -171,7 +172,7 @@ def test_the_default_run_states_its_tables(completed_workflow) -> None:
     findings = read_table(results / "tables/findings.tsv")
     markdown = (results / "findings.md").read_text(encoding="utf-8")
     check_numbers(markdown, findings, models, interaction)
-    assert SYNTHETIC_LINE in markdown
+    assert SYNTHETIC_TEXT in markdown
 
 
 @pytest.mark.parametrize(
@@ -255,9 +256,9 @@ def test_the_synthetic_line_appears_only_for_synthetic_input() -> None:
     synthetic = findings_documents(findings, models, interaction, CI_LEVEL, True)
     real = findings_documents(findings, models, interaction, CI_LEVEL, False)
     for name in ["markdown", "rst", "html"]:
-        assert "Synthetic data, not a clinical result" in synthetic[name]
+        assert SYNTHETIC_TEXT in synthetic[name]
         assert "ynthetic" not in real[name]
-    assert synthetic["markdown"].splitlines()[2] == f"**{SYNTHETIC_LINE}**"
+    assert synthetic["markdown"].splitlines()[2] == SYNTHETIC_NOTE
 
 
 def test_a_table_without_model_based_rows_is_a_clear_error() -> None:
@@ -286,7 +287,7 @@ setTimeout(function () {
   var out = document.createElement("pre");
   out.id = "MARKER";
   out.textContent = JSON.stringify({
-    banner: top("Synthetic data, not a clinical result"),
+    banner: top("Synthetic data"),
     finding: top("within low BDNF"),
     height: window.innerHeight,
     text: document.body.innerText,

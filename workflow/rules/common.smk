@@ -61,6 +61,8 @@ stop_on_input_error(check_analysis_schemas, config, SCHEMA, CONFIG_SOURCES)
 MODEL_ONLY_BIOMARKER_KEYS = ["coding"]
 
 SYNTHETIC_DIR = "results/synthetic/"
+# Whether the input is the shipped synthetic cohort: the findings and every caption say so.
+SYNTHETIC_INPUT = config["data"]["baseline"].startswith(SYNTHETIC_DIR)
 
 
 def check_data_path(key):

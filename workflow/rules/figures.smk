@@ -5,11 +5,10 @@
 include: "figures_functions.smk"
 
 
-from interplay.figures_style import synthetic_caption
-from interplay.labels import analysis_label
+from interplay.labels import SYNTHETIC_NOTE, analysis_label
 
 # The first line of every figure's caption: says so when the input is the shipped synthetic cohort.
-SYNTHETIC_CAPTION = synthetic_caption(config["data"]["baseline"], SYNTHETIC_DIR)
+SYNTHETIC_CAPTION = SYNTHETIC_NOTE if SYNTHETIC_INPUT else ""
 
 
 rule figure_flow:

@@ -26,6 +26,6 @@ rule findings:
     params:
         library=library_version("findings.py"),
         ci_level=settings("primary", "models")["ci_level"],
-        synthetic=config["data"]["baseline"].startswith(SYNTHETIC_DIR),
+        synthetic=SYNTHETIC_INPUT,
     script:
         "../scripts/findings.py"

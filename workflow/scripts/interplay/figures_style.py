@@ -15,7 +15,6 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 
 from interplay.errors import InputError, require_columns
-from interplay.labels import SYNTHETIC_NOTE
 
 MM_PER_INCH = 25.4
 # Okabe & Ito (2008) colour-universal design, ordered so the first colours differ most.
@@ -41,11 +40,6 @@ WHOLE_SAMPLE = "all"
 def is_model_based(method: str) -> bool:
     """Whether an interval method comes from the fitted model (Wald, Rubin's rules, delta)."""
     return method in MODEL_BASED_METHODS or str(method).startswith("delta_")
-
-
-def synthetic_caption(baseline: str, synthetic_dir: str) -> str:
-    """The caption line saying the figures show the shipped synthetic cohort; '' for real data."""
-    return SYNTHETIC_NOTE if str(baseline).startswith(synthetic_dir) else ""
 
 
 def require(table: pd.DataFrame, columns: Sequence[str], name: str) -> None:

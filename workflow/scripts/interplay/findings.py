@@ -16,6 +16,8 @@ import pandas as pd
 from interplay.errors import InputError
 from interplay.figures_report import html_page, interval_text, number_text
 from interplay.labels import (
+    SYNTHETIC_NOTE,
+    SYNTHETIC_TEXT,
     analysis_label,
     ci_method_label,
     group_label,
@@ -32,10 +34,6 @@ BOOTSTRAP_PREFERENCE = ("boot_mi_vhb", "bca", "percentile")
 WHOLE_SAMPLE = "all"
 OK = "ok"
 DECIMALS = 2
-SYNTHETIC_LINE = (
-    "Synthetic data, not a clinical result: these numbers come from the synthetic cohort the "
-    "workflow ships (results/synthetic/), not from patients."
-)
 
 
 @dataclass(frozen=True)
@@ -359,7 +357,7 @@ def findings_markdown(lines: list[str], title: str, intro: str, synthetic: bool)
     """results/findings.md: title, the synthetic-data line when it applies, the sentences."""
     parts = [f"# {title}", ""]
     if synthetic:
-        parts += [f"**{SYNTHETIC_LINE}**", ""]
+        parts += [SYNTHETIC_NOTE, ""]
     parts += [intro, ""]
     parts += [f"- {line}" for line in lines]
     return "\n".join(parts) + "\n"
@@ -383,7 +381,7 @@ def findings_rst(lines: list[str], intro: str, synthetic: bool) -> str:
     """The findings as a reStructuredText section of the report's first page (under its title)."""
     parts = [RST_HEADING, "-" * len(RST_HEADING), ""]
     if synthetic:
-        banner = BANNER_HTML.format(text=html.escape(SYNTHETIC_LINE))
+        banner = BANNER_HTML.format(text=html.escape(SYNTHETIC_TEXT))
         parts += [".. raw:: html", "", f"   {banner}", ""]
     parts += [rst_text(intro), ""]
     parts += [f"* {rst_text(line)}" for line in lines]
@@ -431,5 +429,5 @@ def findings_html(findings: pd.DataFrame, title: str, ci_level: float, synthetic
     if len(methods):
         note += f" Bootstrap intervals: {', '.join(ci_method_label(m) for m in methods)}."
     if synthetic:
-        note = f"{SYNTHETIC_LINE} {note}"
+        note = f"{SYNTHETIC_TEXT} {note}"
     return html_page(title, findings_display(findings, ci_level), note)

@@ -185,7 +185,12 @@ CHOICE_VALUES = {
 }
 
 # The line every figure caption (and the findings) shows when the input is the shipped cohort.
-SYNTHETIC_NOTE = "**Synthetic data** — the shipped synthetic cohort, not a clinical result."
+SYNTHETIC_TEXT = (
+    "Synthetic data: these numbers come from the synthetic cohort the workflow ships "
+    "(results/synthetic/), not from patients; not a clinical result."
+)
+# The same line in bold, for Markdown and reStructuredText (findings, figure captions).
+SYNTHETIC_NOTE = f"**{SYNTHETIC_TEXT}**"
 
 LEVELS = {
     "low": "low",
