@@ -1,4 +1,4 @@
-"""The methods paragraph follows the configuration it is written from (docs/analysis.md)."""
+"""The methods paragraph follows the configuration it is written from (docs/analysis_plan.md)."""
 
 import copy
 import re

@@ -4,7 +4,7 @@ The generator's strong-missingness mode (interplay.cohort.simulate_cohort, missi
 makes covariates go missing mostly for patients with an observed non-remission *and* high IL-1β:
 missing at random given the outcome and IL-1β. Dropping those patients (complete cases) selects on
 outcome and exposure jointly, which biases the IL-1β odds ratio; imputing with the outcome among
-the predictors (docs/analysis.md §6) keeps every patient and should recover the truth.
+the predictors (docs/analysis_plan.md §6) keeps every patient and should recover the truth.
 
 Every cohort goes the workflow's way: simulate → write CSVs → ingest → build_analysis_dataset →
 impute_analysis_dataset → run_analysis (the covariate test fits only the product model). Without

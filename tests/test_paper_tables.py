@@ -16,6 +16,7 @@ from interplay import paper_tables as pt
 from interplay.errors import InputError
 from interplay.stratified import run_stratified_analysis
 from interplay.synthetic import synthetic_analysis_dataset
+from interplay.tables import read_table, write_table
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 DICTIONARY = REPO / "resources" / "data_dictionary.tsv"
@@ -240,7 +241,7 @@ def test_table2_counts_crude_and_adjusted(tables, complete_case) -> None:
         by_group = sample.groupby(f"{biomarker}_high")["outcome"].agg(["sum", "size"])
         assert rows["n_events"].tolist() == by_group["sum"].tolist()
         assert rows["n"].tolist() == by_group["size"].tolist()
-        assert rows.loc["low", "is_reference"] == "TRUE" and rows.loc["low", "crude_or"] == 1
+        assert rows.loc["low", "is_reference"] and rows.loc["low", "crude_or"] == 1
         counts = by_group.to_numpy()
         woolf = (counts[1, 0] * (counts[0, 1] - counts[0, 0])) / (
             (counts[1, 1] - counts[1, 0]) * counts[0, 0]
@@ -280,7 +281,7 @@ def test_table3_rows_come_from_the_stratum_and_product_models(tables, complete_c
 def test_interaction_2x2_cells_and_reference(tables, complete_case) -> None:
     table = tables["interaction_2x2"]
     cells = table[table["part"] == "cell"]
-    assert cells["is_reference"].tolist() == ["TRUE", "FALSE", "FALSE", "FALSE"]
+    assert cells["is_reference"].tolist() == [True, False, False, False]
     reference = complete_case.interaction.dropna(subset=["reference_group"])
     joint = reference[reference["scale"] == "joint_odds_ratio"]["reference_group"].iloc[0]
     assert set(table["reference_group"]) == {joint}
@@ -293,9 +294,9 @@ def test_small_cells_hide_every_count_of_the_analysis(complete_case) -> None:
     protected = pt.paper_tables([complete_case], min_count=10_000)
     for name, columns in pt.COUNT_COLUMNS.items():
         assert protected[name][columns].isna().all().all()
-        assert set(protected[name]["suppressed"]) == {"TRUE"}
+        assert set(protected[name]["suppressed"]) == {True}
     shown = pt.paper_tables([complete_case], min_count=2)
-    assert set(shown["table2"]["suppressed"]) == {"FALSE"}
+    assert set(shown["table2"]["suppressed"]) == {False}
     assert shown["table2"]["n"].notna().all()
 
 
@@ -315,3 +316,10 @@ def test_refuses_an_analysis_the_tables_cannot_show() -> None:
         pt.check_paper_settings(
             {"primary": settings(), "narrow": settings(models={"ci_level": 0.9})}
         )
+
+
+def test_reference_rows_read_back_from_the_tsv_show_reference(tmp_path) -> None:
+    write_table(pd.DataFrame({"is_reference": [True, False]}), tmp_path / "cells.tsv")
+    flags = read_table(tmp_path / "cells.tsv")["is_reference"].to_numpy()  # numpy bools
+    assert pt.or_text(1.0, np.nan, np.nan, flags[0]) == pt.PAPER_TABLE_COLUMNS["reference"]
+    assert pt.or_text(0.5, 0.25, 1.0, flags[1]) != pt.PAPER_TABLE_COLUMNS["reference"]

@@ -47,7 +47,7 @@ def test_flow_exclusion_is_hidden_with_the_count_that_would_reveal_it() -> None:
     ]
     assert protected["n"].isna().tolist() == [False, True, False, False]
     assert protected["excluded"].isna().tolist() == [False, True, True, False]
-    assert protected["suppressed"].tolist() == ["FALSE", "TRUE", "TRUE", "FALSE"]
+    assert protected["suppressed"].tolist() == [False, True, True, False]
     assert set(log["table"]) == {"results/tables/flow.tsv"}
 
 
@@ -120,7 +120,7 @@ def test_joint_cell_and_its_complements_in_every_margin() -> None:
     assert suppressed(log) == sorted(expected)
     counts = protected[["n", "remitters", "non_remitters"]]
     assert counts.isna().all(axis=1).tolist() == [True, True, False, False, True]
-    assert protected["suppressed"].tolist() == ["TRUE", "TRUE", "FALSE", "FALSE", "TRUE"]
+    assert protected["suppressed"].tolist() == [True, True, False, False, True]
 
 
 def test_zero_is_shown_and_not_chosen_while_a_positive_cell_is_left() -> None:
@@ -214,7 +214,7 @@ def test_protected_table_reads_back_with_numeric_counts(tmp_path: Path) -> None:
     flow = pd.DataFrame({"stage": ["enrolled", "a", "b"], "n": [50, 47, 40], "excluded": [0, 3, 7]})
     protected, _ = privacy.protect(flow, privacy.FLOW, 5, "flow")
     write_table(protected, tmp_path / "flow.tsv")
-    assert (tmp_path / "flow.tsv").read_text().splitlines()[2] == "a\t\t\tTRUE"
+    assert (tmp_path / "flow.tsv").read_text().splitlines()[2] == "a\tNA\tNA\tTRUE"
     back = read_table(tmp_path / "flow.tsv")
     assert back["n"].dtype == "float64" and back["suppressed"].dtype == bool
     assert [privacy.count_text(n, thousands=True) for n in back["n"]] == ["50", "suppressed", "40"]
@@ -351,7 +351,7 @@ def test_small_stratum_counts_are_hidden_in_every_model_and_margin() -> None:
         ("step=3", "stratum_bdnf_high"): True,
     }
     assert not shown["n"].isna().any()  # the non-events stay hidden behind the events
-    assert protected["suppressed"].eq("TRUE").all()
+    assert protected["suppressed"].all()
     assert ("stratum = step=3, model = product", "n_events", "primary") in suppressed(log)
 
 
@@ -374,7 +374,7 @@ def test_sensitivity_counts_follow_the_models_table() -> None:
     assert protected["n_events"].isna().tolist() == [True] * 4 + [False] * 2
     assert protected["n"].tolist() == table["n"].tolist()
     assert protected["evalue"].tolist() == [1.5] * 6  # computed before, kept
-    assert protected["suppressed"].tolist() == ["TRUE"] * 4 + ["FALSE"] * 2
+    assert protected["suppressed"].tolist() == [True] * 4 + [False] * 2
     assert set(log["reason"]) == {"complementary: suppressed in by_step/models.tsv"}
     assert sorted(log["row"]) == [f"analysis = by_step, stratum = step={k}" for k in [1, 3]]
     unchanged, empty = protected_sensitivity(table, sources, None, "sensitivity")
@@ -384,7 +384,6 @@ def test_sensitivity_counts_follow_the_models_table() -> None:
 def test_report_pages_name_suppressed_model_counts() -> None:
     models = stratified_models({("step=1", "product"): (80, 30), ("step=3", "product"): (20, 4)})
     protected, _ = privacy.protect(models, privacy.MODELS, 5, "models")
-    back = protected.assign(suppressed=protected["suppressed"] == "TRUE")  # as read_table reads it
-    assert count_column(back, "n_events") == ["suppressed"] * 4
-    assert count_column(back, "n") == ["80", "80", "20", "20"]
+    assert count_column(protected, "n_events") == ["suppressed"] * 4
+    assert count_column(protected, "n") == ["80", "80", "20", "20"]
     assert count_column(models.assign(n=[None] * 4), "n") == [""] * 4  # no count, not hidden

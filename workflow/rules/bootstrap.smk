@@ -1,4 +1,4 @@
-# Bootstrap intervals (docs/analysis.md §7): replicates in `bootstrap.shards` jobs per analysis
+# Bootstrap intervals (docs/analysis_plan.md §7): replicates in `bootstrap.shards` jobs per analysis
 # (scatter), one job computing the intervals (gather), and one job writing the final tables with the
 # model-based rows of fit_models and the bootstrap rows side by side. Only the analyses listed in
 # bootstrap.analyses are resampled; the others get the final tables without bootstrap rows.

@@ -1,4 +1,5 @@
-# Figures (docs/analysis.md §9): one rule per figure, PNG shown in the report, vector copies beside.
+# Figures (docs/analysis_plan.md §9): one rule per figure, PNG shown in the report, vector copies
+# beside.
 
 
 include: "figures_functions.smk"

@@ -1,4 +1,4 @@
-"""One analysis of docs/analysis.md §5 items 1–7: fit every model, pool, and tabulate.
+"""One analysis of docs/analysis_plan.md §5 items 1–7: fit every model, pool, and tabulate.
 
 Complete-case analyses (missing_data.method complete_case, or no imputations given) fit each
 model once to the rows complete on every variable any model uses (one common sample), with Wald z

@@ -1,4 +1,4 @@
-"""Many logistic regressions at once, by batched Newton–Raphson in numpy (docs/analysis.md §7).
+"""Many logistic regressions at once, by batched Newton–Raphson in numpy (docs/analysis_plan.md §7).
 
 Two layouts. Bootstrap replicates of one data set share its design matrix and differ only in how
 often each row was drawn, so they are fits with frequency weights (R, n): every replicate's

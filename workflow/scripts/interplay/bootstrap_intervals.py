@@ -1,4 +1,4 @@
-"""Bootstrap confidence intervals from replicate estimates (docs/analysis.md §7).
+"""Bootstrap confidence intervals from replicate estimates (docs/analysis_plan.md §7).
 
 Percentile and BCa intervals (Efron, JASA 1987; Davison & Hinkley 1997 §5.3) computed as R's boot
 package does (boot.ci: norm.inter order-statistic interpolation, bias correction from the share of

@@ -12,7 +12,7 @@ from interplay.table1 import TABLE1_VARIABLES, paper_style_covariates
 
 PAPER_SET = "paper"
 # Table 1 rows that are not confounders: the exposures themselves and the post-baseline treatment
-# step (docs/analysis.md §8 uses it only as a descriptive stratifier).
+# step (docs/analysis_plan.md §8 uses it only as a descriptive stratifier).
 NOT_CANDIDATES = {"il1b", "il1b_below_lod", "bdnf", "treatment_step"}
 PAPER_CANDIDATES = [v for v in TABLE1_VARIABLES if v not in NOT_CANDIDATES]
 

@@ -333,7 +333,7 @@ def impute_analysis_dataset(
     """Impute an analysis dataset's model variables, compatibly with both interaction models.
 
     The outcome, every covariate and both biomarker codings with their products are predictors
-    of every incomplete variable (docs/analysis.md §6: never impute, then form the product).
+    of every incomplete variable (docs/analysis_plan.md §6: never impute, then form the product).
     """
     require_columns(
         dataset.columns,

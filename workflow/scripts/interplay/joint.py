@@ -1,4 +1,4 @@
-"""Joint IL-1β × BDNF categories (docs/analysis.md §5 item 4): cells, indicators, the joint model.
+"""Joint IL-1β × BDNF categories (docs/analysis_plan.md §5 item 4): cells, indicators, joint model.
 
 A coding ("median": low/high, "tertiles": T1–T3) names the two level columns of the analysis
 dataset and each level's label; every (IL-1β level, BDNF level) pair is a cell.

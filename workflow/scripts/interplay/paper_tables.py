@@ -37,7 +37,7 @@ from interplay.labels import (
     measure_label,
     variable_label,
 )
-from interplay.privacy import LOGICAL, SUPPRESSED_TEXT, is_small
+from interplay.privacy import SUPPRESSED_TEXT, is_small
 from interplay.table1 import format_p
 
 BIOMARKERS = ["il1b", "bdnf"]
@@ -517,12 +517,9 @@ def paper_tables(
             if hidden[tables.name]:
                 part[COUNT_COLUMNS[name]] = np.nan
             if min_count is not None:
-                part["suppressed"] = LOGICAL[hidden[tables.name]]
+                part["suppressed"] = hidden[tables.name]
             parts.append(part)
-        table = pd.concat(parts, ignore_index=True)
-        if "is_reference" in table:
-            table["is_reference"] = table["is_reference"].map(LOGICAL, na_action="ignore")
-        out[name] = table
+        out[name] = pd.concat(parts, ignore_index=True)
     return out
 
 
@@ -543,7 +540,7 @@ def count_pair(events: Any, n: Any) -> str:
 
 def or_text(estimate: Any, low: Any, high: Any, reference: Any = False) -> str:
     """'0.52 (0.36 to 0.76)'; '1 (reference)' for a reference row."""
-    if reference is True or reference == LOGICAL[True]:
+    if isinstance(reference, bool | np.bool_) and reference:
         return PAPER_TABLE_COLUMNS["reference"]
     interval = interval_text(low, high)
     return f"{number_text(estimate)} ({interval})" if interval else number_text(estimate)

@@ -15,9 +15,9 @@ suppressed count or denominator are suppressed with it. Relations are solved one
 time, following chains; a cell recoverable only by solving several relations together (linear
 algebra over many unknowns) is not searched for, as in common cell-suppression practice.
 
-In the TSV a suppressed cell is empty (NA for pandas and R's read.delim, so numeric columns stay
-numeric) and the table gains a logical `suppressed` column (TRUE/FALSE); report pages show
-SUPPRESSED_TEXT.
+In the TSV a suppressed cell is NA (missing for pandas and R's read.delim, so numeric columns stay
+numeric) and the table gains a logical `suppressed` column (write_table writes it TRUE/FALSE);
+report pages show SUPPRESSED_TEXT.
 """
 
 import itertools
@@ -28,8 +28,6 @@ import pandas as pd
 
 SUPPRESSED_TEXT = "suppressed"
 SUPPRESSED_COLUMN = "suppressed"
-# R's read.delim reads TRUE/FALSE as logical, Python's True/False as text; pandas reads both.
-LOGICAL = {True: "TRUE", False: "FALSE"}
 LOG_COLUMNS = ["table", "row", "column", "reason"]
 COMPLEMENTARY = "complementary: the total and the other cells of its margin would reveal it"
 
@@ -143,7 +141,7 @@ def carried_over(
     showing the same value there is public here.
     """
     hidden, public = {}, {}
-    flagged = published[SUPPRESSED_COLUMN].astype(str).str.upper() == LOGICAL[True]
+    flagged = published[SUPPRESSED_COLUMN].eq(True)
     for column, key_columns in spec.keys.items():
         rows = published.loc[flagged & published[column].isna(), list(key_columns)]
         for key in rows.itertuples(index=False, name=None):
@@ -192,7 +190,7 @@ def protect(
             )
         flagged |= in_cell
         rows.append((name, row_label(key_columns, key), column, reason))
-    protected[SUPPRESSED_COLUMN] = flagged.map(LOGICAL)
+    protected[SUPPRESSED_COLUMN] = flagged
     if rows:
         log = pd.DataFrame(rows, columns=LOG_COLUMNS).sort_values(["row", "column"], kind="stable")
     return protected, log.reset_index(drop=True)

@@ -1,4 +1,4 @@
-"""Random streams named by what they are for, independent of job layout (docs/analysis.md §7)."""
+"""Random streams named by their purpose, independent of job layout (docs/analysis_plan.md §7)."""
 
 import hashlib
 

@@ -1,4 +1,4 @@
-"""The key estimates of every analysis side by side, with E-values (docs/analysis.md §8)."""
+"""The key estimates of every analysis side by side, with E-values (docs/analysis_plan.md §8)."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -195,6 +195,6 @@ def protected_sensitivity(
                     flagged |= in_row
                     row = f"analysis = {analysis}, stratum = {stratum}"
                     rows.append((row, column, f"complementary: suppressed in {source}"))
-    protected[privacy.SUPPRESSED_COLUMN] = flagged.map(privacy.LOGICAL)
+    protected[privacy.SUPPRESSED_COLUMN] = flagged
     log = pd.DataFrame(rows, columns=privacy.LOG_COLUMNS[1:])
     return protected, log.assign(table=name)[privacy.LOG_COLUMNS]

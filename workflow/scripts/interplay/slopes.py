@@ -1,4 +1,4 @@
-"""Continuous IL-1β × BDNF interaction (docs/analysis.md §5 item 7).
+"""Continuous IL-1β × BDNF interaction (docs/analysis_plan.md §5 item 7).
 
 Model: logit P(outcome) = … + b1·log2_il1b + b2·bdnf_sd + b3·log2_il1b·bdnf_sd + covariates, so the
 IL-1β slope at BDNF z (SD units) is b1 + b3·z, exp of which is the OR per doubling of IL-1β.

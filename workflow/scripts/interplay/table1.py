@@ -240,7 +240,7 @@ def protected_table1(
     """A table1() result with small counts suppressed (privacy.TABLE1), n (%) texts to match."""
     protected, suppressed = privacy.protect(table, privacy.TABLE1, min_count, name)
     if min_count is not None:
-        flagged = protected[privacy.SUPPRESSED_COLUMN] == privacy.LOGICAL[True]
+        flagged = protected[privacy.SUPPRESSED_COLUMN]
         rows = flagged & (protected["kind"] != CONTINUOUS)
         protected.loc[rows, "statistic"] = [
             count_statistic(count, percent)
@@ -355,7 +355,7 @@ def table1_wide(table: pd.DataFrame) -> pd.DataFrame:
 def paper_style_covariates(
     table: pd.DataFrame, candidates: Sequence[str], p_threshold: float
 ) -> list[str]:
-    """Candidates whose Table 1 p-value by outcome is below p_threshold (docs/analysis.md §4)."""
+    """Candidates with a Table 1 p-value by outcome below p_threshold (docs/analysis_plan.md §4)."""
     p_values = (
         table.loc[table["comparison"] == "outcome"]
         .groupby("variable", sort=False)["p_value"]

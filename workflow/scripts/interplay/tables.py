@@ -3,6 +3,9 @@
 Every table the workflow reads back was written by write_table, so a file that is not whole (a
 gzip stream cut off, a last line without its newline, a parser error) was damaged after writing —
 by a full disk, an interrupted copy or a crash — and is refused rather than read as if whole.
+
+Tables are written as R's `read.delim` / `read.csv` read them: logical columns as TRUE/FALSE and
+missing values (text or numbers) as NA, so R gives logicals and NAs, not text and empty strings.
 """
 
 import gzip
@@ -10,12 +13,17 @@ import io
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from interplay.errors import InputError
 
 # Fixed float formatting keeps result tables byte-identical across runs and platforms.
 FLOAT_FORMAT = "%.10g"
+# R's spelling of logicals and missing values; pandas reads both back (TRUE/FALSE as bool).
+LOGICAL_TEXT = {True: "TRUE", False: "FALSE"}
+MISSING_TEXT = "NA"
+TRUTH_TYPES = [bool, np.bool_]
 
 
 def separator_for(path: str | Path) -> str:
@@ -24,14 +32,41 @@ def separator_for(path: str | Path) -> str:
     return "\t" if ".tsv" in suffixes else ","
 
 
+def is_logical(values: pd.Series) -> bool:
+    """Whether a column holds truth values only (bool dtype, or True/False with gaps)."""
+    if pd.api.types.is_bool_dtype(values):
+        return True
+    present = values.dropna()
+    return values.dtype == object and len(present) > 0 and present.map(type).isin(TRUTH_TYPES).all()
+
+
+def for_r(values: pd.Series) -> pd.Series:
+    """A column as R reads it back: truth values as TRUE/FALSE, empty text as missing."""
+    if is_logical(values):
+        return values.map(LOGICAL_TEXT)
+    if pd.api.types.is_string_dtype(values) or values.dtype == object:
+        return values.mask(values.eq(""))
+    return values
+
+
+def with_r_spelling(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with logical columns as TRUE/FALSE text and empty text cells missing."""
+    written = table.copy()
+    for position in range(table.shape[1]):
+        written.isetitem(position, for_r(table.iloc[:, position]))
+    return written
+
+
 def write_table(table: pd.DataFrame, path: str | Path) -> None:
-    """Write a table without its index, choosing the separator from the file name."""
+    """Write a table without its index, choosing the separator from the file name (R's logicals
+    and NA)."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(
+    with_r_spelling(table).to_csv(
         path,
         sep=separator_for(path),
         index=False,
         float_format=FLOAT_FORMAT,
+        na_rep=MISSING_TEXT,
         lineterminator="\n",
         compression={"method": "infer", "mtime": 0} if str(path).endswith(".gz") else "infer",
     )
@@ -69,10 +104,18 @@ def table_text(path: str | Path) -> str:
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a table written by write_table, keeping patient IDs as text; refuse a damaged file."""
+    """Read a table written by write_table, keeping patient IDs as text; refuse a damaged file.
+
+    Only NA (and the empty cell of tables written before NA) is missing, as for R's read.delim:
+    text such as "None" or "null" stays text.
+    """
     try:
         return pd.read_csv(
-            io.StringIO(table_text(path)), sep=separator_for(path), dtype={"patient_id": str}
+            io.StringIO(table_text(path)),
+            sep=separator_for(path),
+            dtype={"patient_id": str},
+            keep_default_na=False,
+            na_values=["", MISSING_TEXT],
         )
     except pd.errors.ParserError as error:
         raise damaged(path, f"its rows do not match its header: {error}") from error
