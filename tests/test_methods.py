@@ -72,9 +72,9 @@ def bootstrap_methods(config: dict) -> dict[str, list[str]]:
     return chosen
 
 
-def methods_text(config: dict, provenance: dict = PROVENANCE) -> str:
-    """The Markdown methods written from a configuration."""
-    sections = methods_sections(
+def sections_of(config: dict, provenance: dict = PROVENANCE) -> list:
+    """The methods sections written from a configuration."""
+    return methods_sections(
         analyses={name: analysis_settings(config, name) for name in config["analyses"]},
         bootstrap=config["bootstrap"],
         methods_by_analysis=bootstrap_methods(config),
@@ -84,7 +84,11 @@ def methods_text(config: dict, provenance: dict = PROVENANCE) -> str:
         interaction=INTERACTION,
         provenance=provenance,
     )
-    return methods_markdown(sections)
+
+
+def methods_text(config: dict, provenance: dict = PROVENANCE) -> str:
+    """The Markdown methods written from a configuration."""
+    return methods_markdown(sections_of(config, provenance))
 
 
 def edited(**changes: dict) -> dict:
@@ -290,16 +294,7 @@ def test_no_registry_code_is_shown():
 
 def test_html_page_holds_every_paragraph_and_reference():
     config = edited(covariates={"adjustment_set": "unadjusted"})
-    sections = methods_sections(
-        analyses={name: analysis_settings(config, name) for name in config["analyses"]},
-        bootstrap=config["bootstrap"],
-        methods_by_analysis=bootstrap_methods(config),
-        privacy=config["privacy"],
-        seed=config["seed"],
-        cutpoints=CUTPOINTS,
-        interaction=INTERACTION,
-        provenance=PROVENANCE,
-    )
+    sections = sections_of(config)
     page = methods_html(sections)
     assert page.count("<p>") == len(sections)
     assert page.count("<li>") == len(cited_references(sections))

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 
 from interplay.errors import InputError, require_columns
+from interplay.models import DELTA_METHODS, MODEL_BASED_METHODS
 
 MM_PER_INCH = 25.4
 # Okabe & Ito (2008) colour-universal design, ordered so the first colours differ most.
@@ -32,14 +33,12 @@ NEUTRAL = "#7F7F7F"
 # Metadata that would otherwise stamp the creation time into vector files.
 UNDATED = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}
 SUPPORTED_FORMATS = tuple(UNDATED)
-# Interval methods computed from the fitted model itself (the rest are bootstrap or derived).
-MODEL_BASED_METHODS = ("wald_z", "rubin_t")
 WHOLE_SAMPLE = "all"
 
 
 def is_model_based(method: str) -> bool:
     """Whether an interval method comes from the fitted model (Wald, Rubin's rules, delta)."""
-    return method in MODEL_BASED_METHODS or str(method).startswith("delta_")
+    return method in (*MODEL_BASED_METHODS, *DELTA_METHODS)
 
 
 def require(table: pd.DataFrame, columns: Sequence[str], name: str) -> None:

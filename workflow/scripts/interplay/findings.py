@@ -25,9 +25,10 @@ from interplay.labels import (
     measure_label,
     term_label,
 )
+from interplay.models import DELTA_METHODS, MODEL_BASED_METHODS
 from interplay.table1 import format_p
 
-MODEL_BASED = ("wald_z", "rubin_t", "delta_wald_z", "delta_rubin_t")
+MODEL_BASED = (*MODEL_BASED_METHODS, *DELTA_METHODS)
 # The bootstrap interval shown beside the model-based one: imputed analyses have boot_mi_vhb;
 # complete-data analyses have BCa (second-order accurate) and percentile intervals.
 BOOTSTRAP_PREFERENCE = ("boot_mi_vhb", "bca", "percentile")

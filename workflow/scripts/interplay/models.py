@@ -25,6 +25,10 @@ OUTCOME = "outcome"
 INTERCEPT = "intercept"
 PRODUCT = ":"
 ESTIMATORS = ("logistic", "firth")
+# The model-based interval methods (Wald z for one data set, Rubin's rules t for imputed ones) and
+# the delta method on either; every other ci_method is a bootstrap or MOVER interval.
+MODEL_BASED_METHODS = ("wald_z", "rubin_t")
+DELTA_METHODS = ("delta_wald_z", "delta_rubin_t")
 MAX_NEWTON_STEPS = 100
 # Fit status, worst last: an estimate table's row takes the worst status of the fits behind it.
 OK, NOT_CONVERGED, SEPARATION = "ok", "not_converged", "separation"

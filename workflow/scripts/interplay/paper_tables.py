@@ -44,8 +44,6 @@ BIOMARKERS = ["il1b", "bdnf"]
 OTHER = {"il1b": "bdnf", "bdnf": "il1b"}
 LEVELS = ["low", "high"]
 # Model-based intervals of models.tsv and interaction.tsv (the bootstrap rows are left out).
-MODEL_BASED = ("wald_z", "rubin_t")
-DELTA = ("delta_wald_z", "delta_rubin_t")
 WHOLE_SAMPLE = "all"
 COUNT_COLUMNS = {
     "table2": ["n_events", "n"],
@@ -135,7 +133,7 @@ def model_row(table: pd.DataFrame, model: str, term: str, what: str) -> pd.Serie
         (table["stratum"] == WHOLE_SAMPLE)
         & (table["model"] == model)
         & (table["term"] == term)
-        & table["ci_method"].isin(MODEL_BASED)
+        & table["ci_method"].isin(models.MODEL_BASED_METHODS)
     ]
     if len(rows) != 1:
         raise InputError(
@@ -392,7 +390,9 @@ def ratio_in_frame(tables: AnalysisTables) -> dict[str, Any]:
     """The ratio of ORs in the interaction frame: exp(β3) inverted once per flip of the outcome
     and of each exposure's reference level (β3·A·B with A → 1 − A changes the sign of β3)."""
     outcome, reference = interaction_frame(tables)
-    row = measure_row(tables.interaction, "ratio_of_odds_ratios", MODEL_BASED, tables.name)
+    row = measure_row(
+        tables.interaction, "ratio_of_odds_ratios", models.MODEL_BASED_METHODS, tables.name
+    )
     flips = (outcome != tables.outcome) + sum(level == "high" for level in reference.values())
     values = {column: row[column] for column in OR_COLUMNS}
     return {
@@ -427,7 +427,9 @@ def cell_rows(tables: AnalysisTables) -> list[dict[str, Any]]:
             }
             key = (il1b_changed, bdnf_changed)
             if key in measures:
-                found = measure_row(tables.interaction, measures[key], MODEL_BASED, tables.name)
+                found = measure_row(
+                    tables.interaction, measures[key], models.MODEL_BASED_METHODS, tables.name
+                )
                 row |= {column: found[column] for column in OR_COLUMNS}
                 row["ci_method"] = found["ci_method"]
             else:
@@ -438,7 +440,7 @@ def cell_rows(tables: AnalysisTables) -> list[dict[str, Any]]:
 
 def additive_row(tables: AnalysisTables, measure: str) -> dict[str, Any]:
     """RERI, AP or S with its delta-method interval (Hosmer & Lemeshow) from interaction.tsv."""
-    row = measure_row(tables.interaction, measure, DELTA, tables.name)
+    row = measure_row(tables.interaction, measure, models.DELTA_METHODS, tables.name)
     return {"part": "additive", "measure": measure, **row[[*OR_COLUMNS, "ci_method"]].to_dict()}
 
 

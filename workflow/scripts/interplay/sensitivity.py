@@ -8,10 +8,10 @@ import pandas as pd
 
 from interplay import privacy
 from interplay.evalue import evalue_interaction, evalue_odds_ratio, is_common
+from interplay.models import MODEL_BASED_METHODS as MODEL_BASED
 from interplay.models import OK
 from interplay.stratified import was_run
 
-MODEL_BASED = ("wald_z", "rubin_t")
 ESTIMANDS = ["il1b_or_bdnf_low", "il1b_or_bdnf_high", "ratio_of_odds_ratios", "reri"]
 # Where each estimand comes from, per biomarker coding: (table, model, term). For the continuous
 # coding, low and high BDNF are its 25th and 75th percentiles: the medians of the two halves.
