@@ -237,14 +237,15 @@ def test_interaction_display_in_labels_one_row_per_measure() -> None:
         "D1 Wald F (1, 1067.2 df)"
     )
     reri = shown.loc["RERI (relative excess risk due to interaction)"]
-    assert (reri["Outcome"], reri["Reference group"]) == ("Non-remission", "IL-1β high, BDNF high")
+    assert reri["Outcome, against"] == "Non-remission, against IL-1β high, BDNF high"
     assert (reri["CI"], reri["MOVER CI"], reri["Bootstrap, then impute CI"]) == (
         "-2.144 to -0.287",
         "-2.380 to -0.451",
         "-2.354 to -0.222",
     )
-    assert shown.loc["Ratio of odds ratios", "Scale"] == "Multiplicative"
-    assert shown.loc["Standardised risk, IL-1β low, BDNF low", "Reference group"] == ""
+    assert shown.loc["Standardised risk, IL-1β low, BDNF low", "Outcome, against"] == (
+        "Non-remission"
+    )
 
 
 def test_models_page_shows_exposure_terms_not_intercepts_or_covariates() -> None:

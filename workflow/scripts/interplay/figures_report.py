@@ -381,6 +381,12 @@ def joint_display(joint: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def outcome_against(outcome: str, reference: object) -> str:
+    """'Non-remission, against IL-1β high, BDNF high': a measure's outcome and reference group."""
+    text = label("outcome", outcome)
+    return f"{text}, against {group_label(reference)}" if isinstance(reference, str) else text
+
+
 def interaction_display(interaction: pd.DataFrame) -> pd.DataFrame:
     """Interaction measures on both scales, one row each: estimate with its model-based interval
     or test, each further interval method's CI as a column."""
@@ -391,9 +397,10 @@ def interaction_display(interaction: pd.DataFrame) -> pd.DataFrame:
         {
             **stratum_column(main),
             "Measure": main["measure"].map(measure_label),
-            "Scale": main["scale"].map(lambda scale: label("scale", scale)),
-            "Outcome": labelled(main["outcome"], lambda outcome: label("outcome", outcome)),
-            "Reference group": labelled(main["reference_group"], group_label),
+            "Outcome, against": [
+                outcome_against(outcome, reference)
+                for outcome, reference in zip(main["outcome"], main["reference_group"], strict=True)
+            ],
             "Estimate": main["estimate"].map(lambda v: number_text(v, 3)),
             "CI": intervals(main, 3),
             "CI method / test": method_column(main),
