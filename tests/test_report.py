@@ -316,6 +316,7 @@ def test_sensitivity_contrast_and_interval_method_in_words() -> None:
     assert shown["CI method"].tolist() == ["Delta method", "Wald"]
     assert shown["Analysis"].tolist() == ["Complete cases", "By treatment step"]
     assert shown["Stratum"].iloc[1] == "Treatment step reached by week 12: 2"
+    assert shown["Events / n"].iloc[1] == "126 / 280"
 
 
 def table1_dataset(n: int = 40) -> pd.DataFrame:

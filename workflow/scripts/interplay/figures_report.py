@@ -316,10 +316,20 @@ def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
             "CI": intervals(sensitivity),
             "CI method": method_column(sensitivity),
             "p": sensitivity["p_value"].map(format_p),
-            "n": count_column(sensitivity, "n"),
-            "Events": count_column(sensitivity, "n_events"),
-            "E-value": sensitivity["evalue"].map(number_text),
-            "E-value of the CI": sensitivity["evalue_ci"].map(number_text),
+            "Events / n": [
+                f"{events} / {n}" if events or n else ""
+                for events, n in zip(
+                    count_column(sensitivity, "n_events"),
+                    count_column(sensitivity, "n"),
+                    strict=True,
+                )
+            ],
+            "E-value (CI limit)": [
+                f"{number_text(point)} ({number_text(limit)})" if number_text(point) else ""
+                for point, limit in zip(
+                    sensitivity["evalue"], sensitivity["evalue_ci"], strict=True
+                )
+            ],
             "Fit": status_text(sensitivity),
         }
     )
