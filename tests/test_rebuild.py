@@ -12,6 +12,7 @@ from conftest import REPO, planned_jobs, run_snakemake
 # its page in the report, the methods paragraph): they follow any change to one analysis.
 SUMMARIES = {
     "sensitivity_summary",
+    "findings",
     "methods",
     "figure_specification_curve",
     "provenance",
@@ -127,9 +128,10 @@ def test_changing_a_library_module_reruns_only_the_jobs_that_import_it(workdir: 
     finally:
         module.write_text(original)
     # report_tables renders the sensitivity table as a report page; privacy_table gathers the
-    # suppression log that sensitivity_summary writes.
+    # suppression log that sensitivity_summary writes; findings reads the table's robustness.
     assert jobs == {
         "sensitivity_summary",
+        "findings",
         "figure_specification_curve",
         "report_tables",
         "privacy_table",

@@ -499,7 +499,8 @@ def quality_display(table: pd.DataFrame) -> pd.DataFrame:
         shown["column"] = shown["column"].map(
             lambda name: variable_label(name) if isinstance(name, str) else ""
         )
-    return shown.rename(columns={name: name.replace("_", " ").capitalize() for name in shown})
+    headers = {name: name.replace("_", " ").capitalize() for name in shown}
+    return shown.rename(columns=headers | {"n_affected": "Patients affected"})
 
 
 def flatten(record: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
