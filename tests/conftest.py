@@ -73,3 +73,32 @@ def completed_workflow(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_snakemake(workdir)
     assert result.returncode == 0, result.stderr[-5000:]
     return workdir
+
+
+# Chromium as CI runs it: no sandbox (root in a container), no network, a throwaway profile.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    """The Chromium executable, if installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser() -> str:
+    """Chromium, or a skip — a failure when INTERPLAY_REQUIRE_BROWSER=1 (as in CI)."""
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("INTERPLAY_REQUIRE_BROWSER") == "1":
+            pytest.fail("INTERPLAY_REQUIRE_BROWSER=1 but no chromium executable is on PATH")
+        pytest.skip("chromium is not installed (CI sets INTERPLAY_REQUIRE_BROWSER=1)")
+    return path

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import CHROMIUM_FLAGS
 from interplay.errors import InputError
 from interplay.findings import findings_documents, findings_table
 from interplay.labels import SYNTHETIC_NOTE, SYNTHETIC_TEXT
 from interplay.tables import read_table
-from test_report import CHROMIUM_FLAGS, browser  # noqa: F401  (the fixture)
 
 CI_LEVEL = 0.95
 # A number in the text: not part of a word or label such as IL-1β, D1, LOD/2.
@@ -319,7 +319,7 @@ def first_page(chromium: str, report: Path, scratch: Path) -> dict:
 
 
 def test_the_report_opens_with_the_findings_and_the_synthetic_line(
-    browser: str,  # noqa: F811
+    browser: str,
     completed_workflow: Path,
     tmp_path: Path,
 ) -> None:

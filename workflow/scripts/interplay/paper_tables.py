@@ -127,6 +127,18 @@ def check_paper_settings(settings: Mapping[str, Mapping[str, Any]]) -> None:
             )
 
 
+def only_row(rows: pd.DataFrame, what: str, file: str, column: str) -> pd.Series:
+    """The one row a selection of a result table must hold; an error naming the table otherwise."""
+    if len(rows) != 1:
+        raise InputError(
+            f"the {what} has {len(rows)} rows where it should have one",
+            file=file,
+            column=column,
+            fix="rerun the analysis (snakemake --forcerun fit_models)",
+        )
+    return rows.iloc[0]
+
+
 def model_row(table: pd.DataFrame, model: str, term: str, what: str) -> pd.Series:
     """The one model-based row of a model's term in models.tsv."""
     rows = table[
@@ -135,14 +147,9 @@ def model_row(table: pd.DataFrame, model: str, term: str, what: str) -> pd.Serie
         & (table["term"] == term)
         & table["ci_method"].isin(models.MODEL_BASED_METHODS)
     ]
-    if len(rows) != 1:
-        raise InputError(
-            f"the models table of {what} has {len(rows)} model-based rows of {model} / {term}",
-            file="models.tsv",
-            column="term",
-            fix="rerun the analysis (snakemake --forcerun fit_models)",
-        )
-    return rows.iloc[0]
+    return only_row(
+        rows, f"models table of {what}, model-based {model} / {term},", "models.tsv", "term"
+    )
 
 
 def measure_row(
@@ -152,14 +159,7 @@ def measure_row(
     rows = table[table["measure"] == measure]
     if methods:
         rows = rows[rows["ci_method"].isin(methods)]
-    if len(rows) != 1:
-        raise InputError(
-            f"the interaction table of {what} has {len(rows)} rows of {measure}",
-            file="interaction.tsv",
-            column="measure",
-            fix="rerun the analysis (snakemake --forcerun fit_models)",
-        )
-    return rows.iloc[0]
+    return only_row(rows, f"interaction table of {what}, {measure},", "interaction.tsv", "measure")
 
 
 def odds_ratio_values(row: pd.Series) -> dict[str, float]:
