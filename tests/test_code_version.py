@@ -42,3 +42,20 @@ def test_a_change_reaches_only_the_scripts_that_import_it(tmp_path: Path) -> Non
     after = {s: library_digest(scripts / s, scripts) for s in ["uses_a.py", "uses_c.py"]}
     assert after["uses_a.py"] != before["uses_a.py"]
     assert after["uses_c.py"] == before["uses_c.py"]
+
+
+def test_parenthesised_aliased_and_indented_imports_are_found() -> None:
+    source = (
+        "from interplay import (\n    models,  # fits\n    flow as f,\n)\n"
+        "def run():\n    import interplay.pool as pooling, interplay.seeds\n"
+        "from interplay.labels import item_label  # one name\n"
+    )
+    assert imported_modules(source) == {
+        "interplay",
+        "interplay.models",
+        "interplay.flow",
+        "interplay.pool",
+        "interplay.seeds",
+        "interplay.labels",
+        "interplay.labels.item_label",
+    }

@@ -13,6 +13,7 @@ import yaml
 from conftest import REPO, rscript_or_skip
 from interplay import labels
 from interplay import paper_tables as pt
+from interplay.config_checks import check_paper_settings
 from interplay.errors import InputError
 from interplay.stratified import run_stratified_analysis
 from interplay.synthetic import synthetic_analysis_dataset
@@ -311,11 +312,9 @@ def test_pages_show_labels_not_codes(tables) -> None:
 
 def test_refuses_an_analysis_the_tables_cannot_show() -> None:
     with pytest.raises(InputError, match="tertiles"):
-        pt.check_paper_settings({"tertiles": settings(biomarkers={"coding": "tertiles"})})
+        check_paper_settings({"tertiles": settings(biomarkers={"coding": "tertiles"})})
     with pytest.raises(InputError, match="ci_level"):
-        pt.check_paper_settings(
-            {"primary": settings(), "narrow": settings(models={"ci_level": 0.9})}
-        )
+        check_paper_settings({"primary": settings(), "narrow": settings(models={"ci_level": 0.9})})
 
 
 def test_reference_rows_read_back_from_the_tsv_show_reference(tmp_path) -> None:

@@ -4,44 +4,61 @@ Snakemake re-runs a job when its script changes, but not when a module the scrip
 rules pass this digest as a parameter so that they do (README: "How Snakemake decides").
 """
 
-import ast
 import hashlib
+import re
+from functools import cache
 from pathlib import Path
 
 PACKAGE = "interplay"
 
+# Absolute imports of the package, also indented ones inside functions: `import interplay.x`,
+# `from interplay.x import a, b` and `from interplay import (x, y)` over several lines. A regular
+# expression rather than the ast module because the workflow digests every script at parse time
+# (a whole `ast.parse` of the library took seconds); a match inside a string only over-includes.
+IMPORT = re.compile(
+    rf"^[ \t]*(?:import[ \t]+(?P<modules>{PACKAGE}\b[^\n#]*)"
+    rf"|from[ \t]+(?P<module>{PACKAGE}\b[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#]*))",
+    re.MULTILINE,
+)
 
-def imported_modules(source: str) -> set[str]:
+
+def import_names(text: str) -> list[str]:
+    """The names in an import list, without parentheses, `as` aliases and comments."""
+    names = re.sub(r"#[^\n]*", "", text).strip("() \t\n")
+    return [name.split()[0] for name in names.split(",") if name.strip()]
+
+
+@cache
+def imported_modules(source: str) -> frozenset[str]:
     """Dotted names of the package's modules that Python source imports."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    for match in IMPORT.finditer(source):
+        if match["modules"]:
+            found |= set(import_names(match["modules"]))
         else:
-            continue
-        found |= {name for name in names if name.split(".")[0] == PACKAGE}
-    return found
+            module = match["module"]
+            found |= {module, *(f"{module}.{name}" for name in import_names(match["names"]))}
+    return frozenset(name for name in found if name.split(".")[0] == PACKAGE)
 
 
-def module_file(name: str, scripts_dir: Path) -> Path | None:
-    """The file of a dotted module name under scripts_dir (a package's __init__.py), if any."""
-    base = scripts_dir.joinpath(*name.split("."))
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
+def package_modules(scripts_dir: Path) -> dict[str, Path]:
+    """The package's modules under scripts_dir by dotted name (a package by its __init__.py)."""
+    modules = {}
+    for path in (scripts_dir / PACKAGE).rglob("*.py"):
+        parts = path.relative_to(scripts_dir).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return modules
 
 
 def library_files(script: Path, scripts_dir: Path) -> list[Path]:
     """The package modules a script imports, directly or through each other, sorted."""
+    modules = package_modules(scripts_dir)
     seen: set[Path] = set()
     pending = [script]
     while pending:
         source = pending.pop().read_text(encoding="utf-8")
         for name in imported_modules(source):
-            path = module_file(name, scripts_dir)
+            path = modules.get(name)
             if path is not None and path not in seen:
                 seen.add(path)
                 pending.append(path)

@@ -376,3 +376,28 @@ def check_bootstrap_settings(name: str, settings: Mapping[str, Any], sources: So
             fix=f"remove '{name}' from bootstrap.analyses",
             files=setting_source(key, sources),
         )
+
+
+def check_paper_settings(settings: Mapping[str, Mapping[str, Any]]) -> None:
+    """Refuse analyses the paper tables cannot show: not median-split, run within strata, or
+    at another models.ci_level than the others (the pages' headers state one level)."""
+    levels = {float(analysis["models"]["ci_level"]) for analysis in settings.values()}
+    if len(levels) > 1:
+        raise InputError(
+            f"paper_tables.analyses have different models.ci_level values ({sorted(levels)})",
+            file="config.yaml",
+            column="paper_tables.analyses",
+            fix="list analyses with one models.ci_level (the tables' headers state it)",
+        )
+    for name, analysis in settings.items():
+        coding = analysis["biomarkers"]["coding"]
+        stratified = analysis["models"].get("stratify_by")
+        if coding != "median" or stratified:
+            why = f"biomarkers.coding {coding}" if coding != "median" else "models.stratify_by"
+            raise InputError(
+                f"paper_tables.analyses names '{name}', which uses {why}; the paper's tables "
+                "compare median groups in the whole sample",
+                file="config.yaml",
+                column="paper_tables.analyses",
+                fix=f"remove '{name}' from paper_tables.analyses",
+            )
