@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from interplay.code_version import imported_modules, library_digest, library_files
+from interplay.code_version import imported_modules, library_digests, library_files, package_modules
 
 
 def package(tmp_path: Path) -> Path:
@@ -31,15 +31,15 @@ def test_imports_of_other_packages_and_relative_imports_are_ignored() -> None:
 
 def test_the_closure_follows_imports_between_modules(tmp_path: Path) -> None:
     scripts = package(tmp_path)
-    names = [p.name for p in library_files(scripts / "uses_a.py", scripts)]
+    names = [p.name for p in library_files(scripts / "uses_a.py", package_modules(scripts))]
     assert names == ["__init__.py", "a.py", "b.py"]
 
 
 def test_a_change_reaches_only_the_scripts_that_import_it(tmp_path: Path) -> None:
     scripts = package(tmp_path)
-    before = {s: library_digest(scripts / s, scripts) for s in ["uses_a.py", "uses_c.py"]}
+    before = library_digests(scripts)
     (scripts / "interplay" / "b.py").write_text("import numpy\n\ndef helper():\n    return 2\n")
-    after = {s: library_digest(scripts / s, scripts) for s in ["uses_a.py", "uses_c.py"]}
+    after = library_digests(scripts)
     assert after["uses_a.py"] != before["uses_a.py"]
     assert after["uses_c.py"] == before["uses_c.py"]
 

@@ -7,7 +7,7 @@ min_version("9.0")
 
 # The library, also for the workflow's own configuration logic.
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
-from interplay.code_version import library_digest
+from interplay.code_version import library_digests
 from interplay.config_checks import (
     ConfigError,
     check_analysis_lists,
@@ -26,9 +26,12 @@ from interplay.settings import analysis_settings
 SCRIPTS_DIR = Path(workflow.basedir) / "workflow" / "scripts"
 
 
+LIBRARY_DIGESTS = library_digests(SCRIPTS_DIR)
+
+
 def library_version(script):
     """Digest of the library code a script runs: a rule parameter, so that changes re-run it."""
-    return library_digest(SCRIPTS_DIR / script, SCRIPTS_DIR)
+    return LIBRARY_DIGESTS[script]
 
 
 SCHEMA_PATH = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"

@@ -6,6 +6,7 @@ rules pass this digest as a parameter so that they do (README: "How Snakemake de
 
 import hashlib
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -50,9 +51,9 @@ def package_modules(scripts_dir: Path) -> dict[str, Path]:
     return modules
 
 
-def library_files(script: Path, scripts_dir: Path) -> list[Path]:
-    """The package modules a script imports, directly or through each other, sorted."""
-    modules = package_modules(scripts_dir)
+def library_files(script: Path, modules: Mapping[str, Path]) -> list[Path]:
+    """The package modules (of package_modules) a script imports, directly or through each
+    other, sorted."""
     seen: set[Path] = set()
     pending = [script]
     while pending:
@@ -65,10 +66,19 @@ def library_files(script: Path, scripts_dir: Path) -> list[Path]:
     return sorted(seen)
 
 
-def library_digest(script: Path, scripts_dir: Path) -> str:
+def library_digest(script: Path, scripts_dir: Path, modules: Mapping[str, Path]) -> str:
     """SHA-256 over the names and contents of the library modules a script runs."""
     digest = hashlib.sha256()
-    for path in library_files(script, scripts_dir):
+    for path in library_files(script, modules):
         digest.update(path.relative_to(scripts_dir).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def library_digests(scripts_dir: Path) -> dict[str, str]:
+    """The library digest of every script in scripts_dir, by file name."""
+    modules = package_modules(scripts_dir)
+    return {
+        script.name: library_digest(script, scripts_dir, modules)
+        for script in sorted(scripts_dir.glob("*.py"))
+    }
