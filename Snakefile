@@ -21,29 +21,6 @@ include: "workflow/rules/report.smk"
 include: "workflow/rules/methods.smk"
 
 
-# Small aggregation, plotting and report rules run on the submit host, not as cluster jobs.
-localrules:
-    table1,
-    privacy_table,
-    provenance,
-    analysis_tables,
-    sensitivity_summary,
-    findings,
-    report_tables,
-    report_analysis_tables,
-    figure_flow,
-    figure_biomarkers,
-    figure_missing_pattern,
-    figure_remission_rates,
-    figure_forest,
-    figure_predictions,
-    figure_johnson_neyman,
-    figure_specification_curve,
-    figure_bootstrap,
-    methods,
-    paper_tables,
-
-
 rule all:
     default_target: True
     input:

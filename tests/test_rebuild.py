@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO, planned_jobs, run_snakemake
+from conftest import PLANNED_JOB, REPO, planned_jobs, run_snakemake
 
 # Rules that summarise or show every analysis, or record the whole configuration (provenance and
 # its page in the report, the methods paragraph): they follow any change to one analysis.
@@ -22,6 +22,8 @@ SUMMARIES = {
 }
 CONFIG_ANALYSES = yaml.safe_load((REPO / "config.yaml").read_text())["analyses"]
 RAW_TABLES = ["results/synthetic/baseline.csv", "results/synthetic/visits.csv"]
+# Characters of a "params changed" reason: the changed settings' digests, not their values.
+MAX_PARAMS_REASON = 400
 
 
 def rules(jobs) -> set[str]:
@@ -54,6 +56,20 @@ def test_changing_one_analysis_reruns_only_it_and_the_summaries(workdir: Path) -
     assert per_analysis == {"analysis=tertiles"}
     assert rules(job for job in jobs if not job[1]) <= SUMMARIES
     assert ("fit_models", "analysis=tertiles") in jobs
+
+
+def test_a_changed_setting_is_one_short_reason_per_job(workdir: Path) -> None:
+    config = write_config(workdir, "levels.yaml", "models:\n  ci_level: 0.9\n")
+    result = run_snakemake(workdir, "--dry-run", "--configfile", config)
+    assert result.returncode == 0, result.stderr[-3000:]
+    jobs = PLANNED_JOB.findall(result.stdout + result.stderr)
+    reasons = [re.findall(r"^    reason: (.*)$", body, re.MULTILINE) for _, body in jobs]
+    assert all(len(found) == 1 for found in reasons)
+    params = [found[0] for found in reasons if found[0].startswith("Params have changed")]
+    assert len(params) >= len(CONFIG_ANALYSES)  # every analysis's models at least
+    for reason in params:
+        assert len(reason) <= MAX_PARAMS_REASON and "settings:" in reason, reason
+        assert "ci_level" not in reason, reason
 
 
 def test_adding_an_analysis_runs_only_its_jobs_and_the_summaries(workdir: Path) -> None:

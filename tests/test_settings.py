@@ -1,8 +1,12 @@
 """An analysis entry overrides exactly the primary settings it names."""
 
+import json
+import pickle
+import re
+
 import yaml
 from conftest import REPO
-from interplay.settings import ANALYSIS_SECTIONS, analysis_settings, merge_settings
+from interplay.settings import ANALYSIS_SECTIONS, Settings, analysis_settings, merge_settings
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 
@@ -26,3 +30,22 @@ def test_every_shipped_analysis_differs_from_primary_only_where_it_says() -> Non
                 if value != primary[section].get(key)
             }
             assert changed == set((overrides or {}).get(section, {})), (name, section)
+
+
+def test_settings_show_as_a_short_digest_that_follows_every_nested_value() -> None:
+    primary = Settings(analysis_settings(CONFIG, "primary"))
+    changed = analysis_settings(CONFIG, "primary")
+    changed["models"]["ci_level"] = 0.9
+    assert re.fullmatch(r"settings:[0-9a-f]{16}", repr(primary))
+    assert repr(Settings(changed)) != repr(primary)
+    reordered = Settings(dict(reversed(list(analysis_settings(CONFIG, "primary").items()))))
+    assert repr(reordered) == repr(primary)
+    assert str(primary) == str(dict(primary))  # messages and logs see the values
+
+
+def test_settings_reach_a_job_whole() -> None:
+    primary = Settings(analysis_settings(CONFIG, "primary"))
+    received = pickle.loads(pickle.dumps(primary))  # how Snakemake hands params to a script
+    assert received == analysis_settings(CONFIG, "primary")
+    assert repr(received) == repr(primary)
+    assert json.loads(json.dumps(received)) == received

@@ -11,8 +11,7 @@ rule impute:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=30,
+        **job_resources("model"),
     params:
         library=library_version("impute.py"),
         seed=config["seed"],
@@ -41,8 +40,7 @@ rule fit_models:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=30,
+        **job_resources("model"),
     params:
         library=library_version("fit_models.py"),
         settings=lambda wildcards: ANALYSES[wildcards.analysis],

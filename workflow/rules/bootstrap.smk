@@ -22,8 +22,7 @@ rule bootstrap_shard:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=60,
+        **job_resources("bootstrap_shard"),
     params:
         library=library_version("bootstrap_shard.py"),
         settings=lambda wildcards: ANALYSES[wildcards.analysis],
@@ -48,8 +47,7 @@ rule bootstrap_intervals:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=30,
+        **job_resources("model"),
     params:
         library=library_version("bootstrap_intervals.py"),
         settings=lambda wildcards: ANALYSES[wildcards.analysis],
@@ -75,12 +73,12 @@ rule analysis_tables:
         suppressed=suppression_log("analyses/{analysis}/tables"),
     log:
         "results/logs/analysis_tables/{analysis}.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("analysis_tables.py"),
         min_cell_count=MIN_CELL_COUNT,

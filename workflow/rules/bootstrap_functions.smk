@@ -1,6 +1,6 @@
 # Settings and input functions of the bootstrap rules (workflow/rules/bootstrap.smk).
 
-BOOTSTRAP = config["bootstrap"]
+BOOTSTRAP = Settings(config["bootstrap"])
 COMPLETE_DATA_METHODS = ["percentile", "bca"]
 IMPUTED_METHOD = "boot_mi_vhb"
 

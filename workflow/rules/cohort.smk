@@ -9,12 +9,11 @@ rule simulate_cohort:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        **job_resources("data"),
     params:
         library=library_version("simulate_cohort.py"),
         seed=config["seed"],
-        synthetic=config["synthetic"],
+        synthetic=Settings(config["synthetic"]),
         lod=config["biomarkers"]["il1b_lod"],
     script:
         "../scripts/simulate_cohort.py"

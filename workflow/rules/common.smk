@@ -21,7 +21,7 @@ from interplay.config_checks import (
 )
 from interplay.dictionary import load_dictionary
 from interplay.errors import InputError
-from interplay.settings import analysis_settings
+from interplay.settings import Settings, analysis_settings
 
 SCRIPTS_DIR = Path(workflow.basedir) / "workflow" / "scripts"
 
@@ -32,6 +32,30 @@ LIBRARY_DIGESTS = library_digests(SCRIPTS_DIR)
 def library_version(script):
     """Digest of the library code a script runs: a rule parameter, so that changes re-run it."""
     return LIBRARY_DIGESTS[script]
+
+
+# What a job asks the scheduler for, by kind of job: memory in MB and wall time in minutes, times
+# the attempt number, so that a job killed for running out of either asks for more when it is
+# retried (`--retries N`). Measured peaks on the default 1,106-patient synthetic cohort: under
+# 300 MB and 30 s per job. Bootstrap shards run longer with more `bootstrap.replicates`: raise
+# `bootstrap.shards` (more, shorter jobs) or their runtime here.
+JOB_SIZES = {
+    "summary": {"mem_mb": 1000, "runtime": 5},  # tables, figures, reports (local rules)
+    "data": {
+        "mem_mb": 1000,
+        "runtime": 10,
+    },  # simulating, reading and deriving the data
+    "model": {"mem_mb": 2000, "runtime": 30},  # imputing, fitting, bootstrap intervals
+    "bootstrap_shard": {"mem_mb": 2000, "runtime": 60},
+}
+
+
+def job_resources(size):
+    """The resources of a kind of job (JOB_SIZES), growing with the attempt number."""
+    return {
+        name: lambda wildcards, attempt, amount=amount: amount * attempt
+        for name, amount in JOB_SIZES[size].items()
+    }
 
 
 SCHEMA_PATH = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
@@ -93,7 +117,10 @@ for data_key in ["baseline", "visits", "dictionary"]:
     stop_on_input_error(check_data_path, data_key)
 stop_on_input_error(check_column_settings)
 
-ANALYSES = {name: analysis_settings(config, name) for name in config["analyses"]}
+# Settings travel to jobs as Settings: Snakemake records and prints them as a digest.
+ANALYSES = Settings(
+    {name: Settings(analysis_settings(config, name)) for name in config["analyses"]}
+)
 
 # Outcome settings of every analysis, checked before any job runs (the library checks them again):
 # an outcome week off the visit schedule, or an analysis changing how visits are ingested.
@@ -113,7 +140,7 @@ wildcard_constraints:
 
 def settings(analysis, section):
     """The settings of one config section as they apply to an analysis."""
-    return ANALYSES[analysis][section]
+    return Settings(ANALYSES[analysis][section])
 
 
 def uses_imputation(analysis):
@@ -124,14 +151,16 @@ def uses_imputation(analysis):
 def dataset_settings(analysis):
     """The outcome and biomarker settings that define an analysis's dataset."""
     biomarkers = settings(analysis, "biomarkers")
-    return {
-        "outcome": settings(analysis, "outcome"),
-        "biomarkers": {
-            key: value
-            for key, value in biomarkers.items()
-            if key not in MODEL_ONLY_BIOMARKER_KEYS
-        },
-    }
+    return Settings(
+        outcome=settings(analysis, "outcome"),
+        biomarkers=Settings(
+            {
+                key: value
+                for key, value in biomarkers.items()
+                if key not in MODEL_ONLY_BIOMARKER_KEYS
+            }
+        ),
+    )
 
 
 def analysis_dataset(wildcards):

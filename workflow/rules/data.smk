@@ -15,15 +15,16 @@ rule ingest_cohort:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        **job_resources("data"),
     params:
         library=library_version("ingest_cohort.py"),
-        columns=config["data"]["columns"],
-        codes=config["data"]["codes"],
-        units=config["data"]["units"],
+        columns=Settings(config["data"]["columns"]),
+        codes=Settings(config["data"]["codes"]),
+        units=Settings(config["data"]["units"]),
         il1b_lod=dataset_settings("primary")["biomarkers"]["il1b_lod"],
-        text={key: config["data"][key] for key in ["encoding", "separator", "decimal"]},
+        text=Settings(
+            {key: config["data"][key] for key in ["encoding", "separator", "decimal"]}
+        ),
         visits_format=config["data"]["visits_format"],
         # A function, so that {week} in the pattern is not taken for a wildcard.
         wide_columns=lambda wildcards: config["data"]["wide_visits"]["columns"],
@@ -33,7 +34,7 @@ rule ingest_cohort:
         value_labels=config["data"]["value_labels"],
         schedule=config["outcome"]["schedule"],
         window_weeks=config["outcome"]["window_weeks"],
-        validation=config["validation"],
+        validation=Settings(config["validation"]),
         min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/ingest_cohort.py"
@@ -56,8 +57,7 @@ rule analysis_dataset:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        **job_resources("data"),
     params:
         library=library_version("analysis_dataset.py"),
         outcome=lambda wildcards: dataset_settings(wildcards.analysis)["outcome"],

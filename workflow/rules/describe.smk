@@ -7,12 +7,12 @@ rule table1:
         suppressed=suppression_log("tables/table1"),
     log:
         "results/logs/table1.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        **job_resources("summary"),
     params:
         library=library_version("table1.py"),
         outcome_definition=settings("primary", "outcome")["definition"],

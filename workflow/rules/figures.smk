@@ -18,12 +18,12 @@ rule figure_flow:
         **figure_files("flow", REPORT_SAMPLE, "Participant flow"),
     log:
         "results/logs/figures/flow.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("figure_flow.py"),
         style=FIGURES,
@@ -40,12 +40,12 @@ rule figure_biomarkers:
         **figure_files("biomarkers", REPORT_QUALITY, "Biomarker distributions"),
     log:
         "results/logs/figures/biomarkers.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("figure_biomarkers.py"),
         style=FIGURES,
@@ -63,12 +63,12 @@ rule figure_missing_pattern:
         **figure_files("missing_pattern", REPORT_QUALITY, "Missing-data patterns"),
     log:
         "results/logs/figures/missing_pattern.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("figure_missing_pattern.py"),
         style=FIGURES,
@@ -88,12 +88,12 @@ rule figure_remission_rates:
         ),
     log:
         "results/logs/figures/remission_rates.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("figure_remission_rates.py"),
         style=FIGURES,
@@ -120,12 +120,12 @@ rule figure_forest:
         ),
     log:
         "results/logs/figures/{analysis}/forest.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("figure_forest.py"),
         analysis_label=lambda wildcards: analysis_label(wildcards.analysis),
@@ -149,12 +149,12 @@ rule figure_predictions:
         ),
     log:
         "results/logs/figures/{analysis}/predictions.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("figure_predictions.py"),
         analysis_label=lambda wildcards: analysis_label(wildcards.analysis),
@@ -179,12 +179,12 @@ rule figure_johnson_neyman:
         ),
     log:
         "results/logs/figures/{analysis}/johnson_neyman.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("figure_johnson_neyman.py"),
         analysis_label=lambda wildcards: analysis_label(wildcards.analysis),
@@ -202,12 +202,12 @@ rule figure_specification_curve:
         **figure_files("specification_curve", REPORT_SENSITIVITY, "Specification curve"),
     log:
         "results/logs/figures/specification_curve.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("figure_specification_curve.py"),
         style=FIGURES,
@@ -231,12 +231,12 @@ rule figure_bootstrap:
         ),
     log:
         "results/logs/figures/{analysis}/bootstrap.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("figure_bootstrap.py"),
         analysis_label=lambda wildcards: analysis_label(wildcards.analysis),

@@ -2,7 +2,7 @@
 
 from interplay.labels import analysis_label, item_label
 
-FIGURES = config["figures"]
+FIGURES = Settings(config["figures"])
 
 # Section headings of the report, in reading order; zero-padded because the report sorts them as text.
 REPORT_FINDINGS = "01 Findings"

@@ -17,12 +17,12 @@ rule findings:
         ),
     log:
         "results/logs/findings.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("findings.py"),
         ci_level=settings("primary", "models")["ci_level"],

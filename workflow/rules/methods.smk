@@ -16,20 +16,20 @@ rule methods:
         ),
     log:
         "results/logs/methods.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("methods.py"),
         analyses=ANALYSES,
         bootstrap=BOOTSTRAP,
-        bootstrap_methods={
-            analysis: bootstrap_methods(analysis) for analysis in ANALYSES
-        },
-        privacy=config["privacy"],
+        bootstrap_methods=Settings(
+            {analysis: bootstrap_methods(analysis) for analysis in ANALYSES}
+        ),
+        privacy=Settings(config["privacy"]),
         seed=config["seed"],
     script:
         "../scripts/methods.py"

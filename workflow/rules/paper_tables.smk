@@ -18,16 +18,16 @@ rule paper_tables:
         },
     log:
         "results/logs/paper_tables.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("paper_tables.py"),
         analyses=PAPER_ANALYSES,
-        settings={name: ANALYSES[name] for name in PAPER_ANALYSES},
+        settings=Settings({name: ANALYSES[name] for name in PAPER_ANALYSES}),
         min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/paper_tables.py"

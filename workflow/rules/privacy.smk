@@ -11,12 +11,12 @@ rule privacy_table:
         "results/tables/privacy.tsv",
     log:
         "results/logs/privacy_table.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("privacy_table.py"),
         min_cell_count=MIN_CELL_COUNT,

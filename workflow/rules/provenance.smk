@@ -9,14 +9,14 @@ rule provenance:
         "results/provenance.json",
     log:
         "results/logs/provenance.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("provenance.py"),
-        config=config,
+        config=Settings(config),
     script:
         "../scripts/provenance.py"

@@ -15,12 +15,12 @@ rule report_tables:
         },
     log:
         "results/logs/report_tables.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("figure_report_tables.py"),
         title_suffix="",
@@ -47,12 +47,12 @@ rule report_analysis_tables:
         },
     log:
         "results/logs/report_tables/{analysis}.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("figure_report_tables.py"),
         analysis_label=lambda wildcards: analysis_label(wildcards.analysis),

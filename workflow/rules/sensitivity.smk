@@ -18,12 +18,12 @@ rule sensitivity_summary:
         suppressed=suppression_log("tables/sensitivity"),
     log:
         "results/logs/sensitivity_summary.log",
+    localrule: True
     conda:
         "../../envs/interplay.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **job_resources("summary"),
     params:
         library=library_version("sensitivity_summary.py"),
         settings=ANALYSES,

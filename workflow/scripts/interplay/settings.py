@@ -1,6 +1,8 @@
 """The settings of one analysis: the primary configuration with that analysis's overrides."""
 
 import copy
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,3 +25,23 @@ def analysis_settings(config: Mapping[str, Any], analysis: str) -> dict[str, Any
     """The sections of one analysis: the primary ones with its entry of `analyses` merged in."""
     merged = merge_settings(config, config["analyses"][analysis] or {})
     return {section: merged[section] for section in ANALYSIS_SECTIONS}
+
+
+def settings_digest(settings: Mapping[str, Any]) -> str:
+    """A short SHA-256 digest of settings as canonical JSON (keys sorted)."""
+    text = json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class Settings(dict):
+    """Settings a rule passes to its job as a parameter, shown by repr() as their digest.
+
+    Snakemake records each parameter by its repr() to decide whether a job re-runs, and prints
+    old and new in the reason: a digest keeps that to one short line per job (README: "How
+    Snakemake decides"). The job gets the whole dictionary; str() shows it too.
+    """
+
+    def __repr__(self) -> str:
+        return f"settings:{settings_digest(self)}"
+
+    __str__ = dict.__repr__

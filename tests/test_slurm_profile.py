@@ -1,0 +1,79 @@
+"""What each job asks a cluster for: set with its rule, the SLURM profile adds only the cluster."""
+
+import re
+
+import pytest
+import yaml
+from conftest import REPO, copy_workflow, run_snakemake
+
+# Memory (MB) and wall time (minutes) of the submitted jobs on their first attempt, as the SLURM
+# profile asked before the rules carried them (measured peaks: under 300 MB and 30 s per job).
+SUBMITTED = {
+    "simulate_cohort": (1000, 10),
+    "ingest_cohort": (1000, 10),
+    "primary_analysis_dataset": (1000, 10),
+    "analysis_dataset": (1000, 10),
+    "impute": (2000, 30),
+    "fit_models": (2000, 30),
+    "bootstrap_shard": (2000, 60),
+    "bootstrap_intervals": (2000, 30),
+}
+# The small aggregation, figure and report rules that run on the submit host.
+LOCAL = {
+    "table1",
+    "privacy_table",
+    "provenance",
+    "analysis_tables",
+    "sensitivity_summary",
+    "findings",
+    "report_tables",
+    "report_analysis_tables",
+    "figure_flow",
+    "figure_biomarkers",
+    "figure_missing_pattern",
+    "figure_remission_rates",
+    "figure_forest",
+    "figure_predictions",
+    "figure_johnson_neyman",
+    "figure_specification_curve",
+    "figure_bootstrap",
+    "methods",
+    "paper_tables",
+    "all",
+}
+
+
+# A job in a dry run's plan: whether it is local, its rule, its indented lines.
+PLANNED = re.compile(r"^(local|)rule (\w+):\n((?:    .*\n)*)", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, str]]:
+    """(rule, `rule` or `localrule`, job body) of every job a dry run through the profile plans."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("slurm_profile"))
+    result = run_snakemake(workdir, "--dry-run", "--profile", "profiles/slurm")
+    assert result.returncode == 0, result.stderr[-3000:]
+    jobs = PLANNED.findall(result.stdout + result.stderr)
+    return [(rule, f"{local}rule", body) for local, rule, body in jobs]
+
+
+def requested(body: str) -> tuple[int, int]:
+    """The memory (MB) and wall time (minutes) a planned job asks for."""
+    line = re.search(r"^    resources: (.*)$", body, re.MULTILINE).group(1)
+    values = dict(item.split("=", 1) for item in line.split(", "))
+    return int(values["mem_mb"]), int(values["runtime"])
+
+
+def test_submitted_jobs_ask_for_their_kind_of_resources(planned) -> None:
+    submitted = {rule: requested(body) for rule, kind, body in planned if kind == "rule"}
+    assert submitted == SUBMITTED
+
+
+def test_small_rules_run_on_the_submit_host(planned) -> None:
+    assert {rule for rule, kind, _ in planned if kind == "localrule"} == LOCAL
+
+
+def test_the_profile_holds_only_cluster_settings() -> None:
+    profile = yaml.safe_load((REPO / "profiles/slurm/config.yaml").read_text(encoding="utf-8"))
+    assert "set-resources" not in profile
+    assert set(profile["default-resources"]) == {"slurm_partition", "slurm_account"}
