@@ -173,7 +173,7 @@ def benchmark_imputation(dataset: pd.DataFrame, resamples: int, mice_sets: int) 
         f"   batched imputer             {per_batched * 1e3:8.1f} ms per imputed data set "
         f"({len(rows)} at once)"
     )
-    print(f"   core imputer (impute.py)    {per_core * 1e3:8.1f} ms per imputed data set")
+    print(f"   core imputer (chained.py)   {per_core * 1e3:8.1f} ms per imputed data set")
     print(f"   statsmodels MICEData        {per_mice * 1e3:8.1f} ms per imputed data set")
     print(
         f"   speed-up vs MICEData        {per_mice / per_batched:8.1f} ×, "

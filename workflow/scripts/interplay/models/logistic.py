@@ -2,7 +2,7 @@
 
 Design matrices from the analysis dataset, maximum-likelihood fits, linear combinations of
 coefficients, stratum-specific models, standardised risks, and Wald / Rubin summaries of estimates
-from one or more (imputed) data sets. The joint-category models are in analysis.py.
+from one or more (imputed) data sets. The joint-category models are in analysis/fit.py.
 """
 
 import warnings
