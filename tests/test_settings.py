@@ -6,7 +6,7 @@ import re
 
 import yaml
 from conftest import REPO
-from interplay.settings import ANALYSIS_SECTIONS, Settings, analysis_settings, merge_settings
+from interplay.jobs.settings import ANALYSIS_SECTIONS, Settings, analysis_settings, merge_settings
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 
