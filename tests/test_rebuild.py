@@ -66,10 +66,9 @@ def test_a_changed_setting_is_one_short_reason_per_job(workdir: Path) -> None:
     reasons = [re.findall(r"^    reason: (.*)$", body, re.MULTILINE) for _, body in jobs]
     assert all(len(found) == 1 for found in reasons)
     params = [found[0] for found in reasons if found[0].startswith("Params have changed")]
-    assert len(params) >= len(CONFIG_ANALYSES)  # every analysis's models at least
-    for reason in params:
-        assert len(reason) <= MAX_PARAMS_REASON and "settings:" in reason, reason
-        assert "ci_level" not in reason, reason
+    for reason in params:  # digests and changed scalars, no dictionaries of settings
+        assert len(reason) <= MAX_PARAMS_REASON and "{" not in reason, reason
+    assert sum("settings:" in reason for reason in params) >= len(CONFIG_ANALYSES)
 
 
 def test_adding_an_analysis_runs_only_its_jobs_and_the_summaries(workdir: Path) -> None:
