@@ -10,9 +10,19 @@ min_version("9.0")
 # The workflow's own folder (the repository root), wherever it is deployed: from the working
 # directory, or as a module of another workflow. Shipped files resolve against it; results and
 # the user's input paths against the working directory (README: "Use as a Snakemake module").
-RULES_DIR = Path(workflow.current_basedir.get_path_or_uri(secret_free=True))
-WORKFLOW_DIR = RULES_DIR.parents[1]
+RULES_LOCATION = workflow.current_basedir.get_path_or_uri(secret_free=True)
+WORKFLOW_DIR = Path(RULES_LOCATION).parents[1]
 SCRIPTS_DIR = WORKFLOW_DIR / "workflow" / "scripts"
+if not (SCRIPTS_DIR / "interplay").is_dir():
+    # A github(...) or gitfile(...) module: Snakemake fetches single files, not the library.
+    print(
+        f"interplay deployment error: the workflow's rules ({RULES_LOCATION}) are not in a "
+        "folder on this machine, and its jobs import their library from that folder\n"
+        "  fix: clone it (git clone --branch <version> <repo-url> interplay) and point the "
+        'module\'s snakefile: at interplay/Snakefile (README: "Use as a Snakemake module")',
+        file=sys.stderr,
+    )
+    raise SystemExit(1)
 
 # The library, also for the workflow's own configuration logic.
 sys.path.insert(0, str(SCRIPTS_DIR))
