@@ -51,8 +51,16 @@ def test_the_shipped_dictionary_keeps_its_written_path_when_the_workflow_is_the_
 
 def test_the_shipped_dictionary_names_the_workflows_copy_from_another_directory(tmp_path):
     located = input_location("dictionary", DICTIONARY, REPO, tmp_path)
-    assert Path(located).is_absolute()
-    assert Path(located).read_bytes() == (REPO / "resources" / "data_dictionary.tsv").read_bytes()
+    assert located == str((REPO / "resources" / "data_dictionary.tsv").resolve())
+
+
+def test_a_link_to_the_shipped_dictionary_in_the_working_directory_is_the_same_file(tmp_path):
+    own = tmp_path / DICTIONARY
+    own.parent.mkdir()
+    own.symlink_to(REPO / "resources" / "data_dictionary.tsv")
+    assert input_location("dictionary", DICTIONARY, REPO, tmp_path) == str(
+        (REPO / "resources" / "data_dictionary.tsv").resolve()
+    )
 
 
 def test_a_users_own_paths_stay_relative_to_the_working_directory(tmp_path):
