@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import REPO, copy_workflow, run_snakemake
-from interplay.config_checks import ConfigError
-from interplay.shipped_files import SHIPPED_INPUTS, input_location
+from interplay.jobs.config_checks import ConfigError
+from interplay.jobs.shipped_files import SHIPPED_INPUTS, input_location
 
 DICTIONARY = SHIPPED_INPUTS["dictionary"]
 
