@@ -1,4 +1,3 @@
-import copy
 import sys
 from pathlib import Path
 
@@ -53,22 +52,22 @@ SCHEMA_PATH = WORKFLOW_DIR / "workflow" / "schemas" / "config.schema.yaml"
 SCHEMA = load_schema(SCHEMA_PATH)
 
 
-# The workflow's own settings. As a module, Snakemake skips the `configfile:` of the Snakefile and
-# passes the user's config instead: config.yaml is read here under it, so that the user's file
-# overrides it key by key, as --configfile does on a normal run.
+# The workflow's own settings. As a module, Snakemake skips the Snakefile's `configfile:` and
+# passes the user's config instead: config.yaml is then read here under it, so that the user's
+# file overrides it key by key, as --configfile does on a normal run.
 WORKFLOW_CONFIG = WORKFLOW_DIR / "config.yaml"
-WORKFLOW_CONFIG_FILES = [WORKFLOW_CONFIG]
-if WORKFLOW_CONFIG.resolve() not in [Path(p).resolve() for p in workflow.configfiles]:
-    user_config = copy.deepcopy(config)
+AS_MODULE = WORKFLOW_CONFIG.resolve() not in [
+    Path(p).resolve() for p in workflow.configfiles
+]
+if AS_MODULE:
+    merged = yaml.safe_load(WORKFLOW_CONFIG.read_text(encoding="utf-8"))
+    update_config(merged, config)
     config.clear()
-    config.update(yaml.safe_load(WORKFLOW_CONFIG.read_text(encoding="utf-8")))
-    update_config(config, user_config)
-else:
-    WORKFLOW_CONFIG_FILES = []
+    config.update(merged)
 
 # Where each setting was written, for messages: config.yaml, --configfile files, --config.
 CONFIG_SOURCES = config_sources(
-    [*WORKFLOW_CONFIG_FILES, *workflow.configfiles],
+    [WORKFLOW_CONFIG, *workflow.configfiles] if AS_MODULE else workflow.configfiles,
     workflow.config_settings.configfiles,
     workflow.config_settings.config,
 )
