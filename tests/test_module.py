@@ -1,5 +1,6 @@
 """The workflow deployed as a Snakemake module from a fresh directory, as README describes it."""
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -119,3 +120,22 @@ def test_the_module_applies_the_users_config_over_the_workflows(runs):
     assert len(bootstrap) > 0
     assert (bootstrap["replicates_used"] + bootstrap["replicates_failed"] == 20).all()
     assert set(models["ci_method"]) == {"rubin_t", "boot_mi_vhb"}
+
+
+@pytest.mark.workflow
+def test_a_module_without_its_library_on_disk_stops_with_the_fix(tmp_path):
+    # What a github(...) module meets: Snakemake fetches the rule files, not workflow/scripts/.
+    clone = tmp_path / "interplay"
+    clone.mkdir()
+    copy_workflow(clone)
+    shutil.rmtree(clone / "workflow" / "scripts" / "interplay")
+    project = tmp_path / "project"
+    (project / "config").mkdir(parents=True)
+    (project / "config" / "config.yaml").write_text(USER_CONFIG, encoding="utf-8")
+    (project / "Snakefile").write_text(
+        USER_SNAKEFILE.format(snakefile=clone / "Snakefile"), encoding="utf-8"
+    )
+    result = run_snakemake(project, "--dry-run")
+    assert result.returncode == 1
+    assert "interplay deployment error" in result.stderr and "git clone" in result.stderr
+    assert "Traceback" not in result.stderr and "ModuleNotFoundError" not in result.stderr
