@@ -85,16 +85,21 @@ def test_a_different_dictionary_at_the_shipped_path_in_the_working_directory_sto
 # The module run against a normal run of the same configuration ----------------------------------
 
 
+def user_project(directory: Path, clone: Path) -> Path:
+    """A user's project in directory: config/config.yaml and a Snakefile using the clone."""
+    (directory / "config").mkdir()
+    (directory / "config" / "config.yaml").write_text(USER_CONFIG, encoding="utf-8")
+    (directory / "Snakefile").write_text(
+        USER_SNAKEFILE.format(snakefile=clone / "Snakefile"), encoding="utf-8"
+    )
+    return directory
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(the user's project, the workflow's clone): the module run, then a normal run."""
     clone = copy_workflow(tmp_path_factory.mktemp("interplay"))
-    project = tmp_path_factory.mktemp("project")
-    (project / "config").mkdir()
-    (project / "config" / "config.yaml").write_text(USER_CONFIG, encoding="utf-8")
-    (project / "Snakefile").write_text(
-        USER_SNAKEFILE.format(snakefile=clone / "Snakefile"), encoding="utf-8"
-    )
+    project = user_project(tmp_path_factory.mktemp("project"), clone)
     module_run = run_snakemake(project, *TARGETS)
     assert module_run.returncode == 0, module_run.stderr[-5000:]
     assert not (clone / "results").exists()
@@ -130,12 +135,8 @@ def test_a_module_without_its_library_on_disk_stops_with_the_fix(tmp_path):
     copy_workflow(clone)
     shutil.rmtree(clone / "workflow" / "scripts" / "interplay")
     project = tmp_path / "project"
-    (project / "config").mkdir(parents=True)
-    (project / "config" / "config.yaml").write_text(USER_CONFIG, encoding="utf-8")
-    (project / "Snakefile").write_text(
-        USER_SNAKEFILE.format(snakefile=clone / "Snakefile"), encoding="utf-8"
-    )
-    result = run_snakemake(project, "--dry-run")
+    project.mkdir()
+    result = run_snakemake(user_project(project, clone), "--dry-run")
     assert result.returncode == 1
     assert "interplay deployment error" in result.stderr and "git clone" in result.stderr
     assert "Traceback" not in result.stderr and "ModuleNotFoundError" not in result.stderr
