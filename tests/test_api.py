@@ -1,14 +1,27 @@
 """The library as a package for notebooks: installable, lean to import, and interplay.api."""
 
+import copy
 import shutil
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import interplay
+import pandas as pd
+import pytest
+import yaml
 from conftest import REPO
+from interplay import api
+from interplay.code_version import imported_modules
+from interplay.config_checks import ConfigError
+from interplay.errors import InputError
+from interplay.ingest import IngestedCohort
+from interplay.tables import write_table
+from snakemake.utils import validate
 
 PACKAGE_DIR = REPO / "workflow" / "scripts" / "interplay"
+SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
 # Modules `import interplay` must not load: workflow jobs and notebooks pay for them only when used.
 HEAVY_MODULES = ["numpy", "pandas", "scipy", "statsmodels", "matplotlib", "jsonschema", "yaml"]
 
@@ -57,3 +70,145 @@ def test_pip_install_gives_the_whole_package(tmp_path: Path) -> None:
     assert Path(location).is_relative_to(target)
     assert version == interplay.__version__
     assert sorted(p.name for p in target.iterdir() if p.suffix != ".dist-info") == ["interplay"]
+
+
+# interplay.api against the workflow ---------------------------------------------------------------
+
+# Analyses compared with the default run: complete cases, imputations (Rubin's rules), and strata.
+COMPARED_ANALYSES = ["complete_case", "primary", "by_treatment_step"]
+
+
+@pytest.fixture(scope="module")
+def notebook(completed_workflow: Path) -> tuple[dict, IngestedCohort]:
+    """The default run's configuration and synthetic cohort, read through interplay.api."""
+    config = api.read_config(completed_workflow / "config.yaml")
+    synthetic = completed_workflow / "results" / "synthetic"
+    dictionary = completed_workflow / "resources" / "data_dictionary.tsv"
+    cohort = api.read_cohort(
+        synthetic / "baseline.csv", synthetic / "visits.csv", dictionary, config
+    )
+    return config, cohort
+
+
+def assert_written_as(table: pd.DataFrame, expected: Path, scratch: Path) -> None:
+    """The table, written as the workflow writes its tables, has exactly expected's bytes."""
+    written = scratch / expected.name
+    write_table(table, written)
+    assert written.read_bytes() == expected.read_bytes(), expected
+
+
+def test_cohort_and_dataset_are_the_workflows(
+    notebook: tuple[dict, IngestedCohort], completed_workflow: Path, tmp_path: Path
+) -> None:
+    config, cohort = notebook
+    results = completed_workflow / "results"
+    data = api.build_dataset(cohort, config)
+    for table, expected in [
+        (cohort.baseline, results / "data" / "baseline.csv"),
+        (cohort.visits, results / "data" / "visits.csv"),
+        (cohort.warnings_by_patient, results / "data" / "data_warnings_by_patient.tsv"),
+        (data.dataset, results / "data" / "analysis_dataset.csv"),
+        (data.exclusions, results / "data" / "exclusions.tsv"),
+        (data.cutpoints, results / "tables" / "cutpoints.tsv"),
+    ]:
+        assert_written_as(table, expected, tmp_path)
+
+
+@pytest.mark.parametrize("analysis", COMPARED_ANALYSES)
+def test_analysis_tables_are_the_workflows(
+    notebook: tuple[dict, IngestedCohort], completed_workflow: Path, tmp_path: Path, analysis: str
+) -> None:
+    config, cohort = notebook
+    folder = completed_workflow / "results" / "analyses" / analysis
+    tables = api.analyse(cohort, config, analysis)
+    for field in fields(api.AnalysisTables):
+        model_based = folder / "model_based" / f"{field.name}.tsv"
+        expected = model_based if model_based.exists() else folder / f"{field.name}.tsv"
+        assert_written_as(getattr(tables, field.name), expected, tmp_path)
+
+
+def test_paper_covariates_need_table1(notebook: tuple[dict, IngestedCohort]) -> None:
+    config, cohort = notebook
+    with pytest.raises(InputError) as caught:
+        api.analyse(cohort, config, "paper_covariates")
+    assert "table1=" in caught.value.fix
+
+
+# Settings and errors ----------------------------------------------------------------------------
+
+# The analyses a partial configuration needs: the ones bootstrap and paper_tables name by default.
+TWO_ANALYSES = {"primary": {}, "complete_case": {"missing_data": {"method": "complete_case"}}}
+
+
+def test_config_defaults_are_those_snakemake_fills_in() -> None:
+    """Snakemake's own schema validation is the reference for the keys a config leaves out."""
+    partial = {
+        "missing_data": {"m": 5},
+        "data": {"columns": {"baseline": {"age": "Age"}}},
+        "analyses": TWO_ANALYSES,
+    }
+    reference = copy.deepcopy(partial)
+    validate(reference, str(SCHEMA))
+    assert api.read_config(partial) == reference
+    shipped = yaml.safe_load((REPO / "config.yaml").read_text())
+    validate(shipped, str(SCHEMA))
+    assert api.read_config(REPO / "config.yaml") == shipped
+
+
+def test_settings_of_an_analysis_merge_its_overrides() -> None:
+    settings = api.settings_of(
+        {"analyses": {**TWO_ANALYSES, "ci90": {"models": {"ci_level": 0.9}}}}, "ci90"
+    )
+    assert settings["models"]["ci_level"] == 0.9
+    assert settings["missing_data"]["method"] == "mice"
+    with pytest.raises(ConfigError) as caught:
+        api.settings_of(REPO / "config.yaml", "complete_cases")
+    assert caught.value.key == "analyses" and "complete_case" in caught.value.allowed
+
+
+@pytest.mark.parametrize(
+    ("config", "key"),
+    [
+        ({"modles": {}}, "modles"),
+        ({"models": {"ci_level": 2}}, "models.ci_level"),
+        (
+            {"analyses": {**TWO_ANALYSES, "wide": {"models": {"ci_level": 2}}}},
+            "analyses.wide.models.ci_level",
+        ),
+    ],
+)
+def test_config_errors_name_the_key(config: dict, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        api.read_config(config)
+    assert caught.value.key == key
+
+
+def test_export_errors_are_the_workflows(tmp_path: Path) -> None:
+    """A repeated patient and a covariate the dictionary lacks stop read_cohort as they stop the
+    workflow's ingestion and configuration checks."""
+    config = api.read_config(
+        {"synthetic": {"n_patients": 40, "missingness": False}, "analyses": TWO_ANALYSES}
+    )
+    baseline, visits = api.write_synthetic_cohort(config, tmp_path)
+    dictionary = REPO / "resources" / "data_dictionary.tsv"
+    lines = baseline.read_text().splitlines(keepends=True)
+    repeated = tmp_path / "repeated.csv"
+    repeated.write_text("".join([*lines, lines[1]]))
+    with pytest.raises(InputError) as caught:
+        api.read_cohort(repeated, visits, dictionary, config)
+    assert caught.value.column == "patient_id" and caught.value.ids == [lines[1].split(",")[0]]
+    unknown = api.read_config(
+        {"covariates": {"sets": {"prespecified": ["age", "shoe_size"]}}, "analyses": TWO_ANALYSES}
+    )
+    with pytest.raises(ConfigError) as caught:
+        api.read_cohort(baseline, visits, dictionary, unknown)
+    assert caught.value.written == "shoe_size"
+
+
+def test_no_workflow_job_imports_the_api() -> None:
+    """Job digests cover the modules a script runs; the api imports every stage, so neither a
+    script nor a module it could reach imports it."""
+    scripts = PACKAGE_DIR.parent
+    for path in [*scripts.glob("*.py"), *PACKAGE_DIR.rglob("*.py")]:
+        if path.name != "api.py":
+            assert "interplay.api" not in imported_modules(path.read_text()), path
