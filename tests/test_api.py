@@ -107,6 +107,9 @@ def test_cohort_and_dataset_are_the_workflows(
         (cohort.baseline, results / "data" / "baseline.csv"),
         (cohort.visits, results / "data" / "visits.csv"),
         (cohort.warnings_by_patient, results / "data" / "data_warnings_by_patient.tsv"),
+        # Count tables, unchanged by suppression while privacy.min_cell_count is null.
+        (cohort.warnings, results / "tables" / "data_warnings.tsv"),
+        (data.flow, results / "tables" / "flow.tsv"),
         (data.dataset, results / "data" / "analysis_dataset.csv"),
         (data.exclusions, results / "data" / "exclusions.tsv"),
         (data.cutpoints, results / "tables" / "cutpoints.tsv"),

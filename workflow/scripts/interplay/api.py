@@ -56,9 +56,10 @@ Config = Mapping[str, Any] | str | Path
 
 @dataclass(frozen=True)
 class AnalysisTables:
-    """The model-based tables of one analysis, as results/analyses/<name>/model_based/ holds
-    models, joint, interaction and slopes (the final tables add the bootstrap rows) and
-    results/analyses/<name>/ johnson_neyman and predictions; columns: README "Outputs"."""
+    """The model-based tables of one analysis: models, joint, interaction and slopes as in
+    results/analyses/<name>/model_based/ (the final tables add the bootstrap rows),
+    johnson_neyman and predictions as in results/analyses/<name>/; each starts with `stratum`
+    (columns: analysis.run_analysis)."""
 
     models: pd.DataFrame
     joint: pd.DataFrame
