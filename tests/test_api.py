@@ -13,10 +13,10 @@ import pytest
 import yaml
 from conftest import REPO
 from interplay import api
-from interplay.code_version import imported_modules
-from interplay.config_checks import ConfigError
+from interplay.data.ingest import IngestedCohort
 from interplay.errors import InputError
-from interplay.ingest import IngestedCohort
+from interplay.jobs.code_version import imported_modules
+from interplay.jobs.config_checks import ConfigError
 from interplay.tables import write_table
 from snakemake.utils import validate
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from conftest import REPO, copy_workflow
-from interplay.dictionary import dictionary_markdown, load_dictionary
+from interplay.data.dictionary import dictionary_markdown, load_dictionary
 
 README = (REPO / "README.md").read_text()
 

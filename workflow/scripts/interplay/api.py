@@ -26,8 +26,16 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from interplay.cohort import simulate_cohort, write_cohort
-from interplay.config_checks import (
+from interplay.analysis.stratified import run_stratified_analysis
+from interplay.covariates import PAPER_SET, adjustment_covariates, with_covariates
+from interplay.data.dictionary import load_dictionary
+from interplay.data.flow import AnalysisData, build_analysis_dataset
+from interplay.data.ingest import IngestedCohort, ReadSettings, ingest_cohort
+from interplay.data.outcome import check_analysis_outcomes
+from interplay.data.text_files import TextSettings
+from interplay.errors import InputError
+from interplay.imputation.chained import impute_analysis_dataset
+from interplay.jobs.config_checks import (
     ConfigError,
     check_analysis_lists,
     check_analysis_schemas,
@@ -35,19 +43,11 @@ from interplay.config_checks import (
     check_schema,
     load_schema,
 )
-from interplay.covariates import PAPER_SET, adjustment_covariates, with_covariates
-from interplay.dictionary import load_dictionary
-from interplay.errors import InputError
-from interplay.flow import AnalysisData, build_analysis_dataset
-from interplay.impute import impute_analysis_dataset
-from interplay.ingest import IngestedCohort, ReadSettings, ingest_cohort
-from interplay.intermediates import check_dataset, check_imputations
-from interplay.outcome import check_analysis_outcomes
+from interplay.jobs.intermediates import check_dataset, check_imputations
+from interplay.jobs.settings import analysis_settings
 from interplay.seeds import stream_key
-from interplay.settings import analysis_settings
-from interplay.stratified import run_stratified_analysis
+from interplay.synthetic.cohort import simulate_cohort, write_cohort
 from interplay.tables import read_table, write_table
-from interplay.text_files import TextSettings
 
 # The workflow's configuration schema, beside the library in the repository (workflow/schemas/).
 SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "config.schema.yaml"
@@ -59,7 +59,7 @@ class AnalysisTables:
     """The model-based tables of one analysis: models, joint, interaction and slopes as in
     results/analyses/<name>/model_based/ (the final tables add the bootstrap rows),
     johnson_neyman and predictions as in results/analyses/<name>/; each starts with `stratum`
-    (columns: analysis.run_analysis)."""
+    (columns: interplay.analysis.fit.run_analysis)."""
 
     models: pd.DataFrame
     joint: pd.DataFrame
