@@ -169,6 +169,13 @@ def test_settings_of_an_analysis_merge_its_overrides() -> None:
     assert caught.value.key == "analyses" and "complete_case" in caught.value.allowed
 
 
+def test_a_missing_schema_says_where_to_find_it(tmp_path: Path) -> None:
+    """As after a plain `pip install .`, which copies the package without workflow/schemas/."""
+    with pytest.raises(InputError) as caught:
+        api.read_config(REPO / "config.yaml", schema=tmp_path / "config.schema.yaml")
+    assert "schema=" in caught.value.fix
+
+
 @pytest.mark.parametrize(
     ("config", "key"),
     [
@@ -180,10 +187,15 @@ def test_settings_of_an_analysis_merge_its_overrides() -> None:
         ),
     ],
 )
-def test_config_errors_name_the_key(config: dict, key: str) -> None:
+def test_config_errors_name_the_key(config: dict, key: str, tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         api.read_config(config)
     assert caught.value.key == key
+    written = tmp_path / "config.yaml"
+    written.write_text(yaml.safe_dump(config))
+    with pytest.raises(ConfigError) as caught:
+        api.read_config(written)
+    assert caught.value.key == key and caught.value.files == [str(written)]
 
 
 def test_export_errors_are_the_workflows(tmp_path: Path) -> None:

@@ -83,9 +83,10 @@ def with_schema_defaults(config: Mapping[str, Any], schema: Mapping[str, Any]) -
 def read_config(config: Config, schema: str | Path = SCHEMA) -> dict[str, Any]:
     """The configuration as the workflow sees it: a config.yaml path or a dict (keys left out
     take their defaults), checked as the workflow checks it before any job runs."""
-    given = config
+    given, sources = config, []
     if isinstance(config, str | Path):
         given = yaml.safe_load(Path(config).read_text(encoding="utf-8")) or {}
+        sources = [(str(config), given)]  # messages say which file sets a wrong key
     if not Path(schema).is_file():
         raise InputError(
             f"the configuration schema {schema} does not exist",
@@ -94,14 +95,14 @@ def read_config(config: Config, schema: str | Path = SCHEMA) -> dict[str, Any]:
             "interplay with `pip install -e .` from the repository",
         )
     rules = load_schema(schema)
-    check_schema(given, rules)
+    check_schema(given, rules, sources)
     settings = with_schema_defaults(given, rules)
-    check_analysis_schemas(settings, rules)
+    check_analysis_schemas(settings, rules, sources)
     check_analysis_outcomes(
         settings["outcome"],
         {name: analysis_settings(settings, name)["outcome"] for name in settings["analyses"]},
     )
-    check_analysis_lists(settings)
+    check_analysis_lists(settings, sources)
     return settings
 
 
