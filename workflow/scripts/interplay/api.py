@@ -200,8 +200,8 @@ def analyse(
     """Run one analysis of the configuration on the cohort: its dataset, imputations (when
     missing_data.method is mice, from the config's seed) and models.
 
-    table1: Table 1 by outcome (results/tables/table1_by_remission.tsv), which the data-driven
-    adjustment set `paper` is chosen from.
+    table1: Table 1 by outcome (the workflow's results/tables/table1_by_remission.tsv, read by
+    tables.read_table), which the data-driven adjustment set `paper` is chosen from.
     """
     full = read_config(config)
     settings = settings_of(full, analysis)
@@ -209,8 +209,8 @@ def analyse(
         raise InputError(
             f"analysis '{analysis}' chooses its covariates from Table 1 by outcome",
             column="covariates.adjustment_set",
-            fix="pass table1= the workflow's results/tables/table1_by_remission.tsv (read with "
-            "pandas.read_csv(path, sep='\\t')), or choose a named set in covariates.sets",
+            fix="pass table1=interplay.tables.read_table('results/tables/"
+            "table1_by_remission.tsv') from a workflow run, or name a set in covariates.sets",
         )
     dataset = dataset_of(cohort, settings).dataset
     covariates = adjustment_covariates(settings["covariates"], table1, dataset)
