@@ -22,6 +22,7 @@ from snakemake.utils import validate
 
 PACKAGE_DIR = REPO / "workflow" / "scripts" / "interplay"
 SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
+DICTIONARY = REPO / "resources" / "data_dictionary.tsv"
 # Modules `import interplay` must not load: workflow jobs and notebooks pay for them only when used.
 HEAVY_MODULES = ["numpy", "pandas", "scipy", "statsmodels", "matplotlib", "jsonschema", "yaml"]
 
@@ -130,13 +131,6 @@ def test_analysis_tables_are_the_workflows(
         assert_written_as(getattr(tables, field.name), expected, tmp_path)
 
 
-def test_paper_covariates_need_table1(notebook: tuple[dict, IngestedCohort]) -> None:
-    config, cohort = notebook
-    with pytest.raises(InputError) as caught:
-        api.analyse(cohort, config, "paper_covariates")
-    assert "table1=" in caught.value.fix
-
-
 # Settings and errors ----------------------------------------------------------------------------
 
 # The analyses a partial configuration needs: the ones bootstrap and paper_tables name by default.
@@ -198,26 +192,43 @@ def test_config_errors_name_the_key(config: dict, key: str, tmp_path: Path) -> N
     assert caught.value.key == key and caught.value.files == [str(written)]
 
 
-def test_export_errors_are_the_workflows(tmp_path: Path) -> None:
-    """A repeated patient and a covariate the dictionary lacks stop read_cohort as they stop the
-    workflow's ingestion and configuration checks."""
+@pytest.fixture
+def small_cohort(tmp_path: Path) -> tuple[dict, Path, Path]:
+    """A configuration for a 40-patient synthetic cohort, and its baseline and visits files."""
     config = api.read_config(
         {"synthetic": {"n_patients": 40, "missingness": False}, "analyses": TWO_ANALYSES}
     )
-    baseline, visits = api.write_synthetic_cohort(config, tmp_path)
-    dictionary = REPO / "resources" / "data_dictionary.tsv"
+    return config, *api.write_synthetic_cohort(config, tmp_path)
+
+
+def test_export_errors_are_the_workflows(small_cohort: tuple[dict, Path, Path]) -> None:
+    """A repeated patient and a covariate the dictionary lacks stop read_cohort as they stop the
+    workflow's ingestion and configuration checks."""
+    config, baseline, visits = small_cohort
     lines = baseline.read_text().splitlines(keepends=True)
-    repeated = tmp_path / "repeated.csv"
+    repeated = baseline.with_name("repeated.csv")
     repeated.write_text("".join([*lines, lines[1]]))
     with pytest.raises(InputError) as caught:
-        api.read_cohort(repeated, visits, dictionary, config)
+        api.read_cohort(repeated, visits, DICTIONARY, config)
     assert caught.value.column == "patient_id" and caught.value.ids == [lines[1].split(",")[0]]
     unknown = api.read_config(
         {"covariates": {"sets": {"prespecified": ["age", "shoe_size"]}}, "analyses": TWO_ANALYSES}
     )
     with pytest.raises(ConfigError) as caught:
-        api.read_cohort(baseline, visits, dictionary, unknown)
+        api.read_cohort(baseline, visits, DICTIONARY, unknown)
     assert caught.value.written == "shoe_size"
+
+
+def test_paper_covariates_need_table1(small_cohort: tuple[dict, Path, Path]) -> None:
+    config, baseline, visits = small_cohort
+    paper = {
+        **config,
+        "analyses": {**TWO_ANALYSES, "paper": {"covariates": {"adjustment_set": "paper"}}},
+    }
+    cohort = api.read_cohort(baseline, visits, DICTIONARY, paper)
+    with pytest.raises(InputError) as caught:
+        api.analyse(cohort, paper, "paper")
+    assert "table1=" in caught.value.fix
 
 
 def test_no_workflow_job_imports_the_api() -> None:
