@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 from conftest import copy_workflow
 
+pytestmark = pytest.mark.workflow
+
 SMALL = """\
 bootstrap:
   replicates: 300

@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 from conftest import copy_workflow
 
+pytestmark = pytest.mark.workflow
+
 SMALL = """\
 bootstrap:
   mi_replicates: 20

@@ -165,6 +165,7 @@ def test_every_number_in_the_text_is_a_table_value_as_shown() -> None:
     assert "D3 likelihood-ratio F (1, ∞ df) = 8.35, p = 0.004" in ratio["sentence"]
 
 
+@pytest.mark.workflow
 def test_the_default_run_states_its_tables(completed_workflow) -> None:
     results = completed_workflow / "results"
     models = read_table(results / "analyses/primary/models.tsv")
@@ -318,6 +319,7 @@ def first_page(chromium: str, report: Path, scratch: Path) -> dict:
     return json.loads(html.unescape(match.group(1)))
 
 
+@pytest.mark.workflow
 def test_the_report_opens_with_the_findings_and_the_synthetic_line(
     browser: str,
     completed_workflow: Path,

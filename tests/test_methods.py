@@ -309,6 +309,7 @@ def test_sentence_helpers():
     assert in_sentence("IL-1β OR at low BDNF") == "IL-1β OR at low BDNF"
 
 
+@pytest.mark.workflow
 def test_the_default_workflow_writes_the_methods(tmp_path):
     jobs = planned_jobs(copy_workflow(tmp_path))
     assert jobs[("methods", "")] == 1

@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 from conftest import copy_workflow, run_snakemake
 
+pytestmark = pytest.mark.workflow
+
 OPTIONAL = ["living_alone", "religious", "treatment_step"]
 NOT_RUN = "not run: the baseline table has no treatment_step column, or it is empty"
 SMALL_RUN = """\

@@ -14,6 +14,8 @@ import yaml
 from conftest import copy_workflow, run_snakemake
 from interplay.figures_cohort import NOT_DRAWN_NOTE, OTHER_PATTERNS
 
+pytestmark = pytest.mark.workflow
+
 MIN_CELL_COUNT = 10
 # IDs as a hospital writes them; they cannot be confused with numbers in the outputs.
 ID_PATTERN = re.compile(r"PX\d{4}Q")

@@ -468,6 +468,7 @@ def test_cell_text(value: object, digits: int | None, text: str) -> None:
 # The workflow -------------------------------------------------------------------------------------
 
 
+@pytest.mark.workflow
 def test_workflow_reads_exports_configured_as_a_user_would(tmp_path: Path, cohort) -> None:
     directory, baseline, visits = cohort
     workdir = copy_workflow(tmp_path)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from conftest import rscript_or_skip
 from interplay.tables import read_table, write_table
 
@@ -117,6 +118,7 @@ def expected_r_class(values: pd.Series) -> set[str]:
     return {"character"}
 
 
+@pytest.mark.workflow
 def test_r_reads_every_table_of_a_run_with_its_logicals_and_nas(completed_workflow, tmp_path):
     rscript = rscript_or_skip()
     tables = workflow_tables(completed_workflow)
