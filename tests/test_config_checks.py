@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO, copy_workflow, run_snakemake
+from conftest import QUICK_CONFIG, REPO, copy_workflow, planned_jobs, run_snakemake
 from interplay.config_checks import (
     COMMAND_LINE,
     ConfigError,
@@ -314,3 +314,16 @@ def test_dry_run_stops_with_a_short_message(workflow_copy: Path, user: str, key:
     assert "set in: mine.yaml" in message and key in message
     assert "Traceback" not in result.stderr + result.stdout
     assert "common.smk" not in result.stderr + result.stdout
+
+
+@pytest.mark.workflow
+def test_the_quick_configuration_plans_the_jobs_of_its_analyses_only(workflow_copy: Path) -> None:
+    jobs = planned_jobs(workflow_copy, "--configfile", QUICK_CONFIG)
+    analyses = {
+        part.removeprefix("analysis=")
+        for _, wildcards in jobs
+        for part in wildcards.split(", ")
+        if part.startswith("analysis=")
+    }
+    assert analyses == {"primary", "complete_case"}
+    assert jobs[("sensitivity_summary", "")] == 1 and jobs[("paper_tables", "")] == 1

@@ -113,8 +113,9 @@ stop_on_input_error(check_analysis_lists, config, CONFIG_SOURCES)
 ANALYSIS_LISTS_RUN = stop_on_input_error(
     analysis_lists_run, config, list(ANALYSES), CONFIG_SOURCES
 )
-if left_out_note(config, ANALYSIS_LISTS_RUN):
-    print(left_out_note(config, ANALYSIS_LISTS_RUN), file=sys.stderr)
+LEFT_OUT_NOTE = left_out_note(config, ANALYSIS_LISTS_RUN)
+if LEFT_OUT_NOTE:
+    print(LEFT_OUT_NOTE, file=sys.stderr)
 for section, names in ANALYSIS_LISTS_RUN.items():
     config[section]["analyses"] = names
 
