@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import rscript_or_skip
-from interplay import bootstrap as bs
-from interplay import bootstrap_intervals as bi
+from interplay.bootstrap import intervals as bi
+from interplay.bootstrap import replicates as bs
 from scipy import stats
 
 R_PACKAGE_ABSENT = 3

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 from conftest import REPO
-from interplay.config_checks import load_schema
+from interplay.jobs.config_checks import load_schema
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 SCHEMA = load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from interplay.columns import BASELINE_COLUMNS, BASELINE_HAMD_COLUMN
-from interplay.dictionary import (
+from interplay.data.dictionary import (
     FIELDS,
     TYPES,
     dictionary_markdown,

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 from conftest import rscript_or_skip
-from interplay.pool import (
+from interplay.models.pool import (
     fit_logistic,
     loglik_at,
     pool_d1_wald,
