@@ -236,6 +236,7 @@ def large_cohort(tmp_path_factory):
     )
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_product_model_recovers_the_generator_truth(large_cohort):
     """Every coefficient within 4 SE of the truth JSON; stratum ORs (both ways) on the truth."""
     data, truth = large_cohort

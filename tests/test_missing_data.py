@@ -119,6 +119,7 @@ def mean_error_z(replicates: pd.DataFrame, method: str) -> float:
     return float(rows["error"].mean() / standard_error)
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_complete_cases_drift_away_from_the_truth(replicates):
     """Complete-case IL-1β log-OR: mean error over seeds above 3.29 of its standard errors.
 
@@ -132,6 +133,7 @@ def test_complete_cases_drift_away_from_the_truth(replicates):
     assert mean_error_z(replicates, "complete_case") > Z_TWO_SIDED, replicates
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_pooled_imputations_stay_on_the_truth(replicates):
     """MI's pooled IL-1β log-OR: mean error over seeds within 3.29 of its standard errors of 0.
 
@@ -144,6 +146,7 @@ def test_pooled_imputations_stay_on_the_truth(replicates):
     assert abs(mean_error_z(replicates, "mice")) < Z_TWO_SIDED, replicates
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_imputation_intervals_are_not_wider_than_complete_case_ones(replicates):
     """Mean 95 % CI width of the IL-1β log-OR: MI ≤ complete cases.
 

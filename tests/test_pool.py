@@ -230,6 +230,7 @@ def designs_by_imputation(long: pd.DataFrame, columns: list[str]) -> list[np.nda
     ]
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_pool_rubin_matches_mice_pool(mice_reference):
     long, reference, _ = mice_reference
     designs = designs_by_imputation(long, TERMS[1:])
@@ -247,6 +248,7 @@ def test_pool_rubin_matches_mice_pool(mice_reference):
         np.testing.assert_allclose(ours[column], reference[column], rtol=1e-6, err_msg=column)
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_d1_matches_mice_d1(mice_reference):
     long, _, reference = mice_reference
     designs = designs_by_imputation(long, TERMS[1:])
