@@ -262,6 +262,7 @@ def test_d1_matches_mice_d1(mice_reference):
         assert ours[key] == pytest.approx(expected[key], rel=1e-6), key
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 @pytest.mark.parametrize(("refit_intercept", "test"), [(True, "D3"), (False, "D3_meng_rubin")])
 def test_d3_matches_mice_d3(mice_reference, refit_intercept, test):
     long, _, reference = mice_reference
