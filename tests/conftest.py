@@ -41,6 +41,10 @@ def require_workflow_marker() -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "workflow: runs Snakemake (slow; pytest -m 'not workflow')")
+
+
 def copy_workflow(destination: Path) -> Path:
     """Copy what a user clones (no results) into destination."""
     require_workflow_marker()

@@ -1,8 +1,13 @@
 """The README stays true to the repository it documents."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
-from conftest import QUICK_CONFIG, REPO
+import pytest
+from conftest import QUICK_CONFIG, REPO, copy_workflow
 from interplay.data.dictionary import dictionary_markdown, load_dictionary
 
 README = (REPO / "README.md").read_text()
@@ -24,3 +29,27 @@ def test_readme_tries_the_workflow_with_the_quick_configuration_of_the_tests() -
     assert (REPO / QUICK_CONFIG).is_file()
     assert f"snakemake --cores 2 --configfile {QUICK_CONFIG}" in README
     assert 'pytest -m "not workflow"' in README
+
+
+def readme_block(marker: str, language: str) -> str:
+    """The code block that follows `<!-- marker -->` in the README."""
+    block = re.search(rf"<!-- {marker} -->\n```{language}\n(.+?)\n```", README, re.DOTALL)
+    assert block, f"README lacks the {marker} block"
+    return block.group(1)
+
+
+@pytest.mark.workflow
+def test_notebook_example_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    """The example, verbatim, in a fresh interpreter in a clone (the library on its path, as
+    `pip install -e .` puts it)."""
+    clone = copy_workflow(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", readme_block("notebook-example", "python")],
+        cwd=clone,
+        env={**os.environ, "PYTHONPATH": str(clone / "workflow" / "scripts")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip("\n") == readme_block("notebook-output", "text")
