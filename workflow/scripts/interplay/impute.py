@@ -17,7 +17,7 @@ from scipy import linalg, special
 
 from interplay.errors import InputError, require_columns
 from interplay.models import MODEL_EXPOSURES, OUTCOME, PRODUCT, term_values
-from interplay.pool import fit_logistic
+from interplay.newton import newton_logistic
 
 log = logging.getLogger(__name__)
 
@@ -217,14 +217,15 @@ def impute_logistic(
     """
     categories = np.unique(values[observed])
     extra_design, extra_outcome, extra_weights = augmentation_records(design, categories)
-    beta, covariance = fit_logistic(
+    fit = newton_logistic(
         np.vstack([design[observed], extra_design]),
         np.concatenate([values[observed], extra_outcome]),
         weights=np.concatenate([np.ones(observed.sum()), extra_weights]),
         ridge=LOGISTIC_RIDGE,
         start=start,
     )
-    beta_star = beta + np.linalg.cholesky(covariance) @ rng.standard_normal(len(beta))
+    beta = fit.estimates
+    beta_star = beta + np.linalg.cholesky(fit.covariance) @ rng.standard_normal(len(beta))
     probability = special.expit(design[~observed] @ beta_star)
     return (rng.uniform(size=len(probability)) <= probability).astype(float), beta
 

@@ -5,19 +5,17 @@ coefficients, stratum-specific models, standardised risks, and Wald / Rubin summ
 from one or more (imputed) data sets. The joint-category models are in analysis.py.
 """
 
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from interplay import errors
 from interplay.errors import InputError
 from interplay.firth import fit_firth
+from interplay.newton import MODEL_RULE, newton_logistic
 from interplay.pool import pool_rubin
 
 DATASET = "analysis dataset"
@@ -29,7 +27,6 @@ ESTIMATORS = ("logistic", "firth")
 # the delta method on either; every other ci_method is a bootstrap or MOVER interval.
 MODEL_BASED_METHODS = ("wald_z", "rubin_t")
 DELTA_METHODS = ("delta_wald_z", "delta_rubin_t")
-MAX_NEWTON_STEPS = 100
 # Fit status, worst last: an estimate table's row takes the worst status of the fits behind it.
 OK, NOT_CONVERGED, SEPARATION = "ok", "not_converged", "separation"
 STATUSES = (OK, NOT_CONVERGED, SEPARATION)
@@ -226,20 +223,12 @@ def worst_status(statuses: Iterable[str]) -> str:
 def maximum_likelihood(design: np.ndarray, y: np.ndarray) -> tuple:
     """Ordinary logistic ML by Newton–Raphson: estimates, covariance, log-likelihood, status.
 
-    statsmodels' PerfectSeparationWarning and ConvergenceWarning are recorded as the fit's status,
-    together with fitted probabilities at 0 or 1 (quasi-complete separation, which statsmodels
-    reports only as non-convergence).
+    Fitted probabilities at 0 or 1 mean (quasi-complete) separation.
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = sm.Logit(y, design).fit(method="newton", maxiter=MAX_NEWTON_STEPS, disp=False)
-    warned = {w.category for w in caught}
-    probability = np.asarray(result.predict())
-    certain = np.minimum(probability, 1 - probability) < SEPARATION_PROBABILITY
-    separated = PerfectSeparationWarning in warned or bool(certain.any())
-    converged = bool(result.mle_retvals["converged"]) and ConvergenceWarning not in warned
-    status = fit_status(converged, separated)
-    return np.asarray(result.params), np.asarray(result.cov_params()), float(result.llf), status
+    fit = newton_logistic(design, y, rule=MODEL_RULE)
+    certain = np.minimum(fit.fitted, 1 - fit.fitted) < SEPARATION_PROBABILITY
+    status = fit_status(fit.converged, separated=bool(certain.any()))
+    return fit.estimates, fit.covariance, fit.loglik, status
 
 
 def penalised_likelihood(design: np.ndarray, y: np.ndarray) -> tuple:
