@@ -19,8 +19,6 @@ from interplay import bootstrap_intervals as bi
 from interplay import estimands as est
 from interplay.bootstrap import FAILED, FIRTH, IMPUTATION, REPLICATE, Problem
 
-COMPLETE_METHODS = ("percentile", "bca")
-IMPUTED_METHOD = "boot_mi_vhb"
 COUNT_COLUMNS = ["replicates_used", "replicates_failed", "replicates_firth"]
 
 
@@ -107,7 +105,7 @@ def summarise_imputed(
         rows.append(
             {
                 **describe(estimand),
-                "ci_method": IMPUTED_METHOD,
+                "ci_method": bi.IMPUTED_METHOD,
                 "estimate": result.estimate,
                 "std_error": np.sqrt(result.variance),
                 "df": result.df,
@@ -187,7 +185,7 @@ def bootstrap_row(model_row: pd.Series, row: pd.Series, points: dict[str, str]) 
     bootstrap-then-impute has its own point estimate (the mean over resamples and imputations).
     """
     out = model_row.to_dict()
-    if row["ci_method"] == IMPUTED_METHOD:
+    if row["ci_method"] == bi.IMPUTED_METHOD:
         out.update({column: row[source] for column, source in points.items()})
     for column in CLEARED:
         if column in out:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from interplay.bootstrap_intervals import METHODS
 from interplay.figures_sensitivity import ESTIMANDS
 from interplay.figures_style import require
 from interplay.labels import (
@@ -45,7 +46,7 @@ NUMBER_CLASS = ' class="number"'
 # Cells longer than this wrap (a covariate list, a checksum), so later columns stay on screen.
 LONG_TEXT = 60
 # Interval methods other than the model-based one; each is shown as its own column beside it.
-EXTRA_INTERVAL_METHODS = ("mover", "percentile", "bca", "boot_mi_vhb")
+EXTRA_INTERVAL_METHODS = ("mover", *METHODS)
 # Indents a Table 1 level under its variable (HTML collapses ordinary spaces).
 LEVEL_INDENT = "\u2003"
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from interplay.bootstrap_intervals import COMPLETE_DATA_METHODS, IMPUTED_METHOD
 from interplay.errors import InputError
 from interplay.impute import DONORS
 from interplay.labels import (
@@ -407,7 +408,7 @@ def bootstrap_paragraph(bootstrap: Settings, methods_by_analysis: Mapping[str, l
     if not resampled:
         return ""
     sentences = []
-    complete = [a for a, m in resampled.items() if {"percentile", "bca"} & set(m)]
+    complete = [a for a, m in resampled.items() if set(COMPLETE_DATA_METHODS) & set(m)]
     if complete:
         names = {
             "percentile": "percentile",
@@ -419,7 +420,7 @@ def bootstrap_paragraph(bootstrap: Settings, methods_by_analysis: Mapping[str, l
             f"{bootstrap['replicates']:,} case resamples gave {series(kinds)} intervals, computed "
             "as R's boot package does (Davison and Hinkley, 1997)."
         )
-    imputed = [a for a, m in resampled.items() if "boot_mi_vhb" in m]
+    imputed = [a for a, m in resampled.items() if IMPUTED_METHOD in m]
     if imputed:
         sentences.append(
             f"For the imputed {analyses_named(imputed)}, the data were bootstrapped, then "
