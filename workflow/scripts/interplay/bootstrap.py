@@ -24,6 +24,7 @@ import pandas as pd
 from interplay import analysis, joint, models
 from interplay import estimands as est
 from interplay.batched_impute import ChainPlan, impute_stack
+from interplay.columns import CATEGORY_LEVELS
 from interplay.firth import fit_firth
 from interplay.impute import encode, is_binary, product_columns, visit_sequence
 from interplay.seeds import stream_key
@@ -268,7 +269,7 @@ def imputation_setup(
     exposures = [*models.MODEL_EXPOSURES["product"], *models.MODEL_EXPOSURES["continuous"]]
     predictors = list(dict.fromkeys([models.OUTCOME, *covariates, *exposures]))
     data = dataset.assign(**product_columns(dataset, exposures))
-    levels = {c: models.CATEGORY_LEVELS.get(c) for c in predictors}
+    levels = {c: CATEGORY_LEVELS.get(c) for c in predictors}
     values = encode(data, predictors, levels)
     missing = np.isnan(values)
     targets = [j for j in range(len(predictors)) if missing[:, j].any()]
@@ -288,7 +289,7 @@ def imputed_atoms(
     """Atoms (S, n) of imputed resamples: the dataset's atoms at rows, imputed columns replaced."""
     atoms = {name: values[rows] for name, values in problem.rows.atoms.items()}
     for j, column in enumerate(setup.columns):
-        levels = models.CATEGORY_LEVELS.get(column)
+        levels = CATEGORY_LEVELS.get(column)
         name = f"{column}_{levels[1]}" if levels else column
         if name in atoms:  # product columns are no atoms: terms recompute them from factors
             atoms[name] = completed[:, :, j]

@@ -18,7 +18,7 @@ from scipy import optimize, stats
 from scipy.special import expit, ndtr
 
 from interplay import cohort_truth as truth
-from interplay.columns import BASELINE_COLUMNS
+from interplay.columns import BASELINE_COLUMNS, CATEGORY_LEVELS
 from interplay.errors import InputError
 
 DECIMAL_COLUMNS = {"episode_duration_months"}  # recorded to 0.1 month; other covariates whole
@@ -148,7 +148,7 @@ def draw_baseline(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
         for name, parameters in truth.TRUNCATED_NORMALS.items()
     }
     binaries = {name: ndtr(latent[name]) < p for name, p in truth.PROPORTIONS.items()}
-    values["sex_male"] = (~binaries.pop("female")).astype(float)
+    values["sex_male"] = (~binaries.pop(truth.SEX_LATENT)).astype(float)
     values.update({name: present.astype(float) for name, present in binaries.items()})
     for name, (size, probability, cap) in truth.NEGATIVE_BINOMIALS.items():
         values[name] = capped_count_quantile(ndtr(latent[name]), size, probability, cap)
@@ -288,9 +288,10 @@ def baseline_table(
 ) -> pd.DataFrame:
     """The baseline export: dictionary columns, missing cells blank, unmeasured biomarkers blank."""
     n = no_biomarkers.size
+    female, male = CATEGORY_LEVELS["sex"]
     columns = {
         "patient_id": pd.Series(ids, dtype="str"),
-        "sex": pd.Series(np.where(values["sex_male"] == 1, "male", "female"), dtype="str"),
+        "sex": pd.Series(np.where(values["sex_male"] == 1, male, female), dtype="str"),
         "il1b": pd.Series(
             np.where(no_biomarkers, None, il1b_text(values["il1b"], lod)), dtype="str"
         ),

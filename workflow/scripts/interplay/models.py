@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from interplay import errors
+from interplay.columns import CATEGORY_LEVELS
 from interplay.errors import InputError
 from interplay.firth import fit_firth
 from interplay.newton import MODEL_RULE, newton_logistic
@@ -37,8 +38,6 @@ FIRTH_HINT = (
     "Firth's penalised likelihood gives finite estimates under separation: set "
     "`analyses: {{{analysis}: {{models: {{estimator: firth}}}}}}` in config.yaml"
 )
-# Category columns and their levels, the first being the reference (resources/data_dictionary.tsv).
-CATEGORY_LEVELS: dict[str, tuple[str, ...]] = {"sex": ("female", "male")}
 
 MODEL_EXPOSURES: dict[str, list[str]] = {
     "il1b": ["il1b_high"],

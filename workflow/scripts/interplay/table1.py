@@ -8,25 +8,13 @@ import pandas as pd
 from scipy import stats
 
 from interplay import privacy
+from interplay.columns import BINARY, CATEGORICAL, CONTINUOUS, COVARIATES
 from interplay.errors import InputError, require_columns
 
-CONTINUOUS, BINARY, CATEGORICAL = "continuous", "binary", "categorical"
-# Table 1 rows in display order, with how each is summarised.
+# Table 1 rows in display order, with how each is summarised: the covariates, then the post-baseline
+# treatment step and the biomarkers.
 KINDS = {
-    "age": CONTINUOUS,
-    "sex": CATEGORICAL,
-    "education_years": CONTINUOUS,
-    "unmarried": BINARY,
-    "living_alone": BINARY,
-    "religious": BINARY,
-    "unemployed": BINARY,
-    "low_income": BINARY,
-    "hamd_baseline": CONTINUOUS,
-    "hads_anxiety": CONTINUOUS,
-    "sofas": CONTINUOUS,
-    "episode_duration_months": CONTINUOUS,
-    "previous_episodes": CONTINUOUS,
-    "physical_disorders": CONTINUOUS,
+    **{name: covariate.kind for name, covariate in COVARIATES.items()},
     "treatment_step": CATEGORICAL,
     "il1b": CONTINUOUS,
     "il1b_below_lod": BINARY,
