@@ -128,7 +128,7 @@ def framed_tables(reference: tuple[int, int]) -> pt.AnalysisTables:
             log_or = BETA[exposure] + BETA["product"] * value
             term = f"{exposure}_high|{modifier}_{level}"
             lincom.append(or_row(log_or, HALF_WIDTH[exposure], model="product_lincom", term=term))
-    group = f"il1b_{pt.LEVELS[reference[0]]}_bdnf_{pt.LEVELS[reference[1]]}"
+    group = f"il1b_{pt.BIOMARKER_LEVELS[reference[0]]}_bdnf_{pt.BIOMARKER_LEVELS[reference[1]]}"
     joint = []
     for name, (a, b) in {"or_10": (1, 0), "or_01": (0, 1), "or_11": (1, 1)}.items():
         cell = (a ^ reference[0], b ^ reference[1])
@@ -161,7 +161,9 @@ def test_within_stratum_ors_are_the_frames_closed_form(reference: tuple[int, int
     other = {0: 1, 1: 0}
     for _, row in rows.iterrows():
         exposure = "il1b" if row["part"] == "il1b_within_bdnf" else "bdnf"
-        stratum = pt.LEVELS.index(row["bdnf_level" if exposure == "il1b" else "il1b_level"])
+        stratum = pt.BIOMARKER_LEVELS.index(
+            row["bdnf_level" if exposure == "il1b" else "il1b_level"]
+        )
         if exposure == "il1b":
             exposed, unexposed = (other[reference[0]], stratum), (reference[0], stratum)
         else:
@@ -181,7 +183,7 @@ def test_frame_identities_with_the_joint_odds_ratios(reference: tuple[int, int])
     tables = framed_tables(reference)
     joint = tables.interaction.set_index("measure")["estimate"]
     rows = pd.DataFrame(pt.within_stratum_ors(tables))
-    levels = {"il1b": pt.LEVELS[reference[0]], "bdnf": pt.LEVELS[reference[1]]}
+    levels = {"il1b": pt.BIOMARKER_LEVELS[reference[0]], "bdnf": pt.BIOMARKER_LEVELS[reference[1]]}
 
     def within(part: str, column: str, level: str) -> float:
         return rows[(rows["part"] == part) & (rows[column] == level)]["estimate"].item()

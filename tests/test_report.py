@@ -18,7 +18,7 @@ from interplay.figures_report import (
     table1_display,
 )
 from interplay.labels import codes_with_labels
-from interplay.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
+from interplay.sensitivity import SENSITIVITY_COLUMNS as SENSITIVITY_COLUMNS
 from interplay.table1 import table1
 
 # ---------------------------------------------------------------- table pages

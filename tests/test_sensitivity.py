@@ -11,7 +11,7 @@ from conftest import REPO
 from interplay.analysis import run_analysis
 from interplay.figures_report import report_page
 from interplay.sensitivity import sensitivity_table
-from interplay.stratified import run_stratified_analysis, stratum_label
+from interplay.stratified import run_stratified_analysis, stratum_name
 from interplay.synthetic import synthetic_analysis_dataset
 from test_separation import COMPLETE_CASE, without_remitters
 
@@ -116,9 +116,9 @@ def test_choices_describe_the_analysis() -> None:
     assert row["missing_data"] == "mice (m = 20)"
 
 
-def test_stratum_labels_drop_float_noise() -> None:
-    assert stratum_label("treatment_step", 2.0) == "treatment_step=2"
-    assert stratum_label("sex", "female") == "sex=female"
+def test_stratum_names_drop_float_noise() -> None:
+    assert stratum_name("treatment_step", 2.0) == "treatment_step=2"
+    assert stratum_name("sex", "female") == "sex=female"
 
 
 def test_stratified_analysis_equals_the_analysis_of_each_subset() -> None:

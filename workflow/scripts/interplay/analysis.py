@@ -18,10 +18,10 @@ import pandas as pd
 from interplay import interaction as ia
 from interplay import joint, models, slopes
 from interplay.errors import InputError
+from interplay.impute import IMPUTATION_COLUMN
 
-log = logging.getLogger("interplay")
+log = logging.getLogger(__name__)
 
-IMPUTATION = ".imp"
 PRODUCT_TERMS = models.MODEL_EXPOSURES["product"]
 # Models of the models table by exposure set (plus the covariates); strata: (exposure, modifier).
 WHOLE_SAMPLE_MODELS = ["il1b", "bdnf", "main_effects", "product", "continuous"]
@@ -79,15 +79,15 @@ def read_plan(settings: Mapping[str, Any]) -> Plan:
     )
 
 
-def model_terms(plan: Plan, model: str) -> list[str]:
+def plan_terms(plan: Plan, model: str) -> list[str]:
     """Coefficient names of a whole-sample model."""
-    return models.model_terms(models.MODEL_EXPOSURES[model], plan.covariates)
+    return models.plan_terms(models.MODEL_EXPOSURES[model], plan.covariates)
 
 
 def used_columns(plan: Plan) -> list[str]:
     """Every dataset column some model reads."""
     (il1b, bdnf), _ = joint.JOINT_CODINGS[plan.joint_coding]
-    terms = [t for m in WHOLE_SAMPLE_MODELS for t in model_terms(plan, m)]
+    terms = [t for m in WHOLE_SAMPLE_MODELS for t in plan_terms(plan, m)]
     return list(dict.fromkeys([models.OUTCOME, *models.source_columns(terms), il1b, bdnf, "bdnf"]))
 
 
@@ -112,7 +112,7 @@ def analysed_data_sets(
     if imputed is not None:
         sets = [
             part.reset_index(drop=True)
-            for number, part in imputed.groupby(IMPUTATION, sort=True)
+            for number, part in imputed.groupby(IMPUTATION_COLUMN, sort=True)
             if number > 0
         ]
         for number, part in enumerate(sets, start=1):
@@ -136,7 +136,7 @@ def fit_all(
     """Every model fitted to every data set, keyed by model name; failed fits are logged."""
     fits: dict[str, list[models.LogisticFit]] = {}
     for model in WHOLE_SAMPLE_MODELS:
-        terms = model_terms(plan, model)
+        terms = plan_terms(plan, model)
         fits[model] = [
             models.fit_model(d, terms, plan.estimator, f"{model} model") for d in data_sets
         ]
@@ -281,14 +281,14 @@ def uses_imputations(imputed: pd.DataFrame | None, plan: Plan) -> bool:
     """Whether the analysis pools imputed data sets (method mice and at least one given)."""
     if not plan.impute or imputed is None:
         return False
-    if IMPUTATION not in imputed.columns:
+    if IMPUTATION_COLUMN not in imputed.columns:
         raise InputError(
-            f"the imputed data lack the '{IMPUTATION}' column",
+            f"the imputed data lack the '{IMPUTATION_COLUMN}' column",
             file="imputed data sets",
-            column=IMPUTATION,
+            column=IMPUTATION_COLUMN,
             fix="write imputations in long format (.imp 0 = observed data, 1..m imputed)",
         )
-    return bool((pd.to_numeric(imputed[IMPUTATION]) > 0).any())
+    return bool((pd.to_numeric(imputed[IMPUTATION_COLUMN]) > 0).any())
 
 
 def run_analysis(

@@ -17,9 +17,9 @@ import pandas as pd
 
 from interplay import bootstrap_intervals as bi
 from interplay import estimands as est
-from interplay.bootstrap import FAILED, FIRTH, IMPUTATION, REPLICATE, Problem
+from interplay.bootstrap import FAILED, FIRTH, REPLICATE, SHARD_IMPUTATION, Problem
 
-COUNT_COLUMNS = ["replicates_used", "replicates_failed", "replicates_firth"]
+REPLICATE_COUNT_COLUMNS = ["replicates_used", "replicates_failed", "replicates_firth"]
 
 
 def counts(values: np.ndarray, status: np.ndarray, replicates: int) -> dict:
@@ -86,8 +86,8 @@ def summarise_imputed(
     bp = problem.blueprint
     rows = []
     for estimand, model in zip(bp.estimands, bp.sources, strict=True):
-        table = frame.pivot(index=REPLICATE, columns=IMPUTATION, values=estimand.column)
-        status = frame.pivot(index=REPLICATE, columns=IMPUTATION, values=f"status/{model}")
+        table = frame.pivot(index=REPLICATE, columns=SHARD_IMPUTATION, values=estimand.column)
+        status = frame.pivot(index=REPLICATE, columns=SHARD_IMPUTATION, values=f"status/{model}")
         values = table.to_numpy(dtype=float)
         usable = np.isfinite(values).all(axis=1)
         resample_status = np.where(
@@ -197,7 +197,7 @@ def bootstrap_row(model_row: pd.Series, row: pd.Series, points: dict[str, str]) 
         ci_low=row["ci_low_reported"],
         ci_high=row["ci_high_reported"],
         ci_method=row["ci_method"],
-        **{column: row[column] for column in COUNT_COLUMNS},
+        **{column: row[column] for column in REPLICATE_COUNT_COLUMNS},
     )
     return out
 
@@ -216,7 +216,7 @@ def with_bootstrap_rows(table: str, base: pd.DataFrame, summary: pd.DataFrame) -
             raise ValueError(f"bootstrap estimand {row['group']}/{row['term']} not in {table}")
         extra.append(bootstrap_row(base.iloc[hits[0]], row, points))
         positions.append(hits[0])
-    base = base.assign(**{column: np.nan for column in COUNT_COLUMNS})
+    base = base.assign(**{column: np.nan for column in REPLICATE_COUNT_COLUMNS})
     if not extra:
         return base
     return interleave(base, pd.DataFrame(extra, columns=base.columns), positions)

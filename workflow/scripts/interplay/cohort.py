@@ -64,7 +64,7 @@ def simulate_cohort(
         )
     )
     n_total = n_patients + n_without_biomarkers
-    ids = patient_ids(n_total)
+    ids = synthetic_ids(n_total)
     no_biomarkers, no_followup = pick_exclusions(
         rngs["selection"], n_total, n_without_biomarkers, n_without_followup if dropout else 0
     )
@@ -267,7 +267,7 @@ def draw_missing(
     return masks
 
 
-def patient_ids(n: int) -> np.ndarray:
+def synthetic_ids(n: int) -> np.ndarray:
     """Text identifiers MB00001, MB00002, … (wider when n needs more digits)."""
     width = max(5, len(str(n)))
     return np.array([f"MB{i:0{width}d}" for i in range(1, n + 1)], dtype=object)

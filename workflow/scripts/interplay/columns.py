@@ -44,4 +44,5 @@ CATEGORY_LEVELS: dict[str, tuple[str, ...]] = {
     name: spec.levels for name, spec in COVARIATES.items() if spec.kind == CATEGORICAL
 }
 BASELINE_COVARIATES = tuple(name for name in COVARIATES if name != BASELINE_HAMD_COLUMN)
-BASELINE_COLUMNS = ("patient_id", *BASELINE_COVARIATES, "treatment_step", "il1b", "bdnf")
+BIOMARKERS = ("il1b", "bdnf")
+BASELINE_COLUMNS = ("patient_id", *BASELINE_COVARIATES, "treatment_step", *BIOMARKERS)

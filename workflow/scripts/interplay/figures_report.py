@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 
 from interplay.bootstrap_intervals import METHODS
-from interplay.figures_sensitivity import ESTIMANDS
+from interplay.figures_sensitivity import ESTIMAND_DISPLAYS
 from interplay.figures_style import require
 from interplay.labels import (
-    CATEGORY_LEVELS,
+    COVARIATE_LEVELS,
     POST_BASELINE,
     TERMS,
     VARIABLES,
@@ -222,7 +222,7 @@ def table1_display(table1: pd.DataFrame) -> pd.DataFrame:
             rows = [{"Characteristic": name, **tests}] + [
                 {
                     "Characteristic": LEVEL_INDENT
-                    + CATEGORY_LEVELS.get(str(level["level"]), str(level["level"])),
+                    + COVARIATE_LEVELS.get(str(level["level"]), str(level["level"])),
                     **{g: level[g] for g in groups},
                 }
                 for _, level in block.iterrows()
@@ -310,7 +310,7 @@ def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
             # 'All patients' on every unstratified row would only crowd the page.
             "Stratum": labelled(sensitivity["stratum"].replace("all", None), stratum_label),
             "Estimand": estimands.map(
-                lambda name: ESTIMANDS[name].title if name in ESTIMANDS else ""
+                lambda name: ESTIMAND_DISPLAYS[name].title if name in ESTIMAND_DISPLAYS else ""
             ),
             "Contrast": sensitivity["contrast"].map(contrast_text),
             "Estimate": sensitivity["estimate"].map(number_text),

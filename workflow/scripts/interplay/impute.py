@@ -28,7 +28,7 @@ PMM_RIDGE = 1e-5
 # Absolute ridge on the standardised logistic design, negligible against its information (~n/4).
 LOGISTIC_RIDGE = 1e-4
 IMPUTATION_COLUMN = ".imp"
-ID_COLUMN = ".id"
+ROW_ID_COLUMN = ".id"
 
 
 def missingness_summary(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -314,7 +314,7 @@ def impute_chained(
             time.perf_counter() - started,
         )
     long = pd.concat(copies, ignore_index=True)
-    long.insert(0, ID_COLUMN, np.tile(data.index.to_numpy(), m + 1))
+    long.insert(0, ROW_ID_COLUMN, np.tile(data.index.to_numpy(), m + 1))
     long.insert(0, IMPUTATION_COLUMN, np.repeat(np.arange(m + 1), len(data)))
     return long
 

@@ -286,7 +286,7 @@ def cell_risks(
     return np.array(risks), np.array(covariances)
 
 
-def labelled(
+def interaction_rows(
     table: pd.DataFrame, scale: str, outcome: str, reference: str, method_prefix: str = ""
 ) -> pd.DataFrame:
     """Rows of the interaction table from a term / estimate / limits table."""
@@ -326,24 +326,26 @@ def interaction_table(
     ).drop(columns="p_value")
     mover = additive_mover(theta, theta_cov, df_complete, ci_level).assign(ci_method="mover")
     parts = [
-        labelled(ratio, "multiplicative", outcome, baseline),
-        labelled(product_tests(full, reduced, data_sets), "multiplicative", outcome, baseline),
-        labelled(
+        interaction_rows(ratio, "multiplicative", outcome, baseline),
+        interaction_rows(
+            product_tests(full, reduced, data_sets), "multiplicative", outcome, baseline
+        ),
+        interaction_rows(
             joint_odds_ratios(theta, theta_cov, df_complete, ci_level),
             "joint_odds_ratio",
             complement,
             named,
         ),
-        labelled(
+        interaction_rows(
             additive_delta(theta, theta_cov, df_complete, ci_level),
             "additive",
             complement,
             named,
             "delta_",
         ),
-        labelled(mover, "additive", complement, named),
-        labelled(risk_table, "risk", complement, "", "delta_"),
-        labelled(
+        interaction_rows(mover, "additive", complement, named),
+        interaction_rows(risk_table, "risk", complement, "", "delta_"),
+        interaction_rows(
             interaction_contrast(risks, risk_cov, reference, df_complete, ci_level),
             "additive_risk",
             complement,

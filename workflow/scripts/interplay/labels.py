@@ -8,6 +8,8 @@ with its underscores as spaces, so a new analysis or covariate still reads as wo
 
 import re
 
+from interplay.tables import WHOLE_SAMPLE
+
 # Analysis dataset columns: (label, unit); the units agree with resources/data_dictionary.tsv.
 VARIABLES: dict[str, tuple[str, str]] = {
     "outcome": ("Outcome", ""),
@@ -42,7 +44,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
 # Variables measured after baseline: Table 1 flags them and lists them last (not confounders).
 POST_BASELINE = ("treatment_step",)
 # Levels of categorical Table 1 variables.
-CATEGORY_LEVELS = {"female": "Female", "male": "Male"}
+COVARIATE_LEVELS = {"female": "Female", "male": "Male"}
 
 MODELS = {
     "il1b": "IL-1β, adjusted",
@@ -343,7 +345,7 @@ def stage_label(stage: str) -> str:
 def stratum_label(stratum: str) -> str:
     """A stratum of an analysis: 'all' -> 'All patients', 'treatment_step=2' -> 'Treatment step
     reached by week 12: 2'; other text (such as 'not run: ...') as it is."""
-    if stratum == "all":
+    if stratum == WHOLE_SAMPLE:
         return "All patients"
     variable, separator, value = str(stratum).partition("=")
     return f"{variable_label(variable)}: {value}" if separator else str(stratum)

@@ -114,9 +114,9 @@ def source_columns(terms: Sequence[str]) -> list[str]:
     return columns
 
 
-def require_columns(data: pd.DataFrame, columns: Sequence[str]) -> None:
+def require_dataset_columns(data: pd.DataFrame, columns: Sequence[str]) -> None:
     """Stop with an InputError when the dataset lacks any of the columns."""
-    errors.require_columns(
+    errors.require_dataset_columns(
         data.columns,
         columns,
         table=DATASET,
@@ -168,7 +168,7 @@ def term_values(data: pd.DataFrame, term: str) -> pd.Series:
 
 def design_matrix(data: pd.DataFrame, terms: Sequence[str]) -> pd.DataFrame:
     """The float design matrix, one column per term (NaN where a source value is missing)."""
-    require_columns(data, source_columns(terms))
+    require_dataset_columns(data, source_columns(terms))
     return pd.DataFrame(
         {term: np.asarray(term_values(data, term), dtype=float) for term in terms},
         index=data.index,
@@ -177,7 +177,7 @@ def design_matrix(data: pd.DataFrame, terms: Sequence[str]) -> pd.DataFrame:
 
 def complete_rows(data: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     """True where every one of the columns has a value."""
-    require_columns(data, columns)
+    require_dataset_columns(data, columns)
     return data[list(columns)].notna().all(axis=1)
 
 
@@ -264,7 +264,7 @@ def fit_logistic(
 
 def outcome_values(data: pd.DataFrame, outcome: str = OUTCOME) -> np.ndarray:
     """The 0/1 outcome as floats, with an InputError naming rows that are missing or not 0/1."""
-    require_columns(data, [outcome])
+    require_dataset_columns(data, [outcome])
     values = pd.to_numeric(data[outcome], errors="coerce")
     bad = ~values.isin([0, 1])
     if bad.any():

@@ -23,6 +23,7 @@ from scipy import stats
 
 from interplay import models
 from interplay.analysis import read_plan, used_columns
+from interplay.columns import BIOMARKERS
 from interplay.covariates import adjustment_covariates, with_covariates
 from interplay.errors import InputError
 from interplay.figures_report import html_page, interval_text, number_text, status_note
@@ -39,12 +40,11 @@ from interplay.labels import (
 )
 from interplay.privacy import SUPPRESSED_TEXT, is_small
 from interplay.table1 import format_p
+from interplay.tables import WHOLE_SAMPLE
 
-BIOMARKERS = ["il1b", "bdnf"]
 OTHER = {"il1b": "bdnf", "bdnf": "il1b"}
-LEVELS = ["low", "high"]
+BIOMARKER_LEVELS = ["low", "high"]
 # Model-based intervals of models.tsv and interaction.tsv (the bootstrap rows are left out).
-WHOLE_SAMPLE = "all"
 COUNT_COLUMNS = {
     "table2": ["n_events", "n"],
     "table3": ["n_events", "n"],
@@ -139,7 +139,7 @@ def only_row(rows: pd.DataFrame, what: str, file: str, column: str) -> pd.Series
     return rows.iloc[0]
 
 
-def model_row(table: pd.DataFrame, model: str, term: str, what: str) -> pd.Series:
+def model_based_row(table: pd.DataFrame, model: str, term: str, what: str) -> pd.Series:
     """The one model-based row of a model's term in models.tsv."""
     rows = table[
         (table["stratum"] == WHOLE_SAMPLE)
@@ -198,7 +198,7 @@ def crude_odds_ratio(
     }
 
 
-def group_counts(sample: pd.DataFrame, by: Mapping[str, int]) -> dict[str, int]:
+def events_where(sample: pd.DataFrame, by: Mapping[str, int]) -> dict[str, int]:
     """Outcome events and patients where each column has the given 0/1 value."""
     rows = np.ones(len(sample), dtype=bool)
     for column, value in by.items():
@@ -209,7 +209,7 @@ def group_counts(sample: pd.DataFrame, by: Mapping[str, int]) -> dict[str, int]:
 
 def check_sample_size(tables: AnalysisTables) -> None:
     """The counted sample must be the one the il1b model was fitted to (same n)."""
-    fitted = model_row(tables.models, "il1b", "il1b_high", tables.name)["n"]
+    fitted = model_based_row(tables.models, "il1b", "il1b_high", tables.name)["n"]
     if pd.notna(fitted) and int(fitted) != len(tables.sample):
         raise InputError(
             f"the {tables.name} analysis modelled {int(fitted)} patients but its dataset gives "
@@ -226,11 +226,11 @@ def table2_rows(tables: AnalysisTables) -> pd.DataFrame:
     for biomarker in BIOMARKERS:
         column = indicator(biomarker)
         crude = crude_odds_ratio(tables.sample, column, tables.estimator, tables.ci_level)
-        adjusted = model_row(tables.models, biomarker, column, tables.name)
-        for value, level in enumerate(LEVELS):
+        adjusted = model_based_row(tables.models, biomarker, column, tables.name)
+        for value, level in enumerate(BIOMARKER_LEVELS):
             exposed = value == 1
             row = {"biomarker": biomarker, "level": level, "is_reference": not exposed}
-            row |= group_counts(tables.sample, {column: value})
+            row |= events_where(tables.sample, {column: value})
             for prefix, values, method in [
                 ("crude", crude, crude["ci_method"]),
                 ("adjusted", odds_ratio_values(adjusted), adjusted["ci_method"]),
@@ -275,16 +275,16 @@ def table3_rows(tables: AnalysisTables) -> pd.DataFrame:
         modifier = OTHER[exposure]
         term = indicator(exposure)
         strata = {
-            level: model_row(tables.models, f"stratum_{modifier}_{level}", term, tables.name)
-            for level in LEVELS
+            level: model_based_row(tables.models, f"stratum_{modifier}_{level}", term, tables.name)
+            for level in BIOMARKER_LEVELS
         }
         z, p = stratum_difference(strata["high"], strata["low"])
-        for stratum_value, stratum_level in enumerate(LEVELS):
+        for stratum_value, stratum_level in enumerate(BIOMARKER_LEVELS):
             stratum = strata[stratum_level]
-            product = model_row(
+            product = model_based_row(
                 tables.models, "product_lincom", f"{term}|{modifier}_{stratum_level}", tables.name
             )
-            for value, level in enumerate(LEVELS):
+            for value, level in enumerate(BIOMARKER_LEVELS):
                 exposed = value == 1
                 row = {
                     "exposure": exposure,
@@ -293,7 +293,7 @@ def table3_rows(tables: AnalysisTables) -> pd.DataFrame:
                     "exposure_level": level,
                     "is_reference": not exposed,
                 }
-                row |= group_counts(
+                row |= events_where(
                     tables.sample, {term: value, indicator(modifier): stratum_value}
                 )
                 row |= estimate_columns(
@@ -318,7 +318,7 @@ def table3_rows(tables: AnalysisTables) -> pd.DataFrame:
 def reference_levels(reference_group: str) -> dict[str, str]:
     """{'il1b': 'high', 'bdnf': 'high'} of a joint group code such as il1b_high_bdnf_high."""
     match = GROUP.match(reference_group)
-    if match is None or set(match.groupdict().values()) - set(LEVELS):
+    if match is None or set(match.groupdict().values()) - set(BIOMARKER_LEVELS):
         raise InputError(
             f"the interaction table names reference_group '{reference_group}', not a median "
             "group of both biomarkers",
@@ -331,7 +331,7 @@ def reference_levels(reference_group: str) -> dict[str, str]:
 
 def other_level(level: str) -> str:
     """'low' -> 'high' and back."""
-    return LEVELS[1 - LEVELS.index(level)]
+    return BIOMARKER_LEVELS[1 - BIOMARKER_LEVELS.index(level)]
 
 
 def in_frame(values: Mapping[str, float], flips: int) -> dict[str, float]:
@@ -367,7 +367,7 @@ def within_stratum_ors(tables: AnalysisTables) -> list[dict[str, Any]]:
         modifier = OTHER[exposure]
         flips = outcome_flip + (reference[exposure] == "high")
         for stratum_level in [reference[modifier], other_level(reference[modifier])]:
-            row = model_row(
+            row = model_based_row(
                 tables.models,
                 "product_lincom",
                 f"{indicator(exposure)}|{modifier}_{stratum_level}",
@@ -414,8 +414,8 @@ def cell_rows(tables: AnalysisTables) -> list[dict[str, Any]]:
                 "il1b": other_level(reference["il1b"]) if il1b_changed else reference["il1b"],
                 "bdnf": other_level(reference["bdnf"]) if bdnf_changed else reference["bdnf"],
             }
-            by = {indicator(b): LEVELS.index(levels[b]) for b in BIOMARKERS}
-            counts = group_counts(tables.sample, by)
+            by = {indicator(b): BIOMARKER_LEVELS.index(levels[b]) for b in BIOMARKERS}
+            counts = events_where(tables.sample, by)
             row = {
                 "part": "cell",
                 "il1b_level": levels["il1b"],
@@ -474,7 +474,7 @@ INTERACTION_2X2_COLUMNS = [
     "is_reference", "remitters", "non_remitters", "estimate", "ci_low", "ci_high", "ci_method",
     "p_value",
 ]  # fmt: skip
-TABLES = {
+PAPER_TABLE_BUILDERS = {
     "table2": (table2_rows, TABLE2_COLUMNS),
     "table3": (table3_rows, TABLE3_COLUMNS),
     "interaction_2x2": (interaction_2x2_rows, INTERACTION_2X2_COLUMNS),
@@ -485,7 +485,7 @@ def has_small_cells(sample: pd.DataFrame, min_count: int) -> bool:
     """Whether a 2 × 2 cell's patients, remitters or non-remitters are 1 to min_count − 1."""
     for il1b in (0, 1):
         for bdnf in (0, 1):
-            counts = group_counts(sample, {"il1b_high": il1b, "bdnf_high": bdnf})
+            counts = events_where(sample, {"il1b_high": il1b, "bdnf_high": bdnf})
             values = [counts["n"], counts["n_events"], counts["n"] - counts["n_events"]]
             if any(is_small(value, min_count) for value in values):
                 return True
@@ -508,7 +508,7 @@ def paper_tables(
         for tables in analyses
     }
     out = {}
-    for name, (build, columns) in TABLES.items():
+    for name, (build, columns) in PAPER_TABLE_BUILDERS.items():
         parts = []
         for tables in analyses:
             part = build(tables)
@@ -548,7 +548,7 @@ def or_text(estimate: Any, low: Any, high: Any, reference: Any = False) -> str:
     return f"{number_text(estimate)} ({interval})" if interval else number_text(estimate)
 
 
-def level_text(biomarker: str, level: str) -> str:
+def biomarker_level_text(biomarker: str, level: str) -> str:
     """'IL-1β high (> median)'."""
     return f"{variable_label(biomarker)} {MEDIAN_GROUPS[level]}"
 
@@ -628,11 +628,11 @@ def table3_display(table3: pd.DataFrame, ci_level: float) -> pd.DataFrame:
         {
             columns["analysis"]: table3["analysis"].map(analysis_label),
             columns["stratum"]: [
-                level_text(b, s)
+                biomarker_level_text(b, s)
                 for b, s in zip(table3["stratum_by"], table3["stratum_level"], strict=True)
             ],
             columns["exposure"]: [
-                level_text(b, s)
+                biomarker_level_text(b, s)
                 for b, s in zip(table3["exposure"], table3["exposure_level"], strict=True)
             ],
             events_header(table3): counts_column(table3),
@@ -664,10 +664,10 @@ def measure_text(row: pd.Series) -> str:
     """'-1.22 (-2.14 to -0.29), p = 0.010' for an interaction measure."""
     interval = interval_text(row["ci_low"], row["ci_high"])
     p = format_p(row["p_value"])
-    return f"{number_text(row['estimate'])} ({interval})" + (f", p {p_text(p)}" if p else "")
+    return f"{number_text(row['estimate'])} ({interval})" + (f", p {p_suffix(p)}" if p else "")
 
 
-def p_text(p: str) -> str:
+def p_suffix(p: str) -> str:
     """'= 0.010' or '< 0.001' after 'p'."""
     return f"< {p[1:]}" if p.startswith("<") else f"= {p}"
 
@@ -715,7 +715,7 @@ def interaction_2x2_display(table: pd.DataFrame, ci_level: float) -> pd.DataFram
     columns = [
         PAPER_TABLE_COLUMNS["analysis"],
         variable_label("il1b"),
-        *(level_text("bdnf", level) for level in bdnf_levels),
+        *(biomarker_level_text("bdnf", level) for level in bdnf_levels),
         f"{PAPER_TABLE_COLUMNS['bdnf_within']} {header}",
     ]
     rows = []

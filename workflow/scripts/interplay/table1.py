@@ -21,7 +21,7 @@ KINDS = {
     "bdnf": CONTINUOUS,
 }
 TABLE1_VARIABLES = list(KINDS)
-DECIMALS = {"il1b": 2}  # everything else: 1 decimal
+VARIABLE_DECIMALS = {"il1b": 2}  # everything else: 1 decimal
 OVERALL = "Overall"
 COMPARISONS = ("outcome", "biomarker_group")
 OUTCOME_LABELS = ("Non-remission", "Remission")
@@ -307,7 +307,7 @@ def table1(
     for variable in variables:
         values = dataset[variable]
         kind = variable_kind(variable, values)
-        decimals = DECIMALS.get(variable, 1)
+        decimals = VARIABLE_DECIMALS.get(variable, 1)
         described = describe_variable(values, groups, kind, skew_threshold, decimals)
         parts.append(described.assign(comparison=by, variable=variable))
     return pd.concat(parts, ignore_index=True).reindex(columns=TABLE1_COLUMNS)
