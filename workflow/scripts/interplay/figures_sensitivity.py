@@ -32,7 +32,7 @@ from interplay.figures_style import (
     whole_sample,
 )
 from interplay.labels import CHOICE_VALUES, CHOICES, analysis_label, ci_method_label
-from interplay.labels import ESTIMAND_DISPLAYS as ESTIMAND_LABELS
+from interplay.labels import ESTIMANDS as ESTIMAND_LABELS
 from interplay.models import OK
 
 CHOICE_COLUMNS = [
