@@ -81,7 +81,7 @@ def read_plan(settings: Mapping[str, Any]) -> Plan:
 
 def plan_terms(plan: Plan, model: str) -> list[str]:
     """Coefficient names of a whole-sample model."""
-    return models.plan_terms(models.MODEL_EXPOSURES[model], plan.covariates)
+    return models.model_terms(models.MODEL_EXPOSURES[model], plan.covariates)
 
 
 def used_columns(plan: Plan) -> list[str]:

@@ -116,7 +116,7 @@ def source_columns(terms: Sequence[str]) -> list[str]:
 
 def require_dataset_columns(data: pd.DataFrame, columns: Sequence[str]) -> None:
     """Stop with an InputError when the dataset lacks any of the columns."""
-    errors.require_dataset_columns(
+    errors.require_columns(
         data.columns,
         columns,
         table=DATASET,
