@@ -324,10 +324,11 @@ def run_analysis(
       cell with both biomarkers lowest, is_reference). Counts come from the analysed complete
       cases, or with imputations from the observed dataset (the outcome is never imputed).
     interaction — measure, scale, outcome, reference_group, estimate, ci_low, ci_high, ci_method,
-      p_value. Rows: ratio_of_odds_ratios (exp β3, outcome as modelled) and its wald_test /
-      lr_test (estimate = χ² statistic, or the F statistic of D1 / D3 with imputations; df in
-      ci_method); for non-<outcome> against the lowest-risk joint cell (reference_group, chosen
-      from the pooled product model): or_10, or_01, or_11 (first digit IL-1β, second BDNF, 1 = the
+      df1, df2, p_value. Rows: ratio_of_odds_ratios (exp β3, outcome as modelled) and its
+      wald_test / lr_test (estimate = χ² statistic, or the F statistic of D1 / D3 with
+      imputations; its degrees of freedom in df1 and df2, df2 NA for a χ² test); for
+      non-<outcome> against the lowest-risk joint cell (reference_group, chosen from the pooled
+      product model): or_10, or_01, or_11 (first digit IL-1β, second BDNF, 1 = the
       level other than the reference's), reri, ap, s with delta (Hosmer & Lemeshow) and mover
       (Zou) intervals — pooled per imputation delta variances by Rubin's rules, RERI and AP on the
       natural scale and S on the log scale; MOVER from the pooled limits of its terms and their

@@ -277,8 +277,14 @@ def labelled(codes: pd.Series, to_label: Callable[[str], str]) -> pd.Series:
 
 
 def method_column(table: pd.DataFrame) -> pd.Series | str:
-    """The interval method (or test) of each row in words; empty without the column."""
-    return labelled(table["ci_method"], ci_method_label) if "ci_method" in table else ""
+    """The interval method (or test, with its df1 and df2) of each row in words; empty without
+    the column."""
+    if "ci_method" not in table:
+        return ""
+    none = pd.Series(np.nan, index=table.index)
+    rows = zip(table["ci_method"], table.get("df1", none), table.get("df2", none), strict=True)
+    texts = ["" if pd.isna(m) else ci_method_label(m, df1, df2) for m, df1, df2 in rows]
+    return pd.Series(texts, index=table.index)
 
 
 def stratum_column(table: pd.DataFrame) -> dict[str, pd.Series]:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from interplay.errors import InputError
-from interplay.figures_report import html_page, interval_text, number_text
+from interplay.figures_report import html_page, interval_text, method_column, number_text
 from interplay.labels import (
     SYNTHETIC_NOTE,
     SYNTHETIC_TEXT,
@@ -59,7 +59,7 @@ HEADLINES = [
 TEST_TERMS = ("wald_test", "lr_test")
 
 FINDINGS_COLUMNS = [
-    "estimand", "label", "estimate", "ci_low", "ci_high", "ci_method", "p_value",
+    "estimand", "label", "estimate", "ci_low", "ci_high", "ci_method", "df1", "df2", "p_value",
     "boot_ci_low", "boot_ci_high", "boot_ci_method", "n_analyses", "n_excluding_null",
     "exceptions", "sentence",
 ]  # fmt: skip
@@ -128,6 +128,8 @@ def estimate_row(headline: Headline, tables: dict[str, pd.DataFrame]) -> dict:
         "ci_low": main["ci_low"],
         "ci_high": main["ci_high"],
         "ci_method": main["ci_method"],
+        "df1": main.get("df1", np.nan),
+        "df2": main.get("df2", np.nan),
         "p_value": main["p_value"],
         "boot_ci_low": np.nan if boot is None else boot["ci_low"],
         "boot_ci_high": np.nan if boot is None else boot["ci_high"],
@@ -199,7 +201,8 @@ def null_text(side: int, null: float) -> str:
 def test_text(row: dict) -> str:
     """'D1 Wald F (1, 1067.2 df) = 8.27, p = 0.004'."""
     statistic = number_text(row["estimate"], DECIMALS)
-    return f"{ci_method_label(row['ci_method'])} = {statistic}, {p_text(row['p_value'])}"
+    test = ci_method_label(row["ci_method"], row["df1"], row["df2"])
+    return f"{test} = {statistic}, {p_text(row['p_value'])}"
 
 
 def or_sentence(row: dict, term: str, outcome: str, ci_level: float) -> str:
@@ -414,7 +417,7 @@ def findings_display(findings: pd.DataFrame, ci_level: float) -> pd.DataFrame:
             "Value": findings["estimate"].map(lambda v: number_text(v, DECIMALS)),
             level: interval_texts(findings, "ci_low", "ci_high"),
             "p": findings["p_value"].map(format_p),
-            "Method": findings["ci_method"].map(ci_method_label),
+            "Method": method_column(findings),
             f"Bootstrap {level}": interval_texts(findings, "boot_ci_low", "boot_ci_high"),
             "Null excluded in": counts,
             "Exceptions": exceptions,

@@ -29,7 +29,7 @@ CELLS: list[Cell] = [(0, 0), (1, 0), (0, 1), (1, 1)]
 JOINT_NAMES = ["or_10", "or_01", "or_11"]
 TABLE_COLUMNS = [
     "measure", "scale", "outcome", "reference_group",
-    "estimate", "ci_low", "ci_high", "ci_method", "p_value",
+    "estimate", "ci_low", "ci_high", "ci_method", "df1", "df2", "p_value",
 ]  # fmt: skip
 # Sign of each cell's risk in IC = p11 − p10 − p01 + p00 (cells in recoded exposure levels).
 IC_SIGNS = {(0, 0): 1.0, (1, 0): -1.0, (0, 1): -1.0, (1, 1): 1.0}
@@ -293,8 +293,9 @@ def interaction_rows(
     out = table.rename(columns={"term": "measure"})
     out = out.assign(scale=scale, outcome=outcome, reference_group=reference)
     out["ci_method"] = method_prefix + out["ci_method"]
-    if "p_value" not in out:
-        out["p_value"] = np.nan
+    for column in ["df1", "df2", "p_value"]:  # only tests have degrees of freedom
+        if column not in out:
+            out[column] = np.nan
     return out[TABLE_COLUMNS]
 
 

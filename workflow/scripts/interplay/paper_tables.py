@@ -305,8 +305,12 @@ def table3_rows(tables: AnalysisTables) -> pd.DataFrame:
                 row |= {
                     "interaction_wald_p_value": wald["p_value"],
                     "interaction_wald_test": wald["ci_method"],
+                    "interaction_wald_df1": wald["df1"],
+                    "interaction_wald_df2": wald["df2"],
                     "interaction_lr_p_value": likelihood["p_value"],
                     "interaction_lr_test": likelihood["ci_method"],
+                    "interaction_lr_df1": likelihood["df1"],
+                    "interaction_lr_df2": likelihood["df2"],
                     "stratum_difference_z": z,
                     "stratum_difference_p_value": p,
                     "status": models.worst_status([stratum["status"], product["status"]]),
@@ -466,8 +470,9 @@ TABLE3_COLUMNS = [
     "is_reference", "n_events", "n",
     "stratum_or", "stratum_ci_low", "stratum_ci_high", "stratum_p_value", "stratum_ci_method",
     "product_or", "product_ci_low", "product_ci_high", "product_p_value", "product_ci_method",
-    "interaction_wald_p_value", "interaction_wald_test", "interaction_lr_p_value",
-    "interaction_lr_test", "stratum_difference_z", "stratum_difference_p_value", "status",
+    "interaction_wald_p_value", "interaction_wald_test", "interaction_wald_df1",
+    "interaction_wald_df2", "interaction_lr_p_value", "interaction_lr_test", "interaction_lr_df1",
+    "interaction_lr_df2", "stratum_difference_z", "stratum_difference_p_value", "status",
 ]  # fmt: skip
 INTERACTION_2X2_COLUMNS = [
     "analysis", "outcome", "reference_group", "part", "il1b_level", "bdnf_level", "measure",
@@ -606,11 +611,17 @@ def interaction_p_rows(block: pd.DataFrame, width: int) -> list[list[str]]:
     Bland comparison of its two ORs, under the product model the Wald (D1) and LR (D3) tests."""
     first = block.iloc[0]
     title = PAPER_TABLE_COLUMNS["interaction_p"]
-    wald = [
-        ci_method_label(first["interaction_wald_test"]),
-        format_p(first["interaction_wald_p_value"]),
-    ]
-    lr = [ci_method_label(first["interaction_lr_test"]), format_p(first["interaction_lr_p_value"])]
+    wald, lr = (
+        [
+            ci_method_label(
+                first[f"interaction_{test}_test"],
+                first[f"interaction_{test}_df1"],
+                first[f"interaction_{test}_df2"],
+            ),
+            format_p(first[f"interaction_{test}_p_value"]),
+        ]
+        for test in ("wald", "lr")
+    )
     compared = [
         PAPER_TABLE_COLUMNS["stratum_difference"],
         format_p(first["stratum_difference_p_value"]),
