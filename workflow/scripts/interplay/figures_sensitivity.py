@@ -44,7 +44,7 @@ CHOICE_COLUMNS = [
     "exclusions",
     "estimator",
 ]
-SENSITIVITY_COLUMNS = [
+SENSITIVITY_COLUMNS_SHOWN = [
     "analysis", "estimand", "estimate", "ci_low", "ci_high", "ci_method", "status",
 ]  # fmt: skip
 
@@ -98,7 +98,7 @@ def interval_family(method: str) -> str:
 
 def specification_rows(table: pd.DataFrame) -> pd.DataFrame:
     """The sensitivity table's unstratified rows with interval and estimand family, estimability."""
-    require(table, [*SENSITIVITY_COLUMNS, "coding"], "sensitivity")
+    require(table, [*SENSITIVITY_COLUMNS_SHOWN, "coding"], "sensitivity")
     rows = whole_sample(table)
     return rows.assign(
         interval_family=rows["ci_method"].map(interval_family),

@@ -405,13 +405,13 @@ def model_margins(models: pd.DataFrame, values: CellValues) -> Margins:
 
 
 MODEL_KEYS = ["stratum", "model"]
-MODELS = CountTable(keys={"n": MODEL_KEYS, "n_events": MODEL_KEYS}, margins=model_margins)
+MODEL_COUNTS = CountTable(keys={"n": MODEL_KEYS, "n_events": MODEL_KEYS}, margins=model_margins)
 
 COUNT_TABLES: dict[str, CountTable] = {
     "flow": FLOW,
     "table1": TABLE1,
     "joint": JOINT,
-    "models": MODELS,
+    "models": MODEL_COUNTS,
     "warnings": WARNINGS,
 }
 

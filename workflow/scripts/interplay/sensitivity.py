@@ -45,7 +45,7 @@ SENSITIVITY_COLUMNS = [
 ]  # fmt: skip
 
 
-def estimate_row(tables: Mapping[str, pd.DataFrame], model: str, term: str) -> pd.Series:
+def model_based_estimate(tables: Mapping[str, pd.DataFrame], model: str, term: str) -> pd.Series:
     """The model-based (Wald or Rubin) row of one coefficient or linear combination."""
     table = tables["models"]
     rows = table[
@@ -58,7 +58,7 @@ def source_row(tables: Mapping[str, pd.DataFrame], source: tuple[str, Any, Any])
     """The row an estimand is read from, with odds_ratio / ci_low / ci_high / p_value."""
     table_name, key, detail = source
     if table_name == "models":
-        return estimate_row(tables, key, detail)
+        return model_based_estimate(tables, key, detail)
     if table_name == "slopes":
         slopes = tables["slopes"]
         return slopes[(slopes["percentile"] == key) & slopes["ci_method"].isin(MODEL_BASED)].iloc[0]
@@ -115,7 +115,7 @@ def key_estimates(
 ) -> pd.DataFrame:
     """One row per key estimand of one analysis (or stratum): choices, E-values, fit status."""
     coding = settings["biomarkers"]["coding"]
-    product = estimate_row(tables, "product", "il1b_high:bdnf_high")
+    product = model_based_estimate(tables, "product", "il1b_high:bdnf_high")
     common = is_common(product["n_events"] / product["n"])
     rows = []
     for estimand, source in SOURCES[coding].items():
