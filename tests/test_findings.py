@@ -114,11 +114,9 @@ def allowed_numbers(row: pd.Series, models: pd.DataFrame, interaction: pd.DataFr
         if row["estimand"] == "ratio_of_odds_ratios":
             measures += ["wald_test", "lr_test"]
         source = interaction[interaction["measure"].isin(measures)]
-        values = source[["estimate", "ci_low", "ci_high"]]
-        for code in source["ci_method"]:
-            values_in_code = re.findall(r"=([\d.]+)", code)
-            values = pd.concat([values, pd.DataFrame({"estimate": map(float, values_in_code)})])
+        values = source[["estimate", "ci_low", "ci_high", "df1"]]
     numbers = {shown(v) for v in values.to_numpy().ravel() if pd.notna(v)}
+    numbers |= {shown(df2, 1) for df2 in source.get("df2", pd.Series()).dropna()}
     numbers |= {p_shown(p) for p in source["p_value"].dropna()}
     numbers |= {0.0, 1.0, CI_LEVEL * 100}
     if pd.notna(row["n_analyses"]):
