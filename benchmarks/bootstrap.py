@@ -3,14 +3,15 @@
     python benchmarks/bootstrap.py [--replicates 2000] [--loop 200] [--imputed 25]
 
 1. Logistic fits: the product model (16 parameters) in B resamples of the synthetic cohort,
-   batched Newton–Raphson (interplay.batched_logistic) against a statsmodels Logit loop on the
+   batched Newton–Raphson (interplay.models.batched) against a statsmodels Logit loop on the
    first --loop resamples written out row by row (largest coefficient difference printed).
 2. Imputation: the analysis dataset's chained equations (10 cycles) on the same resamples,
-   the batched imputer against statsmodels MICEData and the core imputer (interplay.impute).
+   the batched imputer against statsmodels MICEData and the core imputer
+   (interplay.imputation.chained).
 3. The replicates of the primary analysis as the workflow computes them, serially on one core:
    all ten models and every estimand for B complete-data resamples, and bootstrap-then-impute.
 BLAS runs on one thread, as in a Snakemake job with threads: 1, and glibc keeps freed memory for
-reuse as in every workflow job (interplay.allocator; --default-allocator measures without).
+reuse as in every workflow job (interplay.jobs.allocator; --default-allocator measures without).
 """
 
 import os
@@ -34,12 +35,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import statsmodels.api as sm  # noqa: E402
 import yaml  # noqa: E402
-from interplay import analysis, impute  # noqa: E402
-from interplay import bootstrap as bs  # noqa: E402
-from interplay import estimands as est  # noqa: E402
-from interplay.allocator import keep_freed_memory  # noqa: E402
-from interplay.batched_impute import impute_stack  # noqa: E402
-from interplay.synthetic import synthetic_analysis_dataset  # noqa: E402
+from interplay.analysis import fit as analysis  # noqa: E402
+from interplay.bootstrap import estimands as est  # noqa: E402
+from interplay.bootstrap import replicates as bs  # noqa: E402
+from interplay.imputation import chained as impute  # noqa: E402
+from interplay.imputation.batched import impute_stack  # noqa: E402
+from interplay.jobs.allocator import keep_freed_memory  # noqa: E402
+from interplay.synthetic.dataset import synthetic_analysis_dataset  # noqa: E402
 from statsmodels.imputation.mice import MICEData  # noqa: E402
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
@@ -171,7 +173,7 @@ def benchmark_imputation(dataset: pd.DataFrame, resamples: int, mice_sets: int) 
         f"   batched imputer             {per_batched * 1e3:8.1f} ms per imputed data set "
         f"({len(rows)} at once)"
     )
-    print(f"   core imputer (impute.py)    {per_core * 1e3:8.1f} ms per imputed data set")
+    print(f"   core imputer (chained.py)   {per_core * 1e3:8.1f} ms per imputed data set")
     print(f"   statsmodels MICEData        {per_mice * 1e3:8.1f} ms per imputed data set")
     print(
         f"   speed-up vs MICEData        {per_mice / per_batched:8.1f} ×, "

@@ -29,13 +29,13 @@ sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
-from interplay import analysis  # noqa: E402
-from interplay import bootstrap as bs  # noqa: E402
-from interplay import bootstrap_tables as bt  # noqa: E402
-from interplay import interaction as ia  # noqa: E402
-from interplay.allocator import keep_freed_memory  # noqa: E402
-from interplay.cohort_truth import BDNF_MEAN, BDNF_SD, IL1B_LOG_SD, IL1B_MEDIAN  # noqa: E402
-from interplay.impute import impute_analysis_dataset  # noqa: E402
+from interplay.analysis import fit as analysis  # noqa: E402
+from interplay.bootstrap import replicates as bs  # noqa: E402
+from interplay.bootstrap import tables as bt  # noqa: E402
+from interplay.imputation.chained import impute_analysis_dataset  # noqa: E402
+from interplay.interaction import measures as ia  # noqa: E402
+from interplay.jobs.allocator import keep_freed_memory  # noqa: E402
+from interplay.synthetic.truth import BDNF_MEAN, BDNF_SD, IL1B_LOG_SD, IL1B_MEDIAN  # noqa: E402
 from scipy.special import expit  # noqa: E402
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))

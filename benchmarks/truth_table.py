@@ -37,10 +37,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
-from interplay.analysis import run_analysis
-from interplay.impute import impute_analysis_dataset
+from interplay.analysis.fit import run_analysis
+from interplay.imputation.chained import impute_analysis_dataset
+from interplay.jobs.settings import analysis_settings
 from interplay.seeds import stream_key
-from interplay.settings import analysis_settings
 from interplay.tables import read_table
 
 REPO = Path(__file__).resolve().parents[1]

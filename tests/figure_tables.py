@@ -2,8 +2,7 @@
 
 import numpy as np
 import pandas as pd
-from interplay import figures_effects as effects
-from interplay import figures_sensitivity as sensitivity
+from interplay.figures import effects, sensitivity
 
 LOD = 0.1
 BIOMARKER_SETTINGS = {"il1b_lod": LOD, "below_lod": "lod_sqrt2"}

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from interplay.dictionary import load_dictionary
+from interplay.data.dictionary import load_dictionary
+from interplay.data.ingest import IngestedCohort, ingest_cohort
 from interplay.errors import InputError
-from interplay.ingest import IngestedCohort, ingest_cohort
 
 REPO = Path(__file__).resolve().parents[1]
 DICTIONARY = load_dictionary(REPO / "resources" / "data_dictionary.tsv")

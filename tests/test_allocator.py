@@ -1,9 +1,9 @@
-"""glibc's allocator settings for workflow jobs (interplay.allocator)."""
+"""glibc's allocator settings for workflow jobs (interplay.jobs.allocator)."""
 
 import platform
 
 import pytest
-from interplay.allocator import keep_freed_memory
+from interplay.jobs.allocator import keep_freed_memory
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")

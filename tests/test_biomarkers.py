@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from interplay.biomarkers import (
+from interplay.data.biomarkers import (
     add_codings,
     cutpoints,
     has_both_biomarkers,

@@ -10,11 +10,12 @@ import pytest
 import statsmodels.api as sm
 import yaml
 from conftest import REPO
-from interplay import analysis, batched_logistic
-from interplay import bootstrap as bs
-from interplay import estimands as est
-from interplay.firth import fit_firth
-from interplay.synthetic import synthetic_analysis_dataset
+from interplay.analysis import fit as analysis
+from interplay.bootstrap import estimands as est
+from interplay.bootstrap import replicates as bs
+from interplay.models import batched as batched_logistic
+from interplay.models.firth import fit_firth
+from interplay.synthetic.dataset import synthetic_analysis_dataset
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 DICTIONARY = REPO / "resources" / "data_dictionary.tsv"

@@ -3,12 +3,13 @@
 import numpy as np
 import pandas as pd
 import pytest
-from interplay import analysis, models
-from interplay import batched_impute as bi
-from interplay import bootstrap as bs
-from interplay import estimands as est
-from interplay.batched_impute import impute_stack
-from interplay.impute import DONORS, PMM_RIDGE, impute_analysis_dataset, match_donors
+from interplay.analysis import fit as analysis
+from interplay.bootstrap import estimands as est
+from interplay.bootstrap import replicates as bs
+from interplay.imputation import batched as bi
+from interplay.imputation.batched import impute_stack
+from interplay.imputation.chained import DONORS, PMM_RIDGE, impute_analysis_dataset, match_donors
+from interplay.models import logistic as models
 from test_bootstrap_fit import settings, small_dataset
 
 M = 20

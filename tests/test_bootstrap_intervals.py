@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import REPO, rscript_or_skip
-from interplay import bootstrap as bs
-from interplay import bootstrap_intervals as bi
-from interplay.config_checks import load_schema
-from interplay.findings import BOOTSTRAP_PREFERENCE
+from interplay.bootstrap import intervals as bi
+from interplay.bootstrap import replicates as bs
+from interplay.jobs.config_checks import load_schema
 from interplay.labels import CI_METHODS
+from interplay.report.findings import BOOTSTRAP_PREFERENCE
 from scipy import stats
 
 R_PACKAGE_ABSENT = 3

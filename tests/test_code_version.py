@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from interplay.code_version import imported_modules, library_digest, library_files
+from interplay.jobs.code_version import imported_modules, library_digest, library_files
 
 
 def package(tmp_path: Path) -> Path:
@@ -20,12 +20,13 @@ def package(tmp_path: Path) -> Path:
 
 def test_imports_of_other_packages_and_relative_imports_are_ignored() -> None:
     source = (
-        "import numpy\nfrom . import x\nfrom interplay.models import fit\nimport interplay.flow\n"
+        "import numpy\nfrom . import x\n"
+        "from interplay.models.logistic import fit\nimport interplay.data.flow\n"
     )
     assert imported_modules(source) == {
-        "interplay.models",
-        "interplay.models.fit",
-        "interplay.flow",
+        "interplay.models.logistic",
+        "interplay.models.logistic.fit",
+        "interplay.data.flow",
     }
 
 

@@ -15,15 +15,15 @@ import pytest
 import statsmodels.api as sm
 import yaml
 from conftest import REPO
-from interplay import cohort_truth
-from interplay.cohort import (
+from interplay.columns import COVARIATES
+from interplay.errors import InputError
+from interplay.synthetic import truth as cohort_truth
+from interplay.synthetic.cohort import (
     BASELINE_COLUMNS,
     capped_count_quantile,
     simulate_cohort,
     write_cohort,
 )
-from interplay.columns import COVARIATES
-from interplay.errors import InputError
 from scipy import stats
 
 DICTIONARY = pd.read_csv(REPO / "resources" / "data_dictionary.tsv", sep="\t")

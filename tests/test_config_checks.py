@@ -8,7 +8,12 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import REPO, copy_workflow, run_snakemake
-from interplay.config_checks import (
+from interplay.analysis.stratified import run_stratified_analysis
+from interplay.covariates import adjustment_covariates
+from interplay.data.dictionary import load_dictionary
+from interplay.errors import InputError
+from interplay.imputation.chained import impute_analysis_dataset
+from interplay.jobs.config_checks import (
     COMMAND_LINE,
     ConfigError,
     check_analysis_schemas,
@@ -18,13 +23,8 @@ from interplay.config_checks import (
     load_schema,
     setting_source,
 )
-from interplay.covariates import adjustment_covariates
-from interplay.dictionary import load_dictionary
-from interplay.errors import InputError
-from interplay.impute import impute_analysis_dataset
-from interplay.sensitivity import sensitivity_table
-from interplay.settings import merge_settings
-from interplay.stratified import run_stratified_analysis
+from interplay.jobs.settings import merge_settings
+from interplay.sensitivity.summary import sensitivity_table
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 SCHEMA = load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")

@@ -12,7 +12,7 @@ from interplay.columns import (
     CONTINUOUS,
     COVARIATES,
 )
-from interplay.dictionary import (
+from interplay.data.dictionary import (
     FIELDS,
     TYPES,
     dictionary_markdown,

@@ -18,7 +18,7 @@ Published references:
 import math
 
 import pytest
-from interplay.evalue import (
+from interplay.sensitivity.evalue import (
     evalue_interaction,
     evalue_odds_ratio,
     evalue_of,

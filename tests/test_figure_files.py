@@ -20,12 +20,9 @@ from figure_tables import (
     joint_table,
     models_table,
 )
-from interplay import figures_cohort as cohort
-from interplay import figures_continuous as continuous
-from interplay import figures_effects as effects
-from interplay import figures_sensitivity as sensitivity
 from interplay.errors import InputError
-from interplay.figures_style import (
+from interplay.figures import cohort, continuous, effects, sensitivity
+from interplay.figures.style import (
     OKABE_ITO,
     FigureStyle,
     ratio_ticks,
@@ -126,8 +123,8 @@ def test_specification_curve_files_are_identical_across_processes(tmp_path: Path
 import sys
 sys.path[:0] = [{str(REPO / "tests")!r}, {str(REPO / "workflow" / "scripts")!r}]
 from figure_tables import family_sensitivity_table
-from interplay.figures_sensitivity import specification_curve_figure
-from interplay.figures_style import FigureStyle, save_figure
+from interplay.figures.sensitivity import specification_curve_figure
+from interplay.figures.style import FigureStyle, save_figure
 figure = specification_curve_figure(family_sensitivity_table(), FigureStyle())
 save_figure(figure, [sys.argv[1] + ".png", sys.argv[1] + ".svg"], FigureStyle())
 """

@@ -26,14 +26,11 @@ from figure_tables import (
     slopes_table,
     small_dataset,
 )
-from interplay import figures_cohort as cohort
-from interplay import figures_continuous as continuous
-from interplay import figures_effects as effects
-from interplay import figures_sensitivity as sensitivity
 from interplay import labels
-from interplay.biomarkers import add_codings
-from interplay.biomarkers import cutpoints as biomarker_cutpoints
-from interplay.figures_style import (
+from interplay.data.biomarkers import add_codings
+from interplay.data.biomarkers import cutpoints as biomarker_cutpoints
+from interplay.figures import cohort, continuous, effects, sensitivity
+from interplay.figures.style import (
     FigureStyle,
 )
 from interplay.labels import codes_with_labels

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from conftest import CHROMIUM_FLAGS
 from interplay.errors import InputError
-from interplay.findings import findings_documents, findings_table
 from interplay.labels import SYNTHETIC_NOTE, SYNTHETIC_TEXT
+from interplay.report.findings import findings_documents, findings_table
 from interplay.tables import read_table
 
 CI_LEVEL = 0.95

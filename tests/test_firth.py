@@ -21,7 +21,7 @@ import warnings
 import numpy as np
 import pytest
 import statsmodels.api as sm
-from interplay.firth import fit_firth, penalised_lr_statistic, profile_ci
+from interplay.models.firth import fit_firth, penalised_lr_statistic, profile_ci
 
 # --- endometrial: NV (neovasculation 0/1), PI (pulsatility index), EH (endometrium height), HG ---
 ENDOMETRIAL_NV = "0000000000000000000001111100000000000000000000011110000000000000000000100011010"

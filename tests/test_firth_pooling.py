@@ -3,10 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
-from interplay import models
-from interplay.firth import fit_firth, penalised_lr_statistic
-from interplay.pool import pool_d2_chi_squares
-from interplay.product_tests import product_tests
+from interplay.interaction.product_tests import product_tests
+from interplay.models import logistic as models
+from interplay.models.firth import fit_firth, penalised_lr_statistic
+from interplay.models.pool import pool_d2_chi_squares
 from scipy import stats
 
 TERMS = ["intercept", "il1b_high", "bdnf_high", "il1b_high:bdnf_high"]

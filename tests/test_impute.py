@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from interplay.errors import InputError
-from interplay.impute import impute_chained, match_donors, missingness_summary
-from interplay.pool import pool_rubin
+from interplay.imputation.chained import impute_chained, match_donors, missingness_summary
+from interplay.models.pool import pool_rubin
 from test_pool import run_r_script
 
 INCOMPLETE = ["x", "z", "sex", "count"]

@@ -20,8 +20,8 @@ from ingest_tables import (
     subdirectory,
     write_table,
 )
-from interplay.cohort import simulate_cohort, write_cohort
-from interplay.ingest import ingest_cohort
+from interplay.data.ingest import ingest_cohort
+from interplay.synthetic.cohort import simulate_cohort, write_cohort
 
 # Valid input -------------------------------------------------------------------------------------
 

@@ -15,8 +15,8 @@ from ingest_tables import (
     failure,
     write_table,
 )
+from interplay.data.ingest import ingest_cohort
 from interplay.errors import InputError
-from interplay.ingest import ingest_cohort
 
 # Errors: files ----------------------------------------------------------------------------------
 

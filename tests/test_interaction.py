@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from interplay import interaction as ia
-from interplay import models
-from interplay.product_tests import product_tests
+from interplay.interaction import measures as ia
+from interplay.interaction.product_tests import product_tests
+from interplay.models import logistic as models
 from scipy import stats
 
 ALC = ["alc", "smk", "alc:smk"]

@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from interplay.bootstrap import replicates_of_shard
+from interplay.bootstrap.replicates import replicates_of_shard
 from interplay.errors import InputError
-from interplay.intermediates import read_dataset, read_imputations, read_shard, read_shards
+from interplay.jobs.intermediates import read_dataset, read_imputations, read_shard, read_shards
 from interplay.tables import read_table, write_table
 
 N = 300

@@ -3,7 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-from interplay import joint, models
+from interplay.interaction import joint
+from interplay.models import logistic as models
 
 COVARIATES = ["age"]
 

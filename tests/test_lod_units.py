@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 import yaml
 from ingest_tables import BASELINE, DICTIONARY, SCHEDULE, failure, run
-from interplay.biomarkers import substitute_below_lod
-from interplay.cohort import simulate_cohort
+from interplay.data.biomarkers import substitute_below_lod
+from interplay.data.flow import build_analysis_dataset
+from interplay.data.ingest import IngestedCohort, ingest_cohort
+from interplay.data.units import likely_unit, shift_decimal, unit_shift
 from interplay.errors import InputError
-from interplay.flow import build_analysis_dataset
-from interplay.ingest import IngestedCohort, ingest_cohort
-from interplay.units import likely_unit, shift_decimal, unit_shift
+from interplay.synthetic.cohort import simulate_cohort
 
 CONFIG = yaml.safe_load((Path(__file__).resolve().parents[1] / "config.yaml").read_text())
 BIOMARKERS = CONFIG["biomarkers"]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import copy_workflow, run_snakemake
-from interplay.cohort import simulate_cohort
+from interplay.synthetic.cohort import simulate_cohort
 
 TARGETS = [
     "results/data/analysis_dataset.csv",

@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import REPO, copy_workflow, planned_jobs
-from interplay.bootstrap_intervals import applicable_methods
+from interplay.bootstrap.intervals import applicable_methods
 from interplay.errors import InputError
+from interplay.jobs.settings import analysis_settings
 from interplay.labels import codes_with_labels
-from interplay.methods import (
+from interplay.report.methods import (
     REFERENCES,
     cited_references,
     in_sentence,
@@ -19,7 +20,6 @@ from interplay.methods import (
     methods_sections,
     series,
 )
-from interplay.settings import analysis_settings
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 # Hand-made cut-points, not a run's: every value the text states must be one of these.
@@ -50,7 +50,7 @@ PROVENANCE = {
         "matplotlib": "3.9.0",
     },
 }
-# The additive measures' reference, as interplay.interaction chose it in some sample.
+# The additive measures' reference, as interplay.interaction.measures chose it in some sample.
 INTERACTION = pd.DataFrame(
     {
         "stratum": ["all"] * 3,

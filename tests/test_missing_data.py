@@ -1,6 +1,7 @@
 """Multiple imputation against complete cases, on synthetic cohorts with known truth.
 
-The generator's strong-missingness mode (interplay.cohort.simulate_cohort, missingness_strength 2)
+The generator's strong-missingness mode (interplay.synthetic.cohort.simulate_cohort,
+missingness_strength 2)
 makes covariates go missing mostly for patients with an observed non-remission *and* high IL-1β:
 missing at random given the outcome and IL-1β. Dropping those patients (complete cases) selects on
 outcome and exposure jointly, which biases the IL-1β odds ratio; imputing with the outcome among
@@ -22,12 +23,12 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import REPO
-from interplay import models
-from interplay.analysis import run_analysis
-from interplay.impute import IMPUTATION_COLUMN, impute_analysis_dataset
-from interplay.pool import pooled_covariance
+from interplay.analysis.fit import run_analysis
+from interplay.imputation.chained import IMPUTATION_COLUMN, impute_analysis_dataset
+from interplay.models import logistic as models
+from interplay.models.pool import pooled_covariance
 from interplay.seeds import stream_key
-from interplay.synthetic import synthetic_analysis_dataset
+from interplay.synthetic.dataset import synthetic_analysis_dataset
 from scipy import stats
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))

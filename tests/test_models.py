@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from interplay import models
 from interplay.errors import InputError
-from interplay.joint import joint_counts, joint_fit, joint_term
+from interplay.interaction.joint import joint_counts, joint_fit, joint_term
+from interplay.models import logistic as models
 from scipy import optimize, stats
 from scipy.special import expit
 

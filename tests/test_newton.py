@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from interplay.newton import MODEL_RULE, newton_logistic
+from interplay.models.newton import MODEL_RULE, newton_logistic
 from scipy import optimize
 from test_pool import simulated_logistic_data
 

@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from interplay.data.flow import build_analysis_dataset
+from interplay.data.outcome import derive_outcome
 from interplay.errors import InputError
-from interplay.flow import build_analysis_dataset
-from interplay.outcome import derive_outcome
 
 OUTCOME = {
     "definition": "remission",

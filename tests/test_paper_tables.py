@@ -12,10 +12,10 @@ import pytest
 import yaml
 from conftest import REPO, rscript_or_skip
 from interplay import labels
-from interplay import paper_tables as pt
+from interplay.analysis.stratified import run_stratified_analysis
 from interplay.errors import InputError
-from interplay.stratified import run_stratified_analysis
-from interplay.synthetic import synthetic_analysis_dataset
+from interplay.report import paper_tables as pt
+from interplay.synthetic.dataset import synthetic_analysis_dataset
 from interplay.tables import read_table, write_table
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
@@ -121,7 +121,7 @@ def or_row(log_or: float, half_width: float, **columns) -> dict:
 
 def framed_tables(reference: tuple[int, int]) -> pt.AnalysisTables:
     """Models and interaction rows of known coefficients, the joint ORs for non-remission
-    against the given reference cell (as interplay.interaction writes them)."""
+    against the given reference cell (as interplay.interaction.measures writes them)."""
     lincom = []
     for exposure, modifier in [("il1b", "bdnf"), ("bdnf", "il1b")]:
         for level, value in [("low", 0), ("high", 1)]:

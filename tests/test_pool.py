@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 from conftest import rscript_or_skip
-from interplay.newton import newton_logistic
-from interplay.pool import (
+from interplay.models.newton import newton_logistic
+from interplay.models.pool import (
     loglik_at,
     pool_d1_wald,
     pool_d3_logistic,

@@ -3,11 +3,12 @@
 from pathlib import Path
 
 import pandas as pd
-from interplay import figures_cohort, privacy
-from interplay.figures_report import count_column
-from interplay.figures_style import FigureStyle
-from interplay.sensitivity import protected_sensitivity
-from interplay.table1 import protected_table1
+from interplay import privacy
+from interplay.describe.table1 import protected_table1
+from interplay.figures import cohort as figures_cohort
+from interplay.figures.style import FigureStyle
+from interplay.report.pages import count_column
+from interplay.sensitivity.summary import protected_sensitivity
 from interplay.tables import read_table, write_table
 from matplotlib.text import Text
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import copy_workflow, run_snakemake
-from interplay.figures_cohort import NOT_DRAWN_NOTE, OTHER_PATTERNS
+from interplay.figures.cohort import NOT_DRAWN_NOTE, OTHER_PATTERNS
 
 MIN_CELL_COUNT = 10
 # IDs as a hospital writes them; they cannot be confused with numbers in the outputs.

@@ -3,7 +3,7 @@
 import re
 
 from conftest import REPO
-from interplay.dictionary import dictionary_markdown, load_dictionary
+from interplay.data.dictionary import dictionary_markdown, load_dictionary
 
 README = (REPO / "README.md").read_text()
 

@@ -120,7 +120,7 @@ def test_the_readme_example_rule_file_runs_only_its_jobs(workdir: Path) -> None:
 
 
 def test_changing_a_library_module_reruns_only_the_jobs_that_import_it(workdir: Path) -> None:
-    module = workdir / "workflow/scripts/interplay/sensitivity.py"
+    module = workdir / "workflow/scripts/interplay/sensitivity/summary.py"
     original = module.read_text()
     module.write_text(original + "\n# a change\n")
     try:

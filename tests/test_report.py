@@ -1,11 +1,13 @@
-"""The report's HTML table pages, built from the result tables (interplay.figures_report)."""
+"""The report's HTML table pages, built from the result tables (interplay.report.pages)."""
 
 import html
 import re
 
 import numpy as np
 import pandas as pd
-from interplay.figures_report import (
+from interplay.describe.table1 import table1
+from interplay.labels import codes_with_labels
+from interplay.report.pages import (
     DISPLAYS,
     flatten,
     html_page,
@@ -17,9 +19,7 @@ from interplay.figures_report import (
     sensitivity_display,
     table1_display,
 )
-from interplay.labels import codes_with_labels
-from interplay.sensitivity import SENSITIVITY_COLUMNS as SENSITIVITY_COLUMNS
-from interplay.table1 import table1
+from interplay.sensitivity.summary import SENSITIVITY_COLUMNS
 
 # ---------------------------------------------------------------- table pages
 

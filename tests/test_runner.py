@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from conftest import copy_workflow, run_snakemake
 from interplay.errors import InputError
-from interplay.runner import run
+from interplay.jobs.runner import run
 
 
 def job(tmp_path: Path) -> SimpleNamespace:

@@ -6,8 +6,8 @@ import pytest
 import yaml
 from conftest import REPO
 from ingest_tables import BASELINE, VISITS, run
+from interplay.data.flow import build_analysis_dataset
 from interplay.errors import InputError
-from interplay.flow import build_analysis_dataset
 
 # The primary settings of config.yaml, as the workflow passes them.
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))

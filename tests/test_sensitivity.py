@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import REPO
-from interplay.analysis import run_analysis
-from interplay.figures_report import report_page
-from interplay.sensitivity import sensitivity_table
-from interplay.stratified import run_stratified_analysis, stratum_name
-from interplay.synthetic import synthetic_analysis_dataset
+from interplay.analysis.fit import run_analysis
+from interplay.analysis.stratified import run_stratified_analysis, stratum_name
+from interplay.report.pages import report_page
+from interplay.sensitivity.summary import sensitivity_table
+from interplay.synthetic.dataset import synthetic_analysis_dataset
 from test_separation import COMPLETE_CASE, without_remitters
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))

@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import REPO
-from interplay import analysis, models
-from interplay.figures_report import report_page
-from interplay.synthetic import synthetic_analysis_dataset
+from interplay.analysis import fit as analysis
+from interplay.models import logistic as models
+from interplay.report.pages import report_page
+from interplay.synthetic.dataset import synthetic_analysis_dataset
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 DICTIONARY = REPO / "resources" / "data_dictionary.tsv"

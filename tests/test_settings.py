@@ -2,7 +2,7 @@
 
 import yaml
 from conftest import REPO
-from interplay.settings import ANALYSIS_SECTIONS, analysis_settings, merge_settings
+from interplay.jobs.settings import ANALYSIS_SECTIONS, analysis_settings, merge_settings
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 

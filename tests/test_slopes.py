@@ -3,8 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
-from interplay import models, slopes
 from interplay.errors import InputError
+from interplay.interaction import slopes
+from interplay.models import logistic as models
 from scipy import stats
 from scipy.special import expit, logit
 

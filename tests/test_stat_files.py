@@ -16,11 +16,11 @@ import xlwt
 import yaml
 from conftest import copy_workflow, rscript_or_skip, run_snakemake
 from ingest_tables import BASELINE, DICTIONARY, SCHEDULE, VISITS, write_table
-from interplay.cohort import simulate_cohort, write_cohort
+from interplay.data.flow import build_analysis_dataset
+from interplay.data.ingest import IngestedCohort, ReadSettings, ingest_cohort
+from interplay.data.stat_files import cell_text
 from interplay.errors import InputError
-from interplay.flow import build_analysis_dataset
-from interplay.ingest import IngestedCohort, ReadSettings, ingest_cohort
-from interplay.stat_files import cell_text
+from interplay.synthetic.cohort import simulate_cohort, write_cohort
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))

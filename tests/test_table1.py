@@ -5,8 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from interplay.errors import InputError
-from interplay.table1 import (
+from interplay.describe.table1 import (
     compare_counts,
     paper_style_covariates,
     smd_categorical,
@@ -14,6 +13,7 @@ from interplay.table1 import (
     table1,
     table1_wide,
 )
+from interplay.errors import InputError
 from scipy import stats
 
 GROUPS_2X2 = [

@@ -10,12 +10,12 @@ import pytest
 import yaml
 from conftest import copy_workflow, run_snakemake
 from ingest_tables import BASELINE, DICTIONARY, REPO, SCHEDULE, VISITS, changed, failure, run
-from interplay.cohort import SyntheticCohort, simulate_cohort
+from interplay.data.flow import build_analysis_dataset
+from interplay.data.ingest import IngestedCohort, ReadSettings, ingest_cohort
+from interplay.data.text_files import TextSettings
 from interplay.errors import InputError
-from interplay.flow import build_analysis_dataset
-from interplay.ingest import IngestedCohort, ReadSettings, ingest_cohort
+from interplay.synthetic.cohort import SyntheticCohort, simulate_cohort
 from interplay.tables import read_table, write_table
-from interplay.text_files import TextSettings
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 KOREAN_NOTES = ["외래 환자", "입원 치료 중", "재발성 우울증", ""]

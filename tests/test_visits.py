@@ -10,11 +10,11 @@ import pytest
 import yaml
 from conftest import copy_workflow, run_snakemake
 from ingest_tables import BASELINE, DICTIONARY, SCHEDULE, VISITS, failure, run, write_table
-from interplay.cohort import simulate_cohort, write_cohort
+from interplay.data.flow import build_analysis_dataset
+from interplay.data.ingest import IngestedCohort, ingest_cohort
+from interplay.data.outcome import check_analysis_outcomes, check_outcome_settings
 from interplay.errors import InputError
-from interplay.flow import build_analysis_dataset
-from interplay.ingest import IngestedCohort, ingest_cohort
-from interplay.outcome import check_analysis_outcomes, check_outcome_settings
+from interplay.synthetic.cohort import simulate_cohort, write_cohort
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))

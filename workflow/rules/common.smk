@@ -7,8 +7,8 @@ min_version("9.0")
 
 # The library, also for the workflow's own configuration logic.
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
-from interplay.code_version import library_digest
-from interplay.config_checks import (
+from interplay.jobs.code_version import library_digest
+from interplay.jobs.config_checks import (
     ConfigError,
     check_analysis_lists,
     check_analysis_schemas,
@@ -19,9 +19,9 @@ from interplay.config_checks import (
     setting_source,
     load_schema,
 )
-from interplay.dictionary import load_dictionary
+from interplay.data.dictionary import load_dictionary
 from interplay.errors import InputError
-from interplay.settings import analysis_settings
+from interplay.jobs.settings import analysis_settings
 
 SCRIPTS_DIR = Path(workflow.basedir) / "workflow" / "scripts"
 
@@ -94,7 +94,7 @@ ANALYSES = {name: analysis_settings(config, name) for name in config["analyses"]
 
 # Outcome settings of every analysis, checked before any job runs (the library checks them again):
 # an outcome week off the visit schedule, or an analysis changing how visits are ingested.
-from interplay.outcome import check_analysis_outcomes
+from interplay.data.outcome import check_analysis_outcomes
 
 stop_on_input_error(
     check_analysis_outcomes,

@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from interplay.paper_tables import check_paper_settings
+from interplay.report.paper_tables import check_paper_settings
 
 PAPER_ANALYSES = config["paper_tables"]["analyses"]
 stop_on_input_error(

@@ -1,8 +1,8 @@
 """Derive the analysis dataset, the participant flow, who left it, and the biomarker cut-points."""
 
-from interplay.flow import build_analysis_dataset
+from interplay.data.flow import build_analysis_dataset
+from interplay.jobs.runner import run
 from interplay.privacy import COUNT_TABLES, protect
-from interplay.runner import run
 from interplay.tables import read_table, write_table
 
 

@@ -1,10 +1,9 @@
 """The final models, joint, interaction and slopes tables: model-based rows and bootstrap rows."""
 
 import pandas as pd
-from interplay.bootstrap_tables import SUMMARY_COLUMNS, joint_with_method, with_bootstrap_rows
+from interplay.bootstrap.tables import SUMMARY_COLUMNS, final_tables
+from interplay.jobs.runner import run
 from interplay.privacy import COUNT_TABLES, protect, suppression_log
-from interplay.runner import run
-from interplay.stratified import was_run
 from interplay.tables import read_table, write_table
 
 
@@ -20,13 +19,8 @@ def main(smk) -> None:
     )
     tables = ["models", "joint", "interaction", "slopes"]
     bases = {name: read_table(smk.input[name]) for name in tables}
-    # An analysis that was not run keeps its one row saying why.
-    completed = was_run(bases["models"])
-    if completed:
-        bases["joint"] = joint_with_method(bases["joint"], bases["models"]["ci_method"].iloc[0])
     logs = []
-    for name, base in bases.items():
-        table = with_bootstrap_rows(name, base, summary) if completed else base
+    for name, table in final_tables(bases, summary).items():
         if name in COUNT_TABLES:
             table, suppressed = protect(
                 table, COUNT_TABLES[name], smk.params.min_cell_count, smk.output[name]

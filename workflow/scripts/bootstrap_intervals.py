@@ -2,11 +2,11 @@
 
 import logging
 
-from interplay.bootstrap import prepare_complete, prepare_imputed
-from interplay.bootstrap_tables import SUMMARY_COLUMNS, summarise_complete, summarise_imputed
+from interplay.bootstrap.replicates import prepare_complete, prepare_imputed
+from interplay.bootstrap.tables import SUMMARY_COLUMNS, summarise_complete, summarise_imputed
 from interplay.covariates import adjustment_covariates, with_covariates
-from interplay.intermediates import read_dataset, read_imputations, read_shards
-from interplay.runner import run
+from interplay.jobs.intermediates import read_dataset, read_imputations, read_shards
+from interplay.jobs.runner import run
 from interplay.tables import read_table, write_table
 
 log = logging.getLogger(__name__)

@@ -2,10 +2,10 @@
 
 import logging
 
-from interplay.bootstrap import Design, shard_estimates
+from interplay.bootstrap.replicates import Design, shard_estimates
 from interplay.covariates import adjustment_covariates, with_covariates
-from interplay.intermediates import read_dataset, read_imputations
-from interplay.runner import run
+from interplay.jobs.intermediates import read_dataset, read_imputations
+from interplay.jobs.runner import run
 from interplay.tables import read_table, write_table
 
 log = logging.getLogger(__name__)

@@ -1,9 +1,9 @@
 """Distributions of serum IL-1β and BDNF with their cut-points (histograms only)."""
 
-from interplay.figures_cohort import biomarker_figure, biomarker_histograms, protected_histograms
-from interplay.figures_style import save_figure, style_from_config
-from interplay.intermediates import read_dataset
-from interplay.runner import run
+from interplay.figures.cohort import biomarker_figure, biomarker_histograms, protected_histograms
+from interplay.figures.style import save_figure, style_from_config
+from interplay.jobs.intermediates import read_dataset
+from interplay.jobs.runner import run
 from interplay.tables import read_table
 
 

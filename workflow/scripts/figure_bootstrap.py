@@ -1,13 +1,13 @@
 """Bootstrap distributions of the key estimates, with the bootstrap intervals."""
 
 import pandas as pd
-from interplay.figures_sensitivity import (
+from interplay.figures.sensitivity import (
     bootstrap_figure,
     reported_estimates,
     resample_estimates,
 )
-from interplay.figures_style import save_figure, style_from_config
-from interplay.runner import run
+from interplay.figures.style import save_figure, style_from_config
+from interplay.jobs.runner import run
 from interplay.tables import read_table
 
 

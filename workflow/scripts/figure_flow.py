@@ -1,8 +1,8 @@
 """Participant-flow diagram (STROBE item 13)."""
 
-from interplay.figures_cohort import flow_figure
-from interplay.figures_style import save_figure, style_from_config
-from interplay.runner import run
+from interplay.figures.cohort import flow_figure
+from interplay.figures.style import save_figure, style_from_config
+from interplay.jobs.runner import run
 from interplay.tables import read_table
 
 

@@ -1,8 +1,8 @@
 """Forest plot of the adjusted odds ratios, one mark per confidence-interval method."""
 
-from interplay.figures_effects import forest_figure, forest_rows
-from interplay.figures_style import save_figure, style_from_config
-from interplay.runner import run
+from interplay.figures.effects import forest_figure, forest_rows
+from interplay.figures.style import save_figure, style_from_config
+from interplay.jobs.runner import run
 from interplay.tables import read_table
 
 

@@ -1,8 +1,8 @@
 """Johnson–Neyman plot: the IL-1β odds ratio across BDNF and where it differs from 1."""
 
-from interplay.figures_continuous import johnson_neyman_figure
-from interplay.figures_style import save_figure, style_from_config
-from interplay.runner import run
+from interplay.figures.continuous import johnson_neyman_figure
+from interplay.figures.style import save_figure, style_from_config
+from interplay.jobs.runner import run
 from interplay.tables import read_table
 
 

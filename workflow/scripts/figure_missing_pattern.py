@@ -1,13 +1,13 @@
 """Missing-data patterns of the model variables (pattern counts, never rows)."""
 
-from interplay.figures_cohort import (
+from interplay.figures.cohort import (
     missing_pattern_figure,
     missing_patterns,
     protected_missing_patterns,
 )
-from interplay.figures_style import save_figure, style_from_config
-from interplay.intermediates import read_dataset
-from interplay.runner import run
+from interplay.figures.style import save_figure, style_from_config
+from interplay.jobs.intermediates import read_dataset
+from interplay.jobs.runner import run
 
 
 def main(smk) -> None:

@@ -1,8 +1,8 @@
 """Predicted outcome probability across IL-1β at BDNF percentiles (continuous model)."""
 
-from interplay.figures_continuous import prediction_figure
-from interplay.figures_style import save_figure, style_from_config
-from interplay.runner import run
+from interplay.figures.continuous import prediction_figure
+from interplay.figures.style import save_figure, style_from_config
+from interplay.jobs.runner import run
 from interplay.tables import read_table
 
 

@@ -1,14 +1,14 @@
 """Outcome percentage in each IL-1β × BDNF group: median split (2 × 2) and tertiles (3 × 3)."""
 
-from interplay.figures_effects import (
+from interplay.figures.effects import (
     joint_group_counts,
     protected_group_counts,
     remission_rate_figure,
     remission_rates,
 )
-from interplay.figures_style import save_figure, style_from_config
-from interplay.intermediates import read_dataset
-from interplay.runner import run
+from interplay.figures.style import save_figure, style_from_config
+from interplay.jobs.intermediates import read_dataset
+from interplay.jobs.runner import run
 
 
 def main(smk) -> None:

@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from interplay.figures_report import report_page
-from interplay.runner import run
+from interplay.jobs.runner import run
+from interplay.report.pages import report_page
 from interplay.tables import read_table
 
 

@@ -1,8 +1,8 @@
 """Specification curve: the key estimates of every analysis, with each one's choices beneath."""
 
-from interplay.figures_sensitivity import specification_curve_figure
-from interplay.figures_style import save_figure, style_from_config
-from interplay.runner import run
+from interplay.figures.sensitivity import specification_curve_figure
+from interplay.figures.style import save_figure, style_from_config
+from interplay.jobs.runner import run
 from interplay.tables import read_table
 
 

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from interplay.findings import findings_documents, findings_table
-from interplay.runner import run
+from interplay.jobs.runner import run
+from interplay.report.findings import findings_documents, findings_table
 from interplay.tables import read_table, write_table
 
 

@@ -1,9 +1,9 @@
 """Fit, pool and tabulate the models of one analysis."""
 
+from interplay.analysis.stratified import run_stratified_analysis
 from interplay.covariates import adjustment_covariates, with_covariates
-from interplay.intermediates import read_dataset, read_imputations
-from interplay.runner import run
-from interplay.stratified import run_stratified_analysis
+from interplay.jobs.intermediates import read_dataset, read_imputations
+from interplay.jobs.runner import run
 from interplay.tables import read_table, write_table
 
 

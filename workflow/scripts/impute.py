@@ -1,10 +1,10 @@
 """Multiply impute the analysis dataset's missing covariates (chained equations)."""
 
 from interplay.covariates import adjustment_covariates
-from interplay.impute import impute_analysis_dataset, missingness_summary
-from interplay.intermediates import read_dataset
+from interplay.imputation.chained import impute_analysis_dataset, missingness_summary
+from interplay.jobs.intermediates import read_dataset
+from interplay.jobs.runner import run
 from interplay.privacy import missingness_table, protect
-from interplay.runner import run
 from interplay.seeds import stream_key
 from interplay.tables import read_table, write_table
 

@@ -1,11 +1,11 @@
 """Read and validate the user's baseline and visits tables against the data dictionary."""
 
-from interplay.dictionary import load_dictionary
-from interplay.ingest import ReadSettings, ingest_cohort
+from interplay.data.dictionary import load_dictionary
+from interplay.data.ingest import ReadSettings, ingest_cohort
+from interplay.data.text_files import TextSettings
+from interplay.jobs.runner import run
 from interplay.privacy import COUNT_TABLES, protect
-from interplay.runner import run
 from interplay.tables import write_table
-from interplay.text_files import TextSettings
 
 
 def main(smk) -> None:

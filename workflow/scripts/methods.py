@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from interplay.methods import methods_html, methods_markdown, methods_sections
-from interplay.runner import run
+from interplay.jobs.runner import run
+from interplay.report.methods import methods_html, methods_markdown, methods_sections
 from interplay.tables import read_table
 
 

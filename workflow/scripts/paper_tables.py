@@ -2,8 +2,13 @@
 
 from pathlib import Path
 
-from interplay.paper_tables import PAPER_TABLE_BUILDERS, analysis_tables, paper_pages, paper_tables
-from interplay.runner import run
+from interplay.jobs.runner import run
+from interplay.report.paper_tables import (
+    PAPER_TABLE_BUILDERS,
+    analysis_tables,
+    paper_pages,
+    paper_tables,
+)
 from interplay.tables import read_table, write_table
 
 

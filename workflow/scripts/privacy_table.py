@@ -1,15 +1,15 @@
 """The list of suppressed counts (results/tables/privacy.tsv): every job's log, and the figures'
 count labels (recomputed from the dataset as the figures do)."""
 
-from interplay.figures_cohort import (
+from interplay.figures.cohort import (
     biomarker_histograms,
     missing_patterns,
     protected_histograms,
     protected_missing_patterns,
 )
-from interplay.figures_effects import joint_group_counts, protected_group_counts
+from interplay.figures.effects import joint_group_counts, protected_group_counts
+from interplay.jobs.runner import run
 from interplay.privacy import suppression_log
-from interplay.runner import run
 from interplay.tables import read_table, write_table
 
 

@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from interplay.provenance import provenance_record
-from interplay.runner import run
+from interplay.jobs.provenance import provenance_record
+from interplay.jobs.runner import run
 
 
 def main(smk) -> None:

@@ -1,7 +1,7 @@
 """Collect the key estimates of every analysis into one table, with E-values."""
 
-from interplay.runner import run
-from interplay.sensitivity import protected_sensitivity, sensitivity_table
+from interplay.jobs.runner import run
+from interplay.sensitivity.summary import protected_sensitivity, sensitivity_table
 from interplay.tables import read_table, write_table
 
 

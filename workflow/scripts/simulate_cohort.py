@@ -1,7 +1,7 @@
 """Write the synthetic MAKE BETTER-like cohort and its true parameters."""
 
-from interplay.cohort import simulate_cohort, write_cohort
-from interplay.runner import run
+from interplay.jobs.runner import run
+from interplay.synthetic.cohort import simulate_cohort, write_cohort
 
 
 def main(smk) -> None:

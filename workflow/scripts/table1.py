@@ -1,9 +1,9 @@
 """Table 1: baseline characteristics by outcome and by the four biomarker groups."""
 
-from interplay.intermediates import read_dataset
+from interplay.describe.table1 import protected_table1, table1
+from interplay.jobs.intermediates import read_dataset
+from interplay.jobs.runner import run
 from interplay.privacy import suppression_log
-from interplay.runner import run
-from interplay.table1 import protected_table1, table1
 from interplay.tables import write_table
 
 OUTCOME_LABELS = {

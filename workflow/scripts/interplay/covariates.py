@@ -6,9 +6,9 @@ from typing import Any
 
 import pandas as pd
 
-from interplay.config_checks import PAPER_SET, ConfigError, check_names
+from interplay.describe.table1 import TABLE1_VARIABLES, paper_style_covariates
 from interplay.errors import InputError
-from interplay.table1 import TABLE1_VARIABLES, paper_style_covariates
+from interplay.jobs.config_checks import PAPER_SET, ConfigError, check_names
 
 # Table 1 rows that are not confounders: the exposures themselves and the post-baseline treatment
 # step (docs/analysis_plan.md §8 uses it only as a descriptive stratifier).

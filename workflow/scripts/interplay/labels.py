@@ -80,7 +80,7 @@ TERMS = {
     "il1b_T3:bdnf_T3": "IL-1β top × BDNF top tertile (ratio of ORs)",
 }
 
-# Knol & VanderWeele (2012) measures of interplay.interaction; risk_<group> are added below.
+# Knol & VanderWeele (2012) measures (interplay.interaction.measures); risk_<group> added below.
 MEASURES = {
     "ratio_of_odds_ratios": "Ratio of odds ratios",
     "wald_test": "Wald test of the product term",
@@ -227,13 +227,13 @@ LEVELS = {
     "T3": "top tertile",
 }
 
-# The median groups of the paper tables (interplay.biomarkers.median_split: high = above it).
+# The median groups of the paper tables (interplay.data.biomarkers.median_split: high = above it).
 MEDIAN_GROUPS = {
     "low": "low (≤ median)",
     "high": "high (> median)",
 }
 
-# Headers and fixed words of the paper tables' report pages (interplay.paper_tables).
+# Headers and fixed words of the paper tables' report pages (interplay.report.paper_tables).
 PAPER_TABLE_COLUMNS = {
     "analysis": "Analysis",
     "biomarker": "Biomarker",

@@ -1,0 +1,1 @@
+"""One analysis end to end, and an analysis within each stratum."""

@@ -1,0 +1,1 @@
+"""Bootstrap replicates, their estimands, intervals and table rows."""

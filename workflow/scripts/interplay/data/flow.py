@@ -1,0 +1,238 @@
+"""From the ingested tables to the analysis dataset, its participant flow and cut-points."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from interplay.columns import BASELINE_COVARIATES
+from interplay.data.biomarkers import (
+    CODING_COLUMNS,
+    add_codings,
+    cutpoints,
+    has_both_biomarkers,
+    log_outliers,
+    require_varying_biomarkers,
+    substitute_below_lod,
+)
+from interplay.data.outcome import OUTCOME_COLUMNS, derive_outcome
+from interplay.errors import InputError, require_columns
+
+OPTIONAL_BASELINE = ["living_alone", "religious", "treatment_step"]
+BIOMARKER_COLUMNS = ["il1b", "il1b_below_lod", "il1b_lod", "bdnf"]
+# The column order of results/data/analysis_dataset.csv (BRIEF "Analysis dataset").
+ANALYSIS_COLUMNS = [
+    "patient_id",
+    *BASELINE_COVARIATES,
+    "treatment_step",
+    *OUTCOME_COLUMNS,
+    *BIOMARKER_COLUMNS,
+    *CODING_COLUMNS,
+]
+FLOW_COLUMNS = ["stage", "n", "excluded", "reason"]
+EXCLUSION_COLUMNS = ["patient_id", "stage", "reason"]
+
+
+@dataclass(frozen=True)
+class AnalysisData:
+    """The analysis dataset, its participant flow (STROBE 13), who left it, and cut-points."""
+
+    dataset: pd.DataFrame
+    flow: pd.DataFrame
+    exclusions: pd.DataFrame
+    cutpoints: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One flow step: who stays (a function of the sample so far) and why the others leave."""
+
+    name: str
+    keeps: Callable[[pd.DataFrame], pd.Series]
+    reason: str
+
+
+def require_unique_ids(baseline: pd.DataFrame) -> None:
+    """Raise an InputError when a patient_id occurs in more than one baseline row."""
+    duplicated = baseline["patient_id"].duplicated(keep=False)
+    if duplicated.any():
+        raise InputError(
+            "patient_id is not unique in the baseline table",
+            file="baseline",
+            column="patient_id",
+            ids=baseline.loc[duplicated, "patient_id"].unique(),
+            fix="keep one baseline row per patient",
+        )
+
+
+def has_baseline_hamd(data: pd.DataFrame) -> pd.Series:
+    """Whether each patient has a baseline HAMD rating."""
+    return data["hamd_baseline"].notna()
+
+
+def baseline_hamd_stage(outcome_settings: Mapping[str, Any]) -> Stage | None:
+    """The stage for patients without a baseline HAMD; None when they stay to be imputed.
+
+    A response is a reduction from baseline, so under outcome.definition: response the patients
+    leave whatever outcome.missing_baseline says.
+    """
+    reason = "no baseline HAMD rating: no week-0 visit or baseline-table value"
+    if outcome_settings["definition"] == "response":
+        reason += " (a response is a reduction from it)"
+    elif outcome_settings["missing_baseline"] == "exclude":
+        reason += " (outcome.missing_baseline: exclude)"
+    else:
+        return None
+    return Stage("with_baseline_hamd", has_baseline_hamd, reason)
+
+
+def exclusion_stages(
+    outcome_settings: Mapping[str, Any], biomarker_settings: Mapping[str, Any]
+) -> list[Stage]:
+    """The exclusion steps that apply under these settings, in flow order."""
+    week = int(outcome_settings["week"])
+    stages = []
+    if biomarker_settings["require_both"]:
+        stages.append(
+            Stage("with_both_biomarkers", has_both_biomarkers, "no baseline IL-1β or BDNF value")
+        )
+    baseline_stage = baseline_hamd_stage(outcome_settings)
+    if baseline_stage is not None:
+        stages.append(baseline_stage)
+    stages.append(
+        Stage(
+            "with_post_baseline_hamd",
+            lambda data: data["last_visit_week"].notna(),
+            f"no HAMD rating after baseline up to week {week}",
+        )
+    )
+    if outcome_settings["missing_rule"] == "completers":
+        stages.append(
+            Stage(
+                "completers",
+                lambda data: data["completer"] == 1,
+                f"no HAMD rating at week {week} (outcome.missing_rule: completers)",
+            )
+        )
+    if biomarker_settings["below_lod"] == "exclude":
+        stages.append(
+            Stage(
+                "il1b_above_lod",
+                lambda data: data["il1b_below_lod"] != 1,
+                "IL-1β below the limit of detection (biomarkers.below_lod: exclude)",
+            )
+        )
+    limit = biomarker_settings["outlier_z"]
+    if limit is not None:
+        stages.append(
+            Stage(
+                "without_outliers",
+                lambda data: ~log_outliers(data, float(limit)),
+                f"|z| of log IL-1β or log BDNF above {limit} (biomarkers.outlier_z)",
+            )
+        )
+    return stages
+
+
+def apply_stages(
+    data: pd.DataFrame, stages: list[Stage]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Apply the stages in order; return the remaining sample, the flow and who left where."""
+    rows = [("enrolled", len(data), 0, "")]
+    leaving = []
+    for stage in stages:
+        keeps = stage.keeps(data).fillna(False).astype(bool)
+        rows.append((stage.name, int(keeps.sum()), int((~keeps).sum()), stage.reason))
+        left = data.loc[~keeps, ["patient_id"]]
+        leaving.append(left.assign(stage=stage.name, reason=stage.reason))
+        data = data.loc[keeps]
+    exclusions = pd.concat([pd.DataFrame(columns=EXCLUSION_COLUMNS), *leaving], ignore_index=True)
+    return data, pd.DataFrame(rows, columns=FLOW_COLUMNS), exclusions
+
+
+def flow_text(flow: pd.DataFrame) -> str:
+    """The participant flow in one line, e.g. `enrolled 20; with_both_biomarkers 0 (20 left: …)`."""
+    steps = [
+        f"{row.stage} {row.n}" + (f" ({row.excluded} left: {row.reason})" if row.excluded else "")
+        for row in flow.itertuples()
+    ]
+    return "; ".join(steps)
+
+
+def check_analytic_sample(
+    data: pd.DataFrame, flow: pd.DataFrame, outcome_settings: Mapping[str, Any]
+) -> None:
+    """Raise an InputError for an empty sample, an undefined or constant outcome or biomarker."""
+    definition = outcome_settings["definition"]
+    if data.empty:
+        raise InputError(
+            f"no patient is left in the analytic sample. Flow: {flow_text(flow)}",
+            file="baseline",
+            fix="see the stage where patients leave: patient_id must match between baseline "
+            "and visits, and patients need biomarkers and a post-baseline HAMD rating",
+        )
+    undefined = data.loc[data["outcome"].isna(), "patient_id"]
+    if len(undefined):
+        raise InputError(
+            f"{definition} is undefined for {len(undefined)} patient(s): "
+            "their baseline HAMD rating is 0, and a reduction from 0 has no meaning",
+            file="visits",
+            column="hamd",
+            ids=undefined,
+            fix="check these patients' baseline HAMD ratings, or use outcome.definition: remission",
+        )
+    events = int(data["outcome"].sum())
+    if events in (0, len(data)):
+        kind = "no" if events == 0 else "only"
+        raise InputError(
+            f"the analytic sample of {len(data)} patients has {kind} {definition} events",
+            file="visits",
+            column="hamd",
+            fix="the outcome must vary: check outcome.remission_threshold / response_reduction "
+            "and outcome.week against the HAMD ratings in the visits table",
+        )
+    require_varying_biomarkers(data)
+
+
+def build_analysis_dataset(
+    baseline: pd.DataFrame,
+    visits: pd.DataFrame,
+    outcome_settings: Mapping[str, Any],
+    biomarker_settings: Mapping[str, Any],
+) -> AnalysisData:
+    """Derive the outcome, handle biomarkers, apply the flow and code the analytic sample.
+
+    The dataset has exactly ANALYSIS_COLUMNS, one row per analytic patient sorted by patient_id;
+    optional baseline columns absent from the input are all-NaN. Flow columns: stage, n (patients
+    remaining), excluded (patients leaving at this stage), reason. Stages that do not apply under
+    the settings are absent. Exclusions: patient_id, stage, reason of every patient of the
+    baseline table who left, once each, sorted by patient_id.
+    """
+    required = ["patient_id", *BIOMARKER_COLUMNS]
+    required += [c for c in BASELINE_COVARIATES if c not in OPTIONAL_BASELINE]
+    for name, table, columns in [
+        ("baseline", baseline, required),
+        ("visits", visits, ["patient_id", "week", "hamd"]),
+    ]:
+        require_columns(
+            table.columns,
+            columns,
+            table=name,
+            fix=f"add the column(s) or map your headers to them under data.columns.{name}",
+        )
+    require_unique_ids(baseline)
+    outcome = derive_outcome(visits, outcome_settings)
+    data = baseline.merge(outcome, on="patient_id", how="left", validate="one_to_one")
+    for column in OPTIONAL_BASELINE:
+        if column not in data.columns:
+            data[column] = float("nan")
+    data = substitute_below_lod(data, biomarker_settings)
+    stages = exclusion_stages(outcome_settings, biomarker_settings)
+    sample, flow, exclusions = apply_stages(data, stages)
+    check_analytic_sample(sample, flow, outcome_settings)
+    coded = add_codings(sample).sort_values("patient_id", kind="stable")
+    dataset = coded[ANALYSIS_COLUMNS].reset_index(drop=True)
+    dataset["last_visit_week"] = dataset["last_visit_week"].astype(int)
+    exclusions = exclusions.sort_values("patient_id", kind="stable").reset_index(drop=True)
+    return AnalysisData(dataset, flow, exclusions, cutpoints(dataset, biomarker_settings))

@@ -1,0 +1,198 @@
+"""Figures of the continuous interaction: predicted probabilities and the Johnson–Neyman plot."""
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from interplay.figures.effects import NOT_ESTIMABLE, NOT_ESTIMABLE_NOTE, NOTE_MM, estimable
+from interplay.figures.style import (
+    MODEL_BASED_METHODS,
+    NEUTRAL,
+    FigureStyle,
+    log_axis,
+    new_figure,
+    padded_log_limits,
+    ratio_ticks,
+    require,
+    styled,
+    whole_sample,
+)
+from interplay.labels import unit, variable_label
+
+PREDICTION_COLUMNS = ["il1b", "bdnf_percentile", "bdnf", "probability", "ci_low", "ci_high"]
+SLOPE_COLUMNS = ["percentile", "bdnf", "odds_ratio", "ci_low", "ci_high"]
+REGION_COLUMNS = ["bdnf_from", "bdnf_to", "significant", "observed_share"]
+
+
+def ordinal(number: float) -> str:
+    """10 -> '10th', 1 -> '1st', 22 -> '22nd'."""
+    value = round(number)
+    suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{value}{suffix}"
+
+
+def percent_limits(low: float, high: float) -> tuple[float, float]:
+    """Axis limits in percent around [low, high], widened to whole tens within 0–100."""
+    return max(0.0, np.floor(low / 10 - 0.2) * 10), min(100.0, np.ceil(high / 10 + 0.2) * 10)
+
+
+def masked(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`rows` with the given columns NaN where the fit failed (status not ok): not drawn."""
+    return rows.assign(**{c: rows[c].where(estimable(rows)) for c in columns})
+
+
+def not_estimable_text(axes: Axes, style: FigureStyle) -> None:
+    """'not estimable' across the middle of an axes whose every estimate failed."""
+    axes.text(
+        0.5, 0.6, NOT_ESTIMABLE, transform=axes.transAxes, ha="center", color=NEUTRAL,
+        fontsize=style.font_size,
+    )  # fmt: skip
+
+
+def prediction_figure(
+    predictions: pd.DataFrame, outcome_label: str, ci_level: float, style: FigureStyle
+) -> Figure:
+    """Predicted outcome probability across IL-1β, a line per BDNF percentile.
+
+    Bands (pointwise CIs) are drawn for the lowest and highest percentile only: five overlapping
+    bands hide each other. Predictions whose fit failed (status not ok) are not drawn; their
+    legend entry says 'not estimable'.
+    """
+    require(predictions, [*PREDICTION_COLUMNS, "status"], "predictions")
+    predictions = whole_sample(predictions)
+    failed = ~estimable(predictions)
+    predictions = masked(predictions, ["probability", "ci_low", "ci_high"])
+    percentiles = sorted(predictions["bdnf_percentile"].unique())
+    banded = {percentiles[0], percentiles[-1]}
+    with styled(style):
+        figure, axes = new_figure(style, height_mm=80 + (NOTE_MM if failed.any() else 0.0))
+        for percentile, colour in zip(percentiles, style.palette, strict=False):
+            curve = predictions.loc[predictions["bdnf_percentile"] == percentile].sort_values(
+                "il1b"
+            )
+            bdnf = curve["bdnf"].iloc[0]
+            if percentile in banded:
+                axes.fill_between(
+                    curve["il1b"],
+                    100 * curve["ci_low"],
+                    100 * curve["ci_high"],
+                    color=colour,
+                    alpha=0.18,
+                    linewidth=0,
+                )
+            drawn = curve["probability"].notna().any()
+            axes.plot(
+                curve["il1b"],
+                100 * curve["probability"],
+                color=colour,
+                label=f"{ordinal(percentile)} ({bdnf:.1f} {unit('bdnf')})"
+                + ("" if drawn else f": {NOT_ESTIMABLE}"),
+            )
+        log_axis(axes, "x")
+        axes.set_xlim(predictions["il1b"].min(), predictions["il1b"].max())
+        shown = predictions.loc[predictions["bdnf_percentile"].isin(banded)]
+        if shown["ci_low"].notna().any():
+            low, high = 100 * shown["ci_low"].min(), 100 * shown["ci_high"].max()
+            axes.set_ylim(*percent_limits(low, high))
+        else:
+            axes.set_ylim(0, 100)
+            not_estimable_text(axes, style)
+        axes.set_xlabel(f"Serum {variable_label('il1b')} ({unit('il1b')}, log scale)")
+        axes.set_ylabel(f"Predicted {outcome_label.lower()} (%)")
+        bands = " and ".join(ordinal(p) for p in sorted(banded))
+        note = f"\n{NOT_ESTIMABLE_NOTE}" if failed.any() else ""
+        figure.legend(
+            title=f"Serum {variable_label('bdnf')} percentile; bands: {ci_level:.0%} CI at the "
+            f"{bands}{note}",
+            loc="outside lower center",
+            ncols=2,
+            title_fontsize=style.font_size - 0.5,
+            columnspacing=1.0,
+        )
+    return figure
+
+
+def finite_region(region: pd.Series, low: float, high: float) -> tuple[float, float]:
+    """A Johnson–Neyman region clipped to the plotted BDNF range."""
+    return max(float(region["bdnf_from"]), low), min(float(region["bdnf_to"]), high)
+
+
+def johnson_neyman_figure(
+    slopes: pd.DataFrame, regions: pd.DataFrame, ci_level: float, style: FigureStyle
+) -> Figure:
+    """OR per doubling of IL-1β across BDNF with its band; BDNF ranges where it differs from 1."""
+    require(slopes, [*SLOPE_COLUMNS, "status"], "slopes")
+    require(regions, [*REGION_COLUMNS, "status"], "johnson_neyman")
+    slopes, regions = whole_sample(slopes), whole_sample(regions)
+    # Slopes and regions whose fit failed (status not ok) are not drawn; the legend says why.
+    failed = not (estimable(slopes).all() and estimable(regions).all())
+    slopes = masked(slopes, ["odds_ratio", "ci_low", "ci_high"])
+    regions = regions.loc[estimable(regions)]
+    # The Johnson–Neyman boundaries come from the model-based intervals: draw those.
+    if "ci_method" in slopes.columns:
+        slopes = slopes.loc[slopes["ci_method"].isin(MODEL_BASED_METHODS)]
+    grid = slopes.loc[slopes["percentile"].isna()].sort_values("bdnf")
+    marked = slopes.loc[slopes["percentile"].notna()]
+    low, high = float(grid["bdnf"].min()), float(grid["bdnf"].max())
+    band = grid[["ci_low", "ci_high"]].to_numpy(float).ravel()
+    limits = padded_log_limits(band if np.isfinite(band).any() else np.array([1.0]))
+    palette = style.palette
+    with styled(style):
+        figure, axes = new_figure(style, height_mm=80 + (NOTE_MM if failed else 0.0))
+        if not np.isfinite(band).any():
+            not_estimable_text(axes, style)
+        for _, region in regions.loc[regions["significant"].astype(bool)].iterrows():
+            start, end = finite_region(region, low, high)
+            if start >= end:
+                continue
+            axes.axvspan(
+                start,
+                end,
+                color=palette[4],
+                alpha=0.18,
+                linewidth=0,
+                label=f"IL-1β slope ≠ 0 (p < {1 - ci_level:.2g}): {start:.1f}–{end:.1f} "
+                f"{unit('bdnf')}, {region['observed_share']:.0%} of patients",
+            )
+            for boundary, finite in ((start, region["bdnf_from"]), (end, region["bdnf_to"])):
+                if np.isfinite(finite):
+                    axes.axvline(boundary, color=palette[4], linewidth=0.8, linestyle="--")
+        axes.fill_between(
+            grid["bdnf"],
+            grid["ci_low"],
+            grid["ci_high"],
+            color=palette[0],
+            alpha=0.2,
+            linewidth=0,
+            label=f"{ci_level:.0%} confidence band",
+        )
+        axes.plot(
+            grid["bdnf"],
+            grid["odds_ratio"],
+            color=palette[0],
+            label="Odds ratio (continuous model)",
+        )
+        axes.plot(
+            marked["bdnf"],
+            marked["odds_ratio"],
+            "o",
+            color=palette[0],
+            markersize=3,
+            label=f"{variable_label('bdnf')} "
+            + ", ".join(ordinal(p) for p in marked["percentile"])
+            + " percentiles",
+        )
+        axes.axhline(1, color=NEUTRAL, linewidth=0.6)
+        log_axis(axes, "y", ratio_ticks(*limits))
+        axes.set_ylim(*limits)
+        axes.set_xlim(low, high)
+        axes.set_xlabel(f"Serum {variable_label('bdnf', with_unit=True)}")
+        axes.set_ylabel("OR per doubling of IL-1β (log scale)")
+        figure.legend(
+            loc="outside lower center",
+            ncols=1,
+            title=NOT_ESTIMABLE_NOTE if failed else None,
+            title_fontsize=style.font_size - 0.5,
+        )
+    return figure

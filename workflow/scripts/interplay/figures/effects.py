@@ -1,0 +1,401 @@
+"""Figures of the group estimates: remission rates by biomarker group and the odds-ratio forest."""
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.transforms import blended_transform_factory
+from scipy import stats
+
+from interplay import privacy
+from interplay.figures.style import (
+    WHOLE_SAMPLE,
+    FigureStyle,
+    log_axis,
+    new_figure,
+    padded_log_limits,
+    ratio_ticks,
+    require,
+    styled,
+    whole_sample,
+)
+from interplay.labels import LEVELS, TERMS, ci_method_label, group_label, label, measure_label
+from interplay.models.logistic import OK
+
+JOINT_FIGURE_COLUMNS = [
+    "il1b_level", "bdnf_level", "n", "remitters", "odds_ratio", "ci_low", "ci_high", "status",
+]  # fmt: skip
+FOREST_COLUMNS = ["section", "label", "odds_ratio", "ci_low", "ci_high", "ci_method", "status"]
+MARKERS = ["o", "s", "D", "^", "v", "P"]
+# How a figure shows an estimate whose fit separated or did not converge, instead of drawing it;
+# the two-line note takes NOTE_MM more figure height.
+NOT_ESTIMABLE = "not estimable"
+NOTE_MM = 7.0
+NOT_ESTIMABLE_NOTE = (
+    "not estimable: the fit separated (a group without outcome events)\n"
+    "or did not converge; see the report for Firth's method"
+)
+
+
+@dataclass(frozen=True)
+class ForestEntry:
+    """One estimate of the forest plot and where to find it in the models table."""
+
+    section: str
+    label: str
+    model: str
+    term: str
+
+
+def stratum_entry(exposure: str, stratum: str, level: str, own_model: str) -> list[ForestEntry]:
+    """The forest rows of one exposure within one stratum: its own model and the product model."""
+    stratum_text = f"{LEVELS[level].capitalize()} {label('variable', stratum)}"
+    lincom = f"{exposure}_high|{stratum}_{level}"
+    return [
+        ForestEntry(TERMS[f"{exposure}_high"], f"{stratum_text},\nown model", own_model,
+                    f"{exposure}_high"),
+        ForestEntry(TERMS[f"{exposure}_high"], f"{stratum_text},\nproduct model",
+                    "product_lincom", lincom),
+    ]  # fmt: skip
+
+
+# The estimates of the forest plot, by section; stratum rows say which model they come from.
+FOREST_MODEL_ENTRIES = [
+    ForestEntry("Each biomarker alone", TERMS["il1b_high"], "il1b", "il1b_high"),
+    ForestEntry("Each biomarker alone", TERMS["bdnf_high"], "bdnf", "bdnf_high"),
+    *stratum_entry("il1b", "bdnf", "low", "stratum_bdnf_low"),
+    *stratum_entry("il1b", "bdnf", "high", "stratum_bdnf_high"),
+    *stratum_entry("bdnf", "il1b", "low", "stratum_il1b_low"),
+    *stratum_entry("bdnf", "il1b", "high", "stratum_il1b_high"),
+]
+JOINT_REFERENCE = "il1b_low_bdnf_low"
+JOINT_SECTION = f"Joint groups vs {group_label(JOINT_REFERENCE)}"
+INTERACTION_SECTION = "Interaction (multiplicative)"
+# Row labels wrap at this many characters, so that the data, not the text, fill the figure.
+LABEL_WIDTH = 14
+
+
+def wilson_interval(
+    events: np.ndarray, n: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a binomial proportion (Wilson 1927; Newcombe 1998, method 3)."""
+    events, n = np.asarray(events, float), np.asarray(n, float)
+    z = stats.norm.ppf(0.5 + level / 2)
+    p = events / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    return centre - half, centre + half
+
+
+# The analysis dataset's columns of each grouped coding and the names of their levels.
+GROUP_CODINGS = {
+    "median": ("il1b_high", "bdnf_high", {0: "low", 1: "high"}),
+    "tertiles": ("il1b_tertile", "bdnf_tertile", {1: "T1", 2: "T2", 3: "T3"}),
+}
+
+
+def joint_group_counts(dataset: pd.DataFrame, coding: str) -> pd.DataFrame:
+    """Patients and outcome events per IL-1β × BDNF group: il1b_level, bdnf_level, n, remitters.
+
+    The same counts as the joint table of an analysis without imputation of the outcome; they
+    are computed here so that the figure needs no particular analysis to be configured.
+    """
+    il1b, bdnf, names = GROUP_CODINGS[coding]
+    require(dataset, [il1b, bdnf, "outcome"], "analysis dataset")
+    counts = dataset.groupby([il1b, bdnf])["outcome"].agg(n="size", remitters="sum")
+    counts = counts.reset_index().sort_values([il1b, bdnf])
+    return pd.DataFrame(
+        {
+            "il1b_level": counts[il1b].map(names).to_numpy(),
+            "bdnf_level": counts[bdnf].map(names).to_numpy(),
+            "n": counts["n"].to_numpy(),
+            "remitters": counts["remitters"].to_numpy(),
+        }
+    )
+
+
+def protected_group_counts(
+    counts: pd.DataFrame, min_count: int | None, name: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """joint_group_counts() with small cells suppressed as in the joint table, and what was."""
+    joint = counts.assign(stratum=WHOLE_SAMPLE, non_remitters=counts["n"] - counts["remitters"])
+    protected, suppressed = privacy.protect(joint, privacy.JOINT, min_count, name)
+    return protected[counts.columns], suppressed
+
+
+def remission_rates(joint: pd.DataFrame, ci_level: float) -> pd.DataFrame:
+    """Observed outcome proportion per joint biomarker cell with its Wilson interval.
+
+    Columns: il1b_level, bdnf_level, n, events, rate, ci_low, ci_high (proportions); a cell
+    whose counts were suppressed (NA) has NA throughout.
+    """
+    require(joint, ["il1b_level", "bdnf_level", "n", "remitters"], "joint")
+    # Counts repeat on every interval-method row of a cell; keep one row per cell.
+    joint = whole_sample(joint).drop_duplicates(["il1b_level", "bdnf_level"])
+    low, high = wilson_interval(joint["remitters"], joint["n"], ci_level)
+    return pd.DataFrame(
+        {
+            "il1b_level": joint["il1b_level"].astype(str).to_numpy(),
+            "bdnf_level": joint["bdnf_level"].astype(str).to_numpy(),
+            "n": joint["n"].to_numpy(float),
+            "events": joint["remitters"].to_numpy(float),
+            "rate": (joint["remitters"] / joint["n"]).to_numpy(float),
+            "ci_low": low,
+            "ci_high": high,
+        }
+    )
+
+
+def remission_rate_figure(
+    panels: Sequence[tuple[str, pd.DataFrame]],
+    outcome_label: str,
+    ci_level: float,
+    style: FigureStyle,
+) -> Figure:
+    """Outcome percentage with CIs and counts in each IL-1β × BDNF group, a panel per coding."""
+    width = 0.8
+    with styled(style):
+        figure, axes_list = new_figure(style, height_mm=12 + 52 * len(panels), nrows=len(panels))
+        axes_list = np.atleast_1d(axes_list)
+        for axes, (title, rates), letter in zip(axes_list, panels, "abcdef", strict=False):
+            il1b_levels = list(dict.fromkeys(rates["il1b_level"]))
+            bdnf_levels = list(dict.fromkeys(rates["bdnf_level"]))
+            step = width / len(bdnf_levels)
+            for j, (bdnf, colour, marker) in enumerate(
+                zip(bdnf_levels, style.palette, MARKERS, strict=False)
+            ):
+                cells = rates.loc[rates["bdnf_level"] == bdnf]
+                x = np.array([il1b_levels.index(v) for v in cells["il1b_level"]], float)
+                x += -width / 2 + step * (j + 0.5)
+                y = 100 * cells["rate"].to_numpy()
+                errors = 100 * np.vstack(
+                    [cells["rate"] - cells["ci_low"], cells["ci_high"] - cells["rate"]]
+                )
+                axes.errorbar(
+                    x,
+                    y,
+                    yerr=errors,
+                    fmt=marker,
+                    color=colour,
+                    markersize=4,
+                    capsize=2,
+                    elinewidth=0.9,
+                    label=f"BDNF {bdnf}",
+                )
+                for xi, top, events, n in zip(
+                    x, 100 * cells["ci_high"], cells["events"], cells["n"], strict=True
+                ):
+                    label = f"{privacy.count_text(events)}/{privacy.count_text(n)}"
+                    axes.annotate(
+                        privacy.SUPPRESSED_TEXT if np.isnan(top) else label,
+                        (xi, 0 if np.isnan(top) else top),
+                        xytext=(0, 2),
+                        textcoords="offset points",
+                        ha="center",
+                        va="bottom",
+                        rotation=90,
+                        fontsize=style.font_size - 1,
+                    )
+            axes.set_xticks(range(len(il1b_levels)), [f"IL-1β {level}" for level in il1b_levels])
+            axes.set_xlim(-0.6, len(il1b_levels) - 0.4)
+            axes.set_ylim(0, 100)
+            axes.set_ylabel(f"{outcome_label} (% of patients)")
+            axes.set_xlabel("Serum IL-1β group")
+            # The legend sits between the axes and the panel title, clear of the data.
+            axes.legend(
+                loc="lower left", bbox_to_anchor=(0, 1), ncols=len(bdnf_levels), borderaxespad=0.2
+            )
+            axes.set_title(f"{letter}  {title}", loc="left", fontweight="bold", pad=14)
+        figure.supxlabel(
+            f"Points: observed percentage; bars: {ci_level:.0%} Wilson intervals; "
+            "labels: events/patients",
+            fontsize=style.font_size - 1,
+        )
+    return figure
+
+
+def estimable(rows: pd.DataFrame) -> pd.Series:
+    """Whether each row's estimate comes from fits that all succeeded (status ok)."""
+    return rows["status"] == OK
+
+
+def model_forest_rows(models: pd.DataFrame) -> pd.DataFrame:
+    """The forest plot's model-based rows, one per entry found and confidence-interval method."""
+    require(models, ["model", "term", *FOREST_COLUMNS[2:]], "models")
+    wanted = pd.DataFrame([vars(entry) for entry in FOREST_MODEL_ENTRIES])
+    found = wanted.merge(models, on=["model", "term"], how="inner", sort=False)
+    return found[FOREST_COLUMNS]
+
+
+def joint_forest_rows(joint: pd.DataFrame, default_method: str) -> pd.DataFrame:
+    """The non-reference joint cells; ci_method from the table, else default_method."""
+    require(joint, JOINT_FIGURE_COLUMNS, "joint")
+    cells = joint.loc[~joint["is_reference"].astype(bool)] if "is_reference" in joint else joint
+    methods = cells.get("ci_method", default_method)
+    return pd.DataFrame(
+        {
+            "section": JOINT_SECTION,
+            "label": [
+                group_label(f"il1b_{a}_bdnf_{b}").replace(", ", ",\n")
+                for a, b in zip(cells["il1b_level"], cells["bdnf_level"], strict=True)
+            ],
+            "odds_ratio": cells["odds_ratio"].to_numpy(float),
+            "ci_low": cells["ci_low"].to_numpy(float),
+            "ci_high": cells["ci_high"].to_numpy(float),
+            "ci_method": methods,
+            "status": cells["status"].to_numpy(),
+        }
+    )[FOREST_COLUMNS]
+
+
+def interaction_forest_rows(interaction: pd.DataFrame) -> pd.DataFrame:
+    """The ratio of odds ratios (exp of the product term), one row per interval method."""
+    require(interaction, ["measure", "estimate", *FOREST_COLUMNS[3:]], "interaction")
+    ratio = interaction.loc[interaction["measure"] == "ratio_of_odds_ratios"]
+    return pd.DataFrame(
+        {
+            "section": INTERACTION_SECTION,
+            "label": textwrap.fill(measure_label("ratio_of_odds_ratios"), LABEL_WIDTH),
+            "odds_ratio": ratio["estimate"].to_numpy(float),
+            "ci_low": ratio["ci_low"].to_numpy(float),
+            "ci_high": ratio["ci_high"].to_numpy(float),
+            "ci_method": ratio["ci_method"].to_numpy(),
+            "status": ratio["status"].to_numpy(),
+        }
+    )[FOREST_COLUMNS]
+
+
+def forest_rows(
+    models: pd.DataFrame, joint: pd.DataFrame, interaction: pd.DataFrame
+) -> pd.DataFrame:
+    """Every estimate of the forest plot: section, label, odds_ratio, interval, method, status.
+
+    Stratified analyses contribute their unstratified rows. Joint cells without a ci_method
+    column take the method of the models table's first row (the joint model is fitted and pooled
+    like the others).
+    """
+    models, joint, interaction = (whole_sample(t) for t in (models, joint, interaction))
+    model_rows = model_forest_rows(models)
+    default_method = str(models["ci_method"].iloc[0])
+    return pd.concat(
+        [
+            model_rows,
+            joint_forest_rows(joint, default_method),
+            interaction_forest_rows(interaction),
+        ],
+        ignore_index=True,
+    )
+
+
+def estimate_interval_text(row: pd.Series) -> str:
+    """'0.52 (0.36–0.76)' for one estimate, 'not estimable' for one whose fit failed."""
+    if row.status != OK:
+        return NOT_ESTIMABLE
+    return f"{row.odds_ratio:.2f} ({row.ci_low:.2f}–{row.ci_high:.2f})"
+
+
+def forest_figure(
+    rows: pd.DataFrame, outcome_label: str, ci_level: float, style: FigureStyle
+) -> Figure:
+    """Odds ratios with their intervals, grouped by section, one mark per interval method.
+
+    Section headings run across the figure above their rows, so that the (wrapped) row labels
+    and the values on the right stay narrow and the data area is the larger part of the width.
+    An estimate whose fit failed (status not ok) keeps its line but is not drawn: its text
+    says 'not estimable' and a note in the legend says why.
+    """
+    require(rows, FOREST_COLUMNS, "forest rows")
+    drawn = estimable(rows)
+    methods = list(dict.fromkeys(rows["ci_method"]))
+    labels = list(dict.fromkeys(zip(rows["section"], rows["label"], strict=True)))
+    sections = list(dict.fromkeys(rows["section"]))
+    # One text line (3.4 mm) per interval method within an estimate, at least the lines of its
+    # label, a little air between estimates, one line per section heading.
+    gap = 0.85
+    label_lines = max(text.count("\n") + 1 for _, text in labels)
+    pitch = max(1.0 if len(methods) == 1 else gap * len(methods) + 0.5, 0.8 * label_lines + 0.4)
+    positions, ticks, tick_labels, headers = {}, [], [], []
+    y = 0.0
+    for section in sections:
+        headers.append((y, section))
+        y += 0.5 + pitch / 2
+        for key in [key for key in labels if key[0] == section]:
+            positions[key] = y
+            ticks.append(y)
+            tick_labels.append(key[1])
+            y += pitch
+        y += 0.5 - pitch / 2
+    shown = rows.loc[drawn, ["ci_low", "ci_high"]].to_numpy(float).ravel()
+    limits = padded_log_limits(shown if np.isfinite(shown).any() else np.array([1.0]))
+    with styled(style):
+        note_mm = 0.0 if drawn.all() else NOTE_MM
+        figure, axes = new_figure(style, height_mm=24 + 3.2 * y + note_mm)
+        for index, (method, colour, marker) in enumerate(
+            zip(methods, style.palette, MARKERS, strict=False)
+        ):
+            subset = rows.loc[rows["ci_method"] == method]
+            offset = gap * (index - (len(methods) - 1) / 2)
+            ys = [
+                positions[key] + offset
+                for key in zip(subset["section"], subset["label"], strict=True)
+            ]
+            shown = drawn[subset.index].to_numpy()
+            points = subset.loc[shown]
+            axes.errorbar(
+                points["odds_ratio"],
+                np.array(ys)[shown],
+                xerr=[
+                    points["odds_ratio"] - points["ci_low"],
+                    points["ci_high"] - points["odds_ratio"],
+                ],
+                fmt=marker,
+                color=colour,
+                markersize=3,
+                elinewidth=0.9,
+                capsize=0,
+                label=ci_method_label(method),
+            )
+            for y_text, (_, row) in zip(ys, subset.iterrows(), strict=True):
+                axes.annotate(
+                    estimate_interval_text(row),
+                    (1, y_text),
+                    xycoords=("axes fraction", "data"),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=style.font_size - 1.5,
+                    color=colour,
+                )
+        axes.axvline(1, color="black", linewidth=0.6)
+        log_axis(axes, "x", ratio_ticks(*limits))
+        axes.set_xlim(*limits)
+        axes.set_yticks(ticks, tick_labels, fontsize=style.font_size - 1)
+        # Headings start at the figure's left edge and run over the plot, on a white ground
+        # where they cross the no-effect line; they do not widen the label column.
+        left_edge = blended_transform_factory(figure.transFigure, axes.transData)
+        for y_header, section in headers:
+            heading = axes.text(
+                0.01,
+                y_header,
+                section,
+                transform=left_edge,
+                fontweight="bold",
+                va="center",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3},
+            )
+            heading.set_in_layout(False)
+        axes.tick_params(axis="y", length=0)
+        axes.spines["left"].set_visible(False)
+        axes.set_ylim(y - 0.5, -0.7)
+        axes.set_xlabel(f"Adjusted odds ratio of {outcome_label.lower()} (log scale)")
+        figure.legend(
+            loc="outside lower center",
+            ncols=min(len(methods), 2),
+            title=f"{ci_level:.0%} confidence intervals"
+            + ("" if drawn.all() else f"\n{NOT_ESTIMABLE_NOTE}"),
+            title_fontsize=style.font_size - 0.5,
+        )
+    return figure

@@ -1,0 +1,3 @@
+"""Interaction: multiplicative and additive measures, joint categories, slopes,
+product-term tests.
+"""

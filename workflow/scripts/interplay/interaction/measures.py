@@ -1,0 +1,357 @@
+"""Interaction of two binary exposures on the multiplicative and additive scales.
+
+Knol & VanderWeele (Int J Epidemiol 2012) reporting: the joint odds ratios OR10, OR01, OR11 against
+a reference cell, RERI, AP and the synergy index S with delta-method (Hosmer & Lemeshow,
+Epidemiology 1992) and MOVER (Zou, Am J Epidemiol 2008) intervals, and the interaction contrast
+IC = p11 − p10 − p01 + p00 on the risk scale from standardised predicted risks.
+
+Everything works on the three exposure coefficients (β_A, β_B, β_AB) of a product model
+logit P(Y) = … + β_A A + β_B B + β_AB A·B estimated in m ≥ 1 data sets (arrays with a leading
+m axis); m = 1 gives Wald z inference, m > 1 pools by Rubin's rules (models.summarise_estimates).
+`direction` = +1 describes the modelled outcome, −1 its complement (a logistic model of 1 − Y has
+coefficients −β), so non-remission measures come from a model of remission.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+import pandas as pd
+
+from interplay.interaction.product_tests import product_tests
+from interplay.models import logistic as models
+from interplay.models.logistic import LogisticFit, summarise_estimates
+from interplay.models.pool import pooled_covariance
+
+Cell = tuple[int, int]
+CELLS: list[Cell] = [(0, 0), (1, 0), (0, 1), (1, 1)]
+JOINT_NAMES = ["or_10", "or_01", "or_11"]
+TABLE_COLUMNS = [
+    "measure", "scale", "outcome", "reference_group",
+    "estimate", "ci_low", "ci_high", "ci_method", "df1", "df2", "p_value",
+]  # fmt: skip
+# Sign of each cell's risk in IC = p11 − p10 − p01 + p00 (cells in recoded exposure levels).
+IC_SIGNS = {(0, 0): 1.0, (1, 0): -1.0, (0, 1): -1.0, (1, 1): 1.0}
+
+
+def cell_contrast(cell: Cell) -> np.ndarray:
+    """Weights on (β_A, β_B, β_AB) giving a cell's log-odds relative to cell (0, 0)."""
+    a, b = cell
+    return np.array([a, b, a * b], dtype=float)
+
+
+def original_cell(recoded: Cell, reference: Cell) -> Cell:
+    """The cell in original exposure levels of a cell in levels recoded against the reference."""
+    return (recoded[0] ^ reference[0], recoded[1] ^ reference[1])
+
+
+def joint_contrasts(reference: Cell, direction: int = 1) -> np.ndarray:
+    """(3, 3) map from (β_A, β_B, β_AB) to log OR10, OR01, OR11 against the reference cell.
+
+    Recoded exposures are A* = |A − A_ref|, B* = |B − B_ref| (Knol et al., Eur J Epidemiol 2011).
+    """
+    base = cell_contrast(reference)
+    rows = [cell_contrast(original_cell(c, reference)) - base for c in [(1, 0), (0, 1), (1, 1)]]
+    return direction * np.array(rows)
+
+
+def lowest_risk_cell(exposure_coefficients: np.ndarray, direction: int = 1) -> Cell:
+    """The cell with the lowest modelled odds of the outcome (first of any ties)."""
+    log_odds = [direction * cell_contrast(c) @ exposure_coefficients for c in CELLS]
+    return CELLS[int(np.argmin(log_odds))]
+
+
+def transform(
+    coefficients: np.ndarray, covariances: np.ndarray, matrix: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-data-set linear transforms: estimates (m, r) and covariances (m, r, r)."""
+    estimates = coefficients @ matrix.T
+    covs = np.einsum("ij,mjk,lk->mil", matrix, covariances, matrix)
+    return estimates, covs
+
+
+def diagonal(covariances: np.ndarray) -> np.ndarray:
+    """Variances (m, r) from covariances (m, r, r)."""
+    return np.diagonal(covariances, axis1=1, axis2=2)
+
+
+def joint_odds_ratios(
+    log_ors: np.ndarray, covariances: np.ndarray, df_complete: float, ci_level: float
+) -> pd.DataFrame:
+    """OR10, OR01, OR11 with intervals from log ORs (m, 3) and their covariances (m, 3, 3)."""
+    table = summarise_estimates(log_ors, diagonal(covariances), JOINT_NAMES, df_complete, ci_level)
+    for column in ["estimate", "ci_low", "ci_high"]:
+        table[column] = np.exp(table[column])
+    return table
+
+
+def additive_values(theta: np.ndarray) -> np.ndarray:
+    """RERI, AP and ln S from log OR10, OR01, OR11 (rows of theta, shape (m, 3))."""
+    or10, or01, or11 = np.exp(theta).T
+    reri = or11 - or10 - or01 + 1
+    with np.errstate(invalid="ignore", divide="ignore"):  # S undefined: OR11 ≤ 1 or OR10+OR01 ≤ 2
+        log_s = np.log(or11 - 1) - np.log(or10 + or01 - 2)
+    return np.column_stack([reri, reri / or11, log_s])
+
+
+def additive_gradients(theta: np.ndarray) -> np.ndarray:
+    """(m, 3 measures, 3 log ORs) gradients of RERI, AP and ln S (Hosmer & Lemeshow 1992)."""
+    or10, or01, or11 = np.exp(theta).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s_denominator = or10 + or01 - 2
+        rows = [
+            [-or10, -or01, or11],
+            [-or10 / or11, -or01 / or11, (or10 + or01 - 1) / or11],
+            [-or10 / s_denominator, -or01 / s_denominator, or11 / (or11 - 1)],
+        ]
+    return np.moveaxis(np.array(rows), -1, 0)
+
+
+def additive_delta(
+    theta: np.ndarray, covariances: np.ndarray, df_complete: float, ci_level: float
+) -> pd.DataFrame:
+    """RERI, AP (natural scale) and S (pooled and tested on the log scale), delta-method CIs."""
+    gradients = additive_gradients(theta)
+    variances = np.einsum("mij,mjk,mik->mi", gradients, covariances, gradients)
+    table = summarise_estimates(
+        additive_values(theta), variances, ["reri", "ap", "s"], df_complete, ci_level
+    )
+    is_s = table["term"] == "s"
+    for column in ["estimate", "ci_low", "ci_high"]:
+        table.loc[is_s, column] = np.exp(table.loc[is_s, column])
+    return table
+
+
+@dataclass(frozen=True)
+class MoverMeasure:
+    """A measure written as constant + Σ sign_j · back(h_j(θ)), h_j on a scale with Wald limits."""
+
+    name: str
+    terms: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]  # θ -> h (m, r), dh/dθ (m, r, 3)
+    signs: np.ndarray
+    constant: float
+    exponentiate_terms: bool  # terms enter the sum as exp(h_j)
+    exponentiate_sum: bool  # the sum is the log of the measure
+
+
+def linear_terms(matrix: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Terms h = G θ and their Jacobian G, per data set."""
+    return theta @ matrix.T, np.broadcast_to(matrix, (theta.shape[0], *matrix.shape))
+
+
+def s_terms(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """ln(OR11 − 1) and ln(OR10 + OR01 − 2), the two halves of ln S, and their Jacobian."""
+    or10, or01, or11 = np.exp(theta).T
+    gradient = additive_gradients(theta)[:, 2, :]
+    jacobian = np.zeros((len(theta), 2, 3))
+    jacobian[:, 0, 2] = gradient[:, 2]
+    jacobian[:, 1, :2] = -gradient[:, :2]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.column_stack([np.log(or11 - 1), np.log(or10 + or01 - 2)]), jacobian
+
+
+RERI_MATRIX = np.array([[0.0, 0, 1], [1, 0, 0], [0, 1, 0]])  # OR11, OR10, OR01
+AP_MATRIX = np.array([[0.0, 0, -1], [1, 0, -1], [0, 1, -1]])  # 1/OR11, OR10/OR11, OR01/OR11
+MOVER_MEASURES = [
+    MoverMeasure(
+        "reri", partial(linear_terms, RERI_MATRIX), np.array([1.0, -1, -1]), 1, True, False
+    ),
+    MoverMeasure("ap", partial(linear_terms, AP_MATRIX), np.array([1.0, -1, -1]), 1, True, False),
+    MoverMeasure("s", s_terms, np.array([1.0, -1]), 0, False, True),
+]
+
+
+def mover_limits(
+    points: np.ndarray, lows: np.ndarray, highs: np.ndarray, correlation: np.ndarray
+) -> tuple[float, float]:
+    """Zou (2008) MOVER limits of Σ_j θ_j from each term's own limits and their correlations."""
+    below = points - lows
+    above = highs - points
+    total = points.sum()
+    return (
+        float(total - np.sqrt(below @ correlation @ below)),
+        float(total + np.sqrt(above @ correlation @ above)),
+    )
+
+
+def mover_interval(
+    measure: MoverMeasure,
+    theta: np.ndarray,
+    covariances: np.ndarray,
+    df_complete: float,
+    ci_level: float,
+) -> tuple[float, float, float]:
+    """A measure's pooled point estimate and MOVER interval from per-data-set log ORs.
+
+    Each term's limits come from its pooled Wald (z or Rubin t) interval on its own scale; term
+    correlations from the pooled total covariance (Zou 2008 uses those of the log ORs).
+    """
+    values, jacobian = measure.terms(theta)
+    covs = np.einsum("mij,mjk,mlk->mil", jacobian, covariances, jacobian)
+    limits = summarise_estimates(
+        values, diagonal(covs), [str(j) for j in range(values.shape[1])], df_complete, ci_level
+    )
+    pooled = pooled_covariance(covs, values)
+    scale = np.sqrt(np.diag(pooled))
+    correlation = pooled / np.outer(scale, scale) * np.outer(measure.signs, measure.signs)
+    back = np.exp if measure.exponentiate_terms else np.asarray
+    point, low, high = (back(limits[c].to_numpy()) for c in ["estimate", "ci_low", "ci_high"])
+    signs = measure.signs  # a negated term's limits swap
+    points = signs * point
+    lows, highs = np.where(signs > 0, low, -high), np.where(signs > 0, high, -low)
+    low, high = mover_limits(points, lows, highs, correlation)
+    estimate = measure.constant + points.sum()
+    low, high = measure.constant + low, measure.constant + high
+    if measure.exponentiate_sum:
+        return float(np.exp(estimate)), float(np.exp(low)), float(np.exp(high))
+    return float(estimate), low, high
+
+
+def additive_mover(
+    theta: np.ndarray, covariances: np.ndarray, df_complete: float, ci_level: float
+) -> pd.DataFrame:
+    """RERI, AP and S with MOVER intervals (columns term, estimate, ci_low, ci_high)."""
+    rows = [
+        (measure.name, *mover_interval(measure, theta, covariances, df_complete, ci_level))
+        for measure in MOVER_MEASURES
+    ]
+    return pd.DataFrame(rows, columns=["term", "estimate", "ci_low", "ci_high"])
+
+
+def ic_weights(reference: Cell) -> np.ndarray:
+    """Weights on the risks of CELLS (original levels) giving IC against the reference cell."""
+    weights = np.zeros(len(CELLS))
+    for recoded, sign in IC_SIGNS.items():
+        weights[CELLS.index(original_cell(recoded, reference))] = sign
+    return weights
+
+
+def interaction_contrast(
+    risks: np.ndarray,
+    risk_covariances: np.ndarray,
+    reference: Cell,
+    df_complete: float,
+    ci_level: float,
+) -> pd.DataFrame:
+    """IC = p11 − p10 − p01 + p00 (cells recoded against the reference) with its delta-method CI."""
+    weights = ic_weights(reference)
+    variances = np.einsum("i,mij,j->m", weights, risk_covariances, weights)
+    return summarise_estimates(
+        (risks @ weights)[:, None], variances[:, None], ["ic"], df_complete, ci_level
+    )
+
+
+def cell_name(cell: Cell, exposures: Sequence[str]) -> str:
+    """Readable name of a cell of two 0/1 exposures, e.g. il1b_high_bdnf_low."""
+    levels = ("low", "high")
+    return "_".join(
+        f"{name.removesuffix('_high')}_{levels[level]}"
+        for name, level in zip(exposures, cell, strict=True)
+    )
+
+
+def exposure_block(
+    fits: Sequence[LogisticFit], terms: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The coefficients (β_A, β_B, β_AB) per data set (m, 3) and their covariances (m, 3, 3)."""
+    index = [fits[0].index(t) for t in terms]
+    return (
+        np.array([f.estimates[index] for f in fits]),
+        np.array([f.covariance[np.ix_(index, index)] for f in fits]),
+    )
+
+
+def cell_risks(
+    fits: Sequence[LogisticFit],
+    data_sets: Sequence[pd.DataFrame],
+    exposures: Sequence[str],
+    direction: int = 1,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Standardised risks (m, 4) of the outcome (direction 1) or its complement (−1) per cell of
+    CELLS, and their delta-method covariances (m, 4, 4), conditional on the sample's covariates.
+    """
+    risks, covariances = [], []
+    for fit, data in zip(fits, data_sets, strict=True):
+        design = models.design_matrix(data, fit.terms)
+        pairs = [
+            models.standardised_risk(
+                fit, models.set_exposures(design, dict(zip(exposures, cell, strict=True)))
+            )
+            for cell in CELLS
+        ]
+        gradients = direction * np.array([p[1] for p in pairs])
+        risks.append([p[0] if direction == 1 else 1 - p[0] for p in pairs])
+        covariances.append(gradients @ fit.covariance @ gradients.T)
+    return np.array(risks), np.array(covariances)
+
+
+def interaction_rows(
+    table: pd.DataFrame, scale: str, outcome: str, reference: str, method_prefix: str = ""
+) -> pd.DataFrame:
+    """Rows of the interaction table from a term / estimate / limits table."""
+    out = table.rename(columns={"term": "measure"})
+    out = out.assign(scale=scale, outcome=outcome, reference_group=reference)
+    out["ci_method"] = method_prefix + out["ci_method"]
+    for column in ["df1", "df2", "p_value"]:  # only tests have degrees of freedom
+        if column not in out:
+            out[column] = np.nan
+    return out[TABLE_COLUMNS]
+
+
+def interaction_table(
+    full: Sequence[LogisticFit],
+    reduced: Sequence[LogisticFit],
+    data_sets: Sequence[pd.DataFrame],
+    product_terms: Sequence[str],
+    outcome: str,
+    ci_level: float,
+) -> pd.DataFrame:
+    """Every interaction measure of the product model (rows as run_analysis documents)."""
+    exposures = list(product_terms[:2])
+    df_complete = full[0].n - len(full[0].terms)
+    coefficients, covariances = exposure_block(full, product_terms)
+    complement = f"non_{outcome}"
+    baseline = cell_name((0, 0), exposures)
+    ratio = summarise_estimates(
+        coefficients[:, 2:], covariances[:, 2, 2:], ["ratio_of_odds_ratios"], df_complete, ci_level
+    )
+    ratio[["estimate", "ci_low", "ci_high"]] = np.exp(ratio[["estimate", "ci_low", "ci_high"]])
+    reference = lowest_risk_cell(coefficients.mean(axis=0), direction=-1)
+    named = cell_name(reference, exposures)
+    theta, theta_cov = transform(coefficients, covariances, joint_contrasts(reference, -1))
+    risks, risk_cov = cell_risks(full, data_sets, exposures, direction=-1)
+    risk_names = [f"risk_{cell_name(c, exposures)}" for c in CELLS]
+    risk_table = summarise_estimates(
+        risks, diagonal(risk_cov), risk_names, df_complete, ci_level
+    ).drop(columns="p_value")
+    mover = additive_mover(theta, theta_cov, df_complete, ci_level).assign(ci_method="mover")
+    parts = [
+        interaction_rows(ratio, "multiplicative", outcome, baseline),
+        interaction_rows(
+            product_tests(full, reduced, data_sets), "multiplicative", outcome, baseline
+        ),
+        interaction_rows(
+            joint_odds_ratios(theta, theta_cov, df_complete, ci_level),
+            "joint_odds_ratio",
+            complement,
+            named,
+        ),
+        interaction_rows(
+            additive_delta(theta, theta_cov, df_complete, ci_level),
+            "additive",
+            complement,
+            named,
+            "delta_",
+        ),
+        interaction_rows(mover, "additive", complement, named),
+        interaction_rows(risk_table, "risk", complement, "", "delta_"),
+        interaction_rows(
+            interaction_contrast(risks, risk_cov, reference, df_complete, ci_level),
+            "additive_risk",
+            complement,
+            named,
+            "delta_",
+        ),
+    ]
+    return pd.concat(parts, ignore_index=True)

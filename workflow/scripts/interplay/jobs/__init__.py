@@ -1,0 +1,3 @@
+"""Snakemake glue: running a script, the settings of an analysis, code digests,
+provenance, config checks.
+"""

@@ -1,0 +1,378 @@
+"""Checks of the configuration before any job runs, reported as a few lines naming file and key.
+
+Two kinds of check: the configuration schema (workflow/schemas/config.schema.yaml), and every
+setting that names a dataset column (covariate sets, models.stratify_by) against the columns the
+data dictionary lets the analysis dataset hold.
+"""
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pandas as pd
+import yaml
+
+from interplay.columns import BASELINE_COVARIATES
+from interplay.errors import InputError
+from interplay.jobs.settings import merge_settings
+
+PAPER_SET = "paper"
+# A baseline column of the dataset that is not a covariate: post-baseline, a stratifier only.
+TREATMENT_STEP = "treatment_step"
+# Dataset columns derived from the visits table that a setting may name.
+DERIVED_COLUMNS = ["hamd_baseline"]
+# Characters of a value or key description quoted in a message.
+MAX_SHOWN = 200
+COMMAND_LINE = "the command line (--config)"
+# How a schema bound reads as the allowed values.
+BOUNDS = {
+    "minimum": "a number of at least {}",
+    "maximum": "a number of at most {}",
+    "exclusiveMinimum": "a number above {}",
+    "exclusiveMaximum": "a number below {}",
+    "minItems": "a list of at least {} item(s)",
+    "maxItems": "a list of at most {} item(s)",
+    "uniqueItems": "a list without repeated items",
+    "pattern": "text matching the pattern {}",
+}
+# Where settings come from, lowest precedence first: (config file or COMMAND_LINE, its settings).
+Sources = Sequence[tuple[str, Mapping[str, Any]]]
+
+
+class ConfigError(InputError):
+    """A configuration value that cannot work: where it is written, what is allowed, the fix."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        key: str,
+        written: object,
+        allowed: str,
+        fix: str,
+        files: Sequence[str] = (),
+        about: str = "",
+    ) -> None:
+        self.key = key
+        self.written = written
+        self.allowed = allowed
+        self.about = about
+        self.files = list(files)
+        super().__init__(problem, file=", ".join(self.files) or None, column=key, fix=fix)
+
+    def message(self) -> str:
+        """Render the error as the text the user sees."""
+        lines = [f"interplay configuration error: {self.problem}"]
+        if self.files:
+            lines.append(f"  set in: {', '.join(self.files)}")
+        lines.append(f"  key: {self.key}")
+        if self.about:
+            lines.append(f"  about this key: {self.about}")
+        lines.append(f"  you wrote: {shown(self.written)}")
+        if self.allowed:
+            lines.append(f"  allowed: {self.allowed}")
+        lines.append(f"  fix: {self.fix}")
+        return "\n".join(lines)
+
+
+def shown(value: object) -> str:
+    """A configuration value as the user wrote it, cut short if long."""
+    if isinstance(value, str):
+        return shortened(repr(value))
+    text = yaml.safe_dump(value, default_flow_style=True).strip()
+    return shortened(text.removesuffix("\n..."))
+
+
+def shortened(text: str) -> str:
+    """Text on one line, cut at MAX_SHOWN characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + " …"
+
+
+def closest(name: str, allowed: Iterable[str]) -> str | None:
+    """The allowed name most like `name` (difflib), or None when none is close."""
+    matches = difflib.get_close_matches(str(name), [str(a) for a in allowed], n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def allowed_text(allowed: Sequence[str], written: object) -> str:
+    """The allowed names, followed by the one closest to what was written (if any is close)."""
+    suggestion = closest(str(written), allowed)
+    listed = ", ".join(str(a) for a in allowed) or "(none)"
+    return f"{listed} (closest: {suggestion})" if suggestion else listed
+
+
+def key_text(path: Sequence[object]) -> str:
+    """A key path as users write it, e.g. analyses.by_site.models.stratify_by."""
+    return ".".join(str(part) for part in path) or "the top level of the configuration"
+
+
+def config_sources(
+    workflow_files: Sequence[str | Path],
+    command_line_files: Sequence[str | Path],
+    command_line_config: Mapping[str, Any],
+) -> list[tuple[str, Mapping[str, Any]]]:
+    """The workflow's config file(s), then each --configfile, then the --config settings."""
+    given = [shown_path(path) for path in command_line_files]
+    names = [shown_path(p) for p in workflow_files if shown_path(p) not in given] + given
+    sources = [(name, read_yaml(name)) for name in names]
+    if command_line_config:
+        sources.append((COMMAND_LINE, command_line_config))
+    return sources
+
+
+def shown_path(path: str | Path) -> str:
+    """A config file's path, relative to the working directory when inside it."""
+    resolved = Path(path).absolute()
+    return (
+        str(resolved.relative_to(Path.cwd())) if resolved.is_relative_to(Path.cwd()) else str(path)
+    )
+
+
+def read_yaml(path: str) -> Mapping[str, Any]:
+    """A config file's settings ({} when it cannot be read: the schema check reports the rest)."""
+    try:
+        settings = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    return settings if isinstance(settings, Mapping) else {}
+
+
+def setting_source(path: Sequence[object], sources: Sources) -> list[str]:
+    """The source that sets the key last (later sources override earlier ones)."""
+    for name, settings in reversed(sources):
+        if is_set_in(settings, path):
+            return [name]
+    return []
+
+
+def is_set_in(settings: Mapping[str, Any], path: Sequence[object]) -> bool:
+    """Whether the nested settings hold the key path."""
+    node: Any = settings
+    for part in path:
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+# Schema ------------------------------------------------------------------------------------------
+
+
+def schema_error(
+    error: jsonschema.ValidationError,
+    prefix: Sequence[str],
+    sources: Sources,
+) -> ConfigError:
+    """A schema violation as a ConfigError: the key, what was written and what is allowed."""
+    path = [*prefix, *error.absolute_path]
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    if error.validator == "additionalProperties":
+        known = list(schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(known))
+        key = [*path, unknown[0]]
+        suggestion = closest(unknown[0], known)
+        rename = f"rename it to '{suggestion}'" if suggestion else "remove it"
+        return ConfigError(
+            f"unknown key '{unknown[0]}' in {key_text(path)}",
+            key=key_text(key),
+            written=unknown[0],
+            allowed=allowed_text(known, unknown[0]),
+            fix=f"{rename} (keys are listed with their defaults in config.yaml)",
+            files=setting_source(key, sources),
+        )
+    if error.validator == "enum":
+        allowed = allowed_text([str(v) for v in error.validator_value], error.instance)
+    elif error.validator == "type":
+        kinds = error.validator_value
+        allowed = "a value of type " + (" or ".join(kinds) if isinstance(kinds, list) else kinds)
+    elif error.validator in BOUNDS:
+        allowed = BOUNDS[error.validator].format(error.validator_value)
+    else:
+        allowed = error.message
+    return ConfigError(
+        f"invalid value of {key_text(path)}",
+        key=key_text(path),
+        written=error.instance,
+        allowed=allowed,
+        fix=f"set {key_text(path)} to an allowed value, or remove it to use the default",
+        files=setting_source(path, sources),
+        about=shortened(str(schema.get("description", ""))),
+    )
+
+
+def first_violation(
+    config: Mapping[str, Any], schema: Mapping[str, Any]
+) -> jsonschema.ValidationError | None:
+    """The most relevant schema violation of config (jsonschema's best match), or None."""
+    validator = jsonschema.Draft202012Validator(schema)
+    return jsonschema.exceptions.best_match(validator.iter_errors(dict(config)))
+
+
+def check_schema(
+    config: Mapping[str, Any], schema: Mapping[str, Any], sources: Sources = ()
+) -> None:
+    """Raise a ConfigError for the most relevant schema violation of config, if any."""
+    error = first_violation(config, schema)
+    if error is not None:
+        raise schema_error(error, [], sources)
+
+
+def check_analysis_schemas(
+    config: Mapping[str, Any], schema: Mapping[str, Any], sources: Sources = ()
+) -> None:
+    """Check each entry of `analyses`, merged into the primary settings, against the schema."""
+    for name, overrides in config["analyses"].items():
+        error = first_violation(merge_settings(config, overrides or {}), schema)
+        if error is not None:
+            in_entry = is_set_in(overrides or {}, list(error.absolute_path))
+            raise schema_error(error, ["analyses", name] if in_entry else [], sources)
+
+
+def load_schema(path: str | Path) -> dict[str, Any]:
+    """The configuration schema."""
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+# Column references -------------------------------------------------------------------------------
+
+
+def referable_columns(dictionary: pd.DataFrame) -> list[str]:
+    """Dataset columns a setting may name: baseline covariates in the dictionary, hamd_baseline."""
+    baseline = dictionary.loc[dictionary["table"] == "baseline", "column"]
+    holdable = {*BASELINE_COVARIATES, TREATMENT_STEP}
+    return [c for c in baseline if c in holdable] + DERIVED_COLUMNS
+
+
+def check_names(
+    written: Sequence[str],
+    allowed: Sequence[str],
+    *,
+    key: Sequence[str],
+    what: str,
+    fix: str,
+    sources: Sources = (),
+) -> None:
+    """Raise a ConfigError for the first name in `written` that is not among `allowed`."""
+    for name in written:
+        if name not in allowed:
+            raise ConfigError(
+                f"'{name}' is not {what}",
+                key=key_text(key),
+                written=name,
+                allowed=allowed_text(allowed, name),
+                fix=fix,
+                files=setting_source(key, sources),
+            )
+
+
+def check_settings_columns(
+    settings: Mapping[str, Any],
+    columns: Sequence[str],
+    *,
+    where: Sequence[str] = (),
+    sources: Sources = (),
+    overrides: Mapping[str, Any] | None = None,
+) -> None:
+    """Check the adjustment set name, every covariate set and models.stratify_by of one analysis.
+
+    settings: its merged sections; columns: the names a setting may use; where: the analysis
+    entry (["analyses", name]) whose overrides (given) are checked alone, or () for the primary
+    settings or a caller outside the workflow.
+    """
+    written = settings if overrides is None else overrides
+    sets = settings["covariates"]["sets"]
+    for name, covariates in written.get("covariates", {}).get("sets", {}).items():
+        key = [*where, "covariates", "sets", name]
+        check_names(
+            covariates,
+            columns,
+            key=key,
+            what="a column of the analysis dataset",
+            fix=f"write the analysis dataset's column names (allowed above) in {key_text(key)}",
+            sources=sources,
+        )
+    if "adjustment_set" in written.get("covariates", {}):
+        key = [*where, "covariates", "adjustment_set"]
+        check_names(
+            [settings["covariates"]["adjustment_set"]],
+            [*sets, PAPER_SET],
+            key=key,
+            what="a set in covariates.sets (or paper)",
+            fix=f"set {key_text(key)} to one of the named sets, or add that set under "
+            "covariates.sets",
+            sources=sources,
+        )
+    stratifier = written.get("models", {}).get("stratify_by")
+    if stratifier is not None:
+        key = [*where, "models", "stratify_by"]
+        check_names(
+            [stratifier],
+            columns,
+            key=key,
+            what="a column of the analysis dataset",
+            fix=f"set {key_text(key)} to one of the allowed columns, or null for the whole sample",
+            sources=sources,
+        )
+
+
+def check_analysis_columns(settings: Mapping[str, Any], columns: Sequence[str]) -> None:
+    """Check that one analysis's adjustment set and models.stratify_by name given columns."""
+    name = settings["covariates"]["adjustment_set"]
+    sets = settings["covariates"]["sets"]
+    used = {
+        "covariates": {"adjustment_set": name, "sets": {name: sets[name]} if name in sets else {}},
+        "models": {"stratify_by": settings["models"].get("stratify_by")},
+    }
+    check_settings_columns(settings, columns, overrides=used)
+
+
+def check_column_references(
+    config: Mapping[str, Any], dictionary: pd.DataFrame, sources: Sources = ()
+) -> None:
+    """Check every setting that names a column, in the primary settings and each analysis."""
+    columns = referable_columns(dictionary)
+    check_settings_columns(config, columns, sources=sources)
+    for name, overrides in config["analyses"].items():
+        check_settings_columns(
+            merge_settings(config, overrides or {}),
+            columns,
+            where=["analyses", name],
+            sources=sources,
+            overrides=overrides or {},
+        )
+
+
+def check_analysis_lists(config: Mapping[str, Any], sources: Sources = ()) -> None:
+    """Check that figures.analyses, bootstrap.analyses and paper_tables.analyses name entries of
+    `analyses`."""
+    for section in ["figures", "bootstrap", "paper_tables"]:
+        key = [section, "analyses"]
+        check_names(
+            config[section]["analyses"],
+            list(config["analyses"]),
+            key=key,
+            what="an entry of analyses",
+            fix=f"use names of the analyses: section in {key_text(key)}",
+            sources=sources,
+        )
+
+
+def check_bootstrap_settings(name: str, settings: Mapping[str, Any], sources: Sources = ()) -> None:
+    """Refuse a resampled analysis whose estimator or stratification the bootstrap cannot run."""
+    refused = {
+        "estimator": settings["models"]["estimator"] != "logistic",
+        "stratify_by": settings["models"].get("stratify_by") is not None,
+    }
+    for setting in [setting for setting, is_refused in refused.items() if is_refused]:
+        key = ["bootstrap", "analyses"]
+        raise ConfigError(
+            f"'{name}' sets models.{setting}, which the bootstrap does not support",
+            key=key_text(key),
+            written=name,
+            allowed="analyses with the logistic estimator and no stratify_by",
+            fix=f"remove '{name}' from bootstrap.analyses",
+            files=setting_source(key, sources),
+        )

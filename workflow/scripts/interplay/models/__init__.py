@@ -1,0 +1,1 @@
+"""Logistic models: the outcome models, the batched and Firth solvers, Rubin's rules."""

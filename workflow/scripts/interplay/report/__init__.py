@@ -1,0 +1,1 @@
+"""What a person reads: report pages, findings, paper tables, methods."""

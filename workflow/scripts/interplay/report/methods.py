@@ -1,0 +1,652 @@
+"""The statistical methods as a paper states them, written from the validated configuration.
+
+Every setting the text names (thresholds, weeks, m, cycles, B, covariates, analyses) comes from the
+settings passed in, every cut-point from cutpoints.tsv, every version from provenance.json; only the
+wording and the references are written here. Citations are author–year keys of REFERENCES, and the
+reference list holds exactly the keys the text cites.
+"""
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from interplay.bootstrap.intervals import COMPLETE_DATA_METHODS, IMPUTED_METHOD
+from interplay.columns import BIOMARKERS
+from interplay.errors import InputError
+from interplay.imputation.chained import DONORS
+from interplay.labels import (
+    ESTIMANDS,
+    OUTCOMES,
+    analysis_label,
+    group_label,
+    unit,
+    variable_label,
+)
+
+Settings = Mapping[str, Any]
+
+METHODS_TITLE = "Statistical analysis"
+# The report page: the table pages' font and colours, headings, a readable line length.
+PAGE_STYLE = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 13px; background: #ffffff;
+       color: #1a1a1a; margin: 16px; }
+h1 { font-size: 16px; margin: 0 0 6px 0; }
+h2 { font-size: 14px; margin: 14px 0 4px 0; }
+p, li { max-width: 60em; line-height: 1.45; }
+"""
+PACKAGES = ["numpy", "pandas", "scipy", "statsmodels"]
+# Software citations, by package (Snakemake's is in the sentence naming it).
+PACKAGE_CITATIONS = {
+    "numpy": "Harris et al., 2020",
+    "pandas": "McKinney, 2010",
+    "scipy": "Virtanen et al., 2020",
+    "statsmodels": "Seabold and Perktold, 2010",
+}
+
+REFERENCES = {
+    "Barnard and Rubin, 1999": "Barnard, J., Rubin, D.B., 1999. Small-sample degrees of freedom "
+    "with multiple imputation. Biometrika 86, 948–955.",
+    "Davison and Hinkley, 1997": "Davison, A.C., Hinkley, D.V., 1997. Bootstrap Methods and Their "
+    "Application. Cambridge University Press, Cambridge.",
+    "Efron, 1987": "Efron, B., 1987. Better bootstrap confidence intervals. J. Am. Stat. Assoc. "
+    "82, 171–185.",
+    "Firth, 1993": "Firth, D., 1993. Bias reduction of maximum likelihood estimates. Biometrika "
+    "80, 27–38.",
+    "Hamilton, 1960": "Hamilton, M., 1960. A rating scale for depression. J. Neurol. Neurosurg. "
+    "Psychiatry 23, 56–62.",
+    "Harris et al., 2020": "Harris, C.R., Millman, K.J., van der Walt, S.J., et al., 2020. Array "
+    "programming with NumPy. Nature 585, 357–362.",
+    "Heinze and Schemper, 2002": "Heinze, G., Schemper, M., 2002. A solution to the problem of "
+    "separation in logistic regression. Stat. Med. 21, 2409–2419.",
+    "Hornung and Reed, 1990": "Hornung, R.W., Reed, L.D., 1990. Estimation of average "
+    "concentration in the presence of nondetectable values. Appl. Occup. Environ. Hyg. 5, 46–51.",
+    "Hosmer and Lemeshow, 1992": "Hosmer, D.W., Lemeshow, S., 1992. Confidence interval estimation "
+    "of interaction. Epidemiology 3, 452–456.",
+    "Johnson and Neyman, 1936": "Johnson, P.O., Neyman, J., 1936. Tests of certain linear "
+    "hypotheses and their application to some educational problems. Stat. Res. Mem. 1, 57–93.",
+    "Knol and VanderWeele, 2012": "Knol, M.J., VanderWeele, T.J., 2012. Recommendations for "
+    "presenting analyses of effect modification and interaction. Int. J. Epidemiol. 41, 514–520.",
+    "Li et al., 1991a": "Li, K.H., Raghunathan, T.E., Rubin, D.B., 1991a. Large-sample "
+    "significance levels from multiply imputed data using moment-based statistics and an F "
+    "reference distribution. J. Am. Stat. Assoc. 86, 1065–1073.",
+    "Li et al., 1991b": "Li, K.H., Meng, X.L., Raghunathan, T.E., Rubin, D.B., 1991b. Significance "
+    "levels from repeated p-values with multiply-imputed data. Stat. Sin. 1, 65–92.",
+    "Little, 1988": "Little, R.J.A., 1988. Missing-data adjustments in large surveys. J. Bus. "
+    "Econ. Stat. 6, 287–296.",
+    "McKinney, 2010": "McKinney, W., 2010. Data structures for statistical computing in Python. "
+    "In: Proceedings of the 9th Python in Science Conference, pp. 56–61.",
+    "Meng and Rubin, 1992": "Meng, X.L., Rubin, D.B., 1992. Performing likelihood ratio tests with "
+    "multiply-imputed data sets. Biometrika 79, 103–111.",
+    "Mölder et al., 2021": "Mölder, F., Jablonski, K.P., Letcher, B., et al., 2021. Sustainable "
+    "data analysis with Snakemake. F1000Research 10, 33.",
+    "Reiter, 2007": "Reiter, J.P., 2007. Small-sample degrees of freedom for multi-component "
+    "significance tests with multiple imputation for missing data. Biometrika 94, 502–508.",
+    "Royston et al., 2006": "Royston, P., Altman, D.G., Sauerbrei, W., 2006. Dichotomizing "
+    "continuous predictors in multiple regression: a bad idea. Stat. Med. 25, 127–141.",
+    "Rubin, 1987": "Rubin, D.B., 1987. Multiple Imputation for Nonresponse in Surveys. Wiley, "
+    "New York.",
+    "Seabold and Perktold, 2010": "Seabold, S., Perktold, J., 2010. statsmodels: econometric and "
+    "statistical modeling with Python. In: Proceedings of the 9th Python in Science Conference, "
+    "pp. 92–96.",
+    "Sterne et al., 2009": "Sterne, J.A.C., White, I.R., Carlin, J.B., et al., 2009. Multiple "
+    "imputation for missing data in epidemiological and clinical research: potential and "
+    "pitfalls. BMJ 338, b2393.",
+    "van Buuren and Groothuis-Oudshoorn, 2011": "van Buuren, S., Groothuis-Oudshoorn, K., 2011. "
+    "mice: multivariate imputation by chained equations in R. J. Stat. Softw. 45 (3), 1–67.",
+    "VanderWeele, 2017": "VanderWeele, T.J., 2017. On a square-root transformation of the odds "
+    "ratio for a common outcome. Epidemiology 28, e58–e60.",
+    "VanderWeele and Ding, 2017": "VanderWeele, T.J., Ding, P., 2017. Sensitivity analysis in "
+    "observational research: introducing the E-value. Ann. Intern. Med. 167, 268–274.",
+    "Virtanen et al., 2020": "Virtanen, P., Gommers, R., Oliphant, T.E., et al., 2020. SciPy 1.0: "
+    "fundamental algorithms for scientific computing in Python. Nat. Methods 17, 261–272.",
+    "von Hippel and Bartlett, 2021": "von Hippel, P.T., Bartlett, J.W., 2021. Maximum likelihood "
+    "multiple imputation: faster imputations and consistent standard errors without posterior "
+    "draws. Stat. Sci. 36, 400–420.",
+    "Zou, 2008": "Zou, G.Y., 2008. On the estimation of additive interaction by use of the "
+    "four-by-two table and beyond. Am. J. Epidemiol. 168, 212–224.",
+}
+
+
+def in_sentence(text: str) -> str:
+    """A label inside a sentence: 'Age' -> 'age'; acronyms stay ('SOFAS', 'HADS anxiety')."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def series(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def number(value: float) -> str:
+    """A cut-point or setting with four significant digits: 0.574, 21.96, 0.07071."""
+    return f"{float(value):.4g}"
+
+
+def percent(fraction: float) -> str:
+    """0.5 -> '50%'."""
+    return f"{100 * float(fraction):.4g}%"
+
+
+def outcome_name(outcome: Settings, complement: bool = False) -> str:
+    """'remission' or 'non-remission' (response, non-response) in a sentence."""
+    code = outcome["definition"]
+    return in_sentence(OUTCOMES[f"non_{code}" if complement else code])
+
+
+def outcome_definition(outcome: Settings) -> str:
+    """What the outcome is: remission HAMD-17 <= threshold, or response >= x % reduction."""
+    week = outcome["week"]
+    if outcome["definition"] == "response":
+        return (
+            f"response, a reduction of at least {percent(outcome['response_reduction'])} in the "
+            f"HAMD-17 total from baseline to week {week}"
+        )
+    return f"remission, a HAMD-17 total of {outcome['remission_threshold']} or less at week {week}"
+
+
+def window_text(outcome: Settings) -> str:
+    """How visits off the schedule were counted (visit windows)."""
+    window = outcome["window_weeks"]
+    if window == 0:
+        return "only ratings at the scheduled weeks were used"
+    weeks = "week" if window == 1 else "weeks"
+    return (
+        f"a rating within {number(window)} {weeks} of a scheduled week counted at the nearest "
+        "scheduled week"
+    )
+
+
+def missing_rule_text(outcome: Settings) -> str:
+    """The rule for a patient not rated at the outcome week (LOCF or completers)."""
+    week = outcome["week"]
+    return {
+        "locf": f"for patients not rated at week {week}, the last post-baseline rating was carried "
+        "forward (last observation carried forward, LOCF)",
+        "completers": f"only patients rated at week {week} were analysed (completers), without "
+        "carrying ratings forward",
+    }[outcome["missing_rule"]]
+
+
+def sentence(text: str) -> str:
+    """A clause as a sentence: capitalised first letter, full stop."""
+    return f"{text[0].upper()}{text[1:]}."
+
+
+def outcome_paragraph(primary: Settings) -> str:
+    """Population, outcome definition, visit windows and the missing-visit rule."""
+    outcome = primary["outcome"]
+    biomarkers = (
+        "both baseline serum biomarkers"
+        if primary["biomarkers"]["require_both"]
+        else "a baseline serum biomarker"
+    )
+    baseline = "a baseline HAMD-17 rating and " if outcome["missing_baseline"] == "exclude" else ""
+    imputed_baseline = (
+        " A missing baseline HAMD-17 was imputed as a covariate."
+        if outcome["missing_baseline"] == "impute"
+        else ""
+    )
+    weeks = series([str(w) for w in outcome["schedule"]])
+    return (
+        "Depressive symptoms were rated on the 17-item Hamilton Depression Rating Scale (HAMD-17; "
+        f"Hamilton, 1960) at weeks {weeks}; {window_text(outcome)}. The analytic sample comprised "
+        f"patients with {biomarkers}, {baseline}at least one post-baseline rating up to week "
+        f"{outcome['week']}; every exclusion was counted with its reason in the participant flow. "
+        f"The primary outcome was {outcome_definition(outcome)}. "
+        f"{sentence(missing_rule_text(outcome))}{imputed_baseline}"
+    )
+
+
+def cut_values(cutpoints: pd.DataFrame, biomarker: str, coding: str) -> list[float]:
+    """The cut-point values of one biomarker and coding, in table order."""
+    rows = cutpoints[(cutpoints["biomarker"] == biomarker) & (cutpoints["coding"] == coding)]
+    if rows.empty:
+        raise InputError(
+            f"cutpoints.tsv has no {coding} row for {biomarker}",
+            file="results/tables/cutpoints.tsv",
+            column="coding",
+            fix="re-run the workflow so that the analysis dataset rule rewrites cutpoints.tsv",
+        )
+    return rows["value"].astype(float).tolist()
+
+
+def with_unit(value: float, biomarker: str) -> str:
+    """'0.574 pg/mL'."""
+    return f"{number(value)} {unit(biomarker)}"
+
+
+def coding_text(coding: str, cutpoints: pd.DataFrame) -> str:
+    """How one biomarker coding was formed, with the sample's cut-points and units."""
+    if coding == "median":
+        cuts = [
+            f"{variable_label(b)} {with_unit(cut_values(cutpoints, b, 'median')[0], b)}"
+            for b in BIOMARKERS
+        ]
+        return (
+            "dichotomised at the analytic sample's median "
+            f"({series(cuts)}; high = above the median)"
+        )
+    if coding == "tertiles":
+        cuts = [
+            f"{variable_label(b)} "
+            f"{' and '.join(number(v) for v in cut_values(cutpoints, b, 'tertiles'))} {unit(b)}"
+            for b in BIOMARKERS
+        ]
+        return f"divided at the sample tertiles ({'; '.join(cuts)}) into 3 × 3 joint groups"
+    mean, sd = cut_values(cutpoints, "bdnf", "continuous")
+    return (
+        "analysed continuously, IL-1β per doubling (log2) and BDNF per standard deviation "
+        f"(mean {with_unit(mean, 'bdnf')}, SD {with_unit(sd, 'bdnf')})"
+    )
+
+
+def lod_text(biomarkers: Settings, cutpoints: pd.DataFrame) -> str:
+    """The rule for IL-1β below the limit of detection, with the limits met in the data."""
+    rows = cutpoints[cutpoints["coding"] == "below_lod"]
+    limits = rows.loc[rows["cut"] == "lod", "value"].astype(float)
+    if limits.empty:
+        limits = pd.Series([biomarkers["il1b_lod"]], dtype=float)
+    shown = series([with_unit(v, "il1b") for v in limits])
+    values = f"IL-1β values below the limit of detection (LOD; {shown}) were flagged"
+    if biomarkers["below_lod"] == "exclude":
+        return f"{values}, and patients with such values were excluded"
+    replacement = {
+        "lod_sqrt2": "the limit divided by √2 (Hornung and Reed, 1990)",
+        "lod_half": "half the limit",
+    }[biomarkers["below_lod"]]
+    return f"{values} and replaced by {replacement}"
+
+
+def exposure_paragraph(primary: Settings, codings: Sequence[str], cutpoints: pd.DataFrame) -> str:
+    """Units, the below-LOD rule, outlier rule and every coding used, with its cut-points."""
+    biomarkers = primary["biomarkers"]
+    units = series([f"{variable_label(b)} in {unit(b)}" for b in BIOMARKERS])
+    primary_coding = biomarkers["coding"]
+    others = [c for c in codings if c != primary_coding]
+    text = (
+        f"Serum biomarkers were measured at baseline ({units}). {lod_text(biomarkers, cutpoints)}. "
+        f"In the primary analysis both biomarkers were {coding_text(primary_coding, cutpoints)}."
+    )
+    if others:
+        alternatives = ", or ".join(coding_text(c, cutpoints) for c in others)
+        text += (
+            " Because dichotomisation discards information (Royston et al., 2006), sensitivity "
+            f"analyses instead had both biomarkers {alternatives}."
+        )
+    if biomarkers["outlier_z"] is not None:
+        text += (
+            f" Patients with an absolute z-score of log IL-1β or log BDNF above "
+            f"{number(biomarkers['outlier_z'])} were excluded."
+        )
+    return text
+
+
+def covariate_text(covariates: Settings) -> str:
+    """The adjustment set by its variables' labels (or the data-driven rule)."""
+    chosen = covariates["adjustment_set"]
+    if chosen == "paper":
+        return (
+            "adjusted for the baseline characteristics that differed by outcome at "
+            f"p < {number(covariates['paper_p'])} in Table 1 (a data-driven choice)"
+        )
+    names = covariates["sets"][chosen]
+    if not names:
+        return "not adjusted for covariates"
+    return f"adjusted for {series([in_sentence(variable_label(n)) for n in names])}"
+
+
+def model_paragraph(primary: Settings) -> str:
+    """Estimator, the models of the design and the continuous-coding summaries."""
+    models, outcome = primary["models"], primary["outcome"]
+    level = percent(models["ci_level"])
+    estimator = (
+        "Firth's penalised-likelihood logistic regression (Firth, 1993; Heinze and Schemper, 2002)"
+        if models["estimator"] == "firth"
+        else "logistic regression fitted by maximum likelihood"
+    )
+    percentiles = series([str(p) for p in models["slope_percentiles"]])
+    text = (
+        f"Associations with {outcome_name(outcome)} were estimated by {estimator} as odds ratios "
+        f"(ORs) with {level} confidence intervals (CIs), {covariate_text(primary['covariates'])}. "
+        "The models were IL-1β alone, BDNF alone, both together, and both with their product term, "
+        "whose exponentiated coefficient is the ratio of ORs (multiplicative interaction). The OR "
+        "of high versus low IL-1β was estimated within each BDNF stratum, and that of BDNF within "
+        "each IL-1β stratum, both from models fitted within the stratum and as linear "
+        "combinations of the product model. The joint IL-1β × BDNF groups were compared with "
+        "the group low on both, with the number of patients with and without the outcome in "
+        "each group. With continuous biomarkers, the product of log2 IL-1β and BDNF per SD was "
+        f"modelled; simple slopes of IL-1β were reported at the {percentiles}th percentiles of "
+        "BDNF, with the Johnson–Neyman region of BDNF values where the IL-1β slope's CI excludes "
+        "zero (Johnson and Neyman, 1936). Every estimate carried the status of its fit (converged, "
+        "separation or not converged)."
+    )
+    if models["stratify_by"]:
+        text += (
+            f" All models were fitted within each level of "
+            f"{in_sentence(variable_label(models['stratify_by']))}."
+        )
+    return text
+
+
+def additive_reference(interaction: pd.DataFrame) -> str:
+    """The reference group of the additive measures, as the primary analysis chose it."""
+    additive = interaction[interaction["scale"] == "additive"]
+    groups = list(dict.fromkeys(additive["reference_group"].dropna()))
+    if len(groups) == 1:
+        return f" (in this sample {group_label(groups[0])})"
+    return " (chosen within each stratum)" if groups else ""
+
+
+def interaction_paragraph(primary: Settings, interaction: pd.DataFrame) -> str:
+    """Knol & VanderWeele reporting of interaction on both scales, with interval methods."""
+    outcome = primary["outcome"]
+    complement = outcome_name(outcome, complement=True)
+    reference = additive_reference(interaction)
+    return (
+        "Interaction was reported on both scales (Knol and VanderWeele, 2012). On the "
+        "multiplicative scale, the product term was tested by Wald and likelihood-ratio tests. On "
+        f"the additive scale, the outcome was {complement}, with the joint group at the lowest "
+        f"risk of {complement} as reference{reference}, so that both exposures, coded against "
+        "it, act as risk factors; "
+        "the relative excess risk due to interaction (RERI), the attributable proportion (AP) and "
+        "the synergy index (S) were computed from the product model with delta-method (Hosmer "
+        "and Lemeshow, 1992) and MOVER (Zou, 2008) CIs. The interaction contrast on the risk "
+        "scale was computed from standardised predicted risks, averaged over the patients of the "
+        "analysis (each completed data set under imputation; the complete cases in a "
+        "complete-case analysis), with a delta-method CI."
+    )
+
+
+def missing_data_paragraph(primary: Settings) -> str:
+    """Multiple imputation (or complete cases) and the pooling rules with their df."""
+    missing = primary["missing_data"]
+    if missing["method"] == "complete_case":
+        return (
+            "Analyses used the patients complete on every model variable, one common sample for "
+            "all models, with Wald z CIs and likelihood-ratio tests (Sterne et al., 2009)."
+        )
+    lr_test = (
+        "the penalised likelihood-ratio statistics were pooled by D2 (Li et al., 1991b)"
+        if primary["models"]["estimator"] == "firth"
+        else "the pooled likelihood-ratio test D3 (Meng and Rubin, 1992), evaluated at the pooled "
+        "coefficients as Meng and Rubin define it (R's mice::D3 refits an intercept first, so its "
+        "value can differ slightly)"
+    )
+    return (
+        "Missing values of the model variables were multiply imputed by chained equations (van "
+        f"Buuren and Groothuis-Oudshoorn, 2011), creating {missing['m']} imputed data sets after "
+        f"{missing['iterations']} cycles each. Continuous and count variables were imputed by "
+        f"predictive mean matching (Little, 1988; {DONORS} donors, type-1 matching) and binary "
+        "variables by logistic regression with parameter draws. Every imputation model contained "
+        "the outcome, every covariate, both biomarker codings (median split and continuous) and "
+        "their products, so that imputation was compatible with the interaction models; the "
+        "products were imputed, not formed after imputation. Estimates were pooled by Rubin's "
+        "rules (Rubin, 1987) with t reference distributions and the Barnard–Rubin degrees of "
+        "freedom (Barnard and Rubin, 1999; complete-data degrees of freedom n − p). The product "
+        "term was tested by the pooled Wald test D1 (Li et al., 1991a) with Reiter's "
+        f"small-sample denominator degrees of freedom (Reiter, 2007) and by {lr_test}. The "
+        "complete-case analysis was run alongside (Sterne et al., 2009)."
+    )
+
+
+def analyses_named(names: Sequence[str]) -> str:
+    """'analysis (Primary)' or 'analyses (Primary and Completers only)'."""
+    noun = "analysis" if len(names) == 1 else "analyses"
+    return f"{noun} ({series([analysis_label(n) for n in names])})"
+
+
+def bootstrap_paragraph(bootstrap: Settings, methods_by_analysis: Mapping[str, list[str]]) -> str:
+    """Bootstrap interval methods, B and the analyses resampled ('' when none are)."""
+    resampled = {a: m for a, m in methods_by_analysis.items() if m}
+    if not resampled:
+        return ""
+    sentences = []
+    complete = [a for a, m in resampled.items() if set(COMPLETE_DATA_METHODS) & set(m)]
+    if complete:
+        names = {
+            "percentile": "percentile",
+            "bca": "bias-corrected and accelerated (BCa; Efron, 1987)",
+        }
+        kinds = [names[m] for m in names if any(m in resampled[a] for a in complete)]
+        sentences.append(
+            f"For the complete-data {analyses_named(complete)}, B = "
+            f"{bootstrap['replicates']:,} case resamples gave {series(kinds)} intervals, computed "
+            "as R's boot package does (Davison and Hinkley, 1997)."
+        )
+    imputed = [a for a, m in resampled.items() if IMPUTED_METHOD in m]
+    if imputed:
+        sentences.append(
+            f"For the imputed {analyses_named(imputed)}, the data were bootstrapped, then "
+            f"imputed (von Hippel and Bartlett, 2021): B = {bootstrap['mi_replicates']:,} "
+            f"resamples, each imputed {bootstrap['mi_imputations_per_replicate']} times, with "
+            "variance components from a one-way analysis of variance and a t interval with "
+            "Satterthwaite degrees of freedom."
+        )
+    if bootstrap["firth_fallback"]:
+        sentences.append("Replicates whose fit did not converge were refitted by Firth's method.")
+    return (
+        "Nonparametric bootstrap CIs were added beside the model-based ones. "
+        + " ".join(sentences)
+        + " Replicates whose fit failed were counted and left out of the interval."
+    )
+
+
+def flat_settings(settings: Settings, prefix: tuple[str, ...] = ()) -> dict[tuple, Any]:
+    """{(section, key, ...): value} of nested settings."""
+    flat: dict[tuple, Any] = {}
+    for key, value in settings.items():
+        if isinstance(value, Mapping):
+            flat.update(flat_settings(value, (*prefix, key)))
+        else:
+            flat[(*prefix, key)] = value
+    return flat
+
+
+def change_text(key: tuple, settings: Settings) -> str:
+    """What one setting of a sensitivity analysis does, in words."""
+    value = flat_settings(settings)[key]
+    outcome, covariates = settings["outcome"], settings["covariates"]
+    phrases = {
+        **{
+            ("outcome", key): lambda: outcome_definition(outcome)
+            for key in ["definition", "remission_threshold", "response_reduction", "week"]
+        },
+        ("outcome", "missing_rule"): lambda: {
+            "completers": f"only patients rated at week {outcome['week']}, no carrying forward",
+            "locf": "the last post-baseline rating carried forward (LOCF)",
+        }[value],
+        ("outcome", "window_weeks"): lambda: window_text(outcome),
+        ("outcome", "missing_baseline"): lambda: {
+            "impute": "a missing baseline HAMD-17 imputed as a covariate",
+            "exclude": "patients without a baseline HAMD-17 excluded",
+        }[value],
+        ("biomarkers", "coding"): lambda: {
+            "median": "median-split biomarkers",
+            "tertiles": "3 × 3 joint tertile groups, IL-1β top versus bottom tertile within the "
+            "bottom and within the top BDNF tertile",
+            "continuous": "continuous log2 IL-1β and BDNF per SD with their product",
+        }[value],
+        ("biomarkers", "below_lod"): lambda: {
+            "lod_sqrt2": "IL-1β below the LOD replaced by LOD/√2",
+            "lod_half": "IL-1β below the LOD replaced by LOD/2",
+            "exclude": "patients with IL-1β below the LOD excluded",
+        }[value],
+        ("biomarkers", "outlier_z"): lambda: (
+            f"patients with an absolute z-score of log IL-1β or log BDNF above {number(value)} "
+            "excluded"
+            if value is not None
+            else "no outlier exclusion"
+        ),
+        ("biomarkers", "require_both"): lambda: (
+            "patients with both biomarkers" if value else "patients with either biomarker"
+        ),
+        ("covariates", "adjustment_set"): lambda: covariate_text(covariates),
+        ("missing_data", "method"): lambda: {
+            "complete_case": "complete cases instead of multiple imputation (Sterne et al., 2009)",
+            "mice": "multiple imputation",
+        }[value],
+        ("missing_data", "m"): lambda: f"m = {value} imputed data sets",
+        ("missing_data", "iterations"): lambda: f"{value} imputation cycles",
+        ("models", "estimator"): lambda: {
+            "firth": "Firth's penalised likelihood",
+            "logistic": "maximum likelihood",
+        }[value],
+        ("models", "stratify_by"): lambda: (
+            f"models fitted within each level of {in_sentence(variable_label(value))}"
+            if value
+            else "no stratification"
+        ),
+    }
+    if key in phrases:
+        return phrases[key]()
+    return f"{'.'.join(key)} = {value}"
+
+
+def sensitivity_clause(name: str, settings: Settings, primary: Settings) -> str:
+    """'Complete cases: complete cases instead of multiple imputation'."""
+    ours, theirs = flat_settings(settings), flat_settings(primary)
+    changed = [key for key in ours if ours[key] != theirs.get(key)]
+    phrases = list(dict.fromkeys(change_text(key, settings) for key in changed))
+    return f"{analysis_label(name)}: {', '.join(phrases) or 'as the primary analysis'}"
+
+
+def sensitivity_paragraph(analyses: Mapping[str, Settings]) -> str:
+    """One clause per sensitivity analysis, then the E-values."""
+    primary = analyses["primary"]
+    clauses = [
+        sensitivity_clause(name, settings, primary)
+        for name, settings in analyses.items()
+        if name != "primary"
+    ]
+    # sensitivity.with_evalues gives every key estimate but RERI (a difference) an E-value.
+    estimates = series([f"the {in_sentence(ESTIMANDS[c])}" for c in ESTIMANDS if c != "reri"])
+    evalues = (
+        f"For {estimates} of every analysis, E-values (VanderWeele and Ding, 2017) gave the "
+        "minimum strength of association, on the risk-ratio scale, that an unmeasured confounder "
+        "would need with both biomarker and outcome to explain the estimate away; for a common "
+        "outcome the OR was first converted to a risk ratio by its square root (VanderWeele, "
+        "2017), and the ratio of ORs was treated as one ratio (an approximation)."
+    )
+    if not clauses:
+        return evalues
+    return (
+        f"The primary analysis was repeated in {len(clauses)} sensitivity "
+        f"{'analysis' if len(clauses) == 1 else 'analyses'}, each changing it as stated: "
+        f"{'; '.join(clauses)}. {evalues}"
+    )
+
+
+def firth_paragraph(analyses: Mapping[str, Settings]) -> str:
+    """What Firth's method does, when any analysis uses it ('' otherwise)."""
+    if all(a["models"]["estimator"] != "firth" for a in analyses.values()):
+        return ""
+    return (
+        "Firth's penalised likelihood (Firth, 1993) removes the first-order bias of the "
+        "maximum-likelihood estimates and keeps them finite under separation (Heinze and "
+        "Schemper, 2002); it was fitted as R's logistf fits it, with Wald CIs from the inverse "
+        "information and, under imputation, the penalised likelihood-ratio statistics pooled by "
+        "D2 (Li et al., 1991b)."
+    )
+
+
+def privacy_sentence(privacy: Settings) -> str:
+    """Small-cell suppression, when configured ('' otherwise)."""
+    if privacy["min_cell_count"] is None:
+        return ""
+    return (
+        f" Counts below {privacy['min_cell_count']} (and counts that would reveal them) were "
+        "suppressed in the reported tables."
+    )
+
+
+def software_paragraph(provenance: Mapping[str, Any], privacy: Settings, seed: int) -> str:
+    """Python, Snakemake and the numerical packages with their versions, from provenance.json."""
+    packages = provenance.get("packages", {})
+    missing = [p for p in ["snakemake", *PACKAGES] if p not in packages]
+    if missing or "python" not in provenance:
+        raise InputError(
+            f"provenance.json lacks the versions of {series(missing or ['Python'])}",
+            file="results/provenance.json",
+            fix="re-run the provenance rule (delete results/provenance.json and run snakemake)",
+        )
+    versions = series([f"{p} {packages[p]} ({PACKAGE_CITATIONS[p]})" for p in PACKAGES])
+    commit = provenance.get("git_commit")
+    code = f" (git commit {commit[:12]})" if commit else ""
+    return (
+        f"Analyses were run with the interplay workflow{code} in Python {provenance['python']} "
+        f"with Snakemake {packages['snakemake']} (Mölder et al., 2021), {versions}. Every random "
+        f"number stream (imputations, bootstrap resamples) was derived from the seed {seed}; the "
+        "configuration and the SHA-256 checksum of every input file were recorded with the "
+        f"results.{privacy_sentence(privacy)}"
+    )
+
+
+def codings_used(analyses: Mapping[str, Settings]) -> list[str]:
+    """The biomarker codings of all analyses, the primary's first."""
+    return list(dict.fromkeys(a["biomarkers"]["coding"] for a in analyses.values()))
+
+
+def methods_sections(
+    analyses: Mapping[str, Settings],
+    bootstrap: Settings,
+    methods_by_analysis: Mapping[str, list[str]],
+    privacy: Settings,
+    seed: int,
+    cutpoints: pd.DataFrame,
+    interaction: pd.DataFrame,
+    provenance: Mapping[str, Any],
+) -> list[tuple[str, str]]:
+    """(heading, paragraph) pairs of the methods, in the order a paper gives them."""
+    primary = analyses["primary"]
+    sections = [
+        ("Participants and outcome", outcome_paragraph(primary)),
+        ("Biomarkers", exposure_paragraph(primary, codings_used(analyses), cutpoints)),
+        ("Models", model_paragraph(primary)),
+        ("Interaction", interaction_paragraph(primary, interaction)),
+        ("Missing data", missing_data_paragraph(primary)),
+        ("Bootstrap", bootstrap_paragraph(bootstrap, methods_by_analysis)),
+        ("Sensitivity analyses", sensitivity_paragraph(analyses)),
+        ("Firth's method", firth_paragraph(analyses)),
+        ("Software", software_paragraph(provenance, privacy, seed)),
+    ]
+    return [(heading, text) for heading, text in sections if text]
+
+
+def cited_references(sections: Sequence[tuple[str, str]]) -> list[str]:
+    """The full references the text cites, alphabetically."""
+    text = " ".join(paragraph for _, paragraph in sections)
+    cited = [key for key in REFERENCES if key in text]
+    return sorted((REFERENCES[key] for key in cited), key=str.casefold)
+
+
+def methods_markdown(sections: Sequence[tuple[str, str]]) -> str:
+    """The methods as Markdown: a title, one headed paragraph per section, the references."""
+    parts = [f"## {METHODS_TITLE}", ""]
+    for heading, text in sections:
+        parts += [f"### {heading}", "", text, ""]
+    parts += ["## References", ""]
+    parts += [f"{i}. {reference}" for i, reference in enumerate(cited_references(sections), 1)]
+    return "\n".join(parts) + "\n"
+
+
+def methods_html(sections: Sequence[tuple[str, str]]) -> str:
+    """The methods as a self-contained HTML page for the report, to copy into a manuscript."""
+    body = "".join(
+        f"<h2>{html.escape(heading)}</h2>\n<p>{html.escape(text)}</p>\n"
+        for heading, text in sections
+    )
+    references = "".join(
+        f"<li>{html.escape(reference)}</li>\n" for reference in cited_references(sections)
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{METHODS_TITLE}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n<body>\n"
+        f"<h1>{METHODS_TITLE}</h1>\n{body}<h2>References</h2>\n<ol>\n{references}</ol>\n</body>\n</html>\n"
+    )

@@ -1,0 +1,619 @@
+"""Result tables as self-contained HTML pages, so Snakemake's report shows them as tables."""
+
+import html
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from interplay.bootstrap.intervals import METHODS
+from interplay.describe.table1 import BINARY, CATEGORICAL, format_p, table1_wide
+from interplay.figures.sensitivity import ESTIMAND_DISPLAYS
+from interplay.figures.style import require
+from interplay.labels import (
+    COVARIATE_LEVELS,
+    POST_BASELINE,
+    TERMS,
+    VARIABLES,
+    analysis_label,
+    ci_method_label,
+    group_label,
+    label,
+    measure_label,
+    stage_label,
+    stratum_label,
+    term_label,
+    variable_label,
+)
+from interplay.models.logistic import FIRTH_HINT, OK
+from interplay.privacy import SUPPRESSED_COLUMN, count_text
+
+STYLE = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 13px; background: #ffffff;
+       color: #1a1a1a; margin: 16px; }
+h1 { font-size: 16px; margin: 0 0 6px 0; }
+p.note { color: #555555; margin: 0 0 10px 0; max-width: 60em; }
+table { border-collapse: collapse; }
+th, td { padding: 3px 8px; border-bottom: 1px solid #dddddd; text-align: left;
+         vertical-align: top; }
+th { background: #f2f2f2; position: sticky; top: 0; white-space: normal; }
+td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
+td.number { white-space: nowrap; }
+td.long { overflow-wrap: anywhere; max-width: 60em; }
+"""
+NUMBER_CLASS = ' class="number"'
+# Cells longer than this wrap (a covariate list, a checksum), so later columns stay on screen.
+LONG_TEXT = 60
+# Interval methods other than the model-based one; each is shown as its own column beside it.
+EXTRA_INTERVAL_METHODS = ("mover", *METHODS)
+# Indents a Table 1 level under its variable (HTML collapses ordinary spaces).
+LEVEL_INDENT = "\u2003"
+
+
+def number_text(value: Any, decimals: int = 2) -> str:
+    """A number with fixed decimals ('0.00', never '-0.00'); empty for missing values."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    text = f"{float(value):.{decimals}f}"
+    return text.removeprefix("-") if float(text) == 0 else text
+
+
+def interval_text(low: Any, high: Any, decimals: int = 2) -> str:
+    """'0.36 to 0.76' for an interval; empty when either limit is missing."""
+    low_text, high_text = number_text(low, decimals), number_text(high, decimals)
+    return f"{low_text} to {high_text}" if low_text and high_text else ""
+
+
+def is_numeric_text(text: str) -> bool:
+    """Whether a cell reads as a number or an interval: 0.52, -1.2, <0.001, 1,086, 37.8%, −∞,
+    '0.36 to 0.76' (not ' 1')."""
+    low, separator, high = text.partition(" to ")
+    if separator:
+        return is_numeric_text(low) and is_numeric_text(high)
+    stripped = text.replace(",", "").removesuffix("%").lstrip("<>−-")
+    if stripped != stripped.strip():
+        return False
+    try:
+        float(stripped.replace("∞", "inf"))
+    except ValueError:
+        return False
+    return True
+
+
+def is_numeric_column(texts: list[str]) -> bool:
+    """Whether a column is right-aligned: most of its non-empty cells are numbers (so '1
+    (reference)' lines up with the odds ratios below it)."""
+    filled = [text for text in texts if text]
+    return bool(filled) and 2 * sum(map(is_numeric_text, filled)) >= len(filled)
+
+
+def cell_class(text: str, numeric: bool) -> str:
+    """The class attribute of a cell: a numeric column's right-aligned, long text wrapped."""
+    if numeric:
+        return NUMBER_CLASS
+    return ' class="long"' if len(text) > LONG_TEXT else ""
+
+
+def table_html(table: pd.DataFrame) -> str:
+    """An HTML table of text cells, escaped, numeric columns right-aligned; one 'None' row if
+    empty."""
+    texts = table.astype(object).map(lambda value: "" if pd.isna(value) else str(value))
+    numeric = [is_numeric_column(texts[column].tolist()) for column in texts.columns]
+    header = "".join(
+        f"<th{NUMBER_CLASS if right else ''}>{html.escape(str(column))}</th>"
+        for column, right in zip(table.columns, numeric, strict=True)
+    )
+    if table.empty:
+        span = max(len(table.columns), 1)
+        return (
+            f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n"
+            f'<tr><td colspan="{span}">None</td></tr>\n</tbody></table>'
+        )
+    rows = [
+        "<tr>"
+        + "".join(
+            f"<td{cell_class(text, right)}>{html.escape(text)}</td>"
+            for text, right in zip(values, numeric, strict=True)
+        )
+        + "</tr>"
+        for values in texts.itertuples(index=False)
+    ]
+    return (
+        f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n"
+        + "\n".join(rows)
+        + "\n</tbody></table>"
+    )
+
+
+def html_page(title: str, table: pd.DataFrame, note: str = "") -> str:
+    """A complete HTML document holding one titled table and an optional note."""
+    note_html = f'<p class="note">{html.escape(note)}</p>\n' if note else ""
+    body = table_html(table)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"<h1>{html.escape(title)}</h1>\n{note_html}{body}\n</body>\n</html>\n"
+    )
+
+
+def status_text(table: pd.DataFrame) -> pd.Series | str:
+    """The fit status of each row in plain words ('not converged'); empty without the column."""
+    if "status" not in table:
+        return ""
+    return table["status"].astype(object).fillna("").astype(str).str.replace("_", " ")
+
+
+def status_note(data: Any, analysis: str) -> str:
+    """A warning about rows whose fits separated or did not converge, with the Firth option.
+
+    Without an `analysis`, the hint names the analyses of the failed rows (sensitivity table).
+    """
+    if not isinstance(data, pd.DataFrame) or "status" not in data:
+        return ""
+    troubled = data["status"].dropna()
+    troubled = troubled[troubled != OK]
+    if troubled.empty:
+        return ""
+    counts = ", ".join(
+        f"{n} {status.replace('_', ' ')}" for status, n in troubled.value_counts().items()
+    )
+    if analysis or "analysis" not in data:
+        analyses = [analysis or "<analysis>"]
+    else:
+        analyses = list(dict.fromkeys(data.loc[troubled.index, "analysis"]))
+    return (
+        f" Attention: {len(troubled)} rows come from fits that failed ({counts}); their odds "
+        "ratios and intervals are not usable estimates (separation: some group has no or only "
+        "outcome events, so an odds ratio runs off to 0 or infinity). "
+        + "; ".join(FIRTH_HINT.format(analysis=name) for name in analyses)
+        + "."
+    )
+
+
+def flow_display(flow: pd.DataFrame) -> pd.DataFrame:
+    """The participant flow: stage, patients remaining, excluded here, why."""
+    require(flow, ["stage", "n", "excluded", "reason"], "flow")
+    return pd.DataFrame(
+        {
+            "Stage": flow["stage"].map(stage_label),
+            "Patients": flow["n"].map(lambda n: count_text(n, thousands=True)),
+            "Excluded": flow["excluded"].map(lambda n: count_text(n, thousands=True) if n else ""),
+            "Reason": flow["reason"].astype(object).where(flow["reason"].notna(), ""),
+        }
+    )
+
+
+def group_sizes(table1: pd.DataFrame) -> dict[str, float]:
+    """Patients per Table 1 column: observed plus missing values of any variable of a group; NaN
+    where privacy suppressed them on every row (then the header says 'suppressed')."""
+    totals = pd.to_numeric(table1["n"]) + pd.to_numeric(table1["n_missing"])
+    return dict(totals.groupby(table1["group"].astype(str), sort=False).max().items())
+
+
+def characteristic_text(variable: str, kind: str, summary: str) -> str:
+    """'Age (years), mean ± SD'; a post-baseline variable says so."""
+    text = variable_label(variable, with_unit=kind not in (BINARY, CATEGORICAL))
+    if variable in POST_BASELINE:
+        text += " (post-baseline)"
+    return f"{text}, {summary}"
+
+
+def table1_display(table1: pd.DataFrame) -> pd.DataFrame:
+    """Table 1 as in a paper: a column per group headed by its n, a binary variable on one line,
+    a categorical one with its levels indented below it, post-baseline variables last."""
+    require(table1, ["variable", "kind", "level", "group", "n", "n_missing", "summary"], "table1")
+    wide = table1_wide(table1)
+    kinds = table1.drop_duplicates("variable").set_index("variable")["kind"]
+    groups = list(dict.fromkeys(table1["group"].astype(str)))
+    sizes = group_sizes(table1)
+    headers = {g: f"{g} (n\u00a0=\u00a0{count_text(sizes[g], thousands=True)})" for g in groups}
+    blocks = []
+    for variable, block in wide.groupby("variable", sort=False):
+        kind, first = kinds[variable], block.iloc[0]
+        tests = {
+            "p": first["p"],
+            "Test": first["test"],
+            "SMD": str(first["smd"]),
+            "Missing": count_text(first["n_missing"]),
+        }
+        name = characteristic_text(str(variable), kind, str(first["summary"]))
+        if kind == CATEGORICAL:
+            rows = [{"Characteristic": name, **tests}] + [
+                {
+                    "Characteristic": LEVEL_INDENT
+                    + COVARIATE_LEVELS.get(str(level["level"]), str(level["level"])),
+                    **{g: level[g] for g in groups},
+                }
+                for _, level in block.iterrows()
+            ]
+        else:
+            rows = [{"Characteristic": name, **{g: first[g] for g in groups}, **tests}]
+        blocks.append((variable in POST_BASELINE, rows))
+    ordered = [row for _, rows in sorted(blocks, key=lambda block: block[0]) for row in rows]
+    columns = ["Characteristic", *groups, "p", "Test", "SMD", "Missing"]
+    return pd.DataFrame(ordered, columns=columns).fillna("").rename(columns=headers)
+
+
+def count_column(table: pd.DataFrame, column: str) -> list[str]:
+    """A count column as text: 'suppressed' where privacy hid it, empty where there is none."""
+    hidden = table[SUPPRESSED_COLUMN] if SUPPRESSED_COLUMN in table else [False] * len(table)
+    return [
+        "" if pd.isna(value) and not flag else count_text(value, thousands=True)
+        for value, flag in zip(table[column], hidden, strict=True)
+    ]
+
+
+def intervals(table: pd.DataFrame, decimals: int = 2) -> list[str]:
+    """The CI column of a result table as text."""
+    return [
+        interval_text(low, high, decimals)
+        for low, high in zip(table["ci_low"], table["ci_high"], strict=True)
+    ]
+
+
+def with_extra_intervals(
+    table: pd.DataFrame, keys: list[str], decimals: int = 2
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The model-based rows of a result table (one per key) and, per further interval method
+    (bootstrap, MOVER), its CI text aligned with them: {'Bootstrap percentile CI': [...]}."""
+    if "ci_method" not in table:
+        return table.reset_index(drop=True), {}
+    keys = [key for key in keys if key in table]
+    extra = table["ci_method"].isin(EXTRA_INTERVAL_METHODS)
+    main = table.loc[~extra].reset_index(drop=True)
+    columns = {}
+    for method in dict.fromkeys(table.loc[extra, "ci_method"]):
+        rows = table.loc[table["ci_method"] == method, keys].copy()
+        rows["text"] = intervals(table.loc[table["ci_method"] == method], decimals)
+        matched = main[keys].merge(rows, on=keys, how="left")["text"]
+        columns[f"{ci_method_label(method)} CI"] = matched.fillna("").tolist()
+    return main, columns
+
+
+def labelled(codes: pd.Series, to_label: Callable[[str], str]) -> pd.Series:
+    """A column of codes as labels; empty where a code is missing."""
+    return codes.map(lambda code: "" if pd.isna(code) else to_label(code))
+
+
+def method_column(table: pd.DataFrame) -> pd.Series | str:
+    """The interval method (or test, with its df1 and df2) of each row in words; empty without
+    the column."""
+    if "ci_method" not in table:
+        return ""
+    none = pd.Series(np.nan, index=table.index)
+    rows = zip(table["ci_method"], table.get("df1", none), table.get("df2", none), strict=True)
+    texts = ["" if pd.isna(m) else ci_method_label(m, df1, df2) for m, df1, df2 in rows]
+    return pd.Series(texts, index=table.index)
+
+
+def stratum_column(table: pd.DataFrame) -> dict[str, pd.Series]:
+    """The Stratum column, only when an analysis has strata (by treatment step)."""
+    if "stratum" not in table or set(table["stratum"].dropna()) <= {"all"}:
+        return {}
+    return {"Stratum": table["stratum"].map(stratum_label)}
+
+
+def contrast_text(contrast: Any) -> str:
+    """sensitivity.tsv's contrast with its codes as labels: '...; Non-remission, reference
+    IL-1β high, BDNF high'."""
+    if not isinstance(contrast, str):
+        return ""
+    coding, _, additive = contrast.partition("; ")
+    outcome, marker, reference = additive.partition(", reference ")
+    if not marker:
+        return contrast
+    return f"{coding}; {label('outcome', outcome)}, reference {group_label(reference)}"
+
+
+def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
+    """The key estimates of every analysis in plain words: estimate, interval, counts (suppressed
+    ones named), E-value and fit status ('Fit')."""
+    estimands = sensitivity["estimand"].astype(object)
+    return pd.DataFrame(
+        {
+            "Analysis": labelled(sensitivity["analysis"], analysis_label),
+            # 'All patients' on every unstratified row would only crowd the page.
+            "Stratum": labelled(sensitivity["stratum"].replace("all", None), stratum_label),
+            "Estimand": estimands.map(
+                lambda name: ESTIMAND_DISPLAYS[name].title if name in ESTIMAND_DISPLAYS else ""
+            ),
+            "Contrast": sensitivity["contrast"].map(contrast_text),
+            "Estimate": sensitivity["estimate"].map(number_text),
+            "CI": intervals(sensitivity),
+            "CI method": method_column(sensitivity),
+            "p": sensitivity["p_value"].map(format_p),
+            "Events / n": [
+                f"{events} / {n}" if events or n else ""
+                for events, n in zip(
+                    count_column(sensitivity, "n_events"),
+                    count_column(sensitivity, "n"),
+                    strict=True,
+                )
+            ],
+            "E-value (CI limit)": [
+                f"{number_text(point)} ({number_text(limit)})" if number_text(point) else ""
+                for point, limit in zip(
+                    sensitivity["evalue"], sensitivity["evalue_ci"], strict=True
+                )
+            ],
+            "Fit": status_text(sensitivity),
+        }
+    )
+
+
+def is_reported_term(term: str) -> bool:
+    """Whether a model term is an exposure, product or contrast (not the intercept or a
+    covariate, which stay in models.tsv)."""
+    return (term in TERMS and term != "intercept") or term not in (*VARIABLES, "intercept")
+
+
+def models_display(models: pd.DataFrame) -> pd.DataFrame:
+    """The exposure, product and contrast terms of every model: OR, interval(s), p, sample,
+    events, fraction of missing information."""
+    require(models, ["model", "term", "odds_ratio", "ci_low", "ci_high", "p_value"], "models")
+    reported = models.loc[models["term"].map(is_reported_term)]
+    main, extra = with_extra_intervals(reported, ["stratum", "model", "term"])
+    return pd.DataFrame(
+        {
+            **stratum_column(main),
+            "Model": main["model"].map(lambda model: label("model", model)),
+            "Term": main["term"].map(term_label),
+            "OR": main["odds_ratio"].map(number_text),
+            "CI": intervals(main),
+            "CI method": method_column(main),
+            **extra,
+            "p": main["p_value"].map(format_p),
+            "n": count_column(main, "n"),
+            "Events": count_column(main, "n_events"),
+            "FMI": main["fmi"].map(number_text) if "fmi" in main else "",
+            "Fit": status_text(main),
+        }
+    )
+
+
+def joint_display(joint: pd.DataFrame) -> pd.DataFrame:
+    """The joint IL-1β × BDNF groups, one row each: counts, outcome events, the adjusted odds
+    ratio with its model-based interval and each further interval method's as a column."""
+    require(joint, ["il1b_level", "bdnf_level", "n", "remitters", "non_remitters"], "joint")
+    main, extra = with_extra_intervals(joint, ["stratum", "il1b_level", "bdnf_level"])
+    reference = main["is_reference"].astype(str).str.upper() == "TRUE"
+    groups = [
+        group_label(f"il1b_{il1b}_bdnf_{bdnf}")
+        for il1b, bdnf in zip(main["il1b_level"], main["bdnf_level"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            **stratum_column(main),
+            "Group": groups,
+            "Patients": main["n"].map(count_text),
+            "Events": main["remitters"].map(count_text),
+            "Non-events": main["non_remitters"].map(count_text),
+            "OR": np.where(reference, "1 (reference)", main["odds_ratio"].map(number_text)),
+            "CI": intervals(main),
+            "CI method": method_column(main),
+            **extra,
+            "Fit": status_text(main),
+        }
+    )
+
+
+def outcome_against(outcome: str, reference: object) -> str:
+    """'Non-remission, against IL-1β high, BDNF high': a measure's outcome and reference group."""
+    text = label("outcome", outcome)
+    return f"{text}, against {group_label(reference)}" if isinstance(reference, str) else text
+
+
+def interaction_display(interaction: pd.DataFrame) -> pd.DataFrame:
+    """Interaction measures on both scales, one row each: estimate with its model-based interval
+    or test, each further interval method's CI as a column."""
+    require(interaction, ["measure", "scale", "estimate", "ci_low", "ci_high"], "interaction")
+    keys = ["stratum", "measure", "outcome", "reference_group"]
+    main, extra = with_extra_intervals(interaction, keys, decimals=3)
+    return pd.DataFrame(
+        {
+            **stratum_column(main),
+            "Measure": main["measure"].map(measure_label),
+            "Outcome, against": [
+                outcome_against(outcome, reference)
+                for outcome, reference in zip(main["outcome"], main["reference_group"], strict=True)
+            ],
+            "Estimate": main["estimate"].map(lambda v: number_text(v, 3)),
+            "CI": intervals(main, 3),
+            "CI method / test": method_column(main),
+            **extra,
+            "p": main["p_value"].map(format_p),
+            "Fit": status_text(main),
+        }
+    )
+
+
+def slopes_display(slopes: pd.DataFrame) -> pd.DataFrame:
+    """The IL-1β odds ratio per doubling at BDNF percentiles (the figure's grid is in the TSV)."""
+    require(slopes, ["percentile", "bdnf", "bdnf_sd", "odds_ratio", "ci_low", "ci_high"], "slopes")
+    at_percentiles = slopes.loc[slopes["percentile"].notna()]
+    main, extra = with_extra_intervals(at_percentiles, ["stratum", "percentile"], decimals=3)
+    return pd.DataFrame(
+        {
+            **stratum_column(main),
+            "BDNF percentile": main["percentile"].map(lambda v: number_text(v, 0)),
+            variable_label("bdnf", with_unit=True): main["bdnf"].map(number_text),
+            "BDNF (SD from the mean)": main["bdnf_sd"].map(number_text),
+            "OR per doubling of IL-1β": main["odds_ratio"].map(lambda v: number_text(v, 3)),
+            "CI": intervals(main, 3),
+            "CI method": method_column(main),
+            **extra,
+            "p": main["p_value"].map(format_p),
+            "Fit": status_text(main),
+        }
+    )
+
+
+def limit_text(value: Any) -> str:
+    """A region's limit: '−∞', '∞' or the number."""
+    if isinstance(value, float) and np.isinf(value):
+        return "−∞" if value < 0 else "∞"
+    return number_text(value)
+
+
+def johnson_neyman_display(regions: pd.DataFrame) -> pd.DataFrame:
+    """The BDNF regions where the IL-1β odds ratio's interval does or does not exclude 1."""
+    require(regions, ["bdnf_from", "bdnf_to", "significant", "observed_share"], "johnson_neyman")
+    excludes = regions["significant"].astype(str).str.upper() == "TRUE"
+    unit = variable_label("bdnf", with_unit=True).removeprefix("BDNF ")
+    return pd.DataFrame(
+        {
+            **stratum_column(regions),
+            f"BDNF from {unit}": regions["bdnf_from"].map(limit_text),
+            f"BDNF to {unit}": regions["bdnf_to"].map(limit_text),
+            "BDNF from (SD)": regions["bdnf_sd_from"].map(limit_text),
+            "BDNF to (SD)": regions["bdnf_sd_to"].map(limit_text),
+            "IL-1β OR": regions["odds_ratio_direction"].map(
+                lambda direction: label("direction", direction)
+            ),
+            "CI excludes 1": np.where(excludes, "yes", "no"),
+            "Patients in region": regions["observed_share"].map(
+                lambda share: f"{100 * share:.1f}%"
+            ),
+            "Critical value": regions["critical_value"].map(lambda v: number_text(v, 3)),
+            "df": regions["df"].map(lambda v: number_text(v, 1)),
+            "Fit": status_text(regions),
+        }
+    )
+
+
+def cutpoints_display(cutpoints: pd.DataFrame) -> pd.DataFrame:
+    """The biomarker cut-points and LOD handling (STROBE 16b)."""
+    require(cutpoints, ["biomarker", "coding", "cut", "value", "unit", "n_patients"], "cutpoints")
+    return pd.DataFrame(
+        {
+            "Biomarker": cutpoints["biomarker"].map(variable_label),
+            "Coding": cutpoints["coding"].map(lambda coding: label("coding", coding)),
+            "Cut": cutpoints["cut"].map(lambda cut: label("cut", cut)),
+            "Value": cutpoints["value"].map(lambda v: number_text(v, 3)),
+            "Unit": cutpoints["unit"],
+            "Patients at this limit": cutpoints["n_patients"].map(
+                lambda n: "" if pd.isna(n) else f"{int(n):,}"
+            ),
+        }
+    )
+
+
+def quality_display(table: pd.DataFrame) -> pd.DataFrame:
+    """A data warnings or suppression log: its column names as words, variables by label."""
+    shown = table.copy()
+    if "column" in shown:
+        shown["column"] = shown["column"].map(
+            lambda name: variable_label(name) if isinstance(name, str) else ""
+        )
+    headers = {name: name.replace("_", " ").capitalize() for name in shown}
+    return shown.rename(columns=headers | {"n_affected": "Patients affected"})
+
+
+def flatten(record: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """(dotted key, text) for every leaf of a nested mapping; lists joined by commas."""
+    items = []
+    for key in sorted(record):
+        value, name = record[key], f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            items += flatten(value, f"{name}.")
+        elif isinstance(value, list):
+            items.append((name, ", ".join(str(v) for v in value)))
+        else:
+            items.append((name, "{}" if isinstance(value, Mapping) else str(value)))
+    return items
+
+
+# The provenance record's top-level keys, by the part of the page that shows them.
+PROVENANCE_PARTS = {
+    "python": "Software",
+    "packages": "Software",
+    "git_commit": "Software",
+    "inputs": "Input checksums (SHA-256)",
+    "config_sha256": "Configuration",
+    "config": "Configuration",
+}
+
+
+def provenance_display(record: Mapping[str, Any]) -> pd.DataFrame:
+    """The provenance record as rows of part, key and value: software first, then the input
+    checksums, then the configuration (its keys are config.yaml's, so they stay as they are)."""
+    parts = list(dict.fromkeys(PROVENANCE_PARTS.values()))
+    rows = [
+        (PROVENANCE_PARTS.get(key.split(".")[0], "Other"), key, value)
+        for key, value in flatten(record)
+    ]
+    rows.sort(key=lambda row: parts.index(row[0]) if row[0] in parts else len(parts))
+    return pd.DataFrame(rows, columns=["Part", "Key", "Value"])
+
+
+# name -> (title, how to tabulate, note); the names match the report rules' inputs and outputs.
+DISPLAYS: dict[str, tuple[str, Callable[[Any], pd.DataFrame], str]] = {
+    "flow": ("Participant flow", flow_display, "Patients remaining after each stage."),
+    "cutpoints": ("Biomarker cut-points", cutpoints_display, "Computed in the analytic sample."),
+    "warnings": (
+        "Data warnings",
+        quality_display,
+        "Suspicious but valid values found on ingestion; None means there were none.",
+    ),
+    "privacy": (
+        "Suppressed counts",
+        quality_display,
+        "Counts hidden under config privacy.min_cell_count; None means nothing was suppressed.",
+    ),
+    "table1_by_remission": (
+        "Table 1 by outcome",
+        table1_display,
+        "n (%) of the non-missing values, or the summary named in each row; Missing counts all "
+        "patients. A post-baseline characteristic is listed last: it is not a confounder.",
+    ),
+    "table1_by_biomarker_group": (
+        "Table 1 by biomarker group",
+        table1_display,
+        "n (%) of the non-missing values, or the summary named in each row; Missing counts all "
+        "patients. A post-baseline characteristic is listed last: it is not a confounder.",
+    ),
+    "models": (
+        "Models",
+        models_display,
+        "Odds ratios of the exposure, product and contrast terms of every model; the intercept "
+        "and covariate rows are in models.tsv.",
+    ),
+    "joint": (
+        "Joint biomarker groups",
+        joint_display,
+        "Adjusted odds ratios of the outcome against the reference group, one row per group; "
+        "each further interval method has its own CI column.",
+    ),
+    "interaction": (
+        "Interaction",
+        interaction_display,
+        "Both scales (Knol & VanderWeele 2012); a test's row gives its statistic as the estimate "
+        "and its degrees of freedom beside it; each further interval method has its own CI column.",
+    ),
+    "slopes": (
+        "IL-1β odds ratio across BDNF",
+        slopes_display,
+        "Odds ratio of the outcome per doubling of IL-1β at percentiles of BDNF, from the "
+        "continuous product model; the full grid behind the figure is in slopes.tsv.",
+    ),
+    "johnson_neyman": (
+        "Johnson–Neyman regions",
+        johnson_neyman_display,
+        "Ranges of BDNF over which the interval of the IL-1β odds ratio per doubling excludes 1 "
+        "or not, and the share of patients whose BDNF lies in each.",
+    ),
+    "sensitivity": (
+        "Key estimates of every analysis",
+        sensitivity_display,
+        "Model-based estimates and E-values; a stratum starting 'not run' says why an analysis "
+        "has no estimates; Fit says whether the fits behind an estimate succeeded (ok).",
+    ),
+    "provenance": ("Provenance", provenance_display, "What produced these results."),
+}
+
+
+def report_page(name: str, data: Any, title_suffix: str = "", analysis: str = "") -> str:
+    """The HTML page of one named result (a table, or the provenance record) of an analysis."""
+    title, tabulate, note = DISPLAYS[name]
+    return html_page(f"{title}{title_suffix}", tabulate(data), note + status_note(data, analysis))

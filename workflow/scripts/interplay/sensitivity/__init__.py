@@ -1,0 +1,1 @@
+"""Sensitivity analyses side by side, with E-values."""

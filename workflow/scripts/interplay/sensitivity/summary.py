@@ -1,0 +1,200 @@
+"""The key estimates of every analysis side by side, with E-values (docs/analysis_plan.md §8)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from interplay import privacy
+from interplay.analysis.stratified import was_run
+from interplay.models.logistic import MODEL_BASED_METHODS as MODEL_BASED
+from interplay.models.logistic import OK
+from interplay.sensitivity.evalue import evalue_interaction, evalue_odds_ratio, is_common
+
+SENSITIVITY_ESTIMANDS = ["il1b_or_bdnf_low", "il1b_or_bdnf_high", "ratio_of_odds_ratios", "reri"]
+# Where each estimand comes from, per biomarker coding: (table, model, term). For the continuous
+# coding, low and high BDNF are its 25th and 75th percentiles: the medians of the two halves.
+SOURCES: dict[str, dict[str, tuple[str, Any, Any]]] = {
+    "median": {
+        "il1b_or_bdnf_low": ("models", "product_lincom", "il1b_high|bdnf_low"),
+        "il1b_or_bdnf_high": ("models", "product_lincom", "il1b_high|bdnf_high"),
+        "ratio_of_odds_ratios": ("models", "product", "il1b_high:bdnf_high"),
+        "reri": ("interaction", "reri", "delta"),
+    },
+    "tertiles": {
+        "il1b_or_bdnf_low": ("models", "joint_lincom", "il1b_T3|bdnf_T1"),
+        "il1b_or_bdnf_high": ("models", "joint_lincom", "il1b_T3|bdnf_T3"),
+        "ratio_of_odds_ratios": ("models", "joint_lincom", "il1b_T3:bdnf_T3"),
+    },
+    "continuous": {
+        "il1b_or_bdnf_low": ("slopes", 25.0, None),
+        "il1b_or_bdnf_high": ("slopes", 75.0, None),
+        "ratio_of_odds_ratios": ("models", "continuous", "log2_il1b:bdnf_sd"),
+    },
+}
+CONTRASTS = {
+    "median": "IL-1β above vs below its median",
+    "tertiles": "IL-1β top vs bottom tertile",
+    "continuous": "per doubling of IL-1β (ratio: per SD of BDNF)",
+}
+SENSITIVITY_COLUMNS = [
+    "analysis", "stratum", "estimand", "contrast", "estimate", "ci_low", "ci_high", "ci_method",
+    "p_value", "n", "n_events", "evalue", "evalue_ci", "outcome", "coding", "covariates",
+    "missing_data", "below_lod", "exclusions", "estimator", "status",
+]  # fmt: skip
+
+
+def model_based_estimate(tables: Mapping[str, pd.DataFrame], model: str, term: str) -> pd.Series:
+    """The model-based (Wald or Rubin) row of one coefficient or linear combination."""
+    table = tables["models"]
+    rows = table[
+        (table["model"] == model) & (table["term"] == term) & table["ci_method"].isin(MODEL_BASED)
+    ]
+    return rows.iloc[0]
+
+
+def source_row(tables: Mapping[str, pd.DataFrame], source: tuple[str, Any, Any]) -> pd.Series:
+    """The row an estimand is read from, with odds_ratio / ci_low / ci_high / p_value."""
+    table_name, key, detail = source
+    if table_name == "models":
+        return model_based_estimate(tables, key, detail)
+    if table_name == "slopes":
+        slopes = tables["slopes"]
+        return slopes[(slopes["percentile"] == key) & slopes["ci_method"].isin(MODEL_BASED)].iloc[0]
+    interaction = tables["interaction"]
+    rows = interaction[
+        (interaction["measure"] == key) & interaction["ci_method"].str.startswith(detail)
+    ]
+    return rows.iloc[0].rename({"estimate": "odds_ratio"})
+
+
+def contrast(coding: str, found: pd.Series) -> str:
+    """What the estimate compares; additive measures name their outcome and reference cell."""
+    if "reference_group" in found:
+        return f"{CONTRASTS[coding]}; {found['outcome']}, reference {found['reference_group']}"
+    return CONTRASTS[coding]
+
+
+def choices(settings: Mapping[str, Any]) -> dict[str, str]:
+    """The analysis choices in words, for the specification curve."""
+    outcome, biomarkers = settings["outcome"], settings["biomarkers"]
+    missing = settings["missing_data"]
+    definition = (
+        f"remission (HAMD ≤ {outcome['remission_threshold']:g})"
+        if outcome["definition"] == "remission"
+        else f"response (≥ {outcome['response_reduction']:.0%} reduction)"
+    )
+    outliers = biomarkers["outlier_z"]
+    return {
+        "outcome": f"{definition}, {outcome['missing_rule']}, week {outcome['week']}",
+        "coding": biomarkers["coding"],
+        "covariates": settings["covariates"]["adjustment_set"],
+        "missing_data": (
+            f"mice (m = {missing['m']})" if missing["method"] == "mice" else missing["method"]
+        ),
+        "below_lod": biomarkers["below_lod"],
+        "exclusions": f"log-biomarker |z| > {outliers:g}" if outliers else "none",
+        "estimator": settings["models"]["estimator"],
+    }
+
+
+def with_evalues(row: dict[str, Any], common_outcome: bool) -> dict[str, Any]:
+    """Add E-values of an odds ratio or ratio of odds ratios (not for RERI or a failed fit)."""
+    if row["estimand"] == "reri" or row["status"] != OK or not np.isfinite(row["estimate"]):
+        return {**row, "evalue": np.nan, "evalue_ci": np.nan}
+    evaluate = (
+        evalue_interaction if row["estimand"] == "ratio_of_odds_ratios" else evalue_odds_ratio
+    )
+    result = evaluate(row["estimate"], row["ci_low"], row["ci_high"], common_outcome=common_outcome)
+    return {**row, "evalue": result.evalue, "evalue_ci": result.evalue_limit}
+
+
+def key_estimates(
+    analysis: str, settings: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """One row per key estimand of one analysis (or stratum): choices, E-values, fit status."""
+    coding = settings["biomarkers"]["coding"]
+    product = model_based_estimate(tables, "product", "il1b_high:bdnf_high")
+    common = is_common(product["n_events"] / product["n"])
+    rows = []
+    for estimand, source in SOURCES[coding].items():
+        found = source_row(tables, source)
+        row = {
+            "analysis": analysis,
+            "stratum": product["stratum"],
+            "estimand": estimand,
+            "contrast": contrast(coding, found),
+            "estimate": found["odds_ratio"],
+            "ci_low": found["ci_low"],
+            "ci_high": found["ci_high"],
+            "ci_method": found["ci_method"],
+            "p_value": found["p_value"],
+            "n": product["n"],
+            "n_events": product["n_events"],
+            **choices(settings),
+            "status": found["status"],
+        }
+        rows.append(with_evalues(row, common))
+    return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
+
+
+def strata(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, pd.DataFrame]]:
+    """An analysis's tables split by their `stratum` column, in order of appearance."""
+    levels = tables["models"]["stratum"].unique()
+    return {
+        level: {name: table[table["stratum"] == level] for name, table in tables.items()}
+        for level in levels
+    }
+
+
+def sensitivity_table(
+    settings: Mapping[str, Mapping[str, Any]], tables: Mapping[str, Mapping[str, pd.DataFrame]]
+) -> pd.DataFrame:
+    """Key estimates of every analysis and stratum (for one not run, a row saying why)."""
+    parts = [
+        key_estimates(name, settings[name], stratum_tables)
+        if was_run(stratum_tables["models"])
+        else not_run_row(name, settings[name], stratum)
+        for name in settings
+        for stratum, stratum_tables in strata(tables[name]).items()
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def not_run_row(analysis: str, settings: Mapping[str, Any], stratum: str) -> pd.DataFrame:
+    """The row of an analysis that was not run: its choices, and in `stratum` why."""
+    row = {"analysis": analysis, "stratum": stratum, **choices(settings)}
+    return pd.DataFrame([row], columns=SENSITIVITY_COLUMNS)
+
+
+def protected_sensitivity(
+    table: pd.DataFrame,
+    protected_models: Mapping[str, tuple[pd.DataFrame, str]],
+    min_count: int | None,
+    name: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The table with n and n_events hidden where each analysis's protected models table (and its
+    name) hides those of the product model, which the table repeats, and the log of what was.
+
+    E-values are computed from the counts before (sensitivity_table); without a minimum (None)
+    the table is returned unchanged and the log is empty.
+    """
+    if min_count is None:
+        return table, pd.DataFrame(columns=privacy.LOG_COLUMNS)
+    protected = table.copy()
+    flagged = pd.Series(False, index=table.index)
+    rows = []
+    for analysis, (models, source) in protected_models.items():
+        product = models[models["model"] == "product"].drop_duplicates("stratum")
+        for stratum, n, n_events in product[["stratum", "n", "n_events"]].itertuples(index=False):
+            in_row = (table["analysis"] == analysis) & (table["stratum"] == stratum)
+            for column, value in (("n", n), ("n_events", n_events)):
+                if pd.isna(value) and table.loc[in_row, column].notna().any():
+                    protected[column] = protected[column].mask(in_row)
+                    flagged |= in_row
+                    row = f"analysis = {analysis}, stratum = {stratum}"
+                    rows.append((row, column, f"complementary: suppressed in {source}"))
+    protected[privacy.SUPPRESSED_COLUMN] = flagged
+    log = pd.DataFrame(rows, columns=privacy.LOG_COLUMNS[1:])
+    return protected, log.assign(table=name)[privacy.LOG_COLUMNS]

@@ -1,0 +1,1 @@
+"""The synthetic cohort with known truth."""

@@ -1,0 +1,355 @@
+"""Seeded synthetic MAKE BETTER-like cohort with known truth (docs/synthetic_cohort.md).
+
+Covariates and biomarkers come from a Gaussian copula with the margins of cohort_truth; true week-12
+remission is Bernoulli from a logistic model on exactly the primary adjustment set plus the
+biomarker median splits and their product; HAMD trajectories, dropout, treatment step and missing
+covariates are generated around it. Everything is vectorised and seeded from one SeedSequence.
+"""
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+from scipy.special import expit, ndtr
+
+from interplay.columns import BASELINE_COLUMNS, CATEGORY_LEVELS
+from interplay.errors import InputError
+from interplay.synthetic import truth
+
+DECIMAL_COLUMNS = {"episode_duration_months"}  # recorded to 0.1 month; other covariates whole
+# Independent random streams, so switching one part (dropout, missingness) leaves the others alone.
+STREAMS = ("selection", "covariates", "outcome", "trajectory", "dropout", "treatment", "missing")
+LATENT_LIMIT = 8.0  # |z| cap keeps every quantile transform finite (P(|z| > 8) ≈ 1e-15)
+JSON_SIGNIFICANT_DIGITS = 12
+
+
+@dataclass(frozen=True, eq=False)
+class SyntheticCohort:
+    """The two input tables as a hospital would export them, and the true parameters."""
+
+    baseline: pd.DataFrame
+    visits: pd.DataFrame
+    truth: dict[str, Any]
+
+
+def simulate_cohort(
+    n_patients: int = 1094,
+    n_without_biomarkers: int = 12,
+    n_without_followup: int = 8,
+    dropout: bool = True,
+    missingness: bool = True,
+    seed: int = 20250304,
+    lod: float = truth.IL1B_REFERENCE_LOD,
+    missing_fraction: float = 0.025,
+    missingness_strength: float = 0.5,
+) -> SyntheticCohort:
+    """Simulate the cohort and its truth (parameters below; the truth file records them).
+
+    dropout=False: everyone attends every visit (n_without_followup then has no effect).
+    missing_fraction: mean missing rate over the covariates that can be missing (0–4 % by default).
+    missingness_strength: log-odds by which LOCF non-remitters with high IL-1β are likelier to miss
+    covariates (0: completely at random); large values make complete-case estimates drift.
+    """
+    check_arguments(n_patients, n_without_biomarkers, n_without_followup, lod, missing_fraction)
+    rngs = dict(
+        zip(
+            STREAMS,
+            map(np.random.default_rng, np.random.SeedSequence(seed).spawn(len(STREAMS))),
+            strict=True,
+        )
+    )
+    n_total = n_patients + n_without_biomarkers
+    ids = synthetic_ids(n_total)
+    no_biomarkers, no_followup = pick_exclusions(
+        rngs["selection"], n_total, n_without_biomarkers, n_without_followup if dropout else 0
+    )
+    values = draw_baseline(rngs["covariates"], n_total)
+    remission = rngs["outcome"].random(n_total) < expit(
+        outcome_design(values) @ coefficient_vector()
+    )
+    hamd = draw_trajectories(rngs["trajectory"], values["hamd_baseline"], remission)
+    last_week = (
+        draw_last_week(rngs["dropout"], hamd, no_followup)
+        if dropout
+        else np.full(n_total, truth.WEEKS[-1])
+    )
+    values["treatment_step"] = draw_treatment_step(rngs["treatment"], remission)
+    score = missingness_score(hamd, last_week, values["il1b"] > truth.IL1B_MEDIAN, no_biomarkers)
+    rates = truth.missing_rates(missing_fraction if missingness else 0.0)
+    masks = draw_missing(rngs["missing"], score, rates, missingness_strength)
+    arguments = {
+        "n_patients": n_patients,
+        "n_without_biomarkers": n_without_biomarkers,
+        "n_without_followup": n_without_followup,
+        "dropout": dropout,
+        "missingness": missingness,
+        "seed": seed,
+        "lod": lod,
+        "missing_fraction": missing_fraction,
+        "missingness_strength": missingness_strength,
+    }
+    analytic = n_patients - int(no_followup.sum())
+    return SyntheticCohort(
+        baseline=baseline_table(ids, values, masks, no_biomarkers, lod),
+        visits=visits_table(ids, hamd, last_week),
+        truth=truth.truth_record(arguments, rates, n_total, n_patients, analytic),
+    )
+
+
+def check_arguments(
+    n_patients: int, n_without_biomarkers: int, n_without_followup: int, lod: float, fraction: float
+) -> None:
+    """Raise InputError for counts, LOD or missing fraction the generator cannot honour."""
+    problems = []
+    if n_patients < 1 or n_without_biomarkers < 0 or n_without_followup < 0:
+        problems.append("counts must be n_patients ≥ 1 and the other counts ≥ 0")
+    if n_without_followup >= n_patients:
+        problems.append("n_without_followup must be smaller than n_patients")
+    if not 0 < lod < truth.IL1B_MEDIAN:
+        problems.append(f"the IL-1β LOD must lie between 0 and the median {truth.IL1B_MEDIAN}")
+    if fraction < 0 or max(truth.missing_rates(fraction).values()) >= 1:
+        problems.append("missing_fraction gives a per-covariate rate outside [0, 1)")
+    if problems:
+        raise InputError(
+            "invalid synthetic cohort settings: " + "; ".join(problems),
+            file="config.yaml",
+            column="synthetic",
+            fix="set synthetic.n_patients, n_without_biomarkers, n_without_followup and "
+            "biomarkers.il1b_lod to values that satisfy these limits",
+        )
+
+
+def pick_exclusions(
+    rng: np.random.Generator, n_total: int, n_without_biomarkers: int, n_without_followup: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean masks: patients without biomarkers, and (among the rest) without follow-up."""
+    order = rng.permutation(n_total)
+    no_biomarkers = np.zeros(n_total, dtype=bool)
+    no_followup = np.zeros(n_total, dtype=bool)
+    no_biomarkers[order[:n_without_biomarkers]] = True
+    no_followup[order[n_without_biomarkers : n_without_biomarkers + n_without_followup]] = True
+    return no_biomarkers, no_followup
+
+
+def draw_baseline(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Covariates, baseline HAMD and latent biomarkers, rounded as they are recorded."""
+    cholesky = np.linalg.cholesky(truth.latent_correlation())
+    z = np.clip(
+        rng.standard_normal((n, len(truth.LATENT))) @ cholesky.T, -LATENT_LIMIT, LATENT_LIMIT
+    )
+    latent = dict(zip(truth.LATENT, z.T, strict=True))
+    values = {
+        name: np.round(truth.truncated_normal_quantile(ndtr(latent[name]), *parameters))
+        for name, parameters in truth.TRUNCATED_NORMALS.items()
+    }
+    binaries = {name: ndtr(latent[name]) < p for name, p in truth.PROPORTIONS.items()}
+    values["sex_male"] = (~binaries.pop(truth.SEX_LATENT)).astype(float)
+    values.update({name: present.astype(float) for name, present in binaries.items()})
+    for name, (size, probability, cap) in truth.NEGATIVE_BINOMIALS.items():
+        values[name] = capped_count_quantile(ndtr(latent[name]), size, probability, cap)
+    episode = truth.EPISODE_MEDIAN_MONTHS * np.exp(
+        truth.EPISODE_LOG_SD * latent["episode_duration_months"]
+    )
+    values["episode_duration_months"] = np.round(np.minimum(episode, truth.EPISODE_MAX_MONTHS), 1)
+    excess = stats.gamma.ppf(ndtr(latent["hamd_baseline"]), truth.HAMD_GAMMA_SHAPE)
+    values["hamd_baseline"] = np.minimum(
+        np.round(truth.HAMD_MINIMUM + truth.HAMD_GAMMA_SCALE * excess), truth.HAMD_MAXIMUM
+    )
+    il1b = truth.IL1B_MEDIAN * np.exp(truth.IL1B_LOG_SD * latent["il1b"])
+    values["il1b"] = np.round(il1b, truth.IL1B_DECIMALS)
+    bdnf = truth.truncated_normal_quantile(
+        ndtr(latent["bdnf"]), truth.BDNF_MEAN, truth.BDNF_SD, 0.0, math.inf
+    )
+    # Rounding could make a tiny BDNF zero; the dictionary requires > 0.
+    values["bdnf"] = np.maximum(np.round(bdnf, truth.BDNF_DECIMALS), 10.0**-truth.BDNF_DECIMALS)
+    return values
+
+
+def capped_count_quantile(u: np.ndarray, size: float, probability: float, cap: int) -> np.ndarray:
+    """Negative binomial quantile at u, capped (a CDF lookup: scipy's nbinom.ppf is slow)."""
+    cdf = stats.nbinom.cdf(np.arange(cap + 1), size, probability)
+    return np.minimum(np.searchsorted(cdf, u, side="left"), cap).astype(float)
+
+
+def coefficient_vector() -> np.ndarray:
+    """The true logistic coefficients in COEFFICIENTS order."""
+    return np.array(list(truth.COEFFICIENTS.values()))
+
+
+def outcome_design(values: dict[str, np.ndarray]) -> np.ndarray:
+    """Design matrix of the true outcome model (columns in COEFFICIENTS order)."""
+    il1b_high = (values["il1b"] > truth.IL1B_MEDIAN).astype(float)
+    bdnf_high = (values["bdnf"] > truth.BDNF_MEDIAN).astype(float)
+    columns = {
+        "intercept": np.ones_like(il1b_high),
+        "il1b_high": il1b_high,
+        "bdnf_high": bdnf_high,
+        "il1b_high:bdnf_high": il1b_high * bdnf_high,
+    }
+    return np.column_stack([columns.get(term, values.get(term)) for term in truth.COEFFICIENTS])
+
+
+def draw_trajectories(
+    rng: np.random.Generator, baseline: np.ndarray, remission: np.ndarray
+) -> np.ndarray:
+    """HAMD at every scheduled week (patients × weeks); week 12 ≤ 7 exactly when remission."""
+    n = baseline.size
+    remitter_score = rng.binomial(truth.REMISSION_THRESHOLD, truth.REMITTER_BINOMIAL_P, n)
+    floor = truth.REMISSION_THRESHOLD + 1
+    ceiling = np.minimum(baseline + truth.NONREMITTER_WORSENING, truth.HAMD_MAXIMUM)
+    share = rng.beta(*truth.NONREMITTER_BETA, n)
+    nonremitter_score = np.minimum(floor + np.floor((ceiling - floor + 1) * share), ceiling)
+    final = np.where(remission, remitter_score, nonremitter_score)
+    weeks = np.array(truth.WEEKS, dtype=float)
+    tau = truth.TRAJECTORY_TIME_CONSTANT_WEEKS
+    progress = (1 - np.exp(-weeks / tau)) / (1 - np.exp(-weeks[-1] / tau))
+    noise = rng.normal(0.0, truth.VISIT_NOISE_SD, (n, weeks.size))
+    noise[:, [0, -1]] = 0.0  # week 0 is the baseline rating, week 12 carries the outcome
+    path = baseline[:, None] + (final - baseline)[:, None] * progress[None, :] + noise
+    return np.clip(np.round(path), 0, truth.HAMD_MAXIMUM).astype(np.int64)
+
+
+def draw_last_week(
+    rng: np.random.Generator, hamd: np.ndarray, no_followup: np.ndarray
+) -> np.ndarray:
+    """Last week attended: monotone dropout after weeks 3, 6, 9, likelier for non-improvers."""
+    weeks = truth.WEEKS
+    last_week = np.full(hamd.shape[0], weeks[-1])
+    attending = ~no_followup
+    last_week[no_followup] = weeks[0]
+    draws = rng.random((hamd.shape[0], len(weeks) - 2))
+    for column, week in enumerate(weeks[1:-1], start=1):
+        ratio = hamd[:, column] / hamd[:, 0]
+        hazard = expit(truth.DROPOUT_INTERCEPT + truth.DROPOUT_SLOPE_PER_RATIO * ratio)
+        leaves = attending & (draws[:, column - 1] < hazard)
+        last_week[leaves] = week
+        attending &= ~leaves
+    return last_week
+
+
+def draw_treatment_step(rng: np.random.Generator, remission: np.ndarray) -> np.ndarray:
+    """Treatment step (1–4) reached by week 12, later steps likelier without remission."""
+    cumulative = np.array([np.cumsum(truth.STEP_PROBABILITIES[k]) for k in (0, 1)])
+    thresholds = cumulative[remission.astype(int)]
+    return 1.0 + (rng.random(remission.size)[:, None] > thresholds[:, :-1]).sum(axis=1)
+
+
+def missingness_score(
+    hamd: np.ndarray, last_week: np.ndarray, il1b_high: np.ndarray, no_biomarkers: np.ndarray
+) -> np.ndarray:
+    """1 for observed LOCF non-remitters with high IL-1β (fully observed data), else 0."""
+    column = np.searchsorted(truth.WEEKS, last_week)
+    locf = hamd[np.arange(hamd.shape[0]), column]
+    nonremission = (last_week > truth.WEEKS[0]) & (locf > truth.REMISSION_THRESHOLD)
+    return (nonremission & il1b_high & ~no_biomarkers).astype(float)
+
+
+def draw_missing(
+    rng: np.random.Generator, score: np.ndarray, rates: dict[str, float], strength: float
+) -> dict[str, np.ndarray]:
+    """Masks of missing covariates: P = expit(c_j + strength × score), mean rate_j for each j."""
+    share = float(score.mean())
+    draws = rng.random((score.size, len(rates)))
+    masks = {}
+    for column, (name, rate) in enumerate(rates.items()):
+        if rate == 0:
+            masks[name] = np.zeros(score.size, dtype=bool)
+            continue
+        offset = optimize.brentq(
+            lambda c, r=rate: share * expit(c + strength) + (1 - share) * expit(c) - r, -60, 60
+        )
+        masks[name] = draws[:, column] < expit(offset + strength * score)
+    return masks
+
+
+def synthetic_ids(n: int) -> np.ndarray:
+    """Text identifiers MB00001, MB00002, … (wider when n needs more digits)."""
+    width = max(5, len(str(n)))
+    return np.array([f"MB{i:0{width}d}" for i in range(1, n + 1)], dtype=object)
+
+
+def il1b_text(values: np.ndarray, lod: float) -> np.ndarray:
+    """IL-1β as a lab exports it: '<0.10'-style below the LOD, else the value to 3 decimals."""
+    numbers = np.char.mod(f"%.{truth.IL1B_DECIMALS}f", values).astype(object)
+    return np.where(values < lod, f"<{lod:.2f}", numbers)
+
+
+def baseline_table(
+    ids: np.ndarray,
+    values: dict[str, np.ndarray],
+    masks: dict[str, np.ndarray],
+    no_biomarkers: np.ndarray,
+    lod: float,
+) -> pd.DataFrame:
+    """The baseline export: dictionary columns, missing cells blank, unmeasured biomarkers blank."""
+    n = no_biomarkers.size
+    female, male = CATEGORY_LEVELS["sex"]
+    columns = {
+        "patient_id": pd.Series(ids, dtype="str"),
+        "sex": pd.Series(np.where(values["sex_male"] == 1, male, female), dtype="str"),
+        "il1b": pd.Series(
+            np.where(no_biomarkers, None, il1b_text(values["il1b"], lod)), dtype="str"
+        ),
+        "bdnf": np.where(no_biomarkers, np.nan, values["bdnf"]),
+    }
+    for name in BASELINE_COLUMNS:
+        if name not in columns:
+            missing = masks.get(name, np.zeros(n, dtype=bool))
+            columns[name] = as_recorded(values[name], missing, name in DECIMAL_COLUMNS)
+    return pd.DataFrame({name: columns[name] for name in BASELINE_COLUMNS})
+
+
+def as_recorded(values: np.ndarray, missing: np.ndarray, decimal: bool) -> pd.Series:
+    """A covariate column with blank missing cells: float if it has decimals, else Int64."""
+    if decimal:
+        return pd.Series(np.where(missing, np.nan, values))
+    return pd.Series(pd.array(values.astype(np.int64), dtype="Int64")).mask(missing)
+
+
+def visits_table(ids: np.ndarray, hamd: np.ndarray, last_week: np.ndarray) -> pd.DataFrame:
+    """The visits export in long format, with no rows after a patient's last visit."""
+    weeks = np.array(truth.WEEKS)
+    attended = weeks[None, :] <= last_week[:, None]
+    ids = np.repeat(ids[:, None], weeks.size, axis=1)
+    return pd.DataFrame(
+        {
+            "patient_id": pd.Series(ids[attended], dtype="str"),
+            "week": np.broadcast_to(weeks, hamd.shape)[attended].astype(np.int64),
+            "hamd": hamd[attended],
+        }
+    )
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready copy: numpy scalars to Python, floats to 12 significant digits."""
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(f"{float(value):.{JSON_SIGNIFICANT_DIGITS}g}")
+    return value
+
+
+def write_cohort(
+    cohort: SyntheticCohort,
+    baseline_path: str | Path,
+    visits_path: str | Path,
+    truth_path: str | Path,
+) -> None:
+    """Write baseline and visits CSVs and the truth JSON, byte-stable for the same cohort."""
+    for path in (baseline_path, visits_path, truth_path):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    cohort.baseline.to_csv(baseline_path, index=False, lineterminator="\n")
+    cohort.visits.to_csv(visits_path, index=False, lineterminator="\n")
+    text = json.dumps(plain(cohort.truth), sort_keys=True, indent=2, ensure_ascii=False)
+    Path(truth_path).write_text(text + "\n", encoding="utf-8")

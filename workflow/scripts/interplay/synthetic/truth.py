@@ -1,0 +1,229 @@
+"""True population parameters of the synthetic MAKE BETTER-like cohort (docs/synthetic_cohort.md).
+
+Published targets are quoted where they set a number; everything else is a stated assumption. The
+intercept and the dropout and trajectory constants were calibrated once by simulation at large n so
+that the published 12-week remission (LOCF, 490 / 1,086 = 45.1 %) is reproduced.
+"""
+
+import math
+from typing import Any
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+from interplay.columns import BASELINE_COVARIATES, BASELINE_HAMD_COLUMN, CATEGORY_LEVELS
+
+# --- biomarkers
+IL1B_MEDIAN = 0.6  # pg/mL; log-normal, so the population median is exp(log-mean) exactly
+IL1B_REFERENCE_LOD = 0.1  # pg/mL; the assay LOD at which ≈ 8 % of patients fall below
+IL1B_FRACTION_BELOW_REFERENCE_LOD = 0.08
+# log-SD such that P(IL-1β < 0.1) = 8 %: (log 0.1 - log 0.6) / Φ⁻¹(0.08)
+IL1B_LOG_SD = (math.log(IL1B_REFERENCE_LOD) - math.log(IL1B_MEDIAN)) / float(
+    ndtri(IL1B_FRACTION_BELOW_REFERENCE_LOD)
+)
+IL1B_DECIMALS = 3
+BDNF_MEAN, BDNF_SD = 22.0, 7.5  # ng/mL, normal truncated to > 0
+BDNF_DECIMALS = 2
+
+
+def truncated_normal_quantile(u: np.ndarray, loc: float, scale: float, low: float, high: float):
+    """Quantile function of N(loc, scale²) truncated to [low, high], evaluated at u."""
+    lower, upper = ndtr((low - loc) / scale), ndtr((high - loc) / scale)
+    return loc + scale * ndtri(lower + u * (upper - lower))
+
+
+BDNF_MEDIAN = float(truncated_normal_quantile(np.array(0.5), BDNF_MEAN, BDNF_SD, 0.0, math.inf))
+
+# --- covariate margins
+# Truncated normals: (loc, scale, low, high); loc and scale solved so that the truncated
+# distribution has the target mean ± SD (age 56.9 ± 14.9, education 9.1 ± 4.8, HADS-A 11.5 ± 4,
+# SOFAS 55 ± 10).
+TRUNCATED_NORMALS = {
+    "age": (56.7588, 15.4081, 18.0, 100.0),
+    "education_years": (8.4143, 5.4133, 0.0, 30.0),
+    "hads_anxiety": (11.6046, 4.2206, 0.0, 21.0),
+    "sofas": (55.0002, 10.0004, 0.0, 100.0),
+}
+# Baseline HAMD-17: 14 + Gamma(shape, scale) with mean 20 and SD 4.5 — all ≥ 14 (inclusion rule).
+HAMD_MINIMUM, HAMD_MAXIMUM = 14, 52
+HAMD_GAMMA_SHAPE = (6.0 / 4.5) ** 2
+HAMD_GAMMA_SCALE = 4.5**2 / 6.0
+# Proportions of the binary covariates (published, Clin Psychopharmacol Neurosci 2022 Table 1).
+PROPORTIONS = {
+    "female": 0.686,
+    "unmarried": 0.300,
+    "living_alone": 0.154,
+    "religious": 0.559,
+    "unemployed": 0.291,
+    "low_income": 0.597,
+}
+# Counts as negative binomial (n, p): previous episodes median 1 (mean 1.5, variance 3);
+# physical disorders mean 1.5, SD 1.3.
+NEGATIVE_BINOMIALS = {
+    "previous_episodes": (1.5, 0.5, 100),
+    "physical_disorders": (1.5**2 / (1.3**2 - 1.5), 1.5 / 1.3**2, 30),
+}
+EPISODE_MEDIAN_MONTHS, EPISODE_LOG_SD, EPISODE_MAX_MONTHS = 6.0, 1.0, 600.0
+
+# Latent Gaussian (copula) order: the baseline covariates (sex as the indicator of its first level),
+# baseline HAMD and the biomarkers; and the mild correlations between the latent scores.
+SEX_LATENT = CATEGORY_LEVELS["sex"][0]
+LATENT = (
+    *(SEX_LATENT if name == "sex" else name for name in BASELINE_COVARIATES),
+    BASELINE_HAMD_COLUMN,
+    "il1b",
+    "bdnf",
+)
+LATENT_CORRELATIONS = {
+    ("age", "education_years"): -0.45,
+    ("age", "physical_disorders"): 0.45,
+    ("age", "previous_episodes"): 0.15,
+    ("age", "unemployed"): 0.25,
+    ("age", "unmarried"): 0.10,
+    ("age", "religious"): 0.10,
+    ("age", "il1b"): 0.15,
+    ("age", "bdnf"): -0.10,
+    ("female", "education_years"): -0.15,
+    ("female", "unemployed"): 0.10,
+    ("education_years", "low_income"): -0.35,
+    ("education_years", "unemployed"): -0.15,
+    ("unemployed", "low_income"): 0.30,
+    ("unmarried", "living_alone"): 0.60,
+    ("unmarried", "low_income"): 0.15,
+    ("hads_anxiety", "hamd_baseline"): 0.40,
+    ("hads_anxiety", "sofas"): -0.25,
+    ("sofas", "hamd_baseline"): -0.35,
+    ("sofas", "unemployed"): -0.15,
+    ("episode_duration_months", "previous_episodes"): 0.10,
+    ("physical_disorders", "il1b"): 0.10,
+    ("hamd_baseline", "il1b"): 0.08,
+    ("il1b", "bdnf"): -0.20,
+}
+
+
+def latent_correlation() -> np.ndarray:
+    """The correlation matrix of the latent Gaussian scores, in LATENT order."""
+    index = {name: i for i, name in enumerate(LATENT)}
+    matrix = np.eye(len(LATENT))
+    for (first, second), rho in LATENT_CORRELATIONS.items():
+        matrix[index[first], index[second]] = matrix[index[second], index[first]] = rho
+    return matrix
+
+
+# --- outcome
+REMISSION_THRESHOLD = 7  # HAMD-17 ≤ 7 at week 12 (published definition)
+WEEKS = (0, 3, 6, 9, 12)
+# Logistic model for true week-12 remission, per unit on the dataset's scales. Terms: the
+# prespecified adjustment set of config.yaml plus the biomarker median splits and their product.
+# IL-1β high: OR 0.45 when BDNF is low, 0.45 × 2.22 = 1.0 when BDNF is high (Cho et al. 2025).
+IL1B_LOG_OR_LOW_BDNF = math.log(0.45)
+COEFFICIENTS = {
+    "intercept": 0.42,  # calibrated: LOCF remission ≈ 45.1 % in the analytic sample
+    "age": 0.018,  # older → more remission (remitters 58.2 vs 55.9 years)
+    "sex_male": -0.05,
+    "education_years": 0.01,
+    "unmarried": -0.10,
+    "unemployed": -0.15,
+    "low_income": -0.30,  # 62.9 % of non-remitters vs 55.7 % of remitters
+    "hamd_baseline": -0.08,
+    "hads_anxiety": -0.03,
+    "sofas": 0.02,
+    "episode_duration_months": -0.015,
+    "previous_episodes": -0.05,
+    "physical_disorders": -0.05,
+    "il1b_high": IL1B_LOG_OR_LOW_BDNF,
+    "bdnf_high": 0.10,
+    "il1b_high:bdnf_high": -IL1B_LOG_OR_LOW_BDNF,
+}
+# Week-12 HAMD given the outcome: remitters Binomial(7, p); non-remitters 8 + a Beta share of the
+# range 8 … baseline + NONREMITTER_WORSENING (some get worse).
+REMITTER_BINOMIAL_P = 0.55
+NONREMITTER_BETA = (1.5, 3.0)
+NONREMITTER_WORSENING = 6
+# Intermediate visits follow an exponential approach to week 12 (fast early improvement) plus noise.
+TRAJECTORY_TIME_CONSTANT_WEEKS = 6.0
+VISIT_NOISE_SD = 2.5
+# Dropout hazard after attending week 3, 6 or 9: expit(a + b × HAMD_k / HAMD_0), so non-improvers
+# (ratio near 1) leave more often; a calibrated to ≈ 18 % dropout before week 12.
+DROPOUT_INTERCEPT = -4.78
+DROPOUT_SLOPE_PER_RATIO = 3.0
+# Treatment step reached by week 12 (1, 2, 3, 4+), by true remission: ≈ 45 / 25 / 15 / 15 % overall.
+STEP_PROBABILITIES = {1: (0.60, 0.25, 0.10, 0.05), 0: (0.32, 0.25, 0.19, 0.24)}
+
+# --- missing covariates
+# Relative missingness of each covariate (age and sex always recorded); rates are
+# missing_fraction × weight / mean(weight), so the default 0.025 spans 0 – 4 %.
+MISSING_WEIGHTS = {
+    "education_years": 1.2,
+    "unmarried": 0.4,
+    "living_alone": 1.6,
+    "religious": 2.0,
+    "unemployed": 0.8,
+    "low_income": 2.0,
+    "hads_anxiety": 1.2,
+    "sofas": 1.6,
+    "episode_duration_months": 1.6,
+    "previous_episodes": 1.2,
+    "physical_disorders": 0.8,
+    "treatment_step": 0.4,
+}
+
+
+def stratum_odds_ratios() -> dict[str, float]:
+    """True OR of IL-1β high vs low within low-BDNF and within high-BDNF patients."""
+    main, product = COEFFICIENTS["il1b_high"], COEFFICIENTS["il1b_high:bdnf_high"]
+    return {
+        "il1b_high_within_bdnf_low": math.exp(main),
+        "il1b_high_within_bdnf_high": math.exp(main + product),
+    }
+
+
+def missing_rates(missing_fraction: float) -> dict[str, float]:
+    """Per-covariate missing rates with mean missing_fraction over the covariates that can miss."""
+    mean_weight = sum(MISSING_WEIGHTS.values()) / len(MISSING_WEIGHTS)
+    return {name: missing_fraction * w / mean_weight for name, w in MISSING_WEIGHTS.items()}
+
+
+def truth_record(
+    arguments: dict[str, Any], rates: dict[str, float], n_total: int, n_patients: int, analytic: int
+) -> dict[str, Any]:
+    """The true parameters and mechanisms, as plain JSON-ready types."""
+    return {
+        "generator": "interplay.synthetic.cohort.simulate_cohort",
+        "arguments": arguments,
+        "seed": arguments["seed"],
+        "lod": arguments["lod"],
+        "counts": {"enrolled": n_total, "with_biomarkers": n_patients, "analytic": analytic},
+        "coefficients": dict(COEFFICIENTS),
+        "outcome_model": (
+            "P(remission) = expit(sum of coefficient × term); remission = week-12 HAMD-17 <= "
+            f"{REMISSION_THRESHOLD} (exact without dropout); terms per unit on the dataset "
+            "scales; sex_male = 1 for sex 'male'; hamd_baseline = week-0 HAMD; il1b_high = il1b > "
+            "population median (below-LOD values are low), bdnf_high = bdnf > population median; "
+            "il1b_high:bdnf_high = their product; uses the latent biomarkers of patients whose "
+            "biomarkers are blank"
+        ),
+        "population_medians": {"il1b": IL1B_MEDIAN, "bdnf": BDNF_MEDIAN},
+        "stratum_odds_ratios": stratum_odds_ratios(),
+        "biomarker_distributions": {
+            "il1b": f"log-normal, median {IL1B_MEDIAN}, log-SD {IL1B_LOG_SD:.6f}",
+            "bdnf": f"normal({BDNF_MEAN}, {BDNF_SD}) truncated to > 0",
+        },
+        "dropout": {
+            "enabled": arguments["dropout"],
+            "mechanism": "after attending week k in 3, 6, 9 leave with probability "
+            "expit(intercept + slope × HAMD_k / HAMD_0); n_without_followup leave after week 0",
+            "intercept": DROPOUT_INTERCEPT,
+            "slope": DROPOUT_SLOPE_PER_RATIO,
+        },
+        "missingness": {
+            "enabled": arguments["missingness"],
+            "mechanism": "missing at random given observed data: covariate j of a patient is "
+            "missing with probability expit(c_j + strength × s), s = 1 for patients with an "
+            "observed LOCF non-remission and IL-1β above the population median, else 0; c_j "
+            "solved so the mean probability over the cohort is rates[j]; never biomarkers, age, "
+            "sex or HAMD",
+            "strength": arguments["missingness_strength"],
+            "rates": rates,
+        },
+    }
