@@ -98,5 +98,6 @@ def newton_logistic(
         covariance = np.linalg.inv(at_estimate / n) / n
     else:
         covariance = np.linalg.inv(information)
-    loglik = float(np.sum(np.log(rule.probability((2 * outcome - 1) * eta))))
+    with np.errstate(divide="ignore"):  # a separated fit's log-likelihood tends to −inf
+        loglik = float(np.sum(np.log(rule.probability((2 * outcome - 1) * eta))))
     return NewtonFit(beta, covariance, loglik, steps < MAX_NEWTON_STEPS, fitted)
