@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from interplay import labels
+from interplay.columns import COVARIATES
 
 DICTIONARY = Path(__file__).resolve().parents[1] / "resources" / "data_dictionary.tsv"
 
@@ -80,3 +81,9 @@ def test_report_items_numbered_in_reading_order() -> None:
     # The report sorts labels as text: the numbers restore the given order.
     assert sorted(numbered) == [labels.item_label(items, item) for item in items]
     assert labels.item_label(["a", "b"], "z") == "3 z"
+
+
+def test_every_covariate_and_category_level_has_a_label() -> None:
+    assert set(COVARIATES) <= set(labels.VARIABLES)
+    levels = {level for spec in COVARIATES.values() for level in spec.levels}
+    assert levels <= set(labels.COVARIATE_LEVELS)
