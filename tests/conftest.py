@@ -22,6 +22,10 @@ WORKFLOW_ITEMS = ["Snakefile", "config.yaml", "workflow", "resources", "envs", "
 PLANNED_JOB = re.compile(r"^(?:local)?rule (\w+):\n((?:    .*\n)*)", re.MULTILINE)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "workflow: runs Snakemake (slow; pytest -m 'not workflow')")
+
+
 def copy_workflow(destination: Path) -> Path:
     """Copy what a user clones (no results) into destination."""
     for item in WORKFLOW_ITEMS:

@@ -1,12 +1,30 @@
 import sys
 from pathlib import Path
 
-from snakemake.utils import min_version, validate
+import yaml
+from snakemake.utils import min_version, update_config, validate
 
 min_version("9.0")
 
+# The workflow's own folder (the repository root), wherever it is deployed: from the working
+# directory, or as a module of another workflow. Shipped files resolve against it; results and
+# the user's input paths against the working directory (README: "Use as a Snakemake module").
+RULES_LOCATION = workflow.current_basedir.get_path_or_uri(secret_free=True)
+WORKFLOW_DIR = Path(RULES_LOCATION).parents[1]
+SCRIPTS_DIR = WORKFLOW_DIR / "workflow" / "scripts"
+if not (SCRIPTS_DIR / "interplay").is_dir():
+    # A github(...) or gitfile(...) module: Snakemake fetches single files, not the library.
+    print(
+        f"interplay deployment error: the workflow's rules ({RULES_LOCATION}) are not in a "
+        "folder on this machine, and its jobs import their library from that folder\n"
+        "  fix: clone it (git clone --branch <version> <repo-url> interplay) and point the "
+        'module\'s snakefile: at interplay/Snakefile (README: "Use as a Snakemake module")',
+        file=sys.stderr,
+    )
+    raise SystemExit(1)
+
 # The library, also for the workflow's own configuration logic.
-sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
+sys.path.insert(0, str(SCRIPTS_DIR))
 from interplay.jobs.code_version import library_digest
 from interplay.jobs.config_checks import (
     ConfigError,
@@ -22,8 +40,7 @@ from interplay.jobs.config_checks import (
 from interplay.data.dictionary import load_dictionary
 from interplay.errors import InputError
 from interplay.jobs.settings import analysis_settings
-
-SCRIPTS_DIR = Path(workflow.basedir) / "workflow" / "scripts"
+from interplay.jobs.shipped_files import SHIPPED_INPUTS, input_location
 
 
 def library_version(script):
@@ -31,13 +48,26 @@ def library_version(script):
     return library_digest(SCRIPTS_DIR / script, SCRIPTS_DIR)
 
 
-SCHEMA_PATH = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
+SCHEMA_PATH = WORKFLOW_DIR / "workflow" / "schemas" / "config.schema.yaml"
 SCHEMA = load_schema(SCHEMA_PATH)
 
 
+# The workflow's own settings. As a module, Snakemake skips the Snakefile's `configfile:` and
+# passes the user's config instead: config.yaml is then read here under it, so that the user's
+# file overrides it key by key, as --configfile does on a normal run.
+WORKFLOW_CONFIG = WORKFLOW_DIR / "config.yaml"
+AS_MODULE = WORKFLOW_CONFIG.resolve() not in [
+    Path(p).resolve() for p in workflow.configfiles
+]
+if AS_MODULE:
+    merged = yaml.safe_load(WORKFLOW_CONFIG.read_text(encoding="utf-8"))
+    update_config(merged, config)
+    config.clear()
+    config.update(merged)
+
 # Where each setting was written, for messages: config.yaml, --configfile files, --config.
 CONFIG_SOURCES = config_sources(
-    workflow.configfiles,
+    [WORKFLOW_CONFIG, *workflow.configfiles] if AS_MODULE else workflow.configfiles,
     workflow.config_settings.configfiles,
     workflow.config_settings.config,
 )
@@ -65,6 +95,18 @@ SYNTHETIC_DIR = "results/synthetic/"
 SYNTHETIC_INPUT = config["data"]["baseline"].startswith(SYNTHETIC_DIR)
 
 
+def locate_shipped_inputs():
+    """Point each shipped input left at its default (the data dictionary) at the workflow's copy."""
+    for key in SHIPPED_INPUTS:
+        config["data"][key] = input_location(
+            key,
+            config["data"][key],
+            WORKFLOW_DIR,
+            Path.cwd(),
+            setting_source(["data", key], CONFIG_SOURCES),
+        )
+
+
 def check_data_path(key):
     """Stop with a clear message when a configured input table does not exist."""
     path = config["data"][key]
@@ -86,6 +128,7 @@ def check_column_settings():
     check_column_references(config, dictionary, CONFIG_SOURCES)
 
 
+stop_on_input_error(locate_shipped_inputs)
 for data_key in ["baseline", "visits", "dictionary"]:
     stop_on_input_error(check_data_path, data_key)
 stop_on_input_error(check_column_settings)
