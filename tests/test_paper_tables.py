@@ -119,7 +119,7 @@ def or_row(log_or: float, half_width: float, **columns) -> dict:
     }
 
 
-def framed_tables(reference: tuple[int, int]) -> pt.AnalysisTables:
+def framed_tables(reference: tuple[int, int]) -> pt.PaperTableInputs:
     """Models and interaction rows of known coefficients, the joint ORs for non-remission
     against the given reference cell (as interplay.interaction.measures writes them)."""
     lincom = []
@@ -141,7 +141,7 @@ def framed_tables(reference: tuple[int, int]) -> pt.AnalysisTables:
             *(row | {"scale": "joint_odds_ratio", "outcome": "non_remission"} for row in joint),
         ]
     ).assign(reference_group=lambda t: np.where(t["scale"] == "joint_odds_ratio", group, None))
-    return pt.AnalysisTables(
+    return pt.PaperTableInputs(
         name="primary",
         sample=pd.DataFrame(),
         models=pd.DataFrame(lincom).assign(std_error=0.1),
@@ -211,7 +211,7 @@ def test_inverting_an_odds_ratio_swaps_and_inverts_its_limits() -> None:
 
 
 @pytest.fixture(scope="module")
-def complete_case(tmp_path_factory) -> pt.AnalysisTables:
+def complete_case(tmp_path_factory) -> pt.PaperTableInputs:
     """A 500-patient synthetic cohort's complete-case analysis, as the workflow tabulates it."""
     dataset, _ = synthetic_analysis_dataset(
         tmp_path_factory.mktemp("cohort"), CONFIG, DICTIONARY, n_patients=500

@@ -54,7 +54,7 @@ OR_COLUMNS = ["estimate", "ci_low", "ci_high", "p_value"]
 
 
 @dataclass(frozen=True)
-class AnalysisTables:
+class PaperTableInputs:
     """What the paper tables read of one analysis."""
 
     name: str
@@ -73,12 +73,12 @@ def analysis_tables(
     model_table: pd.DataFrame,
     interaction: pd.DataFrame,
     table1: pd.DataFrame | None = None,
-) -> AnalysisTables:
+) -> PaperTableInputs:
     """What the paper tables read of one analysis, its adjustment set resolved as for its models
     (the paper-style set from Table 1 by outcome)."""
     covariates = adjustment_covariates(settings["covariates"], table1, dataset)
     resolved = with_covariates(settings, covariates)
-    return AnalysisTables(
+    return PaperTableInputs(
         name=name,
         sample=paper_sample(dataset, resolved),
         models=model_table,
@@ -207,7 +207,7 @@ def events_where(sample: pd.DataFrame, by: Mapping[str, int]) -> dict[str, int]:
     return {"n_events": events, "n": int(rows.sum())}
 
 
-def check_sample_size(tables: AnalysisTables) -> None:
+def check_sample_size(tables: PaperTableInputs) -> None:
     """The counted sample must be the one the il1b model was fitted to (same n)."""
     fitted = model_based_row(tables.models, "il1b", "il1b_high", tables.name)["n"]
     if pd.notna(fitted) and int(fitted) != len(tables.sample):
@@ -220,7 +220,7 @@ def check_sample_size(tables: AnalysisTables) -> None:
         )
 
 
-def table2_rows(tables: AnalysisTables) -> pd.DataFrame:
+def table2_rows(tables: PaperTableInputs) -> pd.DataFrame:
     """Table 2 of one analysis: per biomarker, the low (reference) and the high median group."""
     rows = []
     for biomarker in BIOMARKERS:
@@ -266,7 +266,7 @@ def stratum_difference(first: pd.Series, second: pd.Series) -> tuple[float, floa
     return float(z), float(2 * stats.norm.sf(abs(z)))
 
 
-def table3_rows(tables: AnalysisTables) -> pd.DataFrame:
+def table3_rows(tables: PaperTableInputs) -> pd.DataFrame:
     """Table 3 of one analysis: each biomarker (high vs low) within each stratum of the other."""
     wald = measure_row(tables.interaction, "wald_test", (), tables.name)
     likelihood = measure_row(tables.interaction, "lr_test", (), tables.name)
@@ -344,7 +344,7 @@ def in_frame(values: Mapping[str, float], flips: int) -> dict[str, float]:
     return inverted(values) if flips % 2 else dict(values)
 
 
-def interaction_frame(tables: AnalysisTables) -> tuple[str, dict[str, str]]:
+def interaction_frame(tables: PaperTableInputs) -> tuple[str, dict[str, str]]:
     """The outcome and the reference cell of interaction.tsv's joint ORs and additive measures."""
     joint = tables.interaction[tables.interaction["scale"] == "joint_odds_ratio"]
     frames = joint[["outcome", "reference_group"]].drop_duplicates()
@@ -360,7 +360,7 @@ def interaction_frame(tables: AnalysisTables) -> tuple[str, dict[str, str]]:
     return outcome, reference_levels(reference)
 
 
-def within_stratum_ors(tables: AnalysisTables) -> list[dict[str, Any]]:
+def within_stratum_ors(tables: PaperTableInputs) -> list[dict[str, Any]]:
     """Each biomarker's OR within each level of the other in the interaction frame: the product
     model's OR (modelled outcome, high vs low), inverted for the other outcome and again when the
     reference level is high (the exposed level is then low)."""
@@ -390,7 +390,7 @@ def within_stratum_ors(tables: AnalysisTables) -> list[dict[str, Any]]:
     return rows
 
 
-def ratio_in_frame(tables: AnalysisTables) -> dict[str, Any]:
+def ratio_in_frame(tables: PaperTableInputs) -> dict[str, Any]:
     """The ratio of ORs in the interaction frame: exp(β3) inverted once per flip of the outcome
     and of each exposure's reference level (β3·A·B with A → 1 − A changes the sign of β3)."""
     outcome, reference = interaction_frame(tables)
@@ -407,7 +407,7 @@ def ratio_in_frame(tables: AnalysisTables) -> dict[str, Any]:
     }
 
 
-def cell_rows(tables: AnalysisTables) -> list[dict[str, Any]]:
+def cell_rows(tables: PaperTableInputs) -> list[dict[str, Any]]:
     """The four cells, reference first: counts and OR against the reference cell."""
     _, reference = interaction_frame(tables)
     measures = {(0, 1): "or_01", (1, 0): "or_10", (1, 1): "or_11"}
@@ -442,13 +442,13 @@ def cell_rows(tables: AnalysisTables) -> list[dict[str, Any]]:
     return rows
 
 
-def additive_row(tables: AnalysisTables, measure: str) -> dict[str, Any]:
+def additive_row(tables: PaperTableInputs, measure: str) -> dict[str, Any]:
     """RERI, AP or S with its delta-method interval (Hosmer & Lemeshow) from interaction.tsv."""
     row = measure_row(tables.interaction, measure, models.DELTA_METHODS, tables.name)
     return {"part": "additive", "measure": measure, **row[[*OR_COLUMNS, "ci_method"]].to_dict()}
 
 
-def interaction_2x2_rows(tables: AnalysisTables) -> pd.DataFrame:
+def interaction_2x2_rows(tables: PaperTableInputs) -> pd.DataFrame:
     """Knol & VanderWeele's Table 2 of one analysis as tidy rows (part says which block)."""
     outcome, reference = interaction_frame(tables)
     additive = [additive_row(tables, measure) for measure in ["reri", "ap", "s"]]
@@ -498,7 +498,7 @@ def has_small_cells(sample: pd.DataFrame, min_count: int) -> bool:
 
 
 def paper_tables(
-    analyses: list[AnalysisTables], min_count: int | None = None
+    analyses: list[PaperTableInputs], min_count: int | None = None
 ) -> dict[str, pd.DataFrame]:
     """table2, table3 and interaction_2x2 of the analyses, in the order given.
 
