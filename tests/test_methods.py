@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import REPO, copy_workflow, planned_jobs
+from interplay.bootstrap.intervals import applicable_methods
 from interplay.errors import InputError
 from interplay.jobs.settings import analysis_settings
 from interplay.labels import codes_with_labels
@@ -58,7 +59,6 @@ INTERACTION = pd.DataFrame(
         "reference_group": ["il1b_low_bdnf_low", "il1b_low_bdnf_high", "il1b_low_bdnf_high"],
     }
 )
-COMPLETE_DATA_METHODS = ["percentile", "bca"]
 
 
 def bootstrap_methods(config: dict) -> dict[str, list[str]]:
@@ -66,9 +66,9 @@ def bootstrap_methods(config: dict) -> dict[str, list[str]]:
     chosen = {}
     for name in config["analyses"]:
         imputes = analysis_settings(config, name)["missing_data"]["method"] == "mice"
-        valid = ["boot_mi_vhb"] if imputes else COMPLETE_DATA_METHODS
         resampled = name in config["bootstrap"]["analyses"]
-        chosen[name] = [m for m in config["bootstrap"]["methods"] if m in valid and resampled]
+        requested = config["bootstrap"]["methods"] if resampled else []
+        chosen[name] = applicable_methods(requested, imputes)
     return chosen
 
 

@@ -23,8 +23,8 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import REPO
-from interplay.analysis.fit import IMPUTATION, run_analysis
-from interplay.imputation.chained import impute_analysis_dataset
+from interplay.analysis.fit import run_analysis
+from interplay.imputation.chained import IMPUTATION_COLUMN, impute_analysis_dataset
 from interplay.models import logistic as models
 from interplay.models.pool import pooled_covariance
 from interplay.seeds import stream_key
@@ -185,7 +185,7 @@ def covariate_attenuation(directory: Path, seed: int, n: int = 5_000) -> tuple[f
     incomplete = [column for column in COVARIATES if not observed[column].all()]
     assert len(incomplete) >= 8
     imputed = imputations(dataset, 5, seed)
-    fits = product_fits([part for number, part in imputed.groupby(IMPUTATION) if number > 0])
+    fits = product_fits([part for number, part in imputed.groupby(IMPUTATION_COLUMN) if number > 0])
     (full,) = product_fits([full_dataset])
     rows = [full.index(column) for column in incomplete]
     estimates = np.array([fit.estimates for fit in fits])
