@@ -36,13 +36,12 @@ h1 { font-size: 16px; margin: 0 0 6px 0; }
 h2 { font-size: 14px; margin: 14px 0 4px 0; }
 p, li { max-width: 60em; line-height: 1.45; }
 """
-PACKAGES = ["numpy", "pandas", "scipy", "statsmodels"]
+PACKAGES = ["numpy", "pandas", "scipy"]
 # Software citations, by package (Snakemake's is in the sentence naming it).
 PACKAGE_CITATIONS = {
     "numpy": "Harris et al., 2020",
     "pandas": "McKinney, 2010",
     "scipy": "Virtanen et al., 2020",
-    "statsmodels": "Seabold and Perktold, 2010",
 }
 
 REFERENCES = {
@@ -87,9 +86,6 @@ REFERENCES = {
     "continuous predictors in multiple regression: a bad idea. Stat. Med. 25, 127–141.",
     "Rubin, 1987": "Rubin, D.B., 1987. Multiple Imputation for Nonresponse in Surveys. Wiley, "
     "New York.",
-    "Seabold and Perktold, 2010": "Seabold, S., Perktold, J., 2010. statsmodels: econometric and "
-    "statistical modeling with Python. In: Proceedings of the 9th Python in Science Conference, "
-    "pp. 92–96.",
     "Sterne et al., 2009": "Sterne, J.A.C., White, I.R., Carlin, J.B., et al., 2009. Multiple "
     "imputation for missing data in epidemiological and clinical research: potential and "
     "pitfalls. BMJ 338, b2393.",
