@@ -18,8 +18,27 @@ for variable in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"]:
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 
-WORKFLOW_ITEMS = ["Snakefile", "config.yaml", "workflow", "resources", "envs", "profiles"]
+WORKFLOW_ITEMS = ["Snakefile", "config.yaml", "config", "workflow", "resources", "envs", "profiles"]
 PLANNED_JOB = re.compile(r"^(?:local)?rule (\w+):\n((?:    .*\n)*)", re.MULTILINE)
+# The small configuration a user tries the workflow with (README "Try it in a minute"), relative to
+# a copy of the workflow; tests that run the workflow start from it where they can.
+QUICK_CONFIG = "config/test/quick.yaml"
+# Whether the test being set up is marked `workflow` (copying the workflow requires it).
+current_test = {"marked_workflow": False}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Note, before its fixtures are set up, whether the test is marked `workflow`."""
+    current_test["marked_workflow"] = item.get_closest_marker("workflow") is not None
+
+
+def require_workflow_marker() -> None:
+    """Fail a test that copies or runs the workflow without being marked `workflow`."""
+    assert current_test["marked_workflow"], (
+        "this test runs the workflow: mark it @pytest.mark.workflow, so that "
+        '`pytest -m "not workflow"` leaves it out'
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,6 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def copy_workflow(destination: Path) -> Path:
     """Copy what a user clones (no results) into destination."""
+    require_workflow_marker()
     for item in WORKFLOW_ITEMS:
         source = REPO / item
         if source.is_dir():
@@ -40,6 +60,7 @@ def copy_workflow(destination: Path) -> Path:
 
 def run_snakemake(workdir: Path, *arguments: str, cores: int = 2) -> subprocess.CompletedProcess:
     """Run `python -m snakemake` in workdir and capture its output."""
+    require_workflow_marker()
     return subprocess.run(
         [sys.executable, "-m", "snakemake", "--cores", str(cores), *arguments],
         cwd=workdir,

@@ -49,6 +49,7 @@ def test_import_interplay_loads_no_heavy_module(tmp_path: Path) -> None:
     assert loaded.strip() == "[]"
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_pip_install_gives_the_whole_package(tmp_path: Path) -> None:
     """A plain `pip install .` of a copy of the project holds every module, at its version and
     nothing else of workflow/scripts (pip fetches setuptools for the build, as for a user)."""
@@ -98,6 +99,7 @@ def assert_written_as(table: pd.DataFrame, expected: Path, scratch: Path) -> Non
     assert written.read_bytes() == expected.read_bytes(), expected
 
 
+@pytest.mark.workflow
 def test_cohort_and_dataset_are_the_workflows(
     notebook: tuple[dict, IngestedCohort], completed_workflow: Path, tmp_path: Path
 ) -> None:
@@ -118,6 +120,7 @@ def test_cohort_and_dataset_are_the_workflows(
         assert_written_as(table, expected, tmp_path)
 
 
+@pytest.mark.workflow
 @pytest.mark.parametrize("analysis", COMPARED_ANALYSES)
 def test_analysis_tables_are_the_workflows(
     notebook: tuple[dict, IngestedCohort], completed_workflow: Path, tmp_path: Path, analysis: str

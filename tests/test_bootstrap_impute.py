@@ -37,7 +37,7 @@ def batched_imputations(data: pd.DataFrame, m: int, seed: int) -> tuple[bs.Imput
 def pooled_product_model(estimates: np.ndarray, covariances: np.ndarray) -> pd.DataFrame:
     """Rubin-pooled product-model coefficients."""
     variances = np.diagonal(covariances, axis1=1, axis2=2)
-    terms = analysis.model_terms(analysis.read_plan(settings("mice")), "product")
+    terms = analysis.plan_terms(analysis.read_plan(settings("mice")), "product")
     return models.summarise_estimates(estimates, variances, terms, 500, 0.95).set_index("term")
 
 

@@ -6,9 +6,12 @@ import subprocess
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import rscript_or_skip
+from conftest import REPO, rscript_or_skip
 from interplay.bootstrap import intervals as bi
 from interplay.bootstrap import replicates as bs
+from interplay.jobs.config_checks import load_schema
+from interplay.labels import CI_METHODS
+from interplay.report.findings import BOOTSTRAP_PREFERENCE
 from scipy import stats
 
 R_PACKAGE_ABSENT = 3
@@ -147,3 +150,26 @@ def test_chunks_split_at_global_multiples():
         range(20, 30),
         range(30, 31),
     ]
+
+
+# --- the registry of interval methods ---------------------------------------------------------
+
+
+def test_the_schema_offers_and_defaults_to_exactly_the_registered_methods():
+    schema = load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")
+    methods = schema["properties"]["bootstrap"]["properties"]["methods"]
+    assert methods["items"]["enum"] == list(bi.METHODS)
+    assert methods["default"] == list(bi.METHODS)
+
+
+def test_every_registered_method_has_a_label_and_a_place_in_the_findings():
+    assert set(bi.METHODS) <= set(CI_METHODS)
+    assert sorted(BOOTSTRAP_PREFERENCE) == sorted(bi.METHODS)
+
+
+@pytest.mark.parametrize(
+    ("imputes", "expected"), [(False, ["bca", "percentile"]), (True, ["boot_mi_vhb"])]
+)
+def test_an_analysis_gets_the_requested_methods_of_its_kind_in_request_order(imputes, expected):
+    assert bi.applicable_methods(["bca", "boot_mi_vhb", "percentile"], imputes) == expected
+    assert bi.applicable_methods([], imputes) == []

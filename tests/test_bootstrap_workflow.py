@@ -6,17 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_workflow
+import yaml
+from conftest import QUICK_CONFIG, REPO, copy_workflow
 
-SMALL = """\
-bootstrap:
-  replicates: 300
-  mi_replicates: 30
-  shards: {shards}
-missing_data:
-  m: 2
-  iterations: 3
-"""
+pytestmark = pytest.mark.workflow
+
+QUICK_BOOTSTRAP = yaml.safe_load((REPO / QUICK_CONFIG).read_text(encoding="utf-8"))["bootstrap"]
 ANALYSES = ["primary", "complete_case"]
 TARGETS = [
     *[f"results/analyses/{a}/{t}.tsv" for a in ANALYSES for t in ["models", "interaction"]],
@@ -42,8 +37,8 @@ def snakemake(workdir: Path, cores: int, *options: str) -> subprocess.CompletedP
 def run_with(directory: Path, shards: int, cores: int) -> Path:
     """The workflow's bootstrap targets computed with this many shards and cores."""
     workdir = copy_workflow(directory)
-    (workdir / "small.yaml").write_text(SMALL.format(shards=shards))
-    result = snakemake(workdir, cores, "--configfile", "small.yaml")
+    (workdir / "shards.yaml").write_text(f"bootstrap:\n  shards: {shards}\n")
+    result = snakemake(workdir, cores, "--configfile", QUICK_CONFIG, "shards.yaml")
     assert result.returncode == 0, result.stderr[-5000:]
     return workdir
 
@@ -65,22 +60,24 @@ def test_results_are_byte_identical_for_one_shard_on_one_core_and_seven_on_two(r
 
 def test_tables_hold_model_based_and_bootstrap_rows(runs):
     directory = runs[0] / "results/analyses"
-    for analysis, methods in [
-        ("complete_case", {"wald_z", "percentile", "bca"}),
-        ("primary", {"rubin_t", "boot_mi_vhb"}),
+    for analysis, methods, size in [
+        ("complete_case", {"wald_z", "percentile", "bca"}, "replicates"),
+        ("primary", {"rubin_t", "boot_mi_vhb"}, "mi_replicates"),
     ]:
         models = pd.read_csv(directory / analysis / "models.tsv", sep="\t")
         stratum = models[(models["model"] == "product_lincom")]
         assert set(stratum["ci_method"]) == methods
         bootstrap = stratum[stratum["replicates_used"].notna()]
-        assert (bootstrap["replicates_used"] + bootstrap["replicates_failed"]).isin([300, 30]).all()
+        replicates = bootstrap["replicates_used"] + bootstrap["replicates_failed"]
+        assert (replicates == QUICK_BOOTSTRAP[size]).all()
     shards = list(directory.glob("*/bootstrap/shard_*.tsv.gz"))
     assert shards and all("patient_id" not in pd.read_csv(p, sep="\t").columns for p in shards)
 
 
 def test_a_new_bootstrap_size_reruns_only_the_bootstrap_and_what_reads_it(runs):
     (runs[0] / "larger.yaml").write_text("bootstrap:\n  replicates: 400\n")
-    result = snakemake(runs[0], 1, "--dry-run", "--configfile", "small.yaml", "larger.yaml")
+    options = ["--dry-run", "--configfile", QUICK_CONFIG, "shards.yaml", "larger.yaml"]
+    result = snakemake(runs[0], 1, *options)
     assert result.returncode == 0, result.stderr[-3000:]
     jobs = {
         line.removeprefix("rule ").rstrip(":")

@@ -15,6 +15,7 @@ import pytest
 import statsmodels.api as sm
 import yaml
 from conftest import REPO
+from interplay.columns import COVARIATES
 from interplay.errors import InputError
 from interplay.synthetic import truth as cohort_truth
 from interplay.synthetic.cohort import (
@@ -362,3 +363,19 @@ def test_count_quantile_matches_scipy(size, probability, cap):
     u = np.random.default_rng(7).random(20_000)
     expected = np.minimum(stats.nbinom.ppf(u, size, probability), cap)
     np.testing.assert_array_equal(capped_count_quantile(u, size, probability, cap), expected)
+
+
+def test_every_covariate_has_one_synthetic_margin():
+    """The truth draws each latent score once: the registry's covariates, then the biomarkers."""
+    margins = [
+        *cohort_truth.TRUNCATED_NORMALS,
+        *cohort_truth.PROPORTIONS,
+        *cohort_truth.NEGATIVE_BINOMIALS,
+        "episode_duration_months",  # log-normal
+        "hamd_baseline",  # 14 + gamma
+        "il1b",
+        "bdnf",
+    ]
+    assert sorted(margins) == sorted(cohort_truth.LATENT)
+    covariates = ["female" if name == "sex" else name for name in COVARIATES]
+    assert sorted(covariates) == sorted(set(cohort_truth.LATENT) - {"il1b", "bdnf"})

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO, copy_workflow, run_snakemake
+from conftest import QUICK_CONFIG, REPO, copy_workflow, planned_jobs, run_snakemake
 from interplay.analysis.stratified import run_stratified_analysis
 from interplay.covariates import adjustment_covariates
 from interplay.data.dictionary import load_dictionary
@@ -16,10 +16,13 @@ from interplay.imputation.chained import impute_analysis_dataset
 from interplay.jobs.config_checks import (
     COMMAND_LINE,
     ConfigError,
+    analyses_to_run,
+    analysis_lists_run,
     check_analysis_schemas,
     check_column_references,
     check_schema,
     config_sources,
+    left_out_note,
     load_schema,
     setting_source,
 )
@@ -138,6 +141,69 @@ def test_default_configuration_passes() -> None:
     check_column_references(CONFIG, DICTIONARY)
 
 
+# Which analyses run ------------------------------------------------------------------------------
+
+SHIPPED_ANALYSES = [
+    "primary",
+    "complete_case",
+    "completers",
+    "response",
+    "tertiles",
+    "continuous",
+    "unadjusted",
+    "paper_covariates",
+    "lod_half",
+    "lod_exclude",
+    "outliers_excluded",
+    "firth",
+    "by_treatment_step",
+]
+
+
+def test_run_all_runs_every_shipped_analysis_in_order() -> None:
+    assert analyses_to_run(CONFIG) == SHIPPED_ANALYSES
+
+
+def test_run_selects_analyses_in_their_order_under_analyses() -> None:
+    config, _ = configured("run: [tertiles, primary, complete_case]\n")
+    assert analyses_to_run(config) == ["primary", "complete_case", "tertiles"]
+
+
+def test_run_naming_no_analysis_suggests_the_closest() -> None:
+    error = config_error(analyses_to_run, "run: [primary, tertile]\n")
+    assert error.key == "run" and error.written == "tertile" and error.files == ["mine.yaml"]
+    assert "closest: tertiles" in error.allowed
+
+
+def test_run_without_the_primary_analysis_says_to_add_it() -> None:
+    error = config_error(analyses_to_run, "run: [complete_case]\n")
+    assert error.key == "run" and error.fix == "add primary to run: [primary, complete_case]"
+
+
+def test_run_written_as_one_name_is_refused_by_the_schema() -> None:
+    error = config_error(check_schema, "run: primary\n", SCHEMA)
+    assert error.key == "run" and error.allowed == "all or a value of type array"
+
+
+def test_analysis_lists_keep_only_the_analyses_run() -> None:
+    config, _ = configured("run: [primary, tertiles]\n")
+    kept = analysis_lists_run(config, ["primary", "tertiles"])
+    assert kept == {"figures": ["primary"], "bootstrap": ["primary"], "paper_tables": ["primary"]}
+    assert left_out_note(config, kept) == (
+        "interplay: not selected by run, so left out of bootstrap.analyses (complete_case); "
+        "paper_tables.analyses (complete_case)"
+    )
+    assert left_out_note(CONFIG, analysis_lists_run(CONFIG, SHIPPED_ANALYSES)) == ""
+
+
+def test_paper_tables_of_analyses_not_run_are_refused() -> None:
+    config, sources = configured("run: [primary]\npaper_tables:\n  analyses: [complete_case]\n")
+    with pytest.raises(ConfigError) as caught:
+        analysis_lists_run(config, ["primary"], sources)
+    assert caught.value.key == "paper_tables.analyses" and caught.value.files == ["mine.yaml"]
+    assert caught.value.allowed == "analyses that run selects: primary"
+
+
 # The same checks in the job, for callers outside Snakemake ---------------------------------------
 
 
@@ -235,8 +301,10 @@ def workflow_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("figures:\n  analyses: [primary, complete]\n", "key: figures.analyses"),
         ("paper_tables:\n  analyses: [primry]\n", "key: paper_tables.analyses"),
         ("bootstrap:\n  analyses: [firth]\n", "key: bootstrap.analyses"),
+        ("run: [primary, tertile]\n", "key: run"),
     ],
 )
+@pytest.mark.workflow
 def test_dry_run_stops_with_a_short_message(workflow_copy: Path, user: str, key: str) -> None:
     (workflow_copy / "mine.yaml").write_text(user, encoding="utf-8")
     result = run_snakemake(workflow_copy, "--dry-run", "--configfile", "mine.yaml")
@@ -246,3 +314,16 @@ def test_dry_run_stops_with_a_short_message(workflow_copy: Path, user: str, key:
     assert "set in: mine.yaml" in message and key in message
     assert "Traceback" not in result.stderr + result.stdout
     assert "common.smk" not in result.stderr + result.stdout
+
+
+@pytest.mark.workflow
+def test_the_quick_configuration_plans_the_jobs_of_its_analyses_only(workflow_copy: Path) -> None:
+    jobs = planned_jobs(workflow_copy, "--configfile", QUICK_CONFIG)
+    analyses = {
+        part.removeprefix("analysis=")
+        for _, wildcards in jobs
+        for part in wildcards.split(", ")
+        if part.startswith("analysis=")
+    }
+    assert analyses == {"primary", "complete_case"}
+    assert jobs[("sensitivity_summary", "")] == 1 and jobs[("paper_tables", "")] == 1

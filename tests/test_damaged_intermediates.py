@@ -9,25 +9,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_workflow
+from conftest import QUICK_CONFIG, copy_workflow
 
-SMALL = """\
-bootstrap:
-  mi_replicates: 20
-  shards: 2
-  analyses: [primary]
-missing_data:
-  m: 4
-  iterations: 3
-"""
+pytestmark = pytest.mark.workflow
+
 PRIMARY = "results/analyses/primary"
 MODELS = f"{PRIMARY}/model_based/models.tsv"
 INTERVALS = f"{PRIMARY}/bootstrap.tsv"
 
 
 def snakemake(workdir: Path, *arguments: str) -> subprocess.CompletedProcess:
-    """Run `python -m snakemake` on one core; the small configuration comes last (it takes
-    every following argument as a file)."""
+    """Run `python -m snakemake` on one core; the quick configuration comes last (--configfile
+    takes every following argument as a file)."""
     return subprocess.run(
         [
             sys.executable,
@@ -37,7 +30,7 @@ def snakemake(workdir: Path, *arguments: str) -> subprocess.CompletedProcess:
             "1",
             *arguments,
             "--configfile",
-            "small.yaml",
+            QUICK_CONFIG,
         ],
         cwd=workdir,
         capture_output=True,
@@ -50,7 +43,6 @@ def snakemake(workdir: Path, *arguments: str) -> subprocess.CompletedProcess:
 def finished(tmp_path_factory) -> Path:
     """The primary analysis's model tables and bootstrap intervals, computed once."""
     workdir = copy_workflow(tmp_path_factory.mktemp("finished"))
-    (workdir / "small.yaml").write_text(SMALL)
     result = snakemake(workdir, MODELS, INTERVALS)
     assert result.returncode == 0, result.stderr[-5000:]
     return workdir

@@ -4,7 +4,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from interplay.columns import BASELINE_COLUMNS, BASELINE_HAMD_COLUMN
+from interplay.columns import (
+    BASELINE_COLUMNS,
+    BASELINE_HAMD_COLUMN,
+    BINARY,
+    CATEGORICAL,
+    CONTINUOUS,
+    COVARIATES,
+)
 from interplay.data.dictionary import (
     FIELDS,
     TYPES,
@@ -120,3 +127,12 @@ def test_missing_dictionary_is_an_input_error(tmp_path: Path) -> None:
 def test_library_column_names_are_the_dictionarys_baseline_columns() -> None:
     spec = table_spec(load_dictionary(DICTIONARY), "baseline")
     assert list(spec.index) == [*BASELINE_COLUMNS, BASELINE_HAMD_COLUMN]
+
+
+def test_the_covariate_registry_agrees_with_the_dictionarys_types_and_levels() -> None:
+    spec = table_spec(load_dictionary(DICTIONARY), "baseline")
+    kinds = {"number": CONTINUOUS, "integer": CONTINUOUS, "binary": BINARY, "category": CATEGORICAL}
+    for name, covariate in COVARIATES.items():
+        assert kinds[spec.loc[name, "type"]] == covariate.kind, name
+        expected_levels = spec.loc[name, "levels"] if covariate.kind == CATEGORICAL else ()
+        assert tuple(expected_levels) == covariate.levels, name

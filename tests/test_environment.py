@@ -1,9 +1,12 @@
 """The run environments agree: requirements files and conda environments pin the same versions."""
 
 import re
+from importlib import metadata
 
 import yaml
 from conftest import REPO
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)")
 
@@ -63,3 +66,39 @@ def test_constraints_pin_every_installed_package_and_agree_with_the_requirements
         found = constrained.get(package)
         assert found == version, f"constraints.txt pins {package}=={found}, requirements {version}"
     assert "-c constraints.txt" in (REPO / "requirements.txt").read_text().splitlines()
+
+
+def locked_pins() -> dict[str, str]:
+    """Package → version of every entry of the lock, constraints.txt."""
+    return pins_in((REPO / "constraints.txt").read_text().splitlines())
+
+
+def test_the_lock_holds_every_dependency_of_the_packages_it_locks() -> None:
+    locked = locked_pins()
+    unlocked = set()
+    for package in locked:
+        for written in metadata.requires(package) or []:
+            requirement = Requirement(written)
+            applies = requirement.marker is None or requirement.marker.evaluate({"extra": ""})
+            if applies and canonicalize_name(requirement.name) not in locked:
+                unlocked.add(f"{requirement.name} (required by {package})")
+    assert not unlocked, f"constraints.txt lacks {sorted(unlocked)}: regenerate it (README)"
+
+
+def test_the_tests_run_in_the_locked_environment() -> None:
+    installed = {package: metadata.version(package) for package in locked_pins()}
+    assert installed == locked_pins()
+
+
+def installed_files(requirements: str) -> list[str]:
+    """A requirements file and those it includes with -r, -c, recursively."""
+    files = [requirements]
+    for line in (REPO / requirements).read_text().splitlines():
+        if line.startswith(("-r ", "-c ")):
+            files += installed_files(line.split(maxsplit=1)[1])
+    return files
+
+
+def test_both_installs_apply_the_lock() -> None:
+    for requirements in ["requirements.txt", "requirements-dev.txt"]:
+        assert "constraints.txt" in installed_files(requirements), requirements

@@ -87,6 +87,7 @@ def test_saved_figures_are_byte_identical(tmp_path: Path, fmt: str) -> None:
         assert "<dc:date>" not in text and "IL-1β" in text  # undated, text kept as text
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 @pytest.mark.parametrize("fmt", ["svg", "png"])
 def test_redrawn_figures_are_byte_identical(tmp_path: Path, fmt: str) -> None:
     """The figures this issue reworked, drawn twice: the same bytes."""
@@ -116,6 +117,7 @@ def test_redrawn_figures_are_byte_identical(tmp_path: Path, fmt: str) -> None:
         assert paths[0].read_bytes() == paths[1].read_bytes(), name
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_specification_curve_files_are_identical_across_processes(tmp_path: Path) -> None:
     """Constrained layout of panels shared by column varies in the last bits between processes;
     the saved files must not (SVG clip-path ids hash the exact positions)."""

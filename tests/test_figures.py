@@ -65,7 +65,7 @@ def test_remission_rates_count_each_cell_once() -> None:
 
 def test_group_counts_match_the_median_split_by_hand() -> None:
     data = add_codings(small_dataset())
-    counts = effects.group_counts(data, "median").set_index(["il1b_level", "bdnf_level"])
+    counts = effects.joint_group_counts(data, "median").set_index(["il1b_level", "bdnf_level"])
     il1b_high = data["il1b"] > data["il1b"].median()
     bdnf_high = data["bdnf"] > data["bdnf"].median()
     for il1b_level, il1b_mask in (("low", ~il1b_high), ("high", il1b_high)):
@@ -75,7 +75,7 @@ def test_group_counts_match_the_median_split_by_hand() -> None:
             assert (
                 counts.loc[(il1b_level, bdnf_level), "remitters"] == data.loc[cell, "outcome"].sum()
             )
-    tertiles = effects.group_counts(data, "tertiles")
+    tertiles = effects.joint_group_counts(data, "tertiles")
     assert len(tertiles) == 9 and tertiles["n"].sum() == len(data)
     assert tertiles["il1b_level"].tolist()[:3] == ["T1", "T1", "T1"]
 
@@ -415,7 +415,7 @@ def test_specification_curve_has_a_panel_column_per_estimand_family(
     assert sorted({column_of(a) for a in panels}) == [0, 1] and len(dots) == 2
     grouped = [a for a in panels if column_of(a) == 0]
     per_doubling = [a for a in panels if column_of(a) == 1]
-    assert len(grouped) == len(per_doubling) == len(sensitivity.ESTIMANDS)
+    assert len(grouped) == len(per_doubling) == len(sensitivity.ESTIMAND_DISPLAYS)
     # Each family's matrix lists its own analyses, the continuous one only on the right.
     names = [[t.get_text() for t in d.get_xticklabels()] for d in dots]
     assert names[1] == ["Continuous biomarkers"]
@@ -465,7 +465,7 @@ def test_bootstrap_reference_line_is_the_reported_estimate(figures: dict[str, Fi
     resamples = sensitivity.resample_estimates(replicates)
     reported = sensitivity.reported_estimates(models_table(), interaction_table())
     panels = [a for a in figures["bootstrap"].axes if a.get_visible()]
-    titles = {e.title: name for name, e in sensitivity.ESTIMANDS.items()}
+    titles = {e.title: name for name, e in sensitivity.ESTIMAND_DISPLAYS.items()}
     for axes in panels:
         name = titles[axes.get_title(loc="left").split("\n")[0]]
         expected = reported.set_index("estimand").loc[name, "estimate"]

@@ -44,10 +44,10 @@ def interaction_rows(ratio: tuple, reri: tuple, ic: tuple) -> pd.DataFrame:
     rows = [
         ("ratio_of_odds_ratios", "remission", "il1b_low_bdnf_low", *ratio, "rubin_t", 0.0041),
         ("ratio_of_odds_ratios", "remission", "il1b_low_bdnf_low", 2.2, 1.3, 3.6, "boot_mi_vhb"),
-        ("wald_test", "remission", "il1b_low_bdnf_low", 8.2748, None, None,
-         "d1_f(df1=1, df2=1067.2)", 0.0040999),
-        ("lr_test", "remission", "il1b_low_bdnf_low", 8.3506, None, None,
-         "d3_f(df1=1, df2=3736088.9)", 0.0038556),
+        ("wald_test", "remission", "il1b_low_bdnf_low", 8.2748, None, None, "d1_f", 0.0040999,
+         1, 1067.2438),
+        ("lr_test", "remission", "il1b_low_bdnf_low", 8.3506, None, None, "d3_f", 0.0038556,
+         1, 3736088.9),
         ("reri", "non_remission", "il1b_high_bdnf_high", -1.3, -2.4, -0.5, "mover"),
         ("reri", "non_remission", "il1b_high_bdnf_high", *reri, "delta_rubin_t", 0.010364),
         ("reri", "non_remission", "il1b_high_bdnf_high", -1.288, -2.354, -0.222, "boot_mi_vhb"),
@@ -56,9 +56,9 @@ def interaction_rows(ratio: tuple, reri: tuple, ic: tuple) -> pd.DataFrame:
     ]  # fmt: skip
     columns = [
         "measure", "outcome", "reference_group", "estimate", "ci_low", "ci_high", "ci_method",
-        "p_value",
+        "p_value", "df1", "df2",
     ]  # fmt: skip
-    table = pd.DataFrame([row + (np.nan,) * (8 - len(row)) for row in rows], columns=columns)
+    table = pd.DataFrame([row + (np.nan,) * (10 - len(row)) for row in rows], columns=columns)
     return table.assign(stratum="all", status="ok")
 
 
@@ -114,11 +114,9 @@ def allowed_numbers(row: pd.Series, models: pd.DataFrame, interaction: pd.DataFr
         if row["estimand"] == "ratio_of_odds_ratios":
             measures += ["wald_test", "lr_test"]
         source = interaction[interaction["measure"].isin(measures)]
-        values = source[["estimate", "ci_low", "ci_high"]]
-        for code in source["ci_method"]:
-            values_in_code = re.findall(r"=([\d.]+)", code)
-            values = pd.concat([values, pd.DataFrame({"estimate": map(float, values_in_code)})])
+        values = source[["estimate", "ci_low", "ci_high", "df1"]]
     numbers = {shown(v) for v in values.to_numpy().ravel() if pd.notna(v)}
+    numbers |= {shown(df2, 1) for df2 in source.get("df2", pd.Series()).dropna()}
     numbers |= {p_shown(p) for p in source["p_value"].dropna()}
     numbers |= {0.0, 1.0, CI_LEVEL * 100}
     if pd.notna(row["n_analyses"]):
@@ -165,6 +163,7 @@ def test_every_number_in_the_text_is_a_table_value_as_shown() -> None:
     assert "D3 likelihood-ratio F (1, ∞ df) = 8.35, p = 0.004" in ratio["sentence"]
 
 
+@pytest.mark.workflow
 def test_the_default_run_states_its_tables(completed_workflow) -> None:
     results = completed_workflow / "results"
     models = read_table(results / "analyses/primary/models.tsv")
@@ -318,6 +317,7 @@ def first_page(chromium: str, report: Path, scratch: Path) -> dict:
     return json.loads(html.unescape(match.group(1)))
 
 
+@pytest.mark.workflow
 def test_the_report_opens_with_the_findings_and_the_synthetic_line(
     browser: str,
     completed_workflow: Path,

@@ -202,6 +202,7 @@ def test_text_column_with_many_levels_is_refused():
         impute_chained(data, ["sex"], ["y", "sex"], m=1, iterations=1, seed=1)
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_r_reads_the_long_format_and_mice_agrees(tmp_path):
     _, data = simulated_cohort(400, seed=4)
     data = data[["y", "x", "z", "sex"]]

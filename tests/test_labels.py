@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from interplay import labels
+from interplay.columns import COVARIATES
 
 DICTIONARY = Path(__file__).resolve().parents[1] / "resources" / "data_dictionary.tsv"
 
@@ -33,20 +35,21 @@ def test_groups_strata_and_risks() -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "shown"),
+    ("code", "df1", "df2", "shown"),
     [
-        ("rubin_t", "Wald (Rubin's rules)"),
-        ("delta_wald_z", "Delta method"),
-        ("d1_f(df1=1, df2=1067.2)", "D1 Wald F (1, 1067.2 df)"),
+        ("rubin_t", None, None, "Wald (Rubin's rules)"),
+        ("delta_wald_z", np.nan, np.nan, "Delta method"),
+        ("d1_f", 1.0, 1067.2438, "D1 Wald F (1, 1067.2 df)"),
         # df2 of 3.7 million is, for reading, an infinite denominator: F(1, ∞) = χ²(1).
-        ("d3_f(df1=1, df2=3736088.9)", "D3 likelihood-ratio F (1, ∞ df)"),
-        ("lr_chi2(df=1)", "Likelihood-ratio χ² (1 df)"),
-        ("new_test(df=2)", "New test (2 df)"),
-        ("", ""),
+        ("d3_f", 1, 3736088.9, "D3 likelihood-ratio F (1, ∞ df)"),
+        ("d2_f", 2, np.inf, "D2 F (2, ∞ df)"),
+        ("lr_chi2", 1.0, np.nan, "Likelihood-ratio χ² (1 df)"),
+        ("wald_chi2", None, None, "Wald χ²"),
+        ("", None, None, ""),
     ],
 )
-def test_interval_methods_and_tests(code: str, shown: str) -> None:
-    assert labels.ci_method_label(code) == shown
+def test_interval_methods_and_tests(code: str, df1: float, df2: float, shown: str) -> None:
+    assert labels.ci_method_label(code, df1, df2) == shown
 
 
 def test_units_agree_with_the_data_dictionary() -> None:
@@ -78,3 +81,9 @@ def test_report_items_numbered_in_reading_order() -> None:
     # The report sorts labels as text: the numbers restore the given order.
     assert sorted(numbered) == [labels.item_label(items, item) for item in items]
     assert labels.item_label(["a", "b"], "z") == "3 z"
+
+
+def test_every_covariate_and_category_level_has_a_label() -> None:
+    assert set(COVARIATES) <= set(labels.VARIABLES)
+    levels = {level for spec in COVARIATES.values() for level in spec.levels}
+    assert levels <= set(labels.COVARIATE_LEVELS)

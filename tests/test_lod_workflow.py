@@ -8,6 +8,8 @@ import pytest
 from conftest import copy_workflow, run_snakemake
 from interplay.synthetic.cohort import simulate_cohort
 
+pytestmark = pytest.mark.workflow
+
 TARGETS = [
     "results/data/analysis_dataset.csv",
     "results/tables/cutpoints.tsv",

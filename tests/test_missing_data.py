@@ -23,8 +23,8 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import REPO
-from interplay.analysis.fit import IMPUTATION, run_analysis
-from interplay.imputation.chained import impute_analysis_dataset
+from interplay.analysis.fit import run_analysis
+from interplay.imputation.chained import IMPUTATION_COLUMN, impute_analysis_dataset
 from interplay.models import logistic as models
 from interplay.models.pool import pooled_covariance
 from interplay.seeds import stream_key
@@ -119,6 +119,7 @@ def mean_error_z(replicates: pd.DataFrame, method: str) -> float:
     return float(rows["error"].mean() / standard_error)
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_complete_cases_drift_away_from_the_truth(replicates):
     """Complete-case IL-1β log-OR: mean error over seeds above 3.29 of its standard errors.
 
@@ -132,6 +133,7 @@ def test_complete_cases_drift_away_from_the_truth(replicates):
     assert mean_error_z(replicates, "complete_case") > Z_TWO_SIDED, replicates
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_pooled_imputations_stay_on_the_truth(replicates):
     """MI's pooled IL-1β log-OR: mean error over seeds within 3.29 of its standard errors of 0.
 
@@ -144,6 +146,7 @@ def test_pooled_imputations_stay_on_the_truth(replicates):
     assert abs(mean_error_z(replicates, "mice")) < Z_TWO_SIDED, replicates
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_imputation_intervals_are_not_wider_than_complete_case_ones(replicates):
     """Mean 95 % CI width of the IL-1β log-OR: MI ≤ complete cases.
 
@@ -182,7 +185,7 @@ def covariate_attenuation(directory: Path, seed: int, n: int = 5_000) -> tuple[f
     incomplete = [column for column in COVARIATES if not observed[column].all()]
     assert len(incomplete) >= 8
     imputed = imputations(dataset, 5, seed)
-    fits = product_fits([part for number, part in imputed.groupby(IMPUTATION) if number > 0])
+    fits = product_fits([part for number, part in imputed.groupby(IMPUTATION_COLUMN) if number > 0])
     (full,) = product_fits([full_dataset])
     rows = [full.index(column) for column in incomplete]
     estimates = np.array([fit.estimates for fit in fits])

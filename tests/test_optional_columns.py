@@ -6,16 +6,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_workflow, run_snakemake
+from conftest import QUICK_CONFIG, copy_workflow, run_snakemake
+
+pytestmark = pytest.mark.workflow
 
 OPTIONAL = ["living_alone", "religious", "treatment_step"]
 NOT_RUN = "not run: the baseline table has no treatment_step column, or it is empty"
-SMALL_RUN = """\
+# The quick configuration on the export, with the analyses that adjust for covariates or stratify.
+EXPORT_RUN = """\
 data:
   baseline: exports/baseline.csv
   visits: exports/visits.csv
-bootstrap: {replicates: 50, mi_replicates: 20}
-missing_data: {m: 3}
+run: [primary, complete_case, paper_covariates, by_treatment_step]
 """
 
 
@@ -34,13 +36,13 @@ def export_without_optional_columns(synthetic: Path, exports: Path) -> None:
 
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default workflow run to the end on the export without optional columns."""
+    """The workflow run to the end on the export without optional columns."""
     workdir = copy_workflow(tmp_path_factory.mktemp("optional_columns"))
     synthetic = ["results/synthetic/baseline.csv", "results/synthetic/visits.csv"]
     assert run_snakemake(workdir, *synthetic).returncode == 0
     export_without_optional_columns(workdir / "results" / "synthetic", workdir / "exports")
-    (workdir / "small.yaml").write_text(SMALL_RUN, encoding="utf-8")
-    result = run_snakemake(workdir, "--configfile", "small.yaml")
+    (workdir / "export.yaml").write_text(EXPORT_RUN, encoding="utf-8")
+    result = run_snakemake(workdir, "--configfile", QUICK_CONFIG, "export.yaml")
     assert result.returncode == 0, result.stderr[-5000:]
     return workdir
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 from conftest import rscript_or_skip
+from interplay.models.newton import newton_logistic
 from interplay.models.pool import (
-    fit_logistic,
     loglik_at,
     pool_d1_wald,
     pool_d3_logistic,
@@ -157,18 +157,6 @@ def simulated_logistic_data(rng: np.random.Generator, n: int) -> tuple[np.ndarra
     return design, outcome.astype(float)
 
 
-def test_fit_logistic_agrees_with_statsmodels_with_and_without_weights():
-    design, outcome = simulated_logistic_data(np.random.default_rng(11), 300)
-    weights = np.random.default_rng(12).uniform(0.2, 2.0, size=300)
-    for w in (None, weights):
-        reference = sm.GLM(outcome, design, family=sm.families.Binomial(), freq_weights=w).fit(
-            tol=1e-12
-        )
-        beta, covariance = fit_logistic(design, outcome, weights=w)
-        np.testing.assert_allclose(beta, reference.params, rtol=1e-8, atol=1e-10)
-        np.testing.assert_allclose(covariance, reference.cov_params(), rtol=1e-7, atol=1e-12)
-
-
 def test_loglik_with_intercept_refit_is_an_offset_model_fit():
     design, outcome = simulated_logistic_data(np.random.default_rng(13), 200)
     beta = np.array([0.0, -0.5, 0.3, 0.5, 0.2])
@@ -230,13 +218,14 @@ def designs_by_imputation(long: pd.DataFrame, columns: list[str]) -> list[np.nda
     ]
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_pool_rubin_matches_mice_pool(mice_reference):
     long, reference, _ = mice_reference
     designs = designs_by_imputation(long, TERMS[1:])
     outcomes = [d["y"].to_numpy() for _, d in long.groupby(".imp")]
-    fits = [fit_logistic(x, y) for x, y in zip(designs, outcomes, strict=True)]
-    estimates = np.array([beta for beta, _ in fits])
-    variances = np.array([np.diag(cov) for _, cov in fits])
+    fits = [newton_logistic(x, y) for x, y in zip(designs, outcomes, strict=True)]
+    estimates = np.array([fit.estimates for fit in fits])
+    variances = np.array([np.diag(fit.covariance) for fit in fits])
     df_complete = len(outcomes[0]) - len(TERMS)
     assert reference["dfcom"].iloc[0] == df_complete
     ours = pool_rubin(estimates, variances, df_complete, TERMS)
@@ -247,19 +236,21 @@ def test_pool_rubin_matches_mice_pool(mice_reference):
         np.testing.assert_allclose(ours[column], reference[column], rtol=1e-6, err_msg=column)
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_d1_matches_mice_d1(mice_reference):
     long, _, reference = mice_reference
     designs = designs_by_imputation(long, TERMS[1:])
     outcomes = [d["y"].to_numpy() for _, d in long.groupby(".imp")]
-    fits = [fit_logistic(x, y) for x, y in zip(designs, outcomes, strict=True)]
-    estimates = np.array([beta for beta, _ in fits])
-    covariances = np.array([cov for _, cov in fits])
+    fits = [newton_logistic(x, y) for x, y in zip(designs, outcomes, strict=True)]
+    estimates = np.array([fit.estimates for fit in fits])
+    covariances = np.array([fit.covariance for fit in fits])
     ours = pool_d1_wald(estimates, covariances, [1, 2, 3], len(outcomes[0]) - len(TERMS))
     expected = reference.loc["D1"]
     for key in ["statistic", "df1", "df2", "p_value", "riv"]:
         assert ours[key] == pytest.approx(expected[key], rel=1e-6), key
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 @pytest.mark.parametrize(("refit_intercept", "test"), [(True, "D3"), (False, "D3_meng_rubin")])
 def test_d3_matches_mice_d3(mice_reference, refit_intercept, test):
     long, _, reference = mice_reference

@@ -340,7 +340,7 @@ def test_small_stratum_counts_are_hidden_in_every_model_and_margin() -> None:
             ("step=3", "stratum_bdnf_high"): (8, 3),
         }
     )
-    protected, log = privacy.protect(models, privacy.MODELS, 5, "models")
+    protected, log = privacy.protect(models, privacy.MODEL_COUNTS, 5, "models")
     shown = protected.drop_duplicates(["stratum", "model"]).set_index(["stratum", "model"])
     assert shown["estimate"].eq(0.5).all()  # estimates stay
     assert shown["n_events"].isna().to_dict() == {
@@ -368,7 +368,7 @@ def test_sensitivity_counts_follow_the_models_table() -> None:
         }
     )
     models = stratified_models({("step=1", "product"): (80, 30), ("step=3", "product"): (20, 4)})
-    protected_models, _ = privacy.protect(models, privacy.MODELS, 5, "models")
+    protected_models, _ = privacy.protect(models, privacy.MODEL_COUNTS, 5, "models")
     primary = stratified_models({("all", "product"): (100, 34)})
     sources = {"by_step": (protected_models, "by_step/models.tsv"), "primary": (primary, "p")}
     protected, log = protected_sensitivity(table, sources, 5, "sensitivity")
@@ -384,7 +384,7 @@ def test_sensitivity_counts_follow_the_models_table() -> None:
 
 def test_report_pages_name_suppressed_model_counts() -> None:
     models = stratified_models({("step=1", "product"): (80, 30), ("step=3", "product"): (20, 4)})
-    protected, _ = privacy.protect(models, privacy.MODELS, 5, "models")
+    protected, _ = privacy.protect(models, privacy.MODEL_COUNTS, 5, "models")
     assert count_column(protected, "n_events") == ["suppressed"] * 4
     assert count_column(protected, "n") == ["80", "80", "20", "20"]
     assert count_column(models.assign(n=[None] * 4), "n") == [""] * 4  # no count, not hidden

@@ -14,6 +14,8 @@ import yaml
 from conftest import copy_workflow, run_snakemake
 from interplay.figures.cohort import NOT_DRAWN_NOTE, OTHER_PATTERNS
 
+pytestmark = pytest.mark.workflow
+
 MIN_CELL_COUNT = 10
 # IDs as a hospital writes them; they cannot be confused with numbers in the outputs.
 ID_PATTERN = re.compile(r"PX\d{4}Q")
@@ -71,11 +73,9 @@ def protected_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[
     config["data"] |= {"baseline": "export/baseline.csv", "visits": "export/visits.csv"}
     config["privacy"] = {"min_cell_count": MIN_CELL_COUNT}
     config["missing_data"]["m"] = 3
-    config["bootstrap"] |= {"methods": [], "analyses": ["primary"]}  # no counts to protect
-    config["paper_tables"] = {"analyses": ["primary"]}
-    config["analyses"] = {
-        name: config["analyses"][name] for name in ["primary", "lod_exclude", "by_treatment_step"]
-    }
+    config["bootstrap"]["methods"] = []  # no counts to protect
+    # bootstrap.analyses and paper_tables.analyses follow run: primary only.
+    config["run"] = ["primary", "lod_exclude", "by_treatment_step"]
     (workdir / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True))
     result = run_snakemake(workdir)
     assert result.returncode == 0, result.stderr[-5000:]

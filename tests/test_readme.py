@@ -6,7 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, copy_workflow
+import pytest
+from conftest import QUICK_CONFIG, REPO, copy_workflow
 from interplay.data.dictionary import dictionary_markdown, load_dictionary
 
 README = (REPO / "README.md").read_text()
@@ -24,6 +25,12 @@ def test_readme_has_the_two_commands_ci_runs() -> None:
         assert "requirements" in block.group(1)
 
 
+def test_readme_tries_the_workflow_with_the_quick_configuration_of_the_tests() -> None:
+    assert (REPO / QUICK_CONFIG).is_file()
+    assert f"snakemake --cores 2 --configfile {QUICK_CONFIG}" in README
+    assert 'pytest -m "not workflow"' in README
+
+
 def readme_block(marker: str, language: str) -> str:
     """The code block that follows `<!-- marker -->` in the README."""
     block = re.search(rf"<!-- {marker} -->\n```{language}\n(.+?)\n```", README, re.DOTALL)
@@ -31,6 +38,7 @@ def readme_block(marker: str, language: str) -> str:
     return block.group(1)
 
 
+@pytest.mark.workflow
 def test_notebook_example_prints_what_the_readme_shows(tmp_path: Path) -> None:
     """The example, verbatim, in a fresh interpreter in a clone (the library on its path, as
     `pip install -e .` puts it)."""

@@ -8,6 +8,8 @@ import pytest
 import yaml
 from conftest import PLANNED_JOB, REPO, planned_jobs, run_snakemake
 
+pytestmark = pytest.mark.workflow
+
 # Rules that summarise or show every analysis, or record the whole configuration (provenance and
 # its page in the report, the methods paragraph): they follow any change to one analysis.
 SUMMARIES = {

@@ -19,7 +19,7 @@ from interplay.report.pages import (
     sensitivity_display,
     table1_display,
 )
-from interplay.sensitivity.summary import COLUMNS as SENSITIVITY_COLUMNS
+from interplay.sensitivity.summary import SENSITIVITY_COLUMNS
 
 # ---------------------------------------------------------------- table pages
 
@@ -101,7 +101,7 @@ def interaction_table() -> pd.DataFrame:
         ("ratio_of_odds_ratios", "multiplicative", "remission", "il1b_low_bdnf_low", 2.118924,
          1.257544, 3.570324, "boot_mi_vhb", np.nan),
         ("wald_test", "multiplicative", "remission", "il1b_low_bdnf_low", 8.274797, np.nan,
-         np.nan, "d1_f(df1=1, df2=1067.2)", 0.0041),
+         np.nan, "d1_f", 0.0041, 1, 1067.2438),
         ("reri", "additive", "non_remission", "il1b_high_bdnf_high", -1.215317, -2.143934,
          -0.286701, "delta_rubin_t", 0.0104),
         ("reri", "additive", "non_remission", "il1b_high_bdnf_high", -1.288351, -2.354319,
@@ -112,8 +112,9 @@ def interaction_table() -> pd.DataFrame:
          0.592426, "delta_rubin_t", np.nan),
     ]  # fmt: skip
     columns = ["measure", "scale", "outcome", "reference_group", "estimate", "ci_low"]
-    columns += ["ci_high", "ci_method", "p_value"]
-    return pd.DataFrame(rows, columns=columns).assign(stratum="all", status="ok")
+    columns += ["ci_high", "ci_method", "p_value", "df1", "df2"]
+    table = pd.DataFrame([row + (np.nan,) * (11 - len(row)) for row in rows], columns=columns)
+    return table.assign(stratum="all", status="ok")
 
 
 def test_interaction_display_in_labels_one_row_per_measure() -> None:

@@ -12,6 +12,8 @@ import pytest
 from conftest import CHROMIUM_FLAGS, run_snakemake
 from interplay.labels import codes_with_labels
 
+pytestmark = pytest.mark.workflow
+
 # workflow/rules/figures_functions.smk's REPORT_FINDINGS ... REPORT_PROVENANCE, in reading order.
 REPORT_SECTIONS = [
     "01 Findings",

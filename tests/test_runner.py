@@ -66,6 +66,7 @@ def test_input_error_is_a_message_in_terminal_and_log(
     assert not any(Path(path).exists() for path in smk.output)
 
 
+@pytest.mark.workflow
 def test_workflow_job_with_a_bug_leaves_its_traceback_in_the_rule_log(tmp_path: Path) -> None:
     workdir = copy_workflow(tmp_path)
     script = workdir / "workflow" / "scripts" / "simulate_cohort.py"

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from conftest import REPO
 from interplay.analysis.fit import run_analysis
-from interplay.analysis.stratified import run_stratified_analysis, stratum_label
+from interplay.analysis.stratified import run_stratified_analysis, stratum_name
 from interplay.report.pages import report_page
 from interplay.sensitivity.summary import sensitivity_table
 from interplay.synthetic.dataset import synthetic_analysis_dataset
@@ -116,9 +116,9 @@ def test_choices_describe_the_analysis() -> None:
     assert row["missing_data"] == "mice (m = 20)"
 
 
-def test_stratum_labels_drop_float_noise() -> None:
-    assert stratum_label("treatment_step", 2.0) == "treatment_step=2"
-    assert stratum_label("sex", "female") == "sex=female"
+def test_stratum_names_drop_float_noise() -> None:
+    assert stratum_name("treatment_step", 2.0) == "treatment_step=2"
+    assert stratum_name("sex", "female") == "sex=female"
 
 
 def test_stratified_analysis_equals_the_analysis_of_each_subset() -> None:

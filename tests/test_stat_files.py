@@ -164,6 +164,7 @@ def test_sas_transport_file_gives_the_csv_dataset(tmp_path: Path, cohort) -> Non
     assert_same_as_csv(ingest(tmp_path / "baseline.xpt", tmp_path / "visits.xpt"), directory)
 
 
+@pytest.mark.workflow  # as slow as a workflow job
 def test_sas7bdat_written_by_r_haven_gives_the_csv_dataset(tmp_path: Path, cohort) -> None:
     # No Python library writes .sas7bdat; R's haven does (skipped without R unless CI requires R).
     directory = cohort[0]
@@ -468,6 +469,7 @@ def test_cell_text(value: object, digits: int | None, text: str) -> None:
 # The workflow -------------------------------------------------------------------------------------
 
 
+@pytest.mark.workflow
 def test_workflow_reads_exports_configured_as_a_user_would(tmp_path: Path, cohort) -> None:
     directory, baseline, visits = cohort
     workdir = copy_workflow(tmp_path)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from conftest import rscript_or_skip
 from interplay.tables import read_table, write_table
 
@@ -117,6 +118,7 @@ def expected_r_class(values: pd.Series) -> set[str]:
     return {"character"}
 
 
+@pytest.mark.workflow
 def test_r_reads_every_table_of_a_run_with_its_logicals_and_nas(completed_workflow, tmp_path):
     rscript = rscript_or_skip()
     tables = workflow_tables(completed_workflow)
@@ -138,5 +140,7 @@ def test_r_reads_every_table_of_a_run_with_its_logicals_and_nas(completed_workfl
     primary = completed_workflow / "results/analyses/primary"
     assert found[(str(primary / "joint.tsv"), "is_reference")] == "logical"
     assert found[(str(primary / "johnson_neyman.tsv"), "significant")] == "logical"
+    for column in ["df1", "df2"]:  # a test's degrees of freedom, NA on the other rows
+        assert found[(str(primary / "interaction.tsv"), column)] in {"integer", "numeric"}
     check = f'd <- read.delim("{primary / "joint.tsv"}"); stopifnot(is.logical(d$is_reference))'
     assert subprocess.run([rscript, "-e", check], capture_output=True).returncode == 0

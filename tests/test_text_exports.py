@@ -448,6 +448,7 @@ def test_no_leading_zero_hint_when_stripping_would_merge_baseline_patients(
 # Through the workflow ---------------------------------------------------------------------------
 
 
+@pytest.mark.workflow
 def test_workflow_reads_a_korean_european_wide_export(
     cohort: SyntheticCohort, reference: IngestedCohort, tmp_path: Path
 ) -> None:

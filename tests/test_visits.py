@@ -301,6 +301,7 @@ def test_an_analysis_may_not_change_how_visits_are_ingested() -> None:
     assert "top-level outcome section" in caught.value.fix
 
 
+@pytest.mark.workflow
 def test_the_outcome_week_is_checked_before_any_job_runs(tmp_path: Path) -> None:
     workdir = copy_workflow(tmp_path)
     config = CONFIG | {"analyses": {"primary": {}, "week10": {"outcome": {"week": 10}}}}

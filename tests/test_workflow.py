@@ -7,6 +7,8 @@ import pytest
 import yaml
 from conftest import REPO, copy_workflow, run_snakemake
 
+pytestmark = pytest.mark.workflow
+
 ANALYSES = list(yaml.safe_load((REPO / "config.yaml").read_text())["analyses"])
 ANALYSIS_TABLES = ["models", "joint", "interaction", "slopes", "johnson_neyman", "predictions"]
 PATIENT_LEVEL = ["results/synthetic", "results/data", "results/logs"]

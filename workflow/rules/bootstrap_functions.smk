@@ -1,8 +1,8 @@
 # Settings and input functions of the bootstrap rules (workflow/rules/bootstrap.smk).
 
+from interplay.bootstrap.intervals import applicable_methods
+
 BOOTSTRAP = Settings(config["bootstrap"])
-COMPLETE_DATA_METHODS = ["percentile", "bca"]
-IMPUTED_METHOD = "boot_mi_vhb"
 
 
 for bootstrap_analysis in BOOTSTRAP["analyses"]:
@@ -18,8 +18,7 @@ def bootstrap_methods(analysis):
     """The interval methods that apply to an analysis (none when it is not resampled)."""
     if analysis not in BOOTSTRAP["analyses"]:
         return []
-    valid = [IMPUTED_METHOD] if uses_imputation(analysis) else COMPLETE_DATA_METHODS
-    return [method for method in BOOTSTRAP["methods"] if method in valid]
+    return applicable_methods(BOOTSTRAP["methods"], uses_imputation(analysis))
 
 
 def bootstrap_replicates(analysis):

@@ -28,12 +28,15 @@ sys.path.insert(0, str(SCRIPTS_DIR))
 from interplay.jobs.code_version import library_digests
 from interplay.jobs.config_checks import (
     ConfigError,
+    analyses_to_run,
+    analysis_lists_run,
     check_analysis_lists,
     check_analysis_schemas,
     check_bootstrap_settings,
     check_column_references,
     check_schema,
     config_sources,
+    left_out_note,
     setting_source,
     load_schema,
 )
@@ -100,9 +103,10 @@ CONFIG_SOURCES = config_sources(
 
 
 def stop_on_input_error(check, *arguments):
-    """Run a configuration check; on an InputError print its few lines and stop before any job."""
+    """Run a configuration check and return its result; on an InputError print its few lines and
+    stop before any job."""
     try:
-        check(*arguments)
+        return check(*arguments)
     except InputError as error:
         print(error.message(), file=sys.stderr)
         raise SystemExit(1) from None
@@ -159,9 +163,13 @@ for data_key in ["baseline", "visits", "dictionary"]:
     stop_on_input_error(check_data_path, data_key)
 stop_on_input_error(check_column_settings)
 
-# Settings travel to jobs as Settings: Snakemake records and prints them as a digest.
+# The analyses that `run` selects; the figure, bootstrap and paper-table lists follow it. They
+# travel to jobs as Settings: Snakemake records and prints them as a digest.
 ANALYSES = Settings(
-    {name: Settings(analysis_settings(config, name)) for name in config["analyses"]}
+    {
+        name: Settings(analysis_settings(config, name))
+        for name in stop_on_input_error(analyses_to_run, config, CONFIG_SOURCES)
+    }
 )
 
 # Outcome settings of every analysis, checked before any job runs (the library checks them again):
@@ -174,6 +182,14 @@ stop_on_input_error(
     {name: ANALYSES[name]["outcome"] for name in ANALYSES},
 )
 stop_on_input_error(check_analysis_lists, config, CONFIG_SOURCES)
+ANALYSIS_LISTS_RUN = stop_on_input_error(
+    analysis_lists_run, config, list(ANALYSES), CONFIG_SOURCES
+)
+LEFT_OUT_NOTE = left_out_note(config, ANALYSIS_LISTS_RUN)
+if LEFT_OUT_NOTE:
+    print(LEFT_OUT_NOTE, file=sys.stderr)
+for section, names in ANALYSIS_LISTS_RUN.items():
+    config[section]["analyses"] = names
 
 
 wildcard_constraints:

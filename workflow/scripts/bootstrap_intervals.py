@@ -9,7 +9,7 @@ from interplay.jobs.intermediates import read_dataset, read_imputations, read_sh
 from interplay.jobs.runner import run
 from interplay.tables import read_table, write_table
 
-log = logging.getLogger("interplay")
+log = logging.getLogger(__name__)
 
 
 def main(smk) -> None:

@@ -8,7 +8,7 @@ from interplay.jobs.intermediates import read_dataset, read_imputations
 from interplay.jobs.runner import run
 from interplay.tables import read_table, write_table
 
-log = logging.getLogger("interplay")
+log = logging.getLogger(__name__)
 
 
 def main(smk) -> None:

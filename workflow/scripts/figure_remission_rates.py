@@ -1,7 +1,7 @@
 """Outcome percentage in each IL-1β × BDNF group: median split (2 × 2) and tertiles (3 × 3)."""
 
 from interplay.figures.effects import (
-    group_counts,
+    joint_group_counts,
     protected_group_counts,
     remission_rate_figure,
     remission_rates,
@@ -19,7 +19,7 @@ def main(smk) -> None:
     panels = []
     for coding, title in smk.params.panels.items():
         counts, _ = protected_group_counts(
-            group_counts(dataset, coding), smk.params.min_cell_count, coding
+            joint_group_counts(dataset, coding), smk.params.min_cell_count, coding
         )
         panels.append((title, remission_rates(counts, smk.params.ci_level)))
     figure = remission_rate_figure(panels, smk.params.outcome_label, smk.params.ci_level, style)

@@ -3,7 +3,12 @@
 from pathlib import Path
 
 from interplay.jobs.runner import run
-from interplay.report.paper_tables import TABLES, analysis_tables, paper_pages, paper_tables
+from interplay.report.paper_tables import (
+    PAPER_TABLE_BUILDERS,
+    analysis_tables,
+    paper_pages,
+    paper_tables,
+)
 from interplay.tables import read_table, write_table
 
 
@@ -23,7 +28,7 @@ def main(smk) -> None:
             )
         )
     tables = paper_tables(analyses, smk.params.min_cell_count)
-    for name in TABLES:
+    for name in PAPER_TABLE_BUILDERS:
         write_table(tables[name], smk.output[name])
     for name, page in paper_pages(tables, analyses[0].ci_level).items():
         Path(smk.output[f"{name}_page"]).write_text(page, encoding="utf-8")

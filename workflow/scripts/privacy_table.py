@@ -7,7 +7,7 @@ from interplay.figures.cohort import (
     protected_histograms,
     protected_missing_patterns,
 )
-from interplay.figures.effects import group_counts, protected_group_counts
+from interplay.figures.effects import joint_group_counts, protected_group_counts
 from interplay.jobs.runner import run
 from interplay.privacy import suppression_log
 from interplay.tables import read_table, write_table
@@ -26,7 +26,7 @@ def main(smk) -> None:
     logs.append(protected_missing_patterns(patterns, min_count, figures["missing_pattern"])[2])
     for coding in smk.params.remission_rate_codings:
         name = f"{figures['remission_rates']} ({coding})"
-        counts = group_counts(dataset, coding)
+        counts = joint_group_counts(dataset, coding)
         logs.append(protected_group_counts(counts, min_count, name)[1])
     write_table(suppression_log(logs), smk.output[0])
 

@@ -8,9 +8,8 @@ import pandas as pd
 
 from interplay.describe.table1 import TABLE1_VARIABLES, paper_style_covariates
 from interplay.errors import InputError
-from interplay.jobs.config_checks import ConfigError, check_names
+from interplay.jobs.config_checks import PAPER_SET, ConfigError, check_names
 
-PAPER_SET = "paper"
 # Table 1 rows that are not confounders: the exposures themselves and the post-baseline treatment
 # step (docs/analysis_plan.md §8 uses it only as a descriptive stratifier).
 NOT_CANDIDATES = {"il1b", "il1b_below_lod", "bdnf", "treatment_step"}

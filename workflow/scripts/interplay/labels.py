@@ -8,6 +8,10 @@ with its underscores as spaces, so a new analysis or covariate still reads as wo
 
 import re
 
+import pandas as pd
+
+from interplay.tables import WHOLE_SAMPLE
+
 # Analysis dataset columns: (label, unit); the units agree with resources/data_dictionary.tsv.
 VARIABLES: dict[str, tuple[str, str]] = {
     "outcome": ("Outcome", ""),
@@ -42,7 +46,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
 # Variables measured after baseline: Table 1 flags them and lists them last (not confounders).
 POST_BASELINE = ("treatment_step",)
 # Levels of categorical Table 1 variables.
-CATEGORY_LEVELS = {"female": "Female", "male": "Male"}
+COVARIATE_LEVELS = {"female": "Female", "male": "Male"}
 
 MODELS = {
     "il1b": "IL-1β, adjusted",
@@ -115,7 +119,7 @@ CI_METHODS = {
     "bca": "Bootstrap BCa",
     "boot_mi_vhb": "Bootstrap, then impute",
 }
-# Tests whose degrees of freedom are part of the code: d1_f(df1=1, df2=1067.2), lr_chi2(df=1).
+# Tests; their degrees of freedom are the tables' df1 and df2 columns (df2 NA for a χ² test).
 TESTS = {
     "wald_chi2": "Wald χ²",
     "lr_chi2": "Likelihood-ratio χ²",
@@ -267,7 +271,6 @@ REGISTRY: dict[str, dict[str, str]] = {
 }
 
 GROUP = re.compile(r"^il1b_(?P<il1b>\w+?)_bdnf_(?P<bdnf>\w+)$")
-TEST = re.compile(r"^(?P<test>\w+)\((?P<df>[^)]*)\)$")
 
 
 def words(code: str) -> str:
@@ -316,18 +319,17 @@ def measure_label(measure: str) -> str:
     return label("measure", measure)
 
 
-def ci_method_label(method: str) -> str:
-    """An interval method or test: 'rubin_t' -> "Wald (Rubin's rules)", 'd1_f(df1=1, df2=1067.2)'
-    -> 'D1 Wald F (1, 1067.2 df)'."""
+def ci_method_label(method: str, df1: object = None, df2: object = None) -> str:
+    """An interval method or test: 'rubin_t' -> "Wald (Rubin's rules)"; a test with its degrees
+    of freedom: ('d1_f', 1, 1067.24) -> 'D1 Wald F (1, 1067.2 df)'."""
     if not isinstance(method, str) or not method:
         return ""
-    match = TEST.match(method)
-    if match is None:
+    if method not in TESTS:
         return label("ci_method", method)
-    values = dict(part.strip().split("=") for part in match["df"].split(","))
-    shown = ["∞" if float(v) > LARGE_DF else v for v in values.values()]
-    test = TESTS.get(match["test"], words(match["test"]))
-    return f"{test} ({', '.join(shown)} df)"
+    shown = [f"{df1:g}"] if pd.notna(df1) else []
+    if pd.notna(df2):
+        shown.append("∞" if float(df2) > LARGE_DF else f"{float(df2):.1f}")
+    return f"{TESTS[method]} ({', '.join(shown)} df)" if shown else TESTS[method]
 
 
 def analysis_label(name: str) -> str:
@@ -343,7 +345,7 @@ def stage_label(stage: str) -> str:
 def stratum_label(stratum: str) -> str:
     """A stratum of an analysis: 'all' -> 'All patients', 'treatment_step=2' -> 'Treatment step
     reached by week 12: 2'; other text (such as 'not run: ...') as it is."""
-    if stratum == "all":
+    if stratum == WHOLE_SAMPLE:
         return "All patients"
     variable, separator, value = str(stratum).partition("=")
     return f"{variable_label(variable)}: {value}" if separator else str(stratum)

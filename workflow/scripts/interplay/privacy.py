@@ -31,16 +31,16 @@ SUPPRESSED_COLUMN = "suppressed"
 LOG_COLUMNS = ["table", "row", "column", "reason"]
 COMPLEMENTARY = "complementary: the total and the other cells of its margin would reveal it"
 
-Cell = tuple[str, tuple[Hashable, ...]]
+TableCell = tuple[str, tuple[Hashable, ...]]
 
 
 @dataclass(frozen=True)
 class Margins:
     """Relations among the cells of a table, with cells not shown in it and their values."""
 
-    relations: list[list[Cell]] = field(default_factory=list)
-    hidden: dict[Cell, int] = field(default_factory=dict)
-    public: dict[Cell, int] = field(default_factory=dict)
+    relations: list[list[TableCell]] = field(default_factory=list)
+    hidden: dict[TableCell, int] = field(default_factory=dict)
+    public: dict[TableCell, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,12 @@ class CountTable:
     margins: Callable[[pd.DataFrame, "CellValues"], Margins] = lambda table, values: Margins()
 
 
-CellValues = Mapping[Cell, int]
+CellValues = Mapping[TableCell, int]
 
 
-def cell_values(table: pd.DataFrame, keys: Mapping[str, Sequence[str]]) -> dict[Cell, int]:
+def cell_values(table: pd.DataFrame, keys: Mapping[str, Sequence[str]]) -> dict[TableCell, int]:
     """The value of every count cell of a table (first row of repeated ones)."""
-    values: dict[Cell, int] = {}
+    values: dict[TableCell, int] = {}
     for column, key_columns in keys.items():
         for key, value in zip(
             table[list(key_columns)].itertuples(index=False, name=None), table[column], strict=True
@@ -72,7 +72,7 @@ def is_small(value: int, min_count: int) -> bool:
     return 0 < value < min_count
 
 
-def complement(relation: Sequence[Cell], candidates: Mapping[Cell, int]) -> Cell:
+def complement(relation: Sequence[TableCell], candidates: Mapping[TableCell, int]) -> TableCell:
     """The cell of a relation to suppress with it: the smallest positive shown one, else a zero."""
     shown = [cell for cell in relation if cell in candidates]
     if not shown:
@@ -81,8 +81,8 @@ def complement(relation: Sequence[Cell], candidates: Mapping[Cell, int]) -> Cell
 
 
 def revealing_relation(
-    relations: Sequence[Sequence[Cell]], unknown: set[Cell], protected: set[Cell]
-) -> Sequence[Cell] | None:
+    relations: Sequence[Sequence[TableCell]], unknown: set[TableCell], protected: set[TableCell]
+) -> Sequence[TableCell] | None:
     """A relation that reveals a protected cell, solving relations one unknown at a time."""
     unknown = set(unknown)
     solved = True
@@ -99,8 +99,11 @@ def revealing_relation(
 
 
 def suppressed_cells(
-    shown: CellValues, margins: Margins, min_count: int, preset: Mapping[Cell, str] | None = None
-) -> dict[Cell, str]:
+    shown: CellValues,
+    margins: Margins,
+    min_count: int,
+    preset: Mapping[TableCell, str] | None = None,
+) -> dict[TableCell, str]:
     """Which shown cells to suppress, and why (primary, then complementary suppression).
 
     Public cells are shown elsewhere too (e.g. the analytic sample size) and never suppressed;
@@ -134,7 +137,7 @@ def row_label(key_columns: Sequence[str], key: tuple[Hashable, ...]) -> str:
 
 def carried_over(
     shown: CellValues, published: pd.DataFrame, spec: CountTable, source: str
-) -> tuple[dict[Cell, str], dict[Cell, int]]:
+) -> tuple[dict[TableCell, str], dict[TableCell, int]]:
     """Cells of a table published beside this one (same kind): hidden there, or shown alike.
 
     A cell hidden there stays hidden here (whatever its value: over-suppression is safe); a cell
@@ -171,7 +174,7 @@ def protect(
         return table, log
     shown = cell_values(table, spec.keys)
     margins = spec.margins(table, shown)
-    preset: dict[Cell, str] = {}
+    preset: dict[TableCell, str] = {}
     if published is not None:
         preset, public = carried_over(shown, published[0], spec, published[1])
         margins.public.update(public)
@@ -402,13 +405,13 @@ def model_margins(models: pd.DataFrame, values: CellValues) -> Margins:
 
 
 MODEL_KEYS = ["stratum", "model"]
-MODELS = CountTable(keys={"n": MODEL_KEYS, "n_events": MODEL_KEYS}, margins=model_margins)
+MODEL_COUNTS = CountTable(keys={"n": MODEL_KEYS, "n_events": MODEL_KEYS}, margins=model_margins)
 
 COUNT_TABLES: dict[str, CountTable] = {
     "flow": FLOW,
     "table1": TABLE1,
     "joint": JOINT,
-    "models": MODELS,
+    "models": MODEL_COUNTS,
     "warnings": WARNINGS,
 }
 

@@ -23,6 +23,8 @@ FLOAT_FORMAT = "%.10g"
 # R's spelling of logicals and missing values; pandas reads both back (TRUE/FALSE as bool).
 LOGICAL_TEXT = {True: "TRUE", False: "FALSE"}
 MISSING_TEXT = "NA"
+# The stratum column of the result tables for rows of the whole (unstratified) sample.
+WHOLE_SAMPLE = "all"
 TRUTH_TYPES = [bool, np.bool_]
 
 

@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 
 from interplay.errors import InputError
+from interplay.imputation.chained import IMPUTATION_COLUMN
 from interplay.interaction import joint, slopes
 from interplay.interaction import measures as ia
 from interplay.models import logistic as models
 
-log = logging.getLogger("interplay")
+log = logging.getLogger(__name__)
 
-IMPUTATION = ".imp"
 PRODUCT_TERMS = models.MODEL_EXPOSURES["product"]
 # Models of the models table by exposure set (plus the covariates); strata: (exposure, modifier).
 WHOLE_SAMPLE_MODELS = ["il1b", "bdnf", "main_effects", "product", "continuous"]
@@ -80,7 +80,7 @@ def read_plan(settings: Mapping[str, Any]) -> Plan:
     )
 
 
-def model_terms(plan: Plan, model: str) -> list[str]:
+def plan_terms(plan: Plan, model: str) -> list[str]:
     """Coefficient names of a whole-sample model."""
     return models.model_terms(models.MODEL_EXPOSURES[model], plan.covariates)
 
@@ -88,7 +88,7 @@ def model_terms(plan: Plan, model: str) -> list[str]:
 def used_columns(plan: Plan) -> list[str]:
     """Every dataset column some model reads."""
     (il1b, bdnf), _ = joint.JOINT_CODINGS[plan.joint_coding]
-    terms = [t for m in WHOLE_SAMPLE_MODELS for t in model_terms(plan, m)]
+    terms = [t for m in WHOLE_SAMPLE_MODELS for t in plan_terms(plan, m)]
     return list(dict.fromkeys([models.OUTCOME, *models.source_columns(terms), il1b, bdnf, "bdnf"]))
 
 
@@ -113,7 +113,7 @@ def analysed_data_sets(
     if imputed is not None:
         sets = [
             part.reset_index(drop=True)
-            for number, part in imputed.groupby(IMPUTATION, sort=True)
+            for number, part in imputed.groupby(IMPUTATION_COLUMN, sort=True)
             if number > 0
         ]
         for number, part in enumerate(sets, start=1):
@@ -137,7 +137,7 @@ def fit_all(
     """Every model fitted to every data set, keyed by model name; failed fits are logged."""
     fits: dict[str, list[models.LogisticFit]] = {}
     for model in WHOLE_SAMPLE_MODELS:
-        terms = model_terms(plan, model)
+        terms = plan_terms(plan, model)
         fits[model] = [
             models.fit_model(d, terms, plan.estimator, f"{model} model") for d in data_sets
         ]
@@ -282,14 +282,14 @@ def uses_imputations(imputed: pd.DataFrame | None, plan: Plan) -> bool:
     """Whether the analysis pools imputed data sets (method mice and at least one given)."""
     if not plan.impute or imputed is None:
         return False
-    if IMPUTATION not in imputed.columns:
+    if IMPUTATION_COLUMN not in imputed.columns:
         raise InputError(
-            f"the imputed data lack the '{IMPUTATION}' column",
+            f"the imputed data lack the '{IMPUTATION_COLUMN}' column",
             file="imputed data sets",
-            column=IMPUTATION,
+            column=IMPUTATION_COLUMN,
             fix="write imputations in long format (.imp 0 = observed data, 1..m imputed)",
         )
-    return bool((pd.to_numeric(imputed[IMPUTATION]) > 0).any())
+    return bool((pd.to_numeric(imputed[IMPUTATION_COLUMN]) > 0).any())
 
 
 def run_analysis(
@@ -325,10 +325,11 @@ def run_analysis(
       cell with both biomarkers lowest, is_reference). Counts come from the analysed complete
       cases, or with imputations from the observed dataset (the outcome is never imputed).
     interaction — measure, scale, outcome, reference_group, estimate, ci_low, ci_high, ci_method,
-      p_value. Rows: ratio_of_odds_ratios (exp β3, outcome as modelled) and its wald_test /
-      lr_test (estimate = χ² statistic, or the F statistic of D1 / D3 with imputations; df in
-      ci_method); for non-<outcome> against the lowest-risk joint cell (reference_group, chosen
-      from the pooled product model): or_10, or_01, or_11 (first digit IL-1β, second BDNF, 1 = the
+      df1, df2, p_value. Rows: ratio_of_odds_ratios (exp β3, outcome as modelled) and its
+      wald_test / lr_test (estimate = χ² statistic, or the F statistic of D1 / D3 with
+      imputations; its degrees of freedom in df1 and df2, df2 NA for a χ² test); for
+      non-<outcome> against the lowest-risk joint cell (reference_group, chosen from the pooled
+      product model): or_10, or_01, or_11 (first digit IL-1β, second BDNF, 1 = the
       level other than the reference's), reri, ap, s with delta (Hosmer & Lemeshow) and mover
       (Zou) intervals — pooled per imputation delta variances by Rubin's rules, RERI and AP on the
       natural scale and S on the log scale; MOVER from the pooled limits of its terms and their

@@ -8,13 +8,13 @@ import pandas as pd
 
 from interplay.analysis.fit import RESULT_TABLES, run_analysis
 from interplay.jobs.config_checks import check_analysis_columns
+from interplay.tables import WHOLE_SAMPLE
 
-log = logging.getLogger("interplay")
-WHOLE_SAMPLE = "all"
+log = logging.getLogger(__name__)
 NOT_RUN = "not run"
 
 
-def stratum_label(column: str, level: object) -> str:
+def stratum_name(column: str, level: object) -> str:
     """A stratum's name in the tables, e.g. treatment_step=2."""
     number = pd.to_numeric(pd.Series([level]), errors="coerce").iloc[0]
     shown = f"{number:g}" if pd.notna(number) else str(level)
@@ -68,7 +68,7 @@ def run_stratified_analysis(
         log.warning("%d patients without %s are left out of the strata", unknown.sum(), column)
     parts: dict[str, list[pd.DataFrame]] = {}
     for level, stratum in dataset[~unknown].groupby(column, sort=True):
-        label = stratum_label(column, level)
+        label = stratum_name(column, level)
         in_stratum = None
         if imputed is not None:
             in_stratum = imputed[imputed["patient_id"].isin(stratum["patient_id"])]

@@ -110,7 +110,7 @@ def cell_risk_name(cell: ia.Cell, exposures: list[str]) -> str:
 
 def model_specs(plan: analysis.Plan) -> list[ModelSpec]:
     """The models of run_analysis: whole-sample, stratum and joint-category models."""
-    specs = [ModelSpec(m, analysis.model_terms(plan, m)) for m in analysis.WHOLE_SAMPLE_MODELS]
+    specs = [ModelSpec(m, analysis.plan_terms(plan, m)) for m in analysis.WHOLE_SAMPLE_MODELS]
     for name, (exposure, modifier, level) in analysis.STRATA.items():
         terms = models.model_terms([exposure], plan.covariates)
         specs.append(ModelSpec(f"stratum_{name}", terms, (modifier, level)))
@@ -258,7 +258,9 @@ def fit_spec(sample: Sample, spec: ModelSpec, start: np.ndarray) -> BatchFit:
     return fit_stacked(matrix, sample.outcome, weights, start)
 
 
-def cell_risks(sample: Sample, bp: Blueprint, terms: list[str], beta: np.ndarray) -> np.ndarray:
+def replicate_cell_risks(
+    sample: Sample, bp: Blueprint, terms: list[str], beta: np.ndarray
+) -> np.ndarray:
     """Standardised risks (R, 4) of non-<outcome> per cell of CELLS, weighted by the replicate."""
     risks = []
     for cell in ia.CELLS:
@@ -281,7 +283,7 @@ def estimand_values(
     theta = (
         beta @ (ia.joint_contrasts(bp.reference, NON_REMISSION) @ exposure_rows(product_terms)).T
     )
-    risks = cell_risks(sample, bp, product_terms, beta)
+    risks = replicate_cell_risks(sample, bp, product_terms, beta)
     ic = risks @ ia.ic_weights(bp.reference)
     return np.column_stack([*linear, ia.additive_values(theta), risks, ic])
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from interplay.analysis import fit as analysis
 from interplay.bootstrap import estimands as est
+from interplay.columns import CATEGORY_LEVELS
 from interplay.imputation.batched import ChainPlan, impute_stack
 from interplay.imputation.chained import encode, is_binary, product_columns, visit_sequence
 from interplay.interaction import joint
@@ -30,7 +31,7 @@ from interplay.models import logistic as models
 from interplay.models.firth import fit_firth
 from interplay.seeds import stream_key
 
-log = logging.getLogger("interplay")
+log = logging.getLogger(__name__)
 
 MAX_CHUNK = 250  # replicates fitted together; larger chunks gain little
 # Elements per (replicates × rows) float array, 32 MB: a shard of n = 100,000 peaks near 0.7 GB.
@@ -38,7 +39,7 @@ MEMORY_ELEMENTS = 4_000_000
 MAX_IMPUTED_CHUNK = 25  # resamples imputed together
 STACKED_WIDTH = 20  # columns per row of an imputed resample (values or design), for chunk sizes
 CONVERGED, FIRTH, FAILED = "converged", "firth", "failed"
-REPLICATE, IMPUTATION = "replicate", "imputation"
+REPLICATE, SHARD_IMPUTATION = "replicate", "imputation"
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def stacked_sample(data_sets: list[pd.DataFrame], names: list[str], plan) -> est
 
 def provisional(plan: analysis.Plan, dataset: pd.DataFrame) -> est.Blueprint:
     """A blueprint whose reference cell is a placeholder (for model specs and atom names)."""
-    return est.blueprint(plan, dataset, np.zeros(len(analysis.model_terms(plan, "product"))))
+    return est.blueprint(plan, dataset, np.zeros(len(analysis.plan_terms(plan, "product"))))
 
 
 def fitted_means(sample: est.Sample, blueprint: est.Blueprint) -> dict[str, np.ndarray]:
@@ -218,7 +219,7 @@ def replicate_frame(
 
 def no_replicates(problem: Problem) -> pd.DataFrame:
     """The empty replicate table of a shard without replicates (more shards than chunks)."""
-    columns = [REPLICATE, IMPUTATION]
+    columns = [REPLICATE, SHARD_IMPUTATION]
     columns += [f"status/{spec.name}" for spec in problem.blueprint.specs]
     return pd.DataFrame(columns=columns + [e.column for e in problem.blueprint.estimands])
 
@@ -246,7 +247,7 @@ def complete_replicates(
             ],
             dtype=float,
         )
-        labels = {REPLICATE: np.array(chunk), IMPUTATION: np.zeros(len(chunk), int)}
+        labels = {REPLICATE: np.array(chunk), SHARD_IMPUTATION: np.zeros(len(chunk), int)}
         frames.append(
             replicate_frame(problem, replace(problem.rows, weights=counts), labels, firth)
         )
@@ -270,7 +271,7 @@ def imputation_setup(
     exposures = [*models.MODEL_EXPOSURES["product"], *models.MODEL_EXPOSURES["continuous"]]
     predictors = list(dict.fromkeys([models.OUTCOME, *covariates, *exposures]))
     data = dataset.assign(**product_columns(dataset, exposures))
-    levels = {c: models.CATEGORY_LEVELS.get(c) for c in predictors}
+    levels = {c: CATEGORY_LEVELS.get(c) for c in predictors}
     values = encode(data, predictors, levels)
     missing = np.isnan(values)
     targets = [j for j in range(len(predictors)) if missing[:, j].any()]
@@ -290,7 +291,7 @@ def imputed_atoms(
     """Atoms (S, n) of imputed resamples: the dataset's atoms at rows, imputed columns replaced."""
     atoms = {name: values[rows] for name, values in problem.rows.atoms.items()}
     for j, column in enumerate(setup.columns):
-        levels = models.CATEGORY_LEVELS.get(column)
+        levels = CATEGORY_LEVELS.get(column)
         name = f"{column}_{levels[1]}" if levels else column
         if name in atoms:  # product columns are no atoms: terms recompute them from factors
             atoms[name] = completed[:, :, j]
@@ -322,7 +323,7 @@ def imputed_replicates(
         )
         labels = {
             REPLICATE: np.repeat(np.array(chunk), imputations),
-            IMPUTATION: np.tile(np.arange(1, imputations + 1), len(chunk)),
+            SHARD_IMPUTATION: np.tile(np.arange(1, imputations + 1), len(chunk)),
         }
         frames.append(replicate_frame(problem, sample, labels, firth))
         log_progress(chunk, replicates, started)

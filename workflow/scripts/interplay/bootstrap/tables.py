@@ -18,11 +18,9 @@ import pandas as pd
 from interplay.analysis.stratified import was_run
 from interplay.bootstrap import estimands as est
 from interplay.bootstrap import intervals as bi
-from interplay.bootstrap.replicates import FAILED, FIRTH, IMPUTATION, REPLICATE, Problem
+from interplay.bootstrap.replicates import FAILED, FIRTH, REPLICATE, SHARD_IMPUTATION, Problem
 
-COMPLETE_METHODS = ("percentile", "bca")
-IMPUTED_METHOD = "boot_mi_vhb"
-COUNT_COLUMNS = ["replicates_used", "replicates_failed", "replicates_firth"]
+REPLICATE_COUNT_COLUMNS = ["replicates_used", "replicates_failed", "replicates_firth"]
 
 
 def counts(values: np.ndarray, status: np.ndarray, replicates: int) -> dict:
@@ -89,8 +87,8 @@ def summarise_imputed(
     bp = problem.blueprint
     rows = []
     for estimand, model in zip(bp.estimands, bp.sources, strict=True):
-        table = frame.pivot(index=REPLICATE, columns=IMPUTATION, values=estimand.column)
-        status = frame.pivot(index=REPLICATE, columns=IMPUTATION, values=f"status/{model}")
+        table = frame.pivot(index=REPLICATE, columns=SHARD_IMPUTATION, values=estimand.column)
+        status = frame.pivot(index=REPLICATE, columns=SHARD_IMPUTATION, values=f"status/{model}")
         values = table.to_numpy(dtype=float)
         usable = np.isfinite(values).all(axis=1)
         resample_status = np.where(
@@ -108,7 +106,7 @@ def summarise_imputed(
         rows.append(
             {
                 **describe(estimand),
-                "ci_method": IMPUTED_METHOD,
+                "ci_method": bi.IMPUTED_METHOD,
                 "estimate": result.estimate,
                 "std_error": np.sqrt(result.variance),
                 "df": result.df,
@@ -188,7 +186,7 @@ def bootstrap_row(model_row: pd.Series, row: pd.Series, points: dict[str, str]) 
     bootstrap-then-impute has its own point estimate (the mean over resamples and imputations).
     """
     out = model_row.to_dict()
-    if row["ci_method"] == IMPUTED_METHOD:
+    if row["ci_method"] == bi.IMPUTED_METHOD:
         out.update({column: row[source] for column, source in points.items()})
     for column in CLEARED:
         if column in out:
@@ -200,7 +198,7 @@ def bootstrap_row(model_row: pd.Series, row: pd.Series, points: dict[str, str]) 
         ci_low=row["ci_low_reported"],
         ci_high=row["ci_high_reported"],
         ci_method=row["ci_method"],
-        **{column: row[column] for column in COUNT_COLUMNS},
+        **{column: row[column] for column in REPLICATE_COUNT_COLUMNS},
     )
     return out
 
@@ -219,7 +217,7 @@ def with_bootstrap_rows(table: str, base: pd.DataFrame, summary: pd.DataFrame) -
             raise ValueError(f"bootstrap estimand {row['group']}/{row['term']} not in {table}")
         extra.append(bootstrap_row(base.iloc[hits[0]], row, points))
         positions.append(hits[0])
-    base = base.assign(**{column: np.nan for column in COUNT_COLUMNS})
+    base = base.assign(**{column: np.nan for column in REPLICATE_COUNT_COLUMNS})
     if not extra:
         return base
     return interleave(base, pd.DataFrame(extra, columns=base.columns), positions)

@@ -102,7 +102,9 @@ class ReadSettings:
 DEFAULT_READ_SETTINGS = ReadSettings()
 
 
-def read_table(path: Path, table: str, settings: ReadSettings) -> tuple[pd.DataFrame, list[dict]]:
+def read_export_text(
+    path: Path, table: str, settings: ReadSettings
+) -> tuple[pd.DataFrame, list[dict]]:
     """A table as text (header: first non-blank row; missing tokens: NaN) and read warnings."""
     require_file(path)
     layout = settings.layout(table)
@@ -223,7 +225,7 @@ def ingest_table(
     path = Path(path)
     spec = table_spec(dictionary, table)
     headers = check_column_map(columns, spec, table)
-    body, read_warnings = read_table(path, table, settings)
+    body, read_warnings = read_export_text(path, table, settings)
     try:
         if table == "visits":
             headers, body = visits_layout(body, headers, columns, settings, str(path))

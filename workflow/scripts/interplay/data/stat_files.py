@@ -102,7 +102,7 @@ def cell_text(value: object, significant_digits: int | None = None) -> str:
     if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, numbers.Real):
-        return number_text(float(value), significant_digits)
+        return round_trip_text(float(value), significant_digits)
     if isinstance(value, dt.datetime | pd.Timestamp):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date | dt.time):
@@ -110,7 +110,7 @@ def cell_text(value: object, significant_digits: int | None = None) -> str:
     return str(value).strip()
 
 
-def number_text(number: float, significant_digits: int | None = None) -> str:
+def round_trip_text(number: float, significant_digits: int | None = None) -> str:
     """The shortest text that reads back as the number (rounded first, if digits are given)."""
     if math.isnan(number):
         return ""

@@ -8,32 +8,20 @@ import pandas as pd
 from scipy import stats
 
 from interplay import privacy
+from interplay.columns import BINARY, CATEGORICAL, CONTINUOUS, COVARIATES
 from interplay.errors import InputError, require_columns
 
-CONTINUOUS, BINARY, CATEGORICAL = "continuous", "binary", "categorical"
-# Table 1 rows in display order, with how each is summarised.
+# Table 1 rows in display order, with how each is summarised: the covariates, then the post-baseline
+# treatment step and the biomarkers.
 KINDS = {
-    "age": CONTINUOUS,
-    "sex": CATEGORICAL,
-    "education_years": CONTINUOUS,
-    "unmarried": BINARY,
-    "living_alone": BINARY,
-    "religious": BINARY,
-    "unemployed": BINARY,
-    "low_income": BINARY,
-    "hamd_baseline": CONTINUOUS,
-    "hads_anxiety": CONTINUOUS,
-    "sofas": CONTINUOUS,
-    "episode_duration_months": CONTINUOUS,
-    "previous_episodes": CONTINUOUS,
-    "physical_disorders": CONTINUOUS,
+    **{name: covariate.kind for name, covariate in COVARIATES.items()},
     "treatment_step": CATEGORICAL,
     "il1b": CONTINUOUS,
     "il1b_below_lod": BINARY,
     "bdnf": CONTINUOUS,
 }
 TABLE1_VARIABLES = list(KINDS)
-DECIMALS = {"il1b": 2}  # everything else: 1 decimal
+VARIABLE_DECIMALS = {"il1b": 2}  # everything else: 1 decimal
 OVERALL = "Overall"
 COMPARISONS = ("outcome", "biomarker_group")
 OUTCOME_LABELS = ("Non-remission", "Remission")
@@ -319,7 +307,7 @@ def table1(
     for variable in variables:
         values = dataset[variable]
         kind = variable_kind(variable, values)
-        decimals = DECIMALS.get(variable, 1)
+        decimals = VARIABLE_DECIMALS.get(variable, 1)
         described = describe_variable(values, groups, kind, skew_threshold, decimals)
         parts.append(described.assign(comparison=by, variable=variable))
     return pd.concat(parts, ignore_index=True).reindex(columns=TABLE1_COLUMNS)

@@ -25,7 +25,7 @@ from interplay.figures.style import (
 from interplay.labels import LEVELS, TERMS, ci_method_label, group_label, label, measure_label
 from interplay.models.logistic import OK
 
-JOINT_COLUMNS = [
+JOINT_FIGURE_COLUMNS = [
     "il1b_level", "bdnf_level", "n", "remitters", "odds_ratio", "ci_low", "ci_high", "status",
 ]  # fmt: skip
 FOREST_COLUMNS = ["section", "label", "odds_ratio", "ci_low", "ci_high", "ci_method", "status"]
@@ -97,7 +97,7 @@ GROUP_CODINGS = {
 }
 
 
-def group_counts(dataset: pd.DataFrame, coding: str) -> pd.DataFrame:
+def joint_group_counts(dataset: pd.DataFrame, coding: str) -> pd.DataFrame:
     """Patients and outcome events per IL-1β × BDNF group: il1b_level, bdnf_level, n, remitters.
 
     The same counts as the joint table of an analysis without imputation of the outcome; they
@@ -120,7 +120,7 @@ def group_counts(dataset: pd.DataFrame, coding: str) -> pd.DataFrame:
 def protected_group_counts(
     counts: pd.DataFrame, min_count: int | None, name: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """group_counts() with small cells suppressed as in the joint table, and what was."""
+    """joint_group_counts() with small cells suppressed as in the joint table, and what was."""
     joint = counts.assign(stratum=WHOLE_SAMPLE, non_remitters=counts["n"] - counts["remitters"])
     protected, suppressed = privacy.protect(joint, privacy.JOINT, min_count, name)
     return protected[counts.columns], suppressed
@@ -232,7 +232,7 @@ def model_forest_rows(models: pd.DataFrame) -> pd.DataFrame:
 
 def joint_forest_rows(joint: pd.DataFrame, default_method: str) -> pd.DataFrame:
     """The non-reference joint cells; ci_method from the table, else default_method."""
-    require(joint, JOINT_COLUMNS, "joint")
+    require(joint, JOINT_FIGURE_COLUMNS, "joint")
     cells = joint.loc[~joint["is_reference"].astype(bool)] if "is_reference" in joint else joint
     methods = cells.get("ci_method", default_method)
     return pd.DataFrame(
@@ -290,7 +290,7 @@ def forest_rows(
     )
 
 
-def interval_text(row: pd.Series) -> str:
+def estimate_interval_text(row: pd.Series) -> str:
     """'0.52 (0.36–0.76)' for one estimate, 'not estimable' for one whose fit failed."""
     if row.status != OK:
         return NOT_ESTIMABLE
@@ -360,7 +360,7 @@ def forest_figure(
             )
             for y_text, (_, row) in zip(ys, subset.iterrows(), strict=True):
                 axes.annotate(
-                    interval_text(row),
+                    estimate_interval_text(row),
                     (1, y_text),
                     xycoords=("axes fraction", "data"),
                     xytext=(3, 0),

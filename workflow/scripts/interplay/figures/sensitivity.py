@@ -44,13 +44,13 @@ CHOICE_COLUMNS = [
     "exclusions",
     "estimator",
 ]
-SENSITIVITY_COLUMNS = [
+SENSITIVITY_COLUMNS_SHOWN = [
     "analysis", "estimand", "estimate", "ci_low", "ci_high", "ci_method", "status",
 ]  # fmt: skip
 
 
 @dataclass(frozen=True)
-class Estimand:
+class EstimandDisplay:
     """How one estimand of the sensitivity table is shown."""
 
     title: str
@@ -65,8 +65,8 @@ class Estimand:
 
 
 # Titles from the label registry; the short form, axis and scale of each estimand's panel.
-ESTIMANDS = {
-    name: Estimand(ESTIMAND_LABELS[name], short, axis, ratio)
+ESTIMAND_DISPLAYS = {
+    name: EstimandDisplay(ESTIMAND_LABELS[name], short, axis, ratio)
     for name, short, axis, ratio in [
         ("il1b_or_bdnf_low", "IL-1β OR at low BDNF", "OR (log scale)", True),
         ("il1b_or_bdnf_high", "IL-1β OR at high BDNF", "OR (log scale)", True),
@@ -98,7 +98,7 @@ def interval_family(method: str) -> str:
 
 def specification_rows(table: pd.DataFrame) -> pd.DataFrame:
     """The sensitivity table's unstratified rows with interval and estimand family, estimability."""
-    require(table, [*SENSITIVITY_COLUMNS, "coding"], "sensitivity")
+    require(table, [*SENSITIVITY_COLUMNS_SHOWN, "coding"], "sensitivity")
     rows = whole_sample(table)
     return rows.assign(
         interval_family=rows["ci_method"].map(interval_family),
@@ -143,7 +143,7 @@ def choice_labels(index: pd.MultiIndex, width: int = 30) -> list[str]:
 
 
 def estimand_panel(
-    axes: Axes, rows: pd.DataFrame, estimand: Estimand, x: dict, families: list, style
+    axes: Axes, rows: pd.DataFrame, estimand: EstimandDisplay, x: dict, families: list, style
 ) -> None:
     """One estimand's estimates and intervals in specification order, dodged by interval family."""
     for index, (family, colour, marker) in enumerate(
@@ -235,7 +235,7 @@ def specification_curve_figure(
         family: specification_order(rows.loc[rows["estimand_family"] == family], sort_by)
         for family in families
     }
-    estimands = [e for e in ESTIMANDS if e in set(rows["estimand"])]
+    estimands = [e for e in ESTIMAND_DISPLAYS if e in set(rows["estimand"])]
     interval_families = list(dict.fromkeys(rows["interval_family"]))
     all_analyses = [analysis for family in families for analysis in orders[family]]
     matrix = choice_matrix(rows, all_analyses)
@@ -272,7 +272,7 @@ def specification_curve_figure(
                     (of_family["estimand"] == name) & of_family["estimate"].notna()
                 ]
                 if column == 0:
-                    axes.set_title(ESTIMANDS[name].title, loc="left")
+                    axes.set_title(ESTIMAND_DISPLAYS[name].title, loc="left")
                 if column > 0:
                     axes.yaxis.tick_right()
                     axes.yaxis.set_label_position("right")
@@ -284,8 +284,8 @@ def specification_curve_figure(
                     column_marks(axes, order, x, NOT_COMPUTED, style)
                     continue
                 shown = of_estimand.loc[of_estimand["estimable"]]
-                estimand_panel(axes, shown, ESTIMANDS[name], x, interval_families, style)
-                axes.set_ylabel(ESTIMANDS[name].axis)
+                estimand_panel(axes, shown, ESTIMAND_DISPLAYS[name], x, interval_families, style)
+                axes.set_ylabel(ESTIMAND_DISPLAYS[name].axis)
                 if column > 0:
                     axes.spines["left"].set_visible(False)
                     axes.spines["right"].set_visible(True)
@@ -301,7 +301,7 @@ def specification_curve_figure(
                     axes.axvspan(
                         x[primary] - 0.5, x[primary] + 0.5, color=NEUTRAL, alpha=0.15, lw=0
                     )
-        ordered_by = ESTIMANDS[sort_by].short if sort_by in ESTIMANDS else sort_by
+        ordered_by = ESTIMAND_DISPLAYS[sort_by].short if sort_by in ESTIMAND_DISPLAYS else sort_by
         grid[-1, 0].set_xlabel(f"Analysis (by {ordered_by})", loc="left")
         handles = {}
         for axes in grid[1:-1].ravel():
@@ -327,13 +327,22 @@ BOOTSTRAP_COLUMNS = {
     "interaction/multiplicative/ratio_of_odds_ratios": "ratio_of_odds_ratios",
     "interaction/additive/reri": "reri",
 }
-SUMMARY_COLUMNS = ["table", "group", "term", "ci_method", "scale", "estimate", "ci_low", "ci_high"]
+SUMMARY_COLUMNS_SHOWN = [
+    "table",
+    "group",
+    "term",
+    "ci_method",
+    "scale",
+    "estimate",
+    "ci_low",
+    "ci_high",
+]
 
 
 def resample_estimates(replicates: pd.DataFrame) -> pd.DataFrame:
     """Each resample's key estimates, averaged over its imputations; odds ratios exponentiated.
 
-    One row per resample, a column per estimand found (named as in ESTIMANDS); NaN where any
+    One row per resample, a column per estimand found (named as in ESTIMAND_DISPLAYS); NaN where any
     imputation of the resample failed, as the bootstrap intervals count it.
     """
     require(replicates, ["replicate"], "bootstrap replicates")
@@ -342,14 +351,14 @@ def resample_estimates(replicates: pd.DataFrame) -> pd.DataFrame:
     by_resample = replicates["replicate"]
     means = values.groupby(by_resample).mean().mask(values.isna().groupby(by_resample).any())
     for column in columns:
-        if ESTIMANDS[BOOTSTRAP_COLUMNS[column]].ratio:
+        if ESTIMAND_DISPLAYS[BOOTSTRAP_COLUMNS[column]].ratio:
             means[column] = np.exp(means[column])
     return means.rename(columns=BOOTSTRAP_COLUMNS).reset_index(drop=True)
 
 
 def summary_rows(summary: pd.DataFrame, estimand: str) -> pd.DataFrame:
     """The bootstrap summary rows of one estimand on the reporting scale (ORs exponentiated)."""
-    require(summary, SUMMARY_COLUMNS, "bootstrap summary")
+    require(summary, SUMMARY_COLUMNS_SHOWN, "bootstrap summary")
     key = summary["table"] + "/" + summary["group"] + "/" + summary["term"].astype(str)
     column = next(c for c, name in BOOTSTRAP_COLUMNS.items() if name == estimand)
     rows = summary.loc[key == column].copy()
@@ -399,12 +408,12 @@ def bootstrap_figure(
     bootstrap mean; an estimand whose fit failed (status not ok) gets no line and says
     'not estimable', as does one without a usable resample.
     """
-    estimands = [name for name in ESTIMANDS if name in resamples.columns]
+    estimands = [name for name in ESTIMAND_DISPLAYS if name in resamples.columns]
     methods = list(dict.fromkeys(summary["ci_method"]))
     reported = reported.set_index("estimand")
     usable = {name: resamples[name].to_numpy(float) for name in estimands}
     usable = {
-        name: values[np.isfinite(values) & ((values > 0) | (not ESTIMANDS[name].ratio))]
+        name: values[np.isfinite(values) & ((values > 0) | (not ESTIMAND_DISPLAYS[name].ratio))]
         for name, values in usable.items()
     }
     failed = [
@@ -420,7 +429,7 @@ def bootstrap_figure(
         )
         panels = np.atleast_1d(panels).ravel()
         for axes, name in zip(panels, estimands, strict=False):
-            estimand = ESTIMANDS[name]
+            estimand = ESTIMAND_DISPLAYS[name]
             values, finite = resamples[name].to_numpy(float), usable[name]
             axes.set_title(
                 f"{estimand.title}\n{len(finite):,}/{len(values):,} resamples usable",

@@ -16,6 +16,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullForma
 
 from interplay.errors import InputError, require_columns
 from interplay.models.logistic import DELTA_METHODS, MODEL_BASED_METHODS
+from interplay.tables import WHOLE_SAMPLE
 
 MM_PER_INCH = 25.4
 # Okabe & Ito (2008) colour-universal design, ordered so the first colours differ most.
@@ -33,7 +34,6 @@ NEUTRAL = "#7F7F7F"
 # Metadata that would otherwise stamp the creation time into vector files.
 UNDATED = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}
 SUPPORTED_FORMATS = tuple(UNDATED)
-WHOLE_SAMPLE = "all"
 
 
 def is_model_based(method: str) -> bool:

@@ -129,7 +129,7 @@ def least_squares(
     return np.linalg.cholesky(ridged), coef, rss
 
 
-def impute_pmm(
+def impute_pmm_batch(
     full: np.ndarray,
     gram: np.ndarray,
     keep: list[int],
@@ -227,7 +227,7 @@ def augmentation(designs: np.ndarray) -> tuple[np.ndarray, ...]:
     )
 
 
-def impute_logistic(
+def impute_logistic_batch(
     full: np.ndarray,
     keep: list[int],
     gaps: Gaps,
@@ -273,11 +273,11 @@ def impute_stack(
             keep = [0, *(k + 1 for k in plan.predictors[j])]
             if j in plan.binary:
                 start = starts.get(j, np.zeros((len(values), len(keep))))
-                imputed, starts[j] = impute_logistic(
+                imputed, starts[j] = impute_logistic_batch(
                     full, keep, gaps[j], values[:, :, j], rngs, start
                 )
             else:
-                imputed = impute_pmm(full, gram, keep, j + 1, gaps[j], values[:, :, j], rngs)
+                imputed = impute_pmm_batch(full, gram, keep, j + 1, gaps[j], values[:, :, j], rngs)
             gaps[j].fill(completed[:, :, j], imputed)
             full[:, :, j + 1] = standardised(completed[:, :, j : j + 1])[:, :, 0]
             update_gram(gram, full, j + 1)

@@ -17,7 +17,7 @@ from scipy import linalg, special
 
 from interplay.errors import InputError, require_columns
 from interplay.models.logistic import MODEL_EXPOSURES, OUTCOME, PRODUCT, term_values
-from interplay.models.pool import fit_logistic
+from interplay.models.newton import newton_logistic
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ PMM_RIDGE = 1e-5
 # Absolute ridge on the standardised logistic design, negligible against its information (~n/4).
 LOGISTIC_RIDGE = 1e-4
 IMPUTATION_COLUMN = ".imp"
-ID_COLUMN = ".id"
+ROW_ID_COLUMN = ".id"
 
 
 def missingness_summary(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -217,14 +217,15 @@ def impute_logistic(
     """
     categories = np.unique(values[observed])
     extra_design, extra_outcome, extra_weights = augmentation_records(design, categories)
-    beta, covariance = fit_logistic(
+    fit = newton_logistic(
         np.vstack([design[observed], extra_design]),
         np.concatenate([values[observed], extra_outcome]),
         weights=np.concatenate([np.ones(observed.sum()), extra_weights]),
         ridge=LOGISTIC_RIDGE,
         start=start,
     )
-    beta_star = beta + np.linalg.cholesky(covariance) @ rng.standard_normal(len(beta))
+    beta = fit.estimates
+    beta_star = beta + np.linalg.cholesky(fit.covariance) @ rng.standard_normal(len(beta))
     probability = special.expit(design[~observed] @ beta_star)
     return (rng.uniform(size=len(probability)) <= probability).astype(float), beta
 
@@ -313,7 +314,7 @@ def impute_chained(
             time.perf_counter() - started,
         )
     long = pd.concat(copies, ignore_index=True)
-    long.insert(0, ID_COLUMN, np.tile(data.index.to_numpy(), m + 1))
+    long.insert(0, ROW_ID_COLUMN, np.tile(data.index.to_numpy(), m + 1))
     long.insert(0, IMPUTATION_COLUMN, np.repeat(np.arange(m + 1), len(data)))
     return long
 

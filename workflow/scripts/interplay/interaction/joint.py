@@ -32,7 +32,7 @@ def joint_term(cell: tuple[int, int], coding: str) -> str:
 def with_joint_indicators(data: pd.DataFrame, coding: str) -> pd.DataFrame:
     """A copy of the data with one 0/1 indicator per joint cell (NaN where a level is missing)."""
     (il1b, bdnf), _ = JOINT_CODINGS[coding]
-    models.require_columns(data, [il1b, bdnf])
+    models.require_dataset_columns(data, [il1b, bdnf])
     a = pd.to_numeric(data[il1b], errors="coerce").astype(float)
     b = pd.to_numeric(data[bdnf], errors="coerce").astype(float)
     known = a.notna() & b.notna()

@@ -29,7 +29,7 @@ CELLS: list[Cell] = [(0, 0), (1, 0), (0, 1), (1, 1)]
 JOINT_NAMES = ["or_10", "or_01", "or_11"]
 TABLE_COLUMNS = [
     "measure", "scale", "outcome", "reference_group",
-    "estimate", "ci_low", "ci_high", "ci_method", "p_value",
+    "estimate", "ci_low", "ci_high", "ci_method", "df1", "df2", "p_value",
 ]  # fmt: skip
 # Sign of each cell's risk in IC = p11 − p10 − p01 + p00 (cells in recoded exposure levels).
 IC_SIGNS = {(0, 0): 1.0, (1, 0): -1.0, (0, 1): -1.0, (1, 1): 1.0}
@@ -286,15 +286,16 @@ def cell_risks(
     return np.array(risks), np.array(covariances)
 
 
-def labelled(
+def interaction_rows(
     table: pd.DataFrame, scale: str, outcome: str, reference: str, method_prefix: str = ""
 ) -> pd.DataFrame:
     """Rows of the interaction table from a term / estimate / limits table."""
     out = table.rename(columns={"term": "measure"})
     out = out.assign(scale=scale, outcome=outcome, reference_group=reference)
     out["ci_method"] = method_prefix + out["ci_method"]
-    if "p_value" not in out:
-        out["p_value"] = np.nan
+    for column in ["df1", "df2", "p_value"]:  # only tests have degrees of freedom
+        if column not in out:
+            out[column] = np.nan
     return out[TABLE_COLUMNS]
 
 
@@ -326,24 +327,26 @@ def interaction_table(
     ).drop(columns="p_value")
     mover = additive_mover(theta, theta_cov, df_complete, ci_level).assign(ci_method="mover")
     parts = [
-        labelled(ratio, "multiplicative", outcome, baseline),
-        labelled(product_tests(full, reduced, data_sets), "multiplicative", outcome, baseline),
-        labelled(
+        interaction_rows(ratio, "multiplicative", outcome, baseline),
+        interaction_rows(
+            product_tests(full, reduced, data_sets), "multiplicative", outcome, baseline
+        ),
+        interaction_rows(
             joint_odds_ratios(theta, theta_cov, df_complete, ci_level),
             "joint_odds_ratio",
             complement,
             named,
         ),
-        labelled(
+        interaction_rows(
             additive_delta(theta, theta_cov, df_complete, ci_level),
             "additive",
             complement,
             named,
             "delta_",
         ),
-        labelled(mover, "additive", complement, named),
-        labelled(risk_table, "risk", complement, "", "delta_"),
-        labelled(
+        interaction_rows(mover, "additive", complement, named),
+        interaction_rows(risk_table, "risk", complement, "", "delta_"),
+        interaction_rows(
             interaction_contrast(risks, risk_cov, reference, df_complete, ci_level),
             "additive_risk",
             complement,

@@ -30,6 +30,11 @@ DERIVED_COLUMNS = ["hamd_baseline"]
 # Characters of a value or key description quoted in a message.
 MAX_SHOWN = 200
 COMMAND_LINE = "the command line (--config)"
+# `run` selects analyses; RUN_ALL runs every entry of `analyses`, which must include PRIMARY.
+RUN_ALL = "all"
+PRIMARY = "primary"
+# Sections whose `analyses` list names entries of `analyses`.
+ANALYSIS_LISTS = ["figures", "bootstrap", "paper_tables"]
 # How a schema bound reads as the allowed values.
 BOUNDS = {
     "minimum": "a number of at least {}",
@@ -192,6 +197,11 @@ def schema_error(
     elif error.validator == "type":
         kinds = error.validator_value
         allowed = "a value of type " + (" or ".join(kinds) if isinstance(kinds, list) else kinds)
+    elif error.validator == "anyOf":
+        allowed = " or ".join(
+            str(option["const"]) if "const" in option else f"a value of type {option['type']}"
+            for option in error.validator_value
+        )
     elif error.validator in BOUNDS:
         allowed = BOUNDS[error.validator].format(error.validator_value)
     else:
@@ -352,7 +362,7 @@ def check_column_references(
 def check_analysis_lists(config: Mapping[str, Any], sources: Sources = ()) -> None:
     """Check that figures.analyses, bootstrap.analyses and paper_tables.analyses name entries of
     `analyses`."""
-    for section in ["figures", "bootstrap", "paper_tables"]:
+    for section in ANALYSIS_LISTS:
         key = [section, "analyses"]
         check_names(
             config[section]["analyses"],
@@ -362,6 +372,67 @@ def check_analysis_lists(config: Mapping[str, Any], sources: Sources = ()) -> No
             fix=f"use names of the analyses: section in {key_text(key)}",
             sources=sources,
         )
+
+
+def analyses_to_run(config: Mapping[str, Any], sources: Sources = ()) -> list[str]:
+    """The entries of `analyses` that `run` selects, in their order there (all under `run: all`)."""
+    names = list(config["analyses"])
+    run = config["run"]
+    if run == RUN_ALL:
+        return names
+    check_names(
+        run,
+        names,
+        key=["run"],
+        what="an entry of analyses",
+        fix="list names of the analyses: section in run, or write run: all",
+        sources=sources,
+    )
+    if PRIMARY not in run:
+        raise ConfigError(
+            "run leaves out the primary analysis, which the findings, figures and report need",
+            key="run",
+            written=run,
+            allowed="all, or a list of entries of analyses that includes primary",
+            fix=f"add primary to run: [{', '.join([PRIMARY, *run])}]",
+            files=setting_source(["run"], sources),
+        )
+    return [name for name in names if name in run]
+
+
+def analysis_lists_run(
+    config: Mapping[str, Any], run: Sequence[str], sources: Sources = ()
+) -> dict[str, list[str]]:
+    """figures.analyses, bootstrap.analyses and paper_tables.analyses without the analyses that
+    `run` leaves out; a list the figures or paper tables need may not end up empty."""
+    kept = {
+        section: [name for name in config[section]["analyses"] if name in run]
+        for section in ANALYSIS_LISTS
+    }
+    for section in ["figures", "paper_tables"]:
+        if not kept[section]:
+            key = [section, "analyses"]
+            raise ConfigError(
+                f"run leaves out every analysis of {key_text(key)}",
+                key=key_text(key),
+                written=config[section]["analyses"],
+                allowed=f"analyses that run selects: {', '.join(run)}",
+                fix=f"add one of them to run, or list analyses that run in {key_text(key)}",
+                files=setting_source(key, sources),
+            )
+    return kept
+
+
+def left_out_note(config: Mapping[str, Any], kept: Mapping[str, Sequence[str]]) -> str:
+    """One line naming the analyses that `run` took out of the analysis lists ('' if none)."""
+    left_out = [
+        f"{section}.analyses ({', '.join(dropped)})"
+        for section in ANALYSIS_LISTS
+        if (dropped := [a for a in config[section]["analyses"] if a not in kept[section]])
+    ]
+    if not left_out:
+        return ""
+    return f"interplay: not selected by run, so left out of {'; '.join(left_out)}"
 
 
 def check_bootstrap_settings(name: str, settings: Mapping[str, Any], sources: Sources = ()) -> None:

@@ -10,11 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from interplay.bootstrap.replicates import replicates_of_shard
+from interplay.bootstrap.replicates import REPLICATE, SHARD_IMPUTATION, replicates_of_shard
+from interplay.imputation.chained import IMPUTATION_COLUMN
 from interplay.tables import damaged, read_table
-
-IMPUTATION = ".imp"
-REPLICATE, SHARD_IMPUTATION = "replicate", "imputation"
 
 
 def ranges_text(numbers: Sequence[int]) -> str:
@@ -50,9 +48,9 @@ def check_imputations(
     imputed: pd.DataFrame, dataset: pd.DataFrame, m: int, path: str | Path
 ) -> pd.DataFrame:
     """Long-format imputations, provided they hold .imp 0..m, each with every dataset patient."""
-    if IMPUTATION not in imputed.columns:
-        raise damaged(path, f"it has no '{IMPUTATION}' column")
-    numbers = pd.to_numeric(imputed[IMPUTATION], errors="coerce")
+    if IMPUTATION_COLUMN not in imputed.columns:
+        raise damaged(path, f"it has no '{IMPUTATION_COLUMN}' column")
+    numbers = pd.to_numeric(imputed[IMPUTATION_COLUMN], errors="coerce")
     found = set(numbers.dropna().astype(int))
     missing = sorted(set(range(m + 1)) - found)
     if missing or numbers.isna().any() or found - set(range(m + 1)):

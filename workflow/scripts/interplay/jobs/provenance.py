@@ -8,7 +8,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-KEY_PACKAGES = ["snakemake", "pandas", "numpy", "scipy", "statsmodels", "matplotlib"]
+KEY_PACKAGES = ["snakemake", "pandas", "numpy", "scipy", "matplotlib"]
 
 
 def sha256_of_file(path: str | Path) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from interplay.errors import InputError
 from interplay.jobs.allocator import keep_freed_memory
 
-log = logging.getLogger("interplay")
+log = logging.getLogger(__name__)
 # Characters of an unexpected error's message shown on the terminal (the log has all of it).
 MAX_SUMMARY = 300
 

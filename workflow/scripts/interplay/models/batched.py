@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 PLAIN_NEWTON_STEPS = 10  # from a warm start a regular fit needs about four
-MAX_NEWTON_STEPS = 50  # with step halving, for the fits plain Newton leaves unconverged
+GUARDED_NEWTON_STEPS = 50  # with step halving, for the fits plain Newton leaves unconverged
 LOGLIK_SLACK = 1e-12  # relative rounding allowance when comparing log-likelihoods
 # Converged when max |step| < tol · (1 + max |β|): Newton's error after a step of size s is of
 # order s², so the estimate is then accurate to about 1e-12.
@@ -31,8 +31,9 @@ Evaluator = Callable[[np.ndarray, np.ndarray, np.ndarray, bool], tuple]
 class BatchFit:
     """Maximum-likelihood estimates of R fits (R, p); converged is False for failed fits.
 
-    A fit fails when it does not converge within MAX_NEWTON_STEPS (separation drives coefficients
-    towards infinity) or its information matrix is singular (a term constant in the resample).
+    A fit fails when it does not converge within GUARDED_NEWTON_STEPS (separation drives
+    coefficients towards infinity) or its information matrix is singular (a term constant in the
+    resample).
     information (R, p, p) is each fit's last computed one, a step or more before its estimate.
     """
 
@@ -140,7 +141,7 @@ def fit_batch(
         """evaluate for the retried fits, numbered among themselves."""
         return evaluate(retry[rows], beta, fresh, guarded)
 
-    again = newton(start[retry], evaluate_retried, True, MAX_NEWTON_STEPS, tolerance)
+    again = newton(start[retry], evaluate_retried, True, GUARDED_NEWTON_STEPS, tolerance)
     estimates, converged = plain.estimates.copy(), plain.converged.copy()
     estimates[retry], converged[retry] = again.estimates, again.converged
     steps, information = plain.steps.copy(), plain.information.copy()

@@ -5,19 +5,18 @@ coefficients, stratum-specific models, standardised risks, and Wald / Rubin summ
 from one or more (imputed) data sets. The joint-category models are in analysis/fit.py.
 """
 
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from interplay import errors
+from interplay.columns import CATEGORY_LEVELS
 from interplay.errors import InputError
 from interplay.models.firth import fit_firth
+from interplay.models.newton import MODEL_RULE, newton_logistic
 from interplay.models.pool import pool_rubin
 
 DATASET = "analysis dataset"
@@ -29,7 +28,6 @@ ESTIMATORS = ("logistic", "firth")
 # the delta method on either; every other ci_method is a bootstrap or MOVER interval.
 MODEL_BASED_METHODS = ("wald_z", "rubin_t")
 DELTA_METHODS = ("delta_wald_z", "delta_rubin_t")
-MAX_NEWTON_STEPS = 100
 # Fit status, worst last: an estimate table's row takes the worst status of the fits behind it.
 OK, NOT_CONVERGED, SEPARATION = "ok", "not_converged", "separation"
 STATUSES = (OK, NOT_CONVERGED, SEPARATION)
@@ -40,8 +38,6 @@ FIRTH_HINT = (
     "Firth's penalised likelihood gives finite estimates under separation: set "
     "`analyses: {{{analysis}: {{models: {{estimator: firth}}}}}}` in config.yaml"
 )
-# Category columns and their levels, the first being the reference (resources/data_dictionary.tsv).
-CATEGORY_LEVELS: dict[str, tuple[str, ...]] = {"sex": ("female", "male")}
 
 MODEL_EXPOSURES: dict[str, list[str]] = {
     "il1b": ["il1b_high"],
@@ -118,7 +114,7 @@ def source_columns(terms: Sequence[str]) -> list[str]:
     return columns
 
 
-def require_columns(data: pd.DataFrame, columns: Sequence[str]) -> None:
+def require_dataset_columns(data: pd.DataFrame, columns: Sequence[str]) -> None:
     """Stop with an InputError when the dataset lacks any of the columns."""
     errors.require_columns(
         data.columns,
@@ -172,7 +168,7 @@ def term_values(data: pd.DataFrame, term: str) -> pd.Series:
 
 def design_matrix(data: pd.DataFrame, terms: Sequence[str]) -> pd.DataFrame:
     """The float design matrix, one column per term (NaN where a source value is missing)."""
-    require_columns(data, source_columns(terms))
+    require_dataset_columns(data, source_columns(terms))
     return pd.DataFrame(
         {term: np.asarray(term_values(data, term), dtype=float) for term in terms},
         index=data.index,
@@ -181,7 +177,7 @@ def design_matrix(data: pd.DataFrame, terms: Sequence[str]) -> pd.DataFrame:
 
 def complete_rows(data: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     """True where every one of the columns has a value."""
-    require_columns(data, columns)
+    require_dataset_columns(data, columns)
     return data[list(columns)].notna().all(axis=1)
 
 
@@ -226,20 +222,12 @@ def worst_status(statuses: Iterable[str]) -> str:
 def maximum_likelihood(design: np.ndarray, y: np.ndarray) -> tuple:
     """Ordinary logistic ML by Newton–Raphson: estimates, covariance, log-likelihood, status.
 
-    statsmodels' PerfectSeparationWarning and ConvergenceWarning are recorded as the fit's status,
-    together with fitted probabilities at 0 or 1 (quasi-complete separation, which statsmodels
-    reports only as non-convergence).
+    Fitted probabilities at 0 or 1 mean (quasi-complete) separation.
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = sm.Logit(y, design).fit(method="newton", maxiter=MAX_NEWTON_STEPS, disp=False)
-    warned = {w.category for w in caught}
-    probability = np.asarray(result.predict())
-    certain = np.minimum(probability, 1 - probability) < SEPARATION_PROBABILITY
-    separated = PerfectSeparationWarning in warned or bool(certain.any())
-    converged = bool(result.mle_retvals["converged"]) and ConvergenceWarning not in warned
-    status = fit_status(converged, separated)
-    return np.asarray(result.params), np.asarray(result.cov_params()), float(result.llf), status
+    fit = newton_logistic(design, y, rule=MODEL_RULE)
+    certain = np.minimum(fit.fitted, 1 - fit.fitted) < SEPARATION_PROBABILITY
+    status = fit_status(fit.converged, separated=bool(certain.any()))
+    return fit.estimates, fit.covariance, fit.loglik, status
 
 
 def penalised_likelihood(design: np.ndarray, y: np.ndarray) -> tuple:
@@ -276,7 +264,7 @@ def fit_logistic(
 
 def outcome_values(data: pd.DataFrame, outcome: str = OUTCOME) -> np.ndarray:
     """The 0/1 outcome as floats, with an InputError naming rows that are missing or not 0/1."""
-    require_columns(data, [outcome])
+    require_dataset_columns(data, [outcome])
     values = pd.to_numeric(data[outcome], errors="coerce")
     bad = ~values.isin([0, 1])
     if bad.any():

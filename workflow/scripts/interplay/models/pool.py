@@ -8,13 +8,13 @@ Missing Data (2nd ed.), §2.3 and §5.3.
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
+
+from interplay.models.newton import newton_logistic
 
 # mice's barnard.rubin() floors λ so that a parameter without between-imputation variance still
 # gets a finite df.
 MIN_LAMBDA = 1e-4
-NEWTON_TOLERANCE = 1e-10
-NEWTON_MAX_STEPS = 100
 
 
 def between_imputation_covariance(estimates: np.ndarray) -> np.ndarray:
@@ -166,36 +166,6 @@ def logistic_loglik(eta: np.ndarray, outcome: np.ndarray) -> float:
     return float(np.sum(outcome * eta - np.logaddexp(0.0, eta)))
 
 
-def fit_logistic(
-    design: np.ndarray,
-    outcome: np.ndarray,
-    *,
-    weights: np.ndarray | None = None,
-    ridge: float = 0.0,
-    offset: np.ndarray | None = None,
-    start: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Fit (weighted, optionally ridge-penalised) logistic regression by Newton–Raphson.
-
-    Returns the coefficients and their covariance, the inverse of the (penalised) information.
-    """
-    n, p = design.shape
-    weights = np.ones(n) if weights is None else weights
-    offset = np.zeros(n) if offset is None else offset
-    penalty = ridge * np.eye(p)
-    beta = np.zeros(p) if start is None else start
-    for _ in range(NEWTON_MAX_STEPS):
-        prob = special.expit(offset + design @ beta)
-        information = (design.T * (weights * prob * (1 - prob))) @ design + penalty
-        score = design.T @ (weights * (outcome - prob)) - penalty @ beta
-        step = np.linalg.solve(information, score)
-        beta = beta + step
-        # Converged: the information one step of ~1e-10 earlier is the covariance to that precision.
-        if np.max(np.abs(step)) < NEWTON_TOLERANCE * (1 + np.max(np.abs(beta))):
-            break
-    return beta, np.linalg.inv(information)
-
-
 def loglik_at(
     design: np.ndarray, outcome: np.ndarray, beta: np.ndarray, *, refit_intercept: bool
 ) -> float:
@@ -206,7 +176,7 @@ def loglik_at(
     """
     eta = design @ beta
     if refit_intercept:
-        shift, _ = fit_logistic(np.ones((len(eta), 1)), outcome, offset=eta)
+        shift = newton_logistic(np.ones((len(eta), 1)), outcome, offset=eta).estimates
         eta = eta + shift[0]
     return logistic_loglik(eta, outcome)
 
@@ -215,7 +185,7 @@ def model_deviances(
     designs: list[np.ndarray], outcomes: list[np.ndarray], *, refit_intercept: bool
 ) -> tuple[np.ndarray, np.ndarray]:
     """Deviance (-2 log L) of each data set at its own MLE and at the mean MLE over data sets."""
-    betas = [fit_logistic(x, y)[0] for x, y in zip(designs, outcomes, strict=True)]
+    betas = [newton_logistic(x, y).estimates for x, y in zip(designs, outcomes, strict=True)]
     pooled = np.mean(betas, axis=0)
     at_own = [
         -2 * logistic_loglik(x @ b, y) for x, y, b in zip(designs, outcomes, betas, strict=True)

@@ -25,15 +25,14 @@ from interplay.labels import (
     measure_label,
     term_label,
 )
-from interplay.models.logistic import DELTA_METHODS, MODEL_BASED_METHODS
-from interplay.report.pages import html_page, interval_text, number_text
+from interplay.models.logistic import DELTA_METHODS, MODEL_BASED_METHODS, OK
+from interplay.report.pages import html_page, interval_text, method_column, number_text
+from interplay.tables import WHOLE_SAMPLE
 
 MODEL_BASED = (*MODEL_BASED_METHODS, *DELTA_METHODS)
 # The bootstrap interval shown beside the model-based one: imputed analyses have boot_mi_vhb;
 # complete-data analyses have BCa (second-order accurate) and percentile intervals.
 BOOTSTRAP_PREFERENCE = ("boot_mi_vhb", "bca", "percentile")
-WHOLE_SAMPLE = "all"
-OK = "ok"
 DECIMALS = 2
 
 
@@ -57,16 +56,16 @@ HEADLINES = [
     Headline("reri", "interaction", "reri", "", 0.0),
     Headline("ic", "interaction", "ic", "", 0.0),
 ]
-TESTS = ("wald_test", "lr_test")
+TEST_TERMS = ("wald_test", "lr_test")
 
-COLUMNS = [
-    "estimand", "label", "estimate", "ci_low", "ci_high", "ci_method", "p_value",
+FINDINGS_COLUMNS = [
+    "estimand", "label", "estimate", "ci_low", "ci_high", "ci_method", "df1", "df2", "p_value",
     "boot_ci_low", "boot_ci_high", "boot_ci_method", "n_analyses", "n_excluding_null",
     "exceptions", "sentence",
 ]  # fmt: skip
 
 
-def whole_sample(table: pd.DataFrame, name: str) -> pd.DataFrame:
+def require_whole_sample(table: pd.DataFrame, name: str) -> pd.DataFrame:
     """The whole-sample rows of a result table; an error when the analysis is only stratified."""
     rows = table[table["stratum"] == WHOLE_SAMPLE]
     if rows.empty:
@@ -112,7 +111,7 @@ def pick(rows: pd.DataFrame, methods: tuple[str, ...]) -> pd.Series | None:
 def estimate_row(headline: Headline, tables: dict[str, pd.DataFrame]) -> dict:
     """The model-based estimate (or test) of one headline and its bootstrap interval."""
     rows = source_rows(headline, tables)
-    main = rows.iloc[0] if headline.code in TESTS else pick(rows, MODEL_BASED)
+    main = rows.iloc[0] if headline.code in TEST_TERMS else pick(rows, MODEL_BASED)
     if main is None:
         raise InputError(
             f"the primary analysis's {headline.table} table has no model-based row for "
@@ -129,6 +128,8 @@ def estimate_row(headline: Headline, tables: dict[str, pd.DataFrame]) -> dict:
         "ci_low": main["ci_low"],
         "ci_high": main["ci_high"],
         "ci_method": main["ci_method"],
+        "df1": main.get("df1", np.nan),
+        "df2": main.get("df2", np.nan),
         "p_value": main["p_value"],
         "boot_ci_low": np.nan if boot is None else boot["ci_low"],
         "boot_ci_high": np.nan if boot is None else boot["ci_high"],
@@ -200,7 +201,8 @@ def null_text(side: int, null: float) -> str:
 def test_text(row: dict) -> str:
     """'D1 Wald F (1, 1067.2 df) = 8.27, p = 0.004'."""
     statistic = number_text(row["estimate"], DECIMALS)
-    return f"{ci_method_label(row['ci_method'])} = {statistic}, {p_text(row['p_value'])}"
+    test = ci_method_label(row["ci_method"], row["df1"], row["df2"])
+    return f"{test} = {statistic}, {p_text(row['p_value'])}"
 
 
 def or_sentence(row: dict, term: str, outcome: str, ci_level: float) -> str:
@@ -277,8 +279,8 @@ def findings_table(
     """One row per headline estimate of the primary analysis, with its sentence (NA for the two
     tests, which the ratio of ORs' sentence states)."""
     tables = {
-        "models": whole_sample(models, "models"),
-        "interaction": whole_sample(interaction, "interaction"),
+        "models": require_whole_sample(models, "models"),
+        "interaction": require_whole_sample(interaction, "interaction"),
     }
     rows = {h.code: estimate_row(h, tables) for h in HEADLINES}
     ratio = tables["interaction"].loc[lambda t: t["measure"] == "ratio_of_odds_ratios"].iloc[0]
@@ -298,14 +300,14 @@ def findings_table(
         elif headline.table == "models":
             text = or_sentence(row, headline.term, outcome, ci_level)
         elif headline.code == "ratio_of_odds_ratios":
-            tests = [rows[t] for t in TESTS]
+            tests = [rows[t] for t in TEST_TERMS]
             text = ratio_sentence(row, tests, ratio["reference_group"], outcome, ci_level)
         else:
             text = additive_sentence(
                 row, additive["reference_group"], additive["outcome"], ci_level
             )
         row["sentence"] = f"{text} {robustness_sentence(row, headline.null)}"
-    table = pd.DataFrame(list(rows.values()), columns=COLUMNS)
+    table = pd.DataFrame(list(rows.values()), columns=FINDINGS_COLUMNS)
     return table.astype({"n_analyses": "Int64", "n_excluding_null": "Int64"})
 
 
@@ -316,7 +318,7 @@ def modelled_outcome(interaction: pd.DataFrame) -> str:
 
 def sample_line(models: pd.DataFrame, outcome: str) -> str:
     """'Primary analysis: n = 1,086, 484 with remission.' from the product model's counts."""
-    product = whole_sample(models, "models")
+    product = require_whole_sample(models, "models")
     product = product[product["model"] == "product"].iloc[0]
     if pd.isna(product["n"]) or pd.isna(product["n_events"]):
         return f"{analysis_label('primary')} analysis (counts suppressed for privacy)."
@@ -331,7 +333,7 @@ def sentences(findings: pd.DataFrame) -> list[str]:
     return findings["sentence"].dropna().tolist()
 
 
-TITLE = "Findings: serum IL-1β, BDNF and {outcome}"
+FINDINGS_TITLE = "Findings: serum IL-1β, BDNF and {outcome}"
 RST_HEADING = "Findings"
 
 
@@ -343,8 +345,8 @@ def findings_documents(
     synthetic: bool,
 ) -> dict[str, str]:
     """The findings as Markdown, reStructuredText and an HTML page, from one list of sentences."""
-    outcome = modelled_outcome(whole_sample(interaction, "interaction"))
-    title = TITLE.format(outcome=label("outcome", outcome).lower())
+    outcome = modelled_outcome(require_whole_sample(interaction, "interaction"))
+    title = FINDINGS_TITLE.format(outcome=label("outcome", outcome).lower())
     intro = sample_line(models, outcome)
     lines = sentences(findings)
     return {
@@ -389,7 +391,7 @@ def findings_rst(lines: list[str], intro: str, synthetic: bool) -> str:
     return "\n".join(parts) + "\n"
 
 
-def intervals(table: pd.DataFrame, low: str, high: str) -> list[str]:
+def interval_texts(table: pd.DataFrame, low: str, high: str) -> list[str]:
     """'0.36 to 0.76' for each row's interval in columns `low` and `high`."""
     limits = zip(table[low], table[high], strict=True)
     return [interval_text(lo, hi, DECIMALS) for lo, hi in limits]
@@ -413,10 +415,10 @@ def findings_display(findings: pd.DataFrame, ci_level: float) -> pd.DataFrame:
         {
             "Estimate": findings["label"],
             "Value": findings["estimate"].map(lambda v: number_text(v, DECIMALS)),
-            level: intervals(findings, "ci_low", "ci_high"),
+            level: interval_texts(findings, "ci_low", "ci_high"),
             "p": findings["p_value"].map(format_p),
-            "Method": findings["ci_method"].map(ci_method_label),
-            f"Bootstrap {level}": intervals(findings, "boot_ci_low", "boot_ci_high"),
+            "Method": method_column(findings),
+            f"Bootstrap {level}": interval_texts(findings, "boot_ci_low", "boot_ci_high"),
             "Null excluded in": counts,
             "Exceptions": exceptions,
         }

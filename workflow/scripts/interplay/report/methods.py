@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from interplay.bootstrap.intervals import COMPLETE_DATA_METHODS, IMPUTED_METHOD
+from interplay.columns import BIOMARKERS
 from interplay.errors import InputError
 from interplay.imputation.chained import DONORS
 from interplay.labels import (
@@ -25,7 +27,7 @@ from interplay.labels import (
 
 Settings = Mapping[str, Any]
 
-TITLE = "Statistical analysis"
+METHODS_TITLE = "Statistical analysis"
 # The report page: the table pages' font and colours, headings, a readable line length.
 PAGE_STYLE = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 13px; background: #ffffff;
@@ -34,14 +36,12 @@ h1 { font-size: 16px; margin: 0 0 6px 0; }
 h2 { font-size: 14px; margin: 14px 0 4px 0; }
 p, li { max-width: 60em; line-height: 1.45; }
 """
-BIOMARKERS = ["il1b", "bdnf"]
-PACKAGES = ["numpy", "pandas", "scipy", "statsmodels"]
+PACKAGES = ["numpy", "pandas", "scipy"]
 # Software citations, by package (Snakemake's is in the sentence naming it).
 PACKAGE_CITATIONS = {
     "numpy": "Harris et al., 2020",
     "pandas": "McKinney, 2010",
     "scipy": "Virtanen et al., 2020",
-    "statsmodels": "Seabold and Perktold, 2010",
 }
 
 REFERENCES = {
@@ -86,9 +86,6 @@ REFERENCES = {
     "continuous predictors in multiple regression: a bad idea. Stat. Med. 25, 127–141.",
     "Rubin, 1987": "Rubin, D.B., 1987. Multiple Imputation for Nonresponse in Surveys. Wiley, "
     "New York.",
-    "Seabold and Perktold, 2010": "Seabold, S., Perktold, J., 2010. statsmodels: econometric and "
-    "statistical modeling with Python. In: Proceedings of the 9th Python in Science Conference, "
-    "pp. 92–96.",
     "Sterne et al., 2009": "Sterne, J.A.C., White, I.R., Carlin, J.B., et al., 2009. Multiple "
     "imputation for missing data in epidemiological and clinical research: potential and "
     "pitfalls. BMJ 338, b2393.",
@@ -407,7 +404,7 @@ def bootstrap_paragraph(bootstrap: Settings, methods_by_analysis: Mapping[str, l
     if not resampled:
         return ""
     sentences = []
-    complete = [a for a, m in resampled.items() if {"percentile", "bca"} & set(m)]
+    complete = [a for a, m in resampled.items() if set(COMPLETE_DATA_METHODS) & set(m)]
     if complete:
         names = {
             "percentile": "percentile",
@@ -419,7 +416,7 @@ def bootstrap_paragraph(bootstrap: Settings, methods_by_analysis: Mapping[str, l
             f"{bootstrap['replicates']:,} case resamples gave {series(kinds)} intervals, computed "
             "as R's boot package does (Davison and Hinkley, 1997)."
         )
-    imputed = [a for a, m in resampled.items() if "boot_mi_vhb" in m]
+    imputed = [a for a, m in resampled.items() if IMPUTED_METHOD in m]
     if imputed:
         sentences.append(
             f"For the imputed {analyses_named(imputed)}, the data were bootstrapped, then "
@@ -627,7 +624,7 @@ def cited_references(sections: Sequence[tuple[str, str]]) -> list[str]:
 
 def methods_markdown(sections: Sequence[tuple[str, str]]) -> str:
     """The methods as Markdown: a title, one headed paragraph per section, the references."""
-    parts = [f"## {TITLE}", ""]
+    parts = [f"## {METHODS_TITLE}", ""]
     for heading, text in sections:
         parts += [f"### {heading}", "", text, ""]
     parts += ["## References", ""]
@@ -646,6 +643,6 @@ def methods_html(sections: Sequence[tuple[str, str]]) -> str:
     )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{TITLE}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n<body>\n"
-        f"<h1>{TITLE}</h1>\n{body}<h2>References</h2>\n<ol>\n{references}</ol>\n</body>\n</html>\n"
+        f"<title>{METHODS_TITLE}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n<body>\n"
+        f"<h1>{METHODS_TITLE}</h1>\n{body}<h2>References</h2>\n<ol>\n{references}</ol>\n</body>\n</html>\n"
     )

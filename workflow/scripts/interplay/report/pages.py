@@ -7,11 +7,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from interplay.bootstrap.intervals import METHODS
 from interplay.describe.table1 import BINARY, CATEGORICAL, format_p, table1_wide
-from interplay.figures.sensitivity import ESTIMANDS
+from interplay.figures.sensitivity import ESTIMAND_DISPLAYS
 from interplay.figures.style import require
 from interplay.labels import (
-    CATEGORY_LEVELS,
+    COVARIATE_LEVELS,
     POST_BASELINE,
     TERMS,
     VARIABLES,
@@ -45,7 +46,7 @@ NUMBER_CLASS = ' class="number"'
 # Cells longer than this wrap (a covariate list, a checksum), so later columns stay on screen.
 LONG_TEXT = 60
 # Interval methods other than the model-based one; each is shown as its own column beside it.
-EXTRA_INTERVAL_METHODS = ("mover", "percentile", "bca", "boot_mi_vhb")
+EXTRA_INTERVAL_METHODS = ("mover", *METHODS)
 # Indents a Table 1 level under its variable (HTML collapses ordinary spaces).
 LEVEL_INDENT = "\u2003"
 
@@ -221,7 +222,7 @@ def table1_display(table1: pd.DataFrame) -> pd.DataFrame:
             rows = [{"Characteristic": name, **tests}] + [
                 {
                     "Characteristic": LEVEL_INDENT
-                    + CATEGORY_LEVELS.get(str(level["level"]), str(level["level"])),
+                    + COVARIATE_LEVELS.get(str(level["level"]), str(level["level"])),
                     **{g: level[g] for g in groups},
                 }
                 for _, level in block.iterrows()
@@ -276,8 +277,14 @@ def labelled(codes: pd.Series, to_label: Callable[[str], str]) -> pd.Series:
 
 
 def method_column(table: pd.DataFrame) -> pd.Series | str:
-    """The interval method (or test) of each row in words; empty without the column."""
-    return labelled(table["ci_method"], ci_method_label) if "ci_method" in table else ""
+    """The interval method (or test, with its df1 and df2) of each row in words; empty without
+    the column."""
+    if "ci_method" not in table:
+        return ""
+    none = pd.Series(np.nan, index=table.index)
+    rows = zip(table["ci_method"], table.get("df1", none), table.get("df2", none), strict=True)
+    texts = ["" if pd.isna(m) else ci_method_label(m, df1, df2) for m, df1, df2 in rows]
+    return pd.Series(texts, index=table.index)
 
 
 def stratum_column(table: pd.DataFrame) -> dict[str, pd.Series]:
@@ -309,7 +316,7 @@ def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
             # 'All patients' on every unstratified row would only crowd the page.
             "Stratum": labelled(sensitivity["stratum"].replace("all", None), stratum_label),
             "Estimand": estimands.map(
-                lambda name: ESTIMANDS[name].title if name in ESTIMANDS else ""
+                lambda name: ESTIMAND_DISPLAYS[name].title if name in ESTIMAND_DISPLAYS else ""
             ),
             "Contrast": sensitivity["contrast"].map(contrast_text),
             "Estimate": sensitivity["estimate"].map(number_text),

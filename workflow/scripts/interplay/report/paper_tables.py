@@ -22,6 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from interplay.analysis.fit import read_plan, used_columns
+from interplay.columns import BIOMARKERS
 from interplay.covariates import adjustment_covariates, with_covariates
 from interplay.describe.table1 import format_p
 from interplay.errors import InputError
@@ -39,12 +40,11 @@ from interplay.labels import (
 from interplay.models import logistic as models
 from interplay.privacy import SUPPRESSED_TEXT, is_small
 from interplay.report.pages import html_page, interval_text, number_text, status_note
+from interplay.tables import WHOLE_SAMPLE
 
-BIOMARKERS = ["il1b", "bdnf"]
 OTHER = {"il1b": "bdnf", "bdnf": "il1b"}
-LEVELS = ["low", "high"]
+BIOMARKER_LEVELS = ["low", "high"]
 # Model-based intervals of models.tsv and interaction.tsv (the bootstrap rows are left out).
-WHOLE_SAMPLE = "all"
 COUNT_COLUMNS = {
     "table2": ["n_events", "n"],
     "table3": ["n_events", "n"],
@@ -54,7 +54,7 @@ OR_COLUMNS = ["estimate", "ci_low", "ci_high", "p_value"]
 
 
 @dataclass(frozen=True)
-class AnalysisTables:
+class PaperTableInputs:
     """What the paper tables read of one analysis."""
 
     name: str
@@ -73,12 +73,12 @@ def analysis_tables(
     model_table: pd.DataFrame,
     interaction: pd.DataFrame,
     table1: pd.DataFrame | None = None,
-) -> AnalysisTables:
+) -> PaperTableInputs:
     """What the paper tables read of one analysis, its adjustment set resolved as for its models
     (the paper-style set from Table 1 by outcome)."""
     covariates = adjustment_covariates(settings["covariates"], table1, dataset)
     resolved = with_covariates(settings, covariates)
-    return AnalysisTables(
+    return PaperTableInputs(
         name=name,
         sample=paper_sample(dataset, resolved),
         models=model_table,
@@ -114,7 +114,7 @@ def only_row(rows: pd.DataFrame, what: str, file: str, column: str) -> pd.Series
     return rows.iloc[0]
 
 
-def model_row(table: pd.DataFrame, model: str, term: str, what: str) -> pd.Series:
+def model_based_row(table: pd.DataFrame, model: str, term: str, what: str) -> pd.Series:
     """The one model-based row of a model's term in models.tsv."""
     rows = table[
         (table["stratum"] == WHOLE_SAMPLE)
@@ -173,7 +173,7 @@ def crude_odds_ratio(
     }
 
 
-def group_counts(sample: pd.DataFrame, by: Mapping[str, int]) -> dict[str, int]:
+def events_where(sample: pd.DataFrame, by: Mapping[str, int]) -> dict[str, int]:
     """Outcome events and patients where each column has the given 0/1 value."""
     rows = np.ones(len(sample), dtype=bool)
     for column, value in by.items():
@@ -182,9 +182,9 @@ def group_counts(sample: pd.DataFrame, by: Mapping[str, int]) -> dict[str, int]:
     return {"n_events": events, "n": int(rows.sum())}
 
 
-def check_sample_size(tables: AnalysisTables) -> None:
+def check_sample_size(tables: PaperTableInputs) -> None:
     """The counted sample must be the one the il1b model was fitted to (same n)."""
-    fitted = model_row(tables.models, "il1b", "il1b_high", tables.name)["n"]
+    fitted = model_based_row(tables.models, "il1b", "il1b_high", tables.name)["n"]
     if pd.notna(fitted) and int(fitted) != len(tables.sample):
         raise InputError(
             f"the {tables.name} analysis modelled {int(fitted)} patients but its dataset gives "
@@ -195,17 +195,17 @@ def check_sample_size(tables: AnalysisTables) -> None:
         )
 
 
-def table2_rows(tables: AnalysisTables) -> pd.DataFrame:
+def table2_rows(tables: PaperTableInputs) -> pd.DataFrame:
     """Table 2 of one analysis: per biomarker, the low (reference) and the high median group."""
     rows = []
     for biomarker in BIOMARKERS:
         column = indicator(biomarker)
         crude = crude_odds_ratio(tables.sample, column, tables.estimator, tables.ci_level)
-        adjusted = model_row(tables.models, biomarker, column, tables.name)
-        for value, level in enumerate(LEVELS):
+        adjusted = model_based_row(tables.models, biomarker, column, tables.name)
+        for value, level in enumerate(BIOMARKER_LEVELS):
             exposed = value == 1
             row = {"biomarker": biomarker, "level": level, "is_reference": not exposed}
-            row |= group_counts(tables.sample, {column: value})
+            row |= events_where(tables.sample, {column: value})
             for prefix, values, method in [
                 ("crude", crude, crude["ci_method"]),
                 ("adjusted", odds_ratio_values(adjusted), adjusted["ci_method"]),
@@ -241,7 +241,7 @@ def stratum_difference(first: pd.Series, second: pd.Series) -> tuple[float, floa
     return float(z), float(2 * stats.norm.sf(abs(z)))
 
 
-def table3_rows(tables: AnalysisTables) -> pd.DataFrame:
+def table3_rows(tables: PaperTableInputs) -> pd.DataFrame:
     """Table 3 of one analysis: each biomarker (high vs low) within each stratum of the other."""
     wald = measure_row(tables.interaction, "wald_test", (), tables.name)
     likelihood = measure_row(tables.interaction, "lr_test", (), tables.name)
@@ -250,16 +250,16 @@ def table3_rows(tables: AnalysisTables) -> pd.DataFrame:
         modifier = OTHER[exposure]
         term = indicator(exposure)
         strata = {
-            level: model_row(tables.models, f"stratum_{modifier}_{level}", term, tables.name)
-            for level in LEVELS
+            level: model_based_row(tables.models, f"stratum_{modifier}_{level}", term, tables.name)
+            for level in BIOMARKER_LEVELS
         }
         z, p = stratum_difference(strata["high"], strata["low"])
-        for stratum_value, stratum_level in enumerate(LEVELS):
+        for stratum_value, stratum_level in enumerate(BIOMARKER_LEVELS):
             stratum = strata[stratum_level]
-            product = model_row(
+            product = model_based_row(
                 tables.models, "product_lincom", f"{term}|{modifier}_{stratum_level}", tables.name
             )
-            for value, level in enumerate(LEVELS):
+            for value, level in enumerate(BIOMARKER_LEVELS):
                 exposed = value == 1
                 row = {
                     "exposure": exposure,
@@ -268,7 +268,7 @@ def table3_rows(tables: AnalysisTables) -> pd.DataFrame:
                     "exposure_level": level,
                     "is_reference": not exposed,
                 }
-                row |= group_counts(
+                row |= events_where(
                     tables.sample, {term: value, indicator(modifier): stratum_value}
                 )
                 row |= estimate_columns(
@@ -280,8 +280,12 @@ def table3_rows(tables: AnalysisTables) -> pd.DataFrame:
                 row |= {
                     "interaction_wald_p_value": wald["p_value"],
                     "interaction_wald_test": wald["ci_method"],
+                    "interaction_wald_df1": wald["df1"],
+                    "interaction_wald_df2": wald["df2"],
                     "interaction_lr_p_value": likelihood["p_value"],
                     "interaction_lr_test": likelihood["ci_method"],
+                    "interaction_lr_df1": likelihood["df1"],
+                    "interaction_lr_df2": likelihood["df2"],
                     "stratum_difference_z": z,
                     "stratum_difference_p_value": p,
                     "status": models.worst_status([stratum["status"], product["status"]]),
@@ -293,7 +297,7 @@ def table3_rows(tables: AnalysisTables) -> pd.DataFrame:
 def reference_levels(reference_group: str) -> dict[str, str]:
     """{'il1b': 'high', 'bdnf': 'high'} of a joint group code such as il1b_high_bdnf_high."""
     match = GROUP.match(reference_group)
-    if match is None or set(match.groupdict().values()) - set(LEVELS):
+    if match is None or set(match.groupdict().values()) - set(BIOMARKER_LEVELS):
         raise InputError(
             f"the interaction table names reference_group '{reference_group}', not a median "
             "group of both biomarkers",
@@ -306,7 +310,7 @@ def reference_levels(reference_group: str) -> dict[str, str]:
 
 def other_level(level: str) -> str:
     """'low' -> 'high' and back."""
-    return LEVELS[1 - LEVELS.index(level)]
+    return BIOMARKER_LEVELS[1 - BIOMARKER_LEVELS.index(level)]
 
 
 def in_frame(values: Mapping[str, float], flips: int) -> dict[str, float]:
@@ -315,7 +319,7 @@ def in_frame(values: Mapping[str, float], flips: int) -> dict[str, float]:
     return inverted(values) if flips % 2 else dict(values)
 
 
-def interaction_frame(tables: AnalysisTables) -> tuple[str, dict[str, str]]:
+def interaction_frame(tables: PaperTableInputs) -> tuple[str, dict[str, str]]:
     """The outcome and the reference cell of interaction.tsv's joint ORs and additive measures."""
     joint = tables.interaction[tables.interaction["scale"] == "joint_odds_ratio"]
     frames = joint[["outcome", "reference_group"]].drop_duplicates()
@@ -331,7 +335,7 @@ def interaction_frame(tables: AnalysisTables) -> tuple[str, dict[str, str]]:
     return outcome, reference_levels(reference)
 
 
-def within_stratum_ors(tables: AnalysisTables) -> list[dict[str, Any]]:
+def within_stratum_ors(tables: PaperTableInputs) -> list[dict[str, Any]]:
     """Each biomarker's OR within each level of the other in the interaction frame: the product
     model's OR (modelled outcome, high vs low), inverted for the other outcome and again when the
     reference level is high (the exposed level is then low)."""
@@ -342,7 +346,7 @@ def within_stratum_ors(tables: AnalysisTables) -> list[dict[str, Any]]:
         modifier = OTHER[exposure]
         flips = outcome_flip + (reference[exposure] == "high")
         for stratum_level in [reference[modifier], other_level(reference[modifier])]:
-            row = model_row(
+            row = model_based_row(
                 tables.models,
                 "product_lincom",
                 f"{indicator(exposure)}|{modifier}_{stratum_level}",
@@ -361,7 +365,7 @@ def within_stratum_ors(tables: AnalysisTables) -> list[dict[str, Any]]:
     return rows
 
 
-def ratio_in_frame(tables: AnalysisTables) -> dict[str, Any]:
+def ratio_in_frame(tables: PaperTableInputs) -> dict[str, Any]:
     """The ratio of ORs in the interaction frame: exp(β3) inverted once per flip of the outcome
     and of each exposure's reference level (β3·A·B with A → 1 − A changes the sign of β3)."""
     outcome, reference = interaction_frame(tables)
@@ -378,7 +382,7 @@ def ratio_in_frame(tables: AnalysisTables) -> dict[str, Any]:
     }
 
 
-def cell_rows(tables: AnalysisTables) -> list[dict[str, Any]]:
+def cell_rows(tables: PaperTableInputs) -> list[dict[str, Any]]:
     """The four cells, reference first: counts and OR against the reference cell."""
     _, reference = interaction_frame(tables)
     measures = {(0, 1): "or_01", (1, 0): "or_10", (1, 1): "or_11"}
@@ -389,8 +393,8 @@ def cell_rows(tables: AnalysisTables) -> list[dict[str, Any]]:
                 "il1b": other_level(reference["il1b"]) if il1b_changed else reference["il1b"],
                 "bdnf": other_level(reference["bdnf"]) if bdnf_changed else reference["bdnf"],
             }
-            by = {indicator(b): LEVELS.index(levels[b]) for b in BIOMARKERS}
-            counts = group_counts(tables.sample, by)
+            by = {indicator(b): BIOMARKER_LEVELS.index(levels[b]) for b in BIOMARKERS}
+            counts = events_where(tables.sample, by)
             row = {
                 "part": "cell",
                 "il1b_level": levels["il1b"],
@@ -413,13 +417,13 @@ def cell_rows(tables: AnalysisTables) -> list[dict[str, Any]]:
     return rows
 
 
-def additive_row(tables: AnalysisTables, measure: str) -> dict[str, Any]:
+def additive_row(tables: PaperTableInputs, measure: str) -> dict[str, Any]:
     """RERI, AP or S with its delta-method interval (Hosmer & Lemeshow) from interaction.tsv."""
     row = measure_row(tables.interaction, measure, models.DELTA_METHODS, tables.name)
     return {"part": "additive", "measure": measure, **row[[*OR_COLUMNS, "ci_method"]].to_dict()}
 
 
-def interaction_2x2_rows(tables: AnalysisTables) -> pd.DataFrame:
+def interaction_2x2_rows(tables: PaperTableInputs) -> pd.DataFrame:
     """Knol & VanderWeele's Table 2 of one analysis as tidy rows (part says which block)."""
     outcome, reference = interaction_frame(tables)
     additive = [additive_row(tables, measure) for measure in ["reri", "ap", "s"]]
@@ -441,15 +445,16 @@ TABLE3_COLUMNS = [
     "is_reference", "n_events", "n",
     "stratum_or", "stratum_ci_low", "stratum_ci_high", "stratum_p_value", "stratum_ci_method",
     "product_or", "product_ci_low", "product_ci_high", "product_p_value", "product_ci_method",
-    "interaction_wald_p_value", "interaction_wald_test", "interaction_lr_p_value",
-    "interaction_lr_test", "stratum_difference_z", "stratum_difference_p_value", "status",
+    "interaction_wald_p_value", "interaction_wald_test", "interaction_wald_df1",
+    "interaction_wald_df2", "interaction_lr_p_value", "interaction_lr_test", "interaction_lr_df1",
+    "interaction_lr_df2", "stratum_difference_z", "stratum_difference_p_value", "status",
 ]  # fmt: skip
 INTERACTION_2X2_COLUMNS = [
     "analysis", "outcome", "reference_group", "part", "il1b_level", "bdnf_level", "measure",
     "is_reference", "remitters", "non_remitters", "estimate", "ci_low", "ci_high", "ci_method",
     "p_value",
 ]  # fmt: skip
-TABLES = {
+PAPER_TABLE_BUILDERS = {
     "table2": (table2_rows, TABLE2_COLUMNS),
     "table3": (table3_rows, TABLE3_COLUMNS),
     "interaction_2x2": (interaction_2x2_rows, INTERACTION_2X2_COLUMNS),
@@ -460,7 +465,7 @@ def has_small_cells(sample: pd.DataFrame, min_count: int) -> bool:
     """Whether a 2 × 2 cell's patients, remitters or non-remitters are 1 to min_count − 1."""
     for il1b in (0, 1):
         for bdnf in (0, 1):
-            counts = group_counts(sample, {"il1b_high": il1b, "bdnf_high": bdnf})
+            counts = events_where(sample, {"il1b_high": il1b, "bdnf_high": bdnf})
             values = [counts["n"], counts["n_events"], counts["n"] - counts["n_events"]]
             if any(is_small(value, min_count) for value in values):
                 return True
@@ -468,7 +473,7 @@ def has_small_cells(sample: pd.DataFrame, min_count: int) -> bool:
 
 
 def paper_tables(
-    analyses: list[AnalysisTables], min_count: int | None = None
+    analyses: list[PaperTableInputs], min_count: int | None = None
 ) -> dict[str, pd.DataFrame]:
     """table2, table3 and interaction_2x2 of the analyses, in the order given.
 
@@ -483,7 +488,7 @@ def paper_tables(
         for tables in analyses
     }
     out = {}
-    for name, (build, columns) in TABLES.items():
+    for name, (build, columns) in PAPER_TABLE_BUILDERS.items():
         parts = []
         for tables in analyses:
             part = build(tables)
@@ -523,7 +528,7 @@ def or_text(estimate: Any, low: Any, high: Any, reference: Any = False) -> str:
     return f"{number_text(estimate)} ({interval})" if interval else number_text(estimate)
 
 
-def level_text(biomarker: str, level: str) -> str:
+def biomarker_level_text(biomarker: str, level: str) -> str:
     """'IL-1β high (> median)'."""
     return f"{variable_label(biomarker)} {MEDIAN_GROUPS[level]}"
 
@@ -581,11 +586,17 @@ def interaction_p_rows(block: pd.DataFrame, width: int) -> list[list[str]]:
     Bland comparison of its two ORs, under the product model the Wald (D1) and LR (D3) tests."""
     first = block.iloc[0]
     title = PAPER_TABLE_COLUMNS["interaction_p"]
-    wald = [
-        ci_method_label(first["interaction_wald_test"]),
-        format_p(first["interaction_wald_p_value"]),
-    ]
-    lr = [ci_method_label(first["interaction_lr_test"]), format_p(first["interaction_lr_p_value"])]
+    wald, lr = (
+        [
+            ci_method_label(
+                first[f"interaction_{test}_test"],
+                first[f"interaction_{test}_df1"],
+                first[f"interaction_{test}_df2"],
+            ),
+            format_p(first[f"interaction_{test}_p_value"]),
+        ]
+        for test in ("wald", "lr")
+    )
     compared = [
         PAPER_TABLE_COLUMNS["stratum_difference"],
         format_p(first["stratum_difference_p_value"]),
@@ -603,11 +614,11 @@ def table3_display(table3: pd.DataFrame, ci_level: float) -> pd.DataFrame:
         {
             columns["analysis"]: table3["analysis"].map(analysis_label),
             columns["stratum"]: [
-                level_text(b, s)
+                biomarker_level_text(b, s)
                 for b, s in zip(table3["stratum_by"], table3["stratum_level"], strict=True)
             ],
             columns["exposure"]: [
-                level_text(b, s)
+                biomarker_level_text(b, s)
                 for b, s in zip(table3["exposure"], table3["exposure_level"], strict=True)
             ],
             events_header(table3): counts_column(table3),
@@ -639,10 +650,10 @@ def measure_text(row: pd.Series) -> str:
     """'-1.22 (-2.14 to -0.29), p = 0.010' for an interaction measure."""
     interval = interval_text(row["ci_low"], row["ci_high"])
     p = format_p(row["p_value"])
-    return f"{number_text(row['estimate'])} ({interval})" + (f", p {p_text(p)}" if p else "")
+    return f"{number_text(row['estimate'])} ({interval})" + (f", p {p_suffix(p)}" if p else "")
 
 
-def p_text(p: str) -> str:
+def p_suffix(p: str) -> str:
     """'= 0.010' or '< 0.001' after 'p'."""
     return f"< {p[1:]}" if p.startswith("<") else f"= {p}"
 
@@ -690,7 +701,7 @@ def interaction_2x2_display(table: pd.DataFrame, ci_level: float) -> pd.DataFram
     columns = [
         PAPER_TABLE_COLUMNS["analysis"],
         variable_label("il1b"),
-        *(level_text("bdnf", level) for level in bdnf_levels),
+        *(biomarker_level_text("bdnf", level) for level in bdnf_levels),
         f"{PAPER_TABLE_COLUMNS['bdnf_within']} {header}",
     ]
     rows = []

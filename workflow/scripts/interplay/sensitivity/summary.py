@@ -12,7 +12,7 @@ from interplay.models.logistic import MODEL_BASED_METHODS as MODEL_BASED
 from interplay.models.logistic import OK
 from interplay.sensitivity.evalue import evalue_interaction, evalue_odds_ratio, is_common
 
-ESTIMANDS = ["il1b_or_bdnf_low", "il1b_or_bdnf_high", "ratio_of_odds_ratios", "reri"]
+SENSITIVITY_ESTIMANDS = ["il1b_or_bdnf_low", "il1b_or_bdnf_high", "ratio_of_odds_ratios", "reri"]
 # Where each estimand comes from, per biomarker coding: (table, model, term). For the continuous
 # coding, low and high BDNF are its 25th and 75th percentiles: the medians of the two halves.
 SOURCES: dict[str, dict[str, tuple[str, Any, Any]]] = {
@@ -38,14 +38,14 @@ CONTRASTS = {
     "tertiles": "IL-1β top vs bottom tertile",
     "continuous": "per doubling of IL-1β (ratio: per SD of BDNF)",
 }
-COLUMNS = [
+SENSITIVITY_COLUMNS = [
     "analysis", "stratum", "estimand", "contrast", "estimate", "ci_low", "ci_high", "ci_method",
     "p_value", "n", "n_events", "evalue", "evalue_ci", "outcome", "coding", "covariates",
     "missing_data", "below_lod", "exclusions", "estimator", "status",
 ]  # fmt: skip
 
 
-def model_row(tables: Mapping[str, pd.DataFrame], model: str, term: str) -> pd.Series:
+def model_based_estimate(tables: Mapping[str, pd.DataFrame], model: str, term: str) -> pd.Series:
     """The model-based (Wald or Rubin) row of one coefficient or linear combination."""
     table = tables["models"]
     rows = table[
@@ -58,7 +58,7 @@ def source_row(tables: Mapping[str, pd.DataFrame], source: tuple[str, Any, Any])
     """The row an estimand is read from, with odds_ratio / ci_low / ci_high / p_value."""
     table_name, key, detail = source
     if table_name == "models":
-        return model_row(tables, key, detail)
+        return model_based_estimate(tables, key, detail)
     if table_name == "slopes":
         slopes = tables["slopes"]
         return slopes[(slopes["percentile"] == key) & slopes["ci_method"].isin(MODEL_BASED)].iloc[0]
@@ -115,7 +115,7 @@ def key_estimates(
 ) -> pd.DataFrame:
     """One row per key estimand of one analysis (or stratum): choices, E-values, fit status."""
     coding = settings["biomarkers"]["coding"]
-    product = model_row(tables, "product", "il1b_high:bdnf_high")
+    product = model_based_estimate(tables, "product", "il1b_high:bdnf_high")
     common = is_common(product["n_events"] / product["n"])
     rows = []
     for estimand, source in SOURCES[coding].items():
@@ -136,7 +136,7 @@ def key_estimates(
             "status": found["status"],
         }
         rows.append(with_evalues(row, common))
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
 
 
 def strata(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, pd.DataFrame]]:
@@ -165,7 +165,7 @@ def sensitivity_table(
 def not_run_row(analysis: str, settings: Mapping[str, Any], stratum: str) -> pd.DataFrame:
     """The row of an analysis that was not run: its choices, and in `stratum` why."""
     row = {"analysis": analysis, "stratum": stratum, **choices(settings)}
-    return pd.DataFrame([row], columns=COLUMNS)
+    return pd.DataFrame([row], columns=SENSITIVITY_COLUMNS)
 
 
 def protected_sensitivity(

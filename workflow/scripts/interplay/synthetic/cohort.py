@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import optimize, stats
 from scipy.special import expit, ndtr
 
-from interplay.columns import BASELINE_COLUMNS
+from interplay.columns import BASELINE_COLUMNS, CATEGORY_LEVELS
 from interplay.errors import InputError
 from interplay.synthetic import truth
 
@@ -64,7 +64,7 @@ def simulate_cohort(
         )
     )
     n_total = n_patients + n_without_biomarkers
-    ids = patient_ids(n_total)
+    ids = synthetic_ids(n_total)
     no_biomarkers, no_followup = pick_exclusions(
         rngs["selection"], n_total, n_without_biomarkers, n_without_followup if dropout else 0
     )
@@ -148,7 +148,7 @@ def draw_baseline(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
         for name, parameters in truth.TRUNCATED_NORMALS.items()
     }
     binaries = {name: ndtr(latent[name]) < p for name, p in truth.PROPORTIONS.items()}
-    values["sex_male"] = (~binaries.pop("female")).astype(float)
+    values["sex_male"] = (~binaries.pop(truth.SEX_LATENT)).astype(float)
     values.update({name: present.astype(float) for name, present in binaries.items()})
     for name, (size, probability, cap) in truth.NEGATIVE_BINOMIALS.items():
         values[name] = capped_count_quantile(ndtr(latent[name]), size, probability, cap)
@@ -267,7 +267,7 @@ def draw_missing(
     return masks
 
 
-def patient_ids(n: int) -> np.ndarray:
+def synthetic_ids(n: int) -> np.ndarray:
     """Text identifiers MB00001, MB00002, … (wider when n needs more digits)."""
     width = max(5, len(str(n)))
     return np.array([f"MB{i:0{width}d}" for i in range(1, n + 1)], dtype=object)
@@ -288,9 +288,10 @@ def baseline_table(
 ) -> pd.DataFrame:
     """The baseline export: dictionary columns, missing cells blank, unmeasured biomarkers blank."""
     n = no_biomarkers.size
+    female, male = CATEGORY_LEVELS["sex"]
     columns = {
         "patient_id": pd.Series(ids, dtype="str"),
-        "sex": pd.Series(np.where(values["sex_male"] == 1, "male", "female"), dtype="str"),
+        "sex": pd.Series(np.where(values["sex_male"] == 1, male, female), dtype="str"),
         "il1b": pd.Series(
             np.where(no_biomarkers, None, il1b_text(values["il1b"], lod)), dtype="str"
         ),

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from interplay.columns import BASELINE_COVARIATES, BASELINE_HAMD_COLUMN, CATEGORY_LEVELS
+
 # --- biomarkers
 IL1B_MEDIAN = 0.6  # pg/mL; log-normal, so the population median is exp(log-mean) exactly
 IL1B_REFERENCE_LOD = 0.1  # pg/mL; the assay LOD at which ≈ 8 % of patients fall below
@@ -63,22 +65,12 @@ NEGATIVE_BINOMIALS = {
 }
 EPISODE_MEDIAN_MONTHS, EPISODE_LOG_SD, EPISODE_MAX_MONTHS = 6.0, 1.0, 600.0
 
-# Latent Gaussian (copula) order and the mild correlations between the latent scores.
+# Latent Gaussian (copula) order: the baseline covariates (sex as the indicator of its first level),
+# baseline HAMD and the biomarkers; and the mild correlations between the latent scores.
+SEX_LATENT = CATEGORY_LEVELS["sex"][0]
 LATENT = (
-    "age",
-    "female",
-    "education_years",
-    "unmarried",
-    "living_alone",
-    "religious",
-    "unemployed",
-    "low_income",
-    "hads_anxiety",
-    "sofas",
-    "episode_duration_months",
-    "previous_episodes",
-    "physical_disorders",
-    "hamd_baseline",
+    *(SEX_LATENT if name == "sex" else name for name in BASELINE_COVARIATES),
+    BASELINE_HAMD_COLUMN,
     "il1b",
     "bdnf",
 )
