@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from conftest import REPO, rscript_or_skip
 from interplay.bootstrap import intervals as bi
+from interplay.bootstrap import methods as registry
 from interplay.bootstrap import replicates as bs
 from interplay.jobs.config_checks import load_schema
 from interplay.labels import CI_METHODS
@@ -158,18 +159,18 @@ def test_chunks_split_at_global_multiples():
 def test_the_schema_offers_and_defaults_to_exactly_the_registered_methods():
     schema = load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")
     methods = schema["properties"]["bootstrap"]["properties"]["methods"]
-    assert methods["items"]["enum"] == list(bi.METHODS)
-    assert methods["default"] == list(bi.METHODS)
+    assert methods["items"]["enum"] == list(registry.METHODS)
+    assert methods["default"] == list(registry.METHODS)
 
 
 def test_every_registered_method_has_a_label_and_a_place_in_the_findings():
-    assert set(bi.METHODS) <= set(CI_METHODS)
-    assert sorted(BOOTSTRAP_PREFERENCE) == sorted(bi.METHODS)
+    assert set(registry.METHODS) <= set(CI_METHODS)
+    assert sorted(BOOTSTRAP_PREFERENCE) == sorted(registry.METHODS)
 
 
 @pytest.mark.parametrize(
     ("imputes", "expected"), [(False, ["bca", "percentile"]), (True, ["boot_mi_vhb"])]
 )
 def test_an_analysis_gets_the_requested_methods_of_its_kind_in_request_order(imputes, expected):
-    assert bi.applicable_methods(["bca", "boot_mi_vhb", "percentile"], imputes) == expected
-    assert bi.applicable_methods([], imputes) == []
+    assert registry.applicable_methods(["bca", "boot_mi_vhb", "percentile"], imputes) == expected
+    assert registry.applicable_methods([], imputes) == []

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import REPO, copy_workflow, planned_jobs
-from interplay.bootstrap.intervals import applicable_methods
+from interplay.bootstrap.methods import applicable_methods
 from interplay.errors import InputError
 from interplay.jobs.settings import analysis_settings
 from interplay.labels import codes_with_labels

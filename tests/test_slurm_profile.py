@@ -71,6 +71,7 @@ def local_rules() -> set[str]:
     return {rule for rule, body in rules if "\n    localrule: True\n" in f"\n{body}"}
 
 
+@pytest.mark.workflow
 def test_submitted_jobs_ask_for_their_kind_of_resources(planned) -> None:
     # The target rule `all` runs nothing, so it is never submitted.
     submitted = {rule: requested(body) for rule, body in planned if rule not in LOCAL | {"all"}}

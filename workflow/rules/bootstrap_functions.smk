@@ -1,6 +1,6 @@
 # Settings and input functions of the bootstrap rules (workflow/rules/bootstrap.smk).
 
-from interplay.bootstrap.intervals import applicable_methods
+from interplay.bootstrap.methods import applicable_methods
 
 BOOTSTRAP = Settings(config["bootstrap"])
 

@@ -9,24 +9,12 @@ Satterthwaite degrees of freedom. Replicates that are not finite (failed fits, u
 are left out of an interval and counted.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
 MIN_DF = 3.0  # bootImpute's floor on the Satterthwaite df
-# The registry of interval methods (config bootstrap.methods, ci_method in the tables): percentile
-# and BCa resample a complete-data analysis; bootstrap-then-impute resamples an imputed one.
-COMPLETE_DATA_METHODS = ("percentile", "bca")
-IMPUTED_METHOD = "boot_mi_vhb"
-METHODS = (*COMPLETE_DATA_METHODS, IMPUTED_METHOD)
-
-
-def applicable_methods(requested: Sequence[str], imputes: bool) -> list[str]:
-    """The requested interval methods that apply to an analysis that imputes (or not)."""
-    valid = [IMPUTED_METHOD] if imputes else COMPLETE_DATA_METHODS
-    return [method for method in requested if method in valid]
 
 
 def norm_inter(values: np.ndarray, alpha: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ import pandas as pd
 from interplay.analysis.stratified import was_run
 from interplay.bootstrap import estimands as est
 from interplay.bootstrap import intervals as bi
+from interplay.bootstrap.methods import IMPUTED_METHOD
 from interplay.bootstrap.replicates import FAILED, FIRTH, REPLICATE, SHARD_IMPUTATION, Problem
 
 REPLICATE_COUNT_COLUMNS = ["replicates_used", "replicates_failed", "replicates_firth"]
@@ -106,7 +107,7 @@ def summarise_imputed(
         rows.append(
             {
                 **describe(estimand),
-                "ci_method": bi.IMPUTED_METHOD,
+                "ci_method": IMPUTED_METHOD,
                 "estimate": result.estimate,
                 "std_error": np.sqrt(result.variance),
                 "df": result.df,
@@ -186,7 +187,7 @@ def bootstrap_row(model_row: pd.Series, row: pd.Series, points: dict[str, str]) 
     bootstrap-then-impute has its own point estimate (the mean over resamples and imputations).
     """
     out = model_row.to_dict()
-    if row["ci_method"] == bi.IMPUTED_METHOD:
+    if row["ci_method"] == IMPUTED_METHOD:
         out.update({column: row[source] for column, source in points.items()})
     for column in CLEARED:
         if column in out:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from interplay.bootstrap.intervals import COMPLETE_DATA_METHODS, IMPUTED_METHOD
+from interplay.bootstrap.methods import COMPLETE_DATA_METHODS, IMPUTED_METHOD
 from interplay.columns import BIOMARKERS
 from interplay.errors import InputError
 from interplay.imputation.chained import DONORS
@@ -25,7 +25,7 @@ from interplay.labels import (
     variable_label,
 )
 
-Settings = Mapping[str, Any]
+Section = Mapping[str, Any]
 
 METHODS_TITLE = "Statistical analysis"
 # The report page: the table pages' font and colours, headings, a readable line length.
@@ -130,13 +130,13 @@ def percent(fraction: float) -> str:
     return f"{100 * float(fraction):.4g}%"
 
 
-def outcome_name(outcome: Settings, complement: bool = False) -> str:
+def outcome_name(outcome: Section, complement: bool = False) -> str:
     """'remission' or 'non-remission' (response, non-response) in a sentence."""
     code = outcome["definition"]
     return in_sentence(OUTCOMES[f"non_{code}" if complement else code])
 
 
-def outcome_definition(outcome: Settings) -> str:
+def outcome_definition(outcome: Section) -> str:
     """What the outcome is: remission HAMD-17 <= threshold, or response >= x % reduction."""
     week = outcome["week"]
     if outcome["definition"] == "response":
@@ -147,7 +147,7 @@ def outcome_definition(outcome: Settings) -> str:
     return f"remission, a HAMD-17 total of {outcome['remission_threshold']} or less at week {week}"
 
 
-def window_text(outcome: Settings) -> str:
+def window_text(outcome: Section) -> str:
     """How visits off the schedule were counted (visit windows)."""
     window = outcome["window_weeks"]
     if window == 0:
@@ -159,7 +159,7 @@ def window_text(outcome: Settings) -> str:
     )
 
 
-def missing_rule_text(outcome: Settings) -> str:
+def missing_rule_text(outcome: Section) -> str:
     """The rule for a patient not rated at the outcome week (LOCF or completers)."""
     week = outcome["week"]
     return {
@@ -175,7 +175,7 @@ def sentence(text: str) -> str:
     return f"{text[0].upper()}{text[1:]}."
 
 
-def outcome_paragraph(primary: Settings) -> str:
+def outcome_paragraph(primary: Section) -> str:
     """Population, outcome definition, visit windows and the missing-visit rule."""
     outcome = primary["outcome"]
     biomarkers = (
@@ -243,7 +243,7 @@ def coding_text(coding: str, cutpoints: pd.DataFrame) -> str:
     )
 
 
-def lod_text(biomarkers: Settings, cutpoints: pd.DataFrame) -> str:
+def lod_text(biomarkers: Section, cutpoints: pd.DataFrame) -> str:
     """The rule for IL-1β below the limit of detection, with the limits met in the data."""
     rows = cutpoints[cutpoints["coding"] == "below_lod"]
     limits = rows.loc[rows["cut"] == "lod", "value"].astype(float)
@@ -260,7 +260,7 @@ def lod_text(biomarkers: Settings, cutpoints: pd.DataFrame) -> str:
     return f"{values} and replaced by {replacement}"
 
 
-def exposure_paragraph(primary: Settings, codings: Sequence[str], cutpoints: pd.DataFrame) -> str:
+def exposure_paragraph(primary: Section, codings: Sequence[str], cutpoints: pd.DataFrame) -> str:
     """Units, the below-LOD rule, outlier rule and every coding used, with its cut-points."""
     biomarkers = primary["biomarkers"]
     units = series([f"{variable_label(b)} in {unit(b)}" for b in BIOMARKERS])
@@ -284,7 +284,7 @@ def exposure_paragraph(primary: Settings, codings: Sequence[str], cutpoints: pd.
     return text
 
 
-def covariate_text(covariates: Settings) -> str:
+def covariate_text(covariates: Section) -> str:
     """The adjustment set by its variables' labels (or the data-driven rule)."""
     chosen = covariates["adjustment_set"]
     if chosen == "paper":
@@ -298,7 +298,7 @@ def covariate_text(covariates: Settings) -> str:
     return f"adjusted for {series([in_sentence(variable_label(n)) for n in names])}"
 
 
-def model_paragraph(primary: Settings) -> str:
+def model_paragraph(primary: Section) -> str:
     """Estimator, the models of the design and the continuous-coding summaries."""
     models, outcome = primary["models"], primary["outcome"]
     level = percent(models["ci_level"])
@@ -340,7 +340,7 @@ def additive_reference(interaction: pd.DataFrame) -> str:
     return " (chosen within each stratum)" if groups else ""
 
 
-def interaction_paragraph(primary: Settings, interaction: pd.DataFrame) -> str:
+def interaction_paragraph(primary: Section, interaction: pd.DataFrame) -> str:
     """Knol & VanderWeele reporting of interaction on both scales, with interval methods."""
     outcome = primary["outcome"]
     complement = outcome_name(outcome, complement=True)
@@ -360,7 +360,7 @@ def interaction_paragraph(primary: Settings, interaction: pd.DataFrame) -> str:
     )
 
 
-def missing_data_paragraph(primary: Settings) -> str:
+def missing_data_paragraph(primary: Section) -> str:
     """Multiple imputation (or complete cases) and the pooling rules with their df."""
     missing = primary["missing_data"]
     if missing["method"] == "complete_case":
@@ -398,7 +398,7 @@ def analyses_named(names: Sequence[str]) -> str:
     return f"{noun} ({series([analysis_label(n) for n in names])})"
 
 
-def bootstrap_paragraph(bootstrap: Settings, methods_by_analysis: Mapping[str, list[str]]) -> str:
+def bootstrap_paragraph(bootstrap: Section, methods_by_analysis: Mapping[str, list[str]]) -> str:
     """Bootstrap interval methods, B and the analyses resampled ('' when none are)."""
     resampled = {a: m for a, m in methods_by_analysis.items() if m}
     if not resampled:
@@ -434,7 +434,7 @@ def bootstrap_paragraph(bootstrap: Settings, methods_by_analysis: Mapping[str, l
     )
 
 
-def flat_settings(settings: Settings, prefix: tuple[str, ...] = ()) -> dict[tuple, Any]:
+def flat_settings(settings: Section, prefix: tuple[str, ...] = ()) -> dict[tuple, Any]:
     """{(section, key, ...): value} of nested settings."""
     flat: dict[tuple, Any] = {}
     for key, value in settings.items():
@@ -445,7 +445,7 @@ def flat_settings(settings: Settings, prefix: tuple[str, ...] = ()) -> dict[tupl
     return flat
 
 
-def change_text(key: tuple, settings: Settings) -> str:
+def change_text(key: tuple, settings: Section) -> str:
     """What one setting of a sensitivity analysis does, in words."""
     value = flat_settings(settings)[key]
     outcome, covariates = settings["outcome"], settings["covariates"]
@@ -505,7 +505,7 @@ def change_text(key: tuple, settings: Settings) -> str:
     return f"{'.'.join(key)} = {value}"
 
 
-def sensitivity_clause(name: str, settings: Settings, primary: Settings) -> str:
+def sensitivity_clause(name: str, settings: Section, primary: Section) -> str:
     """'Complete cases: complete cases instead of multiple imputation'."""
     ours, theirs = flat_settings(settings), flat_settings(primary)
     changed = [key for key in ours if ours[key] != theirs.get(key)]
@@ -513,7 +513,7 @@ def sensitivity_clause(name: str, settings: Settings, primary: Settings) -> str:
     return f"{analysis_label(name)}: {', '.join(phrases) or 'as the primary analysis'}"
 
 
-def sensitivity_paragraph(analyses: Mapping[str, Settings]) -> str:
+def sensitivity_paragraph(analyses: Mapping[str, Section]) -> str:
     """One clause per sensitivity analysis, then the E-values."""
     primary = analyses["primary"]
     clauses = [
@@ -539,7 +539,7 @@ def sensitivity_paragraph(analyses: Mapping[str, Settings]) -> str:
     )
 
 
-def firth_paragraph(analyses: Mapping[str, Settings]) -> str:
+def firth_paragraph(analyses: Mapping[str, Section]) -> str:
     """What Firth's method does, when any analysis uses it ('' otherwise)."""
     if all(a["models"]["estimator"] != "firth" for a in analyses.values()):
         return ""
@@ -552,7 +552,7 @@ def firth_paragraph(analyses: Mapping[str, Settings]) -> str:
     )
 
 
-def privacy_sentence(privacy: Settings) -> str:
+def privacy_sentence(privacy: Section) -> str:
     """Small-cell suppression, when configured ('' otherwise)."""
     if privacy["min_cell_count"] is None:
         return ""
@@ -562,7 +562,7 @@ def privacy_sentence(privacy: Settings) -> str:
     )
 
 
-def software_paragraph(provenance: Mapping[str, Any], privacy: Settings, seed: int) -> str:
+def software_paragraph(provenance: Mapping[str, Any], privacy: Section, seed: int) -> str:
     """Python, Snakemake and the numerical packages with their versions, from provenance.json."""
     packages = provenance.get("packages", {})
     missing = [p for p in ["snakemake", *PACKAGES] if p not in packages]
@@ -584,16 +584,16 @@ def software_paragraph(provenance: Mapping[str, Any], privacy: Settings, seed: i
     )
 
 
-def codings_used(analyses: Mapping[str, Settings]) -> list[str]:
+def codings_used(analyses: Mapping[str, Section]) -> list[str]:
     """The biomarker codings of all analyses, the primary's first."""
     return list(dict.fromkeys(a["biomarkers"]["coding"] for a in analyses.values()))
 
 
 def methods_sections(
-    analyses: Mapping[str, Settings],
-    bootstrap: Settings,
+    analyses: Mapping[str, Section],
+    bootstrap: Section,
     methods_by_analysis: Mapping[str, list[str]],
-    privacy: Settings,
+    privacy: Section,
     seed: int,
     cutpoints: pd.DataFrame,
     interaction: pd.DataFrame,

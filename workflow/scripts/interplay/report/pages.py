@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from interplay.bootstrap.intervals import METHODS
+from interplay.bootstrap.methods import METHODS
 from interplay.describe.table1 import BINARY, CATEGORICAL, format_p, table1_wide
 from interplay.figures.sensitivity import ESTIMAND_DISPLAYS
 from interplay.figures.style import require
