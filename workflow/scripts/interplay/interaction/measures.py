@@ -273,15 +273,12 @@ def cell_risks(
     """
     risks, covariances = [], []
     for fit, data in zip(fits, data_sets, strict=True):
-        design = models.design_matrix(data, fit.terms)
-        pairs = [
-            models.standardised_risk(
-                fit, models.set_exposures(design, dict(zip(exposures, cell, strict=True)))
-            )
-            for cell in CELLS
-        ]
-        gradients = direction * np.array([p[1] for p in pairs])
-        risks.append([p[0] if direction == 1 else 1 - p[0] for p in pairs])
+        settings = [dict(zip(exposures, cell, strict=True)) for cell in CELLS]
+        risk, gradient = models.standardised_risks(
+            fit, models.design_matrix(data, fit.terms), settings
+        )
+        gradients = direction * gradient
+        risks.append(risk if direction == 1 else 1 - risk)
         covariances.append(gradients @ fit.covariance @ gradients.T)
     return np.array(risks), np.array(covariances)
 

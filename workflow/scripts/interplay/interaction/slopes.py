@@ -20,8 +20,7 @@ from interplay.models.logistic import (
     LogisticFit,
     design_matrix,
     product_term,
-    set_exposures,
-    standardised_risk,
+    standardised_risks,
     summarise_estimates,
 )
 from interplay.models.pool import pool_rubin, pooled_covariance
@@ -198,12 +197,14 @@ def prediction_grid(
     points = [(il1b, bdnf) for bdnf in bdnf_values for il1b in il1b_values]
     logits = np.empty((len(fits), len(points)))
     variances = np.empty_like(logits)
+    settings = [
+        {EXPOSURE: np.log2(il1b), MODIFIER: (bdnf - scale[0]) / scale[1]} for il1b, bdnf in points
+    ]
     for i, (fit, design) in enumerate(zip(fits, designs, strict=True)):
-        for j, (il1b, bdnf) in enumerate(points):
-            values = {EXPOSURE: np.log2(il1b), MODIFIER: (bdnf - scale[0]) / scale[1]}
-            risk, gradient = standardised_risk(fit, set_exposures(design, values))
-            logits[i, j] = np.log(risk / (1 - risk))
-            variances[i, j] = gradient @ fit.covariance @ gradient / (risk * (1 - risk)) ** 2
+        risk, gradient = standardised_risks(fit, design, settings)
+        logits[i] = np.log(risk / (1 - risk))
+        spread = np.einsum("gi,ij,gj->g", gradient, fit.covariance, gradient)
+        variances[i] = spread / (risk * (1 - risk)) ** 2
     df_complete = fits[0].n - len(fits[0].terms)
     table = summarise_estimates(
         logits, variances, [str(j) for j in range(len(points))], df_complete, ci_level

@@ -330,26 +330,52 @@ def stratum_fits(
     }
 
 
-def set_exposures(design: pd.DataFrame, values: Mapping[str, float]) -> pd.DataFrame:
-    """The design with every term built only from the given columns fixed at their values."""
-    out = design.copy()
-    for term in design.columns:
-        parts = term.split(PRODUCT)
-        if all(part in values for part in parts):
-            out[term] = float(np.prod([values[part] for part in parts]))
-    return out
+# Patients × settings evaluated at once by standardised_risks (32 MB of float64 per array).
+RISK_CHUNK_ELEMENTS = 4_000_000
 
 
-def standardised_risk(fit: LogisticFit, design: pd.DataFrame) -> tuple[float, np.ndarray]:
-    """Mean predicted probability over the design's rows and its gradient in the coefficients.
+def set_terms(terms: Sequence[str], columns: Iterable[str]) -> list[int]:
+    """Positions of the terms built only from the given columns (an exposure and its products)."""
+    given = set(columns)
+    return [j for j, term in enumerate(terms) if set(term.split(PRODUCT)) <= given]
+
+
+def standardised_risks(
+    fit: LogisticFit, design: pd.DataFrame, settings: Sequence[Mapping[str, float]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean predicted probabilities (G,) over the design's rows with the exposures fixed at each of
+    G settings {column: value}, and their gradients (G, p) in the coefficients.
 
     g-computation (marginal standardisation): each patient's covariates as observed, exposures as
-    the design sets them; the gradient feeds delta-method variances conditional on the sample.
+    set; the gradients feed delta-method variances conditional on the sample. The terms the
+    settings fix are constant over patients, so the linear predictor is the covariates' part,
+    computed once, plus one constant per setting: a patients × settings array, not a design per
+    setting.
     """
-    matrix = design[fit.terms].to_numpy()
-    probability = 1 / (1 + np.exp(-(matrix @ fit.estimates)))
-    gradient = matrix.T @ (probability * (1 - probability)) / len(probability)
-    return float(probability.mean()), gradient
+    matrix = design[fit.terms].to_numpy(dtype=float)
+    fixed = set_terms(fit.terms, settings[0])
+    free = [j for j in range(len(fit.terms)) if j not in fixed]
+    values = np.array(
+        [
+            [np.prod([s[part] for part in fit.terms[j].split(PRODUCT)]) for j in fixed]
+            for s in settings
+        ]
+    ).reshape(len(settings), len(fixed))
+    covariates = matrix[:, free]
+    base = covariates @ fit.estimates[free]
+    shift = values @ fit.estimates[fixed]
+    n = len(matrix)
+    risks = np.empty(len(settings))
+    gradients = np.empty((len(settings), len(fit.terms)))
+    width = max(1, RISK_CHUNK_ELEMENTS // max(n, 1))
+    for start in range(0, len(settings), width):
+        part = slice(start, start + width)
+        probability = 1 / (1 + np.exp(-(base[:, None] + shift[None, part])))
+        variance = probability * (1 - probability)
+        risks[part] = probability.mean(axis=0)
+        gradients[part, free] = (covariates.T @ variance).T / n
+        gradients[part, fixed] = values[part] * (variance.sum(axis=0) / n)[:, None]
+    return risks, gradients
 
 
 def summarise_estimates(
