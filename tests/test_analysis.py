@@ -247,7 +247,9 @@ def test_product_model_recovers_the_generator_truth(large_cohort):
     z = (fit.estimates - true) / np.sqrt(np.diag(fit.covariance))
     assert np.abs(z).max() < 4, dict(zip(terms, z.round(2), strict=True))
     strata = {0: "il1b_high_within_bdnf_low", 1: "il1b_high_within_bdnf_high"}
-    separate = models.stratum_fits(data, "il1b_high", "bdnf_high", COVARIATES)
+    separate = models.stratum_fits(
+        models.term_data(data, terms), "il1b_high", "bdnf_high", COVARIATES
+    )
     for level, weights in models.stratum_weights(fit, "il1b_high", "bdnf_high").items():
         target = np.log(truth["stratum_odds_ratios"][strata[level]])
         estimate, variance = models.linear_combination(fit, weights)

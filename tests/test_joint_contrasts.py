@@ -23,15 +23,23 @@ def tertile_data() -> pd.DataFrame:
     )
 
 
+def joint_model(data: pd.DataFrame, reference: tuple[int, int]):
+    """The tertile joint model with this reference cell."""
+    terms = joint.joint_model_terms("tertiles", reference, COVARIATES)
+    return joint.joint_fit(
+        joint.joint_term_data(data, "tertiles", terms), "tertiles", reference, COVARIATES
+    )
+
+
 def refit_coefficient(data: pd.DataFrame, reference: tuple[int, int], cell: tuple[int, int]):
     """Estimate and SE of one joint cell against another reference cell, by refitting."""
-    fit = joint.joint_fit(data, "tertiles", reference, COVARIATES)
+    fit = joint_model(data, reference)
     index = fit.terms.index(joint.joint_term(cell, "tertiles"))
     return fit.estimates[index], np.sqrt(fit.covariance[index, index])
 
 
 def test_extreme_level_contrasts_equal_refits_with_other_references(tertile_data) -> None:
-    fit = joint.joint_fit(tertile_data, "tertiles", (1, 1), COVARIATES)
+    fit = joint_model(tertile_data, (1, 1))
     contrasts = joint.extreme_level_contrasts("tertiles")
     within_low = models.linear_combination(fit, contrasts["il1b_T3|bdnf_T1"])
     within_high = models.linear_combination(fit, contrasts["il1b_T3|bdnf_T3"])

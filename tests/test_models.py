@@ -5,7 +5,13 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 from interplay.errors import InputError
-from interplay.interaction.joint import joint_counts, joint_fit, joint_term
+from interplay.interaction.joint import (
+    joint_counts,
+    joint_fit,
+    joint_model_terms,
+    joint_term,
+    joint_term_data,
+)
 from interplay.models import logistic as models
 from scipy import optimize, stats
 from scipy.special import expit
@@ -113,7 +119,8 @@ def test_stratum_combination_equals_reparameterised_model(data):
 
 def test_unadjusted_stratum_fits_give_woolf_odds_ratios(data):
     """Without covariates each stratum fit is the crude 2×2 log OR with Woolf's SE."""
-    fits = models.stratum_fits(data, "il1b_high", "bdnf_high", [])
+    terms = models.model_terms(["il1b_high", "bdnf_high"], [])
+    fits = models.stratum_fits(models.term_data(data, terms), "il1b_high", "bdnf_high", [])
     for level, fit in fits.items():
         stratum = data[data["bdnf_high"] == level]
         table = pd.crosstab(stratum["il1b_high"], stratum["outcome"]).to_numpy()
@@ -144,7 +151,8 @@ def test_summary_uses_z_for_one_data_set_and_rubin_t_for_several():
 
 def test_joint_fit_without_covariates_gives_crude_cell_odds_ratios(data):
     """Unadjusted joint-cell ORs against low/low are the crude odds ratios of the 2×2×2 table."""
-    fit = joint_fit(data, "median", (0, 0), [])
+    terms = joint_term_data(data, "median", joint_model_terms("median", (0, 0), []))
+    fit = joint_fit(terms, "median", (0, 0), [])
     counts = joint_counts(data, "median").set_index(["il1b_level", "bdnf_level"])
     reference = counts.loc[("low", "low")]
     for a, b in [(0, 1), (1, 0), (1, 1)]:

@@ -131,27 +131,37 @@ def analysed_data_sets(
     return [usable(complete, "complete-case sample")]
 
 
+def all_terms(plan: Plan) -> list[str]:
+    """Every term of every model of the analysis (whole-sample, stratum and joint models)."""
+    terms = [t for m in WHOLE_SAMPLE_MODELS for t in plan_terms(plan, m)]
+    joint_terms = joint.joint_model_terms(plan.joint_coding, joint_reference(plan), plan.covariates)
+    return list(dict.fromkeys([*terms, *joint_terms]))
+
+
+def fit_data_set(data: pd.DataFrame, plan: Plan) -> dict[str, models.LogisticFit]:
+    """Every model fitted to one data set, whose term columns are computed once for all of them."""
+    terms = joint.joint_term_data(data, plan.joint_coding, all_terms(plan))
+    fits = {
+        model: models.fit_terms(terms, plan_terms(plan, model), plan.estimator, f"{model} model")
+        for model in WHOLE_SAMPLE_MODELS
+    }
+    for name, (exposure, modifier, level) in STRATA.items():
+        strata = models.stratum_fits(terms, exposure, modifier, plan.covariates, plan.estimator)
+        fits[f"stratum_{name}"] = strata[level]
+    fits["joint"] = joint.joint_fit(
+        terms, plan.joint_coding, joint_reference(plan), plan.covariates, plan.estimator
+    )
+    return fits
+
+
 def fit_all(
     data_sets: Sequence[pd.DataFrame], plan: Plan, analysis: str
 ) -> dict[str, list[models.LogisticFit]]:
     """Every model fitted to every data set, keyed by model name; failed fits are logged."""
     fits: dict[str, list[models.LogisticFit]] = {}
-    for model in WHOLE_SAMPLE_MODELS:
-        terms = plan_terms(plan, model)
-        fits[model] = [
-            models.fit_model(d, terms, plan.estimator, f"{model} model") for d in data_sets
-        ]
-    for name, (exposure, modifier, level) in STRATA.items():
-        fits[f"stratum_{name}"] = [
-            models.stratum_fits(d, exposure, modifier, plan.covariates, plan.estimator)[level]
-            for d in data_sets
-        ]
-    fits["joint"] = [
-        joint.joint_fit(
-            d, plan.joint_coding, joint_reference(plan), plan.covariates, plan.estimator
-        )
-        for d in data_sets
-    ]
+    for data in data_sets:
+        for name, fit in fit_data_set(data, plan).items():
+            fits.setdefault(name, []).append(fit)
     for name, model_fits in fits.items():
         log_failed_fits(name, model_fits, analysis)
     return fits

@@ -42,19 +42,32 @@ def with_joint_indicators(data: pd.DataFrame, coding: str) -> pd.DataFrame:
     return out
 
 
+def joint_model_terms(
+    coding: str, reference: tuple[int, int], covariates: Sequence[str]
+) -> list[str]:
+    """Terms of the joint model: indicators of every joint cell but the reference, covariates."""
+    exposures = [joint_term(c, coding) for c in joint_cells(coding) if c != reference]
+    return models.model_terms(exposures, covariates)
+
+
+def joint_term_data(data: pd.DataFrame, coding: str, terms: Sequence[str]) -> models.TermData:
+    """models.term_data of the data with its joint-cell indicators, which the terms may name."""
+    return models.term_data(with_joint_indicators(data, coding), terms)
+
+
 def joint_fit(
-    data: pd.DataFrame,
+    data: models.TermData,
     coding: str,
     reference: tuple[int, int],
     covariates: Sequence[str],
     estimator: str = "logistic",
 ) -> models.LogisticFit:
-    """Model of the outcome on indicators of every joint cell but the reference, plus covariates."""
-    exposures = [joint_term(c, coding) for c in joint_cells(coding) if c != reference]
-    terms = models.model_terms(exposures, covariates)
-    return models.fit_model(
-        with_joint_indicators(data, coding), terms, estimator, "joint-category model"
-    )
+    """Model of the outcome on indicators of every joint cell but the reference, plus covariates.
+
+    The data's columns hold those terms (joint_term_data).
+    """
+    terms = joint_model_terms(coding, reference, covariates)
+    return models.fit_terms(data, terms, estimator, "joint-category model")
 
 
 def joint_counts(data: pd.DataFrame, coding: str, outcome: str = models.OUTCOME) -> pd.DataFrame:

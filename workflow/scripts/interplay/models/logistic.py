@@ -166,13 +166,23 @@ def term_values(data: pd.DataFrame, term: str) -> pd.Series:
     return np.prod(parts, axis=0) if len(parts) > 1 else parts[0]
 
 
+def term_columns(data: pd.DataFrame, terms: Sequence[str]) -> dict[str, np.ndarray]:
+    """Each term's float values, keyed by term (NaN where a source value is missing)."""
+    require_dataset_columns(data, source_columns(terms))
+    return {term: np.asarray(term_values(data, term), dtype=float) for term in terms}
+
+
 def design_matrix(data: pd.DataFrame, terms: Sequence[str]) -> pd.DataFrame:
     """The float design matrix, one column per term (NaN where a source value is missing)."""
-    require_dataset_columns(data, source_columns(terms))
-    return pd.DataFrame(
-        {term: np.asarray(term_values(data, term), dtype=float) for term in terms},
-        index=data.index,
-    )
+    return pd.DataFrame(term_columns(data, terms), index=data.index)
+
+
+@dataclass(frozen=True)
+class TermData:
+    """A data set's model-term columns, computed once for all models fitted to it, and outcome."""
+
+    columns: Mapping[str, np.ndarray]
+    outcome: np.ndarray
 
 
 def complete_rows(data: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
@@ -278,6 +288,26 @@ def outcome_values(data: pd.DataFrame, outcome: str = OUTCOME) -> np.ndarray:
     return values.to_numpy(dtype=float)
 
 
+def term_data(data: pd.DataFrame, terms: Sequence[str], outcome: str = OUTCOME) -> TermData:
+    """The term columns and 0/1 outcome of a data set, for fit_terms."""
+    return TermData(term_columns(data, terms), outcome_values(data, outcome))
+
+
+def fit_terms(
+    data: TermData,
+    terms: Sequence[str],
+    estimator: str = "logistic",
+    context: str = "model",
+    rows: np.ndarray | None = None,
+) -> LogisticFit:
+    """Fit the logistic model with these terms to the data's rows (or the boolean rows given)."""
+    chosen = slice(None) if rows is None else rows
+    design = pd.DataFrame({term: data.columns[term][chosen] for term in terms})
+    if design.isna().to_numpy().any():
+        raise ValueError(f"{context}: the design has missing values; select complete rows first")
+    return fit_logistic(design, data.outcome[chosen], estimator, context)
+
+
 def fit_model(
     data: pd.DataFrame,
     terms: Sequence[str],
@@ -286,10 +316,7 @@ def fit_model(
     outcome: str = OUTCOME,
 ) -> LogisticFit:
     """Fit the logistic model with these terms to rows complete on them (the caller's choice)."""
-    design = design_matrix(data, terms)
-    if design.isna().to_numpy().any():
-        raise ValueError(f"{context}: the design has missing values; select complete rows first")
-    return fit_logistic(design, outcome_values(data, outcome), estimator, context)
+    return fit_terms(term_data(data, terms, outcome), terms, estimator, context)
 
 
 def linear_combination(fit: LogisticFit, weights: Mapping[str, float]) -> tuple[float, float]:
@@ -313,18 +340,21 @@ def stratum_weights(fit: LogisticFit, exposure: str, modifier: str) -> dict[int,
 
 
 def stratum_fits(
-    data: pd.DataFrame,
+    data: TermData,
     exposure: str,
     modifier: str,
     covariates: Sequence[str],
     estimator: str = "logistic",
 ) -> dict[int, LogisticFit]:
-    """Separate models of the outcome on the exposure in each modifier stratum (0 and 1)."""
+    """Separate models of the outcome on the exposure in each modifier stratum (0 and 1).
+
+    The data's columns hold the model's terms and the modifier (a 0/1 term).
+    """
     terms = model_terms([exposure], covariates)
-    level = pd.to_numeric(data[modifier], errors="coerce")
+    level = data.columns[modifier]
     return {
-        stratum: fit_model(
-            data[level == stratum], terms, estimator, context=f"model in {modifier} = {stratum}"
+        stratum: fit_terms(
+            data, terms, estimator, f"model in {modifier} = {stratum}", level == stratum
         )
         for stratum in (0, 1)
     }
