@@ -203,7 +203,7 @@ def prediction_grid(
     for i, (fit, design) in enumerate(zip(fits, designs, strict=True)):
         risk, gradient = standardised_risks(fit, design, settings)
         logits[i] = np.log(risk / (1 - risk))
-        spread = np.einsum("gi,ij,gj->g", gradient, fit.covariance, gradient)
+        spread = [g @ fit.covariance @ g for g in gradient]  # p-vectors: the order of a single fit
         variances[i] = spread / (risk * (1 - risk)) ** 2
     df_complete = fits[0].n - len(fits[0].terms)
     table = summarise_estimates(

@@ -400,11 +400,12 @@ def standardised_risks(
     width = max(1, RISK_CHUNK_ELEMENTS // max(n, 1))
     for start in range(0, len(settings), width):
         part = slice(start, start + width)
-        probability = 1 / (1 + np.exp(-(base[:, None] + shift[None, part])))
+        # settings × patients, so that each mean is numpy's pairwise sum over one contiguous row
+        probability = 1 / (1 + np.exp(-(shift[part, None] + base[None, :])))
         variance = probability * (1 - probability)
-        risks[part] = probability.mean(axis=0)
-        gradients[part, free] = (covariates.T @ variance).T / n
-        gradients[part, fixed] = values[part] * (variance.sum(axis=0) / n)[:, None]
+        risks[part] = probability.mean(axis=1)
+        gradients[part, free] = variance @ covariates / n
+        gradients[part, fixed] = values[part] * (variance.sum(axis=1) / n)[:, None]
     return risks, gradients
 
 
