@@ -23,7 +23,14 @@ from interplay.analysis import fit as analysis
 from interplay.interaction import joint, slopes
 from interplay.interaction import measures as ia
 from interplay.models import logistic as models
-from interplay.models.batched import BatchFit, fit_stacked, fit_weighted, linear_predictor
+from interplay.models.batched import (
+    BatchFit,
+    WeightedDesign,
+    fit_stacked,
+    fit_weighted,
+    linear_predictor,
+    weighted_design,
+)
 
 NON_REMISSION = -1  # the interaction measures describe the complement of the modelled outcome
 SLOPE_GROUP = "slope"
@@ -247,13 +254,30 @@ def stratum_mask(atoms: Mapping[str, np.ndarray], spec: ModelSpec) -> np.ndarray
     return (atoms[column] == level).astype(float)
 
 
-def fit_spec(sample: Sample, spec: ModelSpec, start: np.ndarray) -> BatchFit:
-    """Fit one model in every replicate of the sample, warm-started at start."""
+def stratum_rows(atoms: Mapping[str, np.ndarray], spec: ModelSpec) -> np.ndarray | slice:
+    """The rows of a shared sample in the model's stratum (every row: slice(None))."""
+    mask = stratum_mask(atoms, spec)
+    return slice(None) if mask is None else mask.astype(bool)
+
+
+def shared_design(sample: Sample, spec: ModelSpec) -> WeightedDesign:
+    """A model's design on a shared sample's rows in its stratum, prepared for weighted fits."""
+    return weighted_design(design(sample.atoms, spec.terms)[stratum_rows(sample.atoms, spec)])
+
+
+def fit_spec(
+    sample: Sample, spec: ModelSpec, start: np.ndarray, prepared: WeightedDesign | None = None
+) -> BatchFit:
+    """Fit one model in every replicate of the sample, warm-started at start.
+
+    prepared: the model's shared_design on this sample's rows, when already built.
+    """
+    if prepared is not None or sample.outcome.ndim == 1:
+        rows = stratum_rows(sample.atoms, spec)
+        prepared = prepared or shared_design(sample, spec)
+        return fit_weighted(prepared, sample.outcome[rows], sample.weights[:, rows], start)
     matrix = design(sample.atoms, spec.terms)
     mask = stratum_mask(sample.atoms, spec)
-    if matrix.ndim == 2:
-        rows = slice(None) if mask is None else mask.astype(bool)
-        return fit_weighted(matrix[rows], sample.outcome[rows], sample.weights[:, rows], start)
     weights = sample.weights if mask is None else sample.weights * mask
     return fit_stacked(matrix, sample.outcome, weights, start)
 

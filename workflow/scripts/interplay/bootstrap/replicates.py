@@ -15,7 +15,7 @@ import itertools
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ from interplay.imputation.batched import ChainPlan, impute_stack
 from interplay.imputation.chained import encode, is_binary, product_columns, visit_sequence
 from interplay.interaction import joint
 from interplay.models import logistic as models
+from interplay.models.batched import WeightedDesign
 from interplay.models.firth import fit_firth
 from interplay.seeds import stream_key
 
@@ -49,6 +50,8 @@ class Problem:
     blueprint: est.Blueprint
     rows: est.Sample  # the rows that are resampled, each counted once
     start: dict[str, np.ndarray]  # full-sample coefficients per model
+    # per model, its design on the rows prepared for weighted fits (complete-data resampling)
+    designs: Mapping[str, WeightedDesign] = field(default_factory=dict)
 
 
 def replicate_streams(seed: int, analysis_name: str, replicate: int, imputations: int) -> list:
@@ -131,11 +134,16 @@ def provisional(plan: analysis.Plan, dataset: pd.DataFrame) -> est.Blueprint:
     return est.blueprint(plan, dataset, np.zeros(len(analysis.plan_terms(plan, "product"))))
 
 
-def fitted_means(sample: est.Sample, blueprint: est.Blueprint) -> dict[str, np.ndarray]:
+def fitted_means(
+    sample: est.Sample,
+    blueprint: est.Blueprint,
+    designs: Mapping[str, WeightedDesign] | None = None,
+) -> dict[str, np.ndarray]:
     """Each model's coefficients averaged over the sample's data sets (fits from zero)."""
     out = {}
     for spec in blueprint.specs:
-        fit = est.fit_spec(sample, spec, np.zeros(len(spec.terms)))
+        prepared = designs.get(spec.name) if designs else None
+        fit = est.fit_spec(sample, spec, np.zeros(len(spec.terms)), prepared)
         if not fit.converged.all():
             log.warning("%s model: the full-sample fit did not converge", spec.name)
         out[spec.name] = fit.estimates.mean(axis=0)
@@ -148,8 +156,9 @@ def prepare_complete(dataset: pd.DataFrame, settings: Mapping[str, Any]) -> Prob
     draft = provisional(plan, dataset)
     complete = analysis.analysed_data_sets(dataset, None, plan)[0]
     rows = rows_sample(complete, atom_names(draft, plan), plan)
-    start = fitted_means(rows, draft)
-    return Problem(est.blueprint(plan, dataset, start["product"]), rows, start)
+    designs = {spec.name: est.shared_design(rows, spec) for spec in draft.specs}
+    start = fitted_means(rows, draft, designs)
+    return Problem(est.blueprint(plan, dataset, start["product"]), rows, start, designs)
 
 
 def prepare_imputed(
@@ -188,7 +197,7 @@ def replicate_fits(
     """Coefficients (NaN where a fit failed) and status per model for every replicate."""
     coefficients, status = {}, {}
     for spec in problem.blueprint.specs:
-        fit = est.fit_spec(sample, spec, problem.start[spec.name])
+        fit = est.fit_spec(sample, spec, problem.start[spec.name], problem.designs.get(spec.name))
         estimates = fit.estimates.copy()
         state = np.where(fit.converged, CONVERGED, FAILED).astype(object)
         for index in np.flatnonzero(~fit.converged) if firth else []:

@@ -186,18 +186,38 @@ def standardising_map(design: np.ndarray) -> np.ndarray:
     return scale
 
 
+@dataclass(frozen=True)
+class WeightedDesign:
+    """A design (n, p) prepared for fits under any rows of weights: standardised (XA), with the
+    single-precision products of its column pairs. Building it costs more than a chunk's Newton
+    steps at large n, so a bootstrap shard builds it once for all its chunks."""
+
+    scale: np.ndarray  # A
+    standard: np.ndarray  # XA
+    pairs: np.ndarray  # column_pairs(XA) as float32
+
+
+def weighted_design(design: np.ndarray) -> WeightedDesign:
+    """The design prepared for fit_weighted."""
+    scale = standardising_map(design)
+    standard = design @ scale
+    return WeightedDesign(scale, standard, column_pairs(standard).astype(np.float32))
+
+
 def fit_weighted(
-    design: np.ndarray, outcome: np.ndarray, weights: np.ndarray, start: np.ndarray
+    design: np.ndarray | WeightedDesign,
+    outcome: np.ndarray,
+    weights: np.ndarray,
+    start: np.ndarray,
 ) -> BatchFit:
     """Logistic fits of one design (n, p) and outcome (n,) under each row of weights (R, n).
 
     start: (p,) or (R, p) initial coefficients, e.g. the full-sample estimate. The score is
     summed in double precision; the information, which only sets the step, in single.
     """
-    p = design.shape[1]
-    scale = standardising_map(design)
-    standard = design @ scale
-    pairs = column_pairs(standard).astype(np.float32)
+    prepared = design if isinstance(design, WeightedDesign) else weighted_design(design)
+    scale, standard, pairs = prepared.scale, prepared.standard, prepared.pairs
+    p = standard.shape[1]
     weighted_outcome = weights * outcome
 
     def evaluate(rows: np.ndarray, gamma: np.ndarray, fresh: np.ndarray, guarded: bool) -> tuple:

@@ -15,6 +15,7 @@ from scipy import stats
 from interplay import errors
 from interplay.columns import CATEGORY_LEVELS
 from interplay.errors import InputError
+from interplay.models.batched import sigmoid
 from interplay.models.firth import fit_firth
 from interplay.models.newton import MODEL_RULE, newton_logistic
 from interplay.models.pool import pool_rubin
@@ -401,8 +402,9 @@ def standardised_risks(
     for start in range(0, len(settings), width):
         part = slice(start, start + width)
         # settings × patients, so that each mean is numpy's pairwise sum over one contiguous row
-        probability = 1 / (1 + np.exp(-(shift[part, None] + base[None, :])))
-        variance = probability * (1 - probability)
+        probability = sigmoid(np.add.outer(shift[part], base))
+        variance = 1 - probability
+        variance *= probability
         risks[part] = probability.mean(axis=1)
         gradients[part, free] = variance @ covariates / n
         gradients[part, fixed] = values[part] * (variance.sum(axis=1) / n)[:, None]
