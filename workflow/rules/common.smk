@@ -77,8 +77,9 @@ JOB_GROWTH = {
     "summary": {"mem_mb": 0, "runtime": 0},
     # ingest_cohort, primary_analysis_dataset: at most 221 MB and 4.7 s CPU from 13.2 MB of tables
     "data": {"mem_mb": 26, "runtime": 0.018},
-    # impute: 1,351 MB, 166 s CPU from an 11.5 MB analysis dataset
-    "model": {"mem_mb": 177, "runtime": 0.73},
+    # bootstrap_intervals 1,795 MB (fit_models 1,739, impute 1,351), impute 166 s CPU, from an
+    # 11.5 MB analysis dataset
+    "model": {"mem_mb": 235, "runtime": 0.73},
     # a bootstrap-then-impute shard of the primary analysis (50 resamples × 2 imputations):
     # 2,397 MB, 207 s CPU from an 11.5 MB analysis dataset
     "bootstrap_shard": {"mem_mb": 314, "runtime": 0.91},
