@@ -7,7 +7,7 @@ import yaml
 from conftest import PLANNED_JOB, REPO, copy_workflow, run_snakemake
 
 # Memory (MB) and wall time (minutes) of the submitted jobs on their first attempt, as the SLURM
-# profile asked before the rules carried them (measured peaks: under 300 MB and 30 s per job).
+# profile asked before the rules carried them: the floors of JOB_SIZES, which a small cohort gets.
 SUBMITTED = {
     "simulate_cohort": (1000, 10),
     "ingest_cohort": (1000, 10),
@@ -86,3 +86,41 @@ def test_the_profile_holds_only_cluster_settings() -> None:
     profile = yaml.safe_load((REPO / "profiles/slurm/config.yaml").read_text(encoding="utf-8"))
     assert "set-resources" not in profile
     assert set(profile["default-resources"]) == {"slurm_partition", "slurm_account"}
+
+
+# Dummy inputs (sparse files: no disk used) of a cohort far above the default one, about 9 million
+# patients: every submitted job reading patient rows asks for more than its floor.
+BIG_INPUT_BYTES = 1_000_000_000
+GROWING = {"ingest_cohort", "impute", "fit_models", "bootstrap_shard"}
+
+
+@pytest.mark.workflow
+def test_jobs_ask_for_more_with_a_big_cohort(tmp_path) -> None:
+    workdir = copy_workflow(tmp_path)
+    for path in ["big/baseline.csv", "big/visits.csv", "results/data/analysis_dataset.csv"]:
+        (workdir / path).parent.mkdir(parents=True, exist_ok=True)
+        with open(workdir / path, "wb") as handle:
+            handle.truncate(BIG_INPUT_BYTES)
+    (workdir / "big.yaml").write_text(
+        "data: {baseline: big/baseline.csv, visits: big/visits.csv}\n", encoding="utf-8"
+    )
+    # Only the jobs that read the big files, with the dataset taken as it is.
+    result = run_snakemake(
+        workdir,
+        "--dry-run",
+        "--profile",
+        "profiles/slurm",
+        "--configfile",
+        "big.yaml",
+        "--allowed-rules",
+        *GROWING,
+        "--",
+        "results/data/baseline.csv",
+        "results/analyses/primary/model_based/models.tsv",
+        "results/analyses/primary/bootstrap/shard_0.tsv.gz",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    planned = {rule: requested(body) for rule, body in PLANNED_JOB.findall(result.stdout)}
+    assert set(planned) == GROWING
+    for rule, (mem_mb, runtime) in planned.items():
+        assert mem_mb > SUBMITTED[rule][0] and runtime > SUBMITTED[rule][1], rule

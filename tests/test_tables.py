@@ -11,8 +11,9 @@ from interplay.tables import read_table, write_table
 
 R_SCRIPT = Path(__file__).parent / "r" / "read_tables.R"
 TABLE_SUFFIXES = (".tsv", ".csv", ".tsv.gz", ".csv.gz")
-# Written by the synthetic-cohort generator as a hospital export, not by write_table.
-EXPORTS = "results/synthetic"
+# Written by the synthetic-cohort generator as a hospital export, and by Snakemake's benchmark:
+# directives, not by write_table.
+NOT_WRITE_TABLE = ["results/synthetic", "results/benchmarks"]
 
 
 def mixed_table() -> pd.DataFrame:
@@ -98,7 +99,8 @@ def workflow_tables(workdir: Path) -> list[Path]:
     return sorted(
         path
         for path in (workdir / "results").rglob("*")
-        if path.name.endswith(TABLE_SUFFIXES) and not path.is_relative_to(workdir / EXPORTS)
+        if path.name.endswith(TABLE_SUFFIXES)
+        and not any(path.is_relative_to(workdir / folder) for folder in NOT_WRITE_TABLE)
     )
 
 

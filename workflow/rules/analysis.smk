@@ -12,6 +12,8 @@ rule fit_models:
         },
     log:
         "results/logs/fit_models/{analysis}.log",
+    benchmark:
+        "results/benchmarks/fit_models/{analysis}.tsv"
     conda:
         "../../envs/interplay.yaml"
     threads: 1

@@ -18,6 +18,8 @@ rule bootstrap_shard:
         "results/analyses/{analysis}/bootstrap/shard_{shard}.tsv.gz",
     log:
         "results/logs/bootstrap/{analysis}/shard_{shard}.log",
+    benchmark:
+        "results/benchmarks/bootstrap_shard/{analysis}/shard_{shard}.tsv"
     conda:
         "../../envs/interplay.yaml"
     threads: 1
@@ -43,6 +45,8 @@ rule bootstrap_intervals:
         "results/analyses/{analysis}/bootstrap.tsv",
     log:
         "results/logs/bootstrap/{analysis}/intervals.log",
+    benchmark:
+        "results/benchmarks/bootstrap_intervals/{analysis}.tsv"
     conda:
         "../../envs/interplay.yaml"
     threads: 1

@@ -5,6 +5,8 @@ rule simulate_cohort:
         truth="results/synthetic/truth.json",
     log:
         "results/logs/simulate_cohort.log",
+    benchmark:
+        "results/benchmarks/simulate_cohort.tsv"
     conda:
         "../../envs/interplay.yaml"
     threads: 1

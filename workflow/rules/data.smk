@@ -11,6 +11,8 @@ rule ingest_cohort:
         suppressed=suppression_log("tables/data_warnings"),
     log:
         "results/logs/ingest_cohort.log",
+    benchmark:
+        "results/benchmarks/ingest_cohort.tsv"
     conda:
         "../../envs/interplay.yaml"
     threads: 1
@@ -53,6 +55,8 @@ rule analysis_dataset:
         suppressed=suppression_log("analyses/{analysis}/flow"),
     log:
         "results/logs/analysis_dataset/{analysis}.log",
+    benchmark:
+        "results/benchmarks/analysis_dataset/{analysis}.tsv"
     conda:
         "../../envs/interplay.yaml"
     threads: 1
@@ -79,6 +83,8 @@ use rule analysis_dataset as primary_analysis_dataset with:
         suppressed=suppression_log("tables/flow"),
     log:
         "results/logs/analysis_dataset/primary.log",
+    benchmark:
+        "results/benchmarks/primary_analysis_dataset.tsv"
     params:
         library=library_version("analysis_dataset.py"),
         outcome=dataset_settings("primary")["outcome"],

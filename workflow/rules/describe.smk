@@ -7,6 +7,8 @@ rule table1:
         suppressed=suppression_log("tables/table1"),
     log:
         "results/logs/table1.log",
+    benchmark:
+        "results/benchmarks/table1.tsv"
     localrule: True
     conda:
         "../../envs/interplay.yaml"

@@ -40,6 +40,8 @@ rule figure_biomarkers:
         **figure_files("biomarkers", REPORT_QUALITY, "Biomarker distributions"),
     log:
         "results/logs/figures/biomarkers.log",
+    benchmark:
+        "results/benchmarks/figure_biomarkers.tsv"
     localrule: True
     conda:
         "../../envs/interplay.yaml"
@@ -63,6 +65,8 @@ rule figure_missing_pattern:
         **figure_files("missing_pattern", REPORT_QUALITY, "Missing-data patterns"),
     log:
         "results/logs/figures/missing_pattern.log",
+    benchmark:
+        "results/benchmarks/figure_missing_pattern.tsv"
     localrule: True
     conda:
         "../../envs/interplay.yaml"
@@ -88,6 +92,8 @@ rule figure_remission_rates:
         ),
     log:
         "results/logs/figures/remission_rates.log",
+    benchmark:
+        "results/benchmarks/figure_remission_rates.tsv"
     localrule: True
     conda:
         "../../envs/interplay.yaml"

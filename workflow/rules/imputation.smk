@@ -7,6 +7,8 @@ rule impute:
         suppressed=suppression_log("analyses/{analysis}/missingness"),
     log:
         "results/logs/impute/{analysis}.log",
+    benchmark:
+        "results/benchmarks/impute/{analysis}.tsv"
     conda:
         "../../envs/interplay.yaml"
     threads: 1

@@ -11,6 +11,8 @@ rule privacy_table:
         "results/tables/privacy.tsv",
     log:
         "results/logs/privacy_table.log",
+    benchmark:
+        "results/benchmarks/privacy_table.tsv"
     localrule: True
     conda:
         "../../envs/interplay.yaml"
