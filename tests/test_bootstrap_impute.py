@@ -1,4 +1,5 @@
-"""Batched chained-equations imputer against the core imputer; shard-invariant replicates."""
+"""The chained-equations engine as the bootstrap uses it: the impute job's model, chunk- and
+shard-invariant replicates."""
 
 import numpy as np
 import pandas as pd
@@ -7,8 +8,8 @@ from interplay.analysis import fit as analysis
 from interplay.bootstrap import estimands as est
 from interplay.bootstrap import replicates as bs
 from interplay.imputation import batched as bi
-from interplay.imputation.batched import impute_stack
-from interplay.imputation.chained import DONORS, PMM_RIDGE, impute_analysis_dataset, match_donors
+from interplay.imputation.batched import DONORS, PMM_RIDGE, impute_stack, match_donors
+from interplay.imputation.chained import impute_analysis_dataset
 from interplay.models import logistic as models
 from test_bootstrap_fit import settings, small_dataset
 
@@ -50,7 +51,9 @@ def product_fits(sample: est.Sample, spec: est.ModelSpec) -> tuple[np.ndarray, n
     return fit.estimates, np.linalg.inv(information)
 
 
-def test_pooled_results_agree_with_the_core_imputer(incomplete):
+def test_pooled_results_agree_with_the_impute_jobs(incomplete):
+    # The bootstrap builds its imputation model itself (its levels and column order): it must be
+    # the impute job's, which R's mice checks (test_impute.py).
     plan = analysis.read_plan(settings("mice"))
     draft = bs.provisional(plan, incomplete)
     names = bs.atom_names(draft, plan)
@@ -75,7 +78,7 @@ def test_pooled_results_agree_with_the_core_imputer(incomplete):
     assert ratio.between(0.9, 1.1).all(), ratio
 
 
-def test_imputed_values_follow_the_core_imputers_distribution(incomplete):
+def test_imputed_values_follow_the_impute_jobs_distribution(incomplete):
     core = impute_analysis_dataset(incomplete, covariates(), M, ITERATIONS, seed=3)
     core = core[core[".imp"] > 0]
     setup, completed = batched_imputations(incomplete, M, seed=4)
@@ -107,6 +110,33 @@ def test_a_data_sets_imputation_does_not_depend_on_its_batch(incomplete):
     together = impute_stack(values, setup.plan, [np.random.default_rng(s) for s in seeds])
     alone = impute_stack(values[1:2], setup.plan, [np.random.default_rng(seeds[1])])
     np.testing.assert_array_equal(together[1], alone[0])
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_chunks_of_data_sets_give_the_arrays_of_one_stack(incomplete, size):
+    setup = bs.imputation_setup(incomplete, covariates(), 3)
+    values = setup.values[np.random.default_rng(2).integers(0, len(incomplete), size=(5, 600))]
+    seeds = [np.random.SeedSequence([8, i]) for i in range(5)]
+
+    def imputed(chunk: int | None) -> np.ndarray:
+        """The stack imputed in chunks of `chunk` data sets (None: the memory-bounded default)."""
+        return impute_stack(values, setup.plan, [np.random.default_rng(s) for s in seeds], chunk)
+
+    np.testing.assert_array_equal(imputed(size), imputed(len(seeds)))
+    np.testing.assert_array_equal(imputed(size), imputed(None))
+
+
+def test_the_impute_jobs_data_sets_do_not_depend_on_the_chunk_size(incomplete, monkeypatch):
+    whole = impute_analysis_dataset(incomplete, covariates(), 4, 2, seed=6)
+    monkeypatch.setattr(bi, "STACK_ELEMENTS", 1)  # one data set per chunk
+    pd.testing.assert_frame_equal(
+        impute_analysis_dataset(incomplete, covariates(), 4, 2, seed=6), whole, check_exact=True
+    )
+
+
+def test_chunk_size_bounds_the_values_per_chunk():
+    assert bi.stack_chunk_size(1_000_000, 20) == 1
+    assert bi.stack_chunk_size(1_086, 20) * 1_086 * 20 <= bi.STACK_ELEMENTS
 
 
 def split_estimates(data, imputed, design: bs.Design) -> pd.DataFrame:

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from interplay.errors import InputError
-from interplay.imputation.chained import impute_chained, match_donors, missingness_summary
+from interplay.imputation.batched import match_donors
+from interplay.imputation.chained import impute_chained, missingness_summary
 from interplay.models.pool import pool_rubin
 from test_pool import run_r_script
 

@@ -25,7 +25,7 @@ from interplay.analysis import fit as analysis
 from interplay.bootstrap import estimands as est
 from interplay.columns import CATEGORY_LEVELS
 from interplay.imputation.batched import ChainPlan, impute_stack
-from interplay.imputation.chained import encode, is_binary, product_columns, visit_sequence
+from interplay.imputation.chained import chain_plan, encode, product_columns
 from interplay.interaction import joint
 from interplay.models import logistic as models
 from interplay.models.batched import WeightedDesign
@@ -282,16 +282,9 @@ def imputation_setup(
     data = dataset.assign(**product_columns(dataset, exposures))
     levels = {c: CATEGORY_LEVELS.get(c) for c in predictors}
     values = encode(data, predictors, levels)
-    missing = np.isnan(values)
-    targets = [j for j in range(len(predictors)) if missing[:, j].any()]
-    sequence = visit_sequence(missing, targets)
-    plan = ChainPlan(
-        sequence=sequence,
-        predictors={j: [k for k in range(len(predictors)) if k != j] for j in sequence},
-        binary={j for j in sequence if is_binary(values[:, j])},
-        iterations=iterations,
-    )
-    return ImputationSetup(predictors, values, plan)
+    every = range(len(predictors))
+    others = {j: [k for k in every if k != j] for j in every}
+    return ImputationSetup(predictors, values, chain_plan(values, list(every), others, iterations))
 
 
 def imputed_atoms(

@@ -1,9 +1,11 @@
 """Chained-equations imputation of many data sets at once (bootstrap then impute, §7).
 
-The algorithm of interplay.imputation.chained — predictive mean matching (type 1, five donors) for
-numbers, logistic regression with a coefficient draw and augmentation records for 0/1 variables,
-variables visited in order of missingness, every incomplete variable modelled on the same predictors
-— run on a stack of S data sets (S, n, v) of equal size, such as bootstrap resamples. The
+The one chained-equations engine (van Buuren, Flexible Imputation of Missing Data ch. 4), with the
+algorithms of R's mice: predictive mean matching (mice.impute.pmm, type-1 matching, five donors) for
+numbers, logistic regression with a coefficient draw and augmentation records (mice.impute.logreg)
+for 0/1 variables, variables visited in order of missingness, every incomplete variable modelled on
+the same predictors — run on a stack of S data sets (S, n, v) of equal size: the m imputations of
+one dataset (interplay.imputation.chained) or bootstrap resamples. The
 regressions of all S data sets are batched; each data set draws only from its own Generator, so an
 imputation depends on its own seed and never on which data sets share the batch.
 
@@ -14,14 +16,26 @@ The variable itself is regressed in its standardised form: an affine map of its 
 changes neither the order of the fitted values nor, therefore, the matched donors.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import special
 
-from interplay.imputation.chained import DONORS, PMM_RIDGE, match_donors
-from interplay.models.batched import fit_stacked
+from interplay.models.batched import BatchFit, fit_stacked
+from interplay.models.newton import newton_logistic
+
+DONORS = 5
+# mice's ridge: a fraction of diag(X'X) added against (near-)collinear predictors; constant
+# predictors (all-zero once centred) get the fraction of 1 so that X'X stays positive definite.
+PMM_RIDGE = 1e-5
+# Values (data sets × rows × columns) imputed together, 80 MB: the chain's working arrays (the
+# completed values, the standardised design, a logistic model's stacked design) are a few times
+# that, so a chunk stays near 0.5 GB whatever n; at n = 10^6 a chunk is one data set.
+STACK_ELEMENTS = 10_000_000
+# Absolute ridge on the standardised logistic design, negligible against its information (~n/4),
+# for the data sets whose unpenalised model is singular (a constant or duplicated predictor).
+LOGISTIC_RIDGE = 1e-4
 
 # Newton tolerance of the imputation models: the coefficient draw adds noise of the order of a
 # standard error, so an estimate within 1e-4 (relative) of the MLE draws the same distribution.
@@ -138,7 +152,7 @@ def impute_pmm_batch(
     values: np.ndarray,
     rngs: Sequence[np.random.Generator],
 ) -> np.ndarray:
-    """Predictive mean matching per data set (as impute.impute_pmm); imputations (S, m)."""
+    """Predictive mean matching per data set; imputations (S, m)."""
     gap_rows = gaps.rows_of(full)
     cholesky, coef, rss = least_squares(gram, gap_rows, keep, target)
     p = len(keep)
@@ -163,10 +177,10 @@ def impute_pmm_batch(
 def matched_donors(
     fitted: np.ndarray, drawn: np.ndarray, gaps: Gaps, rngs: Sequence[np.random.Generator]
 ) -> np.ndarray:
-    """impute.match_donors for every data set at once: donor rows (S, m) of the drawn values.
+    """match_donors for every data set at once: donor rows (S, m) of the drawn values.
 
     One sort per data set ranks its observed fitted values; a drawn value's DONORS nearest lie
-    within DONORS ranks of its insertion point. The sort need not be stable (impute's is): tied
+    within DONORS ranks of its insertion point. The sort need not be stable (match_donors' is): tied
     fitted values are, but for chance, a resampled patient's copies, which donate equal values.
     """
     n_observed = (~gaps.missing).sum(axis=1)
@@ -190,10 +204,29 @@ def matched_donors(
     return np.take_along_axis(order, np.take_along_axis(window, chosen, axis=2)[..., 0], axis=1)
 
 
+def match_donors(
+    fitted_observed: np.ndarray, fitted_missing: np.ndarray, donors: int, rng: np.random.Generator
+) -> np.ndarray:
+    """For each missing case, one of the `donors` observed cases with the closest fitted value."""
+    n_observed = len(fitted_observed)
+    donors = min(donors, n_observed)
+    order = np.argsort(fitted_observed, kind="stable")
+    ranked = fitted_observed[order]
+    # The donors nearest to a value lie within `donors` ranks of its insertion point.
+    width = min(2 * donors, n_observed)
+    start = np.clip(np.searchsorted(ranked, fitted_missing) - donors, 0, n_observed - width)
+    window = start[:, None] + np.arange(width)
+    distance = np.abs(ranked[window] - fitted_missing[:, None])
+    nearest = np.argpartition(distance, donors - 1, axis=1)[:, :donors]
+    rows = np.arange(len(fitted_missing))
+    chosen = nearest[rows, rng.integers(donors, size=len(rows))]
+    return order[window[rows, chosen]]
+
+
 def small_sample_donors(
     fitted: np.ndarray, drawn: np.ndarray, gaps: Gaps, rngs: Sequence[np.random.Generator], s: int
 ) -> np.ndarray:
-    """Donor rows (m,) of data set s by impute.match_donors, padded with row 0."""
+    """Donor rows (m,) of data set s by match_donors, padded with row 0."""
     observed_rows = np.flatnonzero(~gaps.missing[s])
     real = gaps.real[s]
     donors = np.zeros(len(real), int)
@@ -203,9 +236,11 @@ def small_sample_donors(
 
 
 def augmentation(designs: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Per data set: the pseudo-records of impute.augmentation_records for outcome levels 0 and 1.
+    """Per data set: pseudo-records against perfect prediction, for outcome levels 0 and 1.
 
-    Means, SDs and ranges are those of all rows of the data set's design, as in the core imputer.
+    White, Daniel & Royston (2010), mice's augment: for each predictor and level, two records at
+    the predictor's mean ± SD/2 (others at their mean), clipped to its range over all rows of the
+    data set's design; total weight p + 1 spread over the 4p records.
     """
     predictors = designs[:, :, 1:]
     s, _, p = predictors.shape
@@ -227,6 +262,23 @@ def augmentation(designs: np.ndarray) -> tuple[np.ndarray, ...]:
     )
 
 
+def ridged_where_singular(
+    fit: BatchFit, designs: np.ndarray, outcomes: np.ndarray, weights: np.ndarray
+) -> BatchFit:
+    """The fits, those that failed refitted with LOGISTIC_RIDGE one data set at a time.
+
+    Only a data set's own values decide whether it is refitted, so the batch does not matter.
+    """
+    estimates, information = fit.estimates.copy(), fit.information.copy()
+    for s in np.flatnonzero(~fit.converged):
+        rows = weights[s] > 0
+        refit = newton_logistic(
+            designs[s, rows], outcomes[s, rows], weights=weights[s, rows], ridge=LOGISTIC_RIDGE
+        )
+        estimates[s], information[s] = refit.estimates, np.linalg.inv(refit.covariance)
+    return BatchFit(estimates, np.ones(len(estimates), bool), fit.steps, information)
+
+
 def impute_logistic_batch(
     full: np.ndarray,
     keep: list[int],
@@ -235,7 +287,7 @@ def impute_logistic_batch(
     rngs: Sequence[np.random.Generator],
     start: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Logistic-regression imputation with a coefficient draw per data set (as impute's logreg).
+    """Logistic-regression imputation with a coefficient draw per data set (mice's logreg).
 
     Returns the imputations (S, m) and the fitted coefficients (next cycle's warm start). The
     draw's covariance is the inverse information at the last Newton iterate, within
@@ -246,7 +298,9 @@ def impute_logistic_batch(
     stacked = np.concatenate([designs, extra_design], axis=1)
     outcome = np.concatenate([np.nan_to_num(values), extra_outcome], axis=1)
     weights = np.concatenate([(~gaps.missing).astype(float), extra_weights], axis=1)
-    fit = fit_stacked(stacked, outcome, weights, start, DRAW_TOLERANCE)
+    fit = ridged_where_singular(
+        fit_stacked(stacked, outcome, weights, start, DRAW_TOLERANCE), stacked, outcome, weights
+    )
     root = np.linalg.cholesky(np.linalg.inv(fit.information))
     z = np.array([rng.standard_normal(len(keep)) for rng in rngs])
     beta_star = fit.estimates + np.matmul(root, z[..., None])[..., 0]
@@ -256,9 +310,7 @@ def impute_logistic_batch(
     return (uniform <= probability).astype(float), fit.estimates
 
 
-def impute_stack(
-    values: np.ndarray, plan: ChainPlan, rngs: Sequence[np.random.Generator]
-) -> np.ndarray:
+def chain(values: np.ndarray, plan: ChainPlan, rngs: Sequence[np.random.Generator]) -> np.ndarray:
     """One chained-equations chain per data set of values (S, n, v), NaN where missing."""
     missing = np.isnan(values)
     completed = initial_fill(values, rngs, plan.sequence)
@@ -282,3 +334,36 @@ def impute_stack(
             full[:, :, j + 1] = standardised(completed[:, :, j : j + 1])[:, :, 0]
             update_gram(gram, full, j + 1)
     return completed
+
+
+def stack_chunk_size(n_rows: int, n_columns: int) -> int:
+    """Data sets per chunk: STACK_ELEMENTS values at most, and at least one data set."""
+    return max(1, STACK_ELEMENTS // max(n_rows * n_columns, 1))
+
+
+def completed_chunks(
+    values: np.ndarray,
+    plan: ChainPlan,
+    rngs: Sequence[np.random.Generator],
+    size: int | None = None,
+) -> Iterator[tuple[int, np.ndarray]]:
+    """(first data set, its chunk's completed values) for chunks of `size` data sets of values.
+
+    A data set draws only from its own Generator and each fit stops on its own, so the chunks
+    give the arrays of one stack; values may be a broadcast view (m copies of one dataset).
+    """
+    size = size or stack_chunk_size(*values.shape[1:])
+    for first in range(0, len(rngs), size):
+        yield first, chain(values[first : first + size], plan, rngs[first : first + size])
+
+
+def impute_stack(
+    values: np.ndarray,
+    plan: ChainPlan,
+    rngs: Sequence[np.random.Generator],
+    size: int | None = None,
+) -> np.ndarray:
+    """One chained-equations chain per data set of values (S, n, v), in chunks of data sets."""
+    return np.concatenate(
+        [completed for _, completed in completed_chunks(values, plan, rngs, size)]
+    )

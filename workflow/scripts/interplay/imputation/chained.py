@@ -1,10 +1,12 @@
-"""Multiple imputation by chained equations (van Buuren, Flexible Imputation of Missing Data ch. 4).
+"""Multiple imputation by chained equations of a data frame, in long format (mice's layout).
 
 Continuous and count variables are imputed by predictive mean matching, 0/1 and two-level text
-variables by logistic regression with a parameter draw, each with the algorithms of R's mice
-(mice.impute.pmm with type-1 matching, mice.impute.logreg with augmentation). Every incomplete
-variable is modelled on the same predictor columns — the caller includes the outcome, both biomarker
-codings and their product there, so the imputation model is compatible with the interaction model.
+variables by logistic regression with a parameter draw, by the one engine
+interplay.imputation.batched: the m imputed data sets are one stack, run in chunks of data sets.
+Every incomplete variable is modelled on the same predictor columns — the caller includes the
+outcome, both biomarker codings and their product there, so the imputation model is compatible
+with the interaction model. This module turns a data frame into the engine's value matrix (text
+levels as 0/1, checks, visit order) and the completed values back into imputed copies.
 """
 
 import logging
@@ -13,20 +15,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, special
 
 from interplay.errors import InputError, require_columns
+from interplay.imputation.batched import ChainPlan, completed_chunks
 from interplay.models.logistic import MODEL_EXPOSURES, OUTCOME, PRODUCT, term_values
-from interplay.models.newton import newton_logistic
 
 log = logging.getLogger(__name__)
 
-DONORS = 5
-# mice's ridge: a fraction of diag(X'X) added against (near-)collinear predictors; constant
-# predictors (all-zero once centred) get the fraction of 1 so that X'X stays positive definite.
-PMM_RIDGE = 1e-5
-# Absolute ridge on the standardised logistic design, negligible against its information (~n/4).
-LOGISTIC_RIDGE = 1e-4
 IMPUTATION_COLUMN = ".imp"
 ROW_ID_COLUMN = ".id"
 
@@ -129,133 +124,17 @@ def visit_sequence(missing: np.ndarray, targets: list[int]) -> list[int]:
     return sorted(with_gaps, key=lambda j: missing[:, j].sum())
 
 
-def standardised_design(predictors: np.ndarray) -> np.ndarray:
-    """Intercept plus predictors centred and scaled to unit SD (constant columns only centred)."""
-    centred = predictors - predictors.mean(axis=0)
-    sd = np.sqrt((centred**2).sum(axis=0) / max(len(predictors) - 1, 1))
-    return np.column_stack([np.ones(len(predictors)), centred / np.where(sd > 0, sd, 1.0)])
-
-
-def draw_linear_model(
-    design: np.ndarray, outcome: np.ndarray, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Least-squares coefficients and a Bayesian posterior draw of them (mice's .norm.draw)."""
-    n, p = design.shape
-    xtx = design.T @ design
-    xtx[np.diag_indices(p)] += PMM_RIDGE * np.maximum(np.diag(xtx), 1.0)
-    cholesky = np.linalg.cholesky(xtx)
-    coef = linalg.cho_solve((cholesky, True), design.T @ outcome, check_finite=False)
-    residuals = outcome - design @ coef
-    sigma = np.sqrt(residuals @ residuals / rng.chisquare(max(n - p, 1)))
-    # (X'X)^-1 = L^-T L^-1, so L^-T z has covariance (X'X)^-1.
-    deviation = linalg.solve_triangular(
-        cholesky.T, rng.standard_normal(p), lower=False, check_finite=False
+def chain_plan(
+    values: np.ndarray, targets: list[int], predictors: dict[int, list[int]], iterations: int
+) -> ChainPlan:
+    """The chain over the value matrix's target columns that have gaps, in visit order."""
+    sequence = visit_sequence(np.isnan(values), targets)
+    return ChainPlan(
+        sequence=sequence,
+        predictors={j: predictors[j] for j in sequence},
+        binary={j for j in sequence if is_binary(values[:, j])},
+        iterations=iterations,
     )
-    return coef, coef + sigma * deviation
-
-
-def match_donors(
-    fitted_observed: np.ndarray, fitted_missing: np.ndarray, donors: int, rng: np.random.Generator
-) -> np.ndarray:
-    """For each missing case, one of the `donors` observed cases with the closest fitted value."""
-    n_observed = len(fitted_observed)
-    donors = min(donors, n_observed)
-    order = np.argsort(fitted_observed, kind="stable")
-    ranked = fitted_observed[order]
-    # The donors nearest to a value lie within `donors` ranks of its insertion point.
-    width = min(2 * donors, n_observed)
-    start = np.clip(np.searchsorted(ranked, fitted_missing) - donors, 0, n_observed - width)
-    window = start[:, None] + np.arange(width)
-    distance = np.abs(ranked[window] - fitted_missing[:, None])
-    nearest = np.argpartition(distance, donors - 1, axis=1)[:, :donors]
-    rows = np.arange(len(fitted_missing))
-    chosen = nearest[rows, rng.integers(donors, size=len(rows))]
-    return order[window[rows, chosen]]
-
-
-def impute_pmm(
-    design: np.ndarray,
-    values: np.ndarray,
-    observed: np.ndarray,
-    rng: np.random.Generator,
-    donors: int = DONORS,
-) -> np.ndarray:
-    """Predictive mean matching, type 1: observed fitted by coef, missing by the drawn beta."""
-    coef, beta = draw_linear_model(design[observed], values[observed], rng)
-    donor = match_donors(design[observed] @ coef, design[~observed] @ beta, donors, rng)
-    return values[observed][donor]
-
-
-def augmentation_records(design: np.ndarray, categories: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Pseudo-records against perfect prediction (White, Daniel & Royston 2010; mice's augment).
-
-    For each predictor and outcome category, two records at the predictor's mean ± SD/2 (others at
-    their mean), clipped to the observed range; total weight p + 1 spread over the 2pk records.
-    """
-    predictors = design[:, 1:]
-    p, k = predictors.shape[1], len(categories)
-    n_records = 2 * p * k
-    records = np.tile(predictors.mean(axis=0), (n_records, 1))
-    shift = np.tile([0.5, -0.5], p * k) * np.repeat(predictors.std(axis=0, ddof=1), 2 * k)
-    records[np.arange(n_records), np.repeat(np.arange(p), 2 * k)] += shift
-    records = np.clip(records, predictors.min(axis=0), predictors.max(axis=0))
-    outcome = np.tile(np.repeat(categories, 2), p)
-    weights = np.full(n_records, (p + 1) / n_records)
-    return np.column_stack([np.ones(n_records), records]), outcome, weights
-
-
-def impute_logistic(
-    design: np.ndarray,
-    values: np.ndarray,
-    observed: np.ndarray,
-    rng: np.random.Generator,
-    start: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Logistic regression imputation with a draw of the coefficients (mice's logreg).
-
-    Returns the imputations and the fitted coefficients (a warm start for the next cycle).
-    """
-    categories = np.unique(values[observed])
-    extra_design, extra_outcome, extra_weights = augmentation_records(design, categories)
-    fit = newton_logistic(
-        np.vstack([design[observed], extra_design]),
-        np.concatenate([values[observed], extra_outcome]),
-        weights=np.concatenate([np.ones(observed.sum()), extra_weights]),
-        ridge=LOGISTIC_RIDGE,
-        start=start,
-    )
-    beta = fit.estimates
-    beta_star = beta + np.linalg.cholesky(fit.covariance) @ rng.standard_normal(len(beta))
-    probability = special.expit(design[~observed] @ beta_star)
-    return (rng.uniform(size=len(probability)) <= probability).astype(float), beta
-
-
-def run_chain(
-    values: np.ndarray,
-    sequence: list[int],
-    predictor_index: dict[int, list[int]],
-    binary: set[int],
-    iterations: int,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """One chained-equations chain: start from random observed values, then `iterations` cycles."""
-    completed = values.copy()
-    observed = ~np.isnan(values)
-    for j in sequence:
-        pool = values[observed[:, j], j]
-        completed[~observed[:, j], j] = rng.choice(pool, size=(~observed[:, j]).sum())
-    coefficients = {}
-    for _ in range(iterations):
-        for j in sequence:
-            design = standardised_design(completed[:, predictor_index[j]])
-            gaps = ~observed[:, j]
-            if j in binary:
-                completed[gaps, j], coefficients[j] = impute_logistic(
-                    design, values[:, j], observed[:, j], rng, coefficients.get(j)
-                )
-            else:
-                completed[gaps, j] = impute_pmm(design, values[:, j], observed[:, j], rng)
-    return completed
 
 
 def imputation_rng(seed: int | Sequence[int], imputation: int) -> np.random.Generator:
@@ -277,7 +156,7 @@ def impute_chained(
     Each column of `incomplete` is modelled on every column of `predictors` other than itself; a
     column in both lists enters with its current imputations. Include the outcome and the product
     of the biomarker codings among the predictors (compatible with the interaction model). Data set
-    i depends only on (seed, i), never on m.
+    i depends only on (seed, i), never on m or on the chunks it is imputed in.
     """
     require_columns(
         data.columns,
@@ -293,26 +172,31 @@ def impute_chained(
     predictor_index = {
         j: [columns.index(p) for p in predictors if p != columns[j]] for j in targets
     }
-    sequence = visit_sequence(np.isnan(values), targets)
-    binary = {j for j in sequence if is_binary(values[:, j])}
-    copies = [data.copy()]
+    plan = chain_plan(values, targets, predictor_index, iterations)
+    rngs = [imputation_rng(seed, imputation) for imputation in range(1, m + 1)]
+    gaps = {j: np.isnan(values[:, j]) for j in plan.sequence}
+    imputed = {j: np.empty((m, gaps[j].sum())) for j in plan.sequence}
     started = time.perf_counter()
-    for imputation in range(1, m + 1):
-        rng = imputation_rng(seed, imputation)
-        completed = run_chain(values, sequence, predictor_index, binary, iterations, rng)
-        copy = data.copy()
-        for j in sequence:
-            gaps = np.isnan(values[:, j])
-            copy.loc[gaps, columns[j]] = decode(completed[gaps, j], levels[columns[j]])
-        copies.append(copy)
+    # m copies of one dataset as a read-only view; only each chunk's completed values are held.
+    stack = np.broadcast_to(values, (m, *values.shape))
+    for first, completed in completed_chunks(stack, plan, rngs):
+        for j in plan.sequence:
+            imputed[j][first : first + len(completed)] = completed[:, gaps[j], j]
         log.info(
-            "imputed data set %d/%d (%d variables, %d iterations), %.1f s elapsed",
-            imputation,
+            "imputed data sets %d–%d of %d (%d variables, %d iterations), %.1f s elapsed",
+            first + 1,
+            first + len(completed),
             m,
-            len(sequence),
+            len(plan.sequence),
             iterations,
             time.perf_counter() - started,
         )
+    copies = [data.copy()]
+    for imputation in range(m):
+        copy = data.copy()
+        for j in plan.sequence:
+            copy.loc[gaps[j], columns[j]] = decode(imputed[j][imputation], levels[columns[j]])
+        copies.append(copy)
     long = pd.concat(copies, ignore_index=True)
     long.insert(0, ROW_ID_COLUMN, np.tile(data.index.to_numpy(), m + 1))
     long.insert(0, IMPUTATION_COLUMN, np.repeat(np.arange(m + 1), len(data)))

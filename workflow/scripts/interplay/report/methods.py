@@ -15,7 +15,7 @@ import pandas as pd
 from interplay.bootstrap.methods import COMPLETE_DATA_METHODS, IMPUTED_METHOD
 from interplay.columns import BIOMARKERS
 from interplay.errors import InputError
-from interplay.imputation.chained import DONORS
+from interplay.imputation.batched import DONORS
 from interplay.labels import (
     ESTIMANDS,
     OUTCOMES,
