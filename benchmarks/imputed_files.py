@@ -54,21 +54,6 @@ def seconds(function, *arguments):
     return time.perf_counter() - start, result
 
 
-def write_csv(imputed: pd.DataFrame, path: Path, level: int) -> None:
-    """write_table at a gzip level (write_table itself uses gzip's default, 9)."""
-    original = pd.DataFrame.to_csv
-
-    def at_level(self, *arguments, **options):
-        options["compression"] = {**options["compression"], "compresslevel": level}
-        return original(self, *arguments, **options)
-
-    pd.DataFrame.to_csv = at_level
-    try:
-        write_table(imputed, path)
-    finally:
-        pd.DataFrame.to_csv = original
-
-
 def main() -> None:
     """Print seconds and MB of each file form."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -91,7 +76,7 @@ def main() -> None:
         print(f"{'file':<34}{'write s':>9}{'read s':>9}{'MB':>9}")
         for level in GZIP_LEVELS:
             path = folder / f"imputed_{level}.csv.gz"
-            written, _ = seconds(write_csv, imputed, path, level)
+            written, _ = seconds(write_table, imputed, path, level)
             read, back = seconds(read_table, path)
             size = path.stat().st_size / 1e6
             label = f"imputed.csv.gz, gzip level {level}"

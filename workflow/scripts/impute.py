@@ -3,7 +3,7 @@ analysis sharing these imputation settings."""
 
 from interplay.covariates import adjustment_covariates
 from interplay.imputation.chained import impute_analysis_dataset
-from interplay.jobs.imputed_file import write_imputed_file
+from interplay.jobs.imputed_file import LONG_CSV_GZIP_LEVEL, write_imputed_file
 from interplay.jobs.intermediates import read_dataset
 from interplay.jobs.runner import run
 from interplay.seeds import stream_key
@@ -26,7 +26,7 @@ def main(smk) -> None:
         seed=stream_key(smk.params.seed, "impute"),
     )
     write_imputed_file(imputed, smk.output.imputed)
-    write_table(imputed, smk.output.long)
+    write_table(imputed, smk.output.long, LONG_CSV_GZIP_LEVEL)
 
 
 run(snakemake, main)
