@@ -247,10 +247,15 @@ def imputation_settings(analysis):
     )
 
 
-# Analyses whose imputation settings are equal share one imputation, named after the first of
-# them (results/imputations/{imputation}/): {analysis: imputation}.
+# Analyses whose imputation settings are equal share one imputation (results/imputations/
+# {imputation}/): {analysis: imputation}, named after primary, else the first name in alphabetical
+# order; not the config's order, which a --configfile override reshuffles.
 IMPUTATION_OF = first_of_equals(
-    {a: imputation_settings(a) for a in ANALYSES if uses_imputation(a)}
+    {
+        a: imputation_settings(a)
+        for a in sorted(ANALYSES, key=lambda name: (name != "primary", name))
+        if uses_imputation(a)
+    }
 )
 
 
