@@ -62,8 +62,7 @@ def test_changing_one_analysis_reruns_only_it_and_the_summaries(workdir: Path) -
 
 
 def test_analyses_with_equal_imputation_inputs_share_one_imputation(workdir: Path) -> None:
-    (workdir / "results/imputations/primary/imputed.npz").unlink()
-    jobs = planned_jobs(workdir)
+    jobs = planned_jobs(workdir, "--forcerun", "results/imputations/primary/imputed.npz")
     assert {w for r, w in jobs if r == "impute"} == {"imputation=primary"}
     refits = {w for r, w in jobs if r == "fit_models"}
     assert refits == {f"analysis={a}" for a in ["primary", "tertiles", "continuous", "firth"]}
