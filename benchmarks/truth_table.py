@@ -204,7 +204,7 @@ def written_difference(results: Path, analysis: str, models: pd.DataFrame) -> fl
 
 def imputed_difference(results: Path, imputed: pd.DataFrame, covariates: list[str]) -> float:
     """Largest |difference| between re-run and written imputations of the numeric covariates."""
-    written = read_table(results / "analyses" / "primary" / "imputed.csv.gz")
+    written = read_table(results / "imputations" / "primary" / "imputed.csv.gz")
     numeric = [c for c in covariates if pd.api.types.is_numeric_dtype(imputed[c])]
     return float((imputed[numeric] - written[numeric]).abs().max().max())
 

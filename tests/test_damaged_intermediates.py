@@ -1,7 +1,6 @@
 """Damaged intermediates as a user meets them: the workflow ran, a file was then cut short or
 lost part of its content, and the next run's reading job stops with the file and the fix."""
 
-import gzip
 import shutil
 import subprocess
 import sys
@@ -10,11 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import QUICK_CONFIG, copy_workflow
+from interplay.jobs.imputed_file import read_imputed_file, write_imputed_file
 
 pytestmark = pytest.mark.workflow
 
 PRIMARY = "results/analyses/primary"
 MODELS = f"{PRIMARY}/model_based/models.tsv"
+IMPUTED = "results/imputations/primary/imputed.npz"
 INTERVALS = f"{PRIMARY}/bootstrap.tsv"
 
 
@@ -76,29 +77,28 @@ def assert_refused(
 
 
 def test_truncated_imputations(workdir):
-    cut(workdir / PRIMARY / "imputed.csv.gz", 0.5)
+    cut(workdir / IMPUTED, 0.5)
     assert_refused(
         workdir,
         MODELS,
-        f"{PRIMARY}/imputed.csv.gz",
-        "its gzip data are cut off or corrupt",
+        IMPUTED,
+        "it is not a whole .npz file",
         "results/logs/fit_models/primary.log",
     )
 
 
-def test_valid_gzip_with_half_the_imputations_then_the_fix(finished, workdir):
-    path = workdir / PRIMARY / "imputed.csv.gz"
-    imputed = pd.read_csv(path, dtype={"patient_id": str})
-    kept = imputed[imputed[".imp"] <= 2].to_csv(index=False)
-    path.write_bytes(gzip.compress(kept.encode()))
+def test_whole_file_with_half_the_imputations_then_the_fix(finished, workdir):
+    path = workdir / IMPUTED
+    imputed = read_imputed_file(path)
+    write_imputed_file(imputed[imputed[".imp"] <= 2], path)
     assert_refused(
         workdir,
         MODELS,
-        f"{PRIMARY}/imputed.csv.gz",
+        IMPUTED,
         "it holds imputations 1–2, missing_data.m asks for 1–4 (missing 3–4)",
         "results/logs/fit_models/primary.log",
     )
-    result = snakemake(workdir, MODELS, "--forcerun", f"{PRIMARY}/imputed.csv.gz")
+    result = snakemake(workdir, MODELS, "--forcerun", IMPUTED)
     assert result.returncode == 0, result.stderr[-3000:]
     assert (workdir / MODELS).read_bytes() == (finished / MODELS).read_bytes()
 
@@ -111,7 +111,7 @@ def test_analysis_dataset_cut_mid_line(workdir):
         "results/data/analysis_dataset.csv",
         "its last line is incomplete",
         "results/logs/impute/primary.log",
-        (f"{PRIMARY}/imputed.csv.gz", f"{PRIMARY}/missingness.tsv"),
+        (IMPUTED, "results/imputations/primary/imputed.csv.gz"),
     )
 
 

@@ -58,6 +58,23 @@ def test_changing_one_analysis_reruns_only_it_and_the_summaries(workdir: Path) -
     assert per_analysis == {"analysis=tertiles"}
     assert rules(job for job in jobs if not job[1]) <= SUMMARIES
     assert ("fit_models", "analysis=tertiles") in jobs
+    assert "impute" not in rules(jobs)  # tertiles shares the primary analysis's imputation
+
+
+def test_analyses_with_equal_imputation_inputs_share_one_imputation(workdir: Path) -> None:
+    jobs = planned_jobs(workdir, "--forcerun", "results/imputations/primary/imputed.npz")
+    assert {w for r, w in jobs if r == "impute"} == {"imputation=primary"}
+    refits = {w for r, w in jobs if r == "fit_models"}
+    assert refits == {f"analysis={a}" for a in ["primary", "tertiles", "continuous", "firth"]}
+
+
+def test_an_analysis_with_its_own_imputation_settings_gets_its_own(workdir: Path) -> None:
+    config = write_config(
+        workdir, "own_m.yaml", "analyses:\n  tertiles:\n    missing_data: {m: 5}\n"
+    )
+    jobs = planned_jobs(workdir, "--configfile", config)
+    assert {w for r, w in jobs if r == "impute"} == {"imputation=tertiles"}
+    assert {w for _, w in jobs if w} == {"analysis=tertiles", "imputation=tertiles"}
 
 
 def test_a_changed_setting_is_one_short_reason_per_job(workdir: Path) -> None:

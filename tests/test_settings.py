@@ -6,7 +6,13 @@ import re
 
 import yaml
 from conftest import REPO
-from interplay.jobs.settings import ANALYSIS_SECTIONS, Settings, analysis_settings, merge_settings
+from interplay.jobs.settings import (
+    ANALYSIS_SECTIONS,
+    Settings,
+    analysis_settings,
+    first_of_equals,
+    merge_settings,
+)
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 
@@ -49,3 +55,20 @@ def test_settings_reach_a_job_whole() -> None:
     assert received == analysis_settings(CONFIG, "primary")
     assert repr(received) == repr(primary)
     assert json.loads(json.dumps(received)) == received
+
+
+def test_equal_keys_share_the_first_name_in_order() -> None:
+    keys = {
+        "primary": Settings(m=20, covariates=["age"]),
+        "unadjusted": Settings(m=20, covariates=[]),
+        "tertiles": Settings(m=20, covariates=["age"]),
+        "by_step": Settings(m=20, covariates=[]),
+        "own_m": Settings(m=5, covariates=["age"]),
+    }
+    assert first_of_equals(keys) == {
+        "primary": "primary",
+        "unadjusted": "unadjusted",
+        "tertiles": "primary",
+        "by_step": "unadjusted",
+        "own_m": "own_m",
+    }

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.workflow
 
 ANALYSES = list(yaml.safe_load((REPO / "config.yaml").read_text())["analyses"])
 ANALYSIS_TABLES = ["models", "joint", "interaction", "slopes", "johnson_neyman", "predictions"]
-PATIENT_LEVEL = ["results/synthetic", "results/data", "results/logs"]
+PATIENT_LEVEL = ["results/synthetic", "results/data", "results/imputations", "results/logs"]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,9 @@ def test_every_output_exists_and_is_not_empty(default_run: Path) -> None:
         "results/data/analysis_dataset.csv",
         "results/provenance.json",
         "results/tables/sensitivity.tsv",
-        "results/analyses/primary/imputed.csv.gz",
+        "results/imputations/primary/imputed.csv.gz",
+        "results/imputations/primary/imputed.npz",
+        *[f"results/analyses/{a}/missingness.tsv" for a in ANALYSES],
         *[f"results/analyses/{a}/{t}.tsv" for a in ANALYSES for t in ANALYSIS_TABLES],
     ]
     for relative in expected:
@@ -61,7 +63,7 @@ def test_no_patient_level_rows_outside_data_folders(default_run: Path) -> None:
     for path in results.rglob("*"):
         if not path.is_file() or any(path.is_relative_to(default_run / p) for p in PATIENT_LEVEL):
             continue
-        if path.name in {"analysis_dataset.csv", "imputed.csv.gz"}:
+        if path.name == "analysis_dataset.csv":
             continue
         if path.suffix == ".tsv":
             assert "patient_id" not in read_tsv(path).columns, f"{path} holds patient rows"

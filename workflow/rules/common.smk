@@ -2,6 +2,7 @@ import math
 import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 from snakemake.utils import min_version, update_config, validate
@@ -44,7 +45,7 @@ from interplay.jobs.config_checks import (
 )
 from interplay.data.dictionary import load_dictionary
 from interplay.errors import InputError
-from interplay.jobs.settings import Settings, analysis_settings
+from interplay.jobs.settings import Settings, analysis_settings, first_of_equals
 from interplay.jobs.shipped_files import SHIPPED_INPUTS, input_location
 
 LIBRARY_DIGESTS = library_digests(SCRIPTS_DIR)
@@ -255,11 +256,50 @@ def dataset_settings(analysis):
     )
 
 
-def analysis_dataset(wildcards):
+def dataset_file(analysis):
     """The dataset an analysis reads: the primary one unless its dataset settings differ."""
-    if dataset_settings(wildcards.analysis) == dataset_settings("primary"):
+    if dataset_settings(analysis) == dataset_settings("primary"):
         return "results/data/analysis_dataset.csv"
-    return f"results/analyses/{wildcards.analysis}/analysis_dataset.csv"
+    return f"results/analyses/{analysis}/analysis_dataset.csv"
+
+
+def analysis_dataset(wildcards):
+    """The dataset file of the analysis of a job."""
+    return dataset_file(wildcards.analysis)
+
+
+def imputation_settings(analysis):
+    """What an analysis's imputations depend on (with the seed): its dataset file, adjustment set
+    (chosen from the same Table 1 when data-driven), m and iterations."""
+    missing_data = settings(analysis, "missing_data")
+    return Settings(
+        dataset=dataset_file(analysis),
+        covariates=settings(analysis, "covariates"),
+        missing_data=Settings(
+            {key: value for key, value in missing_data.items() if key != "method"}
+        ),
+    )
+
+
+# Analyses whose imputation settings are equal share one imputation (results/imputations/
+# {imputation}/): {analysis: imputation}, named after primary, else the first name in alphabetical
+# order; not the config's order, which a --configfile override reshuffles.
+IMPUTATION_OF = first_of_equals(
+    {
+        a: imputation_settings(a)
+        for a in sorted(ANALYSES, key=lambda name: (name != "primary", name))
+        if uses_imputation(a)
+    }
+)
+
+
+wildcard_constraints:
+    imputation="|".join(sorted(set(IMPUTATION_OF.values()))) or "(?!)",
+
+
+def imputed_file(analysis):
+    """The imputations an analysis fits its models to (the .npz file the jobs read)."""
+    return f"results/imputations/{IMPUTATION_OF[analysis]}/imputed.npz"
 
 
 ANALYSIS_TABLES = [
@@ -351,9 +391,14 @@ def imputation_inputs(wildcards):
     return {"dataset": analysis_dataset(wildcards), **covariate_inputs(wildcards)}
 
 
+def shared_imputation_inputs(wildcards):
+    """The imputation inputs of the analysis a shared imputation is named after."""
+    return imputation_inputs(SimpleNamespace(analysis=wildcards.imputation))
+
+
 def model_inputs(wildcards):
-    """The imputation inputs and, when the analysis imputes, its imputed data sets."""
+    """The imputation inputs and, when the analysis imputes, its (shared) imputed data sets."""
     inputs = imputation_inputs(wildcards)
     if uses_imputation(wildcards.analysis):
-        inputs["imputed"] = f"results/analyses/{wildcards.analysis}/imputed.csv.gz"
+        inputs["imputed"] = imputed_file(wildcards.analysis)
     return inputs

@@ -1,14 +1,17 @@
+# Analyses with equal imputation inputs share one imputation (IMPUTATION_OF, common.smk),
+# named after the first of them; each analysis keeps its own missingness table.
+
+
 rule impute:
     input:
-        unpack(imputation_inputs),
+        unpack(shared_imputation_inputs),
     output:
-        imputed="results/analyses/{analysis}/imputed.csv.gz",
-        missingness="results/analyses/{analysis}/missingness.tsv",
-        suppressed=suppression_log("analyses/{analysis}/missingness"),
+        imputed="results/imputations/{imputation}/imputed.npz",
+        long="results/imputations/{imputation}/imputed.csv.gz",
     log:
-        "results/logs/impute/{analysis}.log",
+        "results/logs/impute/{imputation}.log",
     benchmark:
-        "results/benchmarks/impute/{analysis}.tsv"
+        "results/benchmarks/impute/{imputation}.tsv"
     conda:
         "../../envs/interplay.yaml"
     threads: 1
@@ -17,8 +20,27 @@ rule impute:
     params:
         library=library_version("impute.py"),
         seed=config["seed"],
-        missing_data=lambda wildcards: settings(wildcards.analysis, "missing_data"),
+        imputation=lambda wildcards: imputation_settings(wildcards.imputation),
+    script:
+        "../scripts/impute.py"
+
+
+rule missingness:
+    input:
+        unpack(imputation_inputs),
+    output:
+        missingness="results/analyses/{analysis}/missingness.tsv",
+        suppressed=suppression_log("analyses/{analysis}/missingness"),
+    log:
+        "results/logs/missingness/{analysis}.log",
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        **job_resources("data"),
+    params:
+        library=library_version("missingness.py"),
         covariates=lambda wildcards: settings(wildcards.analysis, "covariates"),
         min_cell_count=MIN_CELL_COUNT,
     script:
-        "../scripts/impute.py"
+        "../scripts/missingness.py"

@@ -26,6 +26,8 @@ MISSING_TEXT = "NA"
 # The stratum column of the result tables for rows of the whole (unstratified) sample.
 WHOLE_SAMPLE = "all"
 TRUTH_TYPES = [bool, np.bool_]
+# gzip's own default level, which every .gz table had before levels could be chosen.
+GZIP_LEVEL = 9
 
 
 def separator_for(path: str | Path) -> str:
@@ -59,10 +61,11 @@ def with_r_spelling(table: pd.DataFrame) -> pd.DataFrame:
     return written
 
 
-def write_table(table: pd.DataFrame, path: str | Path) -> None:
+def write_table(table: pd.DataFrame, path: str | Path, gzip_level: int = GZIP_LEVEL) -> None:
     """Write a table without its index, choosing the separator from the file name (R's logicals
-    and NA)."""
+    and NA); a .gz file at gzip_level."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
+    gzipped = {"method": "gzip", "mtime": 0, "compresslevel": gzip_level}
     with_r_spelling(table).to_csv(
         path,
         sep=separator_for(path),
@@ -70,7 +73,7 @@ def write_table(table: pd.DataFrame, path: str | Path) -> None:
         float_format=FLOAT_FORMAT,
         na_rep=MISSING_TEXT,
         lineterminator="\n",
-        compression={"method": "infer", "mtime": 0} if str(path).endswith(".gz") else "infer",
+        compression=gzipped if str(path).endswith(".gz") else "infer",
     )
 
 

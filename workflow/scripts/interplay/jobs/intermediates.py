@@ -1,7 +1,7 @@
 """What a job checks in the intermediates it reads: each holds everything its producer wrote.
 
 A file can be whole as a file (tables.read_table checks that) and still miss content: a valid gzip
-of imputed.csv.gz with 10 of 20 imputations, a bootstrap shard without some replicates, an analysis
+of imputed.npz with 10 of 20 imputations, a bootstrap shard without some replicates, an analysis
 dataset with a repeated or blank patient row. Each check raises tables.damaged with what is wrong.
 """
 
@@ -12,6 +12,7 @@ import pandas as pd
 
 from interplay.bootstrap.replicates import REPLICATE, SHARD_IMPUTATION, replicates_of_shard
 from interplay.imputation.chained import IMPUTATION_COLUMN
+from interplay.jobs.imputed_file import read_imputed_file
 from interplay.tables import damaged, read_table
 
 
@@ -72,8 +73,8 @@ def check_imputations(
 
 
 def read_imputations(path: str | Path, dataset: pd.DataFrame, m: int) -> pd.DataFrame:
-    """Read imputed.csv.gz, refusing it unless it holds imputations 1..m of every patient."""
-    return check_imputations(read_table(path), dataset, m, path)
+    """Read imputed.npz, refusing it unless it holds imputations 1..m of every patient."""
+    return check_imputations(read_imputed_file(path), dataset, m, path)
 
 
 def check_shard(

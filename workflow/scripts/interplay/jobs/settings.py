@@ -45,3 +45,15 @@ class Settings(dict):
         return f"settings:{settings_digest(self)}"
 
     __str__ = dict.__repr__
+
+
+def first_of_equals(keys: Mapping[str, Any]) -> dict[str, str]:
+    """{name: the first name (in order) whose key equals its key}: what equal inputs share."""
+    firsts: list[tuple[Any, str]] = []
+    shared = {}
+    for name, key in keys.items():
+        first = next((f for k, f in firsts if k == key), None)
+        if first is None:
+            firsts.append((key, name))
+        shared[name] = first or name
+    return shared
