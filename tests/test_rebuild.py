@@ -95,7 +95,11 @@ def test_adding_an_analysis_runs_only_its_jobs_and_the_summaries(workdir: Path) 
         workdir, "new.yaml", "analyses:\n  threshold_6:\n    outcome: {remission_threshold: 6}\n"
     )
     jobs = planned_jobs(workdir, "--configfile", config)
-    assert {wildcards for _, wildcards in jobs if wildcards} == {"analysis=threshold_6"}
+    # Its own dataset, so its own imputation, named after it.
+    assert {wildcards for _, wildcards in jobs if wildcards} == {
+        "analysis=threshold_6",
+        "imputation=threshold_6",
+    }
     assert {"analysis_dataset", "impute", "fit_models"} <= rules(jobs)
     assert rules(job for job in jobs if not job[1]) <= SUMMARIES
 
