@@ -15,7 +15,6 @@ def main(smk) -> None:
         read_imputations(smk.input.imputed, dataset, m) if hasattr(smk.input, "imputed") else None
     )
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
-    dataset = read_table(smk.input.dataset)
     covariates = adjustment_covariates(smk.params.settings["covariates"], table1, dataset)
     tables = run_stratified_analysis(
         dataset,
