@@ -10,7 +10,9 @@ import yaml
 from conftest import REPO
 from interplay.analysis import fit as analysis
 from interplay.errors import InputError
+from interplay.imputation.chained import imputations_of_nothing, impute_analysis_dataset
 from interplay.models import logistic as models
+from interplay.seeds import stream_key
 from interplay.synthetic.dataset import synthetic_analysis_dataset
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
@@ -257,3 +259,22 @@ def test_product_model_recovers_the_generator_truth(large_cohort):
         stratum = separate[level]
         i = stratum.index("il1b_high")
         assert abs(stratum.estimates[i] - target) < 4 * np.sqrt(stratum.covariance[i, i])
+
+
+def test_an_analysis_without_covariates_has_copies_of_its_dataset_as_imputations(dataset):
+    # What its skipped impute job would have written: the dataset m + 1 times, in long format.
+    imputed = imputations_of_nothing(dataset, [], m=3)
+    assert imputed[".imp"].tolist() == np.repeat(np.arange(4), len(dataset)).tolist()
+    for _, copy_ in imputed.groupby(".imp"):
+        pd.testing.assert_frame_equal(
+            copy_.drop(columns=[".imp", ".id"]).reset_index(drop=True),
+            dataset.reset_index(drop=True),
+        )
+    job = impute_analysis_dataset(dataset, [], m=3, iterations=10, seed=stream_key(1, "impute"))
+    pd.testing.assert_frame_equal(imputed, job)
+
+
+def test_imputations_of_nothing_refuse_a_missing_value(dataset):
+    incomplete = [c for c in COVARIATES if dataset[c].isna().any()][:1]
+    with pytest.raises(InputError, match=incomplete[0]):
+        imputations_of_nothing(dataset, incomplete, m=2)

@@ -24,6 +24,8 @@ SUMMARIES = {
 }
 CONFIG_ANALYSES = yaml.safe_load((REPO / "config.yaml").read_text())["analyses"]
 RAW_TABLES = ["results/synthetic/baseline.csv", "results/synthetic/visits.csv"]
+# The model jobs: fit_models for the analyses with a bootstrap, fit_models_final for the others.
+FIT_RULES = {"fit_models", "fit_models_final"}
 # Characters of a "params changed" reason: the changed settings' digests, not their values.
 MAX_PARAMS_REASON = 400
 
@@ -57,14 +59,14 @@ def test_changing_one_analysis_reruns_only_it_and_the_summaries(workdir: Path) -
     per_analysis = {wildcards for rule, wildcards in jobs if wildcards}
     assert per_analysis == {"analysis=tertiles"}
     assert rules(job for job in jobs if not job[1]) <= SUMMARIES
-    assert ("fit_models", "analysis=tertiles") in jobs
+    assert ("fit_models_final", "analysis=tertiles") in jobs
     assert "impute" not in rules(jobs)  # tertiles shares the primary analysis's imputation
 
 
 def test_analyses_with_equal_imputation_inputs_share_one_imputation(workdir: Path) -> None:
     jobs = planned_jobs(workdir, "--forcerun", "results/imputations/primary/imputed.npz")
     assert {w for r, w in jobs if r == "impute"} == {"imputation=primary"}
-    refits = {w for r, w in jobs if r == "fit_models"}
+    refits = {w for r, w in jobs if r in FIT_RULES}
     assert refits == {f"analysis={a}" for a in ["primary", "tertiles", "continuous", "firth"]}
 
 
@@ -75,6 +77,38 @@ def test_an_analysis_with_its_own_imputation_settings_gets_its_own(workdir: Path
     jobs = planned_jobs(workdir, "--configfile", config)
     assert {w for r, w in jobs if r == "impute"} == {"imputation=tertiles"}
     assert {w for _, w in jobs if w} == {"analysis=tertiles", "imputation=tertiles"}
+
+
+def test_an_analysis_without_covariates_gets_no_imputation_job(workdir: Path) -> None:
+    # unadjusted imputes (method mice) but has nothing to impute: its jobs use copies of its
+    # dataset, the imputations that job would write (common.smk imputes_nothing).
+    jobs = planned_jobs(workdir, "--forceall")
+    imputations = {w for r, w in jobs if r == "impute"}
+    assert "imputation=unadjusted" not in imputations
+    assert "imputation=primary" in imputations
+    assert ("fit_models_final", "analysis=unadjusted") in jobs
+
+
+def test_adding_an_analysis_to_the_bootstrap_runs_only_its_bootstrap(workdir: Path) -> None:
+    config = write_config(
+        workdir, "more.yaml", "bootstrap:\n  analyses: [primary, complete_case, tertiles]\n"
+    )
+    jobs = planned_jobs(workdir, "--configfile", config)
+    # Its model-based tables are already there (fit_models_final wrote them): no refit.
+    assert {(r, w) for r, w in jobs if w} == {
+        *(("bootstrap_shard", f"analysis=tertiles, shard={shard}") for shard in range(4)),
+        ("bootstrap_intervals", "analysis=tertiles"),
+        ("analysis_tables", "analysis=tertiles"),
+    }
+    assert rules(job for job in jobs if not job[1]) <= SUMMARIES
+
+
+def test_removing_an_analysis_from_the_bootstrap_refits_only_it(workdir: Path) -> None:
+    config = write_config(workdir, "fewer.yaml", "bootstrap:\n  analyses: [primary]\n")
+    jobs = planned_jobs(workdir, "--configfile", config)
+    # Its final tables now come from fit_models_final, without bootstrap rows.
+    assert {(r, w) for r, w in jobs if w} == {("fit_models_final", "analysis=complete_case")}
+    assert rules(job for job in jobs if not job[1]) <= SUMMARIES | {"paper_tables"}
 
 
 def test_a_changed_setting_is_one_short_reason_per_job(workdir: Path) -> None:
@@ -100,7 +134,7 @@ def test_adding_an_analysis_runs_only_its_jobs_and_the_summaries(workdir: Path) 
         "analysis=threshold_6",
         "imputation=threshold_6",
     }
-    assert {"analysis_dataset", "impute", "fit_models"} <= rules(jobs)
+    assert {"analysis_dataset", "impute", "fit_models_final"} <= rules(jobs)
     assert rules(job for job in jobs if not job[1]) <= SUMMARIES
 
 

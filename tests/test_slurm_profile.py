@@ -14,8 +14,8 @@ SUBMITTED = {
     "primary_analysis_dataset": (1000, 10),
     "analysis_dataset": (1000, 10),
     "impute": (2000, 30),
-    "missingness": (1000, 10),
     "fit_models": (2000, 30),
+    "fit_models_final": (2000, 30),
     "bootstrap_shard": (2000, 60),
     "bootstrap_intervals": (2000, 30),
 }

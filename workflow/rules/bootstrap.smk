@@ -1,10 +1,8 @@
 # Bootstrap intervals (docs/analysis_plan.md §7): replicates in `bootstrap.shards` jobs per analysis
 # (scatter), one job computing the intervals (gather), and one job writing the final tables with the
 # model-based rows of fit_models and the bootstrap rows side by side. Only the analyses listed in
-# bootstrap.analyses are resampled; the others get the final tables without bootstrap rows.
-
-
-include: "bootstrap_functions.smk"
+# bootstrap.analyses are resampled (RESAMPLED, analysis.smk); the others get their final tables,
+# without bootstrap rows, from fit_models_final.
 
 
 wildcard_constraints:
@@ -77,6 +75,8 @@ rule analysis_tables:
         suppressed=suppression_log("analyses/{analysis}/tables"),
     log:
         "results/logs/analysis_tables/{analysis}.log",
+    wildcard_constraints:
+        analysis=names_pattern(RESAMPLED),
     localrule: True
     conda:
         "../../envs/interplay.yaml"

@@ -21,6 +21,11 @@ def bootstrap_methods(analysis):
     return applicable_methods(BOOTSTRAP["methods"], uses_imputation(analysis))
 
 
+# The analyses with bootstrap intervals: fit_models writes their model-based tables and
+# analysis_tables the final ones; fit_models_final writes both for the others (analysis.smk).
+RESAMPLED = [analysis for analysis in ANALYSES if bootstrap_methods(analysis)]
+
+
 def bootstrap_replicates(analysis):
     """Resamples of an analysis: mi_replicates when it imputes, else replicates."""
     if uses_imputation(analysis):

@@ -172,8 +172,13 @@ for section, names in ANALYSIS_LISTS_RUN.items():
     config[section]["analyses"] = names
 
 
+def names_pattern(names):
+    """A wildcard constraint matching exactly these names (nothing when there are none)."""
+    return "|".join(names) or "(?!)"
+
+
 wildcard_constraints:
-    analysis="|".join(ANALYSES),
+    analysis=names_pattern(ANALYSES),
 
 
 def settings(analysis, section):
@@ -184,6 +189,22 @@ def settings(analysis, section):
 def uses_imputation(analysis):
     """Whether an analysis imputes missing data."""
     return settings(analysis, "missing_data")["method"] == "mice"
+
+
+def imputes_nothing(analysis):
+    """Whether an imputing analysis has no missing value to impute, known from its settings: no
+    covariates, and both biomarkers required (the outcome is never missing in a dataset). It gets
+    no imputation job; its jobs use m copies of the dataset, which that job would have written.
+    """
+    covariates = settings(analysis, "covariates")
+    name = covariates["adjustment_set"]
+    no_covariates = name != "paper" and len(covariates["sets"].get(name, [None])) == 0
+    return no_covariates and settings(analysis, "biomarkers")["require_both"]
+
+
+def has_imputation_job(analysis):
+    """Whether an analysis reads imputations that an impute job (its own or shared) writes."""
+    return uses_imputation(analysis) and not imputes_nothing(analysis)
 
 
 def dataset_settings(analysis):
@@ -233,13 +254,13 @@ IMPUTATION_OF = first_of_equals(
     {
         a: imputation_settings(a)
         for a in sorted(ANALYSES, key=lambda name: (name != "primary", name))
-        if uses_imputation(a)
+        if has_imputation_job(a)
     }
 )
 
 
 wildcard_constraints:
-    imputation="|".join(sorted(set(IMPUTATION_OF.values()))) or "(?!)",
+    imputation=names_pattern(sorted(set(IMPUTATION_OF.values()))),
 
 
 def imputed_file(analysis):
@@ -277,6 +298,23 @@ PRIVACY_FIGURES = {
 def suppression_log(stem):
     """Where a job lists the counts it suppressed in `stem` (gathered into privacy.tsv)."""
     return f"results/data/privacy/{stem}.tsv"
+
+
+def fit_outputs(resampled):
+    """The tables fit_models (resampled analyses) or fit_models_final (the others) writes."""
+    return {
+        **{
+            f"model_based_{table}": f"results/analyses/{{analysis}}/model_based/{table}.tsv"
+            for table in BOOTSTRAPPED_TABLES
+        },
+        **{
+            table: f"results/analyses/{{analysis}}/{table}.tsv"
+            for table in ANALYSIS_TABLES
+            if not (resampled and table in BOOTSTRAPPED_TABLES)
+        },
+        "missingness": "results/analyses/{analysis}/missingness.tsv",
+        "missingness_suppressed": suppression_log("analyses/{analysis}/missingness"),
+    }
 
 
 def suppression_logs():
@@ -344,6 +382,9 @@ def shared_imputation_inputs(wildcards):
 def model_inputs(wildcards):
     """The imputation inputs and, when the analysis imputes, its (shared) imputed data sets."""
     inputs = imputation_inputs(wildcards)
-    if uses_imputation(wildcards.analysis):
+    if has_imputation_job(wildcards.analysis):
         inputs["imputed"] = imputed_file(wildcards.analysis)
     return inputs
+
+
+include: "bootstrap_functions.smk"

@@ -1,5 +1,5 @@
 # Analyses with equal imputation inputs share one imputation (IMPUTATION_OF, common.smk),
-# named after the first of them; each analysis keeps its own missingness table.
+# named after the first of them; each analysis counts its own missing values (fit_models).
 
 
 rule impute:
@@ -23,24 +23,3 @@ rule impute:
         imputation=lambda wildcards: imputation_settings(wildcards.imputation),
     script:
         "../scripts/impute.py"
-
-
-rule missingness:
-    input:
-        unpack(imputation_inputs),
-    output:
-        missingness="results/analyses/{analysis}/missingness.tsv",
-        suppressed=suppression_log("analyses/{analysis}/missingness"),
-    log:
-        "results/logs/missingness/{analysis}.log",
-    conda:
-        "../../envs/interplay.yaml"
-    threads: 1
-    resources:
-        **job_resources("data"),
-    params:
-        library=library_version("missingness.py"),
-        covariates=lambda wildcards: settings(wildcards.analysis, "covariates"),
-        min_cell_count=MIN_CELL_COUNT,
-    script:
-        "../scripts/missingness.py"

@@ -5,7 +5,8 @@ import logging
 from interplay.bootstrap.replicates import prepare_complete, prepare_imputed
 from interplay.bootstrap.tables import SUMMARY_COLUMNS, summarise_complete, summarise_imputed
 from interplay.covariates import adjustment_covariates, with_covariates
-from interplay.jobs.intermediates import read_dataset, read_imputations, read_shards
+from interplay.jobs.imputations import analysis_imputations
+from interplay.jobs.intermediates import read_dataset, read_shards
 from interplay.jobs.runner import run
 from interplay.tables import read_table, write_table
 
@@ -15,14 +16,10 @@ log = logging.getLogger(__name__)
 def main(smk) -> None:
     """Write results/analyses/{analysis}/bootstrap.tsv; log estimands with lost replicates."""
     dataset = read_dataset(smk.input.dataset)
-    m = smk.params.settings["missing_data"]["m"]
-    imputed = (
-        read_imputations(smk.input.imputed, dataset, m) if hasattr(smk.input, "imputed") else None
-    )
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
-    settings = with_covariates(
-        smk.params.settings, adjustment_covariates(smk.params.settings["covariates"], table1)
-    )
+    covariates = adjustment_covariates(smk.params.settings["covariates"], table1)
+    imputed = analysis_imputations(smk.input, dataset, smk.params.settings, covariates)
+    settings = with_covariates(smk.params.settings, covariates)
     replicates = smk.params.replicates
     level = settings["models"]["ci_level"]
     if imputed is None:

@@ -4,7 +4,8 @@ import logging
 
 from interplay.bootstrap.replicates import Design, shard_estimates
 from interplay.covariates import adjustment_covariates, with_covariates
-from interplay.jobs.intermediates import read_dataset, read_imputations
+from interplay.jobs.imputations import analysis_imputations
+from interplay.jobs.intermediates import read_dataset
 from interplay.jobs.runner import run
 from interplay.tables import read_table, write_table
 
@@ -14,12 +15,9 @@ log = logging.getLogger(__name__)
 def main(smk) -> None:
     """Write the shard's replicate estimates and log each model's failed fits."""
     dataset = read_dataset(smk.input.dataset)
-    m = smk.params.settings["missing_data"]["m"]
-    imputed = (
-        read_imputations(smk.input.imputed, dataset, m) if hasattr(smk.input, "imputed") else None
-    )
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
     covariates = adjustment_covariates(smk.params.settings["covariates"], table1)
+    imputed = analysis_imputations(smk.input, dataset, smk.params.settings, covariates)
     design = Design(
         seed=smk.params.seed,
         analysis=smk.wildcards.analysis,

@@ -1,29 +1,46 @@
-"""Fit, pool and tabulate the models of one analysis."""
+"""Fit, pool and tabulate the models of one analysis, and count its missing covariate values."""
 
+from interplay.analysis.outputs import (
+    BOOTSTRAPPED_TABLES,
+    protected_missingness,
+    write_tables_without_bootstrap,
+)
 from interplay.analysis.stratified import run_stratified_analysis
 from interplay.covariates import adjustment_covariates, with_covariates
-from interplay.jobs.intermediates import read_dataset, read_imputations
+from interplay.jobs.imputations import analysis_imputations
+from interplay.jobs.intermediates import read_dataset
 from interplay.jobs.runner import run
 from interplay.tables import read_table, write_table
 
 
 def main(smk) -> None:
-    """Write the models, joint, interaction, slopes, Johnson–Neyman and prediction tables."""
+    """Write the missingness table and the model tables (models, joint, interaction and slopes
+    to model_based/); with a suppression log among the outputs, also their final tables."""
     dataset = read_dataset(smk.input.dataset)
-    m = smk.params.settings["missing_data"]["m"]
-    imputed = (
-        read_imputations(smk.input.imputed, dataset, m) if hasattr(smk.input, "imputed") else None
-    )
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
     covariates = adjustment_covariates(smk.params.settings["covariates"], table1, dataset)
+    imputed = analysis_imputations(smk.input, dataset, smk.params.settings, covariates)
+    missingness, missing_suppressed = protected_missingness(
+        dataset, covariates, smk.params.min_cell_count, smk.output.missingness
+    )
+    write_table(missingness, smk.output.missingness)
+    write_table(missing_suppressed, smk.output.missingness_suppressed)
     tables = run_stratified_analysis(
         dataset,
         with_covariates(smk.params.settings, covariates),
         imputed,
         analysis=smk.wildcards.analysis,
     )
-    for name, path in smk.output.items():
-        write_table(tables[name], path)
+    for name, table in tables.items():
+        model_based = name in BOOTSTRAPPED_TABLES
+        write_table(table, smk.output[f"model_based_{name}" if model_based else name])
+    if hasattr(smk.output, "suppressed"):
+        write_tables_without_bootstrap(
+            tables,
+            smk.params.min_cell_count,
+            {name: smk.output[name] for name in BOOTSTRAPPED_TABLES},
+            smk.output.suppressed,
+        )
 
 
 run(snakemake, main)

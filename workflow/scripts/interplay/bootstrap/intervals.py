@@ -12,7 +12,8 @@ are left out of an interval and counted.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from interplay.models.distributions import normal_cdf, normal_quantile, t_quantile
 
 MIN_DF = 3.0  # bootImpute's floor on the Satterthwaite df
 
@@ -39,8 +40,8 @@ def norm_inter(values: np.ndarray, alpha: np.ndarray) -> np.ndarray:
         elif ki >= r:
             out[i] = ordered[-1]
         else:
-            low, high = stats.norm.ppf([ki / (r + 1), (ki + 1) / (r + 1)])
-            fraction = (stats.norm.ppf(a) - low) / (high - low)
+            low, high = normal_quantile([ki / (r + 1), (ki + 1) / (r + 1)])
+            fraction = (normal_quantile(a) - low) / (high - low)
             out[i] = ordered[ki - 1] + fraction * (ordered[ki] - ordered[ki - 1])
     return out
 
@@ -63,7 +64,7 @@ def acceleration(influence: np.ndarray) -> float:
 def bias_correction(values: np.ndarray, estimate: float) -> float:
     """z0 = Φ⁻¹(share of finite replicates below the estimate) (boot's w)."""
     finite = values[np.isfinite(values)]
-    return float(stats.norm.ppf(np.mean(finite < estimate))) if len(finite) else np.nan
+    return float(normal_quantile(np.mean(finite < estimate))) if len(finite) else np.nan
 
 
 def bca_interval(values: np.ndarray, estimate: float, accel: float, level: float) -> np.ndarray:
@@ -71,8 +72,8 @@ def bca_interval(values: np.ndarray, estimate: float, accel: float, level: float
     z0 = bias_correction(values, estimate)
     if not np.isfinite(z0) or not np.isfinite(accel):
         return np.full(2, np.nan)
-    z = stats.norm.ppf(tail_levels(level))
-    adjusted = stats.norm.cdf(z0 + (z0 + z) / (1 - accel * (z0 + z)))
+    z = normal_quantile(tail_levels(level))
+    adjusted = normal_cdf(z0 + (z0 + z) / (1 - accel * (z0 + z)))
     return norm_inter(values, adjusted)
 
 
@@ -105,5 +106,5 @@ def boot_mi_interval(estimates: np.ndarray, level: float) -> BootMI:
     variance = (1 + 1 / b) * between + within / (b * m)
     df = variance**2 / (((b + 1) / (b * m)) ** 2 * msb**2 / (b - 1) + msw**2 / (b * m**2 * (m - 1)))
     df = max(MIN_DF, df)
-    half = stats.t.ppf(0.5 + level / 2, df) * np.sqrt(variance)
+    half = t_quantile(0.5 + level / 2, df) * np.sqrt(variance)
     return BootMI(grand_mean, variance, df, grand_mean - half, grand_mean + half)

@@ -20,7 +20,11 @@ from interplay.bootstrap import estimands as est
 from interplay.bootstrap import intervals as bi
 from interplay.bootstrap.methods import IMPUTED_METHOD
 from interplay.bootstrap.replicates import FAILED, FIRTH, REPLICATE, SHARD_IMPUTATION, Problem
+from interplay.privacy import COUNT_TABLES, protect, suppression_log
+from interplay.tables import write_table
 
+# The result tables that get bootstrap rows (analysis_tables; common.smk BOOTSTRAPPED_TABLES).
+BOOTSTRAPPED_TABLES = ["models", "joint", "interaction", "slopes"]
 REPLICATE_COUNT_COLUMNS = ["replicates_used", "replicates_failed", "replicates_firth"]
 
 
@@ -242,3 +246,23 @@ def final_tables(bases: dict[str, pd.DataFrame], summary: pd.DataFrame) -> dict[
         "joint": joint_with_method(bases["joint"], bases["models"]["ci_method"].iloc[0]),
     }
     return {name: with_bootstrap_rows(name, table, summary) for name, table in tables.items()}
+
+
+def write_final_tables(
+    bases: dict[str, pd.DataFrame],
+    summary: pd.DataFrame | None,
+    min_cell_count: int | None,
+    paths: dict[str, str],
+    log_path: str,
+) -> None:
+    """Write the final tables (final_tables; summary None: no bootstrap rows) to paths, with the
+    counts of the joint and models tables suppressed below min_cell_count, and the suppression
+    log to log_path."""
+    rows = pd.DataFrame(columns=SUMMARY_COLUMNS) if summary is None else summary
+    logs = []
+    for name, table in final_tables(bases, rows).items():
+        if name in COUNT_TABLES:
+            table, suppressed = protect(table, COUNT_TABLES[name], min_cell_count, paths[name])
+            logs.append(suppressed)
+        write_table(table, paths[name])
+    write_table(suppression_log(logs), log_path)

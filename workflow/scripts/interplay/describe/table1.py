@@ -5,7 +5,6 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from interplay import privacy
 from interplay.columns import BINARY, CATEGORICAL, CONTINUOUS, COVARIATES
@@ -77,12 +76,18 @@ def variable_kind(name: str, values: pd.Series) -> str:
 
 def is_skewed(values: pd.Series, threshold: float) -> bool:
     """Declared rule: |Fisher-Pearson skewness| of the whole column above `threshold`."""
+    # scipy.stats imported where used: it costs 0.4 s, and every job imports this module
+    # (through interplay.covariates) while only the Table 1 jobs test.
+    from scipy import stats
+
     observed = values.dropna().to_numpy(dtype=float)
     return len(observed) > 2 and np.ptp(observed) > 0 and abs(stats.skew(observed)) > threshold
 
 
 def compare_continuous(samples: list[np.ndarray], skewed: bool) -> tuple[float, str]:
     """p and test name: Welch t / Welch ANOVA, or Mann-Whitney U / Kruskal-Wallis when skewed."""
+    from scipy import stats
+
     samples = [sample for sample in samples if len(sample) >= 2]
     if len(samples) < 2 or np.ptp(np.concatenate(samples)) == 0:
         return float("nan"), NOT_TESTED
@@ -102,6 +107,8 @@ def compare_counts(table: np.ndarray) -> tuple[float, str]:
     Fisher exact for a 2×2 table with an expected count < 5, otherwise χ² (Yates-corrected for
     2×2, as R's chisq.test); all-zero rows and columns are dropped first.
     """
+    from scipy import stats
+
     table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
     if min(table.shape) < 2:
         return float("nan"), NOT_TESTED

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
-from scipy import stats
 
 from interplay import privacy
 from interplay.figures.style import (
@@ -23,6 +22,7 @@ from interplay.figures.style import (
     whole_sample,
 )
 from interplay.labels import LEVELS, TERMS, ci_method_label, group_label, label, measure_label
+from interplay.models.distributions import normal_quantile
 from interplay.models.logistic import OK
 
 JOINT_FIGURE_COLUMNS = [
@@ -83,7 +83,7 @@ def wilson_interval(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of a binomial proportion (Wilson 1927; Newcombe 1998, method 3)."""
     events, n = np.asarray(events, float), np.asarray(n, float)
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = normal_quantile(0.5 + level / 2)
     p = events / n
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))

@@ -220,6 +220,15 @@ def impute_analysis_dataset(
     The outcome, every covariate and both biomarker codings with their products are predictors
     of every incomplete variable (docs/analysis_plan.md §6: never impute, then form the product).
     """
+    with_products, predictors, incomplete = imputation_model(dataset, covariates)
+    imputed = impute_chained(with_products, incomplete, predictors, m, iterations, seed)
+    return imputed.drop(columns=with_products.columns.difference(dataset.columns))
+
+
+def imputation_model(
+    dataset: pd.DataFrame, covariates: Sequence[str]
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The dataset with the biomarker products, the model variables, and the incomplete ones."""
     require_columns(
         dataset.columns,
         covariates,
@@ -227,9 +236,24 @@ def impute_analysis_dataset(
         fix="name the analysis dataset's columns in the adjustment set (covariates.sets)",
     )
     exposures = [*MODEL_EXPOSURES["product"], *MODEL_EXPOSURES["continuous"]]
-    products = product_columns(dataset, exposures)
     predictors = list(dict.fromkeys([OUTCOME, *covariates, *exposures]))
-    with_products = dataset.assign(**products)
+    with_products = dataset.assign(**product_columns(dataset, exposures))
     incomplete = [column for column in predictors if with_products[column].isna().any()]
-    imputed = impute_chained(with_products, incomplete, predictors, m, iterations, seed)
-    return imputed.drop(columns=list(products))
+    return with_products, predictors, incomplete
+
+
+def imputations_of_nothing(
+    dataset: pd.DataFrame, covariates: Sequence[str], m: int
+) -> pd.DataFrame:
+    """The imputations of a dataset whose model variables are all observed: what
+    impute_analysis_dataset gives it (m + 1 copies, long format), for analyses whose imputation
+    job the workflow skips (an empty adjustment set and both biomarkers required)."""
+    incomplete = imputation_model(dataset, covariates)[2]
+    if incomplete:
+        raise InputError(
+            f"the analysis dataset has missing values in {', '.join(incomplete)}, which an "
+            "analysis without covariates does not impute",
+            file="analysis dataset",
+            fix="adjust for a covariate set, or use missing_data.method complete_case",
+        )
+    return impute_analysis_dataset(dataset, covariates, m, iterations=0, seed=0)

@@ -4,9 +4,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from interplay.models import logistic as models
+from interplay.models.distributions import chi2_sf
 from interplay.models.firth import penalised_lr_statistic
 from interplay.models.logistic import LogisticFit
 from interplay.models.pool import pool_d1_wald, pool_d2_chi_squares, pool_d3_logistic
@@ -16,13 +16,13 @@ def penalised_lr_test(fit: LogisticFit, data: pd.DataFrame, index: list[int]) ->
     """Firth's penalised likelihood-ratio χ² test of one coefficient (as R's logistf)."""
     design = models.design_matrix(data, fit.terms).to_numpy(float)
     statistic = penalised_lr_statistic(design, models.outcome_values(data), index[0])
-    return {"statistic": statistic, "df1": 1, "p_value": float(stats.chi2.sf(statistic, 1))}
+    return {"statistic": statistic, "df1": 1, "p_value": float(chi2_sf(statistic, 1))}
 
 
 def lr_test(loglik_full: float, loglik_reduced: float, df: int) -> dict:
     """Likelihood-ratio χ² test of nested models fitted to the same rows."""
     statistic = 2 * (loglik_full - loglik_reduced)
-    return {"statistic": statistic, "df1": df, "p_value": float(stats.chi2.sf(statistic, df))}
+    return {"statistic": statistic, "df1": df, "p_value": float(chi2_sf(statistic, df))}
 
 
 def wald_test(estimates: np.ndarray, covariance: np.ndarray) -> dict:
@@ -30,7 +30,7 @@ def wald_test(estimates: np.ndarray, covariance: np.ndarray) -> dict:
     estimates = np.atleast_1d(estimates)
     statistic = float(estimates @ np.linalg.solve(np.atleast_2d(covariance), estimates))
     df = len(estimates)
-    return {"statistic": statistic, "df1": df, "p_value": float(stats.chi2.sf(statistic, df))}
+    return {"statistic": statistic, "df1": df, "p_value": float(chi2_sf(statistic, df))}
 
 
 def product_tests(

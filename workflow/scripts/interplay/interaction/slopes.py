@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from interplay.errors import InputError
+from interplay.models.distributions import t_quantile
 from interplay.models.logistic import (
     DATASET,
     LogisticFit,
@@ -146,7 +146,7 @@ def johnson_neyman(
     critical value at the Barnard–Rubin df of the product coefficient.
     """
     (b1, b3), cov, df = pooled_slope_parameters(fits)
-    critical = float(stats.t.ppf(0.5 + ci_level / 2, df))
+    critical = float(t_quantile(0.5 + ci_level / 2, df))
     params = (b1, b3, cov[0, 0], cov[0, 1], cov[1, 1], critical)
     edges = np.concatenate([[-np.inf], jn_boundaries(*params), [np.inf]])
     observed_z = (np.asarray(bdnf_observed, dtype=float) - scale[0]) / scale[1]

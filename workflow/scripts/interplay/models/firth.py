@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special, stats
+from scipy import optimize, special
+
+from interplay.models.distributions import chi2_quantile
 
 PENALTY_WEIGHT = 0.5  # tau: Jeffreys prior, |I(beta)|^(1/2) (Firth 1993)
 MAX_STEP = 5.0  # largest change of any coefficient in one iteration (logistf.control maxstep)
@@ -207,7 +209,7 @@ def profile_ci(
     """
     design, outcome, weights = _checked_inputs(design, outcome, weights)
     fit = fit_firth(design, outcome, weights)
-    threshold = stats.chi2.ppf(level, df=1)
+    threshold = chi2_quantile(level, df=1)
 
     def excess(value: float) -> float:
         """How far the penalised LR statistic at value exceeds the chi-square cut-off."""

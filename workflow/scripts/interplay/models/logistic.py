@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from interplay import errors
 from interplay.columns import CATEGORY_LEVELS
 from interplay.errors import InputError
 from interplay.models.batched import sigmoid
+from interplay.models.distributions import t_quantile
 from interplay.models.firth import fit_firth
 from interplay.models.newton import MODEL_RULE, newton_logistic
 from interplay.models.pool import pool_rubin
@@ -428,7 +428,7 @@ def summarise_estimates(
     variances = np.atleast_2d(np.asarray(variances, dtype=float))
     single = estimates.shape[0] == 1
     pooled = pool_rubin(estimates, variances, np.inf if single else df_complete, list(terms))
-    critical = stats.t.ppf(0.5 + ci_level / 2, pooled["df"].to_numpy())
+    critical = t_quantile(0.5 + ci_level / 2, pooled["df"].to_numpy())
     half_width = critical * pooled["std_error"].to_numpy()
     return pd.DataFrame(
         {

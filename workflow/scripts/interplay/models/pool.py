@@ -8,8 +8,8 @@ Missing Data (2nd ed.), §2.3 and §5.3.
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from interplay.models.distributions import chi2_sf, f_sf, t_sf
 from interplay.models.newton import newton_logistic
 
 # mice's barnard.rubin() floors λ so that a parameter without between-imputation variance still
@@ -67,7 +67,7 @@ def pool_rubin(
             "std_error": std_error,
             "df": df,
             "statistic": statistic,
-            "p_value": 2 * stats.t.sf(np.abs(statistic), df),
+            "p_value": 2 * t_sf(np.abs(statistic), df),
             "riv": riv,
             "lambda": lam,
             "fmi": fmi,
@@ -126,9 +126,7 @@ def denominator_df(r: float, k: int, m: int, df_complete: float) -> float:
 def f_test(statistic: float, df1: int, df2: float, riv: float) -> dict:
     """The pooled F test result as a dict (statistic, df1, df2, p_value, riv)."""
     # F(k, inf) is chi-square(k) / k, the limit R's pf() takes and scipy's f does not.
-    p_value = (
-        stats.chi2.sf(statistic * df1, df1) if np.isinf(df2) else stats.f.sf(statistic, df1, df2)
-    )
+    p_value = chi2_sf(statistic * df1, df1) if np.isinf(df2) else f_sf(statistic, df1, df2)
     return {
         "statistic": float(statistic),
         "df1": int(df1),

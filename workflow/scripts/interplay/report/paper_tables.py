@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from interplay.analysis.fit import read_plan, used_columns
 from interplay.columns import BIOMARKERS
@@ -38,6 +37,7 @@ from interplay.labels import (
     variable_label,
 )
 from interplay.models import logistic as models
+from interplay.models.distributions import normal_sf
 from interplay.privacy import SUPPRESSED_TEXT, is_small
 from interplay.report.pages import html_page, interval_text, number_text, status_note
 from interplay.tables import WHOLE_SAMPLE
@@ -238,7 +238,7 @@ def estimate_columns(prefix: str, values: Mapping[str, Any] | None, method: str)
 def stratum_difference(first: pd.Series, second: pd.Series) -> tuple[float, float]:
     """Altman & Bland (2003): z = (b1 − b2) / √(se1² + se2²) of two independent log ORs, p."""
     z = (first["estimate"] - second["estimate"]) / np.hypot(first["std_error"], second["std_error"])
-    return float(z), float(2 * stats.norm.sf(abs(z)))
+    return float(z), float(2 * normal_sf(abs(z)))
 
 
 def table3_rows(tables: PaperTableInputs) -> pd.DataFrame:
