@@ -203,3 +203,19 @@ def test_unknown_estimator_is_an_input_error(data):
     """An estimator that does not exist is named, with the ones that do."""
     with pytest.raises(InputError, match="logistic, firth"):
         models.fit_model(data, product_terms(), estimator="probit")
+
+
+def test_numeric_columns_are_what_to_numeric_gives_as_floats():
+    data = pd.DataFrame(
+        {
+            "floats": [1.5, np.nan, -0.0, 1e-300],
+            "integers": [1, 2, 3, -4],
+            "flags": [True, False, True, False],
+            "nullable": pd.array([1, None, 3, 4], dtype="Int64"),
+            "text": ["1.5", None, "-0", "7"],
+        }
+    )
+    for column in data.columns:
+        expected = pd.to_numeric(data[column], errors="coerce").astype(float)
+        pd.testing.assert_series_equal(models.numeric_column(data, column), expected)
+        assert np.array_equal(np.signbit(models.numeric_column(data, column)), np.signbit(expected))
