@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
 
 from interplay.models.distributions import chi2_quantile
 
@@ -185,6 +185,10 @@ def penalised_lr_statistic(
 
 def _limit(excess: Callable[[float], float], estimate: float, width: float) -> float:
     """The root of excess beyond the estimate in the direction of width's sign (inf if none)."""
+    # Imported here: scipy.optimize adds 0.1 s to the start of every job that imports the models,
+    # and only Firth's profile intervals need it.
+    from scipy import optimize
+
     inner = estimate
     for _ in range(MAX_BRACKET_DOUBLINGS):
         outer = estimate + width
