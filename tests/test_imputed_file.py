@@ -30,7 +30,7 @@ def observed() -> pd.DataFrame:
 
 
 def long_imputations(data: pd.DataFrame, m: int) -> pd.DataFrame:
-    """Long format as impute_chained writes it, each gap filled by a random observed value."""
+    """Long format as impute_sets gives it, each gap filled by a random observed value."""
     rng = np.random.default_rng(12)
     copies = [data]
     for _ in range(m):

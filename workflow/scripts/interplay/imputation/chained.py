@@ -201,18 +201,6 @@ def impute_sets(
     )
 
 
-def impute_chained(
-    data: pd.DataFrame,
-    incomplete: list[str],
-    predictors: list[str],
-    m: int,
-    iterations: int,
-    seed: int | Sequence[int],
-) -> pd.DataFrame:
-    """impute_sets in long format: `.imp` 0..m, `.id` the index of data."""
-    return impute_sets(data, incomplete, predictors, m, iterations, seed).long_frame()
-
-
 def product_columns(data: pd.DataFrame, terms: Sequence[str]) -> dict[str, pd.Series]:
     """The product columns (`a:b`) among model terms, computed from their factors."""
     return {term: term_values(data, term) for term in terms if PRODUCT in term}
