@@ -22,6 +22,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
 from interplay.imputation.chained import IMPUTATION_COLUMN, ROW_ID_COLUMN  # noqa: E402
+from interplay.imputation.imputed_sets import imputed_sets_of_long  # noqa: E402
 from interplay.jobs.imputed_file import read_imputed_file, write_imputed_file  # noqa: E402
 from interplay.synthetic.dataset import synthetic_analysis_dataset  # noqa: E402
 from interplay.tables import read_table, write_table  # noqa: E402
@@ -82,8 +83,9 @@ def main() -> None:
             label = f"imputed.csv.gz, gzip level {level}"
             print(f"{label:<34}{written:9.2f}{read:9.2f}{size:9.1f}")
         path = folder / "imputed.npz"
-        written, _ = seconds(write_imputed_file, imputed, path)
+        written, _ = seconds(write_imputed_file, imputed_sets_of_long(imputed), path)
         read, again = seconds(read_imputed_file, path)
+        again = again.long_frame()
         size = path.stat().st_size / 1e6
         print(f"{'imputed.npz':<34}{written:9.2f}{read:9.2f}{size:9.1f}")
         pd.testing.assert_frame_equal(again, imputed, check_exact=True)

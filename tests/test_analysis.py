@@ -263,7 +263,7 @@ def test_product_model_recovers_the_generator_truth(large_cohort):
 
 def test_an_analysis_without_covariates_has_copies_of_its_dataset_as_imputations(dataset):
     # What its skipped impute job would have written: the dataset m + 1 times, in long format.
-    imputed = imputations_of_nothing(dataset, [], m=3)
+    imputed = imputations_of_nothing(dataset, [], m=3).long_frame()
     assert imputed[".imp"].tolist() == np.repeat(np.arange(4), len(dataset)).tolist()
     for _, copy_ in imputed.groupby(".imp"):
         pd.testing.assert_frame_equal(

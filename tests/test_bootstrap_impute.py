@@ -139,6 +139,20 @@ def test_chunk_size_bounds_the_values_per_chunk():
     assert bi.stack_chunk_size(1_086, 20) * 1_086 * 20 <= bi.STACK_ELEMENTS
 
 
+def test_warm_starts_in_chunks_of_data_sets_equal_those_of_one_stack(incomplete, monkeypatch):
+    """Fitting one data set at a time gives the per-set fits of the whole stack, bit for bit."""
+    plan = analysis.read_plan(settings("mice"))
+    draft = bs.provisional(plan, incomplete)
+    names = bs.atom_names(draft, plan)
+    imputed = impute_analysis_dataset(incomplete, covariates(), 5, 2, seed=3)
+    data_sets = analysis.analysed_data_sets(incomplete, imputed, plan)
+    whole = bs.fitted_means(bs.stacked_sample(list(data_sets), names, plan), draft)
+    monkeypatch.setattr(bs, "MEMORY_ELEMENTS", 1)  # chunks of one data set
+    chunked = bs.imputed_means(data_sets, names, plan, draft)
+    for name, start in whole.items():
+        assert chunked[name].tobytes() == start.tobytes()
+
+
 def split_estimates(data, imputed, design: bs.Design) -> pd.DataFrame:
     """Every shard's estimates, concatenated in shard order (empty shards hold no rows)."""
     method = "complete_case" if imputed is None else "mice"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import QUICK_CONFIG, copy_workflow
+from interplay.imputation.imputed_sets import imputed_sets_of_long
 from interplay.jobs.imputed_file import read_imputed_file, write_imputed_file
 
 pytestmark = pytest.mark.workflow
@@ -89,8 +90,8 @@ def test_truncated_imputations(workdir):
 
 def test_whole_file_with_half_the_imputations_then_the_fix(finished, workdir):
     path = workdir / IMPUTED
-    imputed = read_imputed_file(path)
-    write_imputed_file(imputed[imputed[".imp"] <= 2], path)
+    imputed = read_imputed_file(path).long_frame()
+    write_imputed_file(imputed_sets_of_long(imputed[imputed[".imp"] <= 2]), path)
     assert_refused(
         workdir,
         MODELS,

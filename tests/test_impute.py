@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from interplay.errors import InputError
 from interplay.imputation.batched import match_donors
-from interplay.imputation.chained import impute_chained, missingness_summary
+from interplay.imputation.chained import impute_sets, missingness_summary
 from interplay.models.pool import pool_rubin
 from test_pool import run_r_script
 
@@ -52,7 +52,7 @@ def simulated_cohort(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 def small() -> tuple[pd.DataFrame, pd.DataFrame]:
     """A 300-patient incomplete data set and its long-format imputations (m = 3)."""
     _, data = simulated_cohort(300, seed=5)
-    return data, impute_chained(data, INCOMPLETE, PREDICTORS, m=3, iterations=4, seed=99)
+    return data, impute_sets(data, INCOMPLETE, PREDICTORS, m=3, iterations=4, seed=99).long_frame()
 
 
 def test_imputation_zero_is_the_input_and_ids_index_it(small):
@@ -86,10 +86,10 @@ def test_pmm_draws_only_observed_values_and_binaries_stay_binary(small):
 
 def test_same_seed_same_data_sets_whatever_m():
     _, data = simulated_cohort(200, seed=6)
-    two = impute_chained(data, INCOMPLETE, PREDICTORS, m=2, iterations=3, seed=[7, 1])
-    again = impute_chained(data, INCOMPLETE, PREDICTORS, m=2, iterations=3, seed=[7, 1])
-    four = impute_chained(data, INCOMPLETE, PREDICTORS, m=4, iterations=3, seed=[7, 1])
-    other = impute_chained(data, INCOMPLETE, PREDICTORS, m=2, iterations=3, seed=[7, 2])
+    two = impute_sets(data, INCOMPLETE, PREDICTORS, m=2, iterations=3, seed=[7, 1]).long_frame()
+    again = impute_sets(data, INCOMPLETE, PREDICTORS, m=2, iterations=3, seed=[7, 1]).long_frame()
+    four = impute_sets(data, INCOMPLETE, PREDICTORS, m=4, iterations=3, seed=[7, 1]).long_frame()
+    other = impute_sets(data, INCOMPLETE, PREDICTORS, m=2, iterations=3, seed=[7, 2]).long_frame()
     pd.testing.assert_frame_equal(two, again)
     pd.testing.assert_frame_equal(two, four[four[".imp"] <= 2])
     assert not two["x"].equals(other["x"])
@@ -107,7 +107,7 @@ def test_donors_are_the_nearest_fitted_values():
 
 def test_recovers_full_data_estimates_that_complete_case_misses():
     full, data = simulated_cohort(2000, seed=1)
-    long = impute_chained(data, INCOMPLETE, PREDICTORS, m=10, iterations=5, seed=3)
+    long = impute_sets(data, INCOMPLETE, PREDICTORS, m=10, iterations=5, seed=3).long_frame()
 
     def estimates(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Means of x and z and the OLS slope of y on x (adjusted for z, sex), with variances."""
@@ -143,7 +143,7 @@ def test_product_among_predictors_keeps_the_interaction_in_imputations():
 
     def product_coefficient(predictors: list[str]) -> float:
         """OLS coefficient of u·v for x, averaged over 5 imputed data sets."""
-        long = impute_chained(data, ["x"], predictors, m=5, iterations=2, seed=4)
+        long = impute_sets(data, ["x"], predictors, m=5, iterations=2, seed=4).long_frame()
         imputed = long.loc[long[".imp"] > 0, "x"].to_numpy().reshape(5, 1500)
         return np.mean([np.linalg.lstsq(design, x_i, rcond=None)[0][3] for x_i in imputed])
 
@@ -157,7 +157,7 @@ def test_nullable_integer_and_categorical_columns_round_trip():
     _, data = simulated_cohort(150, seed=9)
     data["count"] = data["count"].astype("Int64")
     data["sex"] = data["sex"].astype(pd.CategoricalDtype(["female", "male"]))
-    long = impute_chained(data, INCOMPLETE, PREDICTORS, m=2, iterations=2, seed=1)
+    long = impute_sets(data, INCOMPLETE, PREDICTORS, m=2, iterations=2, seed=1).long_frame()
     assert long["sex"].dtype == data["sex"].dtype
     assert long["count"].dtype == "Int64"
     assert not long.loc[long[".imp"] > 0, INCOMPLETE].isna().any().any()
@@ -168,7 +168,7 @@ def test_constant_and_collinear_predictors_still_impute():
     _, data = simulated_cohort(200, seed=3)
     data = data.assign(ab=0.0, one=1.0, y_twice=2 * data["y"])
     predictors = [*PREDICTORS, "one", "y_twice"]
-    long = impute_chained(data, INCOMPLETE, predictors, m=2, iterations=2, seed=1)
+    long = impute_sets(data, INCOMPLETE, predictors, m=2, iterations=2, seed=1).long_frame()
     assert not long.loc[long[".imp"] > 0, INCOMPLETE].isna().any().any()
 
 
@@ -176,7 +176,7 @@ def test_variable_with_one_observed_value_imputes_that_value():
     _, data = simulated_cohort(120, seed=3)
     data["z"] = data["z"].where(data["z"].isna(), 1.0)
     data["sex"] = data["sex"].where(data["sex"].isna(), "male")
-    long = impute_chained(data, INCOMPLETE, PREDICTORS, m=2, iterations=2, seed=1)
+    long = impute_sets(data, INCOMPLETE, PREDICTORS, m=2, iterations=2, seed=1).long_frame()
     assert set(long["z"].dropna()) == {1.0}
     assert set(long["sex"].dropna()) == {"male"}
 
@@ -191,7 +191,7 @@ def test_missingness_summary_counts_gaps():
 def test_predictor_with_gaps_that_is_not_imputed_is_refused():
     _, data = simulated_cohort(100, seed=2)
     with pytest.raises(InputError, match="not itself imputed") as error:
-        impute_chained(data, ["z"], ["y", "x"], m=1, iterations=1, seed=1)
+        impute_sets(data, ["z"], ["y", "x"], m=1, iterations=1, seed=1).long_frame()
     assert error.value.column == "x"
     assert error.value.ids[0].startswith("P")
 
@@ -200,14 +200,16 @@ def test_text_column_with_many_levels_is_refused():
     _, data = simulated_cohort(50, seed=2)
     data["sex"] = ["a", "b", "c", None, "a"] * 10
     with pytest.raises(InputError, match="3 text levels"):
-        impute_chained(data, ["sex"], ["y", "sex"], m=1, iterations=1, seed=1)
+        impute_sets(data, ["sex"], ["y", "sex"], m=1, iterations=1, seed=1).long_frame()
 
 
 @pytest.mark.workflow  # as slow as a workflow job
 def test_r_reads_the_long_format_and_mice_agrees(tmp_path):
     _, data = simulated_cohort(400, seed=4)
     data = data[["y", "x", "z", "sex"]]
-    long = impute_chained(data, ["x", "z", "sex"], ["y", "x", "z", "sex"], 20, 10, seed=11)
+    long = impute_sets(
+        data, ["x", "z", "sex"], ["y", "x", "z", "sex"], 20, 10, seed=11
+    ).long_frame()
     data.to_csv(tmp_path / "data.csv", index=False)
     long.to_csv(tmp_path / "long.csv", index=False)
     paths = (tmp_path / "data.csv", tmp_path / "long.csv", tmp_path)

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from interplay.imputation.imputed_sets import imputed_sets_of_long
 from interplay.jobs.imputed_file import read_imputed_file, write_imputed_file
 from interplay.tables import read_table, write_table
 
@@ -29,7 +30,7 @@ def observed() -> pd.DataFrame:
 
 
 def long_imputations(data: pd.DataFrame, m: int) -> pd.DataFrame:
-    """Long format as impute_chained writes it, each gap filled by a random observed value."""
+    """Long format as impute_sets gives it, each gap filled by a random observed value."""
     rng = np.random.default_rng(12)
     copies = [data]
     for _ in range(m):
@@ -46,8 +47,8 @@ def long_imputations(data: pd.DataFrame, m: int) -> pd.DataFrame:
 
 def test_every_value_and_dtype_reads_back_as_written(tmp_path):
     written = long_imputations(observed(), M)
-    write_imputed_file(written, tmp_path / "imputed.npz")
-    back = read_imputed_file(tmp_path / "imputed.npz")
+    write_imputed_file(imputed_sets_of_long(written), tmp_path / "imputed.npz")
+    back = read_imputed_file(tmp_path / "imputed.npz").long_frame()
     pd.testing.assert_frame_equal(back, written, check_exact=True)
     assert back["bdnf"].to_numpy().tobytes() == written["bdnf"].to_numpy().tobytes()
 
@@ -57,9 +58,9 @@ def test_the_file_holds_the_values_of_the_long_csv_when_they_have_ten_digits(tmp
     write_table(observed(), tmp_path / "dataset.csv")
     written = long_imputations(read_table(tmp_path / "dataset.csv"), M)
     write_table(written, tmp_path / "imputed.csv.gz")
-    write_imputed_file(written, tmp_path / "imputed.npz")
+    write_imputed_file(imputed_sets_of_long(written), tmp_path / "imputed.npz")
     pd.testing.assert_frame_equal(
-        read_imputed_file(tmp_path / "imputed.npz"),
+        read_imputed_file(tmp_path / "imputed.npz").long_frame(),
         read_table(tmp_path / "imputed.csv.gz"),
         check_exact=True,
     )
@@ -68,8 +69,8 @@ def test_the_file_holds_the_values_of_the_long_csv_when_they_have_ten_digits(tmp
 def test_gaps_left_open_stay_missing(tmp_path):
     data = observed().assign(living_alone=np.where(np.arange(N) % 4 == 0, np.nan, 1.0))
     written = long_imputations(data, M)
-    write_imputed_file(written, tmp_path / "imputed.npz")
-    back = read_imputed_file(tmp_path / "imputed.npz")
+    write_imputed_file(imputed_sets_of_long(written), tmp_path / "imputed.npz")
+    back = read_imputed_file(tmp_path / "imputed.npz").long_frame()
     assert back["living_alone"].isna().sum() == (M + 1) * len(range(0, N, 4))
 
 
@@ -77,4 +78,4 @@ def test_an_imputation_changing_an_observed_value_is_not_written(tmp_path):
     written = long_imputations(observed(), M)
     written.loc[N + 1, "age"] += 1
     with pytest.raises(ValueError, match="changes an observed value"):
-        write_imputed_file(written, tmp_path / "imputed.npz")
+        write_imputed_file(imputed_sets_of_long(written), tmp_path / "imputed.npz")

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from interplay.bootstrap.replicates import replicates_of_shard
 from interplay.errors import InputError
+from interplay.imputation.imputed_sets import imputed_sets_of_long
 from interplay.jobs.imputed_file import write_imputed_file
 from interplay.jobs.intermediates import read_dataset, read_imputations, read_shard, read_shards
 from interplay.tables import read_table, write_table
@@ -67,11 +68,11 @@ def damage_message(read, *arguments) -> str:
 def test_whole_intermediates_read_back_unchanged(tmp_path):
     data = dataset()
     write_table(data, tmp_path / "analysis_dataset.csv")
-    write_imputed_file(imputations(data, 4), tmp_path / "imputed.npz")
+    write_imputed_file(imputed_sets_of_long(imputations(data, 4)), tmp_path / "imputed.npz")
     write_table(shard(range(10, 20), 2), tmp_path / "shard_1.tsv.gz")
     back = read_dataset(tmp_path / "analysis_dataset.csv")
     pd.testing.assert_frame_equal(back, data, check_dtype=False)
-    assert len(read_imputations(tmp_path / "imputed.npz", back, 4)) == 5 * N
+    assert len(read_imputations(tmp_path / "imputed.npz", back, 4).long_frame()) == 5 * N
     assert len(read_shard(tmp_path / "shard_1.tsv.gz", range(10, 20), 2)) == 20
 
 
@@ -108,7 +109,7 @@ def test_file_left_with_zero_bytes_after_a_crash(tmp_path):
 def test_truncated_imputed_file(tmp_path):
     data = dataset()
     path = tmp_path / "imputed.npz"
-    write_imputed_file(imputations(data, 4), path)
+    write_imputed_file(imputed_sets_of_long(imputations(data, 4)), path)
     cut(path, 0.5)
     message = damage_message(read_imputations, path, data, 4)
     assert "it is not a whole .npz file" in message
@@ -118,7 +119,7 @@ def test_imputed_file_with_a_changed_byte(tmp_path):
     """A byte flipped inside the stored values fails the zip member's CRC-32."""
     data = dataset()
     path = tmp_path / "imputed.npz"
-    write_imputed_file(imputations(data, 4), path)
+    write_imputed_file(imputed_sets_of_long(imputations(data, 4)), path)
     raw = bytearray(path.read_bytes())
     raw[len(raw) // 3] ^= 0xFF
     path.write_bytes(bytes(raw))
@@ -129,7 +130,7 @@ def test_whole_file_with_half_the_imputations(tmp_path):
     """A whole imputed.npz holding imputations 1–10 of 20 is refused."""
     data = dataset()
     path = tmp_path / "imputed.npz"
-    write_imputed_file(imputations(data, 10), path)
+    write_imputed_file(imputed_sets_of_long(imputations(data, 10)), path)
     message = damage_message(read_imputations, path, data, 20)
     assert "holds imputations 1–10, missing_data.m asks for 1–20 (missing 11–20)" in message
 
@@ -137,7 +138,7 @@ def test_whole_file_with_half_the_imputations(tmp_path):
 def test_imputed_file_whose_arrays_do_not_fit(tmp_path):
     data = dataset()
     path = tmp_path / "imputed.npz"
-    write_imputed_file(imputations(data, 3), path)
+    write_imputed_file(imputed_sets_of_long(imputations(data, 3)), path)
     with np.load(path) as stored:
         arrays = {key: stored[key] for key in stored.files}
     gaps = next(key for key in arrays if key.endswith("/gaps") and arrays[key].size)
@@ -149,7 +150,7 @@ def test_imputed_file_whose_arrays_do_not_fit(tmp_path):
 def test_imputations_from_another_dataset(tmp_path):
     data = dataset()
     path = tmp_path / "imputed.npz"
-    write_imputed_file(imputations(data.iloc[:-1], 3), path)
+    write_imputed_file(imputed_sets_of_long(imputations(data.iloc[:-1], 3)), path)
     assert "imputation 0 does not hold" in damage_message(read_imputations, path, data, 3)
 
 

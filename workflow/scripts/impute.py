@@ -2,12 +2,12 @@
 analysis sharing these imputation settings."""
 
 from interplay.covariates import adjustment_covariates
-from interplay.imputation.chained import impute_analysis_dataset
+from interplay.imputation.chained import impute_analysis_sets
 from interplay.jobs.imputed_file import LONG_CSV_GZIP_LEVEL, write_imputed_file
 from interplay.jobs.intermediates import read_dataset
 from interplay.jobs.runner import run
 from interplay.seeds import stream_key
-from interplay.tables import read_table, write_table
+from interplay.tables import read_table, write_table_parts
 
 
 def main(smk) -> None:
@@ -18,7 +18,7 @@ def main(smk) -> None:
     covariates = adjustment_covariates(imputation["covariates"], table1, dataset)
     # One stream for every analysis: analyses with the same data and covariates get the same
     # imputations, so their differences reflect the analysis choice, not Monte-Carlo noise.
-    imputed = impute_analysis_dataset(
+    imputed = impute_analysis_sets(
         dataset,
         covariates,
         m=imputation["missing_data"]["m"],
@@ -26,7 +26,8 @@ def main(smk) -> None:
         seed=stream_key(smk.params.seed, "impute"),
     )
     write_imputed_file(imputed, smk.output.imputed)
-    write_table(imputed, smk.output.long, LONG_CSV_GZIP_LEVEL)
+    # One data set at a time: the m + 1 copies of the long format would not fit at n = 10^6.
+    write_table_parts(imputed.blocks(), smk.output.long, LONG_CSV_GZIP_LEVEL)
 
 
 run(snakemake, main)

@@ -35,6 +35,7 @@ from interplay.data.outcome import check_analysis_outcomes
 from interplay.data.text_files import TextSettings
 from interplay.errors import InputError
 from interplay.imputation.chained import impute_analysis_dataset
+from interplay.imputation.imputed_sets import imputed_sets_of_long
 from interplay.jobs.config_checks import (
     ConfigError,
     check_analysis_lists,
@@ -224,7 +225,10 @@ def analyse(
             seed=stream_key(full["seed"], "impute"),
         )
         imputed = check_imputations(
-            as_stored(imputations), dataset, settings["missing_data"]["m"], "imputations"
+            imputed_sets_of_long(as_stored(imputations)),
+            dataset,
+            settings["missing_data"]["m"],
+            "imputations",
         )
     tables = run_stratified_analysis(
         dataset, with_covariates(settings, covariates), imputed, analysis=analysis

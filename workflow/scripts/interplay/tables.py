@@ -8,9 +8,11 @@ Tables are written as R's `read.delim` / `read.csv` read them: logical columns a
 missing values (text or numbers) as NA, so R gives logicals and NAs, not text and empty strings.
 """
 
+import contextlib
 import gzip
 import io
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -64,17 +66,33 @@ def with_r_spelling(table: pd.DataFrame) -> pd.DataFrame:
 def write_table(table: pd.DataFrame, path: str | Path, gzip_level: int = GZIP_LEVEL) -> None:
     """Write a table without its index, choosing the separator from the file name (R's logicals
     and NA); a .gz file at gzip_level."""
+    write_table_parts([table], path, gzip_level)
+
+
+def write_table_parts(
+    parts: Iterable[pd.DataFrame], path: str | Path, gzip_level: int = GZIP_LEVEL
+) -> None:
+    """Write parts with the same columns as one table (write_table of their concatenation, byte
+    for byte), each part as it comes, so only one is held at a time."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    gzipped = {"method": "gzip", "mtime": 0, "compresslevel": gzip_level}
-    with_r_spelling(table).to_csv(
-        path,
-        sep=separator_for(path),
-        index=False,
-        float_format=FLOAT_FORMAT,
-        na_rep=MISSING_TEXT,
-        lineterminator="\n",
-        compression=gzipped if str(path).endswith(".gz") else "infer",
-    )
+    with contextlib.ExitStack() as stack:
+        binary = stack.enter_context(Path(path).open("wb"))
+        if str(path).endswith(".gz"):
+            # As pandas' to_csv(compression="gzip") opens it: the name in the header, mtime 0.
+            binary = stack.enter_context(
+                gzip.GzipFile(str(path), "wb", gzip_level, fileobj=binary, mtime=0)
+            )
+        text = stack.enter_context(io.TextIOWrapper(binary, encoding="utf-8", newline=""))
+        for number, part in enumerate(parts):
+            with_r_spelling(part).to_csv(
+                text,
+                sep=separator_for(path),
+                index=False,
+                header=number == 0,
+                float_format=FLOAT_FORMAT,
+                na_rep=MISSING_TEXT,
+                lineterminator="\n",
+            )
 
 
 def damaged(path: str | Path, what: str) -> InputError:

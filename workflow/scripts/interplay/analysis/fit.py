@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from interplay.errors import InputError
-from interplay.imputation.chained import IMPUTATION_COLUMN
+from interplay.imputation.imputed_sets import ImputedSets, as_imputed_sets
 from interplay.interaction import joint, slopes
 from interplay.interaction import measures as ia
 from interplay.models import logistic as models
+from interplay.models.sequences import LazySequence
 
 log = logging.getLogger(__name__)
 
@@ -105,28 +106,34 @@ def usable(data: pd.DataFrame, what: str) -> pd.DataFrame:
     return data
 
 
+def checked_imputed_set(part: pd.DataFrame, number: int, columns: list[str]) -> pd.DataFrame:
+    """Imputed data set number, if its model variables are complete and both outcomes occur."""
+    gaps = ~models.complete_rows(part, columns)
+    if gaps.any():
+        raise InputError(
+            f"imputed data set {number} still has missing values",
+            file="imputed data sets",
+            column=next(c for c in columns if part.loc[gaps, c].isna().any()),
+            ids=part.loc[gaps, "patient_id"] if "patient_id" in part else [],
+            fix="impute every model variable (missing_data settings) or use complete_case",
+        )
+    return usable(part, f"imputed data set {number}")
+
+
 def analysed_data_sets(
-    dataset: pd.DataFrame, imputed: pd.DataFrame | None, plan: Plan
-) -> list[pd.DataFrame]:
-    """The data sets to fit: each imputed set (when imputed is given), or the complete cases."""
+    dataset: pd.DataFrame, imputed: ImputedSets | pd.DataFrame | None, plan: Plan
+) -> Sequence[pd.DataFrame]:
+    """The data sets to fit: each imputed set (when imputed is given), or the complete cases.
+
+    Imputed sets are built (and checked) one at a time whenever asked for, never all at once.
+    """
     columns = used_columns(plan)
+    imputed = as_imputed_sets(imputed)
     if imputed is not None:
-        sets = [
-            part.reset_index(drop=True)
-            for number, part in imputed.groupby(IMPUTATION_COLUMN, sort=True)
-            if number > 0
-        ]
-        for number, part in enumerate(sets, start=1):
-            gaps = ~models.complete_rows(part, columns)
-            if gaps.any():
-                raise InputError(
-                    f"imputed data set {number} still has missing values",
-                    file="imputed data sets",
-                    column=next(c for c in columns if part.loc[gaps, c].isna().any()),
-                    ids=part.loc[gaps, "patient_id"] if "patient_id" in part else [],
-                    fix="impute every model variable (missing_data settings) or use complete_case",
-                )
-        return [usable(part, f"imputed data set {i}") for i, part in enumerate(sets, start=1)]
+        return LazySequence(
+            range(1, len(imputed) + 1),
+            lambda number: checked_imputed_set(imputed.data_set(number), number, columns),
+        )
     complete = dataset[models.complete_rows(dataset, columns)].reset_index(drop=True)
     return [usable(complete, "complete-case sample")]
 
@@ -288,32 +295,24 @@ def joint_table(
     return table[JOINT_COLUMNS]
 
 
-def uses_imputations(imputed: pd.DataFrame | None, plan: Plan) -> bool:
+def uses_imputations(imputed: ImputedSets | None, plan: Plan) -> bool:
     """Whether the analysis pools imputed data sets (method mice and at least one given)."""
-    if not plan.impute or imputed is None:
-        return False
-    if IMPUTATION_COLUMN not in imputed.columns:
-        raise InputError(
-            f"the imputed data lack the '{IMPUTATION_COLUMN}' column",
-            file="imputed data sets",
-            column=IMPUTATION_COLUMN,
-            fix="write imputations in long format (.imp 0 = observed data, 1..m imputed)",
-        )
-    return bool((pd.to_numeric(imputed[IMPUTATION_COLUMN]) > 0).any())
+    return plan.impute and imputed is not None and len(imputed) > 0
 
 
 def run_analysis(
     dataset: pd.DataFrame,
     settings: Mapping[str, Any],
-    imputed: pd.DataFrame | None = None,
+    imputed: ImputedSets | pd.DataFrame | None = None,
     *,
     analysis: str = "primary",
 ) -> dict[str, pd.DataFrame]:
     """Fit, pool and tabulate one analysis; returns the tables below, keyed by name.
 
     dataset: the analysis dataset (one row per patient); settings: the merged sections outcome,
-    biomarkers, covariates, missing_data and models; imputed: long-format imputations (`.imp`
-    0 = observed, 1..m), used when missing_data.method is mice; analysis: its name.
+    biomarkers, covariates, missing_data and models; imputed: the imputed data sets 1..m
+    (interplay.imputation.imputed_sets) or in long format (`.imp` 0 = observed, 1..m), used when
+    missing_data.method is mice; analysis: its name.
 
     Every table ends with status: ok, separation (a fitted probability at 0 or 1: some
     coefficient runs off to ±inf, e.g. a joint cell without remitters) or not_converged — the
@@ -356,6 +355,7 @@ def run_analysis(
       outcome, standardised over the covariates), ci_low, ci_high, ci_method.
     """
     plan = read_plan(settings)
+    imputed = as_imputed_sets(imputed)
     imputing = uses_imputations(imputed, plan)
     data_sets = analysed_data_sets(dataset, imputed if imputing else None, plan)
     fits = fit_all(data_sets, plan, analysis)

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from interplay.analysis.fit import RESULT_TABLES, run_analysis
+from interplay.imputation.imputed_sets import ImputedSets, as_imputed_sets
 from interplay.jobs.config_checks import check_analysis_columns
 from interplay.tables import WHOLE_SAMPLE
 
@@ -42,7 +43,7 @@ def was_run(table: pd.DataFrame) -> bool:
 def run_stratified_analysis(
     dataset: pd.DataFrame,
     settings: Mapping[str, Any],
-    imputed: pd.DataFrame | None = None,
+    imputed: ImputedSets | pd.DataFrame | None = None,
     *,
     analysis: str = "primary",
 ) -> dict[str, pd.DataFrame]:
@@ -67,11 +68,14 @@ def run_stratified_analysis(
     if unknown.any():
         log.warning("%d patients without %s are left out of the strata", unknown.sum(), column)
     parts: dict[str, list[pd.DataFrame]] = {}
+    imputed = as_imputed_sets(imputed)
     for level, stratum in dataset[~unknown].groupby(column, sort=True):
         label = stratum_name(column, level)
         in_stratum = None
         if imputed is not None:
-            in_stratum = imputed[imputed["patient_id"].isin(stratum["patient_id"])]
+            in_stratum = imputed.of_rows(
+                imputed.observed["patient_id"].isin(stratum["patient_id"]).to_numpy()
+            )
         log.info("%s: %d patients", label, len(stratum))
         tables = run_analysis(stratum, settings, in_stratum, analysis=analysis)
         for name, table in with_stratum(tables, label).items():

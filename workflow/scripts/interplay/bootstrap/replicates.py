@@ -14,7 +14,7 @@ any split into shards.
 import itertools
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,6 +26,7 @@ from interplay.bootstrap import estimands as est
 from interplay.columns import CATEGORY_LEVELS
 from interplay.imputation.batched import ChainPlan, impute_stack
 from interplay.imputation.chained import chain_plan, encode, product_columns
+from interplay.imputation.imputed_sets import ImputedSets
 from interplay.interaction import joint
 from interplay.models import logistic as models
 from interplay.models.batched import WeightedDesign
@@ -134,20 +135,49 @@ def provisional(plan: analysis.Plan, dataset: pd.DataFrame) -> est.Blueprint:
     return est.blueprint(plan, dataset, np.zeros(len(analysis.plan_terms(plan, "product"))))
 
 
-def fitted_means(
+def fitted_estimates(
     sample: est.Sample,
     blueprint: est.Blueprint,
     designs: Mapping[str, WeightedDesign] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Each model's coefficients averaged over the sample's data sets (fits from zero)."""
+    """Each model's coefficients (data sets, p) in each of the sample's data sets (fits from 0)."""
     out = {}
     for spec in blueprint.specs:
         prepared = designs.get(spec.name) if designs else None
         fit = est.fit_spec(sample, spec, np.zeros(len(spec.terms)), prepared)
         if not fit.converged.all():
             log.warning("%s model: the full-sample fit did not converge", spec.name)
-        out[spec.name] = fit.estimates.mean(axis=0)
+        out[spec.name] = fit.estimates
     return out
+
+
+def fitted_means(
+    sample: est.Sample,
+    blueprint: est.Blueprint,
+    designs: Mapping[str, WeightedDesign] | None = None,
+) -> dict[str, np.ndarray]:
+    """Each model's coefficients averaged over the sample's data sets (fits from zero)."""
+    return {
+        name: estimates.mean(axis=0)
+        for name, estimates in fitted_estimates(sample, blueprint, designs).items()
+    }
+
+
+def imputed_means(
+    data_sets: Sequence[pd.DataFrame], names: list[str], plan, blueprint: est.Blueprint
+) -> dict[str, np.ndarray]:
+    """fitted_means over the imputed data sets, stacked a chunk of sets at a time (the m sets
+    at once would not fit in memory at n = 10^6); each set's fit is its own, so the chunks
+    give the estimates of one stack."""
+    size = chunk_size(len(data_sets[0]), STACKED_WIDTH)
+    parts = [
+        fitted_estimates(stacked_sample([data_sets[i] for i in chunk], names, plan), blueprint)
+        for chunk in chunks(range(len(data_sets)), size)
+    ]
+    return {
+        spec.name: np.concatenate([part[spec.name] for part in parts]).mean(axis=0)
+        for spec in blueprint.specs
+    }
 
 
 def prepare_complete(dataset: pd.DataFrame, settings: Mapping[str, Any]) -> Problem:
@@ -162,14 +192,13 @@ def prepare_complete(dataset: pd.DataFrame, settings: Mapping[str, Any]) -> Prob
 
 
 def prepare_imputed(
-    dataset: pd.DataFrame, imputed: pd.DataFrame, settings: Mapping[str, Any]
+    dataset: pd.DataFrame, imputed: ImputedSets | pd.DataFrame, settings: Mapping[str, Any]
 ) -> Problem:
     """The incomplete dataset to resample; starts and reference cell pooled over the imputations."""
     plan = analysis.read_plan(settings)
     draft = provisional(plan, dataset)
     names = atom_names(draft, plan)
-    data_sets = analysis.analysed_data_sets(dataset, imputed, plan)
-    start = fitted_means(stacked_sample(data_sets, names, plan), draft)
+    start = imputed_means(analysis.analysed_data_sets(dataset, imputed, plan), names, plan, draft)
     rows = rows_sample(dataset, names, plan)
     return Problem(est.blueprint(plan, dataset, start["product"]), rows, start)
 
@@ -353,7 +382,7 @@ def replicates_of_shard(n: int, total: int, shards: int, imputations: int, shard
 
 def shard_estimates(
     dataset: pd.DataFrame,
-    imputed: pd.DataFrame | None,
+    imputed: ImputedSets | pd.DataFrame | None,
     settings: Mapping[str, Any],
     design: Design,
     shard: int,

@@ -1,4 +1,4 @@
-"""Multiple imputation by chained equations of a data frame, in long format (mice's layout).
+"""Multiple imputation by chained equations of a data frame, as ImputedSets or in long format.
 
 Continuous and count variables are imputed by predictive mean matching, 0/1 and two-level text
 variables by logistic regression with a parameter draw, by the one engine
@@ -6,7 +6,8 @@ interplay.imputation.batched: the m imputed data sets are one stack, run in chun
 Every incomplete variable is modelled on the same predictor columns — the caller includes the
 outcome, both biomarker codings and their product there, so the imputation model is compatible
 with the interaction model. This module turns a data frame into the engine's value matrix (text
-levels as 0/1, checks, visit order) and the completed values back into imputed copies.
+levels as 0/1, checks, visit order) and the completed values back into imputed data sets, held
+as each set's values at the gaps (imputation.imputed_sets), not as m copies.
 """
 
 import logging
@@ -18,12 +19,10 @@ import pandas as pd
 
 from interplay.errors import InputError, require_columns
 from interplay.imputation.batched import ChainPlan, completed_chunks
+from interplay.imputation.imputed_sets import IMPUTATION_COLUMN, ROW_ID_COLUMN, ImputedSets
 from interplay.models.logistic import MODEL_EXPOSURES, OUTCOME, PRODUCT, term_values
 
 log = logging.getLogger(__name__)
-
-IMPUTATION_COLUMN = ".imp"
-ROW_ID_COLUMN = ".id"
 
 
 def missingness_summary(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -143,15 +142,15 @@ def imputation_rng(seed: int | Sequence[int], imputation: int) -> np.random.Gene
     return np.random.default_rng(np.random.SeedSequence([*root, imputation]))
 
 
-def impute_chained(
+def impute_sets(
     data: pd.DataFrame,
     incomplete: list[str],
     predictors: list[str],
     m: int,
     iterations: int,
     seed: int | Sequence[int],
-) -> pd.DataFrame:
-    """m imputed copies of data in long format: `.imp` 0 (the data as given) to m, `.id` the index.
+) -> ImputedSets:
+    """m imputed copies of data: `.imp` 0 (the data as given) to m, `.id` the index.
 
     Each column of `incomplete` is modelled on every column of `predictors` other than itself; a
     column in both lists enters with its current imputations. Include the outcome and the product
@@ -191,16 +190,15 @@ def impute_chained(
             iterations,
             time.perf_counter() - started,
         )
-    copies = [data.copy()]
-    for imputation in range(m):
-        copy = data.copy()
-        for j in plan.sequence:
-            copy.loc[gaps[j], columns[j]] = decode(imputed[j][imputation], levels[columns[j]])
-        copies.append(copy)
-    long = pd.concat(copies, ignore_index=True)
-    long.insert(0, ROW_ID_COLUMN, np.tile(data.index.to_numpy(), m + 1))
-    long.insert(0, IMPUTATION_COLUMN, np.repeat(np.arange(m + 1), len(data)))
-    return long
+    observed = data.reset_index(drop=True)
+    observed.insert(0, ROW_ID_COLUMN, data.index.to_numpy())
+    observed.insert(0, IMPUTATION_COLUMN, np.zeros(len(data), dtype=np.int64))
+    return ImputedSets(
+        observed=observed,
+        gaps={columns[j]: np.flatnonzero(gaps[j]) for j in plan.sequence},
+        values={columns[j]: decode(imputed[j], levels[columns[j]]) for j in plan.sequence},
+        m=m,
+    )
 
 
 def product_columns(data: pd.DataFrame, terms: Sequence[str]) -> dict[str, pd.Series]:
@@ -208,21 +206,21 @@ def product_columns(data: pd.DataFrame, terms: Sequence[str]) -> dict[str, pd.Se
     return {term: term_values(data, term) for term in terms if PRODUCT in term}
 
 
-def impute_analysis_dataset(
+def impute_analysis_sets(
     dataset: pd.DataFrame,
     covariates: Sequence[str],
     m: int,
     iterations: int,
     seed: int | Sequence[int],
-) -> pd.DataFrame:
+) -> ImputedSets:
     """Impute an analysis dataset's model variables, compatibly with both interaction models.
 
     The outcome, every covariate and both biomarker codings with their products are predictors
     of every incomplete variable (docs/analysis_plan.md §6: never impute, then form the product).
     """
     with_products, predictors, incomplete = imputation_model(dataset, covariates)
-    imputed = impute_chained(with_products, incomplete, predictors, m, iterations, seed)
-    return imputed.drop(columns=with_products.columns.difference(dataset.columns))
+    imputed = impute_sets(with_products, incomplete, predictors, m, iterations, seed)
+    return imputed.without(list(with_products.columns.difference(dataset.columns)))
 
 
 def imputation_model(
@@ -244,9 +242,9 @@ def imputation_model(
 
 def imputations_of_nothing(
     dataset: pd.DataFrame, covariates: Sequence[str], m: int
-) -> pd.DataFrame:
+) -> ImputedSets:
     """The imputations of a dataset whose model variables are all observed: what
-    impute_analysis_dataset gives it (m + 1 copies, long format), for analyses whose imputation
+    impute_analysis_sets gives it (m copies without gaps), for analyses whose imputation
     job the workflow skips (an empty adjustment set and both biomarkers required)."""
     incomplete = imputation_model(dataset, covariates)[2]
     if incomplete:
@@ -256,4 +254,15 @@ def imputations_of_nothing(
             file="analysis dataset",
             fix="adjust for a covariate set, or use missing_data.method complete_case",
         )
-    return impute_analysis_dataset(dataset, covariates, m, iterations=0, seed=0)
+    return impute_analysis_sets(dataset, covariates, m, iterations=0, seed=0)
+
+
+def impute_analysis_dataset(
+    dataset: pd.DataFrame,
+    covariates: Sequence[str],
+    m: int,
+    iterations: int,
+    seed: int | Sequence[int],
+) -> pd.DataFrame:
+    """impute_analysis_sets in long format (`.imp` 0..m, `.id`), as R's mice::as.mids reads it."""
+    return impute_analysis_sets(dataset, covariates, m, iterations, seed).long_frame()

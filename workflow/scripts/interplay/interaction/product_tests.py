@@ -10,6 +10,7 @@ from interplay.models.distributions import chi2_sf
 from interplay.models.firth import penalised_lr_statistic
 from interplay.models.logistic import LogisticFit
 from interplay.models.pool import pool_d1_wald, pool_d2_chi_squares, pool_d3_logistic
+from interplay.models.sequences import LazySequence
 
 
 def penalised_lr_test(fit: LogisticFit, data: pd.DataFrame, index: list[int]) -> dict:
@@ -31,6 +32,11 @@ def wald_test(estimates: np.ndarray, covariance: np.ndarray) -> dict:
     statistic = float(estimates @ np.linalg.solve(np.atleast_2d(covariance), estimates))
     df = len(estimates)
     return {"statistic": statistic, "df1": df, "p_value": float(chi2_sf(statistic, df))}
+
+
+def design_array(data: pd.DataFrame, terms: Sequence[str]) -> np.ndarray:
+    """A data set's design matrix of the terms, as an array."""
+    return models.design_matrix(data, terms).to_numpy()
 
 
 def product_tests(
@@ -76,10 +82,15 @@ def product_tests(
             full[0].n - len(full[0].terms),
         )
         if all(fit.converged for fit in [*full, *reduced]):
+            # Design matrices one data set at a time: m of them do not fit in memory at n = 10^6.
             lr = pool_d3_logistic(
-                [models.design_matrix(d, full[0].terms).to_numpy() for d in data_sets],
-                [models.design_matrix(d, reduced[0].terms).to_numpy() for d in data_sets],
-                [models.outcome_values(d) for d in data_sets],
+                LazySequence(
+                    data_sets, lambda d: models.design_matrix(d, full[0].terms).to_numpy()
+                ),
+                LazySequence(
+                    data_sets, lambda d: models.design_matrix(d, reduced[0].terms).to_numpy()
+                ),
+                LazySequence(data_sets, models.outcome_values),
             )
         else:  # D3 evaluates likelihoods at each data set's MLE, which a failed fit lacks
             lr = {"statistic": np.nan, "df1": len(index), "df2": np.nan, "p_value": np.nan}

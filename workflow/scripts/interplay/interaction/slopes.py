@@ -8,7 +8,7 @@ Functions take fits of the same model to m ≥ 1 data sets (Wald z for m = 1, Ru
 """
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -182,7 +182,7 @@ def representative_point(low: float, high: float) -> float:
 
 def prediction_grid(
     fits: Sequence[LogisticFit],
-    designs: Sequence[pd.DataFrame],
+    designs: Iterable[pd.DataFrame],
     il1b_values: np.ndarray,
     bdnf_values: np.ndarray,
     scale: tuple[float, float],
@@ -257,7 +257,7 @@ def continuous_tables(
         ],
         ignore_index=True,
     )
-    designs = [design_matrix(d, fits[0].terms) for d in data_sets]
+    designs = (design_matrix(d, fits[0].terms) for d in data_sets)  # one at a time
     il1b_values = il1b_grid(observed(dataset, "il1b"))
     predictions = prediction_grid(fits, designs, il1b_values, at_percentiles, scale, ci_level)
     percentile_of = dict(zip(at_percentiles, percentiles, strict=True))

@@ -6,12 +6,13 @@ from typing import Any
 import pandas as pd
 
 from interplay.imputation.chained import imputations_of_nothing
+from interplay.imputation.imputed_sets import ImputedSets
 from interplay.jobs.intermediates import read_imputations
 
 
 def analysis_imputations(
     inputs: Any, dataset: pd.DataFrame, settings: Mapping[str, Any], covariates: Sequence[str]
-) -> pd.DataFrame | None:
+) -> ImputedSets | None:
     """The job's imputed.npz (input `imputed`); for an imputing analysis without one, which has
     nothing to impute (common.smk imputes_nothing), the copies its imputation would give; None for
     complete cases."""

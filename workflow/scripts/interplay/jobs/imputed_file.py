@@ -1,9 +1,10 @@
 """The imputed data sets as the workflow's jobs read them: one .npz file, read back bit-identically.
 
 Like mice's `mids` object, the file holds the observed data once (`.imp` 0) and, for each column
-with gaps, every imputation's values at those gaps; the long format (`.imp` 0..m, `.id`) is
-rebuilt from them. Numbers are stored as their bytes, text as codes into its distinct values, so
-every value and dtype reads back as written (the long CSV for R rounds to 10 digits and is slower).
+with gaps, every imputation's values at those gaps; it is read back as ImputedSets, which build
+one imputed data set at a time. Numbers are stored as their bytes, text as codes into its
+distinct values, so every value and dtype reads back as written (the long CSV for R rounds to 10
+digits and is slower).
 """
 
 import json
@@ -13,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from interplay.imputation.chained import IMPUTATION_COLUMN
+from interplay.imputation.imputed_sets import IMPUTATION_COLUMN, ImputedSets
 from interplay.tables import damaged
 
 LAYOUT = "layout"
@@ -30,88 +31,89 @@ def is_text(values: pd.Series) -> bool:
     return values.dtype == object and values.dropna().map(type).eq(str).all()
 
 
-def column_arrays(name: str, values: pd.Series, n: int, m: int) -> dict[str, np.ndarray]:
+def column_arrays(name: str, sets: ImputedSets, column: str) -> dict[str, np.ndarray]:
     """One column's arrays: observed values, positions of its gaps and each imputation's values."""
-    if is_text(values):
-        codes, levels = pd.factorize(values, use_na_sentinel=True)
-        arrays = {f"{name}/levels": np.asarray(levels, dtype=str)}
-        values = pd.Series(codes.astype(np.int64))
-        gaps = np.flatnonzero(codes[:n] < 0)
-    elif values.dtype.kind in NUMBER_KINDS:
-        arrays = {}
-        gaps = np.flatnonzero(values.isna().to_numpy()[:n])
-    else:
-        raise TypeError(f"column {name} has dtype {values.dtype}, neither numbers nor text")
-    stored = values.to_numpy()
-    blocks = stored.reshape(m + 1, n)
-    kept = np.ones(n, dtype=bool)
-    kept[gaps] = False
-    if not (blocks[1:, kept] == blocks[0, kept]).all():
-        raise ValueError(f"column {name}: an imputation changes an observed value")
+    observed = sets.observed[column]
+    gaps = sets.gaps.get(column, np.array([], dtype=np.int64))
+    if observed.iloc[gaps].notna().any():
+        raise ValueError(f"column {column}: an imputation changes an observed value")
+    imputed = sets.values.get(column, np.empty((sets.m, 0), dtype=object))
+    if is_text(observed):
+        # Codes in the order of first appearance over the long column, as factorizing it would.
+        every = pd.Series(np.concatenate([observed.to_numpy(dtype=object), imputed.ravel()]))
+        codes, levels = pd.factorize(every, use_na_sentinel=True)
+        n = len(observed)
+        return {
+            f"{name}/levels": np.asarray(levels, dtype=str),
+            f"{name}/observed": codes[:n].astype(np.int64),
+            f"{name}/gaps": gaps,
+            f"{name}/imputed": codes[n:].astype(np.int64).reshape(imputed.shape),
+        }
+    if observed.dtype.kind not in NUMBER_KINDS:
+        raise TypeError(f"column {column} has dtype {observed.dtype}, neither numbers nor text")
+    stored = observed.to_numpy()
     return {
-        **arrays,
-        f"{name}/observed": blocks[0],
+        f"{name}/observed": stored,
         f"{name}/gaps": gaps,
-        f"{name}/imputed": blocks[1:, gaps],
+        f"{name}/imputed": np.asarray(imputed, dtype=stored.dtype),
     }
 
 
-def write_imputed_file(imputed: pd.DataFrame, path: str | Path) -> None:
-    """Write long-format imputations (`.imp` 0..m in blocks of one row per patient) as .npz."""
-    numbers = imputed[IMPUTATION_COLUMN].to_numpy()
-    m = int(numbers.max())
-    n = len(imputed) // (m + 1)
-    if not np.array_equal(numbers, np.repeat(np.arange(m + 1), n)):
-        raise ValueError(f"{IMPUTATION_COLUMN} is not 0..m in blocks of equal length")
-    data = imputed.drop(columns=IMPUTATION_COLUMN)
+def write_imputed_file(sets: ImputedSets, path: str | Path) -> None:
+    """Write imputed data sets as .npz: the observed data once, each imputation's gap values."""
+    data = sets.observed.drop(columns=IMPUTATION_COLUMN)
     arrays = {}
     for position, name in enumerate(data.columns):
-        arrays |= column_arrays(str(position), data[name], n, m)
+        arrays |= column_arrays(str(position), sets, name)
     layout = {
-        "columns": list(imputed.columns),
-        "dtypes": [str(dtype) for dtype in imputed.dtypes],
-        "m": m,
-        "n": n,
+        "columns": list(sets.observed.columns),
+        "dtypes": [str(dtype) for dtype in sets.observed.dtypes],
+        "m": sets.m,
+        "n": len(sets.observed),
     }
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with Path(path).open("wb") as file:
         np.savez(file, **arrays, **{LAYOUT: np.array(json.dumps(layout))})
 
 
-def rebuilt_column(arrays: dict, key: str, dtype: str, n: int, m: int) -> pd.Series:
-    """One long column from its observed values and each imputation's values of its gaps."""
-    values = np.tile(arrays[f"{key}/observed"], m + 1)
-    gaps = arrays[f"{key}/gaps"]
-    values[(np.arange(1, m + 1)[:, None] * n + gaps[None, :]).ravel()] = arrays[
-        f"{key}/imputed"
-    ].ravel()
+def stored_column(arrays: dict, key: str, dtype: str) -> tuple[pd.Series, np.ndarray]:
+    """One column's observed values and its imputations' values (m, gaps), decoded."""
+    observed, imputed = arrays[f"{key}/observed"], arrays[f"{key}/imputed"]
     if f"{key}/levels" in arrays:
         text = np.append(arrays[f"{key}/levels"].astype(object), np.nan)
-        return pd.Series(text[values], dtype=dtype)
-    return pd.Series(values, dtype=dtype)
+        return pd.Series(text[observed], dtype=dtype), text[imputed]
+    return pd.Series(observed, dtype=dtype), imputed
 
 
-def rebuilt_frame(arrays: dict) -> pd.DataFrame:
-    """The long-format imputations from the file's arrays."""
+def stored_sets(arrays: dict) -> ImputedSets:
+    """The imputed data sets from the file's arrays."""
     layout = json.loads(str(arrays[LAYOUT]))
     m, n = layout["m"], layout["n"]
-    columns = {IMPUTATION_COLUMN: pd.Series(np.repeat(np.arange(m + 1), n))}
-    names = [name for name in layout["columns"] if name != IMPUTATION_COLUMN]
     dtypes = dict(zip(layout["columns"], layout["dtypes"], strict=True))
+    columns = {IMPUTATION_COLUMN: pd.Series(np.zeros(n, dtype=dtypes[IMPUTATION_COLUMN]))}
+    gaps, values = {}, {}
+    names = [name for name in layout["columns"] if name != IMPUTATION_COLUMN]
     for position, name in enumerate(names):
-        columns[name] = rebuilt_column(arrays, str(position), dtypes[name], n, m)
-    frame = pd.DataFrame(columns)[layout["columns"]]
-    return frame.astype({IMPUTATION_COLUMN: dtypes[IMPUTATION_COLUMN]})
+        columns[name], imputed = stored_column(arrays, str(position), dtypes[name])
+        rows = arrays[f"{position}/gaps"]
+        if imputed.shape != (m, len(rows)) or len(columns[name]) != n:
+            raise ValueError(f"column {name} holds {imputed.shape} values at {len(rows)} gaps")
+        if len(rows) and not 0 <= rows.min() <= rows.max() < n:
+            raise ValueError(f"column {name} has gaps outside rows 0–{n - 1}")
+        if len(rows):
+            gaps[name], values[name] = rows, imputed
+    observed = pd.DataFrame(columns)[layout["columns"]]
+    return ImputedSets(observed, gaps, values, m)
 
 
-def read_imputed_file(path: str | Path) -> pd.DataFrame:
-    """The long-format imputations of a .npz file; a 'damaged' error when it is not whole."""
+def read_imputed_file(path: str | Path) -> ImputedSets:
+    """The imputed data sets of a .npz file; a 'damaged' error when it is not whole."""
     try:
         with np.load(path, allow_pickle=False) as stored:
             arrays = {key: stored[key] for key in stored.files}
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
         raise damaged(path, f"it is not a whole .npz file: {error}") from error
     try:
-        return rebuilt_frame(arrays)
+        return stored_sets(arrays)
     except (KeyError, IndexError, TypeError, ValueError) as error:
         raise damaged(path, f"its arrays do not fit together: {error}") from error

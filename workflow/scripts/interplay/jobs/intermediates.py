@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from interplay.bootstrap.replicates import REPLICATE, SHARD_IMPUTATION, replicates_of_shard
-from interplay.imputation.chained import IMPUTATION_COLUMN
+from interplay.imputation.imputed_sets import ImputedSets
 from interplay.jobs.imputed_file import read_imputed_file
 from interplay.tables import damaged, read_table
 
@@ -46,33 +46,30 @@ def read_dataset(path: str | Path) -> pd.DataFrame:
 
 
 def check_imputations(
-    imputed: pd.DataFrame, dataset: pd.DataFrame, m: int, path: str | Path
-) -> pd.DataFrame:
-    """Long-format imputations, provided they hold .imp 0..m, each with every dataset patient."""
-    if IMPUTATION_COLUMN not in imputed.columns:
-        raise damaged(path, f"it has no '{IMPUTATION_COLUMN}' column")
-    numbers = pd.to_numeric(imputed[IMPUTATION_COLUMN], errors="coerce")
-    found = set(numbers.dropna().astype(int))
-    missing = sorted(set(range(m + 1)) - found)
-    if missing or numbers.isna().any() or found - set(range(m + 1)):
-        held = ranges_text(sorted(found - {0}))
+    imputed: ImputedSets, dataset: pd.DataFrame, m: int, path: str | Path
+) -> ImputedSets:
+    """Imputed data sets, provided they are sets 1..m, each with every dataset patient once."""
+    if imputed.m != m:
+        held = ranges_text(range(1, imputed.m + 1))
+        missing = ranges_text(range(imputed.m + 1, m + 1))
         raise damaged(
             path,
             f"it holds imputations {held or 'none'}, missing_data.m asks for 1–{m}"
-            + (f" (missing {ranges_text(missing)})" if missing else ""),
+            + (f" (missing {missing})" if missing else ""),
         )
+    if "patient_id" in imputed.gaps:
+        raise damaged(path, "its imputations fill gaps in patient_id")
     patients = sorted(dataset["patient_id"].astype(str))
-    for number, part in imputed.groupby(numbers, sort=True):
-        if sorted(part["patient_id"].astype(str)) != patients:
-            raise damaged(
-                path,
-                f"imputation {int(number)} does not hold the dataset's {len(patients)} patients "
-                f"once each ({len(part)} rows)",
-            )
+    if sorted(imputed.observed["patient_id"].astype(str)) != patients:
+        raise damaged(
+            path,
+            f"imputation 0 does not hold the dataset's {len(patients)} patients "
+            f"once each ({len(imputed.observed)} rows)",
+        )
     return imputed
 
 
-def read_imputations(path: str | Path, dataset: pd.DataFrame, m: int) -> pd.DataFrame:
+def read_imputations(path: str | Path, dataset: pd.DataFrame, m: int) -> ImputedSets:
     """Read imputed.npz, refusing it unless it holds imputations 1..m of every patient."""
     return check_imputations(read_imputed_file(path), dataset, m, path)
 

@@ -6,6 +6,8 @@ Reiter (2007) small-sample df2; Meng & Rubin (1992) D3. See van Buuren, Flexible
 Missing Data (2nd ed.), §2.3 and §5.3.
 """
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -180,14 +182,14 @@ def loglik_at(
 
 
 def model_deviances(
-    designs: list[np.ndarray], outcomes: list[np.ndarray], *, refit_intercept: bool
+    designs: Sequence[np.ndarray], outcomes: Sequence[np.ndarray], *, refit_intercept: bool
 ) -> tuple[np.ndarray, np.ndarray]:
     """Deviance (-2 log L) of each data set at its own MLE and at the mean MLE over data sets."""
-    betas = [newton_logistic(x, y).estimates for x, y in zip(designs, outcomes, strict=True)]
+    betas, at_own = [], []
+    for x, y in zip(designs, outcomes, strict=True):  # two passes: designs may be built lazily
+        betas.append(newton_logistic(x, y).estimates)
+        at_own.append(-2 * logistic_loglik(x @ betas[-1], y))
     pooled = np.mean(betas, axis=0)
-    at_own = [
-        -2 * logistic_loglik(x @ b, y) for x, y, b in zip(designs, outcomes, betas, strict=True)
-    ]
     at_pooled = [
         -2 * loglik_at(x, y, pooled, refit_intercept=refit_intercept)
         for x, y in zip(designs, outcomes, strict=True)
@@ -196,9 +198,9 @@ def model_deviances(
 
 
 def pool_d3_logistic(
-    designs_full: list[np.ndarray],
-    designs_reduced: list[np.ndarray],
-    outcomes: list[np.ndarray],
+    designs_full: Sequence[np.ndarray],
+    designs_reduced: Sequence[np.ndarray],
+    outcomes: Sequence[np.ndarray],
     *,
     refit_intercept: bool = False,
 ) -> dict:
