@@ -240,9 +240,7 @@ def imputation_model(
     return with_products, predictors, incomplete
 
 
-def imputations_of_nothing(
-    dataset: pd.DataFrame, covariates: Sequence[str], m: int
-) -> ImputedSets:
+def imputations_of_nothing(dataset: pd.DataFrame, covariates: Sequence[str], m: int) -> ImputedSets:
     """The imputations of a dataset whose model variables are all observed: what
     impute_analysis_sets gives it (m copies without gaps), for analyses whose imputation
     job the workflow skips (an empty adjustment set and both biomarkers required)."""
