@@ -1,7 +1,8 @@
 """Scale benchmark (not a test): each rule's wall time and peak memory as the cohort grows.
 
     nice -n 10 python benchmarks/scale.py [--n 10000 100000 1000000] [--whole] [--quick]
-                                          [--cores 2] [--scratch DIR] [--table-only]
+                                          [--cores 2] [--mi-replicates R] [--scratch DIR]
+                                          [--table-only]
 
 For each n: a fresh copy of the workflow in DIR/n_{n}, a synthetic cohort of n patients with
 baseline biomarkers (`synthetic.n_patients`), and one Snakemake run of the primary analysis's
@@ -56,9 +57,14 @@ def copy_workflow(destination: Path) -> None:
             shutil.copy2(source, destination / item)
 
 
-def run_workflow(workdir: Path, n: int, whole: bool, quick: bool, cores: int) -> float:
+def run_workflow(
+    workdir: Path, n: int, whole: bool, quick: bool, cores: int, mi_replicates: int | None
+) -> float:
     """Run the primary analysis's jobs (or the whole workflow) on n patients; wall seconds."""
-    (workdir / "scale.yaml").write_text(yaml.safe_dump({"synthetic": {"n_patients": n}}))
+    settings = {"synthetic": {"n_patients": n}}
+    if mi_replicates:
+        settings["bootstrap"] = {"mi_replicates": mi_replicates}
+    (workdir / "scale.yaml").write_text(yaml.safe_dump(settings))
     configs = [*([QUICK_CONFIG] if quick else []), "scale.yaml"]
     targets = [] if whole else PRIMARY_TARGETS
     command = [sys.executable, "-m", "snakemake", *targets, "--cores", str(cores)]
@@ -125,6 +131,11 @@ def main() -> None:
     parser.add_argument("--whole", action="store_true", help="the whole default workflow")
     parser.add_argument("--quick", action="store_true", help=f"the settings of {QUICK_CONFIG}")
     parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument(
+        "--mi-replicates",
+        type=int,
+        help="bootstrap-then-impute resamples (config bootstrap.mi_replicates; default 200)",
+    )
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/interplay-scale"))
     parser.add_argument(
         "--table-only", action="store_true", help="only tabulate earlier runs in --scratch"
@@ -135,7 +146,14 @@ def main() -> None:
         workdir = arguments.scratch / f"n_{n}"
         if not arguments.table_only:
             copy_workflow(workdir)
-            seconds = run_workflow(workdir, n, arguments.whole, arguments.quick, arguments.cores)
+            seconds = run_workflow(
+                workdir,
+                n,
+                arguments.whole,
+                arguments.quick,
+                arguments.cores,
+                arguments.mi_replicates,
+            )
             print(f"n = {n}: {seconds:.0f} s wall with --cores {arguments.cores} ({workdir})")
         figures[n] = rule_figures(workdir)
     if not arguments.table_only:
