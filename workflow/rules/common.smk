@@ -42,6 +42,7 @@ from interplay.jobs.config_checks import (
     load_schema,
 )
 from interplay.data.dictionary import load_dictionary
+from interplay.data.extra_columns import check_extra_covariates, with_extra_columns
 from interplay.errors import InputError
 from interplay.jobs.settings import Settings, analysis_settings, first_of_equals
 from interplay.jobs.shipped_files import SHIPPED_INPUTS, input_location
@@ -133,8 +134,12 @@ def check_data_path(key):
 
 
 def check_column_settings():
-    """Check every setting naming a dataset column against the data dictionary."""
-    dictionary = load_dictionary(config["data"]["dictionary"])
+    """Check every setting naming a dataset column against the data dictionary, extended by
+    data.extra_columns."""
+    dictionary = with_extra_columns(
+        load_dictionary(config["data"]["dictionary"]), config["data"]["extra_columns"]
+    )
+    check_extra_covariates(config)
     check_column_references(config, dictionary, CONFIG_SOURCES)
 
 

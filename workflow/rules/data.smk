@@ -23,6 +23,7 @@ rule ingest_cohort:
         columns=Settings(config["data"]["columns"]),
         codes=Settings(config["data"]["codes"]),
         units=Settings(config["data"]["units"]),
+        extra_columns=Settings(config["data"]["extra_columns"]),
         il1b_lod=dataset_settings("primary")["biomarkers"]["il1b_lod"],
         text=Settings(
             {key: config["data"][key] for key in ["encoding", "separator", "decimal"]}

@@ -1,6 +1,7 @@
 """Read and validate the user's baseline and visits tables against the data dictionary."""
 
 from interplay.data.dictionary import load_dictionary
+from interplay.data.extra_columns import with_extra_columns
 from interplay.data.ingest import ReadSettings, ingest_cohort
 from interplay.data.text_files import TextSettings
 from interplay.jobs.runner import run
@@ -13,7 +14,7 @@ def main(smk) -> None:
     cohort = ingest_cohort(
         smk.input.baseline,
         smk.input.visits,
-        load_dictionary(smk.input.dictionary),
+        with_extra_columns(load_dictionary(smk.input.dictionary), smk.params.extra_columns),
         columns=smk.params.columns,
         codes=smk.params.codes,
         schedule=smk.params.schedule,

@@ -29,6 +29,7 @@ import yaml
 from interplay.analysis.stratified import run_stratified_analysis
 from interplay.covariates import PAPER_SET, adjustment_covariates, with_covariates
 from interplay.data.dictionary import load_dictionary
+from interplay.data.extra_columns import check_extra_covariates, with_extra_columns
 from interplay.data.flow import AnalysisData, build_analysis_dataset
 from interplay.data.ingest import IngestedCohort, ReadSettings, ingest_cohort
 from interplay.data.outcome import check_analysis_outcomes
@@ -148,7 +149,8 @@ def read_cohort(
     config's data settings: the tables of results/data/ and the data warnings."""
     settings = read_config(config)
     data = settings["data"]
-    known = load_dictionary(dictionary)
+    known = with_extra_columns(load_dictionary(dictionary), data["extra_columns"])
+    check_extra_covariates(settings)
     check_column_references(settings, known)
     cohort = ingest_cohort(
         baseline,

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from interplay.columns import BIOMARKERS
 from interplay.data.dictionary import allowed_codes, plausible_text, range_text
 from interplay.data.units import (
     CONCENTRATION_UNITS,
@@ -312,6 +313,25 @@ def check_plausible(
     raise_for_rows(outside, raw, ids, problem, column, source, fix)
 
 
+def refuse_below_lod(
+    below_lod: pd.Series, raw: pd.Series, ids: pd.Series, column: str, source: TableSource
+) -> None:
+    """Stop at below-LOD text in a biomarker of data.extra_columns: only IL-1β has a rule so far."""
+    if not below_lod.any():
+        return
+    first = str(raw[below_lod].iloc[0])
+    fix = (
+        "write a value in these cells (e.g. the limit / √2, as biomarkers.below_lod: lod_sqrt2 "
+        "does for IL-1β), or map each such text to null to make it a missing value: "
+        f'data.codes: {{{column}: {{"{first}": null}}}}'
+    )
+    problem = (
+        "are written as below a limit of detection, but the below-LOD rule (biomarkers.below_lod) "
+        f"applies to IL-1β only, not to {column}"
+    )
+    raise_for_rows(below_lod, raw, ids, problem, column, source, fix)
+
+
 def convert_biomarker(
     raw: pd.Series, ids: pd.Series, spec: pd.Series, source: TableSource, data_unit: str | None
 ) -> pd.DataFrame:
@@ -324,6 +344,8 @@ def convert_biomarker(
     below_lod = raw.str.fullmatch(BELOW_LOD).fillna(False).astype(bool)
     written = raw.where(below_lod).str.extract(BELOW_LOD, expand=False)[0]
     limits = pd.to_numeric(written, errors="coerce").astype(float)
+    if column not in BIOMARKERS:
+        refuse_below_lod(below_lod, raw, ids, column, source)
     numbers = parse_numbers(raw.where(~below_lod), ids, column, source, kind="biomarker")
     check_range(numbers.fillna(limits), raw, ids, spec, source)
     check_plausible(numbers, raw, ids, spec, source, data_unit)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from interplay.columns import BASELINE_COVARIATES
+from interplay.columns import BASELINE_COLUMNS, BASELINE_COVARIATES
 from interplay.data.biomarkers import (
     CODING_COLUMNS,
     add_codings,
@@ -16,6 +16,7 @@ from interplay.data.biomarkers import (
     require_varying_biomarkers,
     substitute_below_lod,
 )
+from interplay.data.convert import BELOW_LOD_SUFFIX, LOD_SUFFIX
 from interplay.data.outcome import OUTCOME_COLUMNS, derive_outcome
 from interplay.errors import InputError, require_columns
 
@@ -64,6 +65,15 @@ def require_unique_ids(baseline: pd.DataFrame) -> None:
             ids=baseline.loc[duplicated, "patient_id"].unique(),
             fix="keep one baseline row per patient",
         )
+
+
+def extra_columns(baseline: pd.DataFrame) -> list[str]:
+    """Baseline columns beyond ours (config data.extra_columns), without a biomarker's LOD columns.
+
+    Ingestion keeps only the dictionary's columns, so these are the ones the configuration added.
+    """
+    flags = {f"{c}{suffix}" for c in baseline.columns for suffix in (BELOW_LOD_SUFFIX, LOD_SUFFIX)}
+    return [c for c in baseline.columns if c not in {*BASELINE_COLUMNS, *flags}]
 
 
 def has_baseline_hamd(data: pd.DataFrame) -> pd.Series:
@@ -203,7 +213,8 @@ def build_analysis_dataset(
 ) -> AnalysisData:
     """Derive the outcome, handle biomarkers, apply the flow and code the analytic sample.
 
-    The dataset has exactly ANALYSIS_COLUMNS, one row per analytic patient sorted by patient_id;
+    The dataset has ANALYSIS_COLUMNS and then the extra baseline columns of config
+    data.extra_columns (extra_columns), one row per analytic patient sorted by patient_id;
     optional baseline columns absent from the input are all-NaN. Flow columns: stage, n (patients
     remaining), excluded (patients leaving at this stage), reason. Stages that do not apply under
     the settings are absent. Exclusions: patient_id, stage, reason of every patient of the
@@ -232,7 +243,7 @@ def build_analysis_dataset(
     sample, flow, exclusions = apply_stages(data, stages)
     check_analytic_sample(sample, flow, outcome_settings)
     coded = add_codings(sample).sort_values("patient_id", kind="stable")
-    dataset = coded[ANALYSIS_COLUMNS].reset_index(drop=True)
+    dataset = coded[[*ANALYSIS_COLUMNS, *extra_columns(baseline)]].reset_index(drop=True)
     dataset["last_visit_week"] = dataset["last_visit_week"].astype(int)
     exclusions = exclusions.sort_values("patient_id", kind="stable").reset_index(drop=True)
     return AnalysisData(dataset, flow, exclusions, cutpoints(dataset, biomarker_settings))

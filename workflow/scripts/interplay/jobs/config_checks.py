@@ -14,7 +14,7 @@ import jsonschema
 import pandas as pd
 import yaml
 
-from interplay.columns import BASELINE_COVARIATES
+from interplay.columns import BASELINE_COLUMNS, BASELINE_COVARIATES
 from interplay.errors import InputError
 from interplay.jobs.settings import merge_settings
 
@@ -254,10 +254,12 @@ def load_schema(path: str | Path) -> dict[str, Any]:
 
 
 def referable_columns(dictionary: pd.DataFrame) -> list[str]:
-    """Dataset columns a setting may name: baseline covariates in the dictionary, hamd_baseline."""
+    """Dataset columns a setting may name: baseline covariates in the dictionary, the baseline
+    columns the configuration adds (data.extra_columns), hamd_baseline."""
     baseline = dictionary.loc[dictionary["table"] == "baseline", "column"]
     holdable = {*BASELINE_COVARIATES, TREATMENT_STEP}
-    return [c for c in baseline if c in holdable] + DERIVED_COLUMNS
+    ours = {*BASELINE_COLUMNS, *DERIVED_COLUMNS}
+    return [c for c in baseline if c in holdable or c not in ours] + DERIVED_COLUMNS
 
 
 def check_names(

@@ -1,0 +1,120 @@
+"""Columns the configuration adds to the data dictionary (config data.extra_columns).
+
+Each entry {our name: {table, type, unit, min, max, plausible_min, plausible_max, levels, required,
+description}} becomes one dictionary row and is parsed and checked by
+interplay.data.dictionary.parse_dictionary, like a row of resources/data_dictionary.tsv. A name
+the dictionary or the analysis dataset already uses is refused: a built-in column keeps the
+dictionary's contract (to change it, edit a copy of the dictionary and point data.dictionary at
+it). Extra baseline columns are carried into the analysis dataset, after its own columns.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from interplay.data.convert import BELOW_LOD_SUFFIX, LOD_SUFFIX
+from interplay.data.dictionary import FIELDS, LEVEL_SEPARATOR, parse_dictionary
+from interplay.data.flow import ANALYSIS_COLUMNS
+from interplay.errors import InputError
+
+KEY = "data.extra_columns"
+DEFAULTS = {"table": "baseline", "required": False}
+ExtraColumns = Mapping[str, Mapping[str, Any]]
+
+
+def field_text(field: str, value: Any) -> str:
+    """A configured field written as the dictionary's text cell (yes/no, a|b, '' for none)."""
+    if value is None:
+        return ""
+    if field == "required":
+        return "yes" if value else "no"
+    if field == "levels":
+        return LEVEL_SEPARATOR.join(str(level) for level in value)
+    return str(value)
+
+
+def extra_row(name: str, entry: Mapping[str, Any]) -> pd.DataFrame:
+    """One configured column as a one-row raw dictionary, as if read from the dictionary file."""
+    written = {**DEFAULTS, **entry, "column": name}
+    return pd.DataFrame([{field: field_text(field, written.get(field)) for field in FIELDS}])
+
+
+def reserved_names(dictionary: pd.DataFrame) -> set[str]:
+    """Names an extra column may not take: the dictionary's, the dataset's and their LOD columns."""
+    names = {*dictionary["column"], *ANALYSIS_COLUMNS}
+    biomarkers = dictionary.loc[dictionary["type"] == "biomarker", "column"]
+    return names | {f"{b}{suffix}" for b in biomarkers for suffix in (BELOW_LOD_SUFFIX, LOD_SUFFIX)}
+
+
+def check_table(name: str, spec: pd.Series) -> None:
+    """Refuse a biomarker in the visits table: limits of detection are read at baseline only."""
+    if spec["type"] == "biomarker" and spec["table"] != "baseline":
+        raise InputError(
+            f"configuration {KEY}.{name} declares a biomarker in the {spec['table']} table; "
+            "biomarkers are measured once, at baseline",
+            file=f"{KEY}.{name}",
+            column="table",
+            fix=f"set {KEY}.{name}.table: baseline, or type: number for a repeated measurement",
+        )
+
+
+def check_name(name: str, spec: pd.Series, taken: set[str]) -> None:
+    """Refuse a name (or, for a biomarker, its LOD columns) that is already in use."""
+    names = [name]
+    if spec["type"] == "biomarker":
+        names += [name + BELOW_LOD_SUFFIX, name + LOD_SUFFIX]
+    clashes = [candidate for candidate in names if candidate in taken]
+    if clashes:
+        raise InputError(
+            f"configuration {KEY}.{name} declares '{clashes[0]}', a column the data dictionary "
+            "or the analysis dataset already has",
+            file=f"{KEY}.{name}",
+            column=name,
+            fix=f"give the extra column another name (e.g. {name}_extra) and map your header to "
+            f"it under data.columns.{spec['table']}; to change a built-in column's unit or range, "
+            "edit a copy of resources/data_dictionary.tsv and point data.dictionary at it",
+        )
+
+
+def with_extra_columns(dictionary: pd.DataFrame, extra_columns: ExtraColumns) -> pd.DataFrame:
+    """The dictionary with the configured extra columns appended, each parsed like a file row."""
+    parsed, taken = [dictionary], reserved_names(dictionary)
+    for name, entry in (extra_columns or {}).items():
+        spec = parse_dictionary(extra_row(name, entry or {}), f"configuration {KEY}.{name}").iloc[0]
+        check_table(name, spec)
+        check_name(name, spec, taken)
+        taken |= {name, name + BELOW_LOD_SUFFIX, name + LOD_SUFFIX}
+        parsed.append(spec.to_frame().T)
+    if len(parsed) == 1:
+        return dictionary
+    return pd.concat(parsed, ignore_index=True).astype(dictionary.dtypes.to_dict())
+
+
+def covariate_sets(config: Mapping[str, Any]) -> dict[str, Sequence[str]]:
+    """Every covariate set of the configuration by its key: the primary ones, each analysis's."""
+    sets = {
+        f"covariates.sets.{name}": covariates
+        for name, covariates in config["covariates"]["sets"].items()
+    }
+    for analysis, overrides in config.get("analyses", {}).items():
+        written = ((overrides or {}).get("covariates") or {}).get("sets") or {}
+        sets |= {f"analyses.{analysis}.covariates.sets.{n}": c for n, c in written.items()}
+    return sets
+
+
+def check_extra_covariates(config: Mapping[str, Any]) -> None:
+    """Refuse an extra category column as a covariate: the models know the built-in levels only."""
+    extras = config["data"].get("extra_columns") or {}
+    categories = {name for name, entry in extras.items() if (entry or {}).get("type") == "category"}
+    for key, covariates in covariate_sets(config).items():
+        used = [column for column in covariates if column in categories]
+        if used:
+            raise InputError(
+                f"configuration {key} names {used[0]}, a category column declared in {KEY}: "
+                "the models code the levels of the dictionary's own categories (sex) only, so far",
+                file=key,
+                column=used[0],
+                fix=f"use {used[0]} as models.stratify_by, or declare one binary extra column per "
+                f"non-reference level (e.g. {used[0]}_b: {{type: binary}}) and list those in {key}",
+            )
