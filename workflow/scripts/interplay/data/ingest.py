@@ -6,7 +6,8 @@ cells. Every cell is stripped; an empty cell or one of NA, N/A, #N/A, NaN, null,
 missing value. Visits may be wide, one HAMD column per week (interplay.data.wide_visits).
 
 Headers: config data.columns.<table> maps {our name: their header}; unmapped columns are looked up
-under our name. Columns the dictionary does not know are dropped (logged). Optional dictionary
+under our name. Columns the dictionary does not know are dropped (logged); config
+data.extra_columns adds columns to it (interplay.data.extra_columns). Optional dictionary
 columns may be absent; they are then absent from the result too (logged).
 
 Units: config data.units ({our column: your unit}) converts a biomarker exported in another
