@@ -288,3 +288,20 @@ def test_a_declared_category_stratifies_an_analysis(extra_run) -> None:
     config, cohort = extra_run
     joint = api.analyse(cohort, config, "by_site").joint
     assert sorted(joint["stratum"].unique()) == ["site=busan", "site=seoul"]
+
+
+def test_a_declared_visits_column_is_validated_and_kept_in_the_visits(tmp_path: Path) -> None:
+    dictionary = with_extra_columns(
+        DICTIONARY, {"sleep": {"table": "visits", "type": "integer", "min": 0, "max": 6}}
+    )
+    baseline = BASELINE | {"hamd_baseline": ["20", "22", "19"]}
+    # P3 has no week-0 visit: the row added for its hamd_baseline has no sleep rating.
+    visits = VISITS | {"week": ["0", "3", "0", "12", "12"], "sleep": ["1", "2", "", "4", "3"]}
+    for name, table in (("baseline.csv", baseline), ("visits.csv", visits)):
+        write_table(tmp_path / name, table)
+    arguments = (tmp_path / "baseline.csv", tmp_path / "visits.csv", dictionary, {}, {}, SCHEDULE)
+    cohort = ingest_cohort(*arguments)
+    assert cohort.visits["sleep"].fillna(-1).tolist() == [1, 2, -1, 4, -1, 3]
+    write_table(tmp_path / "visits.csv", changed(visits, "sleep", 0, "7"))
+    with pytest.raises(InputError, match=r"outside the allowed range \(0–6\)"):
+        ingest_cohort(*arguments)

@@ -258,7 +258,9 @@ def merge_baseline_hamd(
         added_visits = pd.DataFrame(
             {ID_COLUMN: added.index, WEEK_COLUMN: BASELINE_WEEK, HAMD_COLUMN: added.to_numpy()}
         )
-        visits = pd.concat([visits, added_visits.astype(visits.dtypes.to_dict())])
+        # Reindexed: declared visits columns (data.extra_columns) are missing in the added rows.
+        added_visits = added_visits.reindex(columns=visits.columns).astype(visits.dtypes.to_dict())
+        visits = pd.concat([visits, added_visits])
         baseline = baseline.drop(columns=BASELINE_HAMD_COLUMN)
     rated = visits.loc[visits[WEEK_COLUMN] == BASELINE_WEEK, ID_COLUMN]
     unrated = baseline.loc[~baseline[ID_COLUMN].isin(rated), ID_COLUMN]
