@@ -123,7 +123,8 @@ def check_levels(dictionary: pd.DataFrame, source: str) -> pd.DataFrame:
             f"category columns without levels: {', '.join(too_few['column'])}",
             file=source,
             column="levels",
-            fix="list the category's codes separated by |, reference level first",
+            fix="list the category's codes, reference level first: separated by | in the "
+            "dictionary file, as a list (levels: [a, b]) in data.extra_columns",
         )
     return dictionary
 
