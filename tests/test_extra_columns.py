@@ -206,7 +206,7 @@ def test_a_declared_category_is_refused_as_a_covariate() -> None:
     config["analyses"]["by_site"]["covariates"] = {"sets": {"with_site": ["age", "site"]}}
     with pytest.raises(InputError) as caught:
         check_extra_covariates(config)
-    assert caught.value.file == "analyses.by_site.covariates.sets.with_site"
+    assert caught.value.file == "configuration analyses.by_site.covariates.sets.with_site"
     assert caught.value.column == "site" and "models.stratify_by" in caught.value.fix
 
 

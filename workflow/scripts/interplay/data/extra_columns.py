@@ -23,6 +23,11 @@ DEFAULTS = {"table": "baseline", "required": False}
 ExtraColumns = Mapping[str, Mapping[str, Any]]
 
 
+def source(name: str) -> str:
+    """Where an entry is written, for messages: configuration data.extra_columns.<name>."""
+    return f"configuration {KEY}.{name}"
+
+
 def field_text(field: str, value: Any) -> str:
     """A configured field written as the dictionary's text cell (yes/no, a|b, '' for none)."""
     if value is None:
@@ -53,23 +58,26 @@ def check_table(name: str, spec: pd.Series) -> None:
         raise InputError(
             f"configuration {KEY}.{name} declares a biomarker in the {spec['table']} table; "
             "biomarkers are measured once, at baseline",
-            file=f"{KEY}.{name}",
+            file=source(name),
             column="table",
             fix=f"set {KEY}.{name}.table: baseline, or type: number for a repeated measurement",
         )
 
 
+def declared_names(name: str, spec: pd.Series) -> list[str]:
+    """The columns an entry creates: its own and, for a biomarker, its LOD columns."""
+    suffixes = (BELOW_LOD_SUFFIX, LOD_SUFFIX) if spec["type"] == "biomarker" else ()
+    return [name, *(name + suffix for suffix in suffixes)]
+
+
 def check_name(name: str, spec: pd.Series, taken: set[str]) -> None:
     """Refuse a name (or, for a biomarker, its LOD columns) that is already in use."""
-    names = [name]
-    if spec["type"] == "biomarker":
-        names += [name + BELOW_LOD_SUFFIX, name + LOD_SUFFIX]
-    clashes = [candidate for candidate in names if candidate in taken]
+    clashes = [candidate for candidate in declared_names(name, spec) if candidate in taken]
     if clashes:
         raise InputError(
             f"configuration {KEY}.{name} declares '{clashes[0]}', a column the data dictionary "
             "or the analysis dataset already has",
-            file=f"{KEY}.{name}",
+            file=source(name),
             column=name,
             fix=f"give the extra column another name (e.g. {name}_extra) and map your header to "
             f"it under data.columns.{spec['table']}; to change a built-in column's unit or range, "
@@ -81,10 +89,10 @@ def with_extra_columns(dictionary: pd.DataFrame, extra_columns: ExtraColumns) ->
     """The dictionary with the configured extra columns appended, each parsed like a file row."""
     parsed, taken = [dictionary], reserved_names(dictionary)
     for name, entry in (extra_columns or {}).items():
-        spec = parse_dictionary(extra_row(name, entry or {}), f"configuration {KEY}.{name}").iloc[0]
+        spec = parse_dictionary(extra_row(name, entry or {}), source(name)).iloc[0]
         check_table(name, spec)
         check_name(name, spec, taken)
-        taken |= {name, name + BELOW_LOD_SUFFIX, name + LOD_SUFFIX}
+        taken |= set(declared_names(name, spec))
         parsed.append(spec.to_frame().T)
     if len(parsed) == 1:
         return dictionary
@@ -113,7 +121,7 @@ def check_extra_covariates(config: Mapping[str, Any]) -> None:
             raise InputError(
                 f"configuration {key} names {used[0]}, a category column declared in {KEY}: "
                 "the models code the levels of the dictionary's own categories (sex) only, so far",
-                file=key,
+                file=f"configuration {key}",
                 column=used[0],
                 fix=f"use {used[0]} as models.stratify_by, or declare one binary extra column per "
                 f"non-reference level (e.g. {used[0]}_b: {{type: binary}}) and list those in {key}",
