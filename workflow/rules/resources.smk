@@ -17,19 +17,20 @@ JOB_SIZES = {
     "model": {"mem_mb": 2000, "runtime": 30},
     "bootstrap_shard": {"mem_mb": 2000, "runtime": 60},
 }
-# Per MB of that input (sizing_input_mb): the largest peak resident memory (MB) and CPU time
-# (minutes) of the kind's rules that benchmarks/scale.py measured at n = 100,000 (README, "Running
+# Per MB of that input (sizing_input_mb): the largest peak resident memory (MB) and wall time
+# (minutes) of the kind's rules that benchmarks/scale.py measured at n = 1,000,000 (README, "Running
 # on a SLURM cluster"), divided by their input's MB, with margins of 1.5 for memory and 3 for time.
 JOB_GROWTH = {
     "summary": {"mem_mb": 0, "runtime": 0},
-    # ingest_cohort, primary_analysis_dataset: at most 221 MB and 4.7 s CPU from 13.2 MB of tables
-    "data": {"mem_mb": 26, "runtime": 0.018},
-    # bootstrap_intervals 1,795 MB (fit_models 1,739, impute 1,351), impute 166 s CPU, from an
-    # 11.5 MB analysis dataset
-    "model": {"mem_mb": 235, "runtime": 0.73},
-    # a bootstrap-then-impute shard of the primary analysis (50 resamples × 2 imputations):
-    # 2,397 MB, 207 s CPU from an 11.5 MB analysis dataset
-    "bootstrap_shard": {"mem_mb": 314, "runtime": 0.91},
+    # ingest_cohort, primary_analysis_dataset: at most 1,432 MB and 42 s from 137.7 MB of tables
+    "data": {"mem_mb": 16, "runtime": 0.015},
+    # fit_models 1,848 MB (bootstrap_intervals 1,655, impute 1,587), impute 765 s, from a
+    # 115.6 MB analysis dataset
+    "model": {"mem_mb": 24, "runtime": 0.33},
+    # a bootstrap-then-impute shard of the primary analysis: 2,880 MB (3.0 GB seen by ps) with
+    # 5 resamples × 2 imputations; about 2,400 s for the default 50 (about 120 s of warm starts
+    # and 45 s a resample at n = 10^6, from shards of 5 and, at 10^5, of 50 resamples)
+    "bootstrap_shard": {"mem_mb": 39, "runtime": 1.1},
 }
 
 
