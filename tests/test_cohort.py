@@ -379,3 +379,54 @@ def test_every_covariate_has_one_synthetic_margin():
     assert sorted(margins) == sorted(cohort_truth.LATENT)
     covariates = ["female" if name == "sex" else name for name in COVARIATES]
     assert sorted(covariates) == sorted(set(cohort_truth.LATENT) - {"il1b", "bdnf"})
+
+
+def test_long_follow_up_only_adds_the_continuation_visits(cohort):
+    """Switched on, weeks 0-12 and the baseline table are exactly the default cohort's."""
+    long = simulate_cohort(n_patients=1094, long_follow_up=True)
+    early = long.visits[long.visits["week"] <= 12].reset_index(drop=True)
+    pd.testing.assert_frame_equal(early, cohort.visits)
+    pd.testing.assert_frame_equal(long.baseline, cohort.baseline)
+    later = long.visits[long.visits["week"] > 12]
+    assert sorted(later["week"].unique()) == list(cohort_truth.FOLLOW_UP_WEEKS)
+    assert "follow_up" not in cohort.truth and "long_follow_up" not in cohort.truth["arguments"]
+    # Continuation dropout 8 % after each of weeks 12, 24 and 36: 0.92³ of week-12 attenders.
+    attended = long.visits["week"].value_counts()
+    assert attended[52] / attended[12] == pytest.approx(0.92**3, abs=0.04)
+
+
+@pytest.fixture(scope="module")
+def large_follow_up():
+    """n = 100,000 followed to week 52, no dropout: visits by patient and week, and IL-1β high."""
+    cohort = simulate_cohort(
+        n_patients=100_000,
+        n_without_biomarkers=0,
+        n_without_followup=0,
+        dropout=False,
+        missingness=False,
+        long_follow_up=True,
+    )
+    visits = cohort.visits.pivot(index="patient_id", columns="week", values="hamd")
+    il1b = il1b_numbers(cohort.baseline.set_index("patient_id")["il1b"])
+    high = (il1b > cohort.truth["population_medians"]["il1b"]).astype(float)
+    return cohort.truth, visits, high.reindex(visits.index)
+
+
+def test_relapse_among_week12_responders_recovers_its_truth(large_follow_up):
+    """Relapse (any continuation rating ≥ 14) on IL-1β high: both coefficients within 4 SE."""
+    truth, visits, high = large_follow_up
+    responders = visits[12] <= np.floor(visits[0] / 2)
+    relapse = (visits.loc[responders, [24, 36, 52]] >= 14).any(axis=1).astype(float)
+    design = sm.add_constant(high[responders].rename("il1b_high"))
+    fit = sm.Logit(relapse, design).fit(disp=0)
+    follow_up = truth["follow_up"]
+    expected = pd.Series(
+        [follow_up["relapse_intercept"], follow_up["relapse_il1b_log_or"]], index=fit.params.index
+    )
+    assert ((fit.params - expected) / fit.bse).abs().max() < 4
+    # A sustained response at week 52 is exactly the absence of relapse.
+    kept = visits.loc[responders]
+    sustained = (kept[52] <= np.floor(kept[0] / 2)).astype(float)
+    assert (sustained == 1 - relapse).all()
+    late = visits.loc[~responders, 52] <= 7
+    assert late.mean() == pytest.approx(follow_up["late_remission_probability"], abs=0.01)

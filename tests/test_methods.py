@@ -132,6 +132,24 @@ def test_response_outcome_states_the_reduction():
     assert "non-response" in section(text, "Interaction")
 
 
+def test_relapse_in_a_sub_cohort_states_threshold_visits_and_sub_cohort():
+    among = {"definition": "response", "week": 12}
+    config = edited(outcome={"schedule": [0, 3, 6, 9, 12, 24, 36, 52]})
+    config["analyses"] = {
+        "primary": {},
+        "relapse_after_response": {
+            "outcome": {"definition": "relapse", "week": 52, "among": among}
+        },
+    }
+    text = section(methods_text(config), "Sensitivity analyses")
+    assert (
+        "Relapse among week-12 responders: relapse, a HAMD-17 total of 14 or more at any visit "
+        "after week 12 up to week 52 (Frank et al., 1991), among the patients responding at week "
+        "12 and rated after it."
+    ) in text
+    assert "Frank, E., Prien, R.F." in methods_text(config)
+
+
 def test_completers_primary_drops_carrying_forward():
     text = methods_text(edited(outcome={"missing_rule": "completers", "window_weeks": 1}))
     outcome = section(text, "Participants and outcome")

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from interplay.data.flow import build_analysis_dataset
-from interplay.data.outcome import derive_outcome
+from interplay.data.flow import build_analysis_dataset, exclusion_stages
+from interplay.data.outcome import check_outcome_settings, derive_outcome
 from interplay.errors import InputError
 
 OUTCOME = {
@@ -300,3 +300,111 @@ def test_the_missing_column_error_lists_every_missing_column_and_says_where_to_m
     assert {"age", "bdnf"} == set(caught.value.problem.split(") ")[1].split(", "))
     assert caught.value.column in {"age", "bdnf"}
     assert "data.columns.baseline" in caught.value.fix
+
+
+# --- Outcomes at week 52 and in a sub-cohort (outcome.among)
+LONG_SCHEDULE = [0, 3, 6, 9, 12, 24, 36, 52]
+WEEK52 = {**OUTCOME, "week": 52, "schedule": LONG_SCHEDULE, "relapse_threshold": 14}
+AMONG_RESPONDERS = {"definition": "response", "week": 12}
+RELAPSE = {**WEEK52, "definition": "relapse", "among": AMONG_RESPONDERS}
+SUSTAINED_RESPONSE = {**WEEK52, "definition": "response", "among": AMONG_RESPONDERS}
+
+
+def long_cohort() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ten patients of `cohort` followed to week 52; P07-P10 leave as there.
+
+    Week-12 responders (HAMD at most 10 of a baseline 20): P01 reaches 15 at week 36 and 9 at
+    week 52; P02 stays below 14 but ends at 13; P03 reaches exactly 14 at week 24 and leaves;
+    P06 stays well. P04 is not responding at week 12 (15) and remits later; P05 responds by LOCF
+    from week 9 but has no rating after week 12.
+    """
+    baseline, _ = cohort()
+    ratings = {
+        "P01": {0: 20, 12: 8, 24: 10, 36: 15, 52: 9},
+        "P02": {0: 20, 12: 6, 24: 5, 52: 13},
+        "P03": {0: 20, 12: 10, 24: 14},
+        "P04": {0: 20, 12: 15, 24: 5, 52: 4},
+        "P05": {0: 20, 9: 8},
+        "P06": {0: 20, 12: 2, 24: 3, 36: 2, 52: 1},
+        "P08": {0: 20},
+        "P09": {0: 20, 12: 3},
+        "P10": {0: 20, 12: 3},
+    }
+    return baseline, visits_from(ratings)
+
+
+def test_week52_remission_carries_the_last_visit_up_to_week_52():
+    baseline, visits = long_cohort()
+    result = build_analysis_dataset(baseline, visits, WEEK52, BIOMARKERS)
+    assert [row[0] for row in flow_rows(result.flow)][-1] == "with_post_baseline_hamd"
+    # HAMD at week 52 (LOCF): 9, 13, 14 (week 24), 4, 8 (week 9), 1.
+    assert list(result.dataset["hamd_outcome"]) == [9, 13, 14, 4, 8, 1]
+    assert list(result.dataset["outcome"]) == [0, 0, 0, 1, 0, 1]
+    assert list(result.dataset["last_visit_week"]) == [52, 52, 24, 52, 9, 52]
+
+
+def test_relapse_among_week12_responders_by_hand():
+    baseline, visits = long_cohort()
+    result = build_analysis_dataset(baseline, visits, RELAPSE, BIOMARKERS)
+    assert flow_rows(result.flow) == [
+        ("enrolled", 10, 0),
+        ("with_both_biomarkers", 8, 2),
+        ("with_baseline_hamd", 7, 1),
+        ("with_post_baseline_hamd", 6, 1),
+        ("responding_at_week_12", 5, 1),
+        ("rated_after_week_12", 4, 1),
+    ]
+    reasons = result.flow.set_index("stage")["reason"]
+    assert reasons["responding_at_week_12"] == "not responding at week 12 (outcome.among)"
+    assert reasons["rated_after_week_12"] == "no HAMD rating after week 12 up to week 52"
+    left = result.exclusions.set_index("patient_id")["stage"]
+    assert left["P04"] == "responding_at_week_12" and left["P05"] == "rated_after_week_12"
+    # Worst rating after week 12: 15, 13, 14 (the threshold itself), 3.
+    assert list(result.dataset["patient_id"]) == ["P01", "P02", "P03", "P06"]
+    assert list(result.dataset["outcome"]) == [1, 0, 1, 0]
+    assert list(result.dataset.columns) == EXPECTED_COLUMNS
+
+
+def test_sustained_response_is_the_week52_response_of_week12_responders():
+    baseline, visits = long_cohort()
+    result = build_analysis_dataset(baseline, visits, SUSTAINED_RESPONSE, BIOMARKERS)
+    # Reductions at week 52 (LOCF): 11/20, 7/20, 6/20 (week 24), 19/20.
+    assert list(result.dataset["patient_id"]) == ["P01", "P02", "P03", "P06"]
+    assert list(result.dataset["outcome"]) == [1, 0, 0, 1]
+
+
+def test_relapse_under_completers_keeps_those_rated_at_week_52():
+    baseline, visits = long_cohort()
+    result = build_analysis_dataset(
+        baseline, visits, {**RELAPSE, "missing_rule": "completers"}, BIOMARKERS
+    )
+    # The earlier outcome follows the same rule: P05 (no week-12 rating) is not a responder.
+    assert flow_rows(result.flow)[-3:] == [
+        ("responding_at_week_12", 4, 2),
+        ("rated_after_week_12", 4, 0),
+        ("completers", 3, 1),
+    ]
+    assert list(result.dataset["outcome"]) == [1, 0, 0]
+
+
+def test_sub_cohort_of_remitters_names_its_stage():
+    outcome = {**RELAPSE, "among": {"definition": "remission", "week": 12}}
+    stage = exclusion_stages(outcome, BIOMARKERS)[3]
+    assert (stage.name, stage.reason) == (
+        "in_remission_at_week_12",
+        "not in remission at week 12 (outcome.among)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcome", "message"),
+    [
+        ({**WEEK52, "definition": "relapse", "among": None}, "names no sub-cohort"),
+        ({**RELAPSE, "among": {"definition": "response", "week": 52}}, "before"),
+        ({**RELAPSE, "among": {"definition": "response", "week": 10}}, "before"),
+        ({**RELAPSE, "among": {"definition": "relapse", "week": 12}}, "among.definition"),
+    ],
+)
+def test_an_impossible_sub_cohort_is_an_input_error(outcome, message):
+    with pytest.raises(InputError, match=message):
+        check_outcome_settings(outcome)

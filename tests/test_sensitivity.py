@@ -116,6 +116,17 @@ def test_choices_describe_the_analysis() -> None:
     assert row["missing_data"] == "mice (m = 20)"
 
 
+def test_choices_name_relapse_and_its_sub_cohort() -> None:
+    choice = settings()
+    choice["outcome"] |= {
+        "definition": "relapse",
+        "week": 52,
+        "among": {"definition": "response", "week": 12},
+    }
+    row = sensitivity_table({"a": choice}, {"a": tables()}).iloc[0]
+    assert row["outcome"] == "relapse (HAMD ≥ 14) among responding at week 12, locf, week 52"
+
+
 def test_stratum_names_drop_float_noise() -> None:
     assert stratum_name("treatment_step", 2.0) == "treatment_step=2"
     assert stratum_name("sex", "female") == "sex=female"

@@ -32,6 +32,17 @@ rule figure_flow:
         "../scripts/figure_flow.py"
 
 
+use rule figure_flow as figure_analysis_flow with:
+    input:
+        flow="results/analyses/{analysis}/flow.tsv",
+    output:
+        **figure_files(
+            "{analysis}/flow", REPORT_SAMPLE, "Participant flow", "{analysis}"
+        ),
+    log:
+        "results/logs/figures/{analysis}/flow.log",
+
+
 rule figure_biomarkers:
     input:
         dataset="results/data/analysis_dataset.csv",

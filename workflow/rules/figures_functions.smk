@@ -1,6 +1,6 @@
 # Settings and helper functions of the figure and report rules (figures.smk, report.smk).
 
-from interplay.labels import analysis_label, item_label
+from interplay.labels import analysis_label, item_label, outcome_title
 
 FIGURES = Settings(config["figures"])
 
@@ -81,9 +81,13 @@ def figure_files(stem, category, label, subcategory=None):
 
 
 def outcome_label(analysis):
-    """'Remission at week 12' (or response) for an analysis's axis labels."""
-    outcome = settings(analysis, "outcome")
-    return f"{outcome['definition'].capitalize()} at week {outcome['week']}"
+    """'Remission at week 12' (or response, relapse) for an analysis's axis labels."""
+    return outcome_title(settings(analysis, "outcome"))
+
+
+def has_sub_cohort(analysis):
+    """Whether an analysis's outcome is defined in a sub-cohort (outcome.among): its own flow."""
+    return settings(analysis, "outcome")["among"] is not None
 
 
 def missing_pattern_variables():
@@ -100,6 +104,7 @@ def figure_outputs():
         stems.append("specification_curve")
     stems += [f"{a}/{s}" for a in FIGURES["analyses"] for s in per_analysis]
     stems += [f"{a}/bootstrap" for a in FIGURES["analyses"] if bootstrap_methods(a)]
+    stems += [f"{a}/flow" for a in ANALYSES if has_sub_cohort(a)]
     figures = [
         f"results/figures/{s}.{fmt}" for s in stems for fmt in FIGURES["formats"]
     ]

@@ -7,6 +7,8 @@ with its underscores as spaces, so a new analysis or covariate still reads as wo
 """
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -107,7 +109,22 @@ OUTCOMES = {
     "non_remission": "Non-remission",
     "response": "Response",
     "non_response": "Non-response",
+    "relapse": "Relapse",
+    "non_relapse": "No relapse",
 }
+# The sub-cohort of an earlier outcome (outcome.among), as in "the patients responding at week 12".
+SUB_COHORTS = {"response": "responding", "remission": "in remission"}
+
+
+def outcome_title(outcome: Mapping[str, Any]) -> str:
+    """'Remission at week 12', 'Relapse by week 52 (responding at week 12)': an outcome's title."""
+    definition, among = outcome["definition"], outcome.get("among")
+    when = "by" if definition == "relapse" else "at"
+    title = f"{OUTCOMES[definition]} {when} week {outcome['week']}"
+    if among is None:
+        return title
+    return f"{title} ({SUB_COHORTS[among['definition']]} at week {among['week']})"
+
 
 CI_METHODS = {
     "wald_z": "Wald",
@@ -144,6 +161,10 @@ ANALYSES = {
     "outliers_excluded": "Biomarker outliers excluded",
     "firth": "Firth-penalised",
     "by_treatment_step": "By treatment step",
+    # config/examples/week52.yaml
+    "remission_week52": "Remission at week 52",
+    "relapse_after_response": "Relapse among week-12 responders",
+    "sustained_response": "Response at week 52 among week-12 responders",
 }
 
 STAGES = {

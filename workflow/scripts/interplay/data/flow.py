@@ -17,8 +17,9 @@ from interplay.data.biomarkers import (
     substitute_below_lod,
 )
 from interplay.data.convert import BELOW_LOD_SUFFIX, LOD_SUFFIX
-from interplay.data.outcome import OUTCOME_COLUMNS, derive_outcome
+from interplay.data.outcome import OUTCOME_COLUMNS, derive_outcome, sub_cohort
 from interplay.errors import InputError, require_columns
+from interplay.labels import SUB_COHORTS
 
 OPTIONAL_BASELINE = ["living_alone", "religious", "treatment_step"]
 BIOMARKER_COLUMNS = ["il1b", "il1b_below_lod", "il1b_lod", "bdnf"]
@@ -33,6 +34,7 @@ ANALYSIS_COLUMNS = [
 ]
 FLOW_COLUMNS = ["stage", "n", "excluded", "reason"]
 EXCLUSION_COLUMNS = ["patient_id", "stage", "reason"]
+SUB_COHORT_COLUMN = "in_sub_cohort"  # outcome.among's earlier outcome; not in the dataset
 
 
 @dataclass(frozen=True)
@@ -84,11 +86,13 @@ def has_baseline_hamd(data: pd.DataFrame) -> pd.Series:
 def baseline_hamd_stage(outcome_settings: Mapping[str, Any]) -> Stage | None:
     """The stage for patients without a baseline HAMD; None when they stay to be imputed.
 
-    A response is a reduction from baseline, so under outcome.definition: response the patients
-    leave whatever outcome.missing_baseline says.
+    A response is a reduction from baseline, so under outcome.definition: response (or a
+    sub-cohort of responders, outcome.among) the patients leave whatever
+    outcome.missing_baseline says.
     """
     reason = "no baseline HAMD rating: no week-0 visit or baseline-table value"
-    if outcome_settings["definition"] == "response":
+    among = outcome_settings.get("among") or {}
+    if "response" in (outcome_settings["definition"], among.get("definition")):
         reason += " (a response is a reduction from it)"
     elif outcome_settings["missing_baseline"] == "exclude":
         reason += " (outcome.missing_baseline: exclude)"
@@ -117,6 +121,7 @@ def exclusion_stages(
             f"no HAMD rating after baseline up to week {week}",
         )
     )
+    stages += sub_cohort_stages(outcome_settings)
     if outcome_settings["missing_rule"] == "completers":
         stages.append(
             Stage(
@@ -143,6 +148,27 @@ def exclusion_stages(
             )
         )
     return stages
+
+
+def sub_cohort_stages(outcome_settings: Mapping[str, Any]) -> list[Stage]:
+    """Under outcome.among: leave when not in the sub-cohort, then when unrated after it."""
+    among = outcome_settings.get("among")
+    if among is None:
+        return []
+    earlier, week = int(among["week"]), int(outcome_settings["week"])
+    words = SUB_COHORTS[among["definition"]]
+    return [
+        Stage(
+            f"{words.replace(' ', '_')}_at_week_{earlier}",
+            lambda data: data[SUB_COHORT_COLUMN],
+            f"not {words} at week {earlier} (outcome.among)",
+        ),
+        Stage(
+            f"rated_after_week_{earlier}",
+            lambda data: data["last_visit_week"] > earlier,
+            f"no HAMD rating after week {earlier} up to week {week}",
+        ),
+    ]
 
 
 def apply_stages(
@@ -235,6 +261,9 @@ def build_analysis_dataset(
     require_unique_ids(baseline)
     outcome = derive_outcome(visits, outcome_settings)
     data = baseline.merge(outcome, on="patient_id", how="left", validate="one_to_one")
+    members = sub_cohort(visits, outcome_settings)
+    if members is not None:
+        data[SUB_COHORT_COLUMN] = data["patient_id"].map(members).fillna(False).astype(bool)
     for column in OPTIONAL_BASELINE:
         if column not in data.columns:
             data[column] = float("nan")

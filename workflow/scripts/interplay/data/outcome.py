@@ -1,4 +1,8 @@
-"""Per-patient outcome from the long visits table: baseline HAMD, LOCF, remission, response."""
+"""Per-patient outcome from the visits table: baseline HAMD, LOCF, remission, response, relapse.
+
+An outcome may be defined in a sub-cohort named by an earlier outcome (outcome.among, e.g. the
+week-12 responders): `sub_cohort` says who belongs, the flow removes the others.
+"""
 
 from collections.abc import Mapping
 from typing import Any
@@ -7,7 +11,9 @@ import pandas as pd
 
 from interplay.errors import InputError
 
-DEFINITIONS = ("remission", "response")
+DEFINITIONS = ("remission", "response", "relapse")
+# The earlier outcomes that can define a sub-cohort (outcome.among.definition).
+AMONG_DEFINITIONS = ("remission", "response")
 MISSING_RULES = ("locf", "completers")
 MISSING_BASELINE_RULES = ("exclude", "impute")
 # Settings of ingestion, which maps the visits onto the schedule once for every analysis.
@@ -55,6 +61,38 @@ def check_outcome_settings(settings: Mapping[str, Any], key: str = "outcome") ->
             column=f"{key}.week",
             fix=f"set {key}.week to one of the post-baseline visit weeks {later}, or add week "
             f"{week} to outcome.schedule if visits were planned then",
+        )
+    check_among(settings, key)
+
+
+def check_among(settings: Mapping[str, Any], key: str) -> None:
+    """Reject a sub-cohort (outcome.among) that is unknown, not earlier, or missing for relapse."""
+    among = settings.get("among")
+    if among is None:
+        if settings["definition"] == "relapse":
+            raise InputError(
+                f"{key}.definition is relapse, but {key}.among names no sub-cohort: a relapse "
+                "is a return of symptoms after a remission or response",
+                file="config.yaml",
+                column=f"{key}.among",
+                fix=f"set {key}.among, e.g. {{definition: response, week: 12}}",
+            )
+        return
+    if among["definition"] not in AMONG_DEFINITIONS:
+        raise InputError(
+            f"unknown {key}.among.definition '{among['definition']}'",
+            file="config.yaml",
+            column=f"{key}.among.definition",
+            fix=f"use one of: {', '.join(AMONG_DEFINITIONS)}",
+        )
+    if among["week"] not in settings["schedule"] or not 0 < among["week"] < settings["week"]:
+        raise InputError(
+            f"{key}.among.week is {among['week']}: the sub-cohort must be defined at a "
+            f"post-baseline visit week of the schedule before {key}.week ({settings['week']})",
+            file="config.yaml",
+            column=f"{key}.among.week",
+            fix=f"set {key}.among.week to a week of outcome.schedule between 0 and "
+            f"{settings['week']}, e.g. 12",
         )
 
 
@@ -107,7 +145,9 @@ def derive_outcome(visits: pd.DataFrame, settings: Mapping[str, Any]) -> pd.Data
     outcome.week, or under missing_rule `locf` the last post-baseline rating carried forward
     (NaN for non-completers under `completers`). remission: hamd_outcome <= remission_threshold;
     response: (hamd_baseline - hamd_outcome) / hamd_baseline >= response_reduction; outcome copies
-    the one named by outcome.definition. Rows with a missing HAMD count as visits not attended.
+    the one named by outcome.definition, or for `relapse` is 1 when any rating after
+    outcome.among.week up to outcome.week is >= relapse_threshold (<NA> without such a rating).
+    Rows with a missing HAMD count as visits not attended.
     """
     check_outcome_settings(settings)
     week = int(settings["week"])
@@ -134,5 +174,40 @@ def derive_outcome(visits: pd.DataFrame, settings: Mapping[str, Any]) -> pd.Data
         reduction >= settings["response_reduction"],
         has_outcome & (out["hamd_baseline"] > 0),
     )
-    out["outcome"] = out[settings["definition"]]
+    if settings["definition"] == "relapse":
+        out["outcome"] = relapse(follow_up, patients, settings)
+    else:
+        out["outcome"] = out[settings["definition"]]
     return out[OUTCOME_COLUMNS].reset_index()
+
+
+def relapse(follow_up: pd.DataFrame, patients: pd.Index, settings: Mapping[str, Any]) -> pd.Series:
+    """1 when any rating after outcome.among.week is >= relapse_threshold, else 0; <NA> unrated.
+
+    Frank et al. (1991, Arch Gen Psychiatry 48:851) define relapse as a return of the full
+    syndrome during remission, before recovery: here any visit up to outcome.week counts, not only
+    the outcome week, since a relapse that remits again by week 52 is still a relapse.
+    """
+    later = follow_up.loc[follow_up["week"] > settings["among"]["week"]]
+    worst = later.groupby("patient_id")["hamd"].max().reindex(patients)
+    return flag(worst >= settings["relapse_threshold"], worst.notna())
+
+
+def among_settings(settings: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The outcome settings of the earlier outcome that defines the sub-cohort, or None."""
+    among = settings.get("among")
+    if among is None:
+        return None
+    return {**settings, "definition": among["definition"], "week": among["week"], "among": None}
+
+
+def sub_cohort(visits: pd.DataFrame, settings: Mapping[str, Any]) -> pd.Series | None:
+    """Per patient_id, whether the earlier outcome of outcome.among holds (None without among).
+
+    The earlier outcome follows the same thresholds and missing-visit rule as the outcome itself.
+    """
+    earlier = among_settings(settings)
+    if earlier is None:
+        return None
+    status = derive_outcome(visits, earlier).set_index("patient_id")["outcome"]
+    return status.fillna(0).astype(bool)

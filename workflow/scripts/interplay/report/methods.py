@@ -19,6 +19,7 @@ from interplay.imputation.batched import DONORS
 from interplay.labels import (
     ESTIMANDS,
     OUTCOMES,
+    SUB_COHORTS,
     analysis_label,
     group_label,
     unit,
@@ -55,6 +56,9 @@ REFERENCES = {
     "80, 27–38.",
     "Hamilton, 1960": "Hamilton, M., 1960. A rating scale for depression. J. Neurol. Neurosurg. "
     "Psychiatry 23, 56–62.",
+    "Frank et al., 1991": "Frank, E., Prien, R.F., Jarrett, R.B., et al., 1991. Conceptualization "
+    "and rationale for consensus definitions of terms in major depressive disorder: remission, "
+    "recovery, relapse, and recurrence. Arch. Gen. Psychiatry 48, 851–855.",
     "Harris et al., 2020": "Harris, C.R., Millman, K.J., van der Walt, S.J., et al., 2020. Array "
     "programming with NumPy. Nature 585, 357–362.",
     "Heinze and Schemper, 2002": "Heinze, G., Schemper, M., 2002. A solution to the problem of "
@@ -137,14 +141,27 @@ def outcome_name(outcome: Section, complement: bool = False) -> str:
 
 
 def outcome_definition(outcome: Section) -> str:
-    """What the outcome is: remission HAMD-17 <= threshold, or response >= x % reduction."""
-    week = outcome["week"]
-    if outcome["definition"] == "response":
-        return (
+    """What the outcome is: remission, response or relapse, and in which sub-cohort."""
+    week, among = outcome["week"], outcome.get("among")
+    if outcome["definition"] == "relapse":
+        text = (
+            f"relapse, a HAMD-17 total of {number(outcome['relapse_threshold'])} or more at any "
+            f"visit after week {among['week']} up to week {week} (Frank et al., 1991)"
+        )
+    elif outcome["definition"] == "response":
+        text = (
             f"response, a reduction of at least {percent(outcome['response_reduction'])} in the "
             f"HAMD-17 total from baseline to week {week}"
         )
-    return f"remission, a HAMD-17 total of {outcome['remission_threshold']} or less at week {week}"
+    else:
+        threshold = outcome["remission_threshold"]
+        text = f"remission, a HAMD-17 total of {threshold} or less at week {week}"
+    if among is None:
+        return text
+    return (
+        f"{text}, among the patients {SUB_COHORTS[among['definition']]} at week {among['week']} "
+        "and rated after it"
+    )
 
 
 def window_text(outcome: Section) -> str:
@@ -451,8 +468,17 @@ def change_text(key: tuple, settings: Section) -> str:
     outcome, covariates = settings["outcome"], settings["covariates"]
     phrases = {
         **{
-            ("outcome", key): lambda: outcome_definition(outcome)
-            for key in ["definition", "remission_threshold", "response_reduction", "week"]
+            ("outcome", *key): lambda: outcome_definition(outcome)
+            for key in [
+                ("definition",),
+                ("remission_threshold",),
+                ("response_reduction",),
+                ("relapse_threshold",),
+                ("week",),
+                ("among",),
+                ("among", "definition"),
+                ("among", "week"),
+            ]
         },
         ("outcome", "missing_rule"): lambda: {
             "completers": f"only patients rated at week {outcome['week']}, no carrying forward",

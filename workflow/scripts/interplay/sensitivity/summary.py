@@ -8,6 +8,7 @@ import pandas as pd
 
 from interplay import privacy
 from interplay.analysis.stratified import was_run
+from interplay.labels import SUB_COHORTS
 from interplay.models.logistic import MODEL_BASED_METHODS as MODEL_BASED
 from interplay.models.logistic import OK
 from interplay.sensitivity.evalue import evalue_interaction, evalue_odds_ratio, is_common
@@ -80,11 +81,14 @@ def choices(settings: Mapping[str, Any]) -> dict[str, str]:
     """The analysis choices in words, for the specification curve."""
     outcome, biomarkers = settings["outcome"], settings["biomarkers"]
     missing = settings["missing_data"]
-    definition = (
-        f"remission (HAMD ≤ {outcome['remission_threshold']:g})"
-        if outcome["definition"] == "remission"
-        else f"response (≥ {outcome['response_reduction']:.0%} reduction)"
-    )
+    definition = {
+        "remission": f"remission (HAMD ≤ {outcome['remission_threshold']:g})",
+        "response": f"response (≥ {outcome['response_reduction']:.0%} reduction)",
+        "relapse": f"relapse (HAMD ≥ {outcome['relapse_threshold']:g})",
+    }[outcome["definition"]]
+    among = outcome.get("among")
+    if among is not None:
+        definition += f" among {SUB_COHORTS[among['definition']]} at week {among['week']}"
     outliers = biomarkers["outlier_z"]
     return {
         "outcome": f"{definition}, {outcome['missing_rule']}, week {outcome['week']}",

@@ -23,7 +23,18 @@ from interplay.synthetic import truth
 
 DECIMAL_COLUMNS = {"episode_duration_months"}  # recorded to 0.1 month; other covariates whole
 # Independent random streams, so switching one part (dropout, missingness) leaves the others alone.
-STREAMS = ("selection", "covariates", "outcome", "trajectory", "dropout", "treatment", "missing")
+# follow_up comes last: SeedSequence children depend only on their index, so adding it left the
+# streams before it, and the default cohort, unchanged.
+STREAMS = (
+    "selection",
+    "covariates",
+    "outcome",
+    "trajectory",
+    "dropout",
+    "treatment",
+    "missing",
+    "follow_up",
+)
 LATENT_LIMIT = 8.0  # |z| cap keeps every quantile transform finite (P(|z| > 8) ≈ 1e-15)
 JSON_SIGNIFICANT_DIGITS = 12
 
@@ -47,6 +58,7 @@ def simulate_cohort(
     lod: float = truth.IL1B_REFERENCE_LOD,
     missing_fraction: float = 0.025,
     missingness_strength: float = 0.5,
+    long_follow_up: bool = False,
 ) -> SyntheticCohort:
     """Simulate the cohort and its truth (parameters below; the truth file records them).
 
@@ -54,6 +66,8 @@ def simulate_cohort(
     missing_fraction: mean missing rate over the covariates that can be missing (0–4 % by default).
     missingness_strength: log-odds by which LOCF non-remitters with high IL-1β are likelier to miss
     covariates (0: completely at random); large values make complete-case estimates drift.
+    long_follow_up: also the continuation visits of truth.FOLLOW_UP_WEEKS (relapse, late
+    remission), drawn from their own stream after everything else.
     """
     check_arguments(n_patients, n_without_biomarkers, n_without_followup, lod, missing_fraction)
     rngs = dict(
@@ -93,10 +107,17 @@ def simulate_cohort(
         "missing_fraction": missing_fraction,
         "missingness_strength": missingness_strength,
     }
+    weeks = truth.WEEKS
+    if long_follow_up:
+        # Recorded only when on, so the default truth.json keeps its bytes.
+        arguments["long_follow_up"] = True
+        il1b_high = values["il1b"] > truth.IL1B_MEDIAN
+        hamd, last_week = draw_follow_up(rngs["follow_up"], hamd, last_week, il1b_high, dropout)
+        weeks = (*truth.WEEKS, *truth.FOLLOW_UP_WEEKS)
     analytic = n_patients - int(no_followup.sum())
     return SyntheticCohort(
         baseline=baseline_table(ids, values, masks, no_biomarkers, lod),
-        visits=visits_table(ids, hamd, last_week),
+        visits=visits_table(ids, hamd, last_week, weeks),
         truth=truth.truth_record(arguments, rates, n_total, n_patients, analytic),
     )
 
@@ -232,6 +253,50 @@ def draw_last_week(
     return last_week
 
 
+def draw_follow_up(
+    rng: np.random.Generator,
+    hamd: np.ndarray,
+    last_week: np.ndarray,
+    il1b_high: np.ndarray,
+    dropout: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """HAMD with the continuation visits appended, and the last week attended (truth.py)."""
+    n, visits = hamd.shape[0], len(truth.FOLLOW_UP_WEEKS)
+    baseline, week12 = hamd[:, 0], hamd[:, -1]
+    half = np.floor(baseline * truth.RESPONSE_REDUCTION)
+    responder = week12 <= half
+    relapses = responder & (
+        rng.random(n) < expit(truth.RELAPSE_INTERCEPT + truth.RELAPSE_IL1B_LOG_OR * il1b_high)
+    )
+    relapse_visit = rng.integers(0, visits, n)
+    relapse_score = np.maximum(truth.RELAPSE_THRESHOLD, half + 1) + rng.binomial(
+        *truth.RELAPSE_EXTRA_BINOMIAL, n
+    )
+    ceiling = np.minimum(truth.RELAPSE_THRESHOLD - 1, half)
+    noise = rng.normal(0.0, truth.CONTINUATION_NOISE_SD, (n, visits))
+    well = np.clip(np.round(week12[:, None] + noise), 0, ceiling[:, None])
+    relapsed = np.arange(visits)[None, :] >= relapse_visit[:, None]
+    responder_path = np.where(relapses[:, None] & relapsed, relapse_score[:, None], well)
+    late = rng.random(n) < truth.LATE_REMISSION_PROBABILITY
+    target = np.where(
+        late, rng.binomial(truth.REMISSION_THRESHOLD, truth.REMITTER_BINOMIAL_P, n), week12
+    )
+    progress = np.arange(1, visits + 1) / visits
+    drift = week12[:, None] + (target - week12)[:, None] * progress[None, :] + noise
+    drift[:, -1] = target  # week 52 carries the late remission (or its absence) exactly
+    other_path = np.clip(np.round(drift), 0, truth.HAMD_MAXIMUM)
+    later = np.where(responder[:, None], responder_path, other_path)
+    leaves = rng.random((n, visits)) < truth.CONTINUATION_DROPOUT
+    completed = last_week == truth.WEEKS[-1]
+    new_last = np.where(completed, truth.FOLLOW_UP_WEEKS[-1], last_week)
+    if dropout:
+        stops = (truth.WEEKS[-1], *truth.FOLLOW_UP_WEEKS[:-1])  # weeks 12, 24, 36
+        # Latest first, so a patient's earliest departure is the one that stays.
+        for column in reversed(range(visits)):
+            new_last = np.where(completed & leaves[:, column], stops[column], new_last)
+    return np.hstack([hamd, later.astype(np.int64)]), new_last
+
+
 def draw_treatment_step(rng: np.random.Generator, remission: np.ndarray) -> np.ndarray:
     """Treatment step (1–4) reached by week 12, later steps likelier without remission."""
     cumulative = np.array([np.cumsum(truth.STEP_PROBABILITIES[k]) for k in (0, 1)])
@@ -311,9 +376,11 @@ def as_recorded(values: np.ndarray, missing: np.ndarray, decimal: bool) -> pd.Se
     return pd.Series(pd.array(values.astype(np.int64), dtype="Int64")).mask(missing)
 
 
-def visits_table(ids: np.ndarray, hamd: np.ndarray, last_week: np.ndarray) -> pd.DataFrame:
-    """The visits export in long format, with no rows after a patient's last visit."""
-    weeks = np.array(truth.WEEKS)
+def visits_table(
+    ids: np.ndarray, hamd: np.ndarray, last_week: np.ndarray, weeks: tuple[int, ...]
+) -> pd.DataFrame:
+    """The visits export in long format (HAMD columns at `weeks`), no rows after the last visit."""
+    weeks = np.array(weeks)
     attended = weeks[None, :] <= last_week[:, None]
     ids = np.repeat(ids[:, None], weeks.size, axis=1)
     return pd.DataFrame(

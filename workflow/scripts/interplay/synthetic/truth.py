@@ -9,7 +9,7 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtr, ndtri
+from scipy.special import expit, ndtr, ndtri
 
 from interplay.columns import BASELINE_COVARIATES, BASELINE_HAMD_COLUMN, CATEGORY_LEVELS
 
@@ -150,6 +150,55 @@ DROPOUT_SLOPE_PER_RATIO = 3.0
 # Treatment step reached by week 12 (1, 2, 3, 4+), by true remission: ≈ 45 / 25 / 15 / 15 % overall.
 STEP_PROBABILITIES = {1: (0.60, 0.25, 0.10, 0.05), 0: (0.32, 0.25, 0.19, 0.24)}
 
+# --- 12-month follow-up (synthetic.long_follow_up; assumptions, nothing published is used)
+# Continuation visits after the 12-week acute phase, every 12 weeks to week 52.
+FOLLOW_UP_WEEKS = (24, 36, 52)
+RELAPSE_THRESHOLD = 14  # relapse: HAMD-17 >= 14 at a continuation visit
+RESPONSE_REDUCTION = 0.5  # week-12 response: HAMD-17 at most half the baseline rating
+# Week-12 responders relapse by week 52 with P = expit(intercept + log OR × il1b_high), once, at a
+# continuation visit drawn uniformly, and stay at their relapse score: 20 % at low IL-1β, OR 2.
+RELAPSE_INTERCEPT = math.log(0.2 / 0.8)
+RELAPSE_IL1B_LOG_OR = math.log(2.0)
+# A relapse score is max(14, half the baseline + 1) plus Binomial(6, 0.5): neither remission nor
+# response. Non-relapsers stay within CONTINUATION_NOISE_SD of their week-12 rating, below 14
+# and at most half their baseline (a sustained response).
+RELAPSE_EXTRA_BINOMIAL = (6, 0.5)
+CONTINUATION_NOISE_SD = 2.0
+# Week-12 non-responders reach a remitter's score (Binomial(7, 0.55)) by week 52 with this
+# probability, linearly over the continuation visits; the others end where they were at week 12.
+LATE_REMISSION_PROBABILITY = 0.35
+# After attending week 12, 24 or 36 a patient leaves with this probability (when dropout is on).
+CONTINUATION_DROPOUT = 0.08
+
+
+def relapse_probabilities() -> dict[str, float]:
+    """True probability of relapse by week 52 among week-12 responders, by IL-1β group."""
+    low = float(expit(RELAPSE_INTERCEPT))
+    return {
+        "il1b_low": low,
+        "il1b_high": float(expit(RELAPSE_INTERCEPT + RELAPSE_IL1B_LOG_OR)),
+        "il1b_high_odds_ratio": math.exp(RELAPSE_IL1B_LOG_OR),
+    }
+
+
+def follow_up_record() -> dict[str, Any]:
+    """The truth of the 12-month follow-up, for truth.json."""
+    return {
+        "weeks": list(FOLLOW_UP_WEEKS),
+        "relapse_threshold": RELAPSE_THRESHOLD,
+        "relapse_probabilities": relapse_probabilities(),
+        "mechanism": "week-12 responders (attending week 12, HAMD-17 <= half the baseline) relapse "
+        "by week 52 with P = expit(intercept + log_or × il1b_high), il1b_high = il1b > population "
+        "median, at one continuation visit drawn uniformly, keeping a score >= 14 and above half "
+        "the baseline; non-relapsers stay below 14 and at most half the baseline, so sustained "
+        "response = no relapse; non-responders remit by week 52 with late_remission_probability",
+        "relapse_intercept": RELAPSE_INTERCEPT,
+        "relapse_il1b_log_or": RELAPSE_IL1B_LOG_OR,
+        "late_remission_probability": LATE_REMISSION_PROBABILITY,
+        "continuation_dropout": CONTINUATION_DROPOUT,
+    }
+
+
 # --- missing covariates
 # Relative missingness of each covariate (age and sex always recorded); rates are
 # missing_fraction × weight / mean(weight), so the default 0.025 spans 0 – 4 %.
@@ -226,4 +275,4 @@ def truth_record(
             "strength": arguments["missingness_strength"],
             "rates": rates,
         },
-    }
+    } | ({"follow_up": follow_up_record()} if arguments.get("long_follow_up") else {})
