@@ -298,15 +298,22 @@ def test_truth_terms_are_the_prespecified_set(cohort):
 
 
 @pytest.fixture(scope="module")
-def large_complete():
-    """n = 100,000, no dropout, no missingness: the design built from the exported tables."""
-    cohort = simulate_cohort(
+def large_cohort():
+    """n = 100,000, no dropout, no missingness, followed to week 52 (weeks 0-12 as without)."""
+    return simulate_cohort(
         n_patients=100_000,
         n_without_biomarkers=0,
         n_without_followup=0,
         dropout=False,
         missingness=False,
+        long_follow_up=True,
     )
+
+
+@pytest.fixture(scope="module")
+def large_complete(large_cohort):
+    """The large cohort's week-12 design built from the exported tables."""
+    cohort = large_cohort
     visits = cohort.visits.pivot(index="patient_id", columns="week", values="hamd")
     data = cohort.baseline.set_index("patient_id")
     medians = cohort.truth["population_medians"]
@@ -396,16 +403,9 @@ def test_long_follow_up_only_adds_the_continuation_visits(cohort):
 
 
 @pytest.fixture(scope="module")
-def large_follow_up():
-    """n = 100,000 followed to week 52, no dropout: visits by patient and week, and IL-1β high."""
-    cohort = simulate_cohort(
-        n_patients=100_000,
-        n_without_biomarkers=0,
-        n_without_followup=0,
-        dropout=False,
-        missingness=False,
-        long_follow_up=True,
-    )
+def large_follow_up(large_cohort):
+    """The large cohort's visits by patient and week, and IL-1β high."""
+    cohort = large_cohort
     visits = cohort.visits.pivot(index="patient_id", columns="week", values="hamd")
     il1b = il1b_numbers(cohort.baseline.set_index("patient_id")["il1b"])
     high = (il1b > cohort.truth["population_medians"]["il1b"]).astype(float)
