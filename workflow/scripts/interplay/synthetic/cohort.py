@@ -261,40 +261,70 @@ def draw_follow_up(
     dropout: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
     """HAMD with the continuation visits appended, and the last week attended (truth.py)."""
-    n, visits = hamd.shape[0], len(truth.FOLLOW_UP_WEEKS)
     baseline, week12 = hamd[:, 0], hamd[:, -1]
     half = np.floor(baseline * truth.RESPONSE_REDUCTION)
-    responder = week12 <= half
-    relapses = responder & (
-        rng.random(n) < expit(truth.RELAPSE_INTERCEPT + truth.RELAPSE_IL1B_LOG_OR * il1b_high)
+    noise = rng.normal(
+        0.0, truth.CONTINUATION_NOISE_SD, (hamd.shape[0], len(truth.FOLLOW_UP_WEEKS))
+    )
+    later = np.where(
+        (week12 <= half)[:, None],
+        responder_course(rng, half, week12, il1b_high, noise),
+        late_remission_course(rng, week12, noise),
+    )
+    last = continuation_last_week(rng, last_week) if dropout else full_last_week(last_week)
+    return np.hstack([hamd, later.astype(np.int64)]), last
+
+
+def responder_course(
+    rng: np.random.Generator,
+    half: np.ndarray,
+    week12: np.ndarray,
+    il1b_high: np.ndarray,
+    noise: np.ndarray,
+) -> np.ndarray:
+    """Continuation HAMD of week-12 responders: well, or relapsed from a uniform visit on."""
+    n, visits = noise.shape
+    relapses = rng.random(n) < expit(
+        truth.RELAPSE_INTERCEPT + truth.RELAPSE_IL1B_LOG_OR * il1b_high
     )
     relapse_visit = rng.integers(0, visits, n)
-    relapse_score = np.maximum(truth.RELAPSE_THRESHOLD, half + 1) + rng.binomial(
-        *truth.RELAPSE_EXTRA_BINOMIAL, n
-    )
+    extra = rng.binomial(*truth.RELAPSE_EXTRA_BINOMIAL, n)
+    relapse_score = np.maximum(truth.RELAPSE_THRESHOLD, half + 1) + extra
     ceiling = np.minimum(truth.RELAPSE_THRESHOLD - 1, half)
-    noise = rng.normal(0.0, truth.CONTINUATION_NOISE_SD, (n, visits))
     well = np.clip(np.round(week12[:, None] + noise), 0, ceiling[:, None])
-    relapsed = np.arange(visits)[None, :] >= relapse_visit[:, None]
-    responder_path = np.where(relapses[:, None] & relapsed, relapse_score[:, None], well)
+    relapsed = relapses[:, None] & (np.arange(visits)[None, :] >= relapse_visit[:, None])
+    return np.where(relapsed, relapse_score[:, None], well)
+
+
+def late_remission_course(
+    rng: np.random.Generator, week12: np.ndarray, noise: np.ndarray
+) -> np.ndarray:
+    """Continuation HAMD of week-12 non-responders: a linear path to week 52's score."""
+    n, visits = noise.shape
     late = rng.random(n) < truth.LATE_REMISSION_PROBABILITY
-    target = np.where(
-        late, rng.binomial(truth.REMISSION_THRESHOLD, truth.REMITTER_BINOMIAL_P, n), week12
-    )
+    remitted = rng.binomial(truth.REMISSION_THRESHOLD, truth.REMITTER_BINOMIAL_P, n)
+    target = np.where(late, remitted, week12)
     progress = np.arange(1, visits + 1) / visits
-    drift = week12[:, None] + (target - week12)[:, None] * progress[None, :] + noise
-    drift[:, -1] = target  # week 52 carries the late remission (or its absence) exactly
-    other_path = np.clip(np.round(drift), 0, truth.HAMD_MAXIMUM)
-    later = np.where(responder[:, None], responder_path, other_path)
-    leaves = rng.random((n, visits)) < truth.CONTINUATION_DROPOUT
-    completed = last_week == truth.WEEKS[-1]
-    new_last = np.where(completed, truth.FOLLOW_UP_WEEKS[-1], last_week)
-    if dropout:
-        stops = (truth.WEEKS[-1], *truth.FOLLOW_UP_WEEKS[:-1])  # weeks 12, 24, 36
-        # Latest first, so a patient's earliest departure is the one that stays.
-        for column in reversed(range(visits)):
-            new_last = np.where(completed & leaves[:, column], stops[column], new_last)
-    return np.hstack([hamd, later.astype(np.int64)]), new_last
+    path = week12[:, None] + (target - week12)[:, None] * progress[None, :] + noise
+    path[:, -1] = target  # week 52 carries the late remission (or its absence) exactly
+    return np.clip(np.round(path), 0, truth.HAMD_MAXIMUM)
+
+
+def full_last_week(last_week: np.ndarray) -> np.ndarray:
+    """Week 52 for the patients who attended week 12; the others keep their last week."""
+    return np.where(last_week == truth.WEEKS[-1], truth.FOLLOW_UP_WEEKS[-1], last_week)
+
+
+def continuation_last_week(rng: np.random.Generator, last_week: np.ndarray) -> np.ndarray:
+    """Last week attended when week-12 attenders leave after weeks 12, 24 or 36 (monotone)."""
+    stops = (truth.WEEKS[-1], *truth.FOLLOW_UP_WEEKS[:-1])
+    leaves = rng.random((last_week.size, len(stops))) < truth.CONTINUATION_DROPOUT
+    attended = last_week == truth.WEEKS[-1]
+    last = full_last_week(last_week)
+    # Latest first, so a patient's earliest departure is the one that stays.
+    for column in reversed(range(len(stops))):
+        last = np.where(attended & leaves[:, column], stops[column], last)
+    return last
 
 
 def draw_treatment_step(rng: np.random.Generator, remission: np.ndarray) -> np.ndarray:
