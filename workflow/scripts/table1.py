@@ -3,19 +3,16 @@
 from interplay.describe.table1 import protected_table1, table1
 from interplay.jobs.intermediates import read_dataset
 from interplay.jobs.runner import run
+from interplay.labels import OUTCOMES
 from interplay.privacy import suppression_log
 from interplay.tables import write_table
-
-OUTCOME_LABELS = {
-    "remission": ("Non-remission", "Remission"),
-    "response": ("Non-response", "Response"),
-}
 
 
 def main(smk) -> None:
     """Write both Table 1 comparisons as long tidy tables, and what was suppressed in them."""
     dataset = read_dataset(smk.input.dataset)
-    labels = OUTCOME_LABELS[smk.params.outcome_definition]
+    definition = smk.params.outcome_definition
+    labels = (OUTCOMES[f"non_{definition}"], OUTCOMES[definition])
     logs = []
     for table, path in [
         (table1(dataset, "outcome", outcome_labels=labels), smk.output.by_remission),
