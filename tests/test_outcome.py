@@ -355,7 +355,7 @@ def test_relapse_among_week12_responders_by_hand():
         ("rated_after_week_12", 4, 1),
     ]
     reasons = result.flow.set_index("stage")["reason"]
-    assert reasons["responding_at_week_12"] == "not responding at week 12 (outcome.among)"
+    assert reasons["responding_at_week_12"] == "not responding at week 12"
     assert reasons["rated_after_week_12"] == "no HAMD rating after week 12 up to week 52"
     left = result.exclusions.set_index("patient_id")["stage"]
     assert left["P04"] == "responding_at_week_12" and left["P05"] == "rated_after_week_12"
@@ -392,7 +392,7 @@ def test_sub_cohort_of_remitters_names_its_stage():
     stage = exclusion_stages(outcome, BIOMARKERS)[3]
     assert (stage.name, stage.reason) == (
         "in_remission_at_week_12",
-        "not in remission at week 12 (outcome.among)",
+        "not in remission at week 12",
     )
 
 

@@ -51,9 +51,7 @@ def test_sub_cohort_analyses_have_their_flow_stages(finished: Path) -> None:
         table = flow(finished, name)
         assert table["stage"].tolist()[-2:] == ["responding_at_week_12", "rated_after_week_12"]
         leaving = table.set_index("stage")
-        assert leaving.loc["responding_at_week_12", "reason"] == (
-            "not responding at week 12 (outcome.among)"
-        )
+        assert leaving.loc["responding_at_week_12", "reason"] == ("not responding at week 12")
         assert (leaving["excluded"].iloc[-2:] > 0).all()
         assert (
             table["n"].iloc[:-1].to_numpy() - table["excluded"].iloc[1:].to_numpy()

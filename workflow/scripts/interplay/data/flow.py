@@ -161,7 +161,7 @@ def sub_cohort_stages(outcome_settings: Mapping[str, Any]) -> list[Stage]:
         Stage(
             f"{words.replace(' ', '_')}_at_week_{earlier}",
             lambda data: data[SUB_COHORT_COLUMN],
-            f"not {words} at week {earlier} (outcome.among)",
+            f"not {words} at week {earlier}",
         ),
         Stage(
             f"rated_after_week_{earlier}",
