@@ -122,6 +122,7 @@ def test_a_week_far_from_every_scheduled_week_must_be_corrected(tmp_path: Path) 
     assert "not within 0.5 week(s) (outcome.window_weeks)" in error.problem
     assert "the weeks 13 are near a scheduled week" in error.fix and "window_weeks: 1}" in error.fix
     assert "correct the weeks 31 (no scheduled week within 1.5 weeks" in error.fix
+    assert "add those weeks to outcome.schedule" in error.fix
 
 
 def test_a_visit_just_outside_the_window_gets_the_window_it_needs(tmp_path: Path) -> None:

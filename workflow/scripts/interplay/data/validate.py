@@ -102,7 +102,8 @@ def schedule_fix(weeks: pd.Series, distance: pd.Series, schedule: Sequence[int])
     if (~near).any():
         fixes.append(
             f"correct the weeks {week_list(weeks[~near])} (no scheduled week within "
-            f"{limit:g} weeks; every visit needs a week)"
+            f"{limit:g} weeks; every visit needs a week), or, if visits were planned then "
+            "(e.g. a longer follow-up), add those weeks to outcome.schedule"
         )
     return "; ".join(fixes)
 
