@@ -403,6 +403,10 @@ def test_sub_cohort_of_remitters_names_its_stage():
         ({**RELAPSE, "among": {"definition": "response", "week": 52}}, "before"),
         ({**RELAPSE, "among": {"definition": "response", "week": 10}}, "before"),
         ({**RELAPSE, "among": {"definition": "relapse", "week": 12}}, "among.definition"),
+        (
+            {**RELAPSE, "among": {"definition": "remission", "week": 12}, "relapse_threshold": 7},
+            "not above",
+        ),
     ],
 )
 def test_an_impossible_sub_cohort_is_an_input_error(outcome, message):

@@ -30,27 +30,9 @@ rule fit_models:
         "../scripts/fit_models.py"
 
 
-rule fit_models_final:
-    input:
-        unpack(model_inputs),
+use rule fit_models as fit_models_final with:
     output:
         **fit_outputs(resampled=False),
         suppressed=suppression_log("analyses/{analysis}/tables"),
-    log:
-        "results/logs/fit_models/{analysis}.log",
-    benchmark:
-        "results/benchmarks/fit_models/{analysis}.tsv"
     wildcard_constraints:
         analysis=names_pattern(set(ANALYSES) - set(RESAMPLED)),
-    conda:
-        "../../envs/interplay.yaml"
-    threads: 1
-    resources:
-        **job_resources("model"),
-    params:
-        library=library_version("fit_models.py"),
-        settings=lambda wildcards: ANALYSES[wildcards.analysis],
-        seed=config["seed"],
-        min_cell_count=MIN_CELL_COUNT,
-    script:
-        "../scripts/fit_models.py"

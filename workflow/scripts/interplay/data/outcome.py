@@ -78,6 +78,20 @@ def check_among(settings: Mapping[str, Any], key: str) -> None:
                 fix=f"set {key}.among, e.g. {{definition: response, week: 12}}",
             )
         return
+    if (
+        settings["definition"] == "relapse"
+        and among["definition"] == "remission"
+        and settings["relapse_threshold"] <= settings["remission_threshold"]
+    ):
+        # Every remitter would count as relapsed at a rating still within remission.
+        raise InputError(
+            f"{key}.relapse_threshold ({settings['relapse_threshold']}) is not above "
+            f"{key}.remission_threshold ({settings['remission_threshold']}): a HAMD-17 rating "
+            "that is still a remission would count as a relapse",
+            file="config.yaml",
+            column=f"{key}.relapse_threshold",
+            fix=f"set {key}.relapse_threshold above the remission threshold, e.g. 14",
+        )
     if among["definition"] not in AMONG_DEFINITIONS:
         raise InputError(
             f"unknown {key}.among.definition '{among['definition']}'",

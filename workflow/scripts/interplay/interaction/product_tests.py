@@ -34,11 +34,6 @@ def wald_test(estimates: np.ndarray, covariance: np.ndarray) -> dict:
     return {"statistic": statistic, "df1": df, "p_value": float(chi2_sf(statistic, df))}
 
 
-def design_array(data: pd.DataFrame, terms: Sequence[str]) -> np.ndarray:
-    """A data set's design matrix of the terms, as an array."""
-    return models.design_matrix(data, terms).to_numpy()
-
-
 def product_tests(
     full: Sequence[LogisticFit], reduced: Sequence[LogisticFit], data_sets: Sequence[pd.DataFrame]
 ) -> pd.DataFrame:
