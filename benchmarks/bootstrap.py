@@ -45,7 +45,7 @@ from interplay.synthetic.dataset import synthetic_analysis_dataset  # noqa: E402
 from statsmodels.imputation.mice import MICEData  # noqa: E402
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
-SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+SECTIONS = ["outcome", "pair", "covariates", "missing_data", "models"]
 SEED = 20250304
 REPEATS = 5  # timings of the fast paths are medians of this many runs
 

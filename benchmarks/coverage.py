@@ -39,18 +39,18 @@ from interplay.synthetic.truth import BDNF_MEAN, BDNF_SD, IL1B_LOG_SD, IL1B_MEDI
 from scipy.special import expit  # noqa: E402
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
-SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+SECTIONS = ["outcome", "pair", "covariates", "missing_data", "models"]
 N = 1086
 LOG_OR_LOW = float(np.log(0.45))  # IL-1β high vs low within low BDNF (cohort_truth)
-EXPOSURES = {"il1b_high": LOG_OR_LOW, "bdnf_high": 0.1, "il1b_high:bdnf_high": -LOG_OR_LOW}
+EXPOSURES = {"exposure_high": LOG_OR_LOW, "modifier_high": 0.1, "exposure_high:modifier_high": -LOG_OR_LOW}
 COVARIATES = {"age": 0.018, "sex_male": -0.05, "hamd_baseline": -0.08, "low_income": -0.3}
 INCOMPLETE = ["age", "hamd_baseline", "low_income"]
-STRATUM_TRUTH = {"bdnf_low": 0.45, "bdnf_high": 1.0}
+STRATUM_TRUTH = {"modifier_low": 0.45, "modifier_high": 1.0}
 ESTIMANDS = {
-    ("models", "stratum_bdnf_low", "il1b_high"): "bdnf_low",
-    ("models", "stratum_bdnf_high", "il1b_high"): "bdnf_high",
-    ("models", "product_lincom", "il1b_high|bdnf_low"): "bdnf_low",
-    ("models", "product_lincom", "il1b_high|bdnf_high"): "bdnf_high",
+    ("models", "stratum_modifier_low", "exposure_high"): "modifier_low",
+    ("models", "stratum_modifier_high", "exposure_high"): "modifier_high",
+    ("models", "product_lincom", "exposure_high|modifier_low"): "modifier_low",
+    ("models", "product_lincom", "exposure_high|modifier_high"): "modifier_high",
     ("interaction", "additive", "reri"): "reri",
 }
 SEED = 8128
@@ -78,10 +78,10 @@ def simulate(rng: np.random.Generator, missing: bool) -> pd.DataFrame:
             "low_income": (rng.uniform(size=N) < 0.6).astype(float),
             "il1b": il1b,
             "bdnf": bdnf,
-            "il1b_high": (il1b > IL1B_MEDIAN).astype(float),
-            "bdnf_high": (bdnf > BDNF_MEAN).astype(float),
-            "log2_il1b": np.log2(il1b),
-            "bdnf_sd": (bdnf - bdnf.mean()) / bdnf.std(ddof=1),
+            "exposure_high": (il1b > IL1B_MEDIAN).astype(float),
+            "modifier_high": (bdnf > BDNF_MEAN).astype(float),
+            "exposure_scaled": np.log2(il1b),
+            "modifier_scaled": (bdnf - bdnf.mean()) / bdnf.std(ddof=1),
         }
     )
     logit = -0.2 + sum(
@@ -90,7 +90,7 @@ def simulate(rng: np.random.Generator, missing: bool) -> pd.DataFrame:
     )
     data["outcome"] = (rng.uniform(size=N) < expit(logit)).astype(float)
     if missing:
-        score = 1.2 * (1 - data["outcome"]) * data["il1b_high"] - 2.2
+        score = 1.2 * (1 - data["outcome"]) * data["exposure_high"] - 2.2
         for column in INCOMPLETE:
             data.loc[rng.uniform(size=N) < expit(score), column] = np.nan
     return data

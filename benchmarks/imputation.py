@@ -32,7 +32,7 @@ from interplay.tables import write_table  # noqa: E402
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 SEED = 20250304
-SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+SECTIONS = ["outcome", "pair", "covariates", "missing_data", "models"]
 
 
 def cached_dataset(n_patients: int, cache: Path) -> Path:

@@ -46,7 +46,7 @@ from interplay.tables import read_table
 REPO = Path(__file__).resolve().parents[1]
 ANALYSES = ("primary", "complete_case")
 INTERACTION = "interaction"  # source table of the ratio of ORs (otherwise: models)
-PRODUCT = "il1b_high:bdnf_high"
+PRODUCT = "exposure_high:modifier_high"
 MODEL_BASED = "model-based"
 OUTSIDE = "†"  # marks an interval that misses the truth
 
@@ -63,18 +63,18 @@ class Quantity:
 QUANTITIES = (
     Quantity(
         "IL-1β OR | BDNF low",
-        ("il1b_high",),
+        ("exposure_high",),
         (
-            ("stratum fit", "stratum_bdnf_low", "il1b_high"),
-            ("product model", "product_lincom", "il1b_high|bdnf_low"),
+            ("stratum fit", "stratum_modifier_low", "exposure_high"),
+            ("product model", "product_lincom", "exposure_high|modifier_low"),
         ),
     ),
     Quantity(
         "IL-1β OR | BDNF high",
-        ("il1b_high", PRODUCT),
+        ("exposure_high", PRODUCT),
         (
-            ("stratum fit", "stratum_bdnf_high", "il1b_high"),
-            ("product model", "product_lincom", "il1b_high|bdnf_high"),
+            ("stratum fit", "stratum_modifier_high", "exposure_high"),
+            ("product model", "product_lincom", "exposure_high|modifier_high"),
         ),
     ),
     Quantity(
@@ -84,18 +84,18 @@ QUANTITIES = (
     ),
     Quantity(
         "BDNF OR | IL-1β low",
-        ("bdnf_high",),
+        ("modifier_high",),
         (
-            ("stratum fit", "stratum_il1b_low", "bdnf_high"),
-            ("product model", "product_lincom", "bdnf_high|il1b_low"),
+            ("stratum fit", "stratum_exposure_low", "modifier_high"),
+            ("product model", "product_lincom", "modifier_high|exposure_low"),
         ),
     ),
     Quantity(
         "BDNF OR | IL-1β high",
-        ("bdnf_high", PRODUCT),
+        ("modifier_high", PRODUCT),
         (
-            ("stratum fit", "stratum_il1b_high", "bdnf_high"),
-            ("product model", "product_lincom", "bdnf_high|il1b_high"),
+            ("stratum fit", "stratum_exposure_high", "modifier_high"),
+            ("product model", "product_lincom", "modifier_high|exposure_high"),
         ),
     ),
 )

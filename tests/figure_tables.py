@@ -5,7 +5,7 @@ import pandas as pd
 from interplay.figures import effects, sensitivity
 
 LOD = 0.1
-BIOMARKER_SETTINGS = {"il1b_lod": LOD, "below_lod": "lod_sqrt2"}
+BIOMARKER_SETTINGS = {"exposure": {"lod": LOD}, "below_lod": "lod_sqrt2"}
 
 
 def small_dataset(n: int = 300, seed: int = 7) -> pd.DataFrame:
@@ -73,8 +73,8 @@ def joint_table(with_methods: bool = True) -> pd.DataFrame:
     """The four median-split cells, each non-reference cell once per interval method."""
     cells = pd.DataFrame(
         {
-            "il1b_level": ["low", "low", "high", "high"],
-            "bdnf_level": ["low", "high", "low", "high"],
+            "exposure_level": ["low", "low", "high", "high"],
+            "modifier_level": ["low", "high", "low", "high"],
             "n": [241, 302, 302, 241],
             "remitters": [113, 147, 98, 126],
             "non_remitters": [128, 155, 204, 115],
@@ -131,8 +131,8 @@ def regions_table() -> pd.DataFrame:
     """Johnson–Neyman regions: significant between 7.5 and 20 ng/mL."""
     return pd.DataFrame(
         {
-            "bdnf_from": [-np.inf, 7.5, 20.0],
-            "bdnf_to": [7.5, 20.0, np.inf],
+            "modifier_from": [-np.inf, 7.5, 20.0],
+            "modifier_to": [7.5, 20.0, np.inf],
             "significant": [False, True, False],
             "observed_share": [0.03, 0.38, 0.59],
             "status": "ok",
@@ -156,7 +156,7 @@ def predictions_table() -> pd.DataFrame:
             pd.DataFrame(
                 {
                     "il1b": il1b,
-                    "bdnf_percentile": percentile,
+                    "modifier_percentile": percentile,
                     "bdnf": bdnf,
                     "probability": probability,
                     "ci_low": probability - 0.06,
@@ -169,11 +169,11 @@ def predictions_table() -> pd.DataFrame:
 
 
 CHOICES = {
-    "primary": ("remission", "median", "prespecified", "mice", "lod_sqrt2", "none", "logistic"),
-    "complete_case": ("remission", "median", "prespecified", "cc", "lod_sqrt2", "none", "logistic"),
-    "response": ("response", "median", "prespecified", "mice", "lod_sqrt2", "none", "logistic"),
+    "primary": ("remission", "split", "prespecified", "mice", "lod_sqrt2", "none", "logistic"),
+    "complete_case": ("remission", "split", "prespecified", "cc", "lod_sqrt2", "none", "logistic"),
+    "response": ("response", "split", "prespecified", "mice", "lod_sqrt2", "none", "logistic"),
     "tertiles": ("remission", "tertiles", "prespecified", "mice", "lod_sqrt2", "none", "logistic"),
-    "firth": ("remission", "median", "prespecified", "mice", "lod_sqrt2", "none", "firth"),
+    "firth": ("remission", "split", "prespecified", "mice", "lod_sqrt2", "none", "firth"),
 }
 RATIOS = {"primary": 2.1, "complete_case": 1.7, "response": 2.4, "tertiles": 1.4, "firth": 2.0}
 
@@ -184,8 +184,8 @@ def sensitivity_table() -> pd.DataFrame:
     for analysis, choices in CHOICES.items():
         ratio = RATIOS[analysis]
         estimates = {
-            "il1b_or_bdnf_low": 1.1 / ratio,
-            "il1b_or_bdnf_high": 1.1,
+            "exposure_or_modifier_low": 1.1 / ratio,
+            "exposure_or_modifier_high": 1.1,
             "ratio_of_odds_ratios": ratio,
             "reri": 1 - ratio,
         }
@@ -241,7 +241,7 @@ def bootstrap_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
 # What maximum likelihood reports for a group without remitters: an odds ratio running off to 0.
 SEPARATED = {"status": "separation", "odds_ratio": 4.8e-12, "ci_low": 0.0, "ci_high": np.inf}
 # Models whose fit holds the IL-1β-high × BDNF-high cell as a group of its own.
-SEPARATED_MODELS = ["stratum_bdnf_high", "stratum_il1b_high", "product_lincom"]
+SEPARATED_MODELS = ["stratum_modifier_high", "stratum_exposure_high", "product_lincom"]
 
 
 def separated_forest_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -250,7 +250,7 @@ def separated_forest_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
     separated = models["model"].isin(SEPARATED_MODELS)
     models.loc[separated, list(SEPARATED)] = list(SEPARATED.values())
     joint["status"] = "separation"
-    high = (joint["il1b_level"] == "high") & (joint["bdnf_level"] == "high")
+    high = (joint["exposure_level"] == "high") & (joint["modifier_level"] == "high")
     joint.loc[high, list(SEPARATED)] = list(SEPARATED.values())
     interaction = interaction.assign(status="separation", estimate=2.1e11, ci_high=np.inf)
     return models, joint, interaction
@@ -268,7 +268,11 @@ def separated_sensitivity_table() -> pd.DataFrame:
 
 
 # The continuous coding's per-doubling slopes (no RERI: it needs grouped biomarkers).
-PER_DOUBLING = {"il1b_or_bdnf_low": 0.91, "il1b_or_bdnf_high": 0.97, "ratio_of_odds_ratios": 1.05}
+PER_DOUBLING = {
+    "exposure_or_modifier_low": 0.91,
+    "exposure_or_modifier_high": 0.97,
+    "ratio_of_odds_ratios": 1.05,
+}
 
 
 def family_sensitivity_table() -> pd.DataFrame:

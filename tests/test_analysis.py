@@ -17,7 +17,7 @@ from interplay.synthetic.dataset import synthetic_analysis_dataset
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 DICTIONARY = REPO / "resources" / "data_dictionary.tsv"
-SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+SECTIONS = ["outcome", "pair", "covariates", "missing_data", "models"]
 COVARIATES = CONFIG["covariates"]["sets"]["prespecified"]
 FORMULA_COVARIATES = " + ".join("C(sex)" if c == "sex" else c for c in COVARIATES)
 
@@ -88,11 +88,11 @@ def test_complete_case_product_model_matches_formula_fit(dataset, complete_case)
     model variable; intervals are Wald z on the OR scale."""
     used = analysis.used_columns(analysis.read_plan(settings()))
     complete = dataset.dropna(subset=used)
-    reference = formula_fit(complete, "il1b_high * bdnf_high")
+    reference = formula_fit(complete, "exposure_high * modifier_high")
     product = rows(complete_case["models"], "product")
     assert product["n"].iloc[0] == len(complete) < len(dataset)
     assert product["n_events"].iloc[0] == complete["outcome"].sum()
-    term = "il1b_high:bdnf_high"
+    term = "exposure_high:modifier_high"
     assert product.loc[term, "estimate"] == pytest.approx(reference.params[term], rel=1e-6)
     assert product.loc[term, "std_error"] == pytest.approx(reference.bse[term], rel=1e-5)
     assert product.loc["sex_male", "estimate"] == pytest.approx(
@@ -109,23 +109,27 @@ def test_strata_two_ways(dataset, complete_case):
     product model refitted with the other stratum as reference."""
     table = complete_case["models"]
     complete = dataset.dropna(subset=analysis.used_columns(analysis.read_plan(settings())))
-    high_bdnf = formula_fit(complete[complete["bdnf_high"] == 1], "il1b_high")
-    fitted = rows(table, "stratum_bdnf_high").loc["il1b_high", "estimate"]
-    assert fitted == pytest.approx(high_bdnf.params["il1b_high"], rel=1e-6)
+    high_bdnf = formula_fit(complete[complete["modifier_high"] == 1], "exposure_high")
+    fitted = rows(table, "stratum_modifier_high").loc["exposure_high", "estimate"]
+    assert fitted == pytest.approx(high_bdnf.params["exposure_high"], rel=1e-6)
     recoded = formula_fit(
-        complete.assign(bdnf_low=1 - complete["bdnf_high"]), "il1b_high * bdnf_low"
+        complete.assign(modifier_low=1 - complete["modifier_high"]), "exposure_high * modifier_low"
     )
-    lincom = rows(table, "product_lincom").loc["il1b_high|bdnf_high"]
-    assert lincom["estimate"] == pytest.approx(recoded.params["il1b_high"], rel=1e-6)
-    assert lincom["std_error"] == pytest.approx(recoded.bse["il1b_high"], rel=1e-5)
+    lincom = rows(table, "product_lincom").loc["exposure_high|modifier_high"]
+    assert lincom["estimate"] == pytest.approx(recoded.params["exposure_high"], rel=1e-6)
+    assert lincom["std_error"] == pytest.approx(recoded.bse["exposure_high"], rel=1e-5)
 
 
 def test_joint_and_interaction_agree_with_the_product_model(complete_case):
     """The joint model is a reparameterisation of the product model; the ratio of ORs is
     exp(β3); the additive reference is the cell with the lowest odds of non-remission."""
     product = rows(complete_case["models"], "product")["estimate"]
-    b1, b2, b3 = product["il1b_high"], product["bdnf_high"], product["il1b_high:bdnf_high"]
-    joint = complete_case["joint"].set_index(["il1b_level", "bdnf_level"])
+    b1, b2, b3 = (
+        product["exposure_high"],
+        product["modifier_high"],
+        product["exposure_high:modifier_high"],
+    )
+    joint = complete_case["joint"].set_index(["exposure_level", "modifier_level"])
     assert joint.loc[("high", "high"), "odds_ratio"] == pytest.approx(
         np.exp(b1 + b2 + b3), rel=1e-6
     )
@@ -137,7 +141,7 @@ def test_joint_and_interaction_agree_with_the_product_model(complete_case):
     best = max(remission_log_odds, key=remission_log_odds.get)  # lowest odds of non-remission
     il1b, bdnf = best.split("_")
     additive = complete_case["interaction"].query("scale == 'additive'")
-    assert (additive["reference_group"] == f"il1b_{il1b}_bdnf_{bdnf}").all()
+    assert (additive["reference_group"] == f"exposure_{il1b}_modifier_{bdnf}").all()
     assert (additive["outcome"] == "non_remission").all()
     joint_ors = complete_case["interaction"].query("scale == 'joint_odds_ratio'")
     assert (joint_ors["estimate"] >= 1).all()
@@ -154,11 +158,11 @@ def test_multiple_imputations_are_pooled_by_rubins_rules(dataset):
     imputed = hot_deck_imputations(dataset, m)
     tables = analysis.run_analysis(dataset, settings(), imputed, analysis="mi")
     fits = [
-        formula_fit(part, "il1b_high * bdnf_high")
+        formula_fit(part, "exposure_high * modifier_high")
         for number, part in imputed.groupby(".imp")
         if number > 0
     ]
-    term = "il1b_high:bdnf_high"
+    term = "exposure_high:modifier_high"
     estimates = np.array([f.params[term] for f in fits])
     total = np.mean([f.bse[term] ** 2 for f in fits]) + (1 + 1 / m) * estimates.var(ddof=1)
     product = rows(tables["models"], "product")
@@ -186,15 +190,15 @@ def test_same_inputs_give_identical_tables(dataset, complete_case):
 
 
 def test_tertile_coding_gives_nine_joint_cells(dataset):
-    """biomarkers.coding tertiles: a 3×3 joint table against T1/T1."""
+    """pair.coding tertiles: a 3×3 joint table against T1/T1."""
     tables = analysis.run_analysis(
         dataset,
-        settings(missing_data={"method": "complete_case"}, biomarkers={"coding": "tertiles"}),
+        settings(missing_data={"method": "complete_case"}, pair={"coding": "tertiles"}),
     )
     joint = tables["joint"]
     assert len(joint) == 9 and joint["is_reference"].sum() == 1
     reference = joint[joint["is_reference"]].iloc[0]
-    assert (reference["il1b_level"], reference["bdnf_level"]) == ("T1", "T1")
+    assert (reference["exposure_level"], reference["modifier_level"]) == ("T1", "T1")
 
 
 def test_slopes_tables_use_the_configured_percentiles(complete_case, dataset):
@@ -205,7 +209,7 @@ def test_slopes_tables_use_the_configured_percentiles(complete_case, dataset):
     expected = np.percentile(dataset["bdnf"], CONFIG["models"]["slope_percentiles"])
     np.testing.assert_allclose(at["bdnf"], expected)
     jn = complete_case["johnson_neyman"]
-    assert jn["bdnf_from"].iloc[0] == -np.inf and jn["bdnf_to"].iloc[-1] == np.inf
+    assert jn["modifier_from"].iloc[0] == -np.inf and jn["modifier_to"].iloc[-1] == np.inf
     assert jn["observed_share"].sum() == pytest.approx(1.0)
 
 
@@ -250,14 +254,14 @@ def test_product_model_recovers_the_generator_truth(large_cohort):
     assert np.abs(z).max() < 4, dict(zip(terms, z.round(2), strict=True))
     strata = {0: "il1b_high_within_bdnf_low", 1: "il1b_high_within_bdnf_high"}
     separate = models.stratum_fits(
-        models.term_data(data, terms), "il1b_high", "bdnf_high", COVARIATES
+        models.term_data(data, terms), "exposure_high", "modifier_high", COVARIATES
     )
-    for level, weights in models.stratum_weights(fit, "il1b_high", "bdnf_high").items():
+    for level, weights in models.stratum_weights(fit, "exposure_high", "modifier_high").items():
         target = np.log(truth["stratum_odds_ratios"][strata[level]])
         estimate, variance = models.linear_combination(fit, weights)
         assert abs(estimate - target) < 4 * np.sqrt(variance)
         stratum = separate[level]
-        i = stratum.index("il1b_high")
+        i = stratum.index("exposure_high")
         assert abs(stratum.estimates[i] - target) < 4 * np.sqrt(stratum.covariance[i, i])
 
 

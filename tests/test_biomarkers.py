@@ -16,8 +16,14 @@ from interplay.data.biomarkers import (
     tertile,
 )
 from interplay.errors import InputError
+from pairs import DEFAULT_PAIR
 
-SETTINGS = {"il1b_lod": 0.1, "below_lod": "lod_sqrt2", "require_both": True, "outlier_z": None}
+SETTINGS = {
+    "exposure": {"lod": 0.1},
+    "below_lod": "lod_sqrt2",
+    "require_both": True,
+    "outlier_z": None,
+}
 
 
 def flags(values: pd.Series) -> list:
@@ -48,7 +54,7 @@ def biomarker_table(written_limits: tuple = (np.nan, np.nan)) -> pd.DataFrame:
     ],
 )
 def test_substitute_value(rule, lod, expected):
-    settings = {**SETTINGS, "below_lod": rule, "il1b_lod": lod}
+    settings = {**SETTINGS, "below_lod": rule, "exposure": {"lod": lod}}
     table = substitute_below_lod(biomarker_table(), settings)
     assert table["il1b"].tolist()[:3] == pytest.approx([0.5, expected, expected])
     assert math.isnan(table["il1b"].iloc[3])  # missing without the below-LOD flag stays missing
@@ -70,7 +76,9 @@ def test_written_limit_is_the_truth_for_its_cell(rule, expected):
 
 
 def test_cell_written_lod_takes_the_configured_limit():
-    table = substitute_below_lod(biomarker_table((np.nan, 0.2)), {**SETTINGS, "il1b_lod": 0.05})
+    table = substitute_below_lod(
+        biomarker_table((np.nan, 0.2)), {**SETTINGS, "exposure": {"lod": 0.05}}
+    )
     assert table["il1b_lod"].tolist()[1:3] == [0.05, 0.2]
     assert table["il1b"].tolist()[1:3] == pytest.approx([0.05 / math.sqrt(2), 0.2 / math.sqrt(2)])
 
@@ -109,14 +117,14 @@ def test_tertiles_by_hand():
 
 def test_codings_by_hand():
     data = pd.DataFrame({"il1b": [0.25, 0.5, 1.0, 4.0], "bdnf": [10.0, 20.0, 30.0, 20.0]})
-    coded = add_codings(data)
-    assert coded["log2_il1b"].tolist() == pytest.approx([-2, -1, 0, 2])
+    coded = add_codings(data, DEFAULT_PAIR)
+    assert coded["exposure_scaled"].tolist() == pytest.approx([-2, -1, 0, 2])
     # BDNF mean 20, SD sqrt(200/3).
-    assert coded["bdnf_sd"].tolist() == pytest.approx(
+    assert coded["modifier_scaled"].tolist() == pytest.approx(
         [-10 / math.sqrt(200 / 3), 0, 10 / math.sqrt(200 / 3), 0]
     )
-    assert flags(coded["il1b_high"]) == [0, 0, 1, 1]
-    assert flags(coded["bdnf_high"]) == [0, 0, 1, 0]
+    assert flags(coded["exposure_high"]) == [0, 0, 1, 1]
+    assert flags(coded["modifier_high"]) == [0, 0, 1, 0]
 
 
 def test_log_outliers_by_hand():

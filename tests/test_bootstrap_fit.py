@@ -19,7 +19,7 @@ from interplay.synthetic.dataset import synthetic_analysis_dataset
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 DICTIONARY = REPO / "resources" / "data_dictionary.tsv"
-SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+SECTIONS = ["outcome", "pair", "covariates", "missing_data", "models"]
 SEED = 20250304
 
 
@@ -118,7 +118,7 @@ def test_replicate_estimands_equal_run_analysis_of_the_resample(dataset, problem
     assert reference == est.ia.cell_name(problem.blueprint.reference, problem.blueprint.exposures)
     models = tables["models"].set_index(["model", "term"])["estimate"]
     joint = tables["joint"].assign(
-        term=lambda t: "il1b_" + t["il1b_level"] + "_bdnf_" + t["bdnf_level"]
+        term=lambda t: "exposure_" + t["exposure_level"] + "_modifier_" + t["modifier_level"]
     )
     for estimand in problem.blueprint.estimands:
         value = values[estimand.column]

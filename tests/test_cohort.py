@@ -30,7 +30,7 @@ DICTIONARY = pd.read_csv(REPO / "resources" / "data_dictionary.tsv", sep="\t")
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 SCHEDULE = CONFIG["outcome"]["schedule"]
 THRESHOLD = CONFIG["outcome"]["remission_threshold"]
-LOD = CONFIG["biomarkers"]["il1b_lod"]
+LOD = CONFIG["pair"]["exposure"]["lod"]
 ALWAYS_RECORDED = ["patient_id", "age", "sex"]
 
 
@@ -285,12 +285,14 @@ def test_truth_terms_are_the_prespecified_set(cohort):
     """Coefficient names: intercept, config's prespecified set (sex → sex_male), biomarker terms."""
     prespecified = CONFIG["covariates"]["sets"]["prespecified"]
     expected = ["intercept"] + ["sex_male" if name == "sex" else name for name in prespecified]
-    expected += ["il1b_high", "bdnf_high", "il1b_high:bdnf_high"]
+    expected += ["exposure_high", "modifier_high", "exposure_high:modifier_high"]
     coefficients = cohort.truth["coefficients"]
     assert list(coefficients) == expected
     odds_ratios = cohort.truth["stratum_odds_ratios"]
-    low_bdnf = math.exp(coefficients["il1b_high"])
-    high_bdnf = math.exp(coefficients["il1b_high"] + coefficients["il1b_high:bdnf_high"])
+    low_bdnf = math.exp(coefficients["exposure_high"])
+    high_bdnf = math.exp(
+        coefficients["exposure_high"] + coefficients["exposure_high:modifier_high"]
+    )
     assert odds_ratios["il1b_high_within_bdnf_low"] == pytest.approx(low_bdnf)
     assert odds_ratios["il1b_high_within_bdnf_high"] == pytest.approx(high_bdnf)
     assert low_bdnf == pytest.approx(0.5, abs=0.1)
@@ -324,9 +326,9 @@ def large_complete(large_cohort):
             design[name] = data[name].astype(float)
     design["sex_male"] = (data["sex"] == "male").astype(float)
     design["hamd_baseline"] = visits[0].astype(float)
-    design["il1b_high"] = (il1b_numbers(data["il1b"]) > medians["il1b"]).astype(float)
-    design["bdnf_high"] = (data["bdnf"] > medians["bdnf"]).astype(float)
-    design["il1b_high:bdnf_high"] = design["il1b_high"] * design["bdnf_high"]
+    design["exposure_high"] = (il1b_numbers(data["il1b"]) > medians["il1b"]).astype(float)
+    design["modifier_high"] = (data["bdnf"] > medians["bdnf"]).astype(float)
+    design["exposure_high:modifier_high"] = design["exposure_high"] * design["modifier_high"]
     remission = (visits[SCHEDULE[-1]] <= THRESHOLD).astype(float)
     return cohort.truth, design[list(cohort.truth["coefficients"])], remission
 
@@ -342,8 +344,10 @@ def test_logit_recovers_every_true_coefficient(large_complete):
 def test_marginal_il1b_odds_ratio_is_near_published(large_complete):
     """IL-1β high vs low adjusted, without the product term: OR near the published 0.67."""
     _, design, remission = large_complete
-    fit = sm.Logit(remission, design.drop(columns=["bdnf_high", "il1b_high:bdnf_high"])).fit(disp=0)
-    assert math.exp(fit.params["il1b_high"]) == pytest.approx(0.67, abs=0.05)
+    fit = sm.Logit(
+        remission, design.drop(columns=["modifier_high", "exposure_high:modifier_high"])
+    ).fit(disp=0)
+    assert math.exp(fit.params["exposure_high"]) == pytest.approx(0.67, abs=0.05)
 
 
 @pytest.mark.parametrize(
@@ -417,7 +421,7 @@ def test_relapse_among_week12_responders_recovers_its_truth(large_follow_up):
     truth, visits, high = large_follow_up
     responders = visits[12] <= np.floor(visits[0] / 2)
     relapse = (visits.loc[responders, [24, 36, 52]] >= 14).any(axis=1).astype(float)
-    design = sm.add_constant(high[responders].rename("il1b_high"))
+    design = sm.add_constant(high[responders].rename("exposure_high"))
     fit = sm.Logit(relapse, design).fit(disp=0)
     follow_up = truth["follow_up"]
     expected = pd.Series(

@@ -32,7 +32,7 @@ from interplay.sensitivity.summary import sensitivity_table
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 SCHEMA = load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")
 DICTIONARY = load_dictionary(REPO / "resources" / "data_dictionary.tsv")
-SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+SECTIONS = ["outcome", "pair", "covariates", "missing_data", "models"]
 MAX_MESSAGE_LINES = 15
 
 
@@ -214,17 +214,17 @@ def cohort(n: int = 400, seed: int = 5) -> pd.DataFrame:
         {
             "patient_id": [f"P{i:03d}" for i in range(n)],
             "age": rng.normal(50, 10, n),
-            "il1b_high": rng.integers(0, 2, n),
-            "bdnf_high": rng.integers(0, 2, n),
-            "log2_il1b": rng.normal(0, 1, n),
+            "exposure_high": rng.integers(0, 2, n),
+            "modifier_high": rng.integers(0, 2, n),
+            "exposure_scaled": rng.normal(0, 1, n),
             "bdnf": rng.normal(22, 7, n),
             "outcome": rng.binomial(1, 0.45, n),
             "living_alone": np.nan,
             "treatment_step": np.nan,
         }
     )
-    data["il1b"] = 2 ** data["log2_il1b"]
-    data["bdnf_sd"] = (data["bdnf"] - data["bdnf"].mean()) / data["bdnf"].std()
+    data["il1b"] = 2 ** data["exposure_scaled"]
+    data["modifier_scaled"] = (data["bdnf"] - data["bdnf"].mean()) / data["bdnf"].std()
     return data
 
 

@@ -159,7 +159,7 @@ def test_a_stata_export_with_declared_columns_gives_the_csv_tables(tmp_path: Pat
     [
         ({"site": {"type": "category", "levels": ["seoul"]}}, "category columns without levels"),
         ({"age": {"type": "number"}}, "'age', a column the data dictionary"),
-        ({"il1b_high": {"type": "binary"}}, "'il1b_high', a column the data dictionary"),
+        ({"exposure_high": {"type": "binary"}}, "'exposure_high', a column the data dictionary"),
         ({"il1b": {"type": "biomarker"}}, "'il1b', a column the data dictionary"),
         ({"bdnf_lod": {"type": "number"}}, "'bdnf_lod', a column the data dictionary"),
         ({"crp": {"type": "biomarker", "table": "visits"}}, "a biomarker in the visits table"),
@@ -265,13 +265,15 @@ def test_declared_columns_reach_the_analysis_dataset(extra_run) -> None:
 def test_a_declared_covariate_enters_the_model_as_fitted_by_statsmodels(extra_run) -> None:
     config, cohort = extra_run
     models = api.analyse(cohort, config, "complete_case").models
-    fitted = models[models["model"] == "il1b"].set_index("term")
+    fitted = models[models["model"] == "exposure"].set_index("term")
     data = api.build_dataset(cohort, config).dataset.dropna(subset=["audit"])
     design = sm.add_constant(
-        data[["il1b_high", "age", "audit", "il6"]].assign(sex_male=(data["sex"] == "male") * 1.0)
+        data[["exposure_high", "age", "audit", "il6"]].assign(
+            sex_male=(data["sex"] == "male") * 1.0
+        )
     ).astype(float)
     reference = sm.Logit(data["outcome"].astype(float), design).fit(disp=0)
-    for term in ["il1b_high", "audit", "il6", "sex_male"]:
+    for term in ["exposure_high", "audit", "il6", "sex_male"]:
         assert fitted.loc[term, "estimate"] == pytest.approx(reference.params[term], rel=1e-6)
         assert fitted.loc[term, "std_error"] == pytest.approx(reference.bse[term], rel=1e-6)
 
@@ -279,7 +281,7 @@ def test_a_declared_covariate_enters_the_model_as_fitted_by_statsmodels(extra_ru
 def test_a_missing_declared_covariate_is_imputed(extra_run) -> None:
     config, cohort = extra_run
     models = api.analyse(cohort, config, "primary").models
-    audit = models[(models["model"] == "il1b") & (models["term"] == "audit")]
+    audit = models[(models["model"] == "exposure") & (models["term"] == "audit")]
     n_patients = len(api.build_dataset(cohort, config).dataset)
     assert audit["ci_method"].tolist() == ["rubin_t"] and audit["n"].tolist() == [n_patients]
 

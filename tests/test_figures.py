@@ -39,6 +39,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.text import Text
+from pairs import DEFAULT_PAIR
 from statsmodels.stats.proportion import proportion_confint
 
 STYLE = FigureStyle()
@@ -64,20 +65,23 @@ def test_remission_rates_count_each_cell_once() -> None:
 
 
 def test_group_counts_match_the_median_split_by_hand() -> None:
-    data = add_codings(small_dataset())
-    counts = effects.joint_group_counts(data, "median").set_index(["il1b_level", "bdnf_level"])
-    il1b_high = data["il1b"] > data["il1b"].median()
-    bdnf_high = data["bdnf"] > data["bdnf"].median()
-    for il1b_level, il1b_mask in (("low", ~il1b_high), ("high", il1b_high)):
-        for bdnf_level, bdnf_mask in (("low", ~bdnf_high), ("high", bdnf_high)):
+    data = add_codings(small_dataset(), DEFAULT_PAIR)
+    counts = effects.joint_group_counts(data, "split").set_index(
+        ["exposure_level", "modifier_level"]
+    )
+    exposure_high = data["il1b"] > data["il1b"].median()
+    modifier_high = data["bdnf"] > data["bdnf"].median()
+    for exposure_level, il1b_mask in (("low", ~exposure_high), ("high", exposure_high)):
+        for modifier_level, bdnf_mask in (("low", ~modifier_high), ("high", modifier_high)):
             cell = il1b_mask & bdnf_mask
-            assert counts.loc[(il1b_level, bdnf_level), "n"] == cell.sum()
+            assert counts.loc[(exposure_level, modifier_level), "n"] == cell.sum()
             assert (
-                counts.loc[(il1b_level, bdnf_level), "remitters"] == data.loc[cell, "outcome"].sum()
+                counts.loc[(exposure_level, modifier_level), "remitters"]
+                == data.loc[cell, "outcome"].sum()
             )
     tertiles = effects.joint_group_counts(data, "tertiles")
     assert len(tertiles) == 9 and tertiles["n"].sum() == len(data)
-    assert tertiles["il1b_level"].tolist()[:3] == ["T1", "T1", "T1"]
+    assert tertiles["exposure_level"].tolist()[:3] == ["T1", "T1", "T1"]
 
 
 def test_biomarker_histograms_count_every_patient_once() -> None:
@@ -146,12 +150,12 @@ def test_specification_order_and_choice_matrix() -> None:
 
 def test_resamples_average_their_imputations_and_keep_failures_missing() -> None:
     replicates, _ = bootstrap_inputs()
-    column = "models/product_lincom/il1b_high|bdnf_low"
+    column = "models/product_lincom/exposure_high|modifier_low"
     replicates.loc[replicates.index[5], column] = np.nan  # resample 2, imputation 2 failed
     resamples = sensitivity.resample_estimates(replicates)
     first = replicates.loc[replicates["replicate"] == 0, column]
-    assert resamples["il1b_or_bdnf_low"].iloc[0] == pytest.approx(np.exp(first.mean()))
-    assert np.isnan(resamples["il1b_or_bdnf_low"].iloc[2])
+    assert resamples["exposure_or_modifier_low"].iloc[0] == pytest.approx(np.exp(first.mean()))
+    assert np.isnan(resamples["exposure_or_modifier_low"].iloc[2])
     reri = replicates.loc[replicates["replicate"] == 0, "interaction/additive/reri"]
     assert resamples["reri"].iloc[0] == pytest.approx(reri.mean())  # additive: not exponentiated
 
@@ -181,7 +185,8 @@ def build_figures() -> dict[str, Figure]:
     cuts = biomarker_cutpoints(data, BIOMARKER_SETTINGS)
     panels = [("Median split", effects.remission_rates(joint_table(), 0.95))]
     tertiles = pd.DataFrame(
-        list(itertools.product(["T1", "T2", "T3"], repeat=2)), columns=["il1b_level", "bdnf_level"]
+        list(itertools.product(["T1", "T2", "T3"], repeat=2)),
+        columns=["exposure_level", "modifier_level"],
     ).assign(n=120, remitters=np.arange(40, 85, 5))
     panels.append(("Tertiles", effects.remission_rates(tertiles, 0.95)))
     replicates, summary = bootstrap_inputs()
@@ -453,8 +458,13 @@ def test_reported_estimates_are_the_model_based_rows() -> None:
         & (models["model"] == "product_lincom")
         & (models["ci_method"] == "rubin_t")
     ].set_index("term")["odds_ratio"]
-    assert reported.loc["il1b_or_bdnf_low", "estimate"] == lincom["il1b_high|bdnf_low"]
-    assert reported.loc["il1b_or_bdnf_high", "estimate"] == lincom["il1b_high|bdnf_high"]
+    assert (
+        reported.loc["exposure_or_modifier_low", "estimate"] == lincom["exposure_high|modifier_low"]
+    )
+    assert (
+        reported.loc["exposure_or_modifier_high", "estimate"]
+        == lincom["exposure_high|modifier_high"]
+    )
     assert reported.loc["ratio_of_odds_ratios", "estimate"] == 2.12
     assert reported.loc["reri", "estimate"] == -1.2  # delta_rubin_t, not a bootstrap row
 
@@ -498,7 +508,7 @@ def test_bootstrap_marks_a_failed_fit_not_estimable() -> None:
 
 def test_predictions_of_a_failed_fit_are_not_drawn() -> None:
     table = predictions_table()
-    table.loc[table["bdnf_percentile"] == 90, "status"] = "separation"
+    table.loc[table["modifier_percentile"] == 90, "status"] = "separation"
     figure = continuous.prediction_figure(table, "Remission at week 12", 0.95, STYLE)
     lines = figure.axes[0].lines
     assert [np.isfinite(line.get_ydata()).any() for line in lines] == [True] * 4 + [False]

@@ -25,12 +25,28 @@ def model_rows(low: tuple, high: tuple) -> pd.DataFrame:
     """A models table: the two product-model combinations (Rubin and bootstrap rows), the
     product model's counts and decoys a wrong lookup would pick up."""
     rows = [
-        ("product", "il1b_high", 0.4, 0.2, 0.8, "rubin_t", 0.01),
-        ("stratum_bdnf_low", "il1b_high", 0.6, 0.4, 0.9, "rubin_t", 0.02),
-        ("product_lincom", "il1b_high|bdnf_low", *low, "rubin_t", 0.000623),
-        ("product_lincom", "il1b_high|bdnf_low", low[0], 0.3583, 0.7576, "boot_mi_vhb", np.nan),
-        ("product_lincom", "il1b_high|bdnf_high", *high, "rubin_t", 0.5649),
-        ("product_lincom", "il1b_high|bdnf_high", high[0], 0.7499, 1.6256, "boot_mi_vhb", np.nan),
+        ("product", "exposure_high", 0.4, 0.2, 0.8, "rubin_t", 0.01),
+        ("stratum_modifier_low", "exposure_high", 0.6, 0.4, 0.9, "rubin_t", 0.02),
+        ("product_lincom", "exposure_high|modifier_low", *low, "rubin_t", 0.000623),
+        (
+            "product_lincom",
+            "exposure_high|modifier_low",
+            low[0],
+            0.3583,
+            0.7576,
+            "boot_mi_vhb",
+            np.nan,
+        ),
+        ("product_lincom", "exposure_high|modifier_high", *high, "rubin_t", 0.5649),
+        (
+            "product_lincom",
+            "exposure_high|modifier_high",
+            high[0],
+            0.7499,
+            1.6256,
+            "boot_mi_vhb",
+            np.nan,
+        ),
     ]
     table = pd.DataFrame(
         rows, columns=["model", "term", "odds_ratio", "ci_low", "ci_high", "ci_method", "p_value"]
@@ -42,17 +58,17 @@ def model_rows(low: tuple, high: tuple) -> pd.DataFrame:
 def interaction_rows(ratio: tuple, reri: tuple, ic: tuple) -> pd.DataFrame:
     """An interaction table with the model-based, MOVER and bootstrap rows and both tests."""
     rows = [
-        ("ratio_of_odds_ratios", "remission", "il1b_low_bdnf_low", *ratio, "rubin_t", 0.0041),
-        ("ratio_of_odds_ratios", "remission", "il1b_low_bdnf_low", 2.2, 1.3, 3.6, "boot_mi_vhb"),
-        ("wald_test", "remission", "il1b_low_bdnf_low", 8.2748, None, None, "d1_f", 0.0040999,
+        ("ratio_of_odds_ratios", "remission", "exposure_low_modifier_low", *ratio, "rubin_t", 0.0041),
+        ("ratio_of_odds_ratios", "remission", "exposure_low_modifier_low", 2.2, 1.3, 3.6, "boot_mi_vhb"),
+        ("wald_test", "remission", "exposure_low_modifier_low", 8.2748, None, None, "d1_f", 0.0040999,
          1, 1067.2438),
-        ("lr_test", "remission", "il1b_low_bdnf_low", 8.3506, None, None, "d3_f", 0.0038556,
+        ("lr_test", "remission", "exposure_low_modifier_low", 8.3506, None, None, "d3_f", 0.0038556,
          1, 3736088.9),
-        ("reri", "non_remission", "il1b_high_bdnf_high", -1.3, -2.4, -0.5, "mover"),
-        ("reri", "non_remission", "il1b_high_bdnf_high", *reri, "delta_rubin_t", 0.010364),
-        ("reri", "non_remission", "il1b_high_bdnf_high", -1.288, -2.354, -0.222, "boot_mi_vhb"),
-        ("ic", "non_remission", "il1b_high_bdnf_high", *ic, "delta_rubin_t", 0.004591),
-        ("ic", "non_remission", "il1b_high_bdnf_high", -0.1639, -0.2788, -0.049, "boot_mi_vhb"),
+        ("reri", "non_remission", "exposure_high_modifier_high", -1.3, -2.4, -0.5, "mover"),
+        ("reri", "non_remission", "exposure_high_modifier_high", *reri, "delta_rubin_t", 0.010364),
+        ("reri", "non_remission", "exposure_high_modifier_high", -1.288, -2.354, -0.222, "boot_mi_vhb"),
+        ("ic", "non_remission", "exposure_high_modifier_high", *ic, "delta_rubin_t", 0.004591),
+        ("ic", "non_remission", "exposure_high_modifier_high", -0.1639, -0.2788, -0.049, "boot_mi_vhb"),
     ]  # fmt: skip
     columns = [
         "measure", "outcome", "reference_group", "estimate", "ci_low", "ci_high", "ci_method",
@@ -72,8 +88,8 @@ def sensitivity_rows(rows: list[tuple]) -> pd.DataFrame:
 
 DEFAULT_SENSITIVITY = sensitivity_rows(
     [
-        ("primary", "all", "il1b_or_bdnf_low", 0.36, 0.76, "ok"),
-        ("complete_case", "all", "il1b_or_bdnf_low", 0.45, 1.02, "ok"),
+        ("primary", "all", "exposure_or_modifier_low", 0.36, 0.76, "ok"),
+        ("complete_case", "all", "exposure_or_modifier_low", 0.45, 1.02, "ok"),
         ("primary", "all", "reri", -2.14, -0.29, "ok"),
     ]
 )
@@ -105,7 +121,10 @@ def allowed_numbers(row: pd.Series, models: pd.DataFrame, interaction: pd.DataFr
     """Every number a finding's sentence may state, read from the source tables: the estimand's
     rows (all interval methods), for the ratio the tests' statistics, df and p, the robustness
     counts, the null value and the confidence level."""
-    terms = {"il1b_or_bdnf_low": "il1b_high|bdnf_low", "il1b_or_bdnf_high": "il1b_high|bdnf_high"}
+    terms = {
+        "exposure_or_modifier_low": "exposure_high|modifier_low",
+        "exposure_or_modifier_high": "exposure_high|modifier_high",
+    }
     if row["estimand"] in terms:
         source = models[models["term"] == terms[row["estimand"]]]
         values = source[["odds_ratio", "ci_low", "ci_high"]]
@@ -152,7 +171,7 @@ def test_every_number_in_the_text_is_a_table_value_as_shown() -> None:
     findings = findings_table(models, interaction, sensitivity, CI_LEVEL)
     markdown = findings_documents(findings, models, interaction, CI_LEVEL, False)["markdown"]
     check_numbers(markdown, findings, models, interaction)
-    low = findings.set_index("estimand").loc["il1b_or_bdnf_low"]
+    low = findings.set_index("estimand").loc["exposure_or_modifier_low"]
     # Hand-rounded from the crafted rows: the Rubin row, then the bootstrap row.
     assert (
         "OR 0.52, 95% CI 0.36 to 0.76, p < 0.001; bootstrap 95% CI 0.36 to 0.76"
@@ -186,7 +205,7 @@ def test_the_default_run_states_its_tables(completed_workflow) -> None:
 def test_the_odds_ratio_words_follow_the_numbers(low, words) -> None:
     models, interaction, sensitivity = crafted(low=low)
     findings = findings_table(models, interaction, sensitivity, CI_LEVEL).set_index("estimand")
-    sentence = findings.loc["il1b_or_bdnf_low", "sentence"]
+    sentence = findings.loc["exposure_or_modifier_low", "sentence"]
     for phrase in words:
         assert phrase in sentence
 
@@ -223,25 +242,25 @@ def test_no_rendering_says_significant() -> None:
 def test_robustness_counts_whole_sample_usable_analyses() -> None:
     sensitivity = sensitivity_rows(
         [
-            ("primary", "all", "il1b_or_bdnf_low", 0.36, 0.76, "ok"),  # excludes 1, below
-            ("complete_case", "all", "il1b_or_bdnf_low", 0.45, 1.02, "ok"),  # includes 1
-            ("tertiles", "all", "il1b_or_bdnf_low", 1.10, 2.00, "ok"),  # excludes 1, above
-            ("unadjusted", "all", "il1b_or_bdnf_low", 0.40, 0.80, "ok"),  # agrees
-            ("firth", "all", "il1b_or_bdnf_low", 0.01, 0.02, "separated"),  # not usable
-            ("by_treatment_step", "treatment_step=1", "il1b_or_bdnf_low", 0.9, 1.5, "ok"),
-            ("primary", "all", "il1b_or_bdnf_high", 0.78, 1.59, "ok"),
+            ("primary", "all", "exposure_or_modifier_low", 0.36, 0.76, "ok"),  # excludes 1, below
+            ("complete_case", "all", "exposure_or_modifier_low", 0.45, 1.02, "ok"),  # includes 1
+            ("tertiles", "all", "exposure_or_modifier_low", 1.10, 2.00, "ok"),  # excludes 1, above
+            ("unadjusted", "all", "exposure_or_modifier_low", 0.40, 0.80, "ok"),  # agrees
+            ("firth", "all", "exposure_or_modifier_low", 0.01, 0.02, "separated"),  # not usable
+            ("by_treatment_step", "treatment_step=1", "exposure_or_modifier_low", 0.9, 1.5, "ok"),
+            ("primary", "all", "exposure_or_modifier_high", 0.78, 1.59, "ok"),
         ]
     )
     models, interaction, _ = crafted(sensitivity=sensitivity)
     findings = findings_table(models, interaction, sensitivity, CI_LEVEL).set_index("estimand")
-    low = findings.loc["il1b_or_bdnf_low"]
+    low = findings.loc["exposure_or_modifier_low"]
     assert (low["n_analyses"], low["n_excluding_null"]) == (4, 3)
     assert low["exceptions"] == "complete_case; tertiles"
     assert low["sentence"].endswith(
         "The interval excludes 1 in 2 of 4 whole-sample analyses; the exceptions are "
         "Complete cases, Tertile groups."
     )
-    high = findings.loc["il1b_or_bdnf_high"]
+    high = findings.loc["exposure_or_modifier_high"]
     assert (high["n_analyses"], high["n_excluding_null"]) == (1, 0)
     assert pd.isna(high["exceptions"])
     assert high["sentence"].endswith("The interval includes 1 in the 1 whole-sample analysis.")

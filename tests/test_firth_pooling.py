@@ -9,7 +9,7 @@ from interplay.models.firth import fit_firth, penalised_lr_statistic
 from interplay.models.pool import pool_d2_chi_squares
 from scipy import stats
 
-TERMS = ["intercept", "il1b_high", "bdnf_high", "il1b_high:bdnf_high"]
+TERMS = ["intercept", "exposure_high", "modifier_high", "exposure_high:modifier_high"]
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def data() -> pd.DataFrame:
     n = 120
     a, b = rng.integers(0, 2, n), rng.integers(0, 2, n)
     p = 1 / (1 + np.exp(-(0.2 - 0.8 * a + 0.9 * a * b)))
-    return pd.DataFrame({"il1b_high": a, "bdnf_high": b, "outcome": rng.binomial(1, p)})
+    return pd.DataFrame({"exposure_high": a, "modifier_high": b, "outcome": rng.binomial(1, p)})
 
 
 def fits(data: pd.DataFrame, copies: int) -> tuple[list, list]:

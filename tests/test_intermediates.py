@@ -45,7 +45,7 @@ def shard(replicates: range, imputations: int) -> pd.DataFrame:
             "replicate": [p[0] for p in pairs],
             "imputation": [p[1] for p in pairs],
             "status/product": "converged",
-            "models/product/il1b_high": np.linspace(-1, 1, len(pairs)),
+            "models/product/exposure_high": np.linspace(-1, 1, len(pairs)),
         }
     )
 

@@ -19,7 +19,7 @@ def tertile_data() -> pd.DataFrame:
     linear = -0.2 + 0.02 * (age - 55) - 0.5 * (il1b == 3) * (bdnf == 1) + 0.3 * (bdnf == 3)
     outcome = rng.binomial(1, 1 / (1 + np.exp(-linear)))
     return pd.DataFrame(
-        {"il1b_tertile": il1b, "bdnf_tertile": bdnf, "age": age, "outcome": outcome}
+        {"exposure_tertile": il1b, "modifier_tertile": bdnf, "age": age, "outcome": outcome}
     )
 
 
@@ -41,9 +41,9 @@ def refit_coefficient(data: pd.DataFrame, reference: tuple[int, int], cell: tupl
 def test_extreme_level_contrasts_equal_refits_with_other_references(tertile_data) -> None:
     fit = joint_model(tertile_data, (1, 1))
     contrasts = joint.extreme_level_contrasts("tertiles")
-    within_low = models.linear_combination(fit, contrasts["il1b_T3|bdnf_T1"])
-    within_high = models.linear_combination(fit, contrasts["il1b_T3|bdnf_T3"])
-    ratio = models.linear_combination(fit, contrasts["il1b_T3:bdnf_T3"])
+    within_low = models.linear_combination(fit, contrasts["exposure_T3|modifier_T1"])
+    within_high = models.linear_combination(fit, contrasts["exposure_T3|modifier_T3"])
+    ratio = models.linear_combination(fit, contrasts["exposure_T3:modifier_T3"])
     expected_low = refit_coefficient(tertile_data, (1, 1), (3, 1))
     expected_high = refit_coefficient(tertile_data, (1, 3), (3, 3))
     assert within_low[0] == pytest.approx(expected_low[0], abs=1e-8)

@@ -13,7 +13,7 @@ SCRIPTS = ROOT / "workflow" / "scripts"
 PACKAGE = SCRIPTS / "interplay"
 # Glue every job uses (running a script, reading intermediates) sits beside the stage it serves.
 SHARED_FOLDERS = {"jobs"}
-PRIMITIVES = {"errors", "seeds", "tables", "labels", "privacy", "columns", "covariates"}
+PRIMITIVES = {"errors", "seeds", "tables", "labels", "privacy", "columns", "covariates", "pair"}
 # The library's surface for notebooks (README "In a notebook"), which no job imports.
 NOTEBOOK_SURFACE = {"api"}
 

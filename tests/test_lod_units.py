@@ -22,7 +22,7 @@ from interplay.errors import InputError
 from interplay.synthetic.cohort import simulate_cohort
 
 CONFIG = yaml.safe_load((Path(__file__).resolve().parents[1] / "config.yaml").read_text())
-BIOMARKERS = CONFIG["biomarkers"]
+BIOMARKERS = CONFIG["pair"]
 
 
 def with_il1b(*cells: str) -> dict:
@@ -84,7 +84,7 @@ def test_measured_values_below_the_configured_limit_are_kept_and_counted(tmp_pat
     assert cohort.baseline["il1b_below_lod"].tolist() == [0, 0, 0]
     assert checks(cohort) == {"measured_below_lod": 2}
     text = message(cohort, "measured_below_lod")
-    assert "kept as measured" in text and "<0.1" in text and "biomarkers.il1b_lod" in text
+    assert "kept as measured" in text and "<0.1" in text and "pair.exposure.lod" in text
 
 
 def test_measured_values_below_the_largest_written_limit_are_counted(tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ def export(tmp_path: Path, baseline: pd.DataFrame, visits: pd.DataFrame) -> tupl
 
 def ingest(paths: tuple[Path, Path], **settings) -> IngestedCohort:
     """Ingest an export with the default configuration plus these settings."""
-    arguments = {"codes": {}, "il1b_lod": BIOMARKERS["il1b_lod"]} | settings
+    arguments = {"codes": {}, "il1b_lod": BIOMARKERS["exposure"]["lod"]} | settings
     return ingest_cohort(*paths, DICTIONARY, {}, schedule=SCHEDULE, **arguments)
 
 

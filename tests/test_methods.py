@@ -56,7 +56,11 @@ INTERACTION = pd.DataFrame(
         "stratum": ["all"] * 3,
         "measure": ["ratio_of_odds_ratios", "reri", "reri"],
         "scale": ["multiplicative", "additive", "additive"],
-        "reference_group": ["il1b_low_bdnf_low", "il1b_low_bdnf_high", "il1b_low_bdnf_high"],
+        "reference_group": [
+            "exposure_low_modifier_low",
+            "exposure_low_modifier_high",
+            "exposure_low_modifier_high",
+        ],
     }
 )
 
@@ -193,7 +197,7 @@ def test_cutpoints_come_from_the_table_with_units():
 
 
 def test_tertile_primary_states_tertiles_first():
-    text = methods_text(edited(biomarkers={"coding": "tertiles"}))
+    text = methods_text(edited(pair={"coding": "tertiles"}))
     biomarkers = section(text, "Biomarkers")
     assert "primary analysis both biomarkers were divided at the sample tertiles" in biomarkers
     assert "instead had both biomarkers analysed continuously" in biomarkers
@@ -201,7 +205,7 @@ def test_tertile_primary_states_tertiles_first():
 
 
 def test_below_lod_rule_follows_the_config():
-    excluded = section(methods_text(edited(biomarkers={"below_lod": "exclude"})), "Biomarkers")
+    excluded = section(methods_text(edited(pair={"below_lod": "exclude"})), "Biomarkers")
     assert "patients with such values were excluded" in excluded
     assert "Hornung" not in excluded
 

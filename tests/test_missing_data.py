@@ -33,9 +33,9 @@ from scipy import stats
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 DICTIONARY = REPO / "resources" / "data_dictionary.tsv"
-SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+SECTIONS = ["outcome", "pair", "covariates", "missing_data", "models"]
 COVARIATES = CONFIG["covariates"]["sets"]["prespecified"]
-EXPOSURE = "il1b_high"  # product model: the IL-1β log-OR within low BDNF
+EXPOSURE = "exposure_high"  # product model: the IL-1β log-OR within low BDNF
 STRONG = {"missingness_strength": 2.0}
 SEEDS = (1, 2, 3, 4)
 N_PATIENTS = 2_000

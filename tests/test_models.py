@@ -27,17 +27,17 @@ def synthetic(n: int = 800, seed: int = 1) -> pd.DataFrame:
             "patient_id": [f"P{i:04d}" for i in range(n)],
             "age": rng.normal(55, 15, n).round(),
             "sex": rng.choice(["female", "male"], n, p=[0.7, 0.3]),
-            "il1b_high": rng.integers(0, 2, n),
-            "bdnf_high": rng.integers(0, 2, n),
+            "exposure_high": rng.integers(0, 2, n),
+            "modifier_high": rng.integers(0, 2, n),
         }
     )
     eta = (
         -0.5
         + 0.01 * (data["age"] - 55)
         - 0.2 * (data["sex"] == "male")
-        - 0.7 * data["il1b_high"]
-        + 0.1 * data["bdnf_high"]
-        + 0.7 * data["il1b_high"] * data["bdnf_high"]
+        - 0.7 * data["exposure_high"]
+        + 0.1 * data["modifier_high"]
+        + 0.7 * data["exposure_high"] * data["modifier_high"]
     )
     data["outcome"] = (rng.random(n) < expit(eta)).astype(int)
     return data
@@ -56,7 +56,7 @@ def test_terms_and_design_follow_the_shared_naming(data):
     """sex becomes sex_male (female reference); products multiply; missing values stay NaN."""
     terms = product_terms()
     assert terms == [
-        "intercept", "il1b_high", "bdnf_high", "il1b_high:bdnf_high", "age", "sex_male",
+        "intercept", "exposure_high", "modifier_high", "exposure_high:modifier_high", "age", "sex_male",
     ]  # fmt: skip
     gappy = data.head(4).copy()
     gappy.loc[1, "sex"] = np.nan
@@ -65,9 +65,9 @@ def test_terms_and_design_follow_the_shared_naming(data):
     assert (design["intercept"] == 1).all()
     expected_male = (gappy["sex"] == "male").astype(float).where(gappy["sex"].notna())
     pd.testing.assert_series_equal(design["sex_male"], expected_male, check_names=False)
-    product = gappy["il1b_high"] * gappy["bdnf_high"]
-    np.testing.assert_array_equal(design["il1b_high:bdnf_high"], product)
-    assert models.source_columns(terms) == ["il1b_high", "bdnf_high", "age", "sex"]
+    product = gappy["exposure_high"] * gappy["modifier_high"]
+    np.testing.assert_array_equal(design["exposure_high:modifier_high"], product)
+    assert models.source_columns(terms) == ["exposure_high", "modifier_high", "age", "sex"]
 
 
 def test_fit_maximises_the_written_out_likelihood(data):
@@ -106,27 +106,27 @@ def test_fit_agrees_with_glm_binomial(data):
 def test_stratum_combination_equals_reparameterised_model(data):
     """β1 + β3 and its variance equal the IL-1β coefficient with high BDNF as the reference."""
     fit = models.fit_model(data, product_terms())
-    recoded = data.assign(bdnf_high=1 - data["bdnf_high"])
+    recoded = data.assign(modifier_high=1 - data["modifier_high"])
     refit = models.fit_model(recoded, product_terms())
-    weights = models.stratum_weights(fit, "il1b_high", "bdnf_high")
+    weights = models.stratum_weights(fit, "exposure_high", "modifier_high")
     estimate, variance = models.linear_combination(fit, weights[1])
-    i = refit.index("il1b_high")
+    i = refit.index("exposure_high")
     assert estimate == pytest.approx(refit.estimates[i], abs=1e-8)
     assert variance == pytest.approx(refit.covariance[i, i], rel=1e-6)
     low_estimate, _ = models.linear_combination(fit, weights[0])
-    assert low_estimate == fit.estimates[fit.index("il1b_high")]
+    assert low_estimate == fit.estimates[fit.index("exposure_high")]
 
 
 def test_unadjusted_stratum_fits_give_woolf_odds_ratios(data):
     """Without covariates each stratum fit is the crude 2×2 log OR with Woolf's SE."""
-    terms = models.model_terms(["il1b_high", "bdnf_high"], [])
-    fits = models.stratum_fits(models.term_data(data, terms), "il1b_high", "bdnf_high", [])
+    terms = models.model_terms(["exposure_high", "modifier_high"], [])
+    fits = models.stratum_fits(models.term_data(data, terms), "exposure_high", "modifier_high", [])
     for level, fit in fits.items():
-        stratum = data[data["bdnf_high"] == level]
-        table = pd.crosstab(stratum["il1b_high"], stratum["outcome"]).to_numpy()
+        stratum = data[data["modifier_high"] == level]
+        table = pd.crosstab(stratum["exposure_high"], stratum["outcome"]).to_numpy()
         log_or = np.log(table[1, 1] * table[0, 0] / (table[1, 0] * table[0, 1]))
         woolf = np.sqrt((1 / table).sum())
-        i = fit.index("il1b_high")
+        i = fit.index("exposure_high")
         assert fit.estimates[i] == pytest.approx(log_or, abs=1e-8)
         assert np.sqrt(fit.covariance[i, i]) == pytest.approx(woolf, rel=1e-6)
         assert fit.n == len(stratum)
@@ -151,9 +151,9 @@ def test_summary_uses_z_for_one_data_set_and_rubin_t_for_several():
 
 def test_joint_fit_without_covariates_gives_crude_cell_odds_ratios(data):
     """Unadjusted joint-cell ORs against low/low are the crude odds ratios of the 2×2×2 table."""
-    terms = joint_term_data(data, "median", joint_model_terms("median", (0, 0), []))
-    fit = joint_fit(terms, "median", (0, 0), [])
-    counts = joint_counts(data, "median").set_index(["il1b_level", "bdnf_level"])
+    terms = joint_term_data(data, "split", joint_model_terms("split", (0, 0), []))
+    fit = joint_fit(terms, "split", (0, 0), [])
+    counts = joint_counts(data, "split").set_index(["exposure_level", "modifier_level"])
     reference = counts.loc[("low", "low")]
     for a, b in [(0, 1), (1, 0), (1, 1)]:
         labels = ("low", "high")
@@ -161,7 +161,7 @@ def test_joint_fit_without_covariates_gives_crude_cell_odds_ratios(data):
         crude = (cell["remitters"] / cell["non_remitters"]) / (
             reference["remitters"] / reference["non_remitters"]
         )
-        estimate = fit.estimates[fit.index(joint_term((a, b), "median"))]
+        estimate = fit.estimates[fit.index(joint_term((a, b), "split"))]
         assert np.exp(estimate) == pytest.approx(crude, rel=1e-7)
     assert counts["n"].sum() == len(data)
     assert (counts["remitters"] + counts["non_remitters"] == counts["n"]).all()

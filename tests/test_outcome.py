@@ -1,10 +1,12 @@
 """Outcome derivation and the analysis-dataset flow, against hand-derived answers on tiny tables."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from interplay.data.flow import build_analysis_dataset, exclusion_stages
 from interplay.data.outcome import check_outcome_settings, derive_outcome
 from interplay.errors import InputError
@@ -20,9 +22,11 @@ OUTCOME = {
     "missing_baseline": "exclude",
 }
 BIOMARKERS = {
-    "il1b_lod": 0.1,
+    **yaml.safe_load((Path(__file__).parents[1] / "config.yaml").read_text(encoding="utf-8"))[
+        "pair"
+    ],
     "below_lod": "lod_sqrt2",
-    "coding": "median",
+    "coding": "split",
     "require_both": True,
     "outlier_z": None,
 }
@@ -140,12 +144,14 @@ EXPECTED_COLUMNS = [
     "il1b_below_lod",
     "il1b_lod",
     "bdnf",
-    "log2_il1b",
-    "bdnf_sd",
-    "il1b_high",
-    "bdnf_high",
-    "il1b_tertile",
-    "bdnf_tertile",
+    "exposure",
+    "modifier",
+    "exposure_scaled",
+    "modifier_scaled",
+    "exposure_high",
+    "modifier_high",
+    "exposure_tertile",
+    "modifier_tertile",
 ]
 
 
@@ -210,7 +216,7 @@ def test_primary_flow_counts_and_dataset_layout():
     assert data["living_alone"].isna().all() and data["treatment_step"].isna().all()
     below = data.set_index("patient_id").loc["P03"]
     assert below["il1b"] == pytest.approx(math.sqrt(0.1**2 / 2))
-    assert below["log2_il1b"] == pytest.approx(math.log(0.1 / math.sqrt(2), 2))
+    assert below["exposure_scaled"] == pytest.approx(math.log(0.1 / math.sqrt(2), 2))
 
 
 def test_every_optional_stage_in_order():
@@ -259,8 +265,10 @@ def test_without_require_both_the_stage_is_absent_and_codings_missing():
     assert stages == ["enrolled", "with_baseline_hamd", "with_post_baseline_hamd"]
     data = result.dataset.set_index("patient_id")
     assert len(data) == 8
-    assert pd.isna(data.loc["P09", "bdnf_high"]) and pd.isna(data.loc["P10", "il1b_tertile"])
-    assert data.loc["P09", "il1b_high"] in (0, 1)
+    assert pd.isna(data.loc["P09", "modifier_high"]) and pd.isna(
+        data.loc["P10", "exposure_tertile"]
+    )
+    assert data.loc["P09", "exposure_high"] in (0, 1)
 
 
 def test_empty_analytic_sample_is_an_input_error():

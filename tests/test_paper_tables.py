@@ -21,7 +21,7 @@ from interplay.tables import read_table, write_table
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 DICTIONARY = REPO / "resources" / "data_dictionary.tsv"
-SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+SECTIONS = ["outcome", "pair", "covariates", "missing_data", "models"]
 Z95 = 1.959963984540054
 
 
@@ -33,7 +33,7 @@ def settings(**overrides: dict) -> dict:
     return merged
 
 
-def two_by_two(cells: dict[int, tuple[int, int]], column: str = "il1b_high") -> pd.DataFrame:
+def two_by_two(cells: dict[int, tuple[int, int]], column: str = "exposure_high") -> pd.DataFrame:
     """One row per patient from {exposure value: (events, non-events)}."""
     rows = []
     for value, (events, non_events) in cells.items():
@@ -48,7 +48,7 @@ def test_crude_odds_ratio_is_woolfs_closed_form() -> None:
     """Exposed 30 events / 50 not, unexposed 20 / 70: OR = 30·70 / (50·20) = 2.1, Woolf
     SE = √(1/30 + 1/50 + 1/20 + 1/70); the Wald test is log OR / SE."""
     crude = pt.crude_odds_ratio(
-        two_by_two({1: (30, 50), 0: (20, 70)}), "il1b_high", "logistic", 0.95
+        two_by_two({1: (30, 50), 0: (20, 70)}), "exposure_high", "logistic", 0.95
     )
     se = math.sqrt(1 / 30 + 1 / 50 + 1 / 20 + 1 / 70)
     assert crude["estimate"] == pytest.approx(2.1, rel=1e-8)
@@ -59,24 +59,24 @@ def test_crude_odds_ratio_is_woolfs_closed_form() -> None:
 
 
 def test_crude_odds_ratio_matches_r_glm(tmp_path) -> None:
-    """glm(outcome ~ bdnf_high, binomial) with confint.default at 90 %, the Wald z p."""
+    """glm(outcome ~ modifier_high, binomial) with confint.default at 90 %, the Wald z p."""
     rscript = rscript_or_skip()
     rng = np.random.default_rng(11)
     exposure = rng.integers(0, 2, 400)
     outcome = (rng.random(400) < 0.35 + 0.2 * exposure).astype(int)
-    data = pd.DataFrame({"bdnf_high": exposure, "outcome": outcome})
+    data = pd.DataFrame({"modifier_high": exposure, "outcome": outcome})
     data.to_csv(tmp_path / "data.csv", index=False)
     code = (
         f'd <- read.csv("{tmp_path / "data.csv"}"); '
-        "f <- glm(outcome ~ bdnf_high, family = binomial, data = d); "
-        'ci <- exp(confint.default(f, level = 0.90)["bdnf_high", ]); '
-        'p <- summary(f)$coefficients["bdnf_high", 4]; '
-        'cat(sprintf("%.12g", c(exp(coef(f)[["bdnf_high"]]), ci, p)), sep = "\\n")'
+        "f <- glm(outcome ~ modifier_high, family = binomial, data = d); "
+        'ci <- exp(confint.default(f, level = 0.90)["modifier_high", ]); '
+        'p <- summary(f)$coefficients["modifier_high", 4]; '
+        'cat(sprintf("%.12g", c(exp(coef(f)[["modifier_high"]]), ci, p)), sep = "\\n")'
     )
     result = subprocess.run([rscript, "-e", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     expected = [float(v) for v in result.stdout.split()]
-    crude = pt.crude_odds_ratio(data, "bdnf_high", "logistic", 0.90)
+    crude = pt.crude_odds_ratio(data, "modifier_high", "logistic", 0.90)
     found = [crude[key] for key in ["estimate", "ci_low", "ci_high", "p_value"]]
     assert found == pytest.approx(expected, rel=1e-6)
 
@@ -96,13 +96,13 @@ def test_stratum_difference_by_hand() -> None:
 
 # The interaction frame ----------------------------------------------------------------------------
 
-BETA = {"il1b": -0.65, "bdnf": 0.10, "product": 0.75}
-HALF_WIDTH = {"il1b": 0.2, "bdnf": 0.25, "product": 0.3, "joint": 0.15}
+BETA = {"exposure": -0.65, "modifier": 0.10, "product": 0.75}
+HALF_WIDTH = {"exposure": 0.2, "modifier": 0.25, "product": 0.3, "joint": 0.15}
 
 
 def log_odds(il1b: int, bdnf: int) -> float:
     """The product model's log odds of remission of a cell, up to the intercept."""
-    return BETA["il1b"] * il1b + BETA["bdnf"] * bdnf + BETA["product"] * il1b * bdnf
+    return BETA["exposure"] * il1b + BETA["modifier"] * bdnf + BETA["product"] * il1b * bdnf
 
 
 def or_row(log_or: float, half_width: float, **columns) -> dict:
@@ -124,12 +124,14 @@ def framed_tables(reference: tuple[int, int]) -> pt.PaperTableInputs:
     """Models and interaction rows of known coefficients, the joint ORs for non-remission
     against the given reference cell (as interplay.interaction.measures writes them)."""
     lincom = []
-    for exposure, modifier in [("il1b", "bdnf"), ("bdnf", "il1b")]:
+    for exposure, modifier in [("exposure", "modifier"), ("modifier", "exposure")]:
         for level, value in [("low", 0), ("high", 1)]:
             log_or = BETA[exposure] + BETA["product"] * value
             term = f"{exposure}_high|{modifier}_{level}"
             lincom.append(or_row(log_or, HALF_WIDTH[exposure], model="product_lincom", term=term))
-    group = f"il1b_{pt.BIOMARKER_LEVELS[reference[0]]}_bdnf_{pt.BIOMARKER_LEVELS[reference[1]]}"
+    group = (
+        f"exposure_{pt.BIOMARKER_LEVELS[reference[0]]}_modifier_{pt.BIOMARKER_LEVELS[reference[1]]}"
+    )
     joint = []
     for name, (a, b) in {"or_10": (1, 0), "or_01": (0, 1), "or_11": (1, 1)}.items():
         cell = (a ^ reference[0], b ^ reference[1])
@@ -161,11 +163,11 @@ def test_within_stratum_ors_are_the_frames_closed_form(reference: tuple[int, int
     rows = pd.DataFrame(pt.within_stratum_ors(tables))
     other = {0: 1, 1: 0}
     for _, row in rows.iterrows():
-        exposure = "il1b" if row["part"] == "il1b_within_bdnf" else "bdnf"
+        exposure = "exposure" if row["part"] == "exposure_within_modifier" else "modifier"
         stratum = pt.BIOMARKER_LEVELS.index(
-            row["bdnf_level" if exposure == "il1b" else "il1b_level"]
+            row["modifier_level" if exposure == "exposure" else "exposure_level"]
         )
-        if exposure == "il1b":
+        if exposure == "exposure":
             exposed, unexposed = (other[reference[0]], stratum), (reference[0], stratum)
         else:
             exposed, unexposed = (stratum, other[reference[1]]), (stratum, reference[1])
@@ -184,19 +186,26 @@ def test_frame_identities_with_the_joint_odds_ratios(reference: tuple[int, int])
     tables = framed_tables(reference)
     joint = tables.interaction.set_index("measure")["estimate"]
     rows = pd.DataFrame(pt.within_stratum_ors(tables))
-    levels = {"il1b": pt.BIOMARKER_LEVELS[reference[0]], "bdnf": pt.BIOMARKER_LEVELS[reference[1]]}
+    levels = {
+        "exposure": pt.BIOMARKER_LEVELS[reference[0]],
+        "modifier": pt.BIOMARKER_LEVELS[reference[1]],
+    }
 
     def within(part: str, column: str, level: str) -> float:
         return rows[(rows["part"] == part) & (rows[column] == level)]["estimate"].item()
 
-    assert within("il1b_within_bdnf", "bdnf_level", levels["bdnf"]) == pytest.approx(joint["or_10"])
-    assert within("bdnf_within_il1b", "il1b_level", levels["il1b"]) == pytest.approx(joint["or_01"])
-    other_bdnf = pt.other_level(levels["bdnf"])
-    other_il1b = pt.other_level(levels["il1b"])
-    assert within("il1b_within_bdnf", "bdnf_level", other_bdnf) == pytest.approx(
+    assert within(
+        "exposure_within_modifier", "modifier_level", levels["modifier"]
+    ) == pytest.approx(joint["or_10"])
+    assert within(
+        "modifier_within_exposure", "exposure_level", levels["exposure"]
+    ) == pytest.approx(joint["or_01"])
+    other_bdnf = pt.other_level(levels["modifier"])
+    other_il1b = pt.other_level(levels["exposure"])
+    assert within("exposure_within_modifier", "modifier_level", other_bdnf) == pytest.approx(
         joint["or_11"] / joint["or_01"]
     )
-    assert within("bdnf_within_il1b", "il1b_level", other_il1b) == pytest.approx(
+    assert within("modifier_within_exposure", "exposure_level", other_il1b) == pytest.approx(
         joint["or_11"] / joint["or_10"]
     )
     ratio = pt.ratio_in_frame(tables)["estimate"]
@@ -231,7 +240,9 @@ def tables(complete_case) -> dict[str, pd.DataFrame]:
 
 def test_sample_is_the_complete_cases_the_models_used(complete_case) -> None:
     models = complete_case.models
-    fitted = models[(models["model"] == "il1b") & (models["term"] == "il1b_high")]["n"].item()
+    fitted = models[(models["model"] == "exposure") & (models["term"] == "exposure_high")][
+        "n"
+    ].item()
     assert len(complete_case.sample) == fitted
     assert complete_case.sample[["age", "sofas", "outcome"]].notna().all().all()
 
@@ -239,7 +250,7 @@ def test_sample_is_the_complete_cases_the_models_used(complete_case) -> None:
 def test_table2_counts_crude_and_adjusted(tables, complete_case) -> None:
     table2 = tables["table2"]
     sample = complete_case.sample
-    for biomarker in ["il1b", "bdnf"]:
+    for biomarker in ["exposure", "modifier"]:
         rows = table2[table2["biomarker"] == biomarker].set_index("level")
         by_group = sample.groupby(f"{biomarker}_high")["outcome"].agg(["sum", "size"])
         assert rows["n_events"].tolist() == by_group["sum"].tolist()
@@ -261,17 +272,22 @@ def test_table3_rows_come_from_the_stratum_and_product_models(tables, complete_c
     table3 = tables["table3"]
     models = complete_case.models.set_index(["model", "term"])
     row = table3[
-        (table3["exposure"] == "il1b")
+        (table3["exposure"] == "exposure")
         & (table3["stratum_level"] == "low")
         & (table3["exposure_level"] == "high")
     ].iloc[0]
-    assert row["stratum_or"] == models.loc[("stratum_bdnf_low", "il1b_high"), "odds_ratio"]
-    assert row["product_or"] == models.loc[("product_lincom", "il1b_high|bdnf_low"), "odds_ratio"]
+    assert row["stratum_or"] == models.loc[("stratum_modifier_low", "exposure_high"), "odds_ratio"]
+    assert (
+        row["product_or"]
+        == models.loc[("product_lincom", "exposure_high|modifier_low"), "odds_ratio"]
+    )
     cell = complete_case.sample[
-        (complete_case.sample["il1b_high"] == 1) & (complete_case.sample["bdnf_high"] == 0)
+        (complete_case.sample["exposure_high"] == 1) & (complete_case.sample["modifier_high"] == 0)
     ]
     assert (row["n_events"], row["n"]) == (cell["outcome"].sum(), len(cell))
-    low, high = (models.loc[(f"stratum_bdnf_{level}", "il1b_high")] for level in ["low", "high"])
+    low, high = (
+        models.loc[(f"stratum_modifier_{level}", "exposure_high")] for level in ["low", "high"]
+    )
     z = (high["estimate"] - low["estimate"]) / math.sqrt(
         high["std_error"] ** 2 + low["std_error"] ** 2
     )
@@ -315,7 +331,7 @@ def test_pages_show_labels_not_codes(tables) -> None:
 
 def test_refuses_an_analysis_the_tables_cannot_show() -> None:
     with pytest.raises(InputError, match="tertiles"):
-        check_paper_settings({"tertiles": settings(biomarkers={"coding": "tertiles"})})
+        check_paper_settings({"tertiles": settings(pair={"coding": "tertiles"})})
     with pytest.raises(InputError, match="ci_level"):
         check_paper_settings({"primary": settings(), "narrow": settings(models={"ci_level": 0.9})})
 

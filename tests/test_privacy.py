@@ -102,8 +102,8 @@ def test_joint_cell_and_its_complements_in_every_margin() -> None:
     joint = pd.DataFrame(
         {
             "stratum": "all",
-            "il1b_level": ["low", "low", "high", "high"],
-            "bdnf_level": ["low", "high", "low", "high"],
+            "exposure_level": ["low", "low", "high", "high"],
+            "modifier_level": ["low", "high", "low", "high"],
             "n": [20, 3, 30, 47],
             "remitters": [10, 1, 15, 20],
             "non_remitters": [10, 2, 15, 27],
@@ -114,7 +114,7 @@ def test_joint_cell_and_its_complements_in_every_margin() -> None:
     protected, log = privacy.protect(joint, privacy.JOINT, 5, "joint")
     cells = {("low", "high"): "primary", ("low", "low"): "complementary"}
     expected = [
-        (f"stratum = all, il1b_level = {il1b}, bdnf_level = {bdnf}", column, kind)
+        (f"stratum = all, exposure_level = {il1b}, modifier_level = {bdnf}", column, kind)
         for (il1b, bdnf), kind in cells.items()
         for column in ["n", "remitters", "non_remitters"]
     ]
@@ -128,8 +128,8 @@ def test_zero_is_shown_and_not_chosen_while_a_positive_cell_is_left() -> None:
     joint = pd.DataFrame(
         {
             "stratum": "all",
-            "il1b_level": ["low", "low", "high", "high"],
-            "bdnf_level": ["low", "high", "low", "high"],
+            "exposure_level": ["low", "low", "high", "high"],
+            "modifier_level": ["low", "high", "low", "high"],
             "n": [0, 4, 30, 40],
             "remitters": [0, 0, 15, 20],
             "non_remitters": [0, 4, 15, 20],
@@ -320,7 +320,7 @@ def stratified_models(counts: dict[tuple[str, str], tuple[int, int]]) -> pd.Data
     rows = [
         (stratum, model, term, 0.5, n, n_events)
         for (stratum, model), (n, n_events) in counts.items()
-        for term in ["intercept", "il1b_high"]
+        for term in ["intercept", "exposure_high"]
     ]
     columns = ["stratum", "model", "term", "estimate", "n", "n_events"]
     return pd.DataFrame(rows, columns=columns)
@@ -334,10 +334,10 @@ def test_small_stratum_counts_are_hidden_in_every_model_and_margin() -> None:
         {
             ("step=1", "product"): (80, 30),
             ("step=3", "product"): (20, 4),
-            ("step=1", "stratum_bdnf_low"): (40, 10),
-            ("step=1", "stratum_bdnf_high"): (40, 20),
-            ("step=3", "stratum_bdnf_low"): (12, 1),
-            ("step=3", "stratum_bdnf_high"): (8, 3),
+            ("step=1", "stratum_modifier_low"): (40, 10),
+            ("step=1", "stratum_modifier_high"): (40, 20),
+            ("step=3", "stratum_modifier_low"): (12, 1),
+            ("step=3", "stratum_modifier_high"): (8, 3),
         }
     )
     protected, log = privacy.protect(models, privacy.MODEL_COUNTS, 5, "models")
@@ -346,10 +346,10 @@ def test_small_stratum_counts_are_hidden_in_every_model_and_margin() -> None:
     assert shown["n_events"].isna().to_dict() == {
         ("step=1", "product"): True,
         ("step=3", "product"): True,
-        ("step=1", "stratum_bdnf_low"): True,
-        ("step=1", "stratum_bdnf_high"): True,
-        ("step=3", "stratum_bdnf_low"): True,
-        ("step=3", "stratum_bdnf_high"): True,
+        ("step=1", "stratum_modifier_low"): True,
+        ("step=1", "stratum_modifier_high"): True,
+        ("step=3", "stratum_modifier_low"): True,
+        ("step=3", "stratum_modifier_high"): True,
     }
     assert not shown["n"].isna().any()  # the non-events stay hidden behind the events
     assert protected["suppressed"].all()

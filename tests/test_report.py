@@ -42,7 +42,7 @@ def test_models_display_formats_odds_ratios_intervals_and_p() -> None:
     models = pd.DataFrame(
         {
             "model": ["product"],
-            "term": ["il1b_high:bdnf_high"],
+            "term": ["exposure_high:modifier_high"],
             "odds_ratio": [2.115728],
             "ci_low": [1.268983],
             "ci_high": [3.527474],
@@ -73,7 +73,7 @@ def joint_table() -> pd.DataFrame:
         ("high", "low", 302, 98, 204, 0.524886, 0.363069, 0.758823, "FALSE", "rubin_t"),
         ("high", "low", 302, 98, 204, 0.521055, 0.358367, 0.757600, "FALSE", "boot_mi_vhb"),
     ]
-    columns = ["il1b_level", "bdnf_level", "n", "remitters", "non_remitters", "odds_ratio"]
+    columns = ["exposure_level", "modifier_level", "n", "remitters", "non_remitters", "odds_ratio"]
     columns += ["ci_low", "ci_high", "is_reference", "ci_method"]
     return pd.DataFrame(rows, columns=columns).assign(stratum="all", status="ok")
 
@@ -96,19 +96,19 @@ def interaction_table() -> pd.DataFrame:
     """Part of interaction.tsv: the ratio of ORs (Rubin and bootstrap), its D1 test, RERI with
     delta-method, bootstrap and MOVER intervals, and a standardised risk (no reference)."""
     rows = [
-        ("ratio_of_odds_ratios", "multiplicative", "remission", "il1b_low_bdnf_low", 2.115728,
+        ("ratio_of_odds_ratios", "multiplicative", "remission", "exposure_low_modifier_low", 2.115728,
          1.268983, 3.527474, "rubin_t", 0.0041),
-        ("ratio_of_odds_ratios", "multiplicative", "remission", "il1b_low_bdnf_low", 2.118924,
+        ("ratio_of_odds_ratios", "multiplicative", "remission", "exposure_low_modifier_low", 2.118924,
          1.257544, 3.570324, "boot_mi_vhb", np.nan),
-        ("wald_test", "multiplicative", "remission", "il1b_low_bdnf_low", 8.274797, np.nan,
+        ("wald_test", "multiplicative", "remission", "exposure_low_modifier_low", 8.274797, np.nan,
          np.nan, "d1_f", 0.0041, 1, 1067.2438),
-        ("reri", "additive", "non_remission", "il1b_high_bdnf_high", -1.215317, -2.143934,
+        ("reri", "additive", "non_remission", "exposure_high_modifier_high", -1.215317, -2.143934,
          -0.286701, "delta_rubin_t", 0.0104),
-        ("reri", "additive", "non_remission", "il1b_high_bdnf_high", -1.288351, -2.354319,
+        ("reri", "additive", "non_remission", "exposure_high_modifier_high", -1.288351, -2.354319,
          -0.222383, "boot_mi_vhb", np.nan),
-        ("reri", "additive", "non_remission", "il1b_high_bdnf_high", -1.215242, -2.379625,
+        ("reri", "additive", "non_remission", "exposure_high_modifier_high", -1.215242, -2.379625,
          -0.450934, "mover", np.nan),
-        ("risk_il1b_low_bdnf_low", "risk", "non_remission", np.nan, 0.531432, 0.470438,
+        ("risk_exposure_low_modifier_low", "risk", "non_remission", np.nan, 0.531432, 0.470438,
          0.592426, "delta_rubin_t", np.nan),
     ]  # fmt: skip
     columns = ["measure", "scale", "outcome", "reference_group", "estimate", "ci_low"]
@@ -141,7 +141,14 @@ def test_interaction_display_in_labels_one_row_per_measure() -> None:
 
 
 def test_models_page_shows_exposure_terms_not_intercepts_or_covariates() -> None:
-    terms = ["intercept", "il1b_high", "bdnf_high", "il1b_high:bdnf_high", "age", "sex_male"]
+    terms = [
+        "intercept",
+        "exposure_high",
+        "modifier_high",
+        "exposure_high:modifier_high",
+        "age",
+        "sex_male",
+    ]
     models = pd.DataFrame(
         {
             "stratum": "all",
@@ -168,7 +175,9 @@ def test_models_page_shows_exposure_terms_not_intercepts_or_covariates() -> None
 def sensitivity_table() -> pd.DataFrame:
     """Two rows of sensitivity.tsv: a RERI whose contrast names its outcome and reference group
     in codes, and a stratum of the by-treatment-step analysis."""
-    contrast = "IL-1β above vs below its median; non_remission, reference il1b_high_bdnf_high"
+    contrast = (
+        "IL-1β above vs below its median; non_remission, reference exposure_high_modifier_high"
+    )
     rows = [
         {
             "analysis": "complete_case",
@@ -186,7 +195,7 @@ def sensitivity_table() -> pd.DataFrame:
         {
             "analysis": "by_treatment_step",
             "stratum": "treatment_step=2",
-            "estimand": "il1b_or_bdnf_low",
+            "estimand": "exposure_or_modifier_low",
             "contrast": "IL-1β above vs below its median",
             "estimate": 0.45,
             "ci_low": 0.23,
@@ -224,8 +233,8 @@ def table1_dataset(n: int = 40) -> pd.DataFrame:
             "unmarried": (rng.random(n) < 0.3).astype(float),
             "sex": rng.choice(["female", "male"], n),
             "il1b_below_lod": (rng.random(n) < 0.2).astype(float),
-            "il1b_high": np.tile([0, 1], n // 2),
-            "bdnf_high": np.repeat([0, 1], n // 2),
+            "exposure_high": np.tile([0, 1], n // 2),
+            "modifier_high": np.repeat([0, 1], n // 2),
         }
     )
 

@@ -20,7 +20,7 @@ def job(tmp_path: Path) -> SimpleNamespace:
 
 def write_first_output(smk: SimpleNamespace) -> None:
     """Part of a job's work: one of its outputs written."""
-    pd.DataFrame({"term": ["il1b_high"]}).to_csv(smk.output[0], sep="\t", index=False)
+    pd.DataFrame({"term": ["exposure_high"]}).to_csv(smk.output[0], sep="\t", index=False)
 
 
 def main_with_a_bug(smk: SimpleNamespace) -> None:

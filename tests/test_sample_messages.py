@@ -11,7 +11,7 @@ from interplay.errors import InputError
 
 # The primary settings of config.yaml, as the workflow passes them.
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
-OUTCOME, BIOMARKERS = CONFIG["outcome"], CONFIG["biomarkers"]
+OUTCOME, BIOMARKERS = CONFIG["outcome"], CONFIG["pair"]
 
 
 def dataset_error(tmp_path: Path, baseline: dict, visits: dict = VISITS) -> InputError:
@@ -27,7 +27,7 @@ def test_constant_bdnf_is_named_with_its_value(tmp_path: Path) -> None:
     assert error.column == "bdnf"
     # P3 has no rating after baseline, so two patients are analysed.
     assert "BDNF does not vary: all 2 patients" in error.problem
-    assert "bdnf = 21.5 ng/mL" in error.problem and "bdnf_sd" not in error.message()
+    assert "bdnf = 21.5 ng/mL" in error.problem and "modifier_scaled" not in error.message()
 
 
 def test_il1b_all_below_the_limit_of_detection(tmp_path: Path) -> None:

@@ -16,13 +16,13 @@ from interplay.synthetic.dataset import synthetic_analysis_dataset
 from test_separation import COMPLETE_CASE, without_remitters
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
-SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+SECTIONS = ["outcome", "pair", "covariates", "missing_data", "models"]
 
 
-def settings(coding: str = "median") -> dict:
+def settings(coding: str = "split") -> dict:
     """The primary settings with a biomarker coding."""
     merged = {section: copy.deepcopy(CONFIG[section]) for section in SECTIONS}
-    merged["biomarkers"]["coding"] = coding
+    merged["pair"]["coding"] = coding
     return merged
 
 
@@ -38,12 +38,12 @@ def tables() -> dict[str, pd.DataFrame]:
     """Hand-made result tables with decoy rows a wrong lookup would pick up."""
     models = model_rows(
         [
-            ("product", "il1b_high", 0.9, 0.5, 1.5, "wald_z"),
-            ("product", "il1b_high:bdnf_high", 2.0, 1.2, 3.4, "percentile"),
-            ("product", "il1b_high:bdnf_high", 2.1, 1.3, 3.5, "rubin_t"),
-            ("product_lincom", "il1b_high|bdnf_low", 0.5, 0.35, 0.75, "rubin_t"),
-            ("product_lincom", "il1b_high|bdnf_high", 1.1, 0.8, 1.6, "rubin_t"),
-            ("continuous", "log2_il1b:bdnf_sd", 1.05, 0.97, 1.12, "rubin_t"),
+            ("product", "exposure_high", 0.9, 0.5, 1.5, "wald_z"),
+            ("product", "exposure_high:modifier_high", 2.0, 1.2, 3.4, "percentile"),
+            ("product", "exposure_high:modifier_high", 2.1, 1.3, 3.5, "rubin_t"),
+            ("product_lincom", "exposure_high|modifier_low", 0.5, 0.35, 0.75, "rubin_t"),
+            ("product_lincom", "exposure_high|modifier_high", 1.1, 0.8, 1.6, "rubin_t"),
+            ("continuous", "exposure_scaled:modifier_scaled", 1.05, 0.97, 1.12, "rubin_t"),
         ]
     )
     interaction = pd.DataFrame(
@@ -51,7 +51,7 @@ def tables() -> dict[str, pd.DataFrame]:
             "stratum": "all",
             "measure": ["reri", "reri"],
             "outcome": "non_remission",
-            "reference_group": "il1b_high_bdnf_high",
+            "reference_group": "exposure_high_modifier_high",
             "estimate": [-1.2, -1.25],
             "ci_low": [-2.1, -2.4],
             "ci_high": [-0.3, -0.4],
@@ -78,19 +78,23 @@ def tables() -> dict[str, pd.DataFrame]:
 def test_median_coding_reads_the_model_based_product_rows() -> None:
     table = sensitivity_table({"primary": settings()}, {"primary": tables()})
     found = table.set_index("estimand")
-    assert found.loc["il1b_or_bdnf_low", "estimate"] == 0.5
-    assert found.loc["il1b_or_bdnf_high", "ci_high"] == 1.6
+    assert found.loc["exposure_or_modifier_low", "estimate"] == 0.5
+    assert found.loc["exposure_or_modifier_high", "ci_high"] == 1.6
     assert found.loc["ratio_of_odds_ratios", "estimate"] == 2.1  # not the percentile row
     assert found.loc["reri", "estimate"] == -1.25  # the delta-method row, not MOVER
-    assert "reference il1b_high_bdnf_high" in found.loc["reri", "contrast"]
+    assert "reference exposure_high_modifier_high" in found.loc["reri", "contrast"]
 
 
 def test_continuous_coding_reads_slopes_at_the_quartiles() -> None:
     table = sensitivity_table({"continuous": settings("continuous")}, {"continuous": tables()})
     found = table.set_index("estimand")
-    assert list(found.index) == ["il1b_or_bdnf_low", "il1b_or_bdnf_high", "ratio_of_odds_ratios"]
-    assert found.loc["il1b_or_bdnf_low", "estimate"] == 0.91
-    assert found.loc["il1b_or_bdnf_high", "estimate"] == 0.97
+    assert list(found.index) == [
+        "exposure_or_modifier_low",
+        "exposure_or_modifier_high",
+        "ratio_of_odds_ratios",
+    ]
+    assert found.loc["exposure_or_modifier_low", "estimate"] == 0.91
+    assert found.loc["exposure_or_modifier_high", "estimate"] == 0.97
     assert found.loc["ratio_of_odds_ratios", "estimate"] == 1.05
 
 
@@ -98,18 +102,20 @@ def test_evalues_use_the_square_root_conversion_for_a_common_outcome() -> None:
     """45 % events: RR ≈ √OR (VanderWeele 2017); E = RR + √(RR(RR − 1)) after inverting RR < 1."""
     found = sensitivity_table({"p": settings()}, {"p": tables()}).set_index("estimand")
     rr = 1 / math.sqrt(0.5)
-    assert found.loc["il1b_or_bdnf_low", "evalue"] == pytest.approx(rr + math.sqrt(rr * (rr - 1)))
+    assert found.loc["exposure_or_modifier_low", "evalue"] == pytest.approx(
+        rr + math.sqrt(rr * (rr - 1))
+    )
     limit = 1 / math.sqrt(0.75)
     expected_limit = limit + math.sqrt(limit * (limit - 1))
-    assert found.loc["il1b_or_bdnf_low", "evalue_ci"] == pytest.approx(expected_limit)
-    assert found.loc["il1b_or_bdnf_high", "evalue_ci"] == 1  # the interval includes 1
+    assert found.loc["exposure_or_modifier_low", "evalue_ci"] == pytest.approx(expected_limit)
+    assert found.loc["exposure_or_modifier_high", "evalue_ci"] == 1  # the interval includes 1
     assert np.isnan(found.loc["reri", "evalue"])
 
 
 def test_choices_describe_the_analysis() -> None:
     choice = settings()
     choice["outcome"]["definition"] = "response"
-    choice["biomarkers"]["outlier_z"] = 3
+    choice["pair"]["outlier_z"] = 3
     row = sensitivity_table({"a": choice}, {"a": tables()}).iloc[0]
     assert row["outcome"].startswith("response (≥ 50% reduction), locf")
     assert row["exclusions"] == "log-biomarker |z| > 3"
@@ -139,15 +145,15 @@ def test_stratified_analysis_equals_the_analysis_of_each_subset() -> None:
     data = pd.DataFrame(
         {
             "patient_id": [f"P{i}" for i in range(n)],
-            "il1b_high": rng.integers(0, 2, n),
-            "bdnf_high": rng.integers(0, 2, n),
-            "log2_il1b": rng.normal(0, 1, n),
+            "exposure_high": rng.integers(0, 2, n),
+            "modifier_high": rng.integers(0, 2, n),
+            "exposure_scaled": rng.normal(0, 1, n),
             "bdnf": rng.normal(22, 7, n),
             "treatment_step": rng.choice([1.0, 2.0, np.nan], n, p=[0.5, 0.45, 0.05]),
         }
     )
-    data["il1b"] = 2 ** data["log2_il1b"]
-    data["bdnf_sd"] = (data["bdnf"] - data["bdnf"].mean()) / data["bdnf"].std()
+    data["il1b"] = 2 ** data["exposure_scaled"]
+    data["modifier_scaled"] = (data["bdnf"] - data["bdnf"].mean()) / data["bdnf"].std()
     data["outcome"] = rng.binomial(1, 0.45, n)
     chosen = settings()
     chosen["covariates"]["adjustment_set"] = "unadjusted"
@@ -168,14 +174,14 @@ def test_each_row_carries_the_status_of_its_source_estimate() -> None:
     separated["models"].loc[product, "odds_ratio"] = 4.8e-12
     found = sensitivity_table({"p": settings()}, {"p": separated}).set_index("estimand")
     assert found["status"].to_dict() == {
-        "il1b_or_bdnf_low": "ok",
-        "il1b_or_bdnf_high": "ok",
+        "exposure_or_modifier_low": "ok",
+        "exposure_or_modifier_high": "ok",
         "ratio_of_odds_ratios": "separation",
         "reri": "ok",
     }
     # An E-value of a runaway estimate would look like a robust finding: none is given.
     assert found.loc[["ratio_of_odds_ratios"], ["evalue", "evalue_ci"]].isna().all(axis=None)
-    assert found.loc["il1b_or_bdnf_low", "evalue"] > 1
+    assert found.loc["exposure_or_modifier_low", "evalue"] > 1
 
 
 def test_a_joint_cell_without_remitters_marks_the_key_estimates(tmp_path) -> None:
@@ -190,7 +196,7 @@ def test_a_joint_cell_without_remitters_marks_the_key_estimates(tmp_path) -> Non
     table = sensitivity_table({name: chosen for name in results}, results)
     status = table.groupby("analysis")["status"].unique().map(list).to_dict()
     assert status == {"fine": ["ok"], "separated": ["separation"]}
-    high = table.set_index(["analysis", "estimand"]).loc[("separated", "il1b_or_bdnf_high")]
+    high = table.set_index(["analysis", "estimand"]).loc[("separated", "exposure_or_modifier_high")]
     assert high["estimate"] < 1e-6 and np.isnan(high["evalue"])
 
 

@@ -15,10 +15,10 @@ from interplay.synthetic.dataset import synthetic_analysis_dataset
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 DICTIONARY = REPO / "resources" / "data_dictionary.tsv"
-SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+SECTIONS = ["outcome", "pair", "covariates", "missing_data", "models"]
 COMPLETE_CASE = {"missing_data": {"method": "complete_case"}}
 # Models whose fit includes the IL-1β-high × BDNF-high cell as a group of its own.
-SEPARATED_MODELS = {"product", "stratum_bdnf_high", "stratum_il1b_high", "product_lincom"}
+SEPARATED_MODELS = {"product", "stratum_modifier_high", "stratum_exposure_high", "product_lincom"}
 TABLES = ["models", "joint", "interaction", "slopes", "johnson_neyman", "predictions"]
 
 
@@ -38,7 +38,7 @@ def dataset(tmp_path_factory) -> pd.DataFrame:
 
 def both_high(data: pd.DataFrame) -> pd.Series:
     """Patients high on IL-1β and on BDNF (one joint cell)."""
-    return (data["il1b_high"] == 1) & (data["bdnf_high"] == 1)
+    return (data["exposure_high"] == 1) & (data["modifier_high"] == 1)
 
 
 def without_remitters(data: pd.DataFrame, keep: int = 0) -> pd.DataFrame:
@@ -58,7 +58,7 @@ def test_a_joint_cell_without_remitters_is_marked_as_separation(dataset, caplog)
     data = without_remitters(dataset)
     with caplog.at_level(logging.WARNING, logger="interplay"):
         tables = analysis.run_analysis(data, settings(**COMPLETE_CASE), analysis="primary")
-    joint = tables["joint"].set_index(["il1b_level", "bdnf_level"])
+    joint = tables["joint"].set_index(["exposure_level", "modifier_level"])
     assert joint.loc[("high", "high"), "remitters"] == 0
     # Maximum likelihood has no finite estimate here: the OR it reports is numerically 0.
     assert joint.loc[("high", "high"), "odds_ratio"] < 1e-6
@@ -78,7 +78,9 @@ def test_a_joint_cell_with_one_remitter_is_not_separated(dataset):
     data = without_remitters(dataset, keep=1)
     tables = analysis.run_analysis(data, settings(**COMPLETE_CASE))
     assert (
-        tables["joint"].set_index(["il1b_level", "bdnf_level"]).loc[("high", "high"), "remitters"]
+        tables["joint"]
+        .set_index(["exposure_level", "modifier_level"])
+        .loc[("high", "high"), "remitters"]
         == 1
     )
     for name in TABLES:
@@ -90,7 +92,7 @@ def test_firth_as_the_message_says_gives_finite_estimates_marked_ok(dataset):
     tables = analysis.run_analysis(
         data, settings(**COMPLETE_CASE, models={"estimator": "firth"}), analysis="primary"
     )
-    joint = tables["joint"].set_index(["il1b_level", "bdnf_level"])
+    joint = tables["joint"].set_index(["exposure_level", "modifier_level"])
     assert 0.001 < joint.loc[("high", "high"), "odds_ratio"] < 1
     assert np.isfinite(joint["ci_high"].dropna()).all()
     for name in TABLES:

@@ -9,7 +9,7 @@ from interplay.models import logistic as models
 from scipy import stats
 from scipy.special import expit, logit
 
-TERMS = ["intercept", "log2_il1b", "bdnf_sd", "log2_il1b:bdnf_sd"]
+TERMS = ["intercept", "exposure_scaled", "modifier_scaled", "exposure_scaled:modifier_scaled"]
 SCALE = (22.0, 7.5)  # BDNF mean and SD, ng/mL
 
 
@@ -20,14 +20,14 @@ def continuous_data(n: int = 1500, seed: int = 7) -> pd.DataFrame:
     data = pd.DataFrame(
         {
             "patient_id": range(n),
-            "log2_il1b": rng.normal(-0.7, 1.5, n),
+            "exposure_scaled": rng.normal(-0.7, 1.5, n),
             "bdnf": bdnf,
-            "bdnf_sd": (bdnf - bdnf.mean()) / bdnf.std(ddof=1),
+            "modifier_scaled": (bdnf - bdnf.mean()) / bdnf.std(ddof=1),
             "age": rng.normal(55, 15, n),
         }
     )
-    eta = -0.2 - 0.25 * data["log2_il1b"] + 0.2 * data["bdnf_sd"]
-    eta += 0.2 * data["log2_il1b"] * data["bdnf_sd"] + 0.01 * (data["age"] - 55)
+    eta = -0.2 - 0.25 * data["exposure_scaled"] + 0.2 * data["modifier_scaled"]
+    eta += 0.2 * data["exposure_scaled"] * data["modifier_scaled"] + 0.01 * (data["age"] - 55)
     data["outcome"] = (rng.random(n) < expit(eta)).astype(int)
     return data
 
@@ -65,14 +65,17 @@ def test_johnson_neyman_closed_form_matches_brute_force(case):
     boundaries = slopes.jn_boundaries(*params, critical)
     np.testing.assert_allclose(boundaries, expected, atol=2e-4)
     table = slopes.johnson_neyman([fake_fit(*params)], np.array([10.0, 22.0, 40.0]), SCALE, 0.95)
-    assert table["bdnf_sd_from"].iloc[0] == -np.inf and table["bdnf_sd_to"].iloc[-1] == np.inf
-    np.testing.assert_allclose(table["bdnf_sd_to"].iloc[:-1], expected, atol=2e-4)
+    assert (
+        table["modifier_scaled_from"].iloc[0] == -np.inf
+        and table["modifier_scaled_to"].iloc[-1] == np.inf
+    )
+    np.testing.assert_allclose(table["modifier_scaled_to"].iloc[:-1], expected, atol=2e-4)
     np.testing.assert_allclose(
-        table["bdnf_to"].iloc[:-1], SCALE[0] + SCALE[1] * expected, atol=2e-3
+        table["modifier_to"].iloc[:-1], SCALE[0] + SCALE[1] * expected, atol=2e-3
     )
     z = np.arange(-20, 20, 1e-4)
     for row in table.itertuples():
-        inside = (z > row.bdnf_sd_from + 1e-3) & (z < row.bdnf_sd_to - 1e-3)
+        inside = (z > row.modifier_scaled_from + 1e-3) & (z < row.modifier_scaled_to - 1e-3)
         assert (significant[inside] == row.significant).all()
     assert table["observed_share"].sum() == pytest.approx(1.0)
 
@@ -86,8 +89,8 @@ def test_simple_slopes_equal_refits_with_centred_bdnf():
     scale = (1.0, 2.0)  # any ng/mL scale: bdnf values are converted to z through it
     table = slopes.simple_slopes([fit], scale[0] + scale[1] * z0, scale, 0.95)
     for z, row in zip(z0, table.itertuples(), strict=True):
-        refit = models.fit_model(data.assign(bdnf_sd=data["bdnf_sd"] - z), terms)
-        i = refit.index("log2_il1b")
+        refit = models.fit_model(data.assign(modifier_scaled=data["modifier_scaled"] - z), terms)
+        i = refit.index("exposure_scaled")
         assert row.estimate == pytest.approx(refit.estimates[i], abs=1e-7)
         assert row.std_error == pytest.approx(np.sqrt(refit.covariance[i, i]), rel=1e-5)
         assert row.odds_ratio == pytest.approx(np.exp(refit.estimates[i]), rel=1e-6)
@@ -96,13 +99,13 @@ def test_simple_slopes_equal_refits_with_centred_bdnf():
 
 
 def test_bdnf_scale_is_recovered_from_the_data():
-    """bdnf_sd = (bdnf − mean)/SD in the data gives back that mean and SD."""
+    """modifier_scaled = (bdnf − mean)/SD in the data gives back that mean and SD."""
     data = continuous_data()
     mean, sd = slopes.bdnf_scale(data)
     assert mean == pytest.approx(data["bdnf"].mean())
     assert sd == pytest.approx(data["bdnf"].std(ddof=1))
     with pytest.raises(InputError, match="not a linear rescaling"):
-        slopes.bdnf_scale(data.assign(bdnf_sd=np.log(data["bdnf"].abs() + 1)))
+        slopes.bdnf_scale(data.assign(modifier_scaled=np.log(data["bdnf"].abs() + 1)))
 
 
 def test_predictions_without_covariates_are_the_fitted_curve():

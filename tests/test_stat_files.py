@@ -66,7 +66,7 @@ def assert_same_as_csv(ingested: IngestedCohort, directory: Path) -> None:
         pd.testing.assert_frame_equal(getattr(ingested, table), getattr(reference, table))
     datasets = [
         build_analysis_dataset(
-            cohort.baseline, cohort.visits, CONFIG["outcome"], CONFIG["biomarkers"]
+            cohort.baseline, cohort.visits, CONFIG["outcome"], CONFIG["pair"]
         ).dataset
         for cohort in (ingested, reference)
     ]

@@ -36,8 +36,8 @@ def dataset(n: int = 80) -> pd.DataFrame:
             "sex": rng.choice(["female", "male"], n),
             "low_income": (rng.random(n) < 0.4 + 0.2 * outcome).astype(float),
             "treatment_step": rng.integers(1, 5, n).astype(float),
-            "il1b_high": np.repeat([0, 1], n // 2),
-            "bdnf_high": np.tile(np.repeat([0, 1], n // 4), 2),
+            "exposure_high": np.repeat([0, 1], n // 2),
+            "modifier_high": np.tile(np.repeat([0, 1], n // 4), 2),
         }
     )
     data.loc[[0, 1, 5], "age"] = np.nan
@@ -108,7 +108,7 @@ def test_skewed_variable_uses_mann_whitney_and_median():
 def test_four_groups_welch_anova_kruskal_and_labels():
     data = dataset()
     table = table1(data, by="biomarker_group", variables=VARIABLES)
-    groups = 2 * data["il1b_high"] + data["bdnf_high"]
+    groups = 2 * data["exposure_high"] + data["modifier_high"]
     assert table["group"].unique().tolist() == ["Overall", *GROUPS_2X2]
     age = [data.loc[groups == g, "age"].dropna().to_numpy() for g in range(4)]
     rows = rows_of(table, "age")

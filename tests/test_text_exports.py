@@ -48,7 +48,7 @@ def ingest(baseline: Path, visits: Path, **settings: object) -> IngestedCohort:
 def analysis_dataset(ingested: IngestedCohort) -> pd.DataFrame:
     """The primary analysis dataset built from ingested tables."""
     return build_analysis_dataset(
-        ingested.baseline, ingested.visits, CONFIG["outcome"], CONFIG["biomarkers"]
+        ingested.baseline, ingested.visits, CONFIG["outcome"], CONFIG["pair"]
     ).dataset
 
 

@@ -19,7 +19,7 @@ from interplay.synthetic.cohort import simulate_cohort, write_cohort
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 OUTCOME = CONFIG["outcome"]
-BIOMARKERS = {key: value for key, value in CONFIG["biomarkers"].items() if key != "coding"}
+BIOMARKERS = {key: value for key, value in CONFIG["pair"].items() if key != "coding"}
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,6 @@ rule simulate_cohort:
         library=library_version("simulate_cohort.py"),
         seed=config["seed"],
         synthetic=Settings(config["synthetic"]),
-        lod=config["biomarkers"]["il1b_lod"],
+        lod=config["pair"]["exposure"]["lod"],
     script:
         "../scripts/simulate_cohort.py"

@@ -98,8 +98,8 @@ stop_on_input_error(check_schema, config, SCHEMA, CONFIG_SOURCES)
 validate(config, str(SCHEMA_PATH))
 stop_on_input_error(check_analysis_schemas, config, SCHEMA, CONFIG_SOURCES)
 
-# Biomarker settings that only change the models, not which patients or values the dataset holds.
-MODEL_ONLY_BIOMARKER_KEYS = ["coding"]
+# Pair settings that only change the models, not which patients or values the dataset holds.
+MODEL_ONLY_PAIR_KEYS = ["coding"]
 
 SYNTHETIC_DIR = "results/synthetic/"
 # Whether the input is the shipped synthetic cohort: the findings and every caption say so.
@@ -204,7 +204,7 @@ def imputes_nothing(analysis):
     covariates = settings(analysis, "covariates")
     name = covariates["adjustment_set"]
     no_covariates = name != "paper" and len(covariates["sets"].get(name, [None])) == 0
-    return no_covariates and settings(analysis, "biomarkers")["require_both"]
+    return no_covariates and settings(analysis, "pair")["require_both"]
 
 
 def has_imputation_job(analysis):
@@ -213,16 +213,12 @@ def has_imputation_job(analysis):
 
 
 def dataset_settings(analysis):
-    """The outcome and biomarker settings that define an analysis's dataset."""
-    biomarkers = settings(analysis, "biomarkers")
+    """The outcome and pair settings that define an analysis's dataset."""
+    pair = settings(analysis, "pair")
     return Settings(
         outcome=settings(analysis, "outcome"),
-        biomarkers=Settings(
-            {
-                key: value
-                for key, value in biomarkers.items()
-                if key not in MODEL_ONLY_BIOMARKER_KEYS
-            }
+        pair=Settings(
+            {key: value for key, value in pair.items() if key not in MODEL_ONLY_PAIR_KEYS}
         ),
     )
 
@@ -289,7 +285,7 @@ BOOTSTRAPPED_TABLES = ["models", "joint", "interaction", "slopes"]
 MIN_CELL_COUNT = config["privacy"]["min_cell_count"]
 # The panels of the remission-rate figure: {coding: title}; privacy.tsv lists its suppressed labels.
 REMISSION_RATE_PANELS = {
-    "median": "Median split (2 × 2)",
+    "split": "Median split (2 × 2)",
     "tertiles": "Tertiles (3 × 3)",
 }
 

@@ -13,7 +13,7 @@ def main(smk) -> None:
         read_table(smk.input.baseline),
         read_table(smk.input.visits),
         smk.params.outcome,
-        smk.params.biomarkers,
+        smk.params.pair,
     )
     write_table(analysis_data.dataset, smk.output.dataset)
     primary = smk.input.primary_flow if hasattr(smk.input, "primary_flow") else None

@@ -135,7 +135,7 @@ def write_synthetic_cohort(config: Config, folder: str | Path) -> tuple[Path, Pa
     writes results/synthetic/; the paths of its baseline and visits tables."""
     settings = read_config(config)
     cohort = simulate_cohort(
-        **settings["synthetic"], seed=settings["seed"], lod=settings["biomarkers"]["il1b_lod"]
+        **settings["synthetic"], seed=settings["seed"], lod=settings["pair"]["exposure"]["lod"]
     )
     baseline, visits = Path(folder) / "baseline.csv", Path(folder) / "visits.csv"
     write_cohort(cohort, baseline, visits, Path(folder) / "truth.json")
@@ -162,7 +162,7 @@ def read_cohort(
         window_weeks=settings["outcome"]["window_weeks"],
         warn_missing_fraction=settings["validation"]["warn_missing_fraction"],
         warn_outlier_ratio=settings["validation"]["warn_outlier_ratio"],
-        il1b_lod=settings["biomarkers"]["il1b_lod"],
+        il1b_lod=settings["pair"]["exposure"]["lod"],
         units=data["units"],
         settings=ReadSettings(
             text=TextSettings(**{key: data[key] for key in ["encoding", "separator", "decimal"]}),
@@ -188,7 +188,7 @@ def build_dataset(
 def dataset_of(cohort: IngestedCohort, settings: Mapping[str, Any]) -> AnalysisData:
     """The analysis data under one analysis's settings, the dataset as the models read it."""
     built = build_analysis_dataset(
-        cohort.baseline, cohort.visits, settings["outcome"], settings["biomarkers"]
+        cohort.baseline, cohort.visits, settings["outcome"], settings["pair"]
     )
     return replace(built, dataset=check_dataset(as_stored(built.dataset), "analysis dataset"))
 

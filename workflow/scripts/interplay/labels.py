@@ -21,12 +21,14 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "response": ("Response", ""),
     "il1b": ("IL-1β", "pg/mL"),
     "bdnf": ("BDNF", "ng/mL"),
-    "log2_il1b": ("log2 IL-1β", "per doubling"),
-    "bdnf_sd": ("BDNF", "per SD"),
-    "il1b_high": ("IL-1β above its median", ""),
-    "bdnf_high": ("BDNF above its median", ""),
-    "il1b_tertile": ("IL-1β tertile", ""),
-    "bdnf_tertile": ("BDNF tertile", ""),
+    "exposure": ("IL-1β", "pg/mL"),
+    "modifier": ("BDNF", "ng/mL"),
+    "exposure_scaled": ("log2 IL-1β", "per doubling"),
+    "modifier_scaled": ("BDNF", "per SD"),
+    "exposure_high": ("IL-1β above its median", ""),
+    "modifier_high": ("BDNF above its median", ""),
+    "exposure_tertile": ("IL-1β tertile", ""),
+    "modifier_tertile": ("BDNF tertile", ""),
     "il1b_below_lod": ("IL-1β below the limit of detection", ""),
     "age": ("Age", "years"),
     "sex": ("Sex", ""),
@@ -51,15 +53,15 @@ POST_BASELINE = ("treatment_step",)
 COVARIATE_LEVELS = {"female": "Female", "male": "Male"}
 
 MODELS = {
-    "il1b": "IL-1β, adjusted",
-    "bdnf": "BDNF, adjusted",
+    "exposure": "IL-1β, adjusted",
+    "modifier": "BDNF, adjusted",
     "main_effects": "IL-1β and BDNF",
     "product": "IL-1β × BDNF product term",
     "continuous": "log2 IL-1β × BDNF per SD",
-    "stratum_bdnf_low": "IL-1β within low BDNF",
-    "stratum_bdnf_high": "IL-1β within high BDNF",
-    "stratum_il1b_low": "BDNF within low IL-1β",
-    "stratum_il1b_high": "BDNF within high IL-1β",
+    "stratum_modifier_low": "IL-1β within low BDNF",
+    "stratum_modifier_high": "IL-1β within high BDNF",
+    "stratum_exposure_low": "BDNF within low IL-1β",
+    "stratum_exposure_high": "BDNF within high IL-1β",
     "product_lincom": "Within-stratum ORs from the product model",
     "joint_lincom": "Tertile contrasts from the joint model",
 }
@@ -67,19 +69,19 @@ MODELS = {
 # Terms other than the covariates (which are variables): exposures, products and contrasts.
 TERMS = {
     "intercept": "Intercept",
-    "il1b_high": "IL-1β high vs low",
-    "bdnf_high": "BDNF high vs low",
-    "il1b_high:bdnf_high": "IL-1β high × BDNF high (ratio of ORs)",
-    "log2_il1b": "IL-1β, per doubling",
-    "bdnf_sd": "BDNF, per SD",
-    "log2_il1b:bdnf_sd": "IL-1β per doubling × BDNF per SD",
-    "il1b_high|bdnf_low": "IL-1β high vs low, within low BDNF",
-    "il1b_high|bdnf_high": "IL-1β high vs low, within high BDNF",
-    "bdnf_high|il1b_low": "BDNF high vs low, within low IL-1β",
-    "bdnf_high|il1b_high": "BDNF high vs low, within high IL-1β",
-    "il1b_T3|bdnf_T1": "IL-1β top vs bottom tertile, within the bottom BDNF tertile",
-    "il1b_T3|bdnf_T3": "IL-1β top vs bottom tertile, within the top BDNF tertile",
-    "il1b_T3:bdnf_T3": "IL-1β top × BDNF top tertile (ratio of ORs)",
+    "exposure_high": "IL-1β high vs low",
+    "modifier_high": "BDNF high vs low",
+    "exposure_high:modifier_high": "IL-1β high × BDNF high (ratio of ORs)",
+    "exposure_scaled": "IL-1β, per doubling",
+    "modifier_scaled": "BDNF, per SD",
+    "exposure_scaled:modifier_scaled": "IL-1β per doubling × BDNF per SD",
+    "exposure_high|modifier_low": "IL-1β high vs low, within low BDNF",
+    "exposure_high|modifier_high": "IL-1β high vs low, within high BDNF",
+    "modifier_high|exposure_low": "BDNF high vs low, within low IL-1β",
+    "modifier_high|exposure_high": "BDNF high vs low, within high IL-1β",
+    "exposure_T3|modifier_T1": "IL-1β top vs bottom tertile, within the bottom BDNF tertile",
+    "exposure_T3|modifier_T3": "IL-1β top vs bottom tertile, within the top BDNF tertile",
+    "exposure_T3:modifier_T3": "IL-1β top × BDNF top tertile (ratio of ORs)",
 }
 
 # Knol & VanderWeele (2012) measures (interplay.interaction.measures); risk_<group> added below.
@@ -178,8 +180,8 @@ STAGES = {
 }
 
 ESTIMANDS = {
-    "il1b_or_bdnf_low": "IL-1β OR at low BDNF",
-    "il1b_or_bdnf_high": "IL-1β OR at high BDNF",
+    "exposure_or_modifier_low": "IL-1β OR at low BDNF",
+    "exposure_or_modifier_high": "IL-1β OR at high BDNF",
     "ratio_of_odds_ratios": "Ratio of ORs (interaction)",
     "reri": "RERI (additive interaction)",
     "ic": "IC (risk-scale additive interaction)",
@@ -198,7 +200,7 @@ CHOICES = {
     "estimator": "Estimator",
 }
 CHOICE_VALUES = {
-    "median": "median split",
+    "split": "median split",
     "tertiles": "tertiles",
     "continuous": "continuous",
     "prespecified": "prespecified",
@@ -291,7 +293,7 @@ REGISTRY: dict[str, dict[str, str]] = {
     "direction": DIRECTIONS,
 }
 
-GROUP = re.compile(r"^il1b_(?P<il1b>\w+?)_bdnf_(?P<bdnf>\w+)$")
+GROUP = re.compile(r"^exposure_(?P<exposure>\w+?)_modifier_(?P<modifier>\w+)$")
 
 
 def words(code: str) -> str:
@@ -318,12 +320,12 @@ def variable_label(name: str, with_unit: bool = False) -> str:
 
 
 def group_label(group: str) -> str:
-    """A joint biomarker group: 'il1b_high_bdnf_low' -> 'IL-1β high, BDNF low'."""
+    """A joint biomarker group: 'exposure_high_modifier_low' -> 'IL-1β high, BDNF low'."""
     match = GROUP.match(group or "")
     if not match:
         return words(group) if group else ""
     levels = {name: LEVELS.get(level, level) for name, level in match.groupdict().items()}
-    return f"IL-1β {levels['il1b']}, BDNF {levels['bdnf']}"
+    return f"IL-1β {levels['exposure']}, BDNF {levels['modifier']}"
 
 
 def term_label(term: str) -> str:
@@ -382,6 +384,6 @@ def item_label(items: list[str], item: str) -> str:
 
 def codes_with_labels() -> set[str]:
     """The labelled codes no label contains: those with an underscore or a separator ('rubin_t',
-    'il1b_high|bdnf_low'), which the report's browser test looks for on every page."""
+    'exposure_high|modifier_low'), which the report's browser test looks for on every page."""
     codes = {code for table in REGISTRY.values() for code in table}
     return {code for code in codes if re.search(r"[_|:]", code)}

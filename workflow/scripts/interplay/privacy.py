@@ -289,7 +289,7 @@ TABLE1 = CountTable(
 def joint_margins(joint: pd.DataFrame, values: CellValues) -> Margins:
     """Per cell n = remitters + non-remitters; per stratum each column adds up to a public total."""
     margins = Margins()
-    keys = ["stratum", "il1b_level", "bdnf_level"]
+    keys = ["stratum", "exposure_level", "modifier_level"]
     for stratum, rows in joint.groupby("stratum", sort=False):
         cells = list(dict.fromkeys(rows[keys].itertuples(index=False, name=None)))
         for key in cells:
@@ -301,7 +301,7 @@ def joint_margins(joint: pd.DataFrame, values: CellValues) -> Margins:
     return margins
 
 
-JOINT_KEYS = ["stratum", "il1b_level", "bdnf_level"]
+JOINT_KEYS = ["stratum", "exposure_level", "modifier_level"]
 JOINT = CountTable(
     keys={"n": JOINT_KEYS, "remitters": JOINT_KEYS, "non_remitters": JOINT_KEYS},
     margins=joint_margins,
@@ -372,7 +372,7 @@ HISTOGRAM = CountTable(keys={"count": HISTOGRAM_KEYS}, margins=histogram_margins
 def model_margins(models: pd.DataFrame, values: CellValues) -> Margins:
     """Per stratum and model: n = events + non-events (hidden). Where they add up: a model's
     strata to its whole-sample counts (public), and the models within the groups of one biomarker
-    (stratum_bdnf_low, stratum_bdnf_high) to the stratum's product model."""
+    (stratum_modifier_low, stratum_modifier_high) to the stratum's product model."""
     margins = Margins()
     keys = [
         key

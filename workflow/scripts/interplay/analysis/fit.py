@@ -26,12 +26,12 @@ log = logging.getLogger(__name__)
 
 PRODUCT_TERMS = models.MODEL_EXPOSURES["product"]
 # Models of the models table by exposure set (plus the covariates); strata: (exposure, modifier).
-WHOLE_SAMPLE_MODELS = ["il1b", "bdnf", "main_effects", "product", "continuous"]
+WHOLE_SAMPLE_MODELS = ["exposure", "modifier", "main_effects", "product", "continuous"]
 STRATA = {
-    "bdnf_low": ("il1b_high", "bdnf_high", 0),
-    "bdnf_high": ("il1b_high", "bdnf_high", 1),
-    "il1b_low": ("bdnf_high", "il1b_high", 0),
-    "il1b_high": ("bdnf_high", "il1b_high", 1),
+    "modifier_low": ("exposure_high", "modifier_high", 0),
+    "modifier_high": ("exposure_high", "modifier_high", 1),
+    "exposure_low": ("modifier_high", "exposure_high", 0),
+    "exposure_high": ("modifier_high", "exposure_high", 1),
 }
 MODEL_COLUMNS = [
     "analysis", "model", "term", "estimate", "std_error", "statistic", "df", "p_value",
@@ -40,7 +40,7 @@ MODEL_COLUMNS = [
 # The tables run_analysis returns, by name.
 RESULT_TABLES = ["models", "joint", "interaction", "slopes", "johnson_neyman", "predictions"]
 JOINT_COLUMNS = [
-    "il1b_level", "bdnf_level", "n", "remitters", "non_remitters",
+    "exposure_level", "modifier_level", "n", "remitters", "non_remitters",
     "odds_ratio", "ci_low", "ci_high", "is_reference", "status",
 ]  # fmt: skip
 
@@ -72,7 +72,7 @@ def read_plan(settings: Mapping[str, Any]) -> Plan:
         )
     return Plan(
         covariates=list(sets[name]),
-        joint_coding="tertiles" if settings["biomarkers"]["coding"] == "tertiles" else "median",
+        joint_coding="tertiles" if settings["pair"]["coding"] == "tertiles" else "split",
         estimator=settings["models"]["estimator"],
         ci_level=float(settings["models"]["ci_level"]),
         percentiles=[float(p) for p in settings["models"]["slope_percentiles"]],
@@ -236,7 +236,7 @@ def models_table(fits: Mapping[str, list], plan: Plan, analysis: str) -> pd.Data
         parts.append(table)
     contrasts = stratum_contrasts(fits["product"][0])
     parts.append(lincom_table(fits["product"], contrasts, "product_lincom", plan.ci_level))
-    if plan.joint_coding != "median":
+    if plan.joint_coding != "split":
         contrasts = joint.extreme_level_contrasts(plan.joint_coding)
         parts.append(lincom_table(fits["joint"], contrasts, "joint_lincom", plan.ci_level))
     table = odds_ratio_rows(pd.concat(parts, ignore_index=True))
@@ -321,15 +321,15 @@ def run_analysis(
     models — analysis, model, term, estimate (log-odds), std_error, statistic, df, p_value,
       odds_ratio, ci_low, ci_high (OR scale), ci_method (wald_z | rubin_t), n, n_events, fmi
       (NaN without imputations). Models: il1b, bdnf, main_effects (both, no product), product,
-      continuous (log2_il1b × bdnf_sd); stratum_bdnf_low / _bdnf_high (IL-1β model fitted within
-      a BDNF stratum), stratum_il1b_low / _il1b_high (BDNF model within an IL-1β stratum), each
+      continuous (exposure_scaled × modifier_scaled); stratum_modifier_low / _modifier_high (IL-1β model fitted within
+      a BDNF stratum), stratum_exposure_low / _exposure_high (BDNF model within an IL-1β stratum), each
       with all its terms; product_lincom — the same stratum log-ORs from the product model, terms
-      `il1b_high|bdnf_low` (β1), `il1b_high|bdnf_high` (β1+β3), `bdnf_high|il1b_low`,
-      `bdnf_high|il1b_high`; with tertile coding also joint_lincom — from the joint model, IL-1β
-      T3 vs T1 within BDNF T1 (`il1b_T3|bdnf_T1`) and within BDNF T3 (`il1b_T3|bdnf_T3`), and
-      their ratio (`il1b_T3:bdnf_T3`). n is the rounded mean over imputations (differs only if a
+      `exposure_high|modifier_low` (β1), `exposure_high|modifier_high` (β1+β3), `modifier_high|exposure_low`,
+      `modifier_high|exposure_high`; with tertile coding also joint_lincom — from the joint model, IL-1β
+      T3 vs T1 within BDNF T1 (`exposure_T3|modifier_T1`) and within BDNF T3 (`exposure_T3|modifier_T3`), and
+      their ratio (`exposure_T3:modifier_T3`). n is the rounded mean over imputations (differs only if a
       biomarker was imputed).
-    joint — il1b_level, bdnf_level (low/high, or T1–T3 when biomarkers.coding is tertiles), n,
+    joint — exposure_level, modifier_level (low/high, or T1–T3 when pair.coding is tertiles), n,
       remitters (outcome 1), non_remitters, odds_ratio, ci_low, ci_high (adjusted, against the
       cell with both biomarkers lowest, is_reference). Counts come from the analysed complete
       cases, or with imputations from the observed dataset (the outcome is never imputed).
@@ -345,13 +345,13 @@ def run_analysis(
       pooled correlation; risk_<cell> standardised (g-computation) risks and ic = p11 − p10 − p01
       + p00 on the risk scale with delta-method intervals (conditional on the sample's covariates).
     slopes — percentile (NaN for the evenly spaced BDNF grid used for plots), bdnf (ng/mL),
-      bdnf_sd, estimate (log-OR per doubling of IL-1β), std_error, df, statistic, p_value,
+      modifier_scaled, estimate (log-OR per doubling of IL-1β), std_error, df, statistic, p_value,
       odds_ratio, ci_low, ci_high (OR scale), ci_method, fmi.
-    johnson_neyman — the BDNF axis cut at the Johnson–Neyman boundaries: bdnf_from, bdnf_to
-      (ng/mL; ±inf at the ends), bdnf_sd_from, bdnf_sd_to, significant (IL-1β slope ≠ 0 at the
+    johnson_neyman — the BDNF axis cut at the Johnson–Neyman boundaries: modifier_from, modifier_to
+      (ng/mL; ±inf at the ends), modifier_scaled_from, modifier_scaled_to, significant (IL-1β slope ≠ 0 at the
       ci_level), odds_ratio_direction (below_1 | above_1), observed_share (patients in the
       region), critical_value, df (inf, or the product term's Barnard–Rubin df).
-    predictions — il1b (pg/mL), log2_il1b, bdnf_percentile, bdnf, bdnf_sd, probability (of the
+    predictions — il1b (pg/mL), exposure_scaled, modifier_percentile, bdnf, modifier_scaled, probability (of the
       outcome, standardised over the covariates), ci_low, ci_high, ci_method.
     """
     plan = read_plan(settings)

@@ -165,7 +165,7 @@ def model_table_estimands(plan: analysis.Plan, specs: dict[str, ModelSpec]) -> l
             combination[models.product_term(exposure, modifier, product_terms)] = 1.0
         estimand = Estimand("models", "product_lincom", f"{exposure}|{name}", True)
         items.append(LinearEstimand(estimand, "product", unit_weights(product_terms, combination)))
-    if plan.joint_coding != "median":
+    if plan.joint_coding != "split":
         for name, combination in joint.extreme_level_contrasts(plan.joint_coding).items():
             estimand = Estimand("models", "joint_lincom", name, True)
             weights = unit_weights(specs["joint"].terms, combination)
@@ -180,7 +180,7 @@ def joint_estimands(plan: analysis.Plan, spec: ModelSpec) -> list[LinearEstimand
     items = []
     for cell in joint.joint_cells(plan.joint_coding):
         if cell != reference:
-            term = f"il1b_{labels[cell[0]]}_bdnf_{labels[cell[1]]}"
+            term = f"exposure_{labels[cell[0]]}_modifier_{labels[cell[1]]}"
             weights = unit_weights(spec.terms, {joint.joint_term(cell, plan.joint_coding): 1.0})
             items.append(LinearEstimand(Estimand("joint", "joint", term, True), "joint", weights))
     return items
@@ -212,12 +212,12 @@ def blueprint(
         ],
     ]
     continuous = specs["continuous"].terms
-    product = models.product_term(slopes.EXPOSURE, slopes.MODIFIER, continuous)
+    product = models.product_term(slopes.EXPOSURE_TERM, slopes.MODIFIER_TERM, continuous)
     slope_items = [
         LinearEstimand(
             Estimand("slopes", SLOPE_GROUP, str(i), True),
             "continuous",
-            unit_weights(continuous, {slopes.EXPOSURE: 1.0, product: z}),
+            unit_weights(continuous, {slopes.EXPOSURE_TERM: 1.0, product: z}),
         )
         for i, z in enumerate(slope_points(dataset, plan.percentiles))
     ]

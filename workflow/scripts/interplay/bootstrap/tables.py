@@ -1,7 +1,7 @@
 """Bootstrap summaries per estimand, and their rows in the tidy result tables (§7).
 
 The summary (results/analyses/{analysis}/bootstrap.tsv) has one row per estimand and interval
-method: table, group, term (where the estimand's row is: model/term for models, il1b_<level>_bdnf_
+method: table, group, term (where the estimand's row is: model/term for models, exposure_<level>_modifier_
 <level> for joint, scale/measure for interaction, the row position for slopes), ci_method
 (percentile | bca | boot_mi_vhb), scale (log: ORs and S are summarised on the log scale), estimate,
 std_error, df, ci_low, ci_high, bias (all on that scale), z0 and acceleration (BCa), and counts:
@@ -158,8 +158,13 @@ def models_match(base: pd.DataFrame, row: pd.Series) -> np.ndarray:
 
 
 def joint_match(base: pd.DataFrame, row: pd.Series) -> np.ndarray:
-    """The joint-table row of an estimand: the cell il1b_<level>_bdnf_<level>."""
-    cell = "il1b_" + base["il1b_level"].astype(str) + "_bdnf_" + base["bdnf_level"].astype(str)
+    """The joint-table row of an estimand: the cell exposure_<level>_modifier_<level>."""
+    cell = (
+        "exposure_"
+        + base["exposure_level"].astype(str)
+        + "_modifier_"
+        + base["modifier_level"].astype(str)
+    )
     return (cell == row["term"]).to_numpy()
 
 

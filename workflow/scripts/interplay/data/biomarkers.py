@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from interplay.errors import InputError
+from interplay.pair import ROLES, Pair, Variable, high_column, scaled_column, tertile_column
 
 # Divisor of the LOD for each substitution rule (Hornung & Reed 1990 for LOD/√2); None: exclude.
 LOD_DIVISORS: dict[str, float | None] = {
@@ -19,12 +20,10 @@ UNITS = {"il1b": "pg/mL", "bdnf": "ng/mL"}
 NAMES = {"il1b": "IL-1β", "bdnf": "BDNF"}
 CUTPOINT_COLUMNS = ["biomarker", "coding", "cut", "value", "unit", "lod", "n_patients"]
 CODING_COLUMNS = [
-    "log2_il1b",
-    "bdnf_sd",
-    "il1b_high",
-    "bdnf_high",
-    "il1b_tertile",
-    "bdnf_tertile",
+    *ROLES,
+    *(scaled_column(role) for role in ROLES),
+    *(high_column(role) for role in ROLES),
+    *(tertile_column(role) for role in ROLES),
 ]
 
 
@@ -33,9 +32,9 @@ def lod_divisor(settings: Mapping[str, Any]) -> float | None:
     rule = settings["below_lod"]
     if rule not in LOD_DIVISORS:
         raise InputError(
-            f"unknown biomarkers.below_lod '{rule}'",
+            f"unknown pair.below_lod '{rule}'",
             file="config.yaml",
-            column="biomarkers.below_lod",
+            column="pair.below_lod",
             fix=f"use one of: {', '.join(LOD_DIVISORS)}",
         )
     return LOD_DIVISORS[rule]
@@ -45,13 +44,13 @@ def substitute_below_lod(data: pd.DataFrame, settings: Mapping[str, Any]) -> pd.
     """Give each below-LOD IL-1β its limit in il1b_lod and the substitute from it in il1b.
 
     The limit written in the cell (il1b_lod from ingestion) is that patient's limit; a cell
-    written <LOD (il1b_lod missing) gets biomarkers.il1b_lod. il1b becomes limit / √2 or / 2, or
+    written <LOD (il1b_lod missing) gets pair.exposure.lod. il1b becomes limit / √2 or / 2, or
     stays NaN under `exclude`; il1b_lod is NaN for measured values.
     """
     divisor = lod_divisor(settings)
     below = data["il1b_below_lod"] == 1
     out = data.copy()
-    out["il1b_lod"] = data["il1b_lod"].fillna(float(settings["il1b_lod"])).where(below)
+    out["il1b_lod"] = data["il1b_lod"].fillna(float(settings["exposure"]["lod"])).where(below)
     if divisor is not None:
         out.loc[below, "il1b"] = out.loc[below, "il1b_lod"] / divisor
     return out
@@ -111,15 +110,40 @@ def tertile(values: pd.Series) -> pd.Series:
     return group.astype("Int64").where(values.notna())
 
 
-def add_codings(data: pd.DataFrame) -> pd.DataFrame:
-    """Add log2_il1b, bdnf_sd and the median-split and tertile codings, all from this sample."""
+def two_groups(values: pd.Series, variable: Variable) -> pd.Series:
+    """The variable's split: 1 high, 0 low (Int64, <NA> where missing)."""
+    if variable.split == "median":
+        return median_split(values)
+    if variable.split == "threshold":
+        high = (
+            values >= variable.threshold
+            if variable.high_if == "at_or_above"
+            else values > variable.threshold
+        )
+        return high.astype("Int64").where(values.notna())
+    return values.astype("Int64")
+
+
+def transformed(values: pd.Series, variable: Variable) -> pd.Series:
+    """The variable on its continuous-model scale: log2, per sample SD, or as it is."""
+    if variable.transform == "log2":
+        return np.log2(values)
+    if variable.transform == "per_sd":
+        return zscore(values)
+    return values.astype(float)
+
+
+def add_codings(data: pd.DataFrame, pair: Pair) -> pd.DataFrame:
+    """Add the pair's value columns and their scaled, two-group and tertile codings."""
     out = data.copy()
-    out["log2_il1b"] = np.log2(out["il1b"])
-    out["bdnf_sd"] = zscore(out["bdnf"])
-    for biomarker in UNITS:
-        out[f"{biomarker}_high"] = median_split(out[biomarker])
-        out[f"{biomarker}_tertile"] = tertile(out[biomarker])
-    return out
+    for variable in pair:
+        out[variable.role] = out[variable.column]
+    for variable in pair:
+        out[scaled_column(variable.role)] = transformed(out[variable.role], variable)
+    for variable in pair:
+        out[high_column(variable.role)] = two_groups(out[variable.role], variable)
+        out[tertile_column(variable.role)] = tertile(out[variable.role])
+    return out[[*data.columns, *CODING_COLUMNS]]
 
 
 def cutpoints(data: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
@@ -130,12 +154,12 @@ def cutpoints(data: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
     of the sample's below-LOD patients gets a `lod` row and (except under below_lod: exclude) a
     `substitute` row, both with that limit in `lod` and its patients in `n_patients`; without
     such patients the configured limit is listed with 0 patients. `continuous` lists the BDNF mean
-    and SD behind bdnf_sd.
+    and SD behind modifier_scaled.
     """
     divisor = lod_divisor(settings)
     limits = data.loc[data["il1b_below_lod"] == 1, "il1b_lod"].value_counts().sort_index()
     if limits.empty:
-        limits = pd.Series({float(settings["il1b_lod"]): 0})
+        limits = pd.Series({float(settings["exposure"]["lod"]): 0})
     rows = []
     for limit, patients in limits.items():
         rows.append(("il1b", "below_lod", "lod", float(limit), float(limit), int(patients)))

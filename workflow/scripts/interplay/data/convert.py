@@ -9,7 +9,7 @@ Codes apply to every column type except the identifier, before the value is pars
 A biomarker cell below the limit of detection is `<` followed by a number or by LOD, with optional
 space: `<0.10`, `< 0.1`, `<LOD`. It becomes NaN in the value column, 1 in `<column>_below_lod` and
 its limit in `<column>_lod`. The rule: the limit written in a cell is the truth for that cell, so
-`<0.10` is below a limit of 0.10 whatever biomarkers.il1b_lod says, and its substitute is derived
+`<0.10` is below a limit of 0.10 whatever pair.exposure.lod says, and its substitute is derived
 from 0.10; `<LOD` names no number, so `<column>_lod` stays NaN and the configured limit applies.
 Other lab notations (ND, BLOD) can be mapped to `<LOD` in data.codes; they are not accepted as they
 are because "ND" also means "not done".
@@ -321,12 +321,12 @@ def refuse_below_lod(
         return
     first = str(raw[below_lod].iloc[0])
     fix = (
-        "write a value in these cells (e.g. the limit / √2, as biomarkers.below_lod: lod_sqrt2 "
+        "write a value in these cells (e.g. the limit / √2, as pair.below_lod: lod_sqrt2 "
         "does for IL-1β), or map each such text to null to make it a missing value: "
         f'data.codes: {{{column}: {{"{first}": null}}}}'
     )
     problem = (
-        "are written as below a limit of detection, but the below-LOD rule (biomarkers.below_lod) "
+        "are written as below a limit of detection, but the below-LOD rule (pair.below_lod) "
         f"applies to IL-1β only, not to {column}"
     )
     raise_for_rows(below_lod, raw, ids, problem, column, source, fix)

@@ -20,6 +20,7 @@ from interplay.data.convert import BELOW_LOD_SUFFIX, LOD_SUFFIX
 from interplay.data.outcome import OUTCOME_COLUMNS, derive_outcome, sub_cohort
 from interplay.errors import InputError, require_columns
 from interplay.labels import SUB_COHORTS
+from interplay.pair import pair_from_settings
 
 OPTIONAL_BASELINE = ["living_alone", "religious", "treatment_step"]
 BIOMARKER_COLUMNS = ["il1b", "il1b_below_lod", "il1b_lod", "bdnf"]
@@ -135,7 +136,7 @@ def exclusion_stages(
             Stage(
                 "il1b_above_lod",
                 lambda data: data["il1b_below_lod"] != 1,
-                "IL-1β below the limit of detection (biomarkers.below_lod: exclude)",
+                "IL-1β below the limit of detection (pair.below_lod: exclude)",
             )
         )
     limit = biomarker_settings["outlier_z"]
@@ -144,7 +145,7 @@ def exclusion_stages(
             Stage(
                 "without_outliers",
                 lambda data: ~log_outliers(data, float(limit)),
-                f"|z| of log IL-1β or log BDNF above {limit} (biomarkers.outlier_z)",
+                f"|z| of log IL-1β or log BDNF above {limit} (pair.outlier_z)",
             )
         )
     return stages
@@ -271,7 +272,9 @@ def build_analysis_dataset(
     stages = exclusion_stages(outcome_settings, biomarker_settings)
     sample, flow, exclusions = apply_stages(data, stages)
     check_analytic_sample(sample, flow, outcome_settings)
-    coded = add_codings(sample).sort_values("patient_id", kind="stable")
+    coded = add_codings(sample, pair_from_settings(biomarker_settings)).sort_values(
+        "patient_id", kind="stable"
+    )
     dataset = coded[[*ANALYSIS_COLUMNS, *extra_columns(baseline)]].reset_index(drop=True)
     dataset["last_visit_week"] = dataset["last_visit_week"].astype(int)
     exclusions = exclusions.sort_values("patient_id", kind="stable").reset_index(drop=True)

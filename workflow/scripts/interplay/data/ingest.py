@@ -377,7 +377,7 @@ def ingest_cohort(
 
     Each visit is counted at its nominal week (validate.nominal_visits); the baseline HAMD comes
     from a week-0 visit or the baseline table (validate.merge_baseline_hamd). `il1b_lod`
-    (biomarkers.il1b_lod) is compared with the limits written in below-LOD cells and with
+    (pair.exposure.lod) is compared with the limits written in below-LOD cells and with
     measured values (warnings only); `units` is config data.units.
     """
     columns, codes = columns or {}, codes or {}

@@ -23,7 +23,7 @@ BASELINE_WEEK = 0
 WINDOW_TOLERANCE = 1e-9
 MAX_LISTED_WEEKS = 5
 OUTLIER_PERCENTILE = 0.99
-# The biomarker whose below-LOD values get a substitute (biomarkers.below_lod).
+# The biomarker whose below-LOD values get a substitute (pair.below_lod).
 LOD_RULE_BIOMARKER = "il1b"
 WARNING_COLUMNS = ["table", "column", "check", "n_affected", "message"]
 # The patient-level detail behind the (aggregate) warnings; it stays out of results/tables/.
@@ -434,11 +434,11 @@ def configured_lod_warnings(
         example = written[differs].iloc[0]
         message = (
             f"{int(differs.sum())} below-LOD cell(s) name a limit other than the configured "
-            f"{configured:g} {unit} (biomarkers.il1b_lod): {breakdown(written[differs], unit)}. "
+            f"{configured:g} {unit} (pair.exposure.lod): {breakdown(written[differs], unit)}. "
             "Each cell keeps its own written limit, so its substitute comes from that limit "
             f"(e.g. <{example:g} becomes {example / np.sqrt(2):.4g} under lod_sqrt2, "
             f"{example / 2:.4g} under lod_half); if the configured limit is wrong, correct "
-            "biomarkers.il1b_lod (it applies to cells written <LOD)"
+            "pair.exposure.lod (it applies to cells written <LOD)"
         )
         rows.append(warning_row(table, column, "lod_differs", int(differs.sum()), message))
     if effective.nunique() > 1:
@@ -451,7 +451,7 @@ def configured_lod_warnings(
         )
         rows.append(warning_row(table, column, "several_lods", int(below.sum()), message))
     values = frame[column]
-    configured_name = "the configured limit of detection (biomarkers.il1b_lod)"
+    configured_name = "the configured limit of detection (pair.exposure.lod)"
     thresholds = [("measured_below_lod", configured, configured_name)]
     if written.notna().any() and written.max() > configured:
         largest = float(written.max())
@@ -466,7 +466,7 @@ def configured_lod_warnings(
                 f"{threshold:g} {unit}, and are kept as measured values. If the assay could not "
                 f"measure them, write them as <{threshold:g} (or <LOD) in the export so they are "
                 "treated as below the LOD; if the assay's limit is lower, correct "
-                "biomarkers.il1b_lod"
+                "pair.exposure.lod"
             )
             rows.append(warning_row(table, column, check, int(measured_below.sum()), message))
     return rows
@@ -478,7 +478,7 @@ def lod_warnings(
     """Warnings about limits of detection in a table's biomarker columns.
 
     IL-1β's written limits and measured values are compared with the configured limit
-    (biomarkers.il1b_lod; None: not compared). Other biomarkers (BDNF) have no below-LOD rule, so
+    (pair.exposure.lod; None: not compared). Other biomarkers (BDNF) have no below-LOD rule, so
     their below-LOD cells count as missing values, and are reported.
     """
     spec = table_spec(dictionary, table)

@@ -58,8 +58,8 @@ def outcome_groups(dataset: pd.DataFrame, labels: Sequence[str] = OUTCOME_LABELS
 def biomarker_groups(dataset: pd.DataFrame) -> pd.Series:
     """The four median-split groups, e.g. 'IL-1β high / BDNF low', as an ordered categorical."""
     level = {0: "low", 1: "high"}
-    il1b = dataset["il1b_high"].map(level)
-    bdnf = dataset["bdnf_high"].map(level)
+    il1b = dataset["exposure_high"].map(level)
+    bdnf = dataset["modifier_high"].map(level)
     labels = [f"IL-1β {a} / BDNF {b}" for a in level.values() for b in level.values()]
     named = "IL-1β " + il1b + " / BDNF " + bdnf
     return pd.Series(pd.Categorical(named, categories=labels), index=dataset.index)

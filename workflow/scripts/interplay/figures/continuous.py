@@ -20,9 +20,9 @@ from interplay.figures.style import (
 )
 from interplay.labels import unit, variable_label
 
-PREDICTION_COLUMNS = ["il1b", "bdnf_percentile", "bdnf", "probability", "ci_low", "ci_high"]
+PREDICTION_COLUMNS = ["il1b", "modifier_percentile", "bdnf", "probability", "ci_low", "ci_high"]
 SLOPE_COLUMNS = ["percentile", "bdnf", "odds_ratio", "ci_low", "ci_high"]
-REGION_COLUMNS = ["bdnf_from", "bdnf_to", "significant", "observed_share"]
+REGION_COLUMNS = ["modifier_from", "modifier_to", "significant", "observed_share"]
 
 
 def ordinal(number: float) -> str:
@@ -63,12 +63,12 @@ def prediction_figure(
     predictions = whole_sample(predictions)
     failed = ~estimable(predictions)
     predictions = masked(predictions, ["probability", "ci_low", "ci_high"])
-    percentiles = sorted(predictions["bdnf_percentile"].unique())
+    percentiles = sorted(predictions["modifier_percentile"].unique())
     banded = {percentiles[0], percentiles[-1]}
     with styled(style):
         figure, axes = new_figure(style, height_mm=80 + (NOTE_MM if failed.any() else 0.0))
         for percentile, colour in zip(percentiles, style.palette, strict=False):
-            curve = predictions.loc[predictions["bdnf_percentile"] == percentile].sort_values(
+            curve = predictions.loc[predictions["modifier_percentile"] == percentile].sort_values(
                 "il1b"
             )
             bdnf = curve["bdnf"].iloc[0]
@@ -91,7 +91,7 @@ def prediction_figure(
             )
         log_axis(axes, "x")
         axes.set_xlim(predictions["il1b"].min(), predictions["il1b"].max())
-        shown = predictions.loc[predictions["bdnf_percentile"].isin(banded)]
+        shown = predictions.loc[predictions["modifier_percentile"].isin(banded)]
         if shown["ci_low"].notna().any():
             low, high = 100 * shown["ci_low"].min(), 100 * shown["ci_high"].max()
             axes.set_ylim(*percent_limits(low, high))
@@ -115,7 +115,7 @@ def prediction_figure(
 
 def finite_region(region: pd.Series, low: float, high: float) -> tuple[float, float]:
     """A Johnson–Neyman region clipped to the plotted BDNF range."""
-    return max(float(region["bdnf_from"]), low), min(float(region["bdnf_to"]), high)
+    return max(float(region["modifier_from"]), low), min(float(region["modifier_to"]), high)
 
 
 def johnson_neyman_figure(
@@ -155,7 +155,10 @@ def johnson_neyman_figure(
                 label=f"IL-1β slope ≠ 0 (p < {1 - ci_level:.2g}): {start:.1f}–{end:.1f} "
                 f"{unit('bdnf')}, {region['observed_share']:.0%} of patients",
             )
-            for boundary, finite in ((start, region["bdnf_from"]), (end, region["bdnf_to"])):
+            for boundary, finite in (
+                (start, region["modifier_from"]),
+                (end, region["modifier_to"]),
+            ):
                 if np.isfinite(finite):
                     axes.axvline(boundary, color=palette[4], linewidth=0.8, linestyle="--")
         axes.fill_between(

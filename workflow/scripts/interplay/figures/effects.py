@@ -26,7 +26,7 @@ from interplay.models.distributions import normal_quantile
 from interplay.models.logistic import OK
 
 JOINT_FIGURE_COLUMNS = [
-    "il1b_level", "bdnf_level", "n", "remitters", "odds_ratio", "ci_low", "ci_high", "status",
+    "exposure_level", "modifier_level", "n", "remitters", "odds_ratio", "ci_low", "ci_high", "status",
 ]  # fmt: skip
 FOREST_COLUMNS = ["section", "label", "odds_ratio", "ci_low", "ci_high", "ci_method", "status"]
 MARKERS = ["o", "s", "D", "^", "v", "P"]
@@ -64,14 +64,14 @@ def stratum_entry(exposure: str, stratum: str, level: str, own_model: str) -> li
 
 # The estimates of the forest plot, by section; stratum rows say which model they come from.
 FOREST_MODEL_ENTRIES = [
-    ForestEntry("Each biomarker alone", TERMS["il1b_high"], "il1b", "il1b_high"),
-    ForestEntry("Each biomarker alone", TERMS["bdnf_high"], "bdnf", "bdnf_high"),
-    *stratum_entry("il1b", "bdnf", "low", "stratum_bdnf_low"),
-    *stratum_entry("il1b", "bdnf", "high", "stratum_bdnf_high"),
-    *stratum_entry("bdnf", "il1b", "low", "stratum_il1b_low"),
-    *stratum_entry("bdnf", "il1b", "high", "stratum_il1b_high"),
+    ForestEntry("Each biomarker alone", TERMS["exposure_high"], "exposure", "exposure_high"),
+    ForestEntry("Each biomarker alone", TERMS["modifier_high"], "modifier", "modifier_high"),
+    *stratum_entry("exposure", "modifier", "low", "stratum_modifier_low"),
+    *stratum_entry("exposure", "modifier", "high", "stratum_modifier_high"),
+    *stratum_entry("modifier", "exposure", "low", "stratum_exposure_low"),
+    *stratum_entry("modifier", "exposure", "high", "stratum_exposure_high"),
 ]
-JOINT_REFERENCE = "il1b_low_bdnf_low"
+JOINT_REFERENCE = "exposure_low_modifier_low"
 JOINT_SECTION = f"Joint groups vs {group_label(JOINT_REFERENCE)}"
 INTERACTION_SECTION = "Interaction (multiplicative)"
 # Row labels wrap at this many characters, so that the data, not the text, fill the figure.
@@ -92,13 +92,13 @@ def wilson_interval(
 
 # The analysis dataset's columns of each grouped coding and the names of their levels.
 GROUP_CODINGS = {
-    "median": ("il1b_high", "bdnf_high", {0: "low", 1: "high"}),
-    "tertiles": ("il1b_tertile", "bdnf_tertile", {1: "T1", 2: "T2", 3: "T3"}),
+    "split": ("exposure_high", "modifier_high", {0: "low", 1: "high"}),
+    "tertiles": ("exposure_tertile", "modifier_tertile", {1: "T1", 2: "T2", 3: "T3"}),
 }
 
 
 def joint_group_counts(dataset: pd.DataFrame, coding: str) -> pd.DataFrame:
-    """Patients and outcome events per IL-1β × BDNF group: il1b_level, bdnf_level, n, remitters.
+    """Patients and outcome events per IL-1β × BDNF group: exposure_level, modifier_level, n, remitters.
 
     The same counts as the joint table of an analysis without imputation of the outcome; they
     are computed here so that the figure needs no particular analysis to be configured.
@@ -109,8 +109,8 @@ def joint_group_counts(dataset: pd.DataFrame, coding: str) -> pd.DataFrame:
     counts = counts.reset_index().sort_values([il1b, bdnf])
     return pd.DataFrame(
         {
-            "il1b_level": counts[il1b].map(names).to_numpy(),
-            "bdnf_level": counts[bdnf].map(names).to_numpy(),
+            "exposure_level": counts[il1b].map(names).to_numpy(),
+            "modifier_level": counts[bdnf].map(names).to_numpy(),
             "n": counts["n"].to_numpy(),
             "remitters": counts["remitters"].to_numpy(),
         }
@@ -129,17 +129,17 @@ def protected_group_counts(
 def remission_rates(joint: pd.DataFrame, ci_level: float) -> pd.DataFrame:
     """Observed outcome proportion per joint biomarker cell with its Wilson interval.
 
-    Columns: il1b_level, bdnf_level, n, events, rate, ci_low, ci_high (proportions); a cell
+    Columns: exposure_level, modifier_level, n, events, rate, ci_low, ci_high (proportions); a cell
     whose counts were suppressed (NA) has NA throughout.
     """
-    require(joint, ["il1b_level", "bdnf_level", "n", "remitters"], "joint")
+    require(joint, ["exposure_level", "modifier_level", "n", "remitters"], "joint")
     # Counts repeat on every interval-method row of a cell; keep one row per cell.
-    joint = whole_sample(joint).drop_duplicates(["il1b_level", "bdnf_level"])
+    joint = whole_sample(joint).drop_duplicates(["exposure_level", "modifier_level"])
     low, high = wilson_interval(joint["remitters"], joint["n"], ci_level)
     return pd.DataFrame(
         {
-            "il1b_level": joint["il1b_level"].astype(str).to_numpy(),
-            "bdnf_level": joint["bdnf_level"].astype(str).to_numpy(),
+            "exposure_level": joint["exposure_level"].astype(str).to_numpy(),
+            "modifier_level": joint["modifier_level"].astype(str).to_numpy(),
             "n": joint["n"].to_numpy(float),
             "events": joint["remitters"].to_numpy(float),
             "rate": (joint["remitters"] / joint["n"]).to_numpy(float),
@@ -161,14 +161,14 @@ def remission_rate_figure(
         figure, axes_list = new_figure(style, height_mm=12 + 52 * len(panels), nrows=len(panels))
         axes_list = np.atleast_1d(axes_list)
         for axes, (title, rates), letter in zip(axes_list, panels, "abcdef", strict=False):
-            il1b_levels = list(dict.fromkeys(rates["il1b_level"]))
-            bdnf_levels = list(dict.fromkeys(rates["bdnf_level"]))
-            step = width / len(bdnf_levels)
+            exposure_levels = list(dict.fromkeys(rates["exposure_level"]))
+            modifier_levels = list(dict.fromkeys(rates["modifier_level"]))
+            step = width / len(modifier_levels)
             for j, (bdnf, colour, marker) in enumerate(
-                zip(bdnf_levels, style.palette, MARKERS, strict=False)
+                zip(modifier_levels, style.palette, MARKERS, strict=False)
             ):
-                cells = rates.loc[rates["bdnf_level"] == bdnf]
-                x = np.array([il1b_levels.index(v) for v in cells["il1b_level"]], float)
+                cells = rates.loc[rates["modifier_level"] == bdnf]
+                x = np.array([exposure_levels.index(v) for v in cells["exposure_level"]], float)
                 x += -width / 2 + step * (j + 0.5)
                 y = 100 * cells["rate"].to_numpy()
                 errors = 100 * np.vstack(
@@ -199,14 +199,19 @@ def remission_rate_figure(
                         rotation=90,
                         fontsize=style.font_size - 1,
                     )
-            axes.set_xticks(range(len(il1b_levels)), [f"IL-1β {level}" for level in il1b_levels])
-            axes.set_xlim(-0.6, len(il1b_levels) - 0.4)
+            axes.set_xticks(
+                range(len(exposure_levels)), [f"IL-1β {level}" for level in exposure_levels]
+            )
+            axes.set_xlim(-0.6, len(exposure_levels) - 0.4)
             axes.set_ylim(0, 100)
             axes.set_ylabel(f"{outcome_label} (% of patients)")
             axes.set_xlabel("Serum IL-1β group")
             # The legend sits between the axes and the panel title, clear of the data.
             axes.legend(
-                loc="lower left", bbox_to_anchor=(0, 1), ncols=len(bdnf_levels), borderaxespad=0.2
+                loc="lower left",
+                bbox_to_anchor=(0, 1),
+                ncols=len(modifier_levels),
+                borderaxespad=0.2,
             )
             axes.set_title(f"{letter}  {title}", loc="left", fontweight="bold", pad=14)
         figure.supxlabel(
@@ -239,8 +244,8 @@ def joint_forest_rows(joint: pd.DataFrame, default_method: str) -> pd.DataFrame:
         {
             "section": JOINT_SECTION,
             "label": [
-                group_label(f"il1b_{a}_bdnf_{b}").replace(", ", ",\n")
-                for a, b in zip(cells["il1b_level"], cells["bdnf_level"], strict=True)
+                group_label(f"exposure_{a}_modifier_{b}").replace(", ", ",\n")
+                for a, b in zip(cells["exposure_level"], cells["modifier_level"], strict=True)
             ],
             "odds_ratio": cells["odds_ratio"].to_numpy(float),
             "ci_low": cells["ci_low"].to_numpy(float),

@@ -68,8 +68,8 @@ class EstimandDisplay:
 ESTIMAND_DISPLAYS = {
     name: EstimandDisplay(ESTIMAND_LABELS[name], short, axis, ratio)
     for name, short, axis, ratio in [
-        ("il1b_or_bdnf_low", "IL-1β OR at low BDNF", "OR (log scale)", True),
-        ("il1b_or_bdnf_high", "IL-1β OR at high BDNF", "OR (log scale)", True),
+        ("exposure_or_modifier_low", "IL-1β OR at low BDNF", "OR (log scale)", True),
+        ("exposure_or_modifier_high", "IL-1β OR at high BDNF", "OR (log scale)", True),
         ("ratio_of_odds_ratios", "ratio of ORs", "Ratio (log scale)", True),
         ("reri", "RERI", "RERI", False),
     ]
@@ -322,8 +322,8 @@ def specification_curve_figure(
 
 # Replicate-file columns (table/group/term) of the key estimands, as in the sensitivity table.
 BOOTSTRAP_COLUMNS = {
-    "models/product_lincom/il1b_high|bdnf_low": "il1b_or_bdnf_low",
-    "models/product_lincom/il1b_high|bdnf_high": "il1b_or_bdnf_high",
+    "models/product_lincom/exposure_high|modifier_low": "exposure_or_modifier_low",
+    "models/product_lincom/exposure_high|modifier_high": "exposure_or_modifier_high",
     "interaction/multiplicative/ratio_of_odds_ratios": "ratio_of_odds_ratios",
     "interaction/additive/reri": "reri",
 }

@@ -12,8 +12,8 @@ from interplay.models import logistic as models
 
 # Joint IL-1β × BDNF categories per coding: the two columns and each level's label.
 JOINT_CODINGS: dict[str, tuple[tuple[str, str], dict[int, str]]] = {
-    "median": (("il1b_high", "bdnf_high"), {0: "low", 1: "high"}),
-    "tertiles": (("il1b_tertile", "bdnf_tertile"), {1: "T1", 2: "T2", 3: "T3"}),
+    "split": (("exposure_high", "modifier_high"), {0: "low", 1: "high"}),
+    "tertiles": (("exposure_tertile", "modifier_tertile"), {1: "T1", 2: "T2", 3: "T3"}),
 }
 
 
@@ -24,9 +24,9 @@ def joint_cells(coding: str) -> list[tuple[int, int]]:
 
 
 def joint_term(cell: tuple[int, int], coding: str) -> str:
-    """Indicator term name of a joint cell, e.g. joint_il1b_high_bdnf_low."""
+    """Indicator term name of a joint cell, e.g. joint_exposure_high_modifier_low."""
     _, labels = JOINT_CODINGS[coding]
-    return f"joint_il1b_{labels[cell[0]]}_bdnf_{labels[cell[1]]}"
+    return f"joint_exposure_{labels[cell[0]]}_modifier_{labels[cell[1]]}"
 
 
 def with_joint_indicators(data: pd.DataFrame, coding: str) -> pd.DataFrame:
@@ -84,7 +84,7 @@ def joint_counts(data: pd.DataFrame, coding: str, outcome: str = models.OUTCOME)
         n = int(in_cell.sum())
         rows.append((labels[a], labels[b], n, events, n - events))
     return pd.DataFrame(
-        rows, columns=["il1b_level", "bdnf_level", "n", "remitters", "non_remitters"]
+        rows, columns=["exposure_level", "modifier_level", "n", "remitters", "non_remitters"]
     )
 
 
@@ -92,7 +92,7 @@ def extreme_level_contrasts(coding: str) -> dict[str, dict[str, float]]:
     """IL-1β top vs bottom level within the bottom and top BDNF level, and their ratio.
 
     Linear combinations of the joint model (reference: both at the bottom level), e.g. for
-    tertiles il1b_T3|bdnf_T3 = β(T3,T3) − β(T1,T3) and il1b_T3:bdnf_T3 = that − β(T3,T1).
+    tertiles exposure_T3|modifier_T3 = β(T3,T3) − β(T1,T3) and exposure_T3:modifier_T3 = that − β(T3,T1).
     """
     _, labels = JOINT_CODINGS[coding]
     low, high = min(labels), max(labels)
@@ -103,7 +103,10 @@ def extreme_level_contrasts(coding: str) -> dict[str, dict[str, float]]:
     within_low = {term((high, low)): 1.0}
     within_high = {term((high, high)): 1.0, term((low, high)): -1.0}
     return {
-        f"il1b_{labels[high]}|bdnf_{labels[low]}": within_low,
-        f"il1b_{labels[high]}|bdnf_{labels[high]}": within_high,
-        f"il1b_{labels[high]}:bdnf_{labels[high]}": {**within_high, term((high, low)): -1.0},
+        f"exposure_{labels[high]}|modifier_{labels[low]}": within_low,
+        f"exposure_{labels[high]}|modifier_{labels[high]}": within_high,
+        f"exposure_{labels[high]}:modifier_{labels[high]}": {
+            **within_high,
+            term((high, low)): -1.0,
+        },
     }

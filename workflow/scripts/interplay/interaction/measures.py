@@ -243,7 +243,7 @@ def interaction_contrast(
 
 
 def cell_name(cell: Cell, exposures: Sequence[str]) -> str:
-    """Readable name of a cell of two 0/1 exposures, e.g. il1b_high_bdnf_low."""
+    """Readable name of a cell of two 0/1 exposures, e.g. exposure_high_modifier_low."""
     levels = ("low", "high")
     return "_".join(
         f"{name.removesuffix('_high')}_{levels[level]}"

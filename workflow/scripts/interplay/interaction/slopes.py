@@ -1,6 +1,6 @@
 """Continuous IL-1β × BDNF interaction (docs/analysis_plan.md §5 item 7).
 
-Model: logit P(outcome) = … + b1·log2_il1b + b2·bdnf_sd + b3·log2_il1b·bdnf_sd + covariates, so the
+Model: logit P(outcome) = … + b1·exposure_scaled + b2·modifier_scaled + b3·exposure_scaled·modifier_scaled + covariates, so the
 IL-1β slope at BDNF z (SD units) is b1 + b3·z, exp of which is the OR per doubling of IL-1β.
 Simple slopes at BDNF percentiles, the Johnson–Neyman regions of BDNF where that slope is
 significant, and standardised predicted probabilities across IL-1β at several BDNF levels.
@@ -25,16 +25,16 @@ from interplay.models.logistic import (
 )
 from interplay.models.pool import pool_rubin, pooled_covariance
 
-EXPOSURE = "log2_il1b"
-MODIFIER = "bdnf_sd"
+EXPOSURE_TERM = "exposure_scaled"
+MODIFIER_TERM = "modifier_scaled"
 GRID_POINTS = 41
 GRID_QUANTILES = (0.05, 0.95)  # IL-1β range of the prediction grid
 SCALE_TOLERANCE = 1e-6
 
 
 def bdnf_scale(data: pd.DataFrame) -> tuple[float, float]:
-    """Mean and SD (ng/mL) behind bdnf_sd = (bdnf − mean) / SD, recovered from the data itself."""
-    both = data[["bdnf", MODIFIER]].apply(pd.to_numeric, errors="coerce").dropna()
+    """Mean and SD (ng/mL) behind modifier_scaled = (bdnf − mean) / SD, recovered from the data itself."""
+    both = data[["bdnf", MODIFIER_TERM]].apply(pd.to_numeric, errors="coerce").dropna()
     if both["bdnf"].nunique() < 2:
         raise InputError(
             "BDNF takes fewer than two distinct values, so its scale cannot be established",
@@ -42,13 +42,13 @@ def bdnf_scale(data: pd.DataFrame) -> tuple[float, float]:
             column="bdnf",
             fix="check the BDNF column of the baseline table",
         )
-    slope, intercept = np.polyfit(both["bdnf"], both[MODIFIER], 1)
-    residual = both[MODIFIER] - (intercept + slope * both["bdnf"])
-    if np.abs(residual).max() > SCALE_TOLERANCE * (1 + both[MODIFIER].abs().max()):
+    slope, intercept = np.polyfit(both["bdnf"], both[MODIFIER_TERM], 1)
+    residual = both[MODIFIER_TERM] - (intercept + slope * both["bdnf"])
+    if np.abs(residual).max() > SCALE_TOLERANCE * (1 + both[MODIFIER_TERM].abs().max()):
         raise InputError(
-            "bdnf_sd is not a linear rescaling of bdnf",
+            "modifier_scaled is not a linear rescaling of bdnf",
             file=DATASET,
-            column=MODIFIER,
+            column=MODIFIER_TERM,
             fix="rebuild the analysis dataset with the workflow's data rules",
         )
     return float(-intercept / slope), float(1 / slope)
@@ -56,7 +56,7 @@ def bdnf_scale(data: pd.DataFrame) -> tuple[float, float]:
 
 def slope_weights(fit: LogisticFit, z: float) -> dict[str, float]:
     """Weights of the IL-1β slope b1 + b3·z at BDNF z (SD units)."""
-    return {EXPOSURE: 1.0, product_term(EXPOSURE, MODIFIER, fit.terms): z}
+    return {EXPOSURE_TERM: 1.0, product_term(EXPOSURE_TERM, MODIFIER_TERM, fit.terms): z}
 
 
 def slope_estimates(fits: Sequence[LogisticFit], z_values: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -77,7 +77,7 @@ def simple_slopes(
 ) -> pd.DataFrame:
     """IL-1β slope per doubling at each BDNF value (ng/mL): log-OR, OR and OR-scale interval.
 
-    Columns: bdnf, bdnf_sd, estimate (log-OR), std_error, df, statistic, p_value, odds_ratio,
+    Columns: bdnf, modifier_scaled, estimate (log-OR), std_error, df, statistic, p_value, odds_ratio,
     ci_low, ci_high (OR scale), ci_method, fmi.
     """
     bdnf_values = np.asarray(bdnf_values, dtype=float)
@@ -90,7 +90,7 @@ def simple_slopes(
     return pd.DataFrame(
         {
             "bdnf": bdnf_values,
-            "bdnf_sd": z_values,
+            "modifier_scaled": z_values,
             **{c: table[c] for c in ["estimate", "std_error", "df", "statistic", "p_value"]},
             "odds_ratio": np.exp(table["estimate"]),
             "ci_low": np.exp(table["ci_low"]),
@@ -121,8 +121,8 @@ def slope_is_significant(
 def pooled_slope_parameters(fits: Sequence[LogisticFit]) -> tuple[np.ndarray, np.ndarray, float]:
     """Pooled (b1, b3), their total covariance and the df of b3 (inf for a single data set)."""
     index = [
-        fits[0].index(EXPOSURE),
-        fits[0].index(product_term(EXPOSURE, MODIFIER, fits[0].terms)),
+        fits[0].index(EXPOSURE_TERM),
+        fits[0].index(product_term(EXPOSURE_TERM, MODIFIER_TERM, fits[0].terms)),
     ]
     estimates = np.array([fit.estimates[index] for fit in fits])
     covariances = np.array([fit.covariance[np.ix_(index, index)] for fit in fits])
@@ -155,10 +155,10 @@ def johnson_neyman(
         inside = representative_point(low, high)
         rows.append(
             {
-                "bdnf_from": scale[0] + scale[1] * low,
-                "bdnf_to": scale[0] + scale[1] * high,
-                "bdnf_sd_from": low,
-                "bdnf_sd_to": high,
+                "modifier_from": scale[0] + scale[1] * low,
+                "modifier_to": scale[0] + scale[1] * high,
+                "modifier_scaled_from": low,
+                "modifier_scaled_to": high,
                 "significant": bool(slope_is_significant(inside, *params)),
                 "odds_ratio_direction": "below_1" if b1 + b3 * inside < 0 else "above_1",
                 "observed_share": float(np.mean((observed_z >= low) & (observed_z < high))),
@@ -198,7 +198,8 @@ def prediction_grid(
     logits = np.empty((len(fits), len(points)))
     variances = np.empty_like(logits)
     settings = [
-        {EXPOSURE: np.log2(il1b), MODIFIER: (bdnf - scale[0]) / scale[1]} for il1b, bdnf in points
+        {EXPOSURE_TERM: np.log2(il1b), MODIFIER_TERM: (bdnf - scale[0]) / scale[1]}
+        for il1b, bdnf in points
     ]
     for i, (fit, design) in enumerate(zip(fits, designs, strict=True)):
         risk, gradient = standardised_risks(fit, design, settings)
@@ -213,9 +214,9 @@ def prediction_grid(
     return pd.DataFrame(
         {
             "il1b": [p[0] for p in points],
-            "log2_il1b": np.log2([p[0] for p in points]),
+            "exposure_scaled": np.log2([p[0] for p in points]),
             "bdnf": [p[1] for p in points],
-            "bdnf_sd": [(p[1] - scale[0]) / scale[1] for p in points],
+            "modifier_scaled": [(p[1] - scale[0]) / scale[1] for p in points],
             "probability": expit[:, 0],
             "ci_low": expit[:, 1],
             "ci_high": expit[:, 2],
@@ -261,7 +262,7 @@ def continuous_tables(
     il1b_values = il1b_grid(observed(dataset, "il1b"))
     predictions = prediction_grid(fits, designs, il1b_values, at_percentiles, scale, ci_level)
     percentile_of = dict(zip(at_percentiles, percentiles, strict=True))
-    predictions.insert(2, "bdnf_percentile", predictions["bdnf"].map(percentile_of))
+    predictions.insert(2, "modifier_percentile", predictions["bdnf"].map(percentile_of))
     return {
         "slopes": slope_table[["percentile", *slope_table.columns[:-1]]],
         "johnson_neyman": johnson_neyman(fits, bdnf, scale, ci_level),

@@ -467,10 +467,10 @@ def check_paper_settings(settings: Mapping[str, Mapping[str, Any]]) -> None:
             fix="list analyses with one models.ci_level (the tables' headers state it)",
         )
     for name, analysis in settings.items():
-        coding = analysis["biomarkers"]["coding"]
+        coding = analysis["pair"]["coding"]
         stratified = analysis["models"].get("stratify_by")
-        if coding != "median" or stratified:
-            why = f"biomarkers.coding {coding}" if coding != "median" else "models.stratify_by"
+        if coding != "split" or stratified:
+            why = f"pair.coding {coding}" if coding != "split" else "models.stratify_by"
             raise InputError(
                 f"paper_tables.analyses names '{name}', which uses {why}; the paper's tables "
                 "compare median groups in the whole sample",

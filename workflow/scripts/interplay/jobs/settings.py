@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 # The config sections that define one analysis; entries of `analyses` override them.
-ANALYSIS_SECTIONS = ["outcome", "biomarkers", "covariates", "missing_data", "models"]
+ANALYSIS_SECTIONS = ["outcome", "pair", "covariates", "missing_data", "models"]
 
 
 def merge_settings(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:

@@ -41,11 +41,11 @@ FIRTH_HINT = (
 )
 
 MODEL_EXPOSURES: dict[str, list[str]] = {
-    "il1b": ["il1b_high"],
-    "bdnf": ["bdnf_high"],
-    "main_effects": ["il1b_high", "bdnf_high"],
-    "product": ["il1b_high", "bdnf_high", "il1b_high:bdnf_high"],
-    "continuous": ["log2_il1b", "bdnf_sd", "log2_il1b:bdnf_sd"],
+    "exposure": ["exposure_high"],
+    "modifier": ["modifier_high"],
+    "main_effects": ["exposure_high", "modifier_high"],
+    "product": ["exposure_high", "modifier_high", "exposure_high:modifier_high"],
+    "continuous": ["exposure_scaled", "modifier_scaled", "exposure_scaled:modifier_scaled"],
 }
 
 

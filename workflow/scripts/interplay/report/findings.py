@@ -48,8 +48,12 @@ class Headline:
 
 
 HEADLINES = [
-    Headline("il1b_or_bdnf_low", "models", "product_lincom", "il1b_high|bdnf_low", 1.0),
-    Headline("il1b_or_bdnf_high", "models", "product_lincom", "il1b_high|bdnf_high", 1.0),
+    Headline(
+        "exposure_or_modifier_low", "models", "product_lincom", "exposure_high|modifier_low", 1.0
+    ),
+    Headline(
+        "exposure_or_modifier_high", "models", "product_lincom", "exposure_high|modifier_high", 1.0
+    ),
     Headline("ratio_of_odds_ratios", "interaction", "ratio_of_odds_ratios", "", 1.0),
     Headline("wald_test", "interaction", "wald_test", "", None),
     Headline("lr_test", "interaction", "lr_test", "", None),
@@ -93,7 +97,7 @@ def source_rows(headline: Headline, tables: dict[str, pd.DataFrame]) -> pd.DataF
             f"the primary analysis's {headline.table} table has no row for {headline.code}; the "
             "findings need the median coding of both biomarkers",
             file=headline.table,
-            fix="keep biomarkers.coding: median for the primary analysis and put other codings "
+            fix="keep pair.coding: split for the primary analysis and put other codings "
             "under `analyses:`",
         )
     return rows

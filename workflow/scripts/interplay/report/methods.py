@@ -197,7 +197,7 @@ def outcome_paragraph(primary: Section) -> str:
     outcome = primary["outcome"]
     biomarkers = (
         "both baseline serum biomarkers"
-        if primary["biomarkers"]["require_both"]
+        if primary["pair"]["require_both"]
         else "a baseline serum biomarker"
     )
     baseline = "a baseline HAMD-17 rating and " if outcome["missing_baseline"] == "exclude" else ""
@@ -237,7 +237,7 @@ def with_unit(value: float, biomarker: str) -> str:
 
 def coding_text(coding: str, cutpoints: pd.DataFrame) -> str:
     """How one biomarker coding was formed, with the sample's cut-points and units."""
-    if coding == "median":
+    if coding == "split":
         cuts = [
             f"{variable_label(b)} {with_unit(cut_values(cutpoints, b, 'median')[0], b)}"
             for b in BIOMARKERS
@@ -265,7 +265,7 @@ def lod_text(biomarkers: Section, cutpoints: pd.DataFrame) -> str:
     rows = cutpoints[cutpoints["coding"] == "below_lod"]
     limits = rows.loc[rows["cut"] == "lod", "value"].astype(float)
     if limits.empty:
-        limits = pd.Series([biomarkers["il1b_lod"]], dtype=float)
+        limits = pd.Series([biomarkers["exposure"]["lod"]], dtype=float)
     shown = series([with_unit(v, "il1b") for v in limits])
     values = f"IL-1β values below the limit of detection (LOD; {shown}) were flagged"
     if biomarkers["below_lod"] == "exclude":
@@ -279,7 +279,7 @@ def lod_text(biomarkers: Section, cutpoints: pd.DataFrame) -> str:
 
 def exposure_paragraph(primary: Section, codings: Sequence[str], cutpoints: pd.DataFrame) -> str:
     """Units, the below-LOD rule, outlier rule and every coding used, with its cut-points."""
-    biomarkers = primary["biomarkers"]
+    biomarkers = primary["pair"]
     units = series([f"{variable_label(b)} in {unit(b)}" for b in BIOMARKERS])
     primary_coding = biomarkers["coding"]
     others = [c for c in codings if c != primary_coding]
@@ -489,24 +489,24 @@ def change_text(key: tuple, settings: Section) -> str:
             "impute": "a missing baseline HAMD-17 imputed as a covariate",
             "exclude": "patients without a baseline HAMD-17 excluded",
         }[value],
-        ("biomarkers", "coding"): lambda: {
-            "median": "median-split biomarkers",
+        ("pair", "coding"): lambda: {
+            "split": "median-split biomarkers",
             "tertiles": "3 × 3 joint tertile groups, IL-1β top versus bottom tertile within the "
             "bottom and within the top BDNF tertile",
             "continuous": "continuous log2 IL-1β and BDNF per SD with their product",
         }[value],
-        ("biomarkers", "below_lod"): lambda: {
+        ("pair", "below_lod"): lambda: {
             "lod_sqrt2": "IL-1β below the LOD replaced by LOD/√2",
             "lod_half": "IL-1β below the LOD replaced by LOD/2",
             "exclude": "patients with IL-1β below the LOD excluded",
         }[value],
-        ("biomarkers", "outlier_z"): lambda: (
+        ("pair", "outlier_z"): lambda: (
             f"patients with an absolute z-score of log IL-1β or log BDNF above {number(value)} "
             "excluded"
             if value is not None
             else "no outlier exclusion"
         ),
-        ("biomarkers", "require_both"): lambda: (
+        ("pair", "require_both"): lambda: (
             "patients with both biomarkers" if value else "patients with either biomarker"
         ),
         ("covariates", "adjustment_set"): lambda: covariate_text(covariates),
@@ -612,7 +612,7 @@ def software_paragraph(provenance: Mapping[str, Any], privacy: Section, seed: in
 
 def codings_used(analyses: Mapping[str, Section]) -> list[str]:
     """The biomarker codings of all analyses, the primary's first."""
-    return list(dict.fromkeys(a["biomarkers"]["coding"] for a in analyses.values()))
+    return list(dict.fromkeys(a["pair"]["coding"] for a in analyses.values()))
 
 
 def methods_sections(

@@ -375,12 +375,12 @@ def models_display(models: pd.DataFrame) -> pd.DataFrame:
 def joint_display(joint: pd.DataFrame) -> pd.DataFrame:
     """The joint IL-1β × BDNF groups, one row each: counts, outcome events, the adjusted odds
     ratio with its model-based interval and each further interval method's as a column."""
-    require(joint, ["il1b_level", "bdnf_level", "n", "remitters", "non_remitters"], "joint")
-    main, extra = with_extra_intervals(joint, ["stratum", "il1b_level", "bdnf_level"])
+    require(joint, ["exposure_level", "modifier_level", "n", "remitters", "non_remitters"], "joint")
+    main, extra = with_extra_intervals(joint, ["stratum", "exposure_level", "modifier_level"])
     reference = main["is_reference"].astype(str).str.upper() == "TRUE"
     groups = [
-        group_label(f"il1b_{il1b}_bdnf_{bdnf}")
-        for il1b, bdnf in zip(main["il1b_level"], main["bdnf_level"], strict=True)
+        group_label(f"exposure_{il1b}_modifier_{bdnf}")
+        for il1b, bdnf in zip(main["exposure_level"], main["modifier_level"], strict=True)
     ]
     return pd.DataFrame(
         {
@@ -430,7 +430,11 @@ def interaction_display(interaction: pd.DataFrame) -> pd.DataFrame:
 
 def slopes_display(slopes: pd.DataFrame) -> pd.DataFrame:
     """The IL-1β odds ratio per doubling at BDNF percentiles (the figure's grid is in the TSV)."""
-    require(slopes, ["percentile", "bdnf", "bdnf_sd", "odds_ratio", "ci_low", "ci_high"], "slopes")
+    require(
+        slopes,
+        ["percentile", "bdnf", "modifier_scaled", "odds_ratio", "ci_low", "ci_high"],
+        "slopes",
+    )
     at_percentiles = slopes.loc[slopes["percentile"].notna()]
     main, extra = with_extra_intervals(at_percentiles, ["stratum", "percentile"], decimals=3)
     return pd.DataFrame(
@@ -438,7 +442,7 @@ def slopes_display(slopes: pd.DataFrame) -> pd.DataFrame:
             **stratum_column(main),
             "BDNF percentile": main["percentile"].map(lambda v: number_text(v, 0)),
             variable_label("bdnf", with_unit=True): main["bdnf"].map(number_text),
-            "BDNF (SD from the mean)": main["bdnf_sd"].map(number_text),
+            "BDNF (SD from the mean)": main["modifier_scaled"].map(number_text),
             "OR per doubling of IL-1β": main["odds_ratio"].map(lambda v: number_text(v, 3)),
             "CI": intervals(main, 3),
             "CI method": method_column(main),
@@ -458,16 +462,18 @@ def limit_text(value: Any) -> str:
 
 def johnson_neyman_display(regions: pd.DataFrame) -> pd.DataFrame:
     """The BDNF regions where the IL-1β odds ratio's interval does or does not exclude 1."""
-    require(regions, ["bdnf_from", "bdnf_to", "significant", "observed_share"], "johnson_neyman")
+    require(
+        regions, ["modifier_from", "modifier_to", "significant", "observed_share"], "johnson_neyman"
+    )
     excludes = regions["significant"].astype(str).str.upper() == "TRUE"
     unit = variable_label("bdnf", with_unit=True).removeprefix("BDNF ")
     return pd.DataFrame(
         {
             **stratum_column(regions),
-            f"BDNF from {unit}": regions["bdnf_from"].map(limit_text),
-            f"BDNF to {unit}": regions["bdnf_to"].map(limit_text),
-            "BDNF from (SD)": regions["bdnf_sd_from"].map(limit_text),
-            "BDNF to (SD)": regions["bdnf_sd_to"].map(limit_text),
+            f"BDNF from {unit}": regions["modifier_from"].map(limit_text),
+            f"BDNF to {unit}": regions["modifier_to"].map(limit_text),
+            "BDNF from (SD)": regions["modifier_scaled_from"].map(limit_text),
+            "BDNF to (SD)": regions["modifier_scaled_to"].map(limit_text),
             "IL-1β OR": regions["odds_ratio_direction"].map(
                 lambda direction: label("direction", direction)
             ),

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 from interplay.analysis.fit import read_plan, used_columns
-from interplay.columns import BIOMARKERS
 from interplay.covariates import adjustment_covariates, with_covariates
 from interplay.describe.table1 import format_p
 from interplay.errors import InputError
@@ -38,11 +37,12 @@ from interplay.labels import (
 )
 from interplay.models import logistic as models
 from interplay.models.distributions import normal_sf
+from interplay.pair import ROLES as BIOMARKERS
 from interplay.privacy import SUPPRESSED_TEXT, is_small
 from interplay.report.pages import html_page, interval_text, number_text, status_note
 from interplay.tables import WHOLE_SAMPLE
 
-OTHER = {"il1b": "bdnf", "bdnf": "il1b"}
+OTHER = {"exposure": "modifier", "modifier": "exposure"}
 BIOMARKER_LEVELS = ["low", "high"]
 # Model-based intervals of models.tsv and interaction.tsv (the bootstrap rows are left out).
 COUNT_COLUMNS = {
@@ -90,7 +90,7 @@ def analysis_tables(
 
 
 def indicator(biomarker: str) -> str:
-    """The median-split column of a biomarker: 'il1b' -> 'il1b_high'."""
+    """The two-group column of a role: 'exposure' -> 'exposure_high'."""
     return f"{biomarker}_high"
 
 
@@ -98,7 +98,11 @@ def paper_sample(dataset: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataF
     """The patients an analysis models: everyone analysed when it imputes (outcome and biomarkers
     are never imputed), else the complete cases on every model variable."""
     plan = read_plan(settings)
-    columns = used_columns(plan) if not plan.impute else [models.OUTCOME, "il1b_high", "bdnf_high"]
+    columns = (
+        used_columns(plan)
+        if not plan.impute
+        else [models.OUTCOME, "exposure_high", "modifier_high"]
+    )
     return dataset[models.complete_rows(dataset, columns)].reset_index(drop=True)
 
 
@@ -184,7 +188,7 @@ def events_where(sample: pd.DataFrame, by: Mapping[str, int]) -> dict[str, int]:
 
 def check_sample_size(tables: PaperTableInputs) -> None:
     """The counted sample must be the one the il1b model was fitted to (same n)."""
-    fitted = model_based_row(tables.models, "il1b", "il1b_high", tables.name)["n"]
+    fitted = model_based_row(tables.models, "exposure", "exposure_high", tables.name)["n"]
     if pd.notna(fitted) and int(fitted) != len(tables.sample):
         raise InputError(
             f"the {tables.name} analysis modelled {int(fitted)} patients but its dataset gives "
@@ -295,7 +299,7 @@ def table3_rows(tables: PaperTableInputs) -> pd.DataFrame:
 
 
 def reference_levels(reference_group: str) -> dict[str, str]:
-    """{'il1b': 'high', 'bdnf': 'high'} of a joint group code such as il1b_high_bdnf_high."""
+    """{'exposure': 'high', 'modifier': 'high'} of a joint group code such as exposure_high_modifier_high."""
     match = GROUP.match(reference_group)
     if match is None or set(match.groupdict().values()) - set(BIOMARKER_LEVELS):
         raise InputError(
@@ -303,7 +307,7 @@ def reference_levels(reference_group: str) -> dict[str, str]:
             "group of both biomarkers",
             file="interaction.tsv",
             column="reference_group",
-            fix="rerun the analysis with biomarkers.coding median",
+            fix="rerun the analysis with pair.coding split",
         )
     return match.groupdict()
 
@@ -390,15 +394,19 @@ def cell_rows(tables: PaperTableInputs) -> list[dict[str, Any]]:
     for il1b_changed in (0, 1):
         for bdnf_changed in (0, 1):
             levels = {
-                "il1b": other_level(reference["il1b"]) if il1b_changed else reference["il1b"],
-                "bdnf": other_level(reference["bdnf"]) if bdnf_changed else reference["bdnf"],
+                "exposure": other_level(reference["exposure"])
+                if il1b_changed
+                else reference["exposure"],
+                "modifier": other_level(reference["modifier"])
+                if bdnf_changed
+                else reference["modifier"],
             }
             by = {indicator(b): BIOMARKER_LEVELS.index(levels[b]) for b in BIOMARKERS}
             counts = events_where(tables.sample, by)
             row = {
                 "part": "cell",
-                "il1b_level": levels["il1b"],
-                "bdnf_level": levels["bdnf"],
+                "exposure_level": levels["exposure"],
+                "modifier_level": levels["modifier"],
                 "measure": "odds_ratio",
                 "is_reference": not (il1b_changed or bdnf_changed),
                 "remitters": counts["n_events"],
@@ -429,7 +437,9 @@ def interaction_2x2_rows(tables: PaperTableInputs) -> pd.DataFrame:
     additive = [additive_row(tables, measure) for measure in ["reri", "ap", "s"]]
     rows = [*cell_rows(tables), *within_stratum_ors(tables), ratio_in_frame(tables), *additive]
     table = pd.DataFrame(rows)
-    table.insert(0, "reference_group", f"il1b_{reference['il1b']}_bdnf_{reference['bdnf']}")
+    table.insert(
+        0, "reference_group", f"exposure_{reference['exposure']}_modifier_{reference['modifier']}"
+    )
     table.insert(0, "outcome", outcome)
     return table
 
@@ -450,7 +460,7 @@ TABLE3_COLUMNS = [
     "interaction_lr_df2", "stratum_difference_z", "stratum_difference_p_value", "status",
 ]  # fmt: skip
 INTERACTION_2X2_COLUMNS = [
-    "analysis", "outcome", "reference_group", "part", "il1b_level", "bdnf_level", "measure",
+    "analysis", "outcome", "reference_group", "part", "exposure_level", "modifier_level", "measure",
     "is_reference", "remitters", "non_remitters", "estimate", "ci_low", "ci_high", "ci_method",
     "p_value",
 ]  # fmt: skip
@@ -465,7 +475,7 @@ def has_small_cells(sample: pd.DataFrame, min_count: int) -> bool:
     """Whether a 2 × 2 cell's patients, remitters or non-remitters are 1 to min_count − 1."""
     for il1b in (0, 1):
         for bdnf in (0, 1):
-            counts = events_where(sample, {"il1b_high": il1b, "bdnf_high": bdnf})
+            counts = events_where(sample, {"exposure_high": il1b, "modifier_high": bdnf})
             values = [counts["n"], counts["n_events"], counts["n"] - counts["n_events"]]
             if any(is_small(value, min_count) for value in values):
                 return True
@@ -684,7 +694,7 @@ def frame_text(table: pd.DataFrame) -> str:
 
 
 def indexed_or_text(indexed: pd.DataFrame, key: tuple[str, str, str]) -> str:
-    """or_text of the row of (part, il1b_level, bdnf_level) in an indexed interaction_2x2."""
+    """or_text of the row of (part, exposure_level, modifier_level) in an indexed interaction_2x2."""
     row = indexed.loc[key]
     return or_text(*row[OR_COLUMNS[:3]], row["is_reference"])
 
@@ -696,31 +706,34 @@ def interaction_2x2_display(table: pd.DataFrame, ci_level: float) -> pd.DataFram
     multiplicative and additive measures with their interval methods."""
     header = ci_header(ci_level)
     cells = table[table["part"] == "cell"]
-    il1b_levels = list(dict.fromkeys(cells["il1b_level"]))
-    bdnf_levels = list(dict.fromkeys(cells["bdnf_level"]))
+    exposure_levels = list(dict.fromkeys(cells["exposure_level"]))
+    modifier_levels = list(dict.fromkeys(cells["modifier_level"]))
     columns = [
         PAPER_TABLE_COLUMNS["analysis"],
         variable_label("il1b"),
-        *(biomarker_level_text("bdnf", level) for level in bdnf_levels),
+        *(biomarker_level_text("bdnf", level) for level in modifier_levels),
         f"{PAPER_TABLE_COLUMNS['bdnf_within']} {header}",
     ]
     rows = []
     for analysis, part in table.groupby("analysis", sort=False):
-        indexed = part.set_index(["part", "il1b_level", "bdnf_level"])
+        indexed = part.set_index(["part", "exposure_level", "modifier_level"])
         odds_ratio = partial(indexed_or_text, indexed)
 
-        for number, il1b in enumerate(il1b_levels):
+        for number, il1b in enumerate(exposure_levels):
             row = [analysis_label(str(analysis)) if number == 0 else "", MEDIAN_GROUPS[il1b]]
-            for bdnf in bdnf_levels:
+            for bdnf in modifier_levels:
                 cell = ("cell", il1b, bdnf)
                 row.append(f"{cases_and_controls(indexed.loc[cell])}; {odds_ratio(cell)}")
-            row.append(odds_ratio(("bdnf_within_il1b", il1b, bdnf_levels[1])))
+            row.append(odds_ratio(("modifier_within_exposure", il1b, modifier_levels[1])))
             rows.append(row)
         rows.append(
             [
                 "",
                 f"{PAPER_TABLE_COLUMNS['il1b_within']} {header}",
-                *(odds_ratio(("il1b_within_bdnf", il1b_levels[1], b)) for b in bdnf_levels),
+                *(
+                    odds_ratio(("exposure_within_modifier", exposure_levels[1], b))
+                    for b in modifier_levels
+                ),
                 "",
             ]
         )

@@ -13,29 +13,34 @@ from interplay.models.logistic import MODEL_BASED_METHODS as MODEL_BASED
 from interplay.models.logistic import OK
 from interplay.sensitivity.evalue import evalue_interaction, evalue_odds_ratio, is_common
 
-SENSITIVITY_ESTIMANDS = ["il1b_or_bdnf_low", "il1b_or_bdnf_high", "ratio_of_odds_ratios", "reri"]
+SENSITIVITY_ESTIMANDS = [
+    "exposure_or_modifier_low",
+    "exposure_or_modifier_high",
+    "ratio_of_odds_ratios",
+    "reri",
+]
 # Where each estimand comes from, per biomarker coding: (table, model, term). For the continuous
 # coding, low and high BDNF are its 25th and 75th percentiles: the medians of the two halves.
 SOURCES: dict[str, dict[str, tuple[str, Any, Any]]] = {
-    "median": {
-        "il1b_or_bdnf_low": ("models", "product_lincom", "il1b_high|bdnf_low"),
-        "il1b_or_bdnf_high": ("models", "product_lincom", "il1b_high|bdnf_high"),
-        "ratio_of_odds_ratios": ("models", "product", "il1b_high:bdnf_high"),
+    "split": {
+        "exposure_or_modifier_low": ("models", "product_lincom", "exposure_high|modifier_low"),
+        "exposure_or_modifier_high": ("models", "product_lincom", "exposure_high|modifier_high"),
+        "ratio_of_odds_ratios": ("models", "product", "exposure_high:modifier_high"),
         "reri": ("interaction", "reri", "delta"),
     },
     "tertiles": {
-        "il1b_or_bdnf_low": ("models", "joint_lincom", "il1b_T3|bdnf_T1"),
-        "il1b_or_bdnf_high": ("models", "joint_lincom", "il1b_T3|bdnf_T3"),
-        "ratio_of_odds_ratios": ("models", "joint_lincom", "il1b_T3:bdnf_T3"),
+        "exposure_or_modifier_low": ("models", "joint_lincom", "exposure_T3|modifier_T1"),
+        "exposure_or_modifier_high": ("models", "joint_lincom", "exposure_T3|modifier_T3"),
+        "ratio_of_odds_ratios": ("models", "joint_lincom", "exposure_T3:modifier_T3"),
     },
     "continuous": {
-        "il1b_or_bdnf_low": ("slopes", 25.0, None),
-        "il1b_or_bdnf_high": ("slopes", 75.0, None),
-        "ratio_of_odds_ratios": ("models", "continuous", "log2_il1b:bdnf_sd"),
+        "exposure_or_modifier_low": ("slopes", 25.0, None),
+        "exposure_or_modifier_high": ("slopes", 75.0, None),
+        "ratio_of_odds_ratios": ("models", "continuous", "exposure_scaled:modifier_scaled"),
     },
 }
 CONTRASTS = {
-    "median": "IL-1β above vs below its median",
+    "split": "IL-1β above vs below its median",
     "tertiles": "IL-1β top vs bottom tertile",
     "continuous": "per doubling of IL-1β (ratio: per SD of BDNF)",
 }
@@ -79,7 +84,7 @@ def contrast(coding: str, found: pd.Series) -> str:
 
 def choices(settings: Mapping[str, Any]) -> dict[str, str]:
     """The analysis choices in words, for the specification curve."""
-    outcome, biomarkers = settings["outcome"], settings["biomarkers"]
+    outcome, biomarkers = settings["outcome"], settings["pair"]
     missing = settings["missing_data"]
     definition = {
         "remission": f"remission (HAMD ≤ {outcome['remission_threshold']:g})",
@@ -118,8 +123,8 @@ def key_estimates(
     analysis: str, settings: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
 ) -> pd.DataFrame:
     """One row per key estimand of one analysis (or stratum): choices, E-values, fit status."""
-    coding = settings["biomarkers"]["coding"]
-    product = model_based_estimate(tables, "product", "il1b_high:bdnf_high")
+    coding = settings["pair"]["coding"]
+    product = model_based_estimate(tables, "product", "exposure_high:modifier_high")
     common = is_common(product["n_events"] / product["n"])
     rows = []
     for estimand, source in SOURCES[coding].items():

@@ -208,9 +208,9 @@ def outcome_design(values: dict[str, np.ndarray]) -> np.ndarray:
     bdnf_high = (values["bdnf"] > truth.BDNF_MEDIAN).astype(float)
     columns = {
         "intercept": np.ones_like(il1b_high),
-        "il1b_high": il1b_high,
-        "bdnf_high": bdnf_high,
-        "il1b_high:bdnf_high": il1b_high * bdnf_high,
+        "exposure_high": il1b_high,
+        "modifier_high": bdnf_high,
+        "exposure_high:modifier_high": il1b_high * bdnf_high,
     }
     return np.column_stack([columns.get(term, values.get(term)) for term in truth.COEFFICIENTS])
 

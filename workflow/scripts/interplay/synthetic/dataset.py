@@ -28,6 +28,6 @@ def synthetic_analysis_dataset(
         paths[0], paths[1], load_dictionary(dictionary), {}, {}, config["outcome"]["schedule"]
     )
     built = build_analysis_dataset(
-        ingested.baseline, ingested.visits, config["outcome"], config["biomarkers"]
+        ingested.baseline, ingested.visits, config["outcome"], config["pair"]
     )
     return built.dataset, cohort.truth

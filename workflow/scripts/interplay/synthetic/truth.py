@@ -131,9 +131,9 @@ COEFFICIENTS = {
     "episode_duration_months": -0.015,
     "previous_episodes": -0.05,
     "physical_disorders": -0.05,
-    "il1b_high": IL1B_LOG_OR_LOW_BDNF,
-    "bdnf_high": 0.10,
-    "il1b_high:bdnf_high": -IL1B_LOG_OR_LOW_BDNF,
+    "exposure_high": IL1B_LOG_OR_LOW_BDNF,
+    "modifier_high": 0.10,
+    "exposure_high:modifier_high": -IL1B_LOG_OR_LOW_BDNF,
 }
 # Week-12 HAMD given the outcome: remitters Binomial(7, p); non-remitters 8 + a Beta share of the
 # range 8 … baseline + NONREMITTER_WORSENING (some get worse).
@@ -220,7 +220,7 @@ MISSING_WEIGHTS = {
 
 def stratum_odds_ratios() -> dict[str, float]:
     """True OR of IL-1β high vs low within low-BDNF and within high-BDNF patients."""
-    main, product = COEFFICIENTS["il1b_high"], COEFFICIENTS["il1b_high:bdnf_high"]
+    main, product = COEFFICIENTS["exposure_high"], COEFFICIENTS["exposure_high:modifier_high"]
     return {
         "il1b_high_within_bdnf_low": math.exp(main),
         "il1b_high_within_bdnf_high": math.exp(main + product),
@@ -247,7 +247,7 @@ def truth_record(
         "outcome_model": (
             "P(remission) = expit(sum of coefficient × term); remission = week-12 HAMD-17 <= "
             f"{REMISSION_THRESHOLD} (exact without dropout); terms per unit on the dataset "
-            "scales; sex_male = 1 for sex 'male'; hamd_baseline = week-0 HAMD; il1b_high = il1b > "
+            "scales; sex_male = 1 for sex 'male'; hamd_baseline = week-0 HAMD; exposure_high = il1b > "
             "population median (below-LOD values are low), bdnf_high = bdnf > population median; "
             "il1b_high:bdnf_high = their product; uses the latent biomarkers of patients whose "
             "biomarkers are blank"
