@@ -81,6 +81,17 @@ class Variable:
         return f"per 1{unit} of {self.label}"
 
     @property
+    def label_with_unit(self) -> str:
+        """The label with its unit, e.g. 'IL-1β (pg/mL)'; the label alone without a unit."""
+        return f"{self.label} ({self.unit})" if self.unit else self.label
+
+    def group(self, code: str) -> str:
+        """A level code of the joint tables in words: 'high' -> 'IL-1β high', 'T3' -> 'IL-1β T3'."""
+        if code in LEVEL_CODES.values():
+            return f"{self.label} {self.levels[code == LEVEL_CODES[1]]}"
+        return f"{self.label} {code}"
+
+    @property
     def levels(self) -> tuple[str, str]:
         """Plain words for the low (0) and high (1) groups, e.g. ('< 12', '≥ 12')."""
         if self.split == "threshold":
@@ -117,6 +128,10 @@ class Pair:
     def variable(self, role: str) -> Variable:
         """The variable of a role (exposure | modifier)."""
         return self.exposure if role == EXPOSURE else self.modifier
+
+    def group(self, exposure_code: str, modifier_code: str) -> str:
+        """A joint group in words, e.g. ('high', 'low') -> 'IL-1β high, BDNF low'."""
+        return f"{self.exposure.group(exposure_code)}, {self.modifier.group(modifier_code)}"
 
     @property
     def title(self) -> str:
