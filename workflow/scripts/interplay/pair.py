@@ -77,8 +77,13 @@ class Variable:
             return f"per doubling of {self.label}"
         if self.transform == "per_sd":
             return f"per SD of {self.label}"
-        unit = f" {self.unit}" if self.unit else ""
-        return f"per 1{unit} of {self.label}"
+        if not self.unit:
+            return f"per unit of {self.label}"
+        # A unit that is a word reads in the singular ("per point of SOFAS"), a symbol after
+        # a 1 ("per 1 pg/mL of IL-6").
+        if self.unit.isalpha():
+            return f"per {self.unit.removesuffix('s')} of {self.label}"
+        return f"per 1 {self.unit} of {self.label}"
 
     @property
     def label_with_unit(self) -> str:
