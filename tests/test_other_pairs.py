@@ -1,6 +1,7 @@
 """run_analysis of pairs other than IL-1β × BDNF, against statsmodels fits of the same design."""
 
 import copy
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -9,6 +10,7 @@ import statsmodels.api as sm
 import yaml
 from conftest import REPO
 from interplay.analysis import fit as analysis
+from interplay.bootstrap import replicates as bs
 from scipy import stats
 from scipy.special import expit
 
@@ -171,3 +173,34 @@ def test_a_binary_modifier_has_slopes_at_0_and_1_and_no_johnson_neyman_regions()
     predictions = tables["predictions"]
     assert sorted(predictions["modifier"].unique()) == [0.0, 1.0]
     assert predictions["modifier_percentile"].isna().all()
+
+
+def test_a_pair_variable_in_the_adjustment_set_is_not_also_a_covariate(hads_data, caplog):
+    """HADS anxiety as the modifier and in the set: the models hold it once, as the modifier."""
+    chosen = settings({**IL6, "transform": "log2", "split": "median"}, HADS, "continuous")
+    chosen["covariates"]["sets"]["age_only"] = ["age", "hads_anxiety"]
+    data = hads_data.assign(hads_anxiety=hads_data["modifier"])
+    tables = analysis.run_analysis(data, chosen)
+    expected = analysis.run_analysis(
+        hads_data, settings(chosen["pair"]["exposure"], HADS, "continuous")
+    )
+    pd.testing.assert_frame_equal(tables["models"], expected["models"])
+    assert "hads_anxiety" not in set(tables["models"]["term"])
+    assert "the pair's modifier (HADS anxiety)" in caplog.text
+
+
+@pytest.mark.parametrize("modifier", ["hads", "unmarried"])
+def test_bootstrap_slopes_of_another_pair_are_those_of_the_slopes_table(hads_data, modifier):
+    """Unit weights: the bootstrap's slope estimands are the slopes table's rows, in order."""
+    if modifier == "hads":
+        data, entry = hads_data, HADS
+    else:
+        unmarried = np.random.default_rng(2).integers(0, 2, 700).astype(float)
+        data, entry = dataset(unmarried, unmarried, unmarried.astype(int)), UNMARRIED
+    chosen = settings({**IL6, "transform": "log2", "split": "median"}, entry, "split")
+    problem = bs.prepare_complete(data, chosen)
+    ones = np.ones((1, len(problem.rows.outcome)))
+    values = bs.replicate_frame(problem, replace(problem.rows, weights=ones), {"r": [0]}, False)
+    slope_columns = [e.column for e in problem.blueprint.estimands if e.table == "slopes"]
+    expected = analysis.run_analysis(data, chosen)["slopes"]["estimate"]
+    np.testing.assert_allclose(values.loc[0, slope_columns].astype(float), expected, rtol=1e-6)

@@ -72,9 +72,10 @@ def read_plan(settings: Mapping[str, Any]) -> Plan:
             fix=f"name one of: {', '.join(sets)} (a data-driven set must be resolved into "
             "covariates.sets before the models run)",
         )
+    pair = pair_from_settings(settings)
     return Plan(
-        covariates=list(sets[name]),
-        pair=pair_from_settings(settings),
+        covariates=adjustment_without_pair(sets[name], pair, name),
+        pair=pair,
         joint_coding="tertiles" if settings["pair"]["coding"] == "tertiles" else "split",
         estimator=settings["models"]["estimator"],
         ci_level=float(settings["models"]["ci_level"]),
@@ -82,6 +83,24 @@ def read_plan(settings: Mapping[str, Any]) -> Plan:
         impute=settings["missing_data"]["method"] == "mice",
         outcome=settings["outcome"]["definition"],
     )
+
+
+def adjustment_without_pair(covariates: Sequence[str], pair: Pair, set_name: str) -> list[str]:
+    """The adjustment set without the pair's own columns, which the models hold as the exposure
+    and the modifier (as a covariate too it would be collinear with its continuous coding)."""
+    kept = [c for c in covariates if c not in pair.columns]
+    for variable in pair:
+        if variable.column in covariates:
+            log.warning(
+                "covariates.sets.%s names %s, the pair's %s (%s): it enters the models as the "
+                "%s, not also as a covariate",
+                set_name,
+                variable.column,
+                variable.role,
+                variable.label,
+                variable.role,
+            )
+    return kept
 
 
 def plan_terms(plan: Plan, model: str) -> list[str]:
@@ -184,7 +203,7 @@ def log_failed_fits(name: str, fits: Sequence[models.LogisticFit], analysis: str
     if separated:
         log.warning(
             "%s model: %d of %d fits separated (a coefficient runs off to infinity, e.g. a "
-            "biomarker group without remitters); its rows in the tables have status "
+            "group of the pair without remitters); its rows in the tables have status "
             "'separation'. %s",
             name,
             separated,
@@ -207,7 +226,7 @@ def fits_status(*fit_lists: Sequence[models.LogisticFit]) -> str:
 
 
 def joint_reference(plan: Plan) -> tuple[int, int]:
-    """Reference cell of the joint table: both biomarkers at their lowest level."""
+    """Reference cell of the joint table: both variables of the pair at their lowest level."""
     return joint.joint_cells(plan.joint_coding)[0]
 
 
@@ -221,7 +240,7 @@ def odds_ratio_rows(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def average_count(values: Sequence[int]) -> int:
-    """A count over data sets (constant unless a biomarker was imputed): rounded mean."""
+    """A count over data sets (constant unless a pair variable was imputed): rounded mean."""
     return round(float(np.mean(values)))
 
 
