@@ -11,6 +11,7 @@ import yaml
 from conftest import REPO
 from interplay.analysis import fit as analysis
 from interplay.bootstrap import replicates as bs
+from interplay.errors import InputError
 from scipy import stats
 from scipy.special import expit
 
@@ -204,3 +205,23 @@ def test_bootstrap_slopes_of_another_pair_are_those_of_the_slopes_table(hads_dat
     slope_columns = [e.column for e in problem.blueprint.estimands if e.table == "slopes"]
     expected = analysis.run_analysis(data, chosen)["slopes"]["estimate"]
     np.testing.assert_allclose(values.loc[0, slope_columns].astype(float), expected, rtol=1e-6)
+
+
+def test_percentiles_sharing_a_value_of_an_integer_scale_keep_their_own_rows(hads_data):
+    """The 90th and 91st percentiles of a 0–21 scale coincide: each keeps its prediction curve."""
+    chosen = settings({**IL6, "transform": "log2", "split": "median"}, HADS, "continuous")
+    chosen["models"]["slope_percentiles"] = [50, 90, 91]
+    predictions = analysis.run_analysis(hads_data, chosen)["predictions"]
+    values = np.percentile(hads_data["modifier"], [50, 90, 91])
+    assert values[1] == values[2]
+    counts = predictions.groupby("modifier_percentile")["modifier"].agg(["size", "first"])
+    assert counts["size"].tolist() == [41, 41, 41]
+    np.testing.assert_allclose(counts["first"], values)
+
+
+def test_a_binary_modifier_with_other_values_is_an_input_error():
+    two = np.random.default_rng(4).integers(1, 3, 300).astype(float)  # coded 1/2, not 0/1
+    data = dataset(two, two, (two == 2).astype(int))
+    chosen = settings({**IL6, "transform": "log2", "split": "median"}, UNMARRIED, "continuous")
+    with pytest.raises(InputError, match=r"configured as binary .* takes the value"):
+        analysis.run_analysis(data, chosen)

@@ -290,6 +290,15 @@ def slope_parts(
     """The modifier values of the slopes table, each part with its percentiles (NaN: not one):
     the percentiles, then an even grid over the observed range for plots; 0 and 1 if binary."""
     if binary_variable(variable):
+        other = np.setdiff1d(observed_values, BINARY_VALUES)
+        if other.size:
+            raise InputError(
+                f"{variable.label} is configured as binary (kind: binary) but takes the value(s) "
+                f"{', '.join(f'{v:g}' for v in other[:5])}",
+                file=DATASET,
+                column=variable.column,
+                fix=f"code {variable.column} as 0/1, or give pair.{variable.role} another kind",
+            )
         return [(BINARY_VALUES, np.full(len(BINARY_VALUES), np.nan))]
     grid = np.linspace(observed_values.min(), observed_values.max(), GRID_POINTS)
     return [
@@ -334,8 +343,9 @@ def continuous_tables(
     predictions = prediction_grid(
         fits, designs, exposure_values, levels, (exposure_scale, modifier_scale), ci_level
     )
-    percentile_of = dict(zip(levels, level_percentiles, strict=True))
-    predictions.insert(2, "modifier_percentile", predictions["modifier"].map(percentile_of))
+    # By position: two percentiles of an integer scale may share a value.
+    at = np.repeat(level_percentiles, len(exposure_values))
+    predictions.insert(2, "modifier_percentile", at)
     if binary_variable(pair.modifier):
         regions = pd.DataFrame(columns=JOHNSON_NEYMAN_COLUMNS)
     else:
