@@ -202,12 +202,12 @@ def test_tertile_coding_gives_nine_joint_cells(dataset):
 
 
 def test_slopes_tables_use_the_configured_percentiles(complete_case, dataset):
-    """Simple slopes at the BDNF percentiles of config; JN regions cover the BDNF axis."""
+    """Simple slopes at the modifier percentiles of config; JN regions cover the modifier axis."""
     slopes_table = complete_case["slopes"]
     at = slopes_table.dropna(subset=["percentile"])
     assert list(at["percentile"]) == CONFIG["models"]["slope_percentiles"]
     expected = np.percentile(dataset["bdnf"], CONFIG["models"]["slope_percentiles"])
-    np.testing.assert_allclose(at["bdnf"], expected)
+    np.testing.assert_allclose(at["modifier"], expected)
     jn = complete_case["johnson_neyman"]
     assert jn["modifier_from"].iloc[0] == -np.inf and jn["modifier_to"].iloc[-1] == np.inf
     assert jn["observed_share"].sum() == pytest.approx(1.0)

@@ -98,6 +98,68 @@ def test_continuous_coding_reads_slopes_at_the_quartiles() -> None:
     assert found.loc["ratio_of_odds_ratios", "estimate"] == 1.05
 
 
+IL6_HADS = {
+    "exposure": {"column": "il6", "label": "IL-6", "unit": "pg/mL", "transform": "log2"},
+    "modifier": {
+        "column": "hads_anxiety",
+        "label": "HADS anxiety",
+        "kind": "scale",
+        "transform": "per_sd",
+        "split": "threshold",
+        "threshold": 12,
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("coding", "exposure", "expected"),
+    [
+        ("split", {}, "IL-6 above vs below its median"),
+        ("split", {"split": "threshold", "threshold": 12}, "IL-6 ≥ 12 vs < 12"),
+        ("split", {"split": "threshold", "threshold": 3.5, "high_if": "above"},
+         "IL-6 > 3.5 vs ≤ 3.5"),
+        ("tertiles", {}, "IL-6 top vs bottom tertile"),
+        ("continuous", {}, "per doubling of IL-6 (ratio: per SD of HADS anxiety)"),
+        ("continuous", {"transform": "none"},
+         "per 1 pg/mL of IL-6 (ratio: per SD of HADS anxiety)"),
+    ],
+)  # fmt: skip
+def test_contrasts_are_in_the_words_of_the_pair(coding, exposure, expected) -> None:
+    chosen = settings(coding)
+    chosen["pair"].update(copy.deepcopy(IL6_HADS))
+    chosen["pair"]["exposure"].update(exposure)
+    table = sensitivity_table({"other": chosen}, {"other": tables_of(coding)})
+    assert (table["contrast"].str.split(";").str[0] == expected).all()
+    assert "IL-1β" not in " ".join(table["contrast"]) and "BDNF" not in " ".join(table["contrast"])
+
+
+def tables_of(coding: str) -> dict[str, pd.DataFrame]:
+    """tables(), with the joint_lincom rows a tertile coding reads."""
+    found = tables()
+    if coding == "tertiles":
+        rows = [("joint_lincom", t, 1.5, 1.1, 2.0, "rubin_t") for t in TERTILE_TERMS]
+        found["models"] = pd.concat([found["models"], model_rows(rows)], ignore_index=True)
+    return found
+
+
+TERTILE_TERMS = ["exposure_T3|modifier_T1", "exposure_T3|modifier_T3", "exposure_T3:modifier_T3"]
+
+
+def test_a_binary_modifier_reads_the_slopes_at_0_and_1() -> None:
+    chosen = settings("continuous")
+    chosen["pair"]["modifier"] = {
+        "column": "unmarried", "label": "Unmarried", "kind": "binary", "split": "binary",
+    }  # fmt: skip
+    found = tables()
+    found["slopes"] = found["slopes"].assign(modifier=[1.0, 0.0, np.nan], percentile=np.nan)
+    table = sensitivity_table({"binary": chosen}, {"binary": found}).set_index("estimand")
+    assert table.loc["exposure_or_modifier_low", "estimate"] == 0.97
+    assert table.loc["exposure_or_modifier_high", "estimate"] == 0.91
+    assert table.loc["ratio_of_odds_ratios", "contrast"] == (
+        "per doubling of IL-1β (ratio: Unmarried yes vs no)"
+    )
+
+
 def test_evalues_use_the_square_root_conversion_for_a_common_outcome() -> None:
     """45 % events: RR ≈ √OR (VanderWeele 2017); E = RR + √(RR(RR − 1)) after inverting RR < 1."""
     found = sensitivity_table({"p": settings()}, {"p": tables()}).set_index("estimand")
@@ -148,12 +210,12 @@ def test_stratified_analysis_equals_the_analysis_of_each_subset() -> None:
             "exposure_high": rng.integers(0, 2, n),
             "modifier_high": rng.integers(0, 2, n),
             "exposure_scaled": rng.normal(0, 1, n),
-            "bdnf": rng.normal(22, 7, n),
+            "modifier": rng.normal(22, 7, n),
             "treatment_step": rng.choice([1.0, 2.0, np.nan], n, p=[0.5, 0.45, 0.05]),
         }
     )
-    data["il1b"] = 2 ** data["exposure_scaled"]
-    data["modifier_scaled"] = (data["bdnf"] - data["bdnf"].mean()) / data["bdnf"].std()
+    data["exposure"] = 2 ** data["exposure_scaled"]
+    data["modifier_scaled"] = (data["modifier"] - data["modifier"].mean()) / data["modifier"].std()
     data["outcome"] = rng.binomial(1, 0.45, n)
     chosen = settings()
     chosen["covariates"]["adjustment_set"] = "unadjusted"

@@ -6,23 +6,26 @@ import pytest
 from interplay.errors import InputError
 from interplay.interaction import slopes
 from interplay.models import logistic as models
+from interplay.pair import Variable
 from scipy import stats
 from scipy.special import expit, logit
 
 TERMS = ["intercept", "exposure_scaled", "modifier_scaled", "exposure_scaled:modifier_scaled"]
-SCALE = (22.0, 7.5)  # BDNF mean and SD, ng/mL
+SCALE = slopes.Scale("per_sd", 22.0, 7.5)  # the modifier's mean and SD, e.g. BDNF in ng/mL
+LOG2 = slopes.Scale("log2")
 
 
 def continuous_data(n: int = 1500, seed: int = 7) -> pd.DataFrame:
-    """log2 IL-1β, BDNF (raw and SD units), age and an outcome with a continuous interaction."""
+    """log2 exposure, a modifier (raw and SD units), age and an outcome with a continuous
+    interaction."""
     rng = np.random.default_rng(np.random.SeedSequence(seed))
-    bdnf = rng.normal(22, 7.5, n)
+    modifier = rng.normal(22, 7.5, n)
     data = pd.DataFrame(
         {
             "patient_id": range(n),
             "exposure_scaled": rng.normal(-0.7, 1.5, n),
-            "bdnf": bdnf,
-            "modifier_scaled": (bdnf - bdnf.mean()) / bdnf.std(ddof=1),
+            "modifier": modifier,
+            "modifier_scaled": (modifier - modifier.mean()) / modifier.std(ddof=1),
             "age": rng.normal(55, 15, n),
         }
     )
@@ -70,9 +73,7 @@ def test_johnson_neyman_closed_form_matches_brute_force(case):
         and table["modifier_scaled_to"].iloc[-1] == np.inf
     )
     np.testing.assert_allclose(table["modifier_scaled_to"].iloc[:-1], expected, atol=2e-4)
-    np.testing.assert_allclose(
-        table["modifier_to"].iloc[:-1], SCALE[0] + SCALE[1] * expected, atol=2e-3
-    )
+    np.testing.assert_allclose(table["modifier_to"].iloc[:-1], 22.0 + 7.5 * expected, atol=2e-3)
     z = np.arange(-20, 20, 1e-4)
     for row in table.itertuples():
         inside = (z > row.modifier_scaled_from + 1e-3) & (z < row.modifier_scaled_to - 1e-3)
@@ -80,14 +81,14 @@ def test_johnson_neyman_closed_form_matches_brute_force(case):
     assert table["observed_share"].sum() == pytest.approx(1.0)
 
 
-def test_simple_slopes_equal_refits_with_centred_bdnf():
-    """The slope at BDNF z0 is the IL-1β coefficient (and SE) after centring BDNF at z0."""
+def test_simple_slopes_equal_refits_with_centred_modifier():
+    """The slope at modifier z0 is the exposure coefficient (and SE) after centring it at z0."""
     data = continuous_data()
     terms = [*TERMS, "age"]
     fit = models.fit_model(data, terms)
     z0 = np.array([-1.3, 0.0, 0.9])
-    scale = (1.0, 2.0)  # any ng/mL scale: bdnf values are converted to z through it
-    table = slopes.simple_slopes([fit], scale[0] + scale[1] * z0, scale, 0.95)
+    scale = slopes.Scale("per_sd", 1.0, 2.0)  # any scale: modifier values go to z through it
+    table = slopes.simple_slopes([fit], 1.0 + 2.0 * z0, scale, 0.95)
     for z, row in zip(z0, table.itertuples(), strict=True):
         refit = models.fit_model(data.assign(modifier_scaled=data["modifier_scaled"] - z), terms)
         i = refit.index("exposure_scaled")
@@ -98,14 +99,35 @@ def test_simple_slopes_equal_refits_with_centred_bdnf():
         assert row.ci_low == pytest.approx(np.exp(row.estimate - z_crit * row.std_error))
 
 
-def test_bdnf_scale_is_recovered_from_the_data():
-    """modifier_scaled = (bdnf − mean)/SD in the data gives back that mean and SD."""
+MODIFIER = Variable("modifier", "bdnf", "BDNF", "ng/mL", "biomarker", "per_sd", "median")
+
+
+def test_per_sd_scale_is_recovered_from_the_data():
+    """modifier_scaled = (modifier − mean)/SD in the data gives back that mean and SD."""
     data = continuous_data()
-    mean, sd = slopes.bdnf_scale(data)
-    assert mean == pytest.approx(data["bdnf"].mean())
-    assert sd == pytest.approx(data["bdnf"].std(ddof=1))
-    with pytest.raises(InputError, match="not a linear rescaling"):
-        slopes.bdnf_scale(data.assign(modifier_scaled=np.log(data["bdnf"].abs() + 1)))
+    scale = slopes.variable_scale(data, MODIFIER)
+    assert scale.location == pytest.approx(data["modifier"].mean())
+    assert scale.spread == pytest.approx(data["modifier"].std(ddof=1))
+    with pytest.raises(InputError, match="not the per_sd transform of modifier"):
+        slopes.variable_scale(
+            data.assign(modifier_scaled=np.log(data["modifier"].abs() + 1)), MODIFIER
+        )
+
+
+@pytest.mark.parametrize(
+    ("transform", "scaled"),
+    [("log2", np.log2), ("none", lambda x: x)],
+)
+def test_log2_and_none_scales_are_checked_against_the_data(transform, scaled):
+    """log2: z = log2 x and x = 2^z; none: the identity; a column on another scale is refused."""
+    x = np.array([0.5, 1.0, 3.0, 8.0])
+    variable = Variable("exposure", "il6", "IL-6", "pg/mL", "biomarker", transform, "median")
+    data = pd.DataFrame({"exposure": x, "exposure_scaled": scaled(x)})
+    scale = slopes.variable_scale(data, variable)
+    np.testing.assert_allclose(scale.scaled(x), scaled(x))
+    np.testing.assert_allclose(scale.value(scaled(x)), x)
+    with pytest.raises(InputError, match=f"not the {transform} transform"):
+        slopes.variable_scale(data.assign(exposure_scaled=(x - x.mean()) / x.std()), variable)
 
 
 def test_predictions_without_covariates_are_the_fitted_curve():
@@ -113,12 +135,13 @@ def test_predictions_without_covariates_are_the_fitted_curve():
     data = continuous_data(n=600)
     fit = models.fit_model(data, TERMS)
     design = models.design_matrix(data, TERMS)
-    il1b = np.array([0.2, 1.0, 4.0])
-    bdnf = np.array([15.0, 30.0])
-    table = slopes.prediction_grid([fit], [design], il1b, bdnf, SCALE, 0.95)
-    assert len(table) == len(il1b) * len(bdnf)
+    exposure = np.array([0.2, 1.0, 4.0])
+    modifier = np.array([15.0, 30.0])
+    table = slopes.prediction_grid([fit], [design], exposure, modifier, (LOG2, SCALE), 0.95)
+    assert len(table) == len(exposure) * len(modifier)
     for row in table.itertuples():
-        g, z = np.log2(row.il1b), (row.bdnf - SCALE[0]) / SCALE[1]
+        g, z = np.log2(row.exposure), (row.modifier - 22.0) / 7.5
+        assert (row.exposure_scaled, row.modifier_scaled) == pytest.approx((g, z))
         x = np.array([1.0, g, z, g * z])
         assert row.probability == pytest.approx(expit(x @ fit.estimates))
         se = np.sqrt(x @ fit.covariance @ x)
@@ -126,10 +149,22 @@ def test_predictions_without_covariates_are_the_fitted_curve():
         assert row.ci_low == pytest.approx(expected_low, rel=1e-6)
 
 
-def test_il1b_grid_spans_the_central_ninety_percent():
+EXPOSURE = Variable("exposure", "il1b", "IL-1β", "pg/mL", "biomarker", "log2", "median")
+
+
+def test_exposure_grid_spans_the_central_ninety_percent():
     """Grid from the 5th to the 95th percentile, evenly spaced in log2."""
     values = 2 ** np.linspace(-5, 5, 1001)
-    grid = slopes.il1b_grid(values)
+    grid = slopes.exposure_grid(values, EXPOSURE, LOG2)
     assert np.log2(grid[0]) == pytest.approx(-4.5)
     assert np.log2(grid[-1]) == pytest.approx(4.5)
     assert np.allclose(np.diff(np.log2(grid)), np.diff(np.log2(grid))[0])
+
+
+def test_exposure_grid_per_unit_is_evenly_spaced_in_the_unit():
+    """transform none: evenly spaced values between the 5th and 95th percentiles themselves."""
+    values = np.linspace(0, 100, 1001)
+    variable = Variable("exposure", "crp", "CRP", "mg/L", "biomarker", "none", "median")
+    grid = slopes.exposure_grid(values, variable, slopes.Scale("none"))
+    assert (grid[0], grid[-1]) == pytest.approx((5.0, 95.0))
+    assert np.allclose(np.diff(grid), 90 / (slopes.GRID_POINTS - 1))

@@ -21,6 +21,7 @@ from interplay.interaction import joint, slopes
 from interplay.interaction import measures as ia
 from interplay.models import logistic as models
 from interplay.models.sequences import LazySequence
+from interplay.pair import MODIFIER, Pair, pair_from_settings
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ class Plan:
     """The settings one analysis needs, resolved from the merged configuration."""
 
     covariates: list[str]
+    pair: Pair
     joint_coding: str
     estimator: str
     ci_level: float
@@ -70,8 +72,10 @@ def read_plan(settings: Mapping[str, Any]) -> Plan:
             fix=f"name one of: {', '.join(sets)} (a data-driven set must be resolved into "
             "covariates.sets before the models run)",
         )
+    pair = pair_from_settings(settings)
     return Plan(
-        covariates=list(sets[name]),
+        covariates=adjustment_without_pair(sets[name], pair, name),
+        pair=pair,
         joint_coding="tertiles" if settings["pair"]["coding"] == "tertiles" else "split",
         estimator=settings["models"]["estimator"],
         ci_level=float(settings["models"]["ci_level"]),
@@ -81,16 +85,34 @@ def read_plan(settings: Mapping[str, Any]) -> Plan:
     )
 
 
+def adjustment_without_pair(covariates: Sequence[str], pair: Pair, set_name: str) -> list[str]:
+    """The adjustment set without the pair's own columns, which the models hold as the exposure
+    and the modifier (as a covariate too it would be collinear with its continuous coding)."""
+    kept = [c for c in covariates if c not in pair.columns]
+    for variable in pair:
+        if variable.column in covariates:
+            log.warning(
+                "covariates.sets.%s names %s, the pair's %s (%s): it enters the models as the "
+                "%s, not also as a covariate",
+                set_name,
+                variable.column,
+                variable.role,
+                variable.label,
+                variable.role,
+            )
+    return kept
+
+
 def plan_terms(plan: Plan, model: str) -> list[str]:
     """Coefficient names of a whole-sample model."""
     return models.model_terms(models.MODEL_EXPOSURES[model], plan.covariates)
 
 
 def used_columns(plan: Plan) -> list[str]:
-    """Every dataset column some model reads."""
-    (il1b, bdnf), _ = joint.JOINT_CODINGS[plan.joint_coding]
+    """Every dataset column some model reads, and the modifier's values (the slopes' axis)."""
+    codings, _ = joint.JOINT_CODINGS[plan.joint_coding]
     terms = [t for m in WHOLE_SAMPLE_MODELS for t in plan_terms(plan, m)]
-    return list(dict.fromkeys([models.OUTCOME, *models.source_columns(terms), il1b, bdnf, "bdnf"]))
+    return list(dict.fromkeys([models.OUTCOME, *models.source_columns(terms), *codings, MODIFIER]))
 
 
 def usable(data: pd.DataFrame, what: str) -> pd.DataFrame:
@@ -181,7 +203,7 @@ def log_failed_fits(name: str, fits: Sequence[models.LogisticFit], analysis: str
     if separated:
         log.warning(
             "%s model: %d of %d fits separated (a coefficient runs off to infinity, e.g. a "
-            "biomarker group without remitters); its rows in the tables have status "
+            "group of the pair without remitters); its rows in the tables have status "
             "'separation'. %s",
             name,
             separated,
@@ -204,7 +226,7 @@ def fits_status(*fit_lists: Sequence[models.LogisticFit]) -> str:
 
 
 def joint_reference(plan: Plan) -> tuple[int, int]:
-    """Reference cell of the joint table: both biomarkers at their lowest level."""
+    """Reference cell of the joint table: both variables of the pair at their lowest level."""
     return joint.joint_cells(plan.joint_coding)[0]
 
 
@@ -218,7 +240,7 @@ def odds_ratio_rows(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def average_count(values: Sequence[int]) -> int:
-    """A count over data sets (constant unless a biomarker was imputed): rounded mean."""
+    """A count over data sets (constant unless a pair variable was imputed): rounded mean."""
     return round(float(np.mean(values)))
 
 
@@ -310,9 +332,10 @@ def run_analysis(
     """Fit, pool and tabulate one analysis; returns the tables below, keyed by name.
 
     dataset: the analysis dataset (one row per patient); settings: the merged sections outcome,
-    biomarkers, covariates, missing_data and models; imputed: the imputed data sets 1..m
+    pair, covariates, missing_data and models; imputed: the imputed data sets 1..m
     (interplay.imputation.imputed_sets) or in long format (`.imp` 0 = observed, 1..m), used when
-    missing_data.method is mice; analysis: its name.
+    missing_data.method is mice; analysis: its name. Codes are generic whatever the pair:
+    exposure / modifier are the pair's two variables (interplay.pair).
 
     Every table ends with status: ok, separation (a fitted probability at 0 or 1: some
     coefficient runs off to ±inf, e.g. a joint cell without remitters) or not_converged — the
@@ -320,39 +343,44 @@ def run_analysis(
 
     models — analysis, model, term, estimate (log-odds), std_error, statistic, df, p_value,
       odds_ratio, ci_low, ci_high (OR scale), ci_method (wald_z | rubin_t), n, n_events, fmi
-      (NaN without imputations). Models: il1b, bdnf, main_effects (both, no product), product,
-      continuous (exposure_scaled × modifier_scaled); stratum_modifier_low / _modifier_high (IL-1β model fitted within
-      a BDNF stratum), stratum_exposure_low / _exposure_high (BDNF model within an IL-1β stratum), each
-      with all its terms; product_lincom — the same stratum log-ORs from the product model, terms
-      `exposure_high|modifier_low` (β1), `exposure_high|modifier_high` (β1+β3), `modifier_high|exposure_low`,
-      `modifier_high|exposure_high`; with tertile coding also joint_lincom — from the joint model, IL-1β
-      T3 vs T1 within BDNF T1 (`exposure_T3|modifier_T1`) and within BDNF T3 (`exposure_T3|modifier_T3`), and
-      their ratio (`exposure_T3:modifier_T3`). n is the rounded mean over imputations (differs only if a
-      biomarker was imputed).
+      (NaN without imputations). Models: exposure, modifier, main_effects (both, no product),
+      product, continuous (exposure_scaled × modifier_scaled); stratum_modifier_low / _high (the
+      exposure model fitted within a modifier group), stratum_exposure_low / _high (the modifier
+      model within an exposure group), each with all its terms; product_lincom — the same
+      stratum log-ORs from the product model, terms `exposure_high|modifier_low` (β1),
+      `exposure_high|modifier_high` (β1+β3), `modifier_high|exposure_low`,
+      `modifier_high|exposure_high`; with tertile coding also joint_lincom — from the joint
+      model, exposure T3 vs T1 within modifier T1 (`exposure_T3|modifier_T1`) and within modifier
+      T3 (`exposure_T3|modifier_T3`), and their ratio (`exposure_T3:modifier_T3`). n is the
+      rounded mean over imputations (differs only if a pair variable was imputed).
     joint — exposure_level, modifier_level (low/high, or T1–T3 when pair.coding is tertiles), n,
       remitters (outcome 1), non_remitters, odds_ratio, ci_low, ci_high (adjusted, against the
-      cell with both biomarkers lowest, is_reference). Counts come from the analysed complete
+      cell with both variables lowest, is_reference). Counts come from the analysed complete
       cases, or with imputations from the observed dataset (the outcome is never imputed).
     interaction — measure, scale, outcome, reference_group, estimate, ci_low, ci_high, ci_method,
       df1, df2, p_value. Rows: ratio_of_odds_ratios (exp β3, outcome as modelled) and its
       wald_test / lr_test (estimate = χ² statistic, or the F statistic of D1 / D3 with
       imputations; its degrees of freedom in df1 and df2, df2 NA for a χ² test); for
       non-<outcome> against the lowest-risk joint cell (reference_group, chosen from the pooled
-      product model): or_10, or_01, or_11 (first digit IL-1β, second BDNF, 1 = the
+      product model): or_10, or_01, or_11 (first digit the exposure, second the modifier, 1 = the
       level other than the reference's), reri, ap, s with delta (Hosmer & Lemeshow) and mover
       (Zou) intervals — pooled per imputation delta variances by Rubin's rules, RERI and AP on the
       natural scale and S on the log scale; MOVER from the pooled limits of its terms and their
       pooled correlation; risk_<cell> standardised (g-computation) risks and ic = p11 − p10 − p01
       + p00 on the risk scale with delta-method intervals (conditional on the sample's covariates).
-    slopes — percentile (NaN for the evenly spaced BDNF grid used for plots), bdnf (ng/mL),
-      modifier_scaled, estimate (log-OR per doubling of IL-1β), std_error, df, statistic, p_value,
+    slopes — percentile (NaN for the evenly spaced modifier grid used for plots, and for both
+      rows of a binary modifier, at 0 and 1), modifier (its unit), modifier_scaled, estimate
+      (log-OR per unit of exposure_scaled, e.g. per doubling), std_error, df, statistic, p_value,
       odds_ratio, ci_low, ci_high (OR scale), ci_method, fmi.
-    johnson_neyman — the BDNF axis cut at the Johnson–Neyman boundaries: modifier_from, modifier_to
-      (ng/mL; ±inf at the ends), modifier_scaled_from, modifier_scaled_to, significant (IL-1β slope ≠ 0 at the
-      ci_level), odds_ratio_direction (below_1 | above_1), observed_share (patients in the
-      region), critical_value, df (inf, or the product term's Barnard–Rubin df).
-    predictions — il1b (pg/mL), exposure_scaled, modifier_percentile, bdnf, modifier_scaled, probability (of the
-      outcome, standardised over the covariates), ci_low, ci_high, ci_method.
+    johnson_neyman — the modifier axis cut at the Johnson–Neyman boundaries: modifier_from,
+      modifier_to (its unit; ±inf at the ends, or 0 and ±inf for a log2 modifier),
+      modifier_scaled_from, modifier_scaled_to, significant (exposure slope ≠ 0 at the ci_level),
+      odds_ratio_direction (below_1 | above_1), observed_share (patients in the region),
+      critical_value, df (inf, or the product term's Barnard–Rubin df). No rows for a binary
+      modifier (no region between 0 and 1 to find).
+    predictions — exposure (its unit), exposure_scaled, modifier_percentile (NaN for a binary
+      modifier), modifier (its unit), modifier_scaled, probability (of the outcome, standardised
+      over the covariates), ci_low, ci_high, ci_method.
     """
     plan = read_plan(settings)
     imputed = as_imputed_sets(imputed)
@@ -361,7 +389,7 @@ def run_analysis(
     fits = fit_all(data_sets, plan, analysis)
     counted = dataset if imputing else data_sets[0]
     continuous = slopes.continuous_tables(
-        fits["continuous"], data_sets, dataset, plan.percentiles, plan.ci_level
+        fits["continuous"], data_sets, dataset, plan.pair, plan.percentiles, plan.ci_level
     )
     return {
         "models": models_table(fits, plan, analysis),

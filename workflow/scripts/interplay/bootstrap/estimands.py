@@ -3,10 +3,10 @@
 The estimands are those of the core tables (analysis.run_analysis): each model's exposure log-ORs,
 the stratum log-ORs (stratum models and product-model combinations), the joint-cell log-ORs, the
 interaction measures of the product model (ratio of ORs; for non-<outcome> against the reference
-cell the joint log-ORs, RERI, AP, ln S, standardised risks and IC) and the IL-1β simple slopes.
-Like the model-based intervals, the bootstrap holds fixed the dataset's median cut-points and BDNF
-scale, the BDNF values of the slopes and the full-sample choice of reference cell, so that every
-replicate estimates the same quantity as the full sample.
+cell the joint log-ORs, RERI, AP, ln S, standardised risks and IC) and the exposure's simple
+slopes. Like the model-based intervals, the bootstrap holds fixed the dataset's cut-points and
+modifier scale, the modifier values of the slopes and the full-sample choice of reference cell, so
+that every replicate estimates the same quantity as the full sample.
 
 A Sample holds model terms as arrays: (n,) shared by all replicates, which differ by frequency
 weights (R, n) — complete-data bootstrap — or (R, n) per imputed resample with unit weights.
@@ -31,6 +31,7 @@ from interplay.models.batched import (
     linear_predictor,
     weighted_design,
 )
+from interplay.pair import MODIFIER
 
 NON_REMISSION = -1  # the interaction measures describe the complement of the modelled outcome
 SLOPE_GROUP = "slope"
@@ -136,14 +137,12 @@ def unit_weights(terms: list[str], weights: Mapping[str, float]) -> np.ndarray:
     return vector
 
 
-def slope_points(dataset: pd.DataFrame, percentiles: list[float]) -> np.ndarray:
-    """BDNF z-values of the slopes table's rows: the percentiles, then the plotting grid."""
-    scale = slopes.bdnf_scale(dataset)
-    bdnf = slopes.observed(dataset, "bdnf")
-    values = np.concatenate(
-        [np.percentile(bdnf, percentiles), np.linspace(bdnf.min(), bdnf.max(), slopes.GRID_POINTS)]
-    )
-    return (values - scale[0]) / scale[1]
+def slope_points(dataset: pd.DataFrame, plan: analysis.Plan) -> np.ndarray:
+    """modifier_scaled values of the slopes table's rows, in its order (slopes.slope_parts)."""
+    modifier = plan.pair.modifier
+    scale = slopes.variable_scale(dataset, modifier)
+    parts = slopes.slope_parts(slopes.observed(dataset, MODIFIER), modifier, plan.percentiles)
+    return scale.scaled(np.concatenate([values for values, _ in parts]))
 
 
 def model_table_estimands(plan: analysis.Plan, specs: dict[str, ModelSpec]) -> list:
@@ -219,7 +218,7 @@ def blueprint(
             "continuous",
             unit_weights(continuous, {slopes.EXPOSURE_TERM: 1.0, product: z}),
         )
-        for i, z in enumerate(slope_points(dataset, plan.percentiles))
+        for i, z in enumerate(slope_points(dataset, plan))
     ]
     return Blueprint(
         specs=list(specs.values()),

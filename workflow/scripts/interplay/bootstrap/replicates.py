@@ -93,16 +93,16 @@ def chunks(replicates: range, size: int) -> list[range]:
 def atom_names(blueprint: est.Blueprint, plan: analysis.Plan) -> list[str]:
     """Every column a model term is built from, plus the joint coding's columns."""
     terms = [t for spec in blueprint.specs for t in spec.terms if t != models.INTERCEPT]
-    (il1b, bdnf), _ = joint.JOINT_CODINGS[plan.joint_coding]
-    return list(dict.fromkeys([*(p for t in terms for p in t.split(models.PRODUCT)), il1b, bdnf]))
+    codings, _ = joint.JOINT_CODINGS[plan.joint_coding]
+    return list(dict.fromkeys([*(p for t in terms for p in t.split(models.PRODUCT)), *codings]))
 
 
 def joint_atoms(atoms: Mapping[str, np.ndarray], plan: analysis.Plan) -> dict[str, np.ndarray]:
     """The atoms with the joint-cell indicators recomputed from the (imputed) coding columns."""
-    (il1b, bdnf), _ = joint.JOINT_CODINGS[plan.joint_coding]
+    (exposure, modifier), _ = joint.JOINT_CODINGS[plan.joint_coding]
     out = dict(atoms)
     for cell in joint.joint_cells(plan.joint_coding):
-        hit = (atoms[il1b] == cell[0]) & (atoms[bdnf] == cell[1])
+        hit = (atoms[exposure] == cell[0]) & (atoms[modifier] == cell[1])
         out[joint.joint_term(cell, plan.joint_coding)] = hit.astype(float)
     return out
 

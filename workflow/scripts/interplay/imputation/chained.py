@@ -4,7 +4,7 @@ Continuous and count variables are imputed by predictive mean matching, 0/1 and 
 variables by logistic regression with a parameter draw, by the one engine
 interplay.imputation.batched: the m imputed data sets are one stack, run in chunks of data sets.
 Every incomplete variable is modelled on the same predictor columns — the caller includes the
-outcome, both biomarker codings and their product there, so the imputation model is compatible
+outcome, both codings of the pair and their product there, so the imputation model is compatible
 with the interaction model. This module turns a data frame into the engine's value matrix (text
 levels as 0/1, checks, visit order) and the completed values back into imputed data sets, held
 as each set's values at the gaps (imputation.imputed_sets), not as m copies.
@@ -154,7 +154,7 @@ def impute_sets(
 
     Each column of `incomplete` is modelled on every column of `predictors` other than itself; a
     column in both lists enters with its current imputations. Include the outcome and the product
-    of the biomarker codings among the predictors (compatible with the interaction model). Data set
+    of the pair's codings among the predictors (compatible with the interaction model). Data set
     i depends only on (seed, i), never on m or on the chunks it is imputed in.
     """
     require_columns(
@@ -215,7 +215,7 @@ def impute_analysis_sets(
 ) -> ImputedSets:
     """Impute an analysis dataset's model variables, compatibly with both interaction models.
 
-    The outcome, every covariate and both biomarker codings with their products are predictors
+    The outcome, every covariate and both codings of the pair with their products are predictors
     of every incomplete variable (docs/analysis_plan.md §6: never impute, then form the product).
     """
     with_products, predictors, incomplete = imputation_model(dataset, covariates)
@@ -226,7 +226,7 @@ def impute_analysis_sets(
 def imputation_model(
     dataset: pd.DataFrame, covariates: Sequence[str]
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """The dataset with the biomarker products, the model variables, and the incomplete ones."""
+    """The dataset with the pair's products, the model variables, and the incomplete ones."""
     require_columns(
         dataset.columns,
         covariates,
@@ -243,7 +243,7 @@ def imputation_model(
 def imputations_of_nothing(dataset: pd.DataFrame, covariates: Sequence[str], m: int) -> ImputedSets:
     """The imputations of a dataset whose model variables are all observed: what
     impute_analysis_sets gives it (m copies without gaps), for analyses whose imputation
-    job the workflow skips (an empty adjustment set and both biomarkers required)."""
+    job the workflow skips (an empty adjustment set and both pair variables required)."""
     incomplete = imputation_model(dataset, covariates)[2]
     if incomplete:
         raise InputError(

@@ -1,7 +1,7 @@
-"""Joint IL-1β × BDNF categories (docs/analysis_plan.md §5 item 4): cells, indicators, joint model.
+"""Joint exposure × modifier categories (docs/analysis_plan.md §5 item 4): cells, indicators, model.
 
 A coding ("median": low/high, "tertiles": T1–T3) names the two level columns of the analysis
-dataset and each level's label; every (IL-1β level, BDNF level) pair is a cell.
+dataset and each level's label; every (exposure level, modifier level) pair is a cell.
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import pandas as pd
 
 from interplay.models import logistic as models
 
-# Joint IL-1β × BDNF categories per coding: the two columns and each level's label.
+# Joint exposure × modifier categories per coding: the two columns and each level's label.
 JOINT_CODINGS: dict[str, tuple[tuple[str, str], dict[int, str]]] = {
     "split": (("exposure_high", "modifier_high"), {0: "low", 1: "high"}),
     "tertiles": (("exposure_tertile", "modifier_tertile"), {1: "T1", 2: "T2", 3: "T3"}),
@@ -18,7 +18,7 @@ JOINT_CODINGS: dict[str, tuple[tuple[str, str], dict[int, str]]] = {
 
 
 def joint_cells(coding: str) -> list[tuple[int, int]]:
-    """All (IL-1β level, BDNF level) cells of a joint coding."""
+    """All (exposure level, modifier level) cells of a joint coding."""
     _, labels = JOINT_CODINGS[coding]
     return [(a, b) for a in labels for b in labels]
 
@@ -31,10 +31,10 @@ def joint_term(cell: tuple[int, int], coding: str) -> str:
 
 def with_joint_indicators(data: pd.DataFrame, coding: str) -> pd.DataFrame:
     """A copy of the data with one 0/1 indicator per joint cell (NaN where a level is missing)."""
-    (il1b, bdnf), _ = JOINT_CODINGS[coding]
-    models.require_dataset_columns(data, [il1b, bdnf])
-    a = pd.to_numeric(data[il1b], errors="coerce").astype(float)
-    b = pd.to_numeric(data[bdnf], errors="coerce").astype(float)
+    (exposure, modifier), _ = JOINT_CODINGS[coding]
+    models.require_dataset_columns(data, [exposure, modifier])
+    a = pd.to_numeric(data[exposure], errors="coerce").astype(float)
+    b = pd.to_numeric(data[modifier], errors="coerce").astype(float)
     known = a.notna() & b.notna()
     out = data.copy()
     for cell in joint_cells(coding):
@@ -72,13 +72,13 @@ def joint_fit(
 
 def joint_counts(data: pd.DataFrame, coding: str, outcome: str = models.OUTCOME) -> pd.DataFrame:
     """Patients, outcome 1s (remitters) and 0s per joint cell, every cell listed."""
-    (il1b, bdnf), labels = JOINT_CODINGS[coding]
+    (exposure, modifier), labels = JOINT_CODINGS[coding]
     y = models.outcome_values(data, outcome)
     rows = []
     for a, b in joint_cells(coding):
         in_cell = (
-            (pd.to_numeric(data[il1b], errors="coerce") == a)
-            & (pd.to_numeric(data[bdnf], errors="coerce") == b)
+            (pd.to_numeric(data[exposure], errors="coerce") == a)
+            & (pd.to_numeric(data[modifier], errors="coerce") == b)
         ).to_numpy()
         events = int(y[in_cell].sum())
         n = int(in_cell.sum())
@@ -89,10 +89,11 @@ def joint_counts(data: pd.DataFrame, coding: str, outcome: str = models.OUTCOME)
 
 
 def extreme_level_contrasts(coding: str) -> dict[str, dict[str, float]]:
-    """IL-1β top vs bottom level within the bottom and top BDNF level, and their ratio.
+    """Exposure top vs bottom level within the bottom and top modifier level, and their ratio.
 
     Linear combinations of the joint model (reference: both at the bottom level), e.g. for
-    tertiles exposure_T3|modifier_T3 = β(T3,T3) − β(T1,T3) and exposure_T3:modifier_T3 = that − β(T3,T1).
+    tertiles exposure_T3|modifier_T3 = β(T3,T3) − β(T1,T3) and exposure_T3:modifier_T3 = that
+    − β(T3,T1).
     """
     _, labels = JOINT_CODINGS[coding]
     low, high = min(labels), max(labels)

@@ -1,14 +1,18 @@
-"""Continuous IL-1β × BDNF interaction (docs/analysis_plan.md §5 item 7).
+"""Continuous exposure × modifier interaction (docs/analysis_plan.md §5 item 7).
 
-Model: logit P(outcome) = … + b1·exposure_scaled + b2·modifier_scaled + b3·exposure_scaled·modifier_scaled + covariates, so the
-IL-1β slope at BDNF z (SD units) is b1 + b3·z, exp of which is the OR per doubling of IL-1β.
-Simple slopes at BDNF percentiles, the Johnson–Neyman regions of BDNF where that slope is
-significant, and standardised predicted probabilities across IL-1β at several BDNF levels.
-Functions take fits of the same model to m ≥ 1 data sets (Wald z for m = 1, Rubin's rules else).
+Model: logit P(outcome) = … + b1·exposure_scaled + b2·modifier_scaled
++ b3·exposure_scaled·modifier_scaled + covariates, each variable on its transform's scale (log2,
+per SD or as it is), so the exposure slope at modifier_scaled z is b1 + b3·z, exp of which is the
+OR per unit of exposure_scaled (e.g. per doubling of IL-1β). Simple slopes at modifier percentiles
+(at 0 and 1 for a binary modifier), the Johnson–Neyman regions of the modifier where that slope is
+significant, and standardised predicted probabilities across the exposure at several modifier
+levels. Functions take fits of the same model to m ≥ 1 data sets (Wald z for m = 1, Rubin's rules
+else).
 """
 
 import itertools
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,43 +28,84 @@ from interplay.models.logistic import (
     summarise_estimates,
 )
 from interplay.models.pool import pool_rubin, pooled_covariance
+from interplay.pair import EXPOSURE, MODIFIER, Pair, Variable, scaled_column
 
-EXPOSURE_TERM = "exposure_scaled"
-MODIFIER_TERM = "modifier_scaled"
+EXPOSURE_TERM = scaled_column(EXPOSURE)
+MODIFIER_TERM = scaled_column(MODIFIER)
 GRID_POINTS = 41
-GRID_QUANTILES = (0.05, 0.95)  # IL-1β range of the prediction grid
+GRID_QUANTILES = (0.05, 0.95)  # exposure range of the prediction grid
 SCALE_TOLERANCE = 1e-6
+BINARY_VALUES = np.array([0.0, 1.0])
+JOHNSON_NEYMAN_COLUMNS = [
+    "modifier_from", "modifier_to", "modifier_scaled_from", "modifier_scaled_to", "significant",
+    "odds_ratio_direction", "observed_share", "critical_value", "df",
+]  # fmt: skip
 
 
-def bdnf_scale(data: pd.DataFrame) -> tuple[float, float]:
-    """Mean and SD (ng/mL) behind modifier_scaled = (bdnf − mean) / SD, recovered from the data itself."""
-    both = data[["bdnf", MODIFIER_TERM]].apply(pd.to_numeric, errors="coerce").dropna()
-    if both["bdnf"].nunique() < 2:
+@dataclass(frozen=True)
+class Scale:
+    """How a variable's model column derives from its values: log2 x, or (x − location) / spread."""
+
+    transform: str  # log2 | per_sd | none
+    location: float = 0.0
+    spread: float = 1.0
+
+    def scaled(self, values: np.ndarray | float) -> np.ndarray:
+        """Values (in the variable's unit) on the model scale."""
+        values = np.asarray(values, dtype=float)
+        if self.transform == "log2":
+            return np.log2(values)
+        return (values - self.location) / self.spread
+
+    def value(self, scaled: np.ndarray | float) -> np.ndarray:
+        """Model-scale values back in the variable's unit."""
+        scaled = np.asarray(scaled, dtype=float)
+        if self.transform == "log2":
+            return 2**scaled
+        return self.location + self.spread * scaled
+
+
+def binary_variable(variable: Variable) -> bool:
+    """Whether the variable is 0/1, so its slopes and grid are at 0 and 1 only."""
+    return variable.kind == "binary"
+
+
+def variable_scale(data: pd.DataFrame, variable: Variable) -> Scale:
+    """The Scale behind <role>_scaled, recovered from the data (per_sd: its mean and SD)."""
+    role, column = variable.role, scaled_column(variable.role)
+    both = data[[role, column]].apply(pd.to_numeric, errors="coerce").dropna()
+    if both[role].nunique() < 2:
         raise InputError(
-            "BDNF takes fewer than two distinct values, so its scale cannot be established",
+            f"{variable.label} takes fewer than two distinct values, so its scale cannot be "
+            "established",
             file=DATASET,
-            column="bdnf",
-            fix="check the BDNF column of the baseline table",
+            column=variable.column,
+            fix=f"check the {variable.column} column of the baseline table",
         )
-    slope, intercept = np.polyfit(both["bdnf"], both[MODIFIER_TERM], 1)
-    residual = both[MODIFIER_TERM] - (intercept + slope * both["bdnf"])
-    if np.abs(residual).max() > SCALE_TOLERANCE * (1 + both[MODIFIER_TERM].abs().max()):
+    if variable.transform == "per_sd":
+        slope, intercept = np.polyfit(both[role], both[column], 1)
+        scale = Scale(variable.transform, float(-intercept / slope), float(1 / slope))
+    else:
+        scale = Scale(variable.transform)
+    residual = both[column] - scale.scaled(both[role])
+    if np.abs(residual).max() > SCALE_TOLERANCE * (1 + both[column].abs().max()):
         raise InputError(
-            "modifier_scaled is not a linear rescaling of bdnf",
+            f"{column} is not the {variable.transform} transform of {role} ({variable.label})",
             file=DATASET,
-            column=MODIFIER_TERM,
-            fix="rebuild the analysis dataset with the workflow's data rules",
+            column=column,
+            fix="rebuild the analysis dataset with the workflow's data rules and the same "
+            f"pair.{role}.transform",
         )
-    return float(-intercept / slope), float(1 / slope)
+    return scale
 
 
 def slope_weights(fit: LogisticFit, z: float) -> dict[str, float]:
-    """Weights of the IL-1β slope b1 + b3·z at BDNF z (SD units)."""
+    """Weights of the exposure slope b1 + b3·z at modifier_scaled z."""
     return {EXPOSURE_TERM: 1.0, product_term(EXPOSURE_TERM, MODIFIER_TERM, fit.terms): z}
 
 
 def slope_estimates(fits: Sequence[LogisticFit], z_values: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Slopes (m, len z) and their variances at each BDNF z, one row per data set."""
+    """Slopes (m, len z) and their variances at each modifier_scaled z, one row per data set."""
     weights = np.array([fits[0].weights(slope_weights(fits[0], z)) for z in z_values])
     estimates = np.array([weights @ fit.estimates for fit in fits])
     variances = np.array(
@@ -71,17 +116,18 @@ def slope_estimates(fits: Sequence[LogisticFit], z_values: np.ndarray) -> tuple[
 
 def simple_slopes(
     fits: Sequence[LogisticFit],
-    bdnf_values: np.ndarray,
-    scale: tuple[float, float],
+    modifier_values: np.ndarray,
+    scale: Scale,
     ci_level: float,
 ) -> pd.DataFrame:
-    """IL-1β slope per doubling at each BDNF value (ng/mL): log-OR, OR and OR-scale interval.
+    """Exposure slope (per unit of exposure_scaled) at each modifier value (in its unit): log-OR,
+    OR and OR-scale interval.
 
-    Columns: bdnf, modifier_scaled, estimate (log-OR), std_error, df, statistic, p_value, odds_ratio,
-    ci_low, ci_high (OR scale), ci_method, fmi.
+    Columns: modifier, modifier_scaled, estimate (log-OR), std_error, df, statistic, p_value,
+    odds_ratio, ci_low, ci_high (OR scale), ci_method, fmi.
     """
-    bdnf_values = np.asarray(bdnf_values, dtype=float)
-    z_values = (bdnf_values - scale[0]) / scale[1]
+    modifier_values = np.asarray(modifier_values, dtype=float)
+    z_values = scale.scaled(modifier_values)
     estimates, variances = slope_estimates(fits, z_values)
     df_complete = fits[0].n - len(fits[0].terms)
     table = summarise_estimates(
@@ -89,7 +135,7 @@ def simple_slopes(
     )
     return pd.DataFrame(
         {
-            "bdnf": bdnf_values,
+            "modifier": modifier_values,
             "modifier_scaled": z_values,
             **{c: table[c] for c in ["estimate", "std_error", "df", "statistic", "p_value"]},
             "odds_ratio": np.exp(table["estimate"]),
@@ -137,26 +183,26 @@ def pooled_slope_parameters(fits: Sequence[LogisticFit]) -> tuple[np.ndarray, np
 
 def johnson_neyman(
     fits: Sequence[LogisticFit],
-    bdnf_observed: np.ndarray,
-    scale: tuple[float, float],
+    modifier_observed: np.ndarray,
+    scale: Scale,
     ci_level: float,
 ) -> pd.DataFrame:
-    """Johnson–Neyman partition of the BDNF axis into regions where the IL-1β slope is or is not
-    significant (closed form). With imputations: pooled coefficients, total covariance T and a t
-    critical value at the Barnard–Rubin df of the product coefficient.
+    """Johnson–Neyman partition of the modifier axis into regions where the exposure slope is or
+    is not significant (closed form). With imputations: pooled coefficients, total covariance T and
+    a t critical value at the Barnard–Rubin df of the product coefficient.
     """
     (b1, b3), cov, df = pooled_slope_parameters(fits)
     critical = float(t_quantile(0.5 + ci_level / 2, df))
     params = (b1, b3, cov[0, 0], cov[0, 1], cov[1, 1], critical)
     edges = np.concatenate([[-np.inf], jn_boundaries(*params), [np.inf]])
-    observed_z = (np.asarray(bdnf_observed, dtype=float) - scale[0]) / scale[1]
+    observed_z = scale.scaled(modifier_observed)
     rows = []
     for low, high in itertools.pairwise(edges):
         inside = representative_point(low, high)
         rows.append(
             {
-                "modifier_from": scale[0] + scale[1] * low,
-                "modifier_to": scale[0] + scale[1] * high,
+                "modifier_from": float(scale.value(low)),
+                "modifier_to": float(scale.value(high)),
                 "modifier_scaled_from": low,
                 "modifier_scaled_to": high,
                 "significant": bool(slope_is_significant(inside, *params)),
@@ -166,7 +212,7 @@ def johnson_neyman(
                 "df": df,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=JOHNSON_NEYMAN_COLUMNS)
 
 
 def representative_point(low: float, high: float) -> float:
@@ -183,23 +229,25 @@ def representative_point(low: float, high: float) -> float:
 def prediction_grid(
     fits: Sequence[LogisticFit],
     designs: Iterable[pd.DataFrame],
-    il1b_values: np.ndarray,
-    bdnf_values: np.ndarray,
-    scale: tuple[float, float],
+    exposure_values: np.ndarray,
+    modifier_values: np.ndarray,
+    scales: tuple[Scale, Scale],
     ci_level: float,
 ) -> pd.DataFrame:
-    """Standardised predicted probability of the outcome at each IL-1β (pg/mL) × BDNF (ng/mL).
+    """Standardised predicted probability of the outcome at each exposure × modifier value (in
+    their units; scales: the exposure's and the modifier's).
 
-    Each patient's covariates as observed, log2 IL-1β and BDNF set to the grid values, averaged
-    (g-computation); intervals by the delta method on the logit scale, pooled there by Rubin's
-    rules when there are several data sets, and transformed back.
+    Each patient's covariates as observed, exposure_scaled and modifier_scaled set to the grid
+    values, averaged (g-computation); intervals by the delta method on the logit scale, pooled
+    there by Rubin's rules when there are several data sets, and transformed back.
     """
-    points = [(il1b, bdnf) for bdnf in bdnf_values for il1b in il1b_values]
+    exposure_scale, modifier_scale = scales
+    points = [(e, m) for m in modifier_values for e in exposure_values]
     logits = np.empty((len(fits), len(points)))
     variances = np.empty_like(logits)
     settings = [
-        {EXPOSURE_TERM: np.log2(il1b), MODIFIER_TERM: (bdnf - scale[0]) / scale[1]}
-        for il1b, bdnf in points
+        {EXPOSURE_TERM: exposure_scale.scaled(e), MODIFIER_TERM: modifier_scale.scaled(m)}
+        for e, m in points
     ]
     for i, (fit, design) in enumerate(zip(fits, designs, strict=True)):
         risk, gradient = standardised_risks(fit, design, settings)
@@ -211,12 +259,14 @@ def prediction_grid(
         logits, variances, [str(j) for j in range(len(points))], df_complete, ci_level
     )
     expit = 1 / (1 + np.exp(-table[["estimate", "ci_low", "ci_high"]].to_numpy()))
+    exposure = [p[0] for p in points]
+    modifier = [p[1] for p in points]
     return pd.DataFrame(
         {
-            "il1b": [p[0] for p in points],
-            "exposure_scaled": np.log2([p[0] for p in points]),
-            "bdnf": [p[1] for p in points],
-            "modifier_scaled": [(p[1] - scale[0]) / scale[1] for p in points],
+            "exposure": exposure,
+            "exposure_scaled": exposure_scale.scaled(exposure),
+            "modifier": modifier,
+            "modifier_scaled": [float(modifier_scale.scaled(m)) for m in modifier],
             "probability": expit[:, 0],
             "ci_low": expit[:, 1],
             "ci_high": expit[:, 2],
@@ -225,10 +275,36 @@ def prediction_grid(
     )
 
 
-def il1b_grid(il1b_observed: np.ndarray) -> np.ndarray:
-    """IL-1β values (pg/mL) evenly spaced in log2 between the 5th and 95th sample percentiles."""
-    low, high = np.quantile(np.log2(np.asarray(il1b_observed, dtype=float)), GRID_QUANTILES)
-    return 2 ** np.linspace(low, high, GRID_POINTS)
+def exposure_grid(observed_values: np.ndarray, variable: Variable, scale: Scale) -> np.ndarray:
+    """Exposure values (its unit) evenly spaced on its model scale between the 5th and 95th
+    sample percentiles; 0 and 1 for a binary exposure."""
+    if binary_variable(variable):
+        return BINARY_VALUES
+    low, high = np.quantile(scale.scaled(observed_values), GRID_QUANTILES)
+    return scale.value(np.linspace(low, high, GRID_POINTS))
+
+
+def slope_parts(
+    observed_values: np.ndarray, variable: Variable, percentiles: Sequence[float]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The modifier values of the slopes table, each part with its percentiles (NaN: not one):
+    the percentiles, then an even grid over the observed range for plots; 0 and 1 if binary."""
+    if binary_variable(variable):
+        other = np.setdiff1d(observed_values, BINARY_VALUES)
+        if other.size:
+            raise InputError(
+                f"{variable.label} is configured as binary (kind: binary) but takes the value(s) "
+                f"{', '.join(f'{v:g}' for v in other[:5])}",
+                file=DATASET,
+                column=variable.column,
+                fix=f"code {variable.column} as 0/1, or give pair.{variable.role} another kind",
+            )
+        return [(BINARY_VALUES, np.full(len(BINARY_VALUES), np.nan))]
+    grid = np.linspace(observed_values.min(), observed_values.max(), GRID_POINTS)
+    return [
+        (np.percentile(observed_values, percentiles), np.asarray(percentiles, dtype=float)),
+        (grid, np.full(GRID_POINTS, np.nan)),
+    ]
 
 
 def observed(dataset: pd.DataFrame, column: str) -> np.ndarray:
@@ -240,31 +316,42 @@ def continuous_tables(
     fits: Sequence[LogisticFit],
     data_sets: Sequence[pd.DataFrame],
     dataset: pd.DataFrame,
+    pair: Pair,
     percentiles: Sequence[float],
     ci_level: float,
 ) -> dict[str, pd.DataFrame]:
     """The slopes, johnson_neyman and predictions tables (columns in analysis.run_analysis).
 
-    BDNF percentiles, the BDNF scale and the IL-1β grid describe the observed analysis dataset.
+    Modifier percentiles, both scales and the exposure grid describe the observed analysis
+    dataset. A binary modifier has slopes and predictions at 0 and 1 and no Johnson–Neyman
+    regions (an empty table).
     """
-    scale = bdnf_scale(dataset)
-    bdnf = observed(dataset, "bdnf")
-    at_percentiles = np.percentile(bdnf, percentiles)
-    grid = np.linspace(bdnf.min(), bdnf.max(), GRID_POINTS)
+    exposure_scale = variable_scale(dataset, pair.exposure)
+    modifier_scale = variable_scale(dataset, pair.modifier)
+    modifier = observed(dataset, MODIFIER)
+    parts = slope_parts(modifier, pair.modifier, percentiles)
     slope_table = pd.concat(
         [
-            simple_slopes(fits, at_percentiles, scale, ci_level).assign(percentile=percentiles),
-            simple_slopes(fits, grid, scale, ci_level).assign(percentile=np.nan),
+            simple_slopes(fits, values, modifier_scale, ci_level).assign(percentile=at)
+            for values, at in parts
         ],
         ignore_index=True,
     )
     designs = (design_matrix(d, fits[0].terms) for d in data_sets)  # one at a time
-    il1b_values = il1b_grid(observed(dataset, "il1b"))
-    predictions = prediction_grid(fits, designs, il1b_values, at_percentiles, scale, ci_level)
-    percentile_of = dict(zip(at_percentiles, percentiles, strict=True))
-    predictions.insert(2, "modifier_percentile", predictions["bdnf"].map(percentile_of))
+    exposure_values = exposure_grid(observed(dataset, EXPOSURE), pair.exposure, exposure_scale)
+    levels, level_percentiles = parts[0]
+    predictions = prediction_grid(
+        fits, designs, exposure_values, levels, (exposure_scale, modifier_scale), ci_level
+    )
+    # By position: two percentiles of an integer scale may share a value.
+    at = np.repeat(level_percentiles, len(exposure_values))
+    predictions.insert(2, "modifier_percentile", at)
+    if binary_variable(pair.modifier):
+        regions = pd.DataFrame(columns=JOHNSON_NEYMAN_COLUMNS)
+    else:
+        regions = johnson_neyman(fits, modifier, modifier_scale, ci_level)
     return {
         "slopes": slope_table[["percentile", *slope_table.columns[:-1]]],
-        "johnson_neyman": johnson_neyman(fits, bdnf, scale, ci_level),
+        "johnson_neyman": regions,
         "predictions": predictions,
     }

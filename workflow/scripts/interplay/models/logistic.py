@@ -1,4 +1,5 @@
-"""Logistic models of the outcome on IL-1β and BDNF (docs/analysis_plan.md §5 items 1–5).
+"""Logistic models of the outcome on the pair's exposure and modifier (docs/analysis_plan.md §5
+items 1–5).
 
 Design matrices from the analysis dataset, maximum-likelihood fits, linear combinations of
 coefficients, stratum-specific models, standardised risks, and Wald / Rubin summaries of estimates

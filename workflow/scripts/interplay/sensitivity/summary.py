@@ -8,9 +8,11 @@ import pandas as pd
 
 from interplay import privacy
 from interplay.analysis.stratified import was_run
+from interplay.interaction.slopes import binary_variable
 from interplay.labels import SUB_COHORTS
 from interplay.models.logistic import MODEL_BASED_METHODS as MODEL_BASED
 from interplay.models.logistic import OK
+from interplay.pair import Pair, Variable, pair_from_settings
 from interplay.sensitivity.evalue import evalue_interaction, evalue_odds_ratio, is_common
 
 SENSITIVITY_ESTIMANDS = [
@@ -19,8 +21,9 @@ SENSITIVITY_ESTIMANDS = [
     "ratio_of_odds_ratios",
     "reri",
 ]
-# Where each estimand comes from, per biomarker coding: (table, model, term). For the continuous
-# coding, low and high BDNF are its 25th and 75th percentiles: the medians of the two halves.
+# Where each estimand comes from, per pair coding: (table, model, term), or for slopes (table,
+# column, value). For the continuous coding, a low and a high modifier are its 25th and 75th
+# percentiles (the medians of the two halves); a binary modifier's are 0 and 1 (sources).
 SOURCES: dict[str, dict[str, tuple[str, Any, Any]]] = {
     "split": {
         "exposure_or_modifier_low": ("models", "product_lincom", "exposure_high|modifier_low"),
@@ -34,15 +37,10 @@ SOURCES: dict[str, dict[str, tuple[str, Any, Any]]] = {
         "ratio_of_odds_ratios": ("models", "joint_lincom", "exposure_T3:modifier_T3"),
     },
     "continuous": {
-        "exposure_or_modifier_low": ("slopes", 25.0, None),
-        "exposure_or_modifier_high": ("slopes", 75.0, None),
+        "exposure_or_modifier_low": ("slopes", "percentile", 25.0),
+        "exposure_or_modifier_high": ("slopes", "percentile", 75.0),
         "ratio_of_odds_ratios": ("models", "continuous", "exposure_scaled:modifier_scaled"),
     },
-}
-CONTRASTS = {
-    "split": "IL-1β above vs below its median",
-    "tertiles": "IL-1β top vs bottom tertile",
-    "continuous": "per doubling of IL-1β (ratio: per SD of BDNF)",
 }
 SENSITIVITY_COLUMNS = [
     "analysis", "stratum", "estimand", "contrast", "estimate", "ci_low", "ci_high", "ci_method",
@@ -67,7 +65,7 @@ def source_row(tables: Mapping[str, pd.DataFrame], source: tuple[str, Any, Any])
         return model_based_estimate(tables, key, detail)
     if table_name == "slopes":
         slopes = tables["slopes"]
-        return slopes[(slopes["percentile"] == key) & slopes["ci_method"].isin(MODEL_BASED)].iloc[0]
+        return slopes[(slopes[key] == detail) & slopes["ci_method"].isin(MODEL_BASED)].iloc[0]
     interaction = tables["interaction"]
     rows = interaction[
         (interaction["measure"] == key) & interaction["ci_method"].str.startswith(detail)
@@ -75,16 +73,48 @@ def source_row(tables: Mapping[str, pd.DataFrame], source: tuple[str, Any, Any])
     return rows.iloc[0].rename({"estimate": "odds_ratio"})
 
 
-def contrast(coding: str, found: pd.Series) -> str:
+def sources(coding: str, pair: Pair) -> dict[str, tuple[str, Any, Any]]:
+    """SOURCES of a coding for the pair (a binary modifier's slopes at 0 and 1)."""
+    if coding == "continuous" and binary_variable(pair.modifier):
+        return {
+            **SOURCES[coding],
+            "exposure_or_modifier_low": ("slopes", "modifier", 0.0),
+            "exposure_or_modifier_high": ("slopes", "modifier", 1.0),
+        }
+    return SOURCES[coding]
+
+
+def coding_contrast(coding: str, pair: Pair) -> str:
+    """The exposure contrast of a coding in the pair's words, e.g. 'IL-1β above vs below its
+    median', 'HADS anxiety ≥ 12 vs < 12', 'per doubling of IL-1β (ratio: per SD of BDNF)'."""
+    exposure, modifier = pair
+    if coding == "continuous":
+        ratio = split_contrast(modifier) if binary_variable(modifier) else modifier.scale_words
+        return f"{exposure.scale_words} (ratio: {ratio})"
+    if coding == "tertiles":
+        return f"{exposure.label} top vs bottom tertile"
+    if exposure.split == "median":
+        return f"{exposure.label} above vs below its median"
+    return split_contrast(exposure)
+
+
+def split_contrast(variable: Variable) -> str:
+    """The high vs the low group of a variable's split, e.g. 'HADS anxiety ≥ 12 vs < 12'."""
+    low, high = variable.levels
+    return f"{variable.label} {high} vs {low}"
+
+
+def contrast(coding: str, pair: Pair, found: pd.Series) -> str:
     """What the estimate compares; additive measures name their outcome and reference cell."""
+    words = coding_contrast(coding, pair)
     if "reference_group" in found:
-        return f"{CONTRASTS[coding]}; {found['outcome']}, reference {found['reference_group']}"
-    return CONTRASTS[coding]
+        return f"{words}; {found['outcome']}, reference {found['reference_group']}"
+    return words
 
 
 def choices(settings: Mapping[str, Any]) -> dict[str, str]:
     """The analysis choices in words, for the specification curve."""
-    outcome, biomarkers = settings["outcome"], settings["pair"]
+    outcome, pair_settings = settings["outcome"], settings["pair"]
     missing = settings["missing_data"]
     definition = {
         "remission": f"remission (HAMD ≤ {outcome['remission_threshold']:g})",
@@ -94,15 +124,15 @@ def choices(settings: Mapping[str, Any]) -> dict[str, str]:
     among = outcome.get("among")
     if among is not None:
         definition += f" among {SUB_COHORTS[among['definition']]} at week {among['week']}"
-    outliers = biomarkers["outlier_z"]
+    outliers = pair_settings["outlier_z"]
     return {
         "outcome": f"{definition}, {outcome['missing_rule']}, week {outcome['week']}",
-        "coding": biomarkers["coding"],
+        "coding": pair_settings["coding"],
         "covariates": settings["covariates"]["adjustment_set"],
         "missing_data": (
             f"mice (m = {missing['m']})" if missing["method"] == "mice" else missing["method"]
         ),
-        "below_lod": biomarkers["below_lod"],
+        "below_lod": pair_settings["below_lod"],
         "exclusions": f"log-biomarker |z| > {outliers:g}" if outliers else "none",
         "estimator": settings["models"]["estimator"],
     }
@@ -124,16 +154,17 @@ def key_estimates(
 ) -> pd.DataFrame:
     """One row per key estimand of one analysis (or stratum): choices, E-values, fit status."""
     coding = settings["pair"]["coding"]
+    pair = pair_from_settings(settings)
     product = model_based_estimate(tables, "product", "exposure_high:modifier_high")
     common = is_common(product["n_events"] / product["n"])
     rows = []
-    for estimand, source in SOURCES[coding].items():
+    for estimand, source in sources(coding, pair).items():
         found = source_row(tables, source)
         row = {
             "analysis": analysis,
             "stratum": product["stratum"],
             "estimand": estimand,
-            "contrast": contrast(coding, found),
+            "contrast": contrast(coding, pair, found),
             "estimate": found["odds_ratio"],
             "ci_low": found["ci_low"],
             "ci_high": found["ci_high"],
