@@ -21,7 +21,6 @@ from figure_tables import (
     models_table,
 )
 from interplay.errors import InputError
-from interplay.figures.words import caption_words
 from interplay.figures import cohort, continuous, effects, sensitivity
 from interplay.figures.style import (
     OKABE_ITO,
@@ -30,6 +29,7 @@ from interplay.figures.style import (
     save_figure,
     style_from_config,
 )
+from interplay.figures.words import caption_words
 from interplay.labels import SYNTHETIC_NOTE
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from pairs import DEFAULT_PAIR

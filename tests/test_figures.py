@@ -127,7 +127,9 @@ def test_forest_rows_hold_every_section_and_interval_method() -> None:
 
 
 def test_joint_cells_without_a_method_take_the_models_method() -> None:
-    rows = effects.forest_rows(models_table(), joint_table(False), interaction_table(), DEFAULT_PAIR)
+    rows = effects.forest_rows(
+        models_table(), joint_table(False), interaction_table(), DEFAULT_PAIR
+    )
     joint = rows.loc[rows["section"] == effects.joint_section(DEFAULT_PAIR)]
     assert joint["ci_method"].tolist() == ["rubin_t"] * 3
     assert joint["label"].tolist() == [
@@ -222,9 +224,14 @@ def build_figures() -> dict[str, Figure]:
             30,
             STYLE,
         ),
-        "specification_curve": sensitivity.specification_curve_figure(sensitivity_table(), DEFAULT_PAIR, STYLE),
+        "specification_curve": sensitivity.specification_curve_figure(
+            sensitivity_table(), DEFAULT_PAIR, STYLE
+        ),
         "forest_separated": effects.forest_figure(
-            effects.forest_rows(*separated_forest_tables(), DEFAULT_PAIR), "Remission at week 12", 0.95, STYLE
+            effects.forest_rows(*separated_forest_tables(), DEFAULT_PAIR),
+            "Remission at week 12",
+            0.95,
+            STYLE,
         ),
         "specification_curve_separated": sensitivity.specification_curve_figure(
             separated_sensitivity_table(), DEFAULT_PAIR, STYLE
@@ -401,7 +408,9 @@ def test_figures_with_nothing_estimable_show_only_the_no_effect_line() -> None:
     assert reri.get_ylim() == pytest.approx((-1.0, 1.0))
     assert texts_of(curve).count("not estimable") == 4 * len(CHOICES)
     models, joint, interaction = separated_forest_tables()
-    rows = effects.forest_rows(models.assign(status="not_converged"), joint, interaction, DEFAULT_PAIR)
+    rows = effects.forest_rows(
+        models.assign(status="not_converged"), joint, interaction, DEFAULT_PAIR
+    )
     forest = effects.forest_figure(rows, "Remission at week 12", 0.95, STYLE)
     low, high = forest.axes[0].get_xlim()
     assert low < 1 < high and high / low < 3
@@ -512,8 +521,7 @@ def test_bootstrap_marks_a_failed_fit_not_estimable() -> None:
 def test_predictions_of_a_failed_fit_are_not_drawn() -> None:
     table = predictions_table()
     table.loc[table["modifier_percentile"] == 90, "status"] = "separation"
-    figure = continuous.prediction_figure(
-table, DEFAULT_PAIR, "Remission at week 12", 0.95, STYLE)
+    figure = continuous.prediction_figure(table, DEFAULT_PAIR, "Remission at week 12", 0.95, STYLE)
     lines = figure.axes[0].lines
     assert [np.isfinite(line.get_ydata()).any() for line in lines] == [True] * 4 + [False]
     texts = texts_of(figure)
@@ -526,8 +534,7 @@ table, DEFAULT_PAIR, "Remission at week 12", 0.95, STYLE)
 def test_johnson_neyman_of_a_failed_fit_draws_only_the_no_effect_line() -> None:
     slopes = slopes_table().assign(status="not_converged")
     regions = regions_table().assign(status="not_converged")
-    figure = continuous.johnson_neyman_figure(
-slopes, regions, DEFAULT_PAIR, 0.95, STYLE)
+    figure = continuous.johnson_neyman_figure(slopes, regions, DEFAULT_PAIR, 0.95, STYLE)
     axes = figure.axes[0]
     drawn = [list(line.get_ydata()) for line in axes.lines if np.isfinite(line.get_ydata()).any()]
     assert drawn == [[1, 1]]
