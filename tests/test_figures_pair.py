@@ -25,11 +25,12 @@ from interplay.data.biomarkers import add_codings
 from interplay.errors import InputError
 from interplay.figures import cohort, continuous, effects, sensitivity
 from interplay.figures.style import FigureStyle
-from interplay.figures.words import caption_words
+from interplay.figures.words import caption_words, split_panel_title
 from interplay.pair import pair_from_settings
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from pairs import DEFAULT_PAIR
 
 STYLE = FigureStyle()
 IL6_LOD = 0.5
@@ -105,7 +106,8 @@ def test_remission_rates_name_the_split_groups() -> None:
     figure = effects.remission_rate_figure([("Split", rates)], IL6_HADS, "Remission", 0.95, STYLE)
     axes = figure.axes[0]
     assert [t.get_text() for t in axes.get_xticklabels()] == ["IL-6 low", "IL-6 high"]
-    assert axes.get_legend_handles_labels()[1] == ["HADS anxiety < 12", "HADS anxiety ≥ 12"]
+    legend = [t.get_text() for t in axes.get_legend().get_texts()]
+    assert legend == ["HADS anxiety:", "< 12", "≥ 12"]
     assert axes.get_xlabel() == "Serum IL-6 group"
     # The ≥ 12 group counted by hand.
     high = data["hads_anxiety"] >= 12
@@ -321,5 +323,11 @@ def test_every_joint_group_of_tertiles_is_named() -> None:
     )
     axes = figure.axes[0]
     assert [t.get_text() for t in axes.get_xticklabels()] == ["IL-6 T1", "IL-6 T2", "IL-6 T3"]
-    assert axes.get_legend_handles_labels()[1] == [f"HADS anxiety T{k}" for k in (1, 2, 3)]
+    legend = [t.get_text() for t in axes.get_legend().get_texts()]
+    assert legend == ["HADS anxiety:", "T1", "T2", "T3"]
     assert len(list(itertools.product(range(3), repeat=2))) == len(rates)
+
+
+def test_the_split_panel_is_named_median_only_for_two_median_splits() -> None:
+    assert split_panel_title(DEFAULT_PAIR) == "Median split (2 × 2)"
+    assert split_panel_title(IL6_HADS) == "Two groups each (2 × 2)"

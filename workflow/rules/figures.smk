@@ -117,7 +117,7 @@ rule figure_remission_rates:
         library=library_version("figure_remission_rates.py"),
         style=FIGURES,
         synthetic_caption=SYNTHETIC_CAPTION,
-        panels=REMISSION_RATE_PANELS,
+        panels=REMISSION_RATE_TITLES,
         outcome_label=outcome_label("primary"),
         ci_level=settings("primary", "models")["ci_level"],
         min_cell_count=MIN_CELL_COUNT,

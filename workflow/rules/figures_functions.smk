@@ -1,7 +1,7 @@
 # Settings and helper functions of the figure and report rules (figures.smk, report.smk).
 
 from interplay.labels import analysis_label, item_label, outcome_title
-from interplay.figures.words import caption_words
+from interplay.figures.words import caption_words, split_panel_title
 from interplay.pair import pair_from_settings
 
 FIGURES = Settings(config["figures"])
@@ -11,6 +11,11 @@ SLOPES_ITEM = (
     f"{PRIMARY_PAIR.exposure.label} odds ratio across {PRIMARY_PAIR.modifier.label}"
 )
 PREDICTIONS_ITEM = f"Predicted probability across {PRIMARY_PAIR.exposure.label}"
+# The remission-rate panels of the primary pair: its split named as configured.
+REMISSION_RATE_TITLES = {
+    **REMISSION_RATE_PANELS,
+    "split": split_panel_title(PRIMARY_PAIR),
+}
 
 
 def pair_words(analysis):

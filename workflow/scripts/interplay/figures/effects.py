@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from interplay import privacy
@@ -22,7 +23,7 @@ from interplay.figures.style import (
     styled,
     whole_sample,
 )
-from interplay.figures.words import contrast, measured_label
+from interplay.figures.words import contrast, level_word, measured_label
 from interplay.labels import ci_method_label, measure_label
 from interplay.models.distributions import normal_quantile
 from interplay.models.logistic import OK
@@ -202,7 +203,7 @@ def remission_rate_figure(
                     markersize=4,
                     capsize=2,
                     elinewidth=0.9,
-                    label=pair.modifier.group(level),
+                    label=level_word(pair.modifier, level),
                 )
                 for xi, top, events, n in zip(
                     x, 100 * cells["ci_high"], cells["events"], cells["n"], strict=True
@@ -226,12 +227,19 @@ def remission_rate_figure(
             axes.set_ylim(0, 100)
             axes.set_ylabel(f"{outcome_label} (% of patients)")
             axes.set_xlabel(f"{measured_label(pair.exposure)} group")
-            # The legend sits between the axes and the panel title, clear of the data.
+            # The legend sits between the axes and the panel title, clear of the data; the
+            # modifier's label leads its level words ('HADS anxiety:  < 12  ≥ 12').
+            handles, labels = axes.get_legend_handles_labels()
             axes.legend(
+                [Patch(color="none"), *handles],
+                [f"{pair.modifier.label}:", *labels],
                 loc="lower left",
                 bbox_to_anchor=(0, 1),
-                ncols=len(modifier_levels),
+                ncols=len(modifier_levels) + 1,
                 borderaxespad=0.2,
+                handlelength=1.2,
+                handletextpad=0.4,
+                columnspacing=1.0,
             )
             axes.set_title(f"{letter}  {title}", loc="left", fontweight="bold", pad=14)
         figure.supxlabel(

@@ -23,6 +23,17 @@ def contrast(variable: Variable) -> str:
     return f"{variable.label} {high} vs {low}"
 
 
+def level_word(variable: Variable, code: str) -> str:
+    """A level code in words without the label: 'high' -> 'high' or '≥ 12', 'T3' -> 'T3'."""
+    return variable.group(code).removeprefix(f"{variable.label} ")
+
+
+def split_panel_title(pair: Pair) -> str:
+    """The title of the two-group (2 × 2) panel: 'Median split' only when both are split so."""
+    both_median = all(variable.split == "median" for variable in pair)
+    return "Median split (2 × 2)" if both_median else "Two groups each (2 × 2)"
+
+
 def unit_text(variable: Variable) -> str:
     """The unit after a number (' pg/mL'), '' for a unitless variable."""
     return f" {variable.unit}" if variable.unit else ""
