@@ -92,7 +92,7 @@ def estimand_displays(pair: Pair) -> dict[str, EstimandDisplay]:
 # Estimands are comparable only within a family: odds ratios of high vs low groups (median or
 # tertile codings) and the slopes of the continuous coding each get their own panels.
 GROUPED = "grouped"
-CONTINUOUS = "continuous"
+CONTINUOUS_FAMILY = "continuous"
 # The continuous family's heading by the exposure's transform (the unit of its slopes).
 CONTINUOUS_HEADERS = {"log2": "Per\ndoubling", "per_sd": "Per SD", "none": "Per unit"}
 NOT_COMPUTED = "not computed"
@@ -100,12 +100,15 @@ NOT_COMPUTED = "not computed"
 
 def family_headers(pair: Pair) -> dict[str, str]:
     """The heading of each estimand family's column of panels."""
-    return {GROUPED: "High vs low group", CONTINUOUS: CONTINUOUS_HEADERS[pair.exposure.transform]}
+    return {
+        GROUPED: "High vs low group",
+        CONTINUOUS_FAMILY: CONTINUOUS_HEADERS[pair.exposure.transform],
+    }
 
 
 def estimand_family(coding: str) -> str:
     """The estimand family of a pair coding: the continuous one's slopes, else grouped."""
-    return CONTINUOUS if coding == "continuous" else GROUPED
+    return CONTINUOUS_FAMILY if coding == "continuous" else GROUPED
 
 
 def interval_family(method: str) -> str:

@@ -17,7 +17,7 @@ def axis_label(variable: Variable, log: bool = False) -> str:
     return f"{name} ({', '.join(details)})" if details else name
 
 
-def contrast(variable: Variable) -> str:
+def contrast_words(variable: Variable) -> str:
     """The two-group contrast: 'IL-1β high vs low', 'HADS anxiety ≥ 12 vs < 12'."""
     low, high = variable.levels
     return f"{variable.label} {high} vs {low}"
@@ -61,7 +61,7 @@ def variable_words(variable: Variable) -> dict[str, object]:
         "unit": variable.unit,
         "with_unit": variable.label_with_unit,
         "scale": variable.scale_words,
-        "contrast": contrast(variable),
+        "contrast": contrast_words(variable),
         "low": variable.group("low"),
         "high": variable.group("high"),
         "log_axis": variable.kind == "biomarker",
