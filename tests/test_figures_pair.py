@@ -194,7 +194,7 @@ def test_johnson_neyman_names_the_slope_by_the_transform() -> None:
 def test_histograms_of_a_biomarker_with_an_lod_and_a_threshold_scale() -> None:
     data = add_codings(il6_dataset(), IL6_HADS)
     cuts = hand_cutpoints(data, IL6_HADS)
-    counts = cohort.biomarker_histograms(data, cuts, IL6_HADS, bins=15)
+    counts = cohort.biomarker_histograms(data, cuts, IL6_HADS, bins=30)
     exposure = counts.loc[counts["biomarker"] == "exposure"]
     below = exposure.loc[exposure["below_lod"]]
     assert int(below["count"].iloc[0]) == int(data["il6_below_lod"].sum()) > 0
@@ -202,8 +202,9 @@ def test_histograms_of_a_biomarker_with_an_lod_and_a_threshold_scale() -> None:
     assert int(exposure["count"].sum()) == len(data)
     modifier = counts.loc[counts["biomarker"] == "modifier"]
     assert not modifier["below_lod"].any() and int(modifier["count"].sum()) == len(data)
-    widths = (modifier["high"] - modifier["low"]).to_numpy()
-    assert widths == pytest.approx(np.full(15, 21 / 15))  # linear bins over 0–21
+    # Whole-number scores 0–21: a bar per score, each counting the patients with that score.
+    assert modifier["low"].tolist() == [k - 0.5 for k in range(22)]
+    assert modifier["count"].tolist() == [int((data["hads_anxiety"] == k).sum()) for k in range(22)]
     figure = cohort.biomarker_figure(counts, cuts, IL6_HADS, STYLE)
     top, bottom = figure.axes
     assert top.get_xscale() == "log" and bottom.get_xscale() == "linear"

@@ -94,8 +94,9 @@ def histogram(values: pd.Series, edges: np.ndarray) -> pd.DataFrame:
 
 
 def variable_bars(dataset: pd.DataFrame, variable: Variable, lod: float, bins: int) -> pd.DataFrame:
-    """One variable's histogram: a bar per value of a binary one; else `bins` bins (log-spaced
-    for a biomarker) and, for one with an LOD, a bar of its below-LOD values."""
+    """One variable's histogram: a bar per value of a binary variable or of whole-number scores
+    spanning fewer than `bins` values; else `bins` bins (log-spaced for a biomarker) and, for a
+    variable with an LOD, a bar of its below-LOD values."""
     if variable.kind == "binary":
         bars = histogram(dataset[variable.role], np.array([-0.5, 0.5, 1.5]))
         return bars.assign(biomarker=variable.role, below_lod=False)
@@ -106,7 +107,10 @@ def variable_bars(dataset: pd.DataFrame, variable: Variable, lod: float, bins: i
     )
     values = dataset.loc[~below, variable.role].dropna()
     if variable.kind != "biomarker":
-        edges = np.linspace(float(values.min()), float(values.max()), bins + 1)
+        low, high = float(values.min()), float(values.max())
+        whole = bool((values == values.round()).all()) and high - low < bins
+        # Whole-number scores (a scale, a count) get a bar per value, not bins between them.
+        edges = np.arange(low - 0.5, high + 1.0) if whole else np.linspace(low, high, bins + 1)
         return histogram(values, edges).assign(biomarker=variable.role, below_lod=False)
     if (values <= 0).any():
         raise InputError(
