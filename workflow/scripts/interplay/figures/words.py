@@ -58,6 +58,7 @@ def variable_words(variable: Variable) -> dict[str, object]:
     return {
         "label": variable.label,
         "measured": measured_label(variable),
+        "in_text": ("serum " if variable.kind == "biomarker" else "") + variable.label,
         "unit": variable.unit,
         "with_unit": variable.label_with_unit,
         "scale": variable.scale_words,
