@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 from interplay.figures import effects, sensitivity
+from pairs import DEFAULT_PAIR
 
 LOD = 0.1
 BIOMARKER_SETTINGS = {"exposure": {"lod": LOD}, "below_lod": "lod_sqrt2"}
@@ -43,7 +44,7 @@ def flow_table() -> pd.DataFrame:
 
 def model_rows(method: str, shift: float) -> pd.DataFrame:
     """The forest plot's model rows for one interval method (ORs shifted to tell methods apart)."""
-    entries = [(e.model, e.term) for e in effects.FOREST_MODEL_ENTRIES]
+    entries = [(e.model, e.term) for e in effects.forest_model_entries(DEFAULT_PAIR)]
     entries.append(("il1b", "age"))  # a covariate row the forest must ignore
     ratios = np.linspace(0.5, 2.5, len(entries)) * shift
     return pd.DataFrame(

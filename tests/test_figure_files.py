@@ -29,8 +29,10 @@ from interplay.figures.style import (
     save_figure,
     style_from_config,
 )
+from interplay.figures.words import caption_words
 from interplay.labels import SYNTHETIC_NOTE
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from pairs import DEFAULT_PAIR
 
 STYLE = FigureStyle()
 
@@ -60,6 +62,7 @@ def test_every_figure_caption_says_when_the_data_are_synthetic(caption: Path) ->
             synthetic_caption=SYNTHETIC_NOTE if shown else "",
             analysis_label="Primary",
             ci_level=0.95,
+            words=caption_words(DEFAULT_PAIR),
         )
         snakemake = SimpleNamespace(params=params, wildcards={}, config=CONFIG)
         html = publish_parts(template.render(snakemake=snakemake), writer="html")["body"]
@@ -94,17 +97,18 @@ def test_redrawn_figures_are_byte_identical(tmp_path: Path, fmt: str) -> None:
     replicates, summary = bootstrap_inputs()
     draw = {
         "specification_curve": lambda: sensitivity.specification_curve_figure(
-            family_sensitivity_table(), STYLE
+            family_sensitivity_table(), DEFAULT_PAIR, STYLE
         ),
         "bootstrap": lambda: sensitivity.bootstrap_figure(
             sensitivity.resample_estimates(replicates),
             summary,
             sensitivity.reported_estimates(models_table(), interaction_table()),
+            DEFAULT_PAIR,
             30,
             STYLE,
         ),
         "forest": lambda: effects.forest_figure(
-            effects.forest_rows(models_table(), joint_table(), interaction_table()),
+            effects.forest_rows(models_table(), joint_table(), interaction_table(), DEFAULT_PAIR),
             "Remission at week 12",
             0.95,
             STYLE,
@@ -127,7 +131,8 @@ sys.path[:0] = [{str(REPO / "tests")!r}, {str(REPO / "workflow" / "scripts")!r}]
 from figure_tables import family_sensitivity_table
 from interplay.figures.sensitivity import specification_curve_figure
 from interplay.figures.style import FigureStyle, save_figure
-figure = specification_curve_figure(family_sensitivity_table(), FigureStyle())
+from pairs import DEFAULT_PAIR
+figure = specification_curve_figure(family_sensitivity_table(), DEFAULT_PAIR, FigureStyle())
 save_figure(figure, [sys.argv[1] + ".png", sys.argv[1] + ".svg"], FigureStyle())
 """
     for run in ("first", "second", "third"):
@@ -139,7 +144,7 @@ save_figure(figure, [sys.argv[1] + ".png", sys.argv[1] + ".svg"], FigureStyle())
 
 def test_saving_fixes_the_layout_on_a_grid(tmp_path: Path) -> None:
     """Every format is written from one layout, rounded so that last-bit noise cannot show."""
-    figure = sensitivity.specification_curve_figure(family_sensitivity_table(), STYLE)
+    figure = sensitivity.specification_curve_figure(family_sensitivity_table(), DEFAULT_PAIR, STYLE)
     save_figure(figure, [tmp_path / "curve.png", tmp_path / "curve.svg"], STYLE)
     assert not isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)
     bounds = np.array([axes.get_position().bounds for axes in figure.axes]) * 1e6

@@ -85,10 +85,10 @@ def test_group_counts_match_the_median_split_by_hand() -> None:
 
 
 def test_biomarker_histograms_count_every_patient_once() -> None:
-    data = small_dataset()
+    data = add_codings(small_dataset(), DEFAULT_PAIR)
     cuts = biomarker_cutpoints(data, BIOMARKER_SETTINGS)
-    counts = cohort.biomarker_histograms(data, cuts, bins=20)
-    il1b = counts.loc[counts["biomarker"] == "il1b"]
+    counts = cohort.biomarker_histograms(data, cuts, DEFAULT_PAIR, bins=20)
+    il1b = counts.loc[counts["biomarker"] == "exposure"]
     below = il1b.loc[il1b["below_lod"]]
     assert int(il1b["count"].sum()) == len(data)
     assert int(below["count"].iloc[0]) == int(data["il1b_below_lod"].sum()) > 0
@@ -97,7 +97,7 @@ def test_biomarker_histograms_count_every_patient_once() -> None:
     assert (detected["low"] >= LOD).all()
     ratios = detected["high"] / detected["low"]
     assert ratios.to_numpy() == pytest.approx(np.full(20, ratios.iloc[0]))  # log-spaced bins
-    assert int(counts.loc[counts["biomarker"] == "bdnf", "count"].sum()) == len(data)
+    assert int(counts.loc[counts["biomarker"] == "modifier", "count"].sum()) == len(data)
 
 
 def test_missing_patterns_are_counted_by_hand() -> None:
@@ -110,15 +110,15 @@ def test_missing_patterns_are_counted_by_hand() -> None:
 
 
 def test_forest_rows_hold_every_section_and_interval_method() -> None:
-    rows = effects.forest_rows(models_table(), joint_table(), interaction_table())
+    rows = effects.forest_rows(models_table(), joint_table(), interaction_table(), DEFAULT_PAIR)
     per_method = rows.groupby("ci_method").size()
-    expected = len(effects.FOREST_MODEL_ENTRIES) + 3 + 1  # models, joint cells, interaction
+    expected = len(effects.forest_model_entries(DEFAULT_PAIR)) + 3 + 1  # models, joint, product
     assert per_method.to_dict() == {"boot_mi_vhb": expected, "rubin_t": expected}
     assert list(dict.fromkeys(rows["section"])) == [
-        "Each biomarker alone",
+        "Each variable alone",
         "IL-1β high vs low",
         "BDNF high vs low",
-        effects.JOINT_SECTION,
+        effects.joint_section(DEFAULT_PAIR),
         effects.INTERACTION_SECTION,
     ]
     assert rows["odds_ratio"].max() < 3.0  # the other stratum's rows (ORs × 3) are left out
@@ -127,8 +127,10 @@ def test_forest_rows_hold_every_section_and_interval_method() -> None:
 
 
 def test_joint_cells_without_a_method_take_the_models_method() -> None:
-    rows = effects.forest_rows(models_table(), joint_table(False), interaction_table())
-    joint = rows.loc[rows["section"] == effects.JOINT_SECTION]
+    rows = effects.forest_rows(
+        models_table(), joint_table(False), interaction_table(), DEFAULT_PAIR
+    )
+    joint = rows.loc[rows["section"] == effects.joint_section(DEFAULT_PAIR)]
     assert joint["ci_method"].tolist() == ["rubin_t"] * 3
     assert joint["label"].tolist() == [
         "IL-1β low,\nBDNF high",
@@ -181,7 +183,7 @@ FIGURE_NAMES = [
 
 def build_figures() -> dict[str, Figure]:
     """Every figure, drawn from the hand-made inputs."""
-    data = small_dataset()
+    data = add_codings(small_dataset(), DEFAULT_PAIR)
     cuts = biomarker_cutpoints(data, BIOMARKER_SETTINGS)
     panels = [("Median split", effects.remission_rates(joint_table(), 0.95))]
     tertiles = pd.DataFrame(
@@ -193,41 +195,49 @@ def build_figures() -> dict[str, Figure]:
     patterns = cohort.missing_patterns(data, ["outcome", "il1b", "bdnf", "age", "sofas"])
     return {
         "flow": cohort.flow_figure(flow_table(), STYLE),
-        "biomarkers": cohort.biomarker_figure(cohort.biomarker_histograms(data, cuts), cuts, STYLE),
+        "biomarkers": cohort.biomarker_figure(
+            cohort.biomarker_histograms(data, cuts, DEFAULT_PAIR), cuts, DEFAULT_PAIR, STYLE
+        ),
         "missing_pattern": cohort.missing_pattern_figure(
             patterns, cohort.missing_value_totals(patterns), STYLE
         ),
         "remission_rates": effects.remission_rate_figure(
-            panels, "Remission at week 12", 0.95, STYLE
+            panels, DEFAULT_PAIR, "Remission at week 12", 0.95, STYLE
         ),
         "forest": effects.forest_figure(
-            effects.forest_rows(models_table(), joint_table(), interaction_table()),
+            effects.forest_rows(models_table(), joint_table(), interaction_table(), DEFAULT_PAIR),
             "Remission at week 12",
             0.95,
             STYLE,
         ),
         "predictions": continuous.prediction_figure(
-            predictions_table(), "Remission at week 12", 0.95, STYLE
+            predictions_table(), DEFAULT_PAIR, "Remission at week 12", 0.95, STYLE
         ),
         "johnson_neyman": continuous.johnson_neyman_figure(
-            slopes_table(), regions_table(), 0.95, STYLE
+            slopes_table(), regions_table(), DEFAULT_PAIR, 0.95, STYLE
         ),
         "bootstrap": sensitivity.bootstrap_figure(
             sensitivity.resample_estimates(replicates),
             summary,
             sensitivity.reported_estimates(models_table(), interaction_table()),
+            DEFAULT_PAIR,
             30,
             STYLE,
         ),
-        "specification_curve": sensitivity.specification_curve_figure(sensitivity_table(), STYLE),
+        "specification_curve": sensitivity.specification_curve_figure(
+            sensitivity_table(), DEFAULT_PAIR, STYLE
+        ),
         "forest_separated": effects.forest_figure(
-            effects.forest_rows(*separated_forest_tables()), "Remission at week 12", 0.95, STYLE
+            effects.forest_rows(*separated_forest_tables(), DEFAULT_PAIR),
+            "Remission at week 12",
+            0.95,
+            STYLE,
         ),
         "specification_curve_separated": sensitivity.specification_curve_figure(
-            separated_sensitivity_table(), STYLE
+            separated_sensitivity_table(), DEFAULT_PAIR, STYLE
         ),
         "specification_curve_families": sensitivity.specification_curve_figure(
-            family_sensitivity_table(), STYLE
+            family_sensitivity_table(), DEFAULT_PAIR, STYLE
         ),
     }
 
@@ -356,7 +366,7 @@ def texts_of(figure: Figure) -> list[str]:
 def test_forest_draws_no_separated_estimate_and_says_why(figures: dict[str, Figure]) -> None:
     figure = figures["forest_separated"]
     axes = figure.axes[0]
-    rows = effects.forest_rows(*separated_forest_tables())
+    rows = effects.forest_rows(*separated_forest_tables(), DEFAULT_PAIR)
     failed = rows["status"] != "ok"
     # The null line (x = 1) and the estimable rows only: no 4.8e-12, no infinite bar.
     drawn = drawn_values(axes, 0)
@@ -393,12 +403,14 @@ def test_specification_curve_marks_a_separated_analysis_not_estimable(
 def test_figures_with_nothing_estimable_show_only_the_no_effect_line() -> None:
     """Every fit failed: no axis stretches to a runaway estimate, every estimate says so."""
     table = separated_sensitivity_table().assign(status="separation")
-    curve = sensitivity.specification_curve_figure(table, STYLE)
+    curve = sensitivity.specification_curve_figure(table, DEFAULT_PAIR, STYLE)
     (reri,) = [a for a in curve.axes if a.get_title(loc="left").startswith("RERI")]
     assert reri.get_ylim() == pytest.approx((-1.0, 1.0))
     assert texts_of(curve).count("not estimable") == 4 * len(CHOICES)
     models, joint, interaction = separated_forest_tables()
-    rows = effects.forest_rows(models.assign(status="not_converged"), joint, interaction)
+    rows = effects.forest_rows(
+        models.assign(status="not_converged"), joint, interaction, DEFAULT_PAIR
+    )
     forest = effects.forest_figure(rows, "Remission at week 12", 0.95, STYLE)
     low, high = forest.axes[0].get_xlim()
     assert low < 1 < high and high / low < 3
@@ -420,7 +432,7 @@ def test_specification_curve_has_a_panel_column_per_estimand_family(
     assert sorted({column_of(a) for a in panels}) == [0, 1] and len(dots) == 2
     grouped = [a for a in panels if column_of(a) == 0]
     per_doubling = [a for a in panels if column_of(a) == 1]
-    assert len(grouped) == len(per_doubling) == len(sensitivity.ESTIMAND_DISPLAYS)
+    assert len(grouped) == len(per_doubling) == len(sensitivity.KEY_ESTIMANDS)
     # Each family's matrix lists its own analyses, the continuous one only on the right.
     names = [[t.get_text() for t in d.get_xticklabels()] for d in dots]
     assert names[1] == ["Continuous biomarkers"]
@@ -475,7 +487,7 @@ def test_bootstrap_reference_line_is_the_reported_estimate(figures: dict[str, Fi
     resamples = sensitivity.resample_estimates(replicates)
     reported = sensitivity.reported_estimates(models_table(), interaction_table())
     panels = [a for a in figures["bootstrap"].axes if a.get_visible()]
-    titles = {e.title: name for name, e in sensitivity.ESTIMAND_DISPLAYS.items()}
+    titles = {e.title: name for name, e in sensitivity.estimand_displays(DEFAULT_PAIR).items()}
     for axes in panels:
         name = titles[axes.get_title(loc="left").split("\n")[0]]
         expected = reported.set_index("estimand").loc[name, "estimate"]
@@ -490,7 +502,7 @@ def test_bootstrap_marks_a_failed_fit_not_estimable() -> None:
     reported = sensitivity.reported_estimates(models_table(), interaction_table())
     reported.loc[reported["estimand"] == "reri", "status"] = "separation"
     figure = sensitivity.bootstrap_figure(
-        sensitivity.resample_estimates(replicates), summary, reported, 30, STYLE
+        sensitivity.resample_estimates(replicates), summary, reported, DEFAULT_PAIR, 30, STYLE
     )
     (reri,) = [a for a in figure.axes if a.get_title(loc="left").startswith("RERI")]
     assert black_vertical_lines(reri) == [] and not reri.patches
@@ -501,7 +513,7 @@ def test_bootstrap_marks_a_failed_fit_not_estimable() -> None:
     resamples = sensitivity.resample_estimates(replicates).assign(ratio_of_odds_ratios=np.nan)
     figure = sensitivity.bootstrap_figure(
         resamples, summary, sensitivity.reported_estimates(models_table(), interaction_table()),
-        30, STYLE,
+        DEFAULT_PAIR, 30, STYLE,
     )  # fmt: skip
     assert texts_of(figure).count("not estimable") == 1
 
@@ -509,20 +521,20 @@ def test_bootstrap_marks_a_failed_fit_not_estimable() -> None:
 def test_predictions_of_a_failed_fit_are_not_drawn() -> None:
     table = predictions_table()
     table.loc[table["modifier_percentile"] == 90, "status"] = "separation"
-    figure = continuous.prediction_figure(table, "Remission at week 12", 0.95, STYLE)
+    figure = continuous.prediction_figure(table, DEFAULT_PAIR, "Remission at week 12", 0.95, STYLE)
     lines = figure.axes[0].lines
     assert [np.isfinite(line.get_ydata()).any() for line in lines] == [True] * 4 + [False]
     texts = texts_of(figure)
     assert any(text.endswith("not estimable") and text.startswith("90th") for text in texts)
     assert any("separated" in text and "Firth" in text for text in texts)
     assert not any("not estimable" in t for t in texts_of(continuous.prediction_figure(
-        predictions_table(), "Remission at week 12", 0.95, STYLE)))  # fmt: skip
+        predictions_table(), DEFAULT_PAIR, "Remission at week 12", 0.95, STYLE)))  # fmt: skip
 
 
 def test_johnson_neyman_of_a_failed_fit_draws_only_the_no_effect_line() -> None:
     slopes = slopes_table().assign(status="not_converged")
     regions = regions_table().assign(status="not_converged")
-    figure = continuous.johnson_neyman_figure(slopes, regions, 0.95, STYLE)
+    figure = continuous.johnson_neyman_figure(slopes, regions, DEFAULT_PAIR, 0.95, STYLE)
     axes = figure.axes[0]
     drawn = [list(line.get_ydata()) for line in axes.lines if np.isfinite(line.get_ydata()).any()]
     assert drawn == [[1, 1]]

@@ -11,6 +11,7 @@ from interplay.report.pages import count_column
 from interplay.sensitivity.summary import protected_sensitivity
 from interplay.tables import read_table, write_table
 from matplotlib.text import Text
+from pairs import DEFAULT_PAIR
 
 PRIMARY = "below the minimum cell count (5)"
 STYLE = FigureStyle()
@@ -279,10 +280,10 @@ def test_nothing_changes_in_the_pattern_figure_without_a_minimum() -> None:
 
 
 def histogram_bars() -> pd.DataFrame:
-    """Biomarker histogram counts: a below-LOD bar of 3, bins 40, 2, 30; BDNF bins 50, 3, 22."""
+    """Histogram counts: exposure below-LOD bar of 3, bins 40, 2, 30; modifier bins 50, 3, 22."""
     return pd.DataFrame(
         {
-            "biomarker": ["il1b"] * 4 + ["bdnf"] * 3,
+            "biomarker": ["exposure"] * 4 + ["modifier"] * 3,
             "low": [0.05, 0.1, 0.2, 0.4, 10.0, 20.0, 30.0],
             "high": [0.1, 0.2, 0.4, 0.8, 20.0, 30.0, 40.0],
             "count": [3, 40, 2, 30, 50, 3, 22],
@@ -297,17 +298,17 @@ def test_small_histogram_bars_and_the_below_lod_count_are_not_shown() -> None:
     protected, log = figures_cohort.protected_histograms(histogram_bars(), 5, "biomarkers")
     assert protected["count"].isna().tolist() == [True, False, True, False, False, True, True]
     assert [kind for _, _, kind in suppressed(log)].count("complementary") == 1
-    assert ("biomarker = bdnf, below_lod = False, low = 30.0", "count", "complementary") in (
+    assert ("biomarker = modifier, below_lod = False, low = 30.0", "count", "complementary") in (
         suppressed(log)
     )
     cuts = pd.DataFrame(
         {
-            "biomarker": ["il1b"] * 4 + ["bdnf"] * 3,
+            "biomarker": ["exposure"] * 4 + ["modifier"] * 3,
             "cut": ["lod", "median", "tertile_1", "tertile_2", "median", "tertile_1", "tertile_2"],
             "value": [0.1, 0.3, 0.2, 0.4, 25.0, 20.0, 30.0],
         }
     )
-    figure = figures_cohort.biomarker_figure(protected, cuts, STYLE)
+    figure = figures_cohort.biomarker_figure(protected, cuts, DEFAULT_PAIR, STYLE)
     labels = [text.get_text() for text in figure.findobj(Text)]
     assert "Below LOD, n = suppressed" in labels
     assert labels.count(figures_cohort.NOT_DRAWN_NOTE) == 2

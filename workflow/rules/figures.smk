@@ -65,6 +65,8 @@ rule figure_biomarkers:
         synthetic_caption=SYNTHETIC_CAPTION,
         bins=FIGURES["histogram_bins"],
         min_cell_count=MIN_CELL_COUNT,
+        pair=settings("primary", "pair"),
+        words=pair_words("primary"),
     script:
         "../scripts/figure_biomarkers.py"
 
@@ -115,10 +117,12 @@ rule figure_remission_rates:
         library=library_version("figure_remission_rates.py"),
         style=FIGURES,
         synthetic_caption=SYNTHETIC_CAPTION,
-        panels=REMISSION_RATE_PANELS,
+        panels=REMISSION_RATE_TITLES,
         outcome_label=outcome_label("primary"),
         ci_level=settings("primary", "models")["ci_level"],
         min_cell_count=MIN_CELL_COUNT,
+        pair=settings("primary", "pair"),
+        words=pair_words("primary"),
     script:
         "../scripts/figure_remission_rates.py"
 
@@ -150,6 +154,8 @@ rule figure_forest:
         synthetic_caption=SYNTHETIC_CAPTION,
         outcome_label=lambda wildcards: outcome_label(wildcards.analysis),
         ci_level=lambda wildcards: settings(wildcards.analysis, "models")["ci_level"],
+        pair=lambda wildcards: settings(wildcards.analysis, "pair"),
+        words=lambda wildcards: pair_words(wildcards.analysis),
     script:
         "../scripts/figure_forest.py"
 
@@ -161,7 +167,7 @@ rule figure_predictions:
         **figure_files(
             "{analysis}/predictions",
             REPORT_CONTINUOUS,
-            "Predicted probability across IL-1β",
+            PREDICTIONS_ITEM,
             "{analysis}",
         ),
     log:
@@ -179,6 +185,8 @@ rule figure_predictions:
         synthetic_caption=SYNTHETIC_CAPTION,
         outcome_label=lambda wildcards: outcome_label(wildcards.analysis),
         ci_level=lambda wildcards: settings(wildcards.analysis, "models")["ci_level"],
+        pair=lambda wildcards: settings(wildcards.analysis, "pair"),
+        words=lambda wildcards: pair_words(wildcards.analysis),
     script:
         "../scripts/figure_predictions.py"
 
@@ -208,6 +216,8 @@ rule figure_johnson_neyman:
         style=FIGURES,
         synthetic_caption=SYNTHETIC_CAPTION,
         ci_level=lambda wildcards: settings(wildcards.analysis, "models")["ci_level"],
+        pair=lambda wildcards: settings(wildcards.analysis, "pair"),
+        words=lambda wildcards: pair_words(wildcards.analysis),
     script:
         "../scripts/figure_johnson_neyman.py"
 
@@ -229,6 +239,8 @@ rule figure_specification_curve:
         library=library_version("figure_specification_curve.py"),
         style=FIGURES,
         synthetic_caption=SYNTHETIC_CAPTION,
+        pair=settings("primary", "pair"),
+        words=pair_words("primary"),
     script:
         "../scripts/figure_specification_curve.py"
 
@@ -260,5 +272,7 @@ rule figure_bootstrap:
         style=FIGURES,
         synthetic_caption=SYNTHETIC_CAPTION,
         bins=FIGURES["histogram_bins"],
+        pair=lambda wildcards: settings(wildcards.analysis, "pair"),
+        words=lambda wildcards: pair_words(wildcards.analysis),
     script:
         "../scripts/figure_bootstrap.py"

@@ -1,8 +1,27 @@
 # Settings and helper functions of the figure and report rules (figures.smk, report.smk).
 
 from interplay.labels import analysis_label, item_label, outcome_title
+from interplay.figures.words import caption_words, split_panel_title
+from interplay.pair import pair_from_settings
 
 FIGURES = Settings(config["figures"])
+# The primary analysis's pair: its labels name the report items shared by every analysis.
+PRIMARY_PAIR = pair_from_settings(settings("primary", "pair"))
+SLOPES_ITEM = (
+    f"{PRIMARY_PAIR.exposure.label} odds ratio across {PRIMARY_PAIR.modifier.label}"
+)
+PREDICTIONS_ITEM = f"Predicted probability across {PRIMARY_PAIR.exposure.label}"
+# The remission-rate panels of the primary pair: its split named as configured.
+REMISSION_RATE_TITLES = {
+    **REMISSION_RATE_PANELS,
+    "split": split_panel_title(PRIMARY_PAIR),
+}
+
+
+def pair_words(analysis):
+    """The reader words of an analysis's pair, for the figure captions."""
+    return caption_words(pair_from_settings(settings(analysis, "pair")))
+
 
 # Section headings of the report, in reading order; zero-padded because the report sorts them as text.
 REPORT_FINDINGS = "01 Findings"
@@ -35,8 +54,8 @@ REPORT_ITEMS = {
         "Models",
     ],
     REPORT_CONTINUOUS: [
-        "IL-1β odds ratio across BDNF",
-        "Predicted probability across IL-1β",
+        SLOPES_ITEM,
+        PREDICTIONS_ITEM,
         "Johnson–Neyman regions",
         "Johnson–Neyman plot",
     ],
@@ -91,9 +110,9 @@ def has_sub_cohort(analysis):
 
 
 def missing_pattern_variables():
-    """The outcome, both biomarkers and every covariate named in any adjustment set."""
+    """The outcome, the pair's two variables and every covariate named in any adjustment set."""
     covariates = [v for names in config["covariates"]["sets"].values() for v in names]
-    return list(dict.fromkeys(["outcome", "il1b", "bdnf", *covariates]))
+    return list(dict.fromkeys(["outcome", *PRIMARY_PAIR.columns, *covariates]))
 
 
 def figure_outputs():
@@ -143,7 +162,7 @@ ANALYSIS_REPORT_TABLES = {
     "models": (REPORT_GROUPS, "Models"),
     "joint": (REPORT_GROUPS, "Joint biomarker groups"),
     "interaction": (REPORT_GROUPS, "Interaction on both scales"),
-    "slopes": (REPORT_CONTINUOUS, "IL-1β odds ratio across BDNF"),
+    "slopes": (REPORT_CONTINUOUS, SLOPES_ITEM),
     "johnson_neyman": (REPORT_CONTINUOUS, "Johnson–Neyman regions"),
 }
 

@@ -25,6 +25,7 @@ rule privacy_table:
         remission_rate_codings=list(REMISSION_RATE_PANELS),
         figures=PRIVACY_FIGURES,
         histogram_bins=config["figures"]["histogram_bins"],
+        pair=settings("primary", "pair"),
         # Defined in figures_functions.smk, included after this file.
         missing_pattern_variables=lambda wildcards: missing_pattern_variables(),
     script:

@@ -8,6 +8,7 @@ from interplay.figures.sensitivity import (
 )
 from interplay.figures.style import save_figure, style_from_config
 from interplay.jobs.runner import run
+from interplay.pair import pair_from_settings
 from interplay.tables import read_table
 
 
@@ -20,6 +21,7 @@ def main(smk) -> None:
         resample_estimates(replicates),
         read_table(smk.input.summary),
         reported_estimates(read_table(smk.input.models), read_table(smk.input.interaction)),
+        pair_from_settings(smk.params.pair),
         smk.params.bins,
         style,
     )

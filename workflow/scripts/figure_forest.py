@@ -3,6 +3,7 @@
 from interplay.figures.effects import forest_figure, forest_rows
 from interplay.figures.style import save_figure, style_from_config
 from interplay.jobs.runner import run
+from interplay.pair import pair_from_settings
 from interplay.tables import read_table
 
 
@@ -13,6 +14,7 @@ def main(smk) -> None:
         read_table(smk.input.models),
         read_table(smk.input.joint),
         read_table(smk.input.interaction),
+        pair_from_settings(smk.params.pair),
     )
     figure = forest_figure(rows, smk.params.outcome_label, smk.params.ci_level, style)
     save_figure(figure, list(smk.output), style)

@@ -1,8 +1,9 @@
-"""Johnson–Neyman plot: the IL-1β odds ratio across BDNF and where it differs from 1."""
+"""Johnson–Neyman plot: the exposure's odds ratio across the modifier and where it is not 1."""
 
 from interplay.figures.continuous import johnson_neyman_figure
 from interplay.figures.style import save_figure, style_from_config
 from interplay.jobs.runner import run
+from interplay.pair import pair_from_settings
 from interplay.tables import read_table
 
 
@@ -12,6 +13,7 @@ def main(smk) -> None:
     figure = johnson_neyman_figure(
         read_table(smk.input.slopes),
         read_table(smk.input.johnson_neyman),
+        pair_from_settings(smk.params.pair),
         smk.params.ci_level,
         style,
     )

@@ -1,4 +1,4 @@
-"""Outcome percentage in each IL-1β × BDNF group: median split (2 × 2) and tertiles (3 × 3)."""
+"""Outcome percentage in each joint group of the pair: its split (2 × 2) and tertiles (3 × 3)."""
 
 from interplay.figures.effects import (
     joint_group_counts,
@@ -9,6 +9,7 @@ from interplay.figures.effects import (
 from interplay.figures.style import save_figure, style_from_config
 from interplay.jobs.intermediates import read_dataset
 from interplay.jobs.runner import run
+from interplay.pair import pair_from_settings
 
 
 def main(smk) -> None:
@@ -22,7 +23,13 @@ def main(smk) -> None:
             joint_group_counts(dataset, coding), smk.params.min_cell_count, coding
         )
         panels.append((title, remission_rates(counts, smk.params.ci_level)))
-    figure = remission_rate_figure(panels, smk.params.outcome_label, smk.params.ci_level, style)
+    figure = remission_rate_figure(
+        panels,
+        pair_from_settings(smk.params.pair),
+        smk.params.outcome_label,
+        smk.params.ci_level,
+        style,
+    )
     save_figure(figure, list(smk.output), style)
 
 

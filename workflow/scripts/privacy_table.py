@@ -9,6 +9,7 @@ from interplay.figures.cohort import (
 )
 from interplay.figures.effects import joint_group_counts, protected_group_counts
 from interplay.jobs.runner import run
+from interplay.pair import pair_from_settings
 from interplay.privacy import suppression_log
 from interplay.tables import read_table, write_table
 
@@ -19,7 +20,10 @@ def main(smk) -> None:
     logs = [read_table(path) for path in smk.input.logs]
     dataset = read_table(smk.input.dataset)
     histograms = biomarker_histograms(
-        dataset, read_table(smk.input.cutpoints), smk.params.histogram_bins
+        dataset,
+        read_table(smk.input.cutpoints),
+        pair_from_settings(smk.params.pair),
+        smk.params.histogram_bins,
     )
     logs.append(protected_histograms(histograms, min_count, figures["biomarkers"])[1])
     patterns = missing_patterns(dataset, smk.params.missing_pattern_variables)

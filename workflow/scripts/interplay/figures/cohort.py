@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -24,13 +25,11 @@ from interplay.figures.style import (
     require,
     styled,
 )
+from interplay.figures.words import axis_label, measured_label, rows_of, unit_text
 from interplay.labels import stage_label, variable_label
+from interplay.pair import Pair, Variable
 from interplay.privacy import count_text
 
-BIOMARKER_AXES = {
-    "il1b": "Serum IL-1β (pg/mL, log scale)",
-    "bdnf": "Serum BDNF (ng/mL)",
-}
 HISTOGRAM_COLUMNS = ["biomarker", "low", "high", "count", "below_lod"]
 NOT_DRAWN_NOTE = "Bins with suppressed counts not drawn"
 OTHER_PATTERNS = "other patterns (suppressed)"
@@ -94,32 +93,81 @@ def histogram(values: pd.Series, edges: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"low": edges[:-1], "high": edges[1:], "count": counts})
 
 
-def biomarker_histograms(
-    dataset: pd.DataFrame, cutpoints: pd.DataFrame, bins: int = 30
-) -> pd.DataFrame:
-    """Histogram counts of IL-1β (log-spaced bins, plus one bar of below-LOD values) and BDNF.
-
-    Columns: biomarker, low, high, count, below_lod. The below-LOD bar spans one log bin
-    width ending at the LOD (the largest, when cells name several): those values are known only
-    to lie below it.
-    """
-    require(dataset, ["il1b", "il1b_below_lod", "bdnf"], "analysis dataset")
-    require(cutpoints, ["biomarker", "cut", "value"], "cutpoints")
-    lod = largest_lod(cutpoints)
-    below = dataset["il1b_below_lod"] == 1
-    detected = dataset.loc[~below, "il1b"].dropna()
-    low = min(lod, float(detected.min()))
-    il1b_edges = np.geomspace(low, float(detected.max()), bins + 1)
-    il1b = histogram(detected, il1b_edges).assign(biomarker="il1b", below_lod=False)
-    ratio = il1b_edges[1] / il1b_edges[0]
+def variable_bars(dataset: pd.DataFrame, variable: Variable, lod: float, bins: int) -> pd.DataFrame:
+    """One variable's histogram: a bar per value of a binary variable or of whole-number scores
+    spanning fewer than `bins` values; else `bins` bins (log-spaced for a biomarker) and, for a
+    variable with an LOD, a bar of its below-LOD values."""
+    if variable.kind == "binary":
+        bars = histogram(dataset[variable.role], np.array([-0.5, 0.5, 1.5]))
+        return bars.assign(biomarker=variable.role, below_lod=False)
+    below = (
+        dataset[below_lod_column(dataset, variable)] == 1
+        if variable.is_assay
+        else pd.Series(False, index=dataset.index)
+    )
+    values = dataset.loc[~below, variable.role].dropna()
+    if variable.kind != "biomarker":
+        low, high = float(values.min()), float(values.max())
+        whole = bool((values == values.round()).all()) and high - low < bins
+        # Whole-number scores (a scale, a count) get a bar per value, not bins between them.
+        edges = np.arange(low - 0.5, high + 1.0) if whole else np.linspace(low, high, bins + 1)
+        return histogram(values, edges).assign(biomarker=variable.role, below_lod=False)
+    if (values <= 0).any():
+        raise InputError(
+            f"{variable.label} has {int((values <= 0).sum())} values at or below 0, which a log "
+            "axis cannot show",
+            file="analysis dataset",
+            column=variable.column,
+            fix=f"check the {variable.column} values, or set pair.{variable.role}.kind to scale "
+            "or count (a linear axis) if it is not a serum concentration",
+        )
+    low = min(lod, float(values.min())) if variable.is_assay else float(values.min())
+    edges = np.geomspace(low, float(values.max()), bins + 1)
+    bars = histogram(values, edges).assign(biomarker=variable.role, below_lod=False)
+    if not below.any():
+        return bars
+    ratio = edges[1] / edges[0]
     below_bar = pd.DataFrame(
-        {"biomarker": ["il1b"], "low": [lod / ratio], "high": [lod], "count": [int(below.sum())]}
+        {
+            "biomarker": [variable.role],
+            "low": [lod / ratio],
+            "high": [lod],
+            "count": [int(below.sum())],
+        }
     ).assign(below_lod=True)
-    bdnf_values = dataset["bdnf"].dropna()
-    bdnf_edges = np.linspace(float(bdnf_values.min()), float(bdnf_values.max()), bins + 1)
-    bdnf = histogram(bdnf_values, bdnf_edges).assign(biomarker="bdnf", below_lod=False)
-    parts = [below_bar, il1b, bdnf] if below.any() else [il1b, bdnf]
+    return pd.concat([below_bar, bars], ignore_index=True)
+
+
+def biomarker_histograms(
+    dataset: pd.DataFrame, cutpoints: pd.DataFrame, pair: Pair, bins: int = 30
+) -> pd.DataFrame:
+    """Histogram counts of the pair's two variables, the exposure first (variable_bars).
+
+    Columns: biomarker (the role: exposure | modifier), low, high, count, below_lod. A below-LOD
+    bar spans one log bin width ending at the LOD (the largest, when cells name several): those
+    values are known only to lie below it.
+    """
+    require(dataset, [variable.role for variable in pair], "analysis dataset")
+    require(cutpoints, ["biomarker", "cut", "value"], "cutpoints")
+    parts = [
+        variable_bars(dataset, variable, largest_lod(cutpoints, variable), bins)
+        for variable in pair
+    ]
     return pd.concat(parts, ignore_index=True)[HISTOGRAM_COLUMNS]
+
+
+def below_lod_column(dataset: pd.DataFrame, variable: Variable) -> str:
+    """The dataset's 0/1 column of a variable's below-LOD values (by role, else by column)."""
+    names = [f"{variable.role}_below_lod", f"{variable.column}_below_lod"]
+    found = [name for name in names if name in dataset.columns]
+    if not found:
+        raise InputError(
+            f"the analysis dataset has no below-LOD column for {variable.label} ({names[1]})",
+            file="analysis dataset",
+            column=names[1],
+            fix="re-create results/data/analysis_dataset.csv with the current workflow",
+        )
+    return found[0]
 
 
 def protected_histograms(
@@ -129,18 +177,23 @@ def protected_histograms(
     return privacy.protect(histograms, privacy.HISTOGRAM, min_count, name)
 
 
-def largest_lod(cutpoints: pd.DataFrame) -> float:
-    """The largest IL-1β limit of detection in the cutpoints table (one per distinct limit)."""
-    lods = cutpoints.loc[(cutpoints["biomarker"] == "il1b") & (cutpoints["cut"] == "lod"), "value"]
-    return float(lods.max()) if not lods.empty else cut_value(cutpoints, "il1b", "lod")
+def largest_lod(cutpoints: pd.DataFrame, variable: Variable) -> float:
+    """A variable's largest limit of detection in the cutpoints table (one row per distinct
+    limit), else its configured one; NaN for a variable without an LOD."""
+    if not variable.is_assay:
+        return float("nan")
+    rows = rows_of(cutpoints, "biomarker", variable)
+    lods = rows.loc[rows["cut"] == "lod", "value"]
+    return float(lods.max()) if not lods.empty else float(variable.lod)
 
 
-def cut_value(cutpoints: pd.DataFrame, biomarker: str, cut: str) -> float:
+def cut_value(cutpoints: pd.DataFrame, variable: Variable, cut: str) -> float:
     """One cut-point's value from the cutpoints table."""
-    match = cutpoints.loc[(cutpoints["biomarker"] == biomarker) & (cutpoints["cut"] == cut)]
+    rows = rows_of(cutpoints, "biomarker", variable)
+    match = rows.loc[rows["cut"] == cut]
     if match.empty:
         raise InputError(
-            f"the cutpoints table has no {cut} for {biomarker}",
+            f"the cutpoints table has no {cut} for {variable.label}",
             file="cutpoints",
             column="cut",
             fix="re-create results/tables/cutpoints.tsv with the current workflow",
@@ -153,74 +206,108 @@ def cut_text(value: float) -> str:
     return f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}"
 
 
+def lod_marks(
+    axes: Axes, bars: pd.DataFrame, cutpoints: pd.DataFrame, variable: Variable, line_top: float
+) -> None:
+    """The below-LOD bar (hatched) and the dotted LOD line of a variable with an LOD."""
+    lod = largest_lod(cutpoints, variable)
+    rows = rows_of(cutpoints, "biomarker", variable)
+    several = int((rows["cut"] == "lod").sum()) > 1
+    below = bars.loc[bars["below_lod"]]
+    if not below.empty:
+        axes.bar(
+            below["low"],
+            below["count"].fillna(0),
+            width=below["high"] - below["low"],
+            align="edge",
+            color="white",
+            edgecolor=NEUTRAL,
+            hatch="////",
+            linewidth=0.6,
+            label=f"Below LOD, n = {count_text(below['count'].iloc[0], thousands=True)}",
+        )
+    axes.axvline(
+        lod,
+        ymax=line_top,
+        color="black",
+        linestyle=":",
+        linewidth=1,
+        label=f"{'Largest LOD' if several else 'LOD'} {lod:g}{unit_text(variable)}",
+    )
+
+
+def cut_marks(
+    axes: Axes, cutpoints: pd.DataFrame, variable: Variable, palette: Sequence[str], line_top: float
+) -> None:
+    """The median and tertile cut lines of a variable, and its split threshold if it has one."""
+    unit = unit_text(variable)
+    median = cut_value(cutpoints, variable, "median")
+    first = cut_value(cutpoints, variable, "tertile_1")
+    second = cut_value(cutpoints, variable, "tertile_2")
+    axes.axvline(
+        median,
+        ymax=line_top,
+        color=palette[1],
+        linewidth=1.2,
+        label=f"Median {cut_text(median)}{unit}",
+    )
+    for value, label in (
+        (first, f"Tertile cuts {cut_text(first)}, {cut_text(second)}{unit}"),
+        (second, None),
+    ):
+        axes.axvline(
+            value, ymax=line_top, color=palette[2], linestyle="--", linewidth=1, label=label
+        )
+    if variable.split == "threshold":
+        axes.axvline(
+            variable.threshold,
+            ymax=line_top,
+            color=palette[3],
+            linewidth=1.2,
+            linestyle="-.",
+            label=f"Split: high {variable.levels[1]}{unit}",
+        )
+
+
 def biomarker_figure(
-    histograms: pd.DataFrame, cutpoints: pd.DataFrame, style: FigureStyle
+    histograms: pd.DataFrame, cutpoints: pd.DataFrame, pair: Pair, style: FigureStyle
 ) -> Figure:
-    """Histograms of serum IL-1β (log axis, LOD marked) and BDNF with their cut-points."""
+    """Histograms of the pair's two variables with their cut-points, a panel each.
+
+    A biomarker has a log axis (its LOD marked if it has one), other variables a linear one; a
+    binary variable is two bars without cut-points.
+    """
     require(histograms, HISTOGRAM_COLUMNS, "biomarker histograms")
     palette = style.palette
     # Cut-point lines stop below the legend, which sits in the headroom above the bars.
     headroom, line_top = 1.55, 0.68
     with styled(style):
         figure, panels = new_figure(style, height_mm=105, nrows=2)
-        for axes, biomarker, letter in zip(panels, BIOMARKER_AXES, "ab", strict=True):
-            bars = histograms.loc[histograms["biomarker"] == biomarker]
+        for axes, variable, letter in zip(panels, pair, "ab", strict=True):
+            bars = histograms.loc[histograms["biomarker"] == variable.role]
             measured = bars.loc[~bars["below_lod"]]
+            binary = variable.kind == "binary"
             axes.bar(
-                measured["low"],
+                measured["low"] + (0.1 if binary else 0.0),
                 measured["count"].fillna(0),
-                width=measured["high"] - measured["low"],
+                width=measured["high"] - measured["low"] - (0.2 if binary else 0.0),
                 align="edge",
                 color=palette[5],
                 edgecolor="white",
                 linewidth=0.3,
-                label="Patients per bin",
+                label="Patients" if binary else "Patients per bin",
             )
-            unit = "pg/mL" if biomarker == "il1b" else "ng/mL"
-            if biomarker == "il1b":
-                log_axis(axes, "x")
-                lod = largest_lod(cutpoints)
-                several = int((cutpoints["cut"] == "lod").sum()) > 1
-                below = bars.loc[bars["below_lod"]]
-                if not below.empty:
-                    below_count = below["count"].iloc[0]
-                    axes.bar(
-                        below["low"],
-                        below["count"].fillna(0),
-                        width=below["high"] - below["low"],
-                        align="edge",
-                        color="white",
-                        edgecolor=NEUTRAL,
-                        hatch="////",
-                        linewidth=0.6,
-                        label=f"Below LOD, n = {count_text(below_count, thousands=True)}",
-                    )
-                axes.axvline(
-                    lod,
-                    ymax=line_top,
-                    color="black",
-                    linestyle=":",
-                    linewidth=1,
-                    label=f"{'Largest LOD' if several else 'LOD'} {lod:g} {unit}",
-                )
-            median = cut_value(cutpoints, biomarker, "median")
-            first = cut_value(cutpoints, biomarker, "tertile_1")
-            second = cut_value(cutpoints, biomarker, "tertile_2")
-            axes.axvline(
-                median,
-                ymax=line_top,
-                color=palette[1],
-                linewidth=1.2,
-                label=f"Median {cut_text(median)} {unit}",
-            )
-            for value, label in (
-                (first, f"Tertile cuts {cut_text(first)}, {cut_text(second)} {unit}"),
-                (second, None),
-            ):
-                axes.axvline(
-                    value, ymax=line_top, color=palette[2], linestyle="--", linewidth=1, label=label
-                )
-            axes.set_xlabel(BIOMARKER_AXES[biomarker])
+            if binary:
+                low, high = variable.levels
+                axes.set_xticks([0, 1], [f"{variable.label} {low}", f"{variable.label} {high}"])
+                axes.set_xlabel(measured_label(variable))
+            else:
+                if variable.kind == "biomarker":
+                    log_axis(axes, "x")
+                if variable.is_assay:
+                    lod_marks(axes, bars, cutpoints, variable, line_top)
+                cut_marks(axes, cutpoints, variable, palette, line_top)
+                axes.set_xlabel(axis_label(variable, log=variable.kind == "biomarker"))
             axes.set_ylabel("Patients (n)")
             axes.set_ylim(0, bars["count"].max() * headroom)
             # The note is a legend entry without a symbol, so that it never covers the legend.

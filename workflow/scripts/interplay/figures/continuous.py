@@ -18,10 +18,12 @@ from interplay.figures.style import (
     styled,
     whole_sample,
 )
-from interplay.labels import unit, variable_label
+from interplay.figures.words import axis_label, measured_label, unit_text, value_column
+from interplay.pair import Pair
 
-PREDICTION_COLUMNS = ["il1b", "modifier_percentile", "bdnf", "probability", "ci_low", "ci_high"]
-SLOPE_COLUMNS = ["percentile", "bdnf", "odds_ratio", "ci_low", "ci_high"]
+# Besides the pair's value columns (value_column): the exposure's, the modifier's.
+PREDICTION_COLUMNS = ["modifier_percentile", "probability", "ci_low", "ci_high"]
+SLOPE_COLUMNS = ["percentile", "odds_ratio", "ci_low", "ci_high"]
 REGION_COLUMNS = ["modifier_from", "modifier_to", "significant", "observed_share"]
 
 
@@ -51,15 +53,18 @@ def not_estimable_text(axes: Axes, style: FigureStyle) -> None:
 
 
 def prediction_figure(
-    predictions: pd.DataFrame, outcome_label: str, ci_level: float, style: FigureStyle
+    predictions: pd.DataFrame, pair: Pair, outcome_label: str, ci_level: float, style: FigureStyle
 ) -> Figure:
-    """Predicted outcome probability across IL-1β, a line per BDNF percentile.
+    """Predicted outcome probability across the exposure, a line per modifier percentile.
 
+    The exposure axis is logarithmic for a log2-transformed exposure, linear otherwise.
     Bands (pointwise CIs) are drawn for the lowest and highest percentile only: five overlapping
     bands hide each other. Predictions whose fit failed (status not ok) are not drawn; their
     legend entry says 'not estimable'.
     """
-    require(predictions, [*PREDICTION_COLUMNS, "status"], "predictions")
+    x, z = (value_column(predictions, variable) for variable in pair)
+    require(predictions, [x, z, *PREDICTION_COLUMNS, "status"], "predictions")
+    log = pair.exposure.transform == "log2"
     predictions = whole_sample(predictions)
     failed = ~estimable(predictions)
     predictions = masked(predictions, ["probability", "ci_low", "ci_high"])
@@ -68,13 +73,11 @@ def prediction_figure(
     with styled(style):
         figure, axes = new_figure(style, height_mm=80 + (NOTE_MM if failed.any() else 0.0))
         for percentile, colour in zip(percentiles, style.palette, strict=False):
-            curve = predictions.loc[predictions["modifier_percentile"] == percentile].sort_values(
-                "il1b"
-            )
-            bdnf = curve["bdnf"].iloc[0]
+            curve = predictions.loc[predictions["modifier_percentile"] == percentile].sort_values(x)
+            value = curve[z].iloc[0]
             if percentile in banded:
                 axes.fill_between(
-                    curve["il1b"],
+                    curve[x],
                     100 * curve["ci_low"],
                     100 * curve["ci_high"],
                     color=colour,
@@ -83,14 +86,15 @@ def prediction_figure(
                 )
             drawn = curve["probability"].notna().any()
             axes.plot(
-                curve["il1b"],
+                curve[x],
                 100 * curve["probability"],
                 color=colour,
-                label=f"{ordinal(percentile)} ({bdnf:.1f} {unit('bdnf')})"
+                label=f"{ordinal(percentile)} ({value:.1f}{unit_text(pair.modifier)})"
                 + ("" if drawn else f": {NOT_ESTIMABLE}"),
             )
-        log_axis(axes, "x")
-        axes.set_xlim(predictions["il1b"].min(), predictions["il1b"].max())
+        if log:
+            log_axis(axes, "x")
+        axes.set_xlim(predictions[x].min(), predictions[x].max())
         shown = predictions.loc[predictions["modifier_percentile"].isin(banded)]
         if shown["ci_low"].notna().any():
             low, high = 100 * shown["ci_low"].min(), 100 * shown["ci_high"].max()
@@ -98,12 +102,12 @@ def prediction_figure(
         else:
             axes.set_ylim(0, 100)
             not_estimable_text(axes, style)
-        axes.set_xlabel(f"Serum {variable_label('il1b')} ({unit('il1b')}, log scale)")
+        axes.set_xlabel(axis_label(pair.exposure, log=log))
         axes.set_ylabel(f"Predicted {outcome_label.lower()} (%)")
         bands = " and ".join(ordinal(p) for p in sorted(banded))
         note = f"\n{NOT_ESTIMABLE_NOTE}" if failed.any() else ""
         figure.legend(
-            title=f"Serum {variable_label('bdnf')} percentile; bands: {ci_level:.0%} CI at the "
+            title=f"{measured_label(pair.modifier)} percentile; bands: {ci_level:.0%} CI at the "
             f"{bands}{note}",
             loc="outside lower center",
             ncols=2,
@@ -114,15 +118,16 @@ def prediction_figure(
 
 
 def finite_region(region: pd.Series, low: float, high: float) -> tuple[float, float]:
-    """A Johnson–Neyman region clipped to the plotted BDNF range."""
+    """A Johnson–Neyman region clipped to the plotted modifier range."""
     return max(float(region["modifier_from"]), low), min(float(region["modifier_to"]), high)
 
 
 def johnson_neyman_figure(
-    slopes: pd.DataFrame, regions: pd.DataFrame, ci_level: float, style: FigureStyle
+    slopes: pd.DataFrame, regions: pd.DataFrame, pair: Pair, ci_level: float, style: FigureStyle
 ) -> Figure:
-    """OR per doubling of IL-1β across BDNF with its band; BDNF ranges where it differs from 1."""
-    require(slopes, [*SLOPE_COLUMNS, "status"], "slopes")
+    """The exposure's OR across the modifier with its band; modifier ranges where it is not 1."""
+    z = value_column(slopes, pair.modifier)
+    require(slopes, [z, *SLOPE_COLUMNS, "status"], "slopes")
     require(regions, [*REGION_COLUMNS, "status"], "johnson_neyman")
     slopes, regions = whole_sample(slopes), whole_sample(regions)
     # Slopes and regions whose fit failed (status not ok) are not drawn; the legend says why.
@@ -132,9 +137,9 @@ def johnson_neyman_figure(
     # The Johnson–Neyman boundaries come from the model-based intervals: draw those.
     if "ci_method" in slopes.columns:
         slopes = slopes.loc[slopes["ci_method"].isin(MODEL_BASED_METHODS)]
-    grid = slopes.loc[slopes["percentile"].isna()].sort_values("bdnf")
+    grid = slopes.loc[slopes["percentile"].isna()].sort_values(z)
     marked = slopes.loc[slopes["percentile"].notna()]
-    low, high = float(grid["bdnf"].min()), float(grid["bdnf"].max())
+    low, high = float(grid[z].min()), float(grid[z].max())
     band = grid[["ci_low", "ci_high"]].to_numpy(float).ravel()
     limits = padded_log_limits(band if np.isfinite(band).any() else np.array([1.0]))
     palette = style.palette
@@ -152,8 +157,9 @@ def johnson_neyman_figure(
                 color=palette[4],
                 alpha=0.18,
                 linewidth=0,
-                label=f"IL-1β slope ≠ 0 (p < {1 - ci_level:.2g}): {start:.1f}–{end:.1f} "
-                f"{unit('bdnf')}, {region['observed_share']:.0%} of patients",
+                label=f"{pair.exposure.label} slope ≠ 0 (p < {1 - ci_level:.2g}): "
+                f"{start:.1f}–{end:.1f}{unit_text(pair.modifier)}, "
+                f"{region['observed_share']:.0%} of patients",
             )
             for boundary, finite in (
                 (start, region["modifier_from"]),
@@ -162,7 +168,7 @@ def johnson_neyman_figure(
                 if np.isfinite(finite):
                     axes.axvline(boundary, color=palette[4], linewidth=0.8, linestyle="--")
         axes.fill_between(
-            grid["bdnf"],
+            grid[z],
             grid["ci_low"],
             grid["ci_high"],
             color=palette[0],
@@ -171,18 +177,18 @@ def johnson_neyman_figure(
             label=f"{ci_level:.0%} confidence band",
         )
         axes.plot(
-            grid["bdnf"],
+            grid[z],
             grid["odds_ratio"],
             color=palette[0],
             label="Odds ratio (continuous model)",
         )
         axes.plot(
-            marked["bdnf"],
+            marked[z],
             marked["odds_ratio"],
             "o",
             color=palette[0],
             markersize=3,
-            label=f"{variable_label('bdnf')} "
+            label=f"{pair.modifier.label} "
             + ", ".join(ordinal(p) for p in marked["percentile"])
             + " percentiles",
         )
@@ -190,8 +196,8 @@ def johnson_neyman_figure(
         log_axis(axes, "y", ratio_ticks(*limits))
         axes.set_ylim(*limits)
         axes.set_xlim(low, high)
-        axes.set_xlabel(f"Serum {variable_label('bdnf', with_unit=True)}")
-        axes.set_ylabel("OR per doubling of IL-1β (log scale)")
+        axes.set_xlabel(axis_label(pair.modifier))
+        axes.set_ylabel(f"OR {pair.exposure.scale_words} (log scale)")
         figure.legend(
             loc="outside lower center",
             ncols=1,

@@ -1,5 +1,6 @@
 """Figures of the group estimates: remission rates by biomarker group and the odds-ratio forest."""
 
+import itertools
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from interplay import privacy
@@ -21,12 +23,15 @@ from interplay.figures.style import (
     styled,
     whole_sample,
 )
-from interplay.labels import LEVELS, TERMS, ci_method_label, group_label, label, measure_label
+from interplay.figures.words import contrast_words, level_word, measured_label
+from interplay.labels import ci_method_label, measure_label
 from interplay.models.distributions import normal_quantile
 from interplay.models.logistic import OK
+from interplay.pair import EXPOSURE, LEVEL_CODES, MODIFIER, Pair, high_column, tertile_column
 
 JOINT_FIGURE_COLUMNS = [
-    "exposure_level", "modifier_level", "n", "remitters", "odds_ratio", "ci_low", "ci_high", "status",
+    "exposure_level", "modifier_level", "n", "remitters", "odds_ratio", "ci_low", "ci_high",
+    "status",
 ]  # fmt: skip
 FOREST_COLUMNS = ["section", "label", "odds_ratio", "ci_low", "ci_high", "ci_method", "status"]
 MARKERS = ["o", "s", "D", "^", "v", "P"]
@@ -50,29 +55,43 @@ class ForestEntry:
     term: str
 
 
-def stratum_entry(exposure: str, stratum: str, level: str, own_model: str) -> list[ForestEntry]:
-    """The forest rows of one exposure within one stratum: its own model and the product model."""
-    stratum_text = f"{LEVELS[level].capitalize()} {label('variable', stratum)}"
-    lincom = f"{exposure}_high|{stratum}_{level}"
+def stratum_entries(pair: Pair, role: str, level: str) -> list[ForestEntry]:
+    """The forest rows of one variable within one stratum of the other: own and product model."""
+    other = MODIFIER if role == EXPOSURE else EXPOSURE
+    variable, stratum = pair.variable(role), pair.variable(other)
+    term = high_column(role)
+    stratum_text = stratum.group(level)
     return [
-        ForestEntry(TERMS[f"{exposure}_high"], f"{stratum_text},\nown model", own_model,
-                    f"{exposure}_high"),
-        ForestEntry(TERMS[f"{exposure}_high"], f"{stratum_text},\nproduct model",
-                    "product_lincom", lincom),
+        ForestEntry(contrast_words(variable), f"{stratum_text},\nown model",
+                    f"stratum_{other}_{level}", term),
+        ForestEntry(contrast_words(variable), f"{stratum_text},\nproduct model", "product_lincom",
+                    f"{term}|{other}_{level}"),
     ]  # fmt: skip
 
 
-# The estimates of the forest plot, by section; stratum rows say which model they come from.
-FOREST_MODEL_ENTRIES = [
-    ForestEntry("Each biomarker alone", TERMS["exposure_high"], "exposure", "exposure_high"),
-    ForestEntry("Each biomarker alone", TERMS["modifier_high"], "modifier", "modifier_high"),
-    *stratum_entry("exposure", "modifier", "low", "stratum_modifier_low"),
-    *stratum_entry("exposure", "modifier", "high", "stratum_modifier_high"),
-    *stratum_entry("modifier", "exposure", "low", "stratum_exposure_low"),
-    *stratum_entry("modifier", "exposure", "high", "stratum_exposure_high"),
-]
-JOINT_REFERENCE = "exposure_low_modifier_low"
-JOINT_SECTION = f"Joint groups vs {group_label(JOINT_REFERENCE)}"
+def forest_model_entries(pair: Pair) -> list[ForestEntry]:
+    """The model-based estimates of the forest plot, by section; stratum rows name their model."""
+    return [
+        *(
+            ForestEntry(
+                ALONE_SECTION, contrast_words(variable), variable.role, high_column(variable.role)
+            )
+            for variable in pair
+        ),
+        *(
+            entry
+            for role, level in itertools.product((EXPOSURE, MODIFIER), ("low", "high"))
+            for entry in stratum_entries(pair, role, level)
+        ),
+    ]
+
+
+def joint_section(pair: Pair) -> str:
+    """The heading of the joint groups, e.g. 'Joint groups vs IL-6 low, HADS anxiety < 12'."""
+    return f"Joint groups vs {pair.group('low', 'low')}"
+
+
+ALONE_SECTION = "Each variable alone"
 INTERACTION_SECTION = "Interaction (multiplicative)"
 # Row labels wrap at this many characters, so that the data, not the text, fill the figure.
 LABEL_WIDTH = 14
@@ -92,25 +111,25 @@ def wilson_interval(
 
 # The analysis dataset's columns of each grouped coding and the names of their levels.
 GROUP_CODINGS = {
-    "split": ("exposure_high", "modifier_high", {0: "low", 1: "high"}),
-    "tertiles": ("exposure_tertile", "modifier_tertile", {1: "T1", 2: "T2", 3: "T3"}),
+    "split": (high_column(EXPOSURE), high_column(MODIFIER), LEVEL_CODES),
+    "tertiles": (tertile_column(EXPOSURE), tertile_column(MODIFIER), {1: "T1", 2: "T2", 3: "T3"}),
 }
 
 
 def joint_group_counts(dataset: pd.DataFrame, coding: str) -> pd.DataFrame:
-    """Patients and outcome events per IL-1β × BDNF group: exposure_level, modifier_level, n, remitters.
+    """Patients and outcome events per joint group: exposure_level, modifier_level, n, remitters.
 
     The same counts as the joint table of an analysis without imputation of the outcome; they
     are computed here so that the figure needs no particular analysis to be configured.
     """
-    il1b, bdnf, names = GROUP_CODINGS[coding]
-    require(dataset, [il1b, bdnf, "outcome"], "analysis dataset")
-    counts = dataset.groupby([il1b, bdnf])["outcome"].agg(n="size", remitters="sum")
-    counts = counts.reset_index().sort_values([il1b, bdnf])
+    exposure, modifier, names = GROUP_CODINGS[coding]
+    require(dataset, [exposure, modifier, "outcome"], "analysis dataset")
+    counts = dataset.groupby([exposure, modifier])["outcome"].agg(n="size", remitters="sum")
+    counts = counts.reset_index().sort_values([exposure, modifier])
     return pd.DataFrame(
         {
-            "exposure_level": counts[il1b].map(names).to_numpy(),
-            "modifier_level": counts[bdnf].map(names).to_numpy(),
+            "exposure_level": counts[exposure].map(names).to_numpy(),
+            "modifier_level": counts[modifier].map(names).to_numpy(),
             "n": counts["n"].to_numpy(),
             "remitters": counts["remitters"].to_numpy(),
         }
@@ -151,11 +170,12 @@ def remission_rates(joint: pd.DataFrame, ci_level: float) -> pd.DataFrame:
 
 def remission_rate_figure(
     panels: Sequence[tuple[str, pd.DataFrame]],
+    pair: Pair,
     outcome_label: str,
     ci_level: float,
     style: FigureStyle,
 ) -> Figure:
-    """Outcome percentage with CIs and counts in each IL-1β × BDNF group, a panel per coding."""
+    """Outcome percentage with CIs and counts in each joint group, a panel per coding."""
     width = 0.8
     with styled(style):
         figure, axes_list = new_figure(style, height_mm=12 + 52 * len(panels), nrows=len(panels))
@@ -164,10 +184,10 @@ def remission_rate_figure(
             exposure_levels = list(dict.fromkeys(rates["exposure_level"]))
             modifier_levels = list(dict.fromkeys(rates["modifier_level"]))
             step = width / len(modifier_levels)
-            for j, (bdnf, colour, marker) in enumerate(
+            for j, (level, colour, marker) in enumerate(
                 zip(modifier_levels, style.palette, MARKERS, strict=False)
             ):
-                cells = rates.loc[rates["modifier_level"] == bdnf]
+                cells = rates.loc[rates["modifier_level"] == level]
                 x = np.array([exposure_levels.index(v) for v in cells["exposure_level"]], float)
                 x += -width / 2 + step * (j + 0.5)
                 y = 100 * cells["rate"].to_numpy()
@@ -183,7 +203,7 @@ def remission_rate_figure(
                     markersize=4,
                     capsize=2,
                     elinewidth=0.9,
-                    label=f"BDNF {bdnf}",
+                    label=level_word(pair.modifier, level),
                 )
                 for xi, top, events, n in zip(
                     x, 100 * cells["ci_high"], cells["events"], cells["n"], strict=True
@@ -200,18 +220,26 @@ def remission_rate_figure(
                         fontsize=style.font_size - 1,
                     )
             axes.set_xticks(
-                range(len(exposure_levels)), [f"IL-1β {level}" for level in exposure_levels]
+                range(len(exposure_levels)),
+                [pair.exposure.group(level) for level in exposure_levels],
             )
             axes.set_xlim(-0.6, len(exposure_levels) - 0.4)
             axes.set_ylim(0, 100)
             axes.set_ylabel(f"{outcome_label} (% of patients)")
-            axes.set_xlabel("Serum IL-1β group")
-            # The legend sits between the axes and the panel title, clear of the data.
+            axes.set_xlabel(f"{measured_label(pair.exposure)} group")
+            # The legend sits between the axes and the panel title, clear of the data; the
+            # modifier's label leads its level words ('HADS anxiety:  < 12  ≥ 12').
+            handles, labels = axes.get_legend_handles_labels()
             axes.legend(
+                [Patch(color="none"), *handles],
+                [f"{pair.modifier.label}:", *labels],
                 loc="lower left",
                 bbox_to_anchor=(0, 1),
-                ncols=len(modifier_levels),
+                ncols=len(modifier_levels) + 1,
                 borderaxespad=0.2,
+                handlelength=1.2,
+                handletextpad=0.4,
+                columnspacing=1.0,
             )
             axes.set_title(f"{letter}  {title}", loc="left", fontweight="bold", pad=14)
         figure.supxlabel(
@@ -227,24 +255,24 @@ def estimable(rows: pd.DataFrame) -> pd.Series:
     return rows["status"] == OK
 
 
-def model_forest_rows(models: pd.DataFrame) -> pd.DataFrame:
+def model_forest_rows(models: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     """The forest plot's model-based rows, one per entry found and confidence-interval method."""
     require(models, ["model", "term", *FOREST_COLUMNS[2:]], "models")
-    wanted = pd.DataFrame([vars(entry) for entry in FOREST_MODEL_ENTRIES])
+    wanted = pd.DataFrame([vars(entry) for entry in forest_model_entries(pair)])
     found = wanted.merge(models, on=["model", "term"], how="inner", sort=False)
     return found[FOREST_COLUMNS]
 
 
-def joint_forest_rows(joint: pd.DataFrame, default_method: str) -> pd.DataFrame:
+def joint_forest_rows(joint: pd.DataFrame, pair: Pair, default_method: str) -> pd.DataFrame:
     """The non-reference joint cells; ci_method from the table, else default_method."""
     require(joint, JOINT_FIGURE_COLUMNS, "joint")
     cells = joint.loc[~joint["is_reference"].astype(bool)] if "is_reference" in joint else joint
     methods = cells.get("ci_method", default_method)
     return pd.DataFrame(
         {
-            "section": JOINT_SECTION,
+            "section": joint_section(pair),
             "label": [
-                group_label(f"exposure_{a}_modifier_{b}").replace(", ", ",\n")
+                pair.group(str(a), str(b)).replace(", ", ",\n")
                 for a, b in zip(cells["exposure_level"], cells["modifier_level"], strict=True)
             ],
             "odds_ratio": cells["odds_ratio"].to_numpy(float),
@@ -274,7 +302,7 @@ def interaction_forest_rows(interaction: pd.DataFrame) -> pd.DataFrame:
 
 
 def forest_rows(
-    models: pd.DataFrame, joint: pd.DataFrame, interaction: pd.DataFrame
+    models: pd.DataFrame, joint: pd.DataFrame, interaction: pd.DataFrame, pair: Pair
 ) -> pd.DataFrame:
     """Every estimate of the forest plot: section, label, odds_ratio, interval, method, status.
 
@@ -283,12 +311,12 @@ def forest_rows(
     like the others).
     """
     models, joint, interaction = (whole_sample(t) for t in (models, joint, interaction))
-    model_rows = model_forest_rows(models)
+    model_rows = model_forest_rows(models, pair)
     default_method = str(models["ci_method"].iloc[0])
     return pd.concat(
         [
             model_rows,
-            joint_forest_rows(joint, default_method),
+            joint_forest_rows(joint, pair, default_method),
             interaction_forest_rows(interaction),
         ],
         ignore_index=True,

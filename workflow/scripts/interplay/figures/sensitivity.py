@@ -32,8 +32,8 @@ from interplay.figures.style import (
     whole_sample,
 )
 from interplay.labels import CHOICE_VALUES, CHOICES, analysis_label, ci_method_label
-from interplay.labels import ESTIMANDS as ESTIMAND_LABELS
 from interplay.models.logistic import OK
+from interplay.pair import Pair
 
 CHOICE_COLUMNS = [
     "outcome",
@@ -64,29 +64,51 @@ class EstimandDisplay:
         return 1.0 if self.ratio else 0.0
 
 
-# Titles from the label registry; the short form, axis and scale of each estimand's panel.
-ESTIMAND_DISPLAYS = {
-    name: EstimandDisplay(ESTIMAND_LABELS[name], short, axis, ratio)
-    for name, short, axis, ratio in [
-        ("exposure_or_modifier_low", "IL-1β OR at low BDNF", "OR (log scale)", True),
-        ("exposure_or_modifier_high", "IL-1β OR at high BDNF", "OR (log scale)", True),
-        ("ratio_of_odds_ratios", "ratio of ORs", "Ratio (log scale)", True),
-        ("reri", "RERI", "RERI", False),
-    ]
+# The key estimands in panel order: axis title and scale (ratio: log axis, no effect at 1).
+ESTIMAND_SCALES = {
+    "exposure_or_modifier_low": ("OR (log scale)", True),
+    "exposure_or_modifier_high": ("OR (log scale)", True),
+    "ratio_of_odds_ratios": ("Ratio (log scale)", True),
+    "reri": ("RERI", False),
 }
+KEY_ESTIMANDS = tuple(ESTIMAND_SCALES)
+
+
+def estimand_displays(pair: Pair) -> dict[str, EstimandDisplay]:
+    """How each key estimand is shown, its title and short form in the pair's words."""
+    exposure, modifier = pair
+    words = {
+        f"exposure_or_modifier_{level}": (f"{exposure.label} OR at {modifier.group(level)}",) * 2
+        for level in ("low", "high")
+    }
+    words["ratio_of_odds_ratios"] = ("Ratio of ORs (interaction)", "ratio of ORs")
+    words["reri"] = ("RERI (additive interaction)", "RERI")
+    return {
+        name: EstimandDisplay(*words[name], axis, ratio)
+        for name, (axis, ratio) in ESTIMAND_SCALES.items()
+    }
 
 
 # Estimands are comparable only within a family: odds ratios of high vs low groups (median or
-# tertile codings) and per-doubling slopes of the continuous coding each get their own panels.
+# tertile codings) and the slopes of the continuous coding each get their own panels.
 GROUPED = "grouped"
-PER_DOUBLING = "per_doubling"
-FAMILY_HEADERS = {GROUPED: "High vs low group", PER_DOUBLING: "Per\ndoubling"}
+CONTINUOUS_FAMILY = "continuous"
+# The continuous family's heading by the exposure's transform (the unit of its slopes).
+CONTINUOUS_HEADERS = {"log2": "Per\ndoubling", "per_sd": "Per SD", "none": "Per unit"}
 NOT_COMPUTED = "not computed"
 
 
+def family_headers(pair: Pair) -> dict[str, str]:
+    """The heading of each estimand family's column of panels."""
+    return {
+        GROUPED: "High vs low group",
+        CONTINUOUS_FAMILY: CONTINUOUS_HEADERS[pair.exposure.transform],
+    }
+
+
 def estimand_family(coding: str) -> str:
-    """The estimand family of a biomarker coding: per-doubling slopes for `continuous`."""
-    return PER_DOUBLING if coding == "continuous" else GROUPED
+    """The estimand family of a pair coding: the continuous one's slopes, else grouped."""
+    return CONTINUOUS_FAMILY if coding == "continuous" else GROUPED
 
 
 def interval_family(method: str) -> str:
@@ -216,26 +238,29 @@ def choice_panel(
 
 def specification_curve_figure(
     table: pd.DataFrame,
+    pair: Pair,
     style: FigureStyle,
     sort_by: str = "ratio_of_odds_ratios",
     primary: str = "primary",
 ) -> Figure:
     """Estimates with CIs per estimand across analyses, with each analysis's choices beneath.
 
-    A column of panels per estimand family (grouped codings' odds ratios; per-doubling slopes of
-    the continuous coding), each with its own axis, as their estimates are not comparable. Within
+    A column of panels per estimand family (grouped codings' odds ratios; slopes of the
+    continuous coding), each with its own axis, as their estimates are not comparable. Titles
+    use the words of `pair` (the primary analysis's). Within
     a family the panels share one order (ascending `sort_by`), so a column of the dot matrix
     below describes the analysis above it; the primary analysis is shaded. Stratified analyses
     (no unstratified row) are left out. An estimate whose fit failed (status not ok: separation,
     no convergence) is not drawn; its column says 'not estimable'.
     """
     rows = specification_rows(table)
-    families = [f for f in FAMILY_HEADERS if f in set(rows["estimand_family"])]
+    displays, headers = estimand_displays(pair), family_headers(pair)
+    families = [f for f in headers if f in set(rows["estimand_family"])]
     orders = {
         family: specification_order(rows.loc[rows["estimand_family"] == family], sort_by)
         for family in families
     }
-    estimands = [e for e in ESTIMAND_DISPLAYS if e in set(rows["estimand"])]
+    estimands = [e for e in displays if e in set(rows["estimand"])]
     interval_families = list(dict.fromkeys(rows["interval_family"]))
     all_analyses = [analysis for family in families for analysis in orders[family]]
     matrix = choice_matrix(rows, all_analyses)
@@ -263,7 +288,7 @@ def specification_curve_figure(
             header.axis("off")
             header.set_yticks([])
             header.set_title(
-                FAMILY_HEADERS[family], loc="left" if column == 0 else "right", fontweight="bold"
+                headers[family], loc="left" if column == 0 else "right", fontweight="bold"
             )
             of_family = rows.loc[rows["estimand_family"] == family]
             for axes, name in zip(grid[1:-1, column], estimands, strict=True):
@@ -272,7 +297,7 @@ def specification_curve_figure(
                     (of_family["estimand"] == name) & of_family["estimate"].notna()
                 ]
                 if column == 0:
-                    axes.set_title(ESTIMAND_DISPLAYS[name].title, loc="left")
+                    axes.set_title(displays[name].title, loc="left")
                 if column > 0:
                     axes.yaxis.tick_right()
                     axes.yaxis.set_label_position("right")
@@ -284,8 +309,8 @@ def specification_curve_figure(
                     column_marks(axes, order, x, NOT_COMPUTED, style)
                     continue
                 shown = of_estimand.loc[of_estimand["estimable"]]
-                estimand_panel(axes, shown, ESTIMAND_DISPLAYS[name], x, interval_families, style)
-                axes.set_ylabel(ESTIMAND_DISPLAYS[name].axis)
+                estimand_panel(axes, shown, displays[name], x, interval_families, style)
+                axes.set_ylabel(displays[name].axis)
                 if column > 0:
                     axes.spines["left"].set_visible(False)
                     axes.spines["right"].set_visible(True)
@@ -301,7 +326,7 @@ def specification_curve_figure(
                     axes.axvspan(
                         x[primary] - 0.5, x[primary] + 0.5, color=NEUTRAL, alpha=0.15, lw=0
                     )
-        ordered_by = ESTIMAND_DISPLAYS[sort_by].short if sort_by in ESTIMAND_DISPLAYS else sort_by
+        ordered_by = displays[sort_by].short if sort_by in displays else sort_by
         grid[-1, 0].set_xlabel(f"Analysis (by {ordered_by})", loc="left")
         handles = {}
         for axes in grid[1:-1].ravel():
@@ -342,7 +367,7 @@ SUMMARY_COLUMNS_SHOWN = [
 def resample_estimates(replicates: pd.DataFrame) -> pd.DataFrame:
     """Each resample's key estimates, averaged over its imputations; odds ratios exponentiated.
 
-    One row per resample, a column per estimand found (named as in ESTIMAND_DISPLAYS); NaN where any
+    One row per resample, a column per estimand found (named as in ESTIMAND_SCALES); NaN where any
     imputation of the resample failed, as the bootstrap intervals count it.
     """
     require(replicates, ["replicate"], "bootstrap replicates")
@@ -351,7 +376,7 @@ def resample_estimates(replicates: pd.DataFrame) -> pd.DataFrame:
     by_resample = replicates["replicate"]
     means = values.groupby(by_resample).mean().mask(values.isna().groupby(by_resample).any())
     for column in columns:
-        if ESTIMAND_DISPLAYS[BOOTSTRAP_COLUMNS[column]].ratio:
+        if ESTIMAND_SCALES[BOOTSTRAP_COLUMNS[column]][1]:
             means[column] = np.exp(means[column])
     return means.rename(columns=BOOTSTRAP_COLUMNS).reset_index(drop=True)
 
@@ -399,6 +424,7 @@ def bootstrap_figure(
     resamples: pd.DataFrame,
     summary: pd.DataFrame,
     reported: pd.DataFrame,
+    pair: Pair,
     bins: int,
     style: FigureStyle,
 ) -> Figure:
@@ -408,12 +434,13 @@ def bootstrap_figure(
     bootstrap mean; an estimand whose fit failed (status not ok) gets no line and says
     'not estimable', as does one without a usable resample.
     """
-    estimands = [name for name in ESTIMAND_DISPLAYS if name in resamples.columns]
+    displays = estimand_displays(pair)
+    estimands = [name for name in displays if name in resamples.columns]
     methods = list(dict.fromkeys(summary["ci_method"]))
     reported = reported.set_index("estimand")
     usable = {name: resamples[name].to_numpy(float) for name in estimands}
     usable = {
-        name: values[np.isfinite(values) & ((values > 0) | (not ESTIMAND_DISPLAYS[name].ratio))]
+        name: values[np.isfinite(values) & ((values > 0) | (not displays[name].ratio))]
         for name, values in usable.items()
     }
     failed = [
@@ -429,7 +456,7 @@ def bootstrap_figure(
         )
         panels = np.atleast_1d(panels).ravel()
         for axes, name in zip(panels, estimands, strict=False):
-            estimand = ESTIMAND_DISPLAYS[name]
+            estimand = displays[name]
             values, finite = resamples[name].to_numpy(float), usable[name]
             axes.set_title(
                 f"{estimand.title}\n{len(finite):,}/{len(values):,} resamples usable",

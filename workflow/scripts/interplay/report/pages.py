@@ -9,10 +9,11 @@ import pandas as pd
 
 from interplay.bootstrap.methods import METHODS
 from interplay.describe.table1 import BINARY, CATEGORICAL, format_p, table1_wide
-from interplay.figures.sensitivity import ESTIMAND_DISPLAYS
+from interplay.figures.sensitivity import KEY_ESTIMANDS
 from interplay.figures.style import require
 from interplay.labels import (
     COVARIATE_LEVELS,
+    ESTIMANDS,
     POST_BASELINE,
     TERMS,
     VARIABLES,
@@ -316,7 +317,7 @@ def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
             # 'All patients' on every unstratified row would only crowd the page.
             "Stratum": labelled(sensitivity["stratum"].replace("all", None), stratum_label),
             "Estimand": estimands.map(
-                lambda name: ESTIMAND_DISPLAYS[name].title if name in ESTIMAND_DISPLAYS else ""
+                lambda name: ESTIMANDS[name] if name in KEY_ESTIMANDS else ""
             ),
             "Contrast": sensitivity["contrast"].map(contrast_text),
             "Estimate": sensitivity["estimate"].map(number_text),

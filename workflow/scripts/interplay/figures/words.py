@@ -1,0 +1,77 @@
+"""What the figures call the pair's variables: names, axis labels and contrasts from the Pair."""
+
+import pandas as pd
+
+from interplay.pair import Pair, Variable
+
+
+def measured_label(variable: Variable) -> str:
+    """The label as a measurement: 'Serum IL-1β' for a biomarker, 'HADS anxiety' otherwise."""
+    return f"Serum {variable.label}" if variable.kind == "biomarker" else variable.label
+
+
+def axis_label(variable: Variable, log: bool = False) -> str:
+    """An axis title: 'Serum IL-1β (pg/mL, log scale)', 'SOFAS', 'HADS anxiety (log scale)'."""
+    details = [part for part in (variable.unit, "log scale" if log else "") if part]
+    name = measured_label(variable)
+    return f"{name} ({', '.join(details)})" if details else name
+
+
+def contrast_words(variable: Variable) -> str:
+    """The two-group contrast: 'IL-1β high vs low', 'HADS anxiety ≥ 12 vs < 12'."""
+    low, high = variable.levels
+    return f"{variable.label} {high} vs {low}"
+
+
+def level_word(variable: Variable, code: str) -> str:
+    """A level code in words without the label: 'high' -> 'high' or '≥ 12', 'T3' -> 'T3'."""
+    return variable.group(code).removeprefix(f"{variable.label} ")
+
+
+def split_panel_title(pair: Pair) -> str:
+    """The title of the two-group (2 × 2) panel: 'Median split' only when both are split so."""
+    both_median = all(variable.split == "median" for variable in pair)
+    return "Median split (2 × 2)" if both_median else "Two groups each (2 × 2)"
+
+
+def unit_text(variable: Variable) -> str:
+    """The unit after a number (' pg/mL'), '' for a unitless variable."""
+    return f" {variable.unit}" if variable.unit else ""
+
+
+def rows_of(table: pd.DataFrame, column: str, variable: Variable) -> pd.DataFrame:
+    """The rows of a variable in a table that names it in `column`, by role or by dataset column.
+
+    Tables written before issue 15 name the pair's variables by their dataset column; generic
+    ones by their role (exposure, modifier): either is the same variable.
+    """
+    return table.loc[table[column].isin([variable.role, variable.column])]
+
+
+def value_column(table: pd.DataFrame, variable: Variable) -> str:
+    """The column of a variable's values in a table: its role if present, else its dataset one."""
+    return variable.role if variable.role in table.columns else variable.column
+
+
+def variable_words(variable: Variable) -> dict[str, object]:
+    """A variable's reader words for a caption template (`caption_words`)."""
+    return {
+        "label": variable.label,
+        "measured": measured_label(variable),
+        "in_text": ("serum " if variable.kind == "biomarker" else "") + variable.label,
+        "unit": variable.unit,
+        "with_unit": variable.label_with_unit,
+        "scale": variable.scale_words,
+        "contrast": contrast_words(variable),
+        "low": variable.group("low"),
+        "high": variable.group("high"),
+        "log_axis": variable.kind == "biomarker",
+        "log_transform": variable.transform == "log2",
+        "binary": variable.kind == "binary",
+        "lod": variable.lod,
+    }
+
+
+def caption_words(pair: Pair) -> dict[str, object]:
+    """The words a figure caption (workflow/report/*.rst) takes from the pair, by role."""
+    return {"title": pair.title, **{variable.role: variable_words(variable) for variable in pair}}
