@@ -24,6 +24,8 @@ rule report_tables:
     params:
         library=library_version("figure_report_tables.py"),
         title_suffix="",
+        pair=settings("primary", "pair"),
+        units=COLUMN_UNITS,
     script:
         "../scripts/figure_report_tables.py"
 
@@ -57,5 +59,7 @@ rule report_analysis_tables:
         library=library_version("figure_report_tables.py"),
         analysis_label=lambda wildcards: analysis_label(wildcards.analysis),
         title_suffix=lambda wildcards: f" ({analysis_label(wildcards.analysis)} analysis)",
+        pair=lambda wildcards: settings(wildcards.analysis, "pair"),
+        units=COLUMN_UNITS,
     script:
         "../scripts/figure_report_tables.py"
