@@ -246,15 +246,15 @@ def with_unit(value: float, variable: Variable) -> str:
 
 
 def split_words(variable: Variable, cutpoints: pd.DataFrame) -> str:
-    """How one variable was split in two: 'IL-6 at the sample median 2.1 pg/mL (high = above
-    it)', 'HADS anxiety at 12 points (high = ≥ 12)', 'Smoker as recorded (yes or no)'."""
+    """How one variable was split in two: 'IL-6 at the sample median of 2.1 pg/mL, high = above
+    it', 'HADS anxiety at 12 points, high = ≥ 12', 'Smoker as recorded, yes or no'."""
     if variable.split == "median":
         median = with_unit(cut_values(cutpoints, variable, "median")[0], variable)
-        return f"{variable.label} at the sample median {median} (high = above it)"
+        return f"{variable.label} at the sample median of {median}, high = above it"
     if variable.split == "threshold":
         cut = with_unit(variable.threshold, variable)
-        return f"{variable.label} at {cut} (high = {variable.levels[1]})"
-    return f"{variable.label} as recorded ({' or '.join(reversed(variable.levels))})"
+        return f"{variable.label} at {cut}, high = {variable.levels[1]}"
+    return f"{variable.label} as recorded, {' or '.join(reversed(variable.levels))}"
 
 
 def continuous_words(variable: Variable, cutpoints: pd.DataFrame) -> str:
@@ -644,7 +644,8 @@ def sensitivity_paragraph(
     evalues = (
         f"For {estimates} of every analysis, E-values (VanderWeele and Ding, 2017) gave the "
         "minimum strength of association, on the risk-ratio scale, that an unmeasured confounder "
-        f"would need with both {pair_noun(pair)} and outcome to explain the estimate away; for a "
+        f"would need with both {'biomarker' if pair_noun(pair) == 'biomarker' else 'exposure'} "
+        "and outcome to explain the estimate away; for a "
         "common "
         "outcome the OR was first converted to a risk ratio by its square root (VanderWeele, "
         "2017), and the ratio of ORs was treated as one ratio (an approximation)."

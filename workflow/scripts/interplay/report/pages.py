@@ -514,7 +514,7 @@ def cutpoints_display(cutpoints: pd.DataFrame, pair: Pair) -> pd.DataFrame:
         {
             "Biomarker": cutpoints["biomarker"].map(
                 lambda column: (
-                    dict(zip(pair.columns, (v.label for v in pair))).get(column)
+                    dict(zip(pair.columns, (v.label for v in pair), strict=True)).get(column)
                     or variable_label(column)
                 )
             ),
