@@ -96,13 +96,14 @@ def test_joint_display_one_row_per_group_with_the_bootstrap_interval_beside() ->
 def interaction_table() -> pd.DataFrame:
     """Part of interaction.tsv: the ratio of ORs (Rubin and bootstrap), its D1 test, RERI with
     delta-method, bootstrap and MOVER intervals, and a standardised risk (no reference)."""
+    low = "exposure_low_modifier_low"
     rows = [
-        ("ratio_of_odds_ratios", "multiplicative", "remission", "exposure_low_modifier_low", 2.115728,
-         1.268983, 3.527474, "rubin_t", 0.0041),
-        ("ratio_of_odds_ratios", "multiplicative", "remission", "exposure_low_modifier_low", 2.118924,
-         1.257544, 3.570324, "boot_mi_vhb", np.nan),
-        ("wald_test", "multiplicative", "remission", "exposure_low_modifier_low", 8.274797, np.nan,
-         np.nan, "d1_f", 0.0041, 1, 1067.2438),
+        ("ratio_of_odds_ratios", "multiplicative", "remission", low, 2.115728, 1.268983, 3.527474,
+         "rubin_t", 0.0041),
+        ("ratio_of_odds_ratios", "multiplicative", "remission", low, 2.118924, 1.257544, 3.570324,
+         "boot_mi_vhb", np.nan),
+        ("wald_test", "multiplicative", "remission", low, 8.274797, np.nan, np.nan, "d1_f", 0.0041,
+         1, 1067.2438),
         ("reri", "additive", "non_remission", "exposure_high_modifier_high", -1.215317, -2.143934,
          -0.286701, "delta_rubin_t", 0.0104),
         ("reri", "additive", "non_remission", "exposure_high_modifier_high", -1.288351, -2.354319,
