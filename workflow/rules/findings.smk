@@ -2,6 +2,8 @@
 # text, the text of the report's first page (workflow/report/workflow.rst reads findings.rst next
 # to the findings page) and that page.
 
+from interplay.pair import pair_from_settings
+
 # The unit of every dataset column (the data dictionary's, data.extra_columns'): the words of the
 # pair in the findings, paper tables, report pages and methods (a pair unit of null is this one).
 COLUMN_UNITS = Settings(
@@ -11,6 +13,21 @@ COLUMN_UNITS = Settings(
     .set_index("column")["unit"]
     .to_dict()
 )
+
+
+def pair_words(analysis):
+    """An analysis's pair in the words of the report's captions (workflow/report/*_table.rst):
+    the labels, 'IL-1β × BDNF' and 'per doubling of IL-1β'."""
+    pair = pair_from_settings(settings(analysis, "pair"), COLUMN_UNITS)
+    return Settings(
+        {
+            "exposure": pair.exposure.label,
+            "modifier": pair.modifier.label,
+            "title": pair.title,
+            "per_exposure": pair.exposure.scale_words,
+        }
+    )
+
 
 
 rule findings:

@@ -30,5 +30,6 @@ rule paper_tables:
         settings=Settings({name: ANALYSES[name] for name in PAPER_ANALYSES}),
         min_cell_count=MIN_CELL_COUNT,
         units=COLUMN_UNITS,
+        words=pair_words("primary"),
     script:
         "../scripts/paper_tables.py"

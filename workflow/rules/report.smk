@@ -26,6 +26,7 @@ rule report_tables:
         title_suffix="",
         pair=settings("primary", "pair"),
         units=COLUMN_UNITS,
+        words=pair_words("primary"),
     script:
         "../scripts/figure_report_tables.py"
 
@@ -61,5 +62,6 @@ rule report_analysis_tables:
         title_suffix=lambda wildcards: f" ({analysis_label(wildcards.analysis)} analysis)",
         pair=lambda wildcards: settings(wildcards.analysis, "pair"),
         units=COLUMN_UNITS,
+        words=lambda wildcards: pair_words(wildcards.analysis),
     script:
         "../scripts/figure_report_tables.py"
