@@ -29,7 +29,6 @@ def pair_words(analysis):
     )
 
 
-
 rule findings:
     input:
         models="results/analyses/primary/models.tsv",
