@@ -218,7 +218,7 @@ ANALYSES = {
     "completers": "Completers only",
     "response": "Response as outcome",
     "tertiles": "Tertile groups",
-    "continuous": "Continuous coding",
+    "continuous": "Continuous biomarkers",
     "unadjusted": "Unadjusted",
     "paper_covariates": "Covariates chosen as in the paper",
     "lod_half": "Below-LOD values as LOD/2",

@@ -548,7 +548,7 @@ def or_text(estimate: Any, low: Any, high: Any, reference: Any = False) -> str:
 Pairs = Mapping[str, Pair]
 
 
-def level_text(pair: Pair, role: str, level: str) -> str:
+def pair_level_text(pair: Pair, role: str, level: str) -> str:
     """'IL-1β high (> median)', 'HADS anxiety ≥ 12': a role's level in its pair's words."""
     variable = pair.variable(role)
     return f"{variable.label} {split_group(variable, level)}"
@@ -648,13 +648,13 @@ def table3_display(table3: pd.DataFrame, ci_level: float, pairs: Pairs) -> pd.Da
         {
             columns["analysis"]: table3["analysis"].map(analysis_label),
             columns["stratum"]: [
-                level_text(pairs[a], b, s)
+                pair_level_text(pairs[a], b, s)
                 for a, b, s in zip(
                     table3["analysis"], table3["stratum_by"], table3["stratum_level"], strict=True
                 )
             ],
             columns["exposure"]: [
-                level_text(pairs[a], b, s)
+                pair_level_text(pairs[a], b, s)
                 for a, b, s in zip(
                     table3["analysis"], table3["exposure"], table3["exposure_level"], strict=True
                 )
@@ -742,7 +742,7 @@ def interaction_2x2_display(table: pd.DataFrame, ci_level: float, pair: Pair) ->
     columns = [
         PAPER_TABLE_COLUMNS["analysis"],
         exposure.label,
-        *(level_text(pair, "modifier", level) for level in modifier_levels),
+        *(pair_level_text(pair, "modifier", level) for level in modifier_levels),
         f"{modifier.label} within the {exposure.label} stratum, {header}",
     ]
     rows = []
