@@ -306,7 +306,7 @@ def table3_rows(tables: PaperTableInputs) -> pd.DataFrame:
 
 
 def reference_levels(reference_group: str) -> dict[str, str]:
-    """{'exposure': 'high', 'modifier': 'high'} of a joint group code (exposure_high_modifier_high)."""
+    """The levels of a joint group code: exposure_high_modifier_low -> {'exposure': 'high', ...}."""
     match = GROUP.match(reference_group)
     if match is None or set(match.groupdict().values()) - set(BIOMARKER_LEVELS):
         raise InputError(
