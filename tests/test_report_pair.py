@@ -164,3 +164,25 @@ def test_report_pages_name_the_pair(name, table) -> None:
     page = report_page(name, table(), pair=IL6_HADS)
     assert not DEFAULT_WORDS.search(page)
     assert "HADS anxiety" in page
+
+
+def test_an_analysis_studying_another_pair_is_described_in_its_own_words() -> None:
+    from interplay.jobs.settings import analysis_settings
+    from interplay.report.methods import sensitivity_clause
+
+    config = copy.deepcopy(CONFIG)
+    config["analyses"]["il6"] = {"pair": copy.deepcopy(IL6_HADS_SETTINGS)}
+    primary = analysis_settings(config, "primary")
+    clause = sensitivity_clause(
+        "il6", analysis_settings(config, "il6"), primary, {"hads_anxiety": "points"}
+    )
+    assert clause == (
+        "Il6: the pair IL-6 × HADS anxiety (IL-6 split at its median, HADS anxiety ≥ 12 high)"
+    )
+    lod = copy.deepcopy(config)
+    lod["analyses"]["il6_half"] = {
+        "pair": copy.deepcopy(IL6_HADS_SETTINGS) | {"below_lod": "lod_half"}
+    }
+    assert "IL-6 below the LOD replaced by LOD/2" in sensitivity_clause(
+        "il6_half", analysis_settings(lod, "il6_half"), primary
+    )

@@ -321,6 +321,13 @@ def scaled_words(pair: Pair) -> str:
     return series([scaled_name(variable) for variable in pair])
 
 
+def pair_split_words(pair: Pair) -> str:
+    """The two groups of each variable without the sample's cut-points: 'IL-6 split at its
+    median, HADS anxiety ≥ 12 high'."""
+    words = {"median": "split at its median", "binary": "as recorded"}
+    return ", ".join(f"{v.label} {words.get(v.split) or f'{v.levels[1]} high'}" for v in pair)
+
+
 def outlier_words(pair: Pair) -> str:
     """'log IL-1β or log BDNF': the values the outlier rule looks at."""
     return " or ".join(f"log {variable.label}" for variable in pair)
@@ -528,7 +535,7 @@ def flat_settings(settings: Section, prefix: tuple[str, ...] = ()) -> dict[tuple
     return flat
 
 
-def change_text(key: tuple, settings: Section, pair: Pair, cutpoints: pd.DataFrame) -> str:
+def change_text(key: tuple, settings: Section, pair: Pair) -> str:
     """What one setting of a sensitivity analysis does, in words (its own pair's)."""
     value = flat_settings(settings)[key]
     outcome, covariates = settings["outcome"], settings["covariates"]
@@ -581,10 +588,7 @@ def change_text(key: tuple, settings: Section, pair: Pair, cutpoints: pd.DataFra
             f"patients with both {noun}s" if value else f"patients with either {noun}"
         ),
         **{
-            ("pair", role, *key): lambda: (
-                f"the pair {pair.title}, "
-                + coding_text(settings["pair"]["coding"], cutpoints, pair)
-            )
+            ("pair", role, *key): lambda: f"the pair {pair.title} ({pair_split_words(pair)})"
             for role in ("exposure", "modifier")
             for key in PAIR_VARIABLE_KEYS
         },
@@ -614,27 +618,26 @@ def sensitivity_clause(
     name: str,
     settings: Section,
     primary: Section,
-    cutpoints: pd.DataFrame,
     units: Mapping[str, str] | None = None,
 ) -> str:
-    """'Complete cases: complete cases instead of multiple imputation'."""
+    """'Complete cases: complete cases instead of multiple imputation', in the words of the
+    analysis's own pair."""
     ours, theirs = flat_settings(settings), flat_settings(primary)
     changed = [key for key in ours if ours[key] != theirs.get(key)]
     pair = pair_from_settings(settings, units)
-    phrases = list(dict.fromkeys(change_text(key, settings, pair, cutpoints) for key in changed))
+    phrases = list(dict.fromkeys(change_text(key, settings, pair) for key in changed))
     return f"{analysis_label(name)}: {', '.join(phrases) or 'as the primary analysis'}"
 
 
 def sensitivity_paragraph(
     analyses: Mapping[str, Section],
     pair: Pair,
-    cutpoints: pd.DataFrame,
     units: Mapping[str, str] | None = None,
 ) -> str:
     """One clause per sensitivity analysis, then the E-values (in the primary pair's words)."""
     primary = analyses["primary"]
     clauses = [
-        sensitivity_clause(name, settings, primary, cutpoints, units)
+        sensitivity_clause(name, settings, primary, units)
         for name, settings in analyses.items()
         if name != "primary"
     ]
@@ -734,7 +737,7 @@ def methods_sections(
         ("Interaction", interaction_paragraph(primary, pair, interaction)),
         ("Missing data", missing_data_paragraph(primary, pair)),
         ("Bootstrap", bootstrap_paragraph(bootstrap, methods_by_analysis)),
-        ("Sensitivity analyses", sensitivity_paragraph(analyses, pair, cutpoints, units)),
+        ("Sensitivity analyses", sensitivity_paragraph(analyses, pair, units)),
         ("Firth's method", firth_paragraph(analyses)),
         ("Software", software_paragraph(provenance, privacy, seed)),
     ]
