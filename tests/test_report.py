@@ -352,4 +352,5 @@ def test_every_report_page_holds_a_table() -> None:
     }
     for name, data in samples.items():
         page = report_page(name, data, pair=DEFAULT_PAIR)
-        assert page.count("<table>") == 1 and f"<h1>{html.escape(DISPLAYS[name][0])}" in page
+        title = DISPLAYS[name][0].format(exposure="IL-1β", modifier="BDNF")
+        assert page.count("<table>") == 1 and f"<h1>{html.escape(title)}" in page

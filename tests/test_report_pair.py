@@ -186,3 +186,10 @@ def test_an_analysis_studying_another_pair_is_described_in_its_own_words() -> No
     assert "IL-6 below the LOD replaced by LOD/2" in sensitivity_clause(
         "il6_half", analysis_settings(lod, "il6_half"), primary
     )
+
+
+def test_cutpoint_page_names_the_pair() -> None:
+    page = report_page("cutpoints", CUTPOINTS, pair=IL6_HADS)
+    assert "<h1>Cut-points of IL-6 and HADS anxiety" in page
+    assert "<td>IL-6</td>" in page and "<td>HADS anxiety</td>" in page
+    assert not DEFAULT_WORDS.search(page)

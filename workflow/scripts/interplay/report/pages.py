@@ -512,7 +512,7 @@ def cutpoints_display(cutpoints: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     require(cutpoints, ["biomarker", "coding", "cut", "value", "unit", "n_patients"], "cutpoints")
     return pd.DataFrame(
         {
-            "Biomarker": cutpoints["biomarker"].map(
+            "Variable": cutpoints["biomarker"].map(
                 lambda column: (
                     dict(zip(pair.columns, (v.label for v in pair), strict=True)).get(column)
                     or variable_label(column)
@@ -581,7 +581,11 @@ def provenance_display(record: Mapping[str, Any], pair: Pair) -> pd.DataFrame:
 # {exposure}, {modifier} and {per_exposure} in a title or note are the analysis's pair's words.
 DISPLAYS: dict[str, tuple[str, Callable[[Any, Pair], pd.DataFrame], str]] = {
     "flow": ("Participant flow", flow_display, "Patients remaining after each stage."),
-    "cutpoints": ("Biomarker cut-points", cutpoints_display, "Computed in the analytic sample."),
+    "cutpoints": (
+        "Cut-points of {exposure} and {modifier}",
+        cutpoints_display,
+        "Computed in the analytic sample.",
+    ),
     "warnings": (
         "Data warnings",
         quality_display,
@@ -599,7 +603,7 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any, Pair], pd.DataFrame], str]] = {
         "patients. A post-baseline characteristic is listed last: it is not a confounder.",
     ),
     "table1_by_biomarker_group": (
-        "Table 1 by biomarker group",
+        "Table 1 by {exposure} × {modifier} group",
         table1_display,
         "n (%) of the non-missing values, or the summary named in each row; Missing counts all "
         "patients. A post-baseline characteristic is listed last: it is not a confounder.",
@@ -611,7 +615,7 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any, Pair], pd.DataFrame], str]] = {
         "and covariate rows are in models.tsv.",
     ),
     "joint": (
-        "Joint biomarker groups",
+        "Joint {exposure} × {modifier} groups",
         joint_display,
         "Adjusted odds ratios of the outcome against the reference group, one row per group; "
         "each further interval method has its own CI column.",
