@@ -15,6 +15,7 @@ from interplay.errors import InputError
 from interplay.labels import SYNTHETIC_NOTE, SYNTHETIC_TEXT
 from interplay.report.findings import findings_documents, findings_table
 from interplay.tables import read_table
+from pairs import DEFAULT_PAIR
 
 CI_LEVEL = 0.95
 # A number in the text: not part of a word or label such as IL-1β, D1, LOD/2.
@@ -57,18 +58,17 @@ def model_rows(low: tuple, high: tuple) -> pd.DataFrame:
 
 def interaction_rows(ratio: tuple, reri: tuple, ic: tuple) -> pd.DataFrame:
     """An interaction table with the model-based, MOVER and bootstrap rows and both tests."""
+    low, high = "exposure_low_modifier_low", "exposure_high_modifier_high"
     rows = [
-        ("ratio_of_odds_ratios", "remission", "exposure_low_modifier_low", *ratio, "rubin_t", 0.0041),
-        ("ratio_of_odds_ratios", "remission", "exposure_low_modifier_low", 2.2, 1.3, 3.6, "boot_mi_vhb"),
-        ("wald_test", "remission", "exposure_low_modifier_low", 8.2748, None, None, "d1_f", 0.0040999,
-         1, 1067.2438),
-        ("lr_test", "remission", "exposure_low_modifier_low", 8.3506, None, None, "d3_f", 0.0038556,
-         1, 3736088.9),
-        ("reri", "non_remission", "exposure_high_modifier_high", -1.3, -2.4, -0.5, "mover"),
-        ("reri", "non_remission", "exposure_high_modifier_high", *reri, "delta_rubin_t", 0.010364),
-        ("reri", "non_remission", "exposure_high_modifier_high", -1.288, -2.354, -0.222, "boot_mi_vhb"),
-        ("ic", "non_remission", "exposure_high_modifier_high", *ic, "delta_rubin_t", 0.004591),
-        ("ic", "non_remission", "exposure_high_modifier_high", -0.1639, -0.2788, -0.049, "boot_mi_vhb"),
+        ("ratio_of_odds_ratios", "remission", low, *ratio, "rubin_t", 0.0041),
+        ("ratio_of_odds_ratios", "remission", low, 2.2, 1.3, 3.6, "boot_mi_vhb"),
+        ("wald_test", "remission", low, 8.2748, None, None, "d1_f", 0.0040999, 1, 1067.2438),
+        ("lr_test", "remission", low, 8.3506, None, None, "d3_f", 0.0038556, 1, 3736088.9),
+        ("reri", "non_remission", high, -1.3, -2.4, -0.5, "mover"),
+        ("reri", "non_remission", high, *reri, "delta_rubin_t", 0.010364),
+        ("reri", "non_remission", high, -1.288, -2.354, -0.222, "boot_mi_vhb"),
+        ("ic", "non_remission", high, *ic, "delta_rubin_t", 0.004591),
+        ("ic", "non_remission", high, -0.1639, -0.2788, -0.049, "boot_mi_vhb"),
     ]  # fmt: skip
     columns = [
         "measure", "outcome", "reference_group", "estimate", "ci_low", "ci_high", "ci_method",
@@ -168,8 +168,10 @@ def check_numbers(markdown: str, findings: pd.DataFrame, models, interaction) ->
 
 def test_every_number_in_the_text_is_a_table_value_as_shown() -> None:
     models, interaction, sensitivity = crafted()
-    findings = findings_table(models, interaction, sensitivity, CI_LEVEL)
-    markdown = findings_documents(findings, models, interaction, CI_LEVEL, False)["markdown"]
+    findings = findings_table(models, interaction, sensitivity, CI_LEVEL, DEFAULT_PAIR)
+    markdown = findings_documents(findings, models, interaction, CI_LEVEL, False, DEFAULT_PAIR)[
+        "markdown"
+    ]
     check_numbers(markdown, findings, models, interaction)
     low = findings.set_index("estimand").loc["exposure_or_modifier_low"]
     # Hand-rounded from the crafted rows: the Rubin row, then the bootstrap row.
@@ -204,7 +206,9 @@ def test_the_default_run_states_its_tables(completed_workflow) -> None:
 )
 def test_the_odds_ratio_words_follow_the_numbers(low, words) -> None:
     models, interaction, sensitivity = crafted(low=low)
-    findings = findings_table(models, interaction, sensitivity, CI_LEVEL).set_index("estimand")
+    findings = findings_table(models, interaction, sensitivity, CI_LEVEL, DEFAULT_PAIR).set_index(
+        "estimand"
+    )
     sentence = findings.loc["exposure_or_modifier_low", "sentence"]
     for phrase in words:
         assert phrase in sentence
@@ -220,7 +224,9 @@ def test_the_odds_ratio_words_follow_the_numbers(low, words) -> None:
 )
 def test_the_interaction_words_follow_the_numbers(ratio, reri, words) -> None:
     models, interaction, sensitivity = crafted(ratio=ratio, reri=reri)
-    findings = findings_table(models, interaction, sensitivity, CI_LEVEL).set_index("estimand")
+    findings = findings_table(models, interaction, sensitivity, CI_LEVEL, DEFAULT_PAIR).set_index(
+        "estimand"
+    )
     assert words[0] in findings.loc["ratio_of_odds_ratios", "sentence"]
     assert words[1] in findings.loc["reri", "sentence"]
     crosses = reri[1] < 0 < reri[2]
@@ -233,8 +239,8 @@ def test_the_interaction_words_follow_the_numbers(ratio, reri, words) -> None:
 def test_no_rendering_says_significant() -> None:
     for ratio in [(2.1, 1.3, 3.5), (1.1, 0.7, 1.7)]:
         models, interaction, sensitivity = crafted(ratio=ratio)
-        findings = findings_table(models, interaction, sensitivity, CI_LEVEL)
-        documents = findings_documents(findings, models, interaction, CI_LEVEL, True)
+        findings = findings_table(models, interaction, sensitivity, CI_LEVEL, DEFAULT_PAIR)
+        documents = findings_documents(findings, models, interaction, CI_LEVEL, True, DEFAULT_PAIR)
         for text in documents.values():
             assert "significan" not in text.lower()
 
@@ -252,7 +258,9 @@ def test_robustness_counts_whole_sample_usable_analyses() -> None:
         ]
     )
     models, interaction, _ = crafted(sensitivity=sensitivity)
-    findings = findings_table(models, interaction, sensitivity, CI_LEVEL).set_index("estimand")
+    findings = findings_table(models, interaction, sensitivity, CI_LEVEL, DEFAULT_PAIR).set_index(
+        "estimand"
+    )
     low = findings.loc["exposure_or_modifier_low"]
     assert (low["n_analyses"], low["n_excluding_null"]) == (4, 3)
     assert low["exceptions"] == "complete_case; tertiles"
@@ -270,9 +278,9 @@ def test_robustness_counts_whole_sample_usable_analyses() -> None:
 
 def test_the_synthetic_line_appears_only_for_synthetic_input() -> None:
     models, interaction, sensitivity = crafted()
-    findings = findings_table(models, interaction, sensitivity, CI_LEVEL)
-    synthetic = findings_documents(findings, models, interaction, CI_LEVEL, True)
-    real = findings_documents(findings, models, interaction, CI_LEVEL, False)
+    findings = findings_table(models, interaction, sensitivity, CI_LEVEL, DEFAULT_PAIR)
+    synthetic = findings_documents(findings, models, interaction, CI_LEVEL, True, DEFAULT_PAIR)
+    real = findings_documents(findings, models, interaction, CI_LEVEL, False, DEFAULT_PAIR)
     for name in ["markdown", "rst", "html"]:
         assert SYNTHETIC_TEXT in synthetic[name]
         assert "ynthetic" not in real[name]
@@ -283,13 +291,15 @@ def test_a_table_without_model_based_rows_is_a_clear_error() -> None:
     models, interaction, sensitivity = crafted()
     only_bootstrap = interaction[~interaction["ci_method"].str.startswith("delta")]
     with pytest.raises(InputError, match="no model-based row for reri"):
-        findings_table(models, only_bootstrap, sensitivity, CI_LEVEL)
+        findings_table(models, only_bootstrap, sensitivity, CI_LEVEL, DEFAULT_PAIR)
 
 
 def test_a_stratified_primary_analysis_is_a_clear_error() -> None:
     models, interaction, sensitivity = crafted()
     with pytest.raises(InputError, match="no whole-sample rows"):
-        findings_table(models.assign(stratum="site=1"), interaction, sensitivity, CI_LEVEL)
+        findings_table(
+            models.assign(stratum="site=1"), interaction, sensitivity, CI_LEVEL, DEFAULT_PAIR
+        )
 
 
 FIRST_PAGE_MARKER = "interplay-first-page"

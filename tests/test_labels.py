@@ -7,29 +7,39 @@ import pandas as pd
 import pytest
 from interplay import labels
 from interplay.columns import COVARIATES
+from pairs import DEFAULT_PAIR
 
 DICTIONARY = Path(__file__).resolve().parents[1] / "resources" / "data_dictionary.tsv"
 
 
 def test_labelled_and_unlabelled_codes() -> None:
-    assert labels.label("model", "stratum_modifier_low") == "IL-1β within low BDNF"
+    assert labels.label("model", "stratum_modifier_low", DEFAULT_PAIR) == "IL-1β within low BDNF"
     assert labels.analysis_label("complete_case") == "Complete cases"
     assert labels.analysis_label("my_new_analysis") == "My new analysis"
-    assert labels.stage_label("with_both_biomarkers") == "Baseline serum IL-1β and BDNF measured"
+    assert (
+        labels.stage_label("with_both_biomarkers", DEFAULT_PAIR)
+        == "Baseline serum IL-1β and BDNF measured"
+    )
 
 
 def test_terms_fall_back_to_covariate_labels() -> None:
-    assert labels.term_label("exposure_high|modifier_low") == "IL-1β high vs low, within low BDNF"
-    assert labels.term_label("sex_male") == "Male sex"
+    assert (
+        labels.term_label("exposure_high|modifier_low", DEFAULT_PAIR)
+        == "IL-1β high vs low, within low BDNF"
+    )
+    assert labels.term_label("sex_male", DEFAULT_PAIR) == "Male sex"
 
 
 def test_groups_strata_and_risks() -> None:
-    assert labels.group_label("exposure_high_modifier_low") == "IL-1β high, BDNF low"
-    assert labels.group_label("exposure_T3_modifier_T1") == "IL-1β top tertile, BDNF bottom tertile"
+    assert labels.group_label("exposure_high_modifier_low", DEFAULT_PAIR) == "IL-1β high, BDNF low"
+    assert (
+        labels.group_label("exposure_T3_modifier_T1", DEFAULT_PAIR)
+        == "IL-1β top tertile, BDNF bottom tertile"
+    )
     assert labels.stratum_label("all") == "All patients"
     assert labels.stratum_label("treatment_step=2") == "Treatment step reached by week 12: 2"
     assert labels.stratum_label("not run: no column") == "not run: no column"
-    assert labels.measure_label("risk_exposure_low_modifier_high") == (
+    assert labels.measure_label("risk_exposure_low_modifier_high", DEFAULT_PAIR) == (
         "Standardised risk, IL-1β low, BDNF high"
     )
 
@@ -69,7 +79,7 @@ def test_a_unit_the_label_names_is_not_repeated() -> None:
 
 
 def test_codes_with_labels_are_the_machine_looking_ones() -> None:
-    codes = labels.codes_with_labels()
+    codes = labels.codes_with_labels(DEFAULT_PAIR)
     assert {"rubin_t", "exposure_high|modifier_low", "or_10", "complete_case", "below_lod"} <= codes
     assert "primary" not in codes and "reri" not in codes
 

@@ -263,9 +263,9 @@ def test_additive_reference_is_the_one_the_analysis_chose():
 def test_each_sensitivity_analysis_has_one_clause_naming_what_changed():
     sensitivity = section(methods_text(CONFIG), "Sensitivity analyses")
     assert "Complete cases: complete cases instead of multiple imputation" in sensitivity
-    assert "Below-LOD IL-1β as LOD/2: IL-1β below the LOD replaced by LOD/2" in sensitivity
+    assert "Below-LOD values as LOD/2: IL-1β below the LOD replaced by LOD/2" in sensitivity
     assert (
-        "Biomarker outliers excluded: patients with an absolute z-score of log IL-1β or log "
+        "Outliers excluded: patients with an absolute z-score of log IL-1β or log "
         "BDNF above 3 excluded"
     ) in sensitivity
     assert (

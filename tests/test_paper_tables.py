@@ -18,6 +18,7 @@ from interplay.jobs.config_checks import check_paper_settings
 from interplay.report import paper_tables as pt
 from interplay.synthetic.dataset import synthetic_analysis_dataset
 from interplay.tables import read_table, write_table
+from pairs import DEFAULT_PAIR
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 DICTIONARY = REPO / "resources" / "data_dictionary.tsv"
@@ -152,6 +153,7 @@ def framed_tables(reference: tuple[int, int]) -> pt.PaperTableInputs:
         estimator="logistic",
         ci_level=0.95,
         outcome="remission",
+        pair=DEFAULT_PAIR,
     )
 
 
@@ -321,10 +323,10 @@ def test_small_cells_hide_every_count_of_the_analysis(complete_case) -> None:
 
 
 def test_pages_show_labels_not_codes(tables) -> None:
-    pages = pt.paper_pages(tables, 0.95)
+    pages = pt.paper_pages(tables, 0.95, {"complete_case": DEFAULT_PAIR})
     for page in pages.values():
         text = page.split("<body>")[1]
-        assert not [code for code in labels.codes_with_labels() if code in text]
+        assert not [code for code in labels.codes_with_labels(DEFAULT_PAIR) if code in text]
     assert "1 (reference)" in pages["table2"] and "OR (95% CI)" in pages["table3"]
     assert "odds of non-remission, against IL-1β" in pages["interaction_2x2"]
 

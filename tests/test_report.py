@@ -20,6 +20,7 @@ from interplay.report.pages import (
     table1_display,
 )
 from interplay.sensitivity.summary import SENSITIVITY_COLUMNS
+from pairs import DEFAULT_PAIR
 
 # ---------------------------------------------------------------- table pages
 
@@ -53,7 +54,7 @@ def test_models_display_formats_odds_ratios_intervals_and_p() -> None:
             "fmi": [0.0026],
         }
     )
-    row = models_display(models).iloc[0]
+    row = models_display(models, DEFAULT_PAIR).iloc[0]
     assert (row["OR"], row["CI"], row["p"], row["FMI"]) == (
         "2.12",
         "1.27 to 3.53",
@@ -79,7 +80,7 @@ def joint_table() -> pd.DataFrame:
 
 
 def test_joint_display_one_row_per_group_with_the_bootstrap_interval_beside() -> None:
-    shown = joint_display(joint_table())
+    shown = joint_display(joint_table(), DEFAULT_PAIR)
     assert shown["Group"].tolist() == [
         "IL-1β low, BDNF low",
         "IL-1β low, BDNF high",
@@ -95,13 +96,14 @@ def test_joint_display_one_row_per_group_with_the_bootstrap_interval_beside() ->
 def interaction_table() -> pd.DataFrame:
     """Part of interaction.tsv: the ratio of ORs (Rubin and bootstrap), its D1 test, RERI with
     delta-method, bootstrap and MOVER intervals, and a standardised risk (no reference)."""
+    low = "exposure_low_modifier_low"
     rows = [
-        ("ratio_of_odds_ratios", "multiplicative", "remission", "exposure_low_modifier_low", 2.115728,
-         1.268983, 3.527474, "rubin_t", 0.0041),
-        ("ratio_of_odds_ratios", "multiplicative", "remission", "exposure_low_modifier_low", 2.118924,
-         1.257544, 3.570324, "boot_mi_vhb", np.nan),
-        ("wald_test", "multiplicative", "remission", "exposure_low_modifier_low", 8.274797, np.nan,
-         np.nan, "d1_f", 0.0041, 1, 1067.2438),
+        ("ratio_of_odds_ratios", "multiplicative", "remission", low, 2.115728, 1.268983, 3.527474,
+         "rubin_t", 0.0041),
+        ("ratio_of_odds_ratios", "multiplicative", "remission", low, 2.118924, 1.257544, 3.570324,
+         "boot_mi_vhb", np.nan),
+        ("wald_test", "multiplicative", "remission", low, 8.274797, np.nan, np.nan, "d1_f", 0.0041,
+         1, 1067.2438),
         ("reri", "additive", "non_remission", "exposure_high_modifier_high", -1.215317, -2.143934,
          -0.286701, "delta_rubin_t", 0.0104),
         ("reri", "additive", "non_remission", "exposure_high_modifier_high", -1.288351, -2.354319,
@@ -118,7 +120,7 @@ def interaction_table() -> pd.DataFrame:
 
 
 def test_interaction_display_in_labels_one_row_per_measure() -> None:
-    shown = interaction_display(interaction_table()).set_index("Measure")
+    shown = interaction_display(interaction_table(), DEFAULT_PAIR).set_index("Measure")
     assert shown.index.tolist() == [
         "Ratio of odds ratios",
         "Wald test of the product term",
@@ -163,7 +165,7 @@ def test_models_page_shows_exposure_terms_not_intercepts_or_covariates() -> None
             "n_events": 484,
         }
     )
-    shown = models_display(models)
+    shown = models_display(models, DEFAULT_PAIR)
     assert shown["Term"].tolist() == [
         "IL-1β high vs low",
         "BDNF high vs low",
@@ -210,7 +212,7 @@ def sensitivity_table() -> pd.DataFrame:
 
 
 def test_sensitivity_contrast_and_interval_method_in_words() -> None:
-    shown = sensitivity_display(sensitivity_table())
+    shown = sensitivity_display(sensitivity_table(), DEFAULT_PAIR)
     assert shown["Contrast"].iloc[0] == (
         "IL-1β above vs below its median; Non-remission, reference IL-1β high, BDNF high"
     )
@@ -241,7 +243,7 @@ def table1_dataset(n: int = 40) -> pd.DataFrame:
 
 def test_table1_display_headers_binary_rows_labels_and_post_baseline_last() -> None:
     variables = ["treatment_step", "age", "unmarried", "sex", "il1b_below_lod"]
-    shown = table1_display(table1(table1_dataset(), variables=variables))
+    shown = table1_display(table1(table1_dataset(), variables=variables), DEFAULT_PAIR)
     assert list(shown.columns[:4]) == [
         "Characteristic",
         "Overall (n\u00a0=\u00a040)",
@@ -259,7 +261,7 @@ def test_table1_display_headers_binary_rows_labels_and_post_baseline_last() -> N
 def test_table1_group_n_counts_patients_missing_a_value() -> None:
     data = table1_dataset()
     data.loc[[0, 1, 30], "age"] = np.nan
-    shown = table1_display(table1(data, by="biomarker_group", variables=["age"]))
+    shown = table1_display(table1(data, by="biomarker_group", variables=["age"]), DEFAULT_PAIR)
     assert list(shown.columns[1:6]) == [
         "Overall (n\u00a0=\u00a040)",
         "IL-1β low / BDNF low (n\u00a0=\u00a010)",
@@ -275,23 +277,25 @@ def test_table1_group_n_suppressed_where_every_row_hides_it() -> None:
     remission = table["group"] == "Remission"
     table.loc[remission, "n"] = np.nan
     table.loc[remission & (table["variable"] == "age"), "n"] = 15
-    assert "Remission (n\u00a0=\u00a015)" in table1_display(table).columns
+    assert "Remission (n\u00a0=\u00a015)" in table1_display(table, DEFAULT_PAIR).columns
     table.loc[remission, "n"] = np.nan
-    assert "Remission (n\u00a0=\u00a0suppressed)" in table1_display(table).columns
+    assert "Remission (n\u00a0=\u00a0suppressed)" in table1_display(table, DEFAULT_PAIR).columns
 
 
 def code_pattern() -> re.Pattern:
     """Any registry code that has a label, as a whole word ('rubin_t', not in 'rubin_texts')."""
-    codes = sorted(codes_with_labels(), key=len, reverse=True)
+    codes = sorted(codes_with_labels(DEFAULT_PAIR), key=len, reverse=True)
     return re.compile(r"(?<![\w|:])(" + "|".join(map(re.escape, codes)) + r")(?![\w|:])")
 
 
 def test_no_page_cell_shows_a_labelled_code() -> None:
     pages = [
-        joint_display(joint_table()),
-        interaction_display(interaction_table()),
-        sensitivity_display(sensitivity_table()),
-        table1_display(table1(table1_dataset(), variables=["treatment_step", "sex", "unmarried"])),
+        joint_display(joint_table(), DEFAULT_PAIR),
+        interaction_display(interaction_table(), DEFAULT_PAIR),
+        sensitivity_display(sensitivity_table(), DEFAULT_PAIR),
+        table1_display(
+            table1(table1_dataset(), variables=["treatment_step", "sex", "unmarried"]), DEFAULT_PAIR
+        ),
     ]
     pattern = code_pattern()
     found = {
@@ -307,9 +311,9 @@ def test_no_page_cell_shows_a_labelled_code() -> None:
 def test_long_provenance_values_wrap_and_parts_come_in_order() -> None:
     covariates = [f"covariate_number_{i}" for i in range(20)]
     record = {"config": {"covariates": covariates}, "python": "3.11.7", "inputs": {"a.csv": "ab"}}
-    shown = provenance_display(record)
+    shown = provenance_display(record, DEFAULT_PAIR)
     assert shown["Part"].tolist() == ["Software", "Input checksums (SHA-256)", "Configuration"]
-    page = report_page("provenance", record)
+    page = report_page("provenance", record, pair=DEFAULT_PAIR)
     assert '<td class="long">covariate_number_0, covariate_number_1' in page
 
 
@@ -347,5 +351,6 @@ def test_every_report_page_holds_a_table() -> None:
         "provenance": {"python": "3.11.7"},
     }
     for name, data in samples.items():
-        page = report_page(name, data)
-        assert page.count("<table>") == 1 and f"<h1>{html.escape(DISPLAYS[name][0])}" in page
+        page = report_page(name, data, pair=DEFAULT_PAIR)
+        title = DISPLAYS[name][0].format(exposure="IL-1β", modifier="BDNF")
+        assert page.count("<table>") == 1 and f"<h1>{html.escape(title)}" in page

@@ -31,6 +31,7 @@ rule methods:
         ),
         privacy=Settings(config["privacy"]),
         seed=config["seed"],
+        units=COLUMN_UNITS,
     script:
         "../scripts/methods.py"
 

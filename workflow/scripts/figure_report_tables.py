@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from interplay.jobs.runner import run
+from interplay.pair import pair_from_settings
 from interplay.report.pages import report_page
 from interplay.tables import read_table
 
@@ -18,8 +19,10 @@ def read_result(path: str):
 def main(smk) -> None:
     """Write one page per output, from the input of the same name."""
     analysis = getattr(smk.wildcards, "analysis", "")
+    pair = pair_from_settings(smk.params.pair, smk.params.units)
     for name, path in smk.output.items():
-        page = report_page(name, read_result(smk.input[name]), smk.params.title_suffix, analysis)
+        data = read_result(smk.input[name])
+        page = report_page(name, data, smk.params.title_suffix, analysis, pair)
         Path(path).write_text(page, encoding="utf-8")
 
 

@@ -25,12 +25,15 @@ def main(smk) -> None:
                 read_table(smk.input[f"{name}_models"]),
                 read_table(smk.input[f"{name}_interaction"]),
                 read_table(table1) if table1 else None,
+                smk.params.units,
             )
         )
     tables = paper_tables(analyses, smk.params.min_cell_count)
     for name in PAPER_TABLE_BUILDERS:
         write_table(tables[name], smk.output[name])
-    for name, page in paper_pages(tables, analyses[0].ci_level).items():
+    for name, page in paper_pages(
+        tables, analyses[0].ci_level, {analysis.name: analysis.pair for analysis in analyses}
+    ).items():
         Path(smk.output[f"{name}_page"]).write_text(page, encoding="utf-8")
 
 

@@ -3,7 +3,9 @@ interval methods, analyses, flow stages and estimands, each with its label (and 
 
 The TSV tables keep the codes (documented in the README); the report pages, the paper tables, the
 findings, the methods paragraph and the figures show these labels. A code without an entry is shown
-with its underscores as spaces, so a new analysis or covariate still reads as words.
+with its underscores as spaces, so a new analysis or covariate still reads as words. Codes naming
+the pair (exposure_high, stratum_modifier_low, exposure_or_modifier_low, ...) take their words from
+the analysis's Pair (pair_terms, pair_models, ...); the static tables hold the pair-free codes.
 """
 
 import re
@@ -12,23 +14,18 @@ from typing import Any
 
 import pandas as pd
 
+from interplay.pair import EXPOSURE, LEVEL_CODES, MODIFIER, Pair, Variable
 from interplay.tables import WHOLE_SAMPLE
 
-# Analysis dataset columns: (label, unit); the units agree with resources/data_dictionary.tsv.
+# Dataset columns of resources/data_dictionary.tsv: (label, unit), the units the dictionary's (the
+# serum markers too: either may be a covariate of another pair). The pair's own columns (exposure,
+# exposure_high, ...) are labelled from the Pair (pair_variables).
 VARIABLES: dict[str, tuple[str, str]] = {
     "outcome": ("Outcome", ""),
     "remission": ("Remission", ""),
     "response": ("Response", ""),
     "il1b": ("IL-1β", "pg/mL"),
     "bdnf": ("BDNF", "ng/mL"),
-    "exposure": ("IL-1β", "pg/mL"),
-    "modifier": ("BDNF", "ng/mL"),
-    "exposure_scaled": ("log2 IL-1β", "per doubling"),
-    "modifier_scaled": ("BDNF", "per SD"),
-    "exposure_high": ("IL-1β above its median", ""),
-    "modifier_high": ("BDNF above its median", ""),
-    "exposure_tertile": ("IL-1β tertile", ""),
-    "modifier_tertile": ("BDNF tertile", ""),
     "il1b_below_lod": ("IL-1β below the limit of detection", ""),
     "age": ("Age", "years"),
     "sex": ("Sex", ""),
@@ -52,45 +49,111 @@ POST_BASELINE = ("treatment_step",)
 # Levels of categorical Table 1 variables.
 COVARIATE_LEVELS = {"female": "Female", "male": "Male"}
 
-MODELS = {
-    "exposure": "IL-1β, adjusted",
-    "modifier": "BDNF, adjusted",
-    "main_effects": "IL-1β and BDNF",
-    "product": "IL-1β × BDNF product term",
-    "continuous": "log2 IL-1β × BDNF per SD",
-    "stratum_modifier_low": "IL-1β within low BDNF",
-    "stratum_modifier_high": "IL-1β within high BDNF",
-    "stratum_exposure_low": "BDNF within low IL-1β",
-    "stratum_exposure_high": "BDNF within high IL-1β",
+FIXED_MODELS = {
     "product_lincom": "Within-stratum ORs from the product model",
     "joint_lincom": "Tertile contrasts from the joint model",
 }
+FIXED_TERMS = {"intercept": "Intercept"}
 
-# Terms other than the covariates (which are variables): exposures, products and contrasts.
-TERMS = {
-    "intercept": "Intercept",
-    "exposure_high": "IL-1β high vs low",
-    "modifier_high": "BDNF high vs low",
-    "exposure_high:modifier_high": "IL-1β high × BDNF high (ratio of ORs)",
-    "exposure_scaled": "IL-1β, per doubling",
-    "modifier_scaled": "BDNF, per SD",
-    "exposure_scaled:modifier_scaled": "IL-1β per doubling × BDNF per SD",
-    "exposure_high|modifier_low": "IL-1β high vs low, within low BDNF",
-    "exposure_high|modifier_high": "IL-1β high vs low, within high BDNF",
-    "modifier_high|exposure_low": "BDNF high vs low, within low IL-1β",
-    "modifier_high|exposure_high": "BDNF high vs low, within high IL-1β",
-    "exposure_T3|modifier_T1": "IL-1β top vs bottom tertile, within the bottom BDNF tertile",
-    "exposure_T3|modifier_T3": "IL-1β top vs bottom tertile, within the top BDNF tertile",
-    "exposure_T3:modifier_T3": "IL-1β top × BDNF top tertile (ratio of ORs)",
-}
+
+def per_words(variable: Variable) -> str:
+    """One unit of a variable's continuous-model column: 'per doubling', 'per SD', 'per 1 mg'."""
+    return variable.scale_words.removesuffix(f" of {variable.label}")
+
+
+def scaled_name(variable: Variable) -> str:
+    """A variable on its continuous-model scale: 'log2 IL-1β', 'BDNF per SD', 'HADS anxiety'."""
+    if variable.transform == "log2":
+        return f"log2 {variable.label}"
+    return f"{variable.label} per SD" if variable.transform == "per_sd" else variable.label
+
+
+def level_words(variable: Variable, code: str) -> str:
+    """A two-group level of a variable as a stratum: 'low BDNF' (median split), 'HADS anxiety
+    ≥ 12' (threshold), 'Smoker yes' (binary)."""
+    if variable.split == "median":
+        return f"{code} {variable.label}"
+    return variable.group(code)
+
+
+def contrast_words(variable: Variable) -> str:
+    """High against low of a variable: 'IL-1β high vs low', 'HADS anxiety ≥ 12 vs < 12'."""
+    low, high = variable.levels
+    return f"{variable.label} {high} vs {low}"
+
+
+def pair_variables(pair: Pair) -> dict[str, tuple[str, str]]:
+    """The pair's dataset columns (exposure, exposure_scaled, exposure_high, ...): (label, unit)."""
+    labels = {}
+    for role in (EXPOSURE, MODIFIER):
+        variable = pair.variable(role)
+        labels[role] = (variable.label, variable.unit)
+        logged = f"log2 {variable.label}" if variable.transform == "log2" else variable.label
+        labels[f"{role}_scaled"] = (logged, per_words(variable))
+        labels[f"{role}_high"] = (
+            f"{variable.label} above its median"
+            if variable.split == "median"
+            else variable.group(LEVEL_CODES[1]),
+            "",
+        )
+        labels[f"{role}_tertile"] = (f"{variable.label} tertile", "")
+    return labels
+
+
+def pair_models(pair: Pair) -> dict[str, str]:
+    """The models of the design in the pair's words ('IL-1β within low BDNF')."""
+    exposure, modifier = pair
+    models = {
+        "exposure": f"{exposure.label}, adjusted",
+        "modifier": f"{modifier.label}, adjusted",
+        "main_effects": f"{exposure.label} and {modifier.label}",
+        "product": f"{pair.title} product term",
+        "continuous": f"{scaled_name(exposure)} × {scaled_name(modifier)}",
+    }
+    for within, other in ((modifier, exposure), (exposure, modifier)):
+        for code in LEVEL_CODES.values():
+            models[f"stratum_{within.role}_{code}"] = (
+                f"{other.label} within {level_words(within, code)}"
+            )
+    return models | FIXED_MODELS
+
+
+def pair_terms(pair: Pair) -> dict[str, str]:
+    """Exposure, product and contrast terms in the pair's words ('IL-1β high vs low')."""
+    exposure, modifier = pair
+    e_high, m_high = (variable.levels[1] for variable in pair)
+    terms = {
+        "exposure_high": contrast_words(exposure),
+        "modifier_high": contrast_words(modifier),
+        "exposure_high:modifier_high": (
+            f"{exposure.label} {e_high} × {modifier.label} {m_high} (ratio of ORs)"
+        ),
+        "exposure_scaled": f"{exposure.label}, {per_words(exposure)}",
+        "modifier_scaled": f"{modifier.label}, {per_words(modifier)}",
+        "exposure_scaled:modifier_scaled": (
+            f"{exposure.label} {per_words(exposure)} × {modifier.label} {per_words(modifier)}"
+        ),
+    }
+    for of, within in ((exposure, modifier), (modifier, exposure)):
+        for code in LEVEL_CODES.values():
+            terms[f"{of.role}_high|{within.role}_{code}"] = (
+                f"{contrast_words(of)}, within {level_words(within, code)}"
+            )
+    for tertile, place in (("T1", "bottom"), ("T3", "top")):
+        terms[f"exposure_T3|modifier_{tertile}"] = (
+            f"{exposure.label} top vs bottom tertile, within the {place} {modifier.label} tertile"
+        )
+    terms["exposure_T3:modifier_T3"] = (
+        f"{exposure.label} top × {modifier.label} top tertile (ratio of ORs)"
+    )
+    return terms | FIXED_TERMS
+
 
 # Knol & VanderWeele (2012) measures (interplay.interaction.measures); risk_<group> added below.
-MEASURES = {
+FIXED_MEASURES = {
     "ratio_of_odds_ratios": "Ratio of odds ratios",
     "wald_test": "Wald test of the product term",
     "lr_test": "Likelihood-ratio test of the product term",
-    "or_10": "OR, IL-1β changed alone (OR10)",
-    "or_01": "OR, BDNF changed alone (OR01)",
     "or_11": "OR, both changed (OR11)",
     "reri": "RERI (relative excess risk due to interaction)",
     "ap": "Attributable proportion due to interaction (AP)",
@@ -158,9 +221,9 @@ ANALYSES = {
     "continuous": "Continuous biomarkers",
     "unadjusted": "Unadjusted",
     "paper_covariates": "Covariates chosen as in the paper",
-    "lod_half": "Below-LOD IL-1β as LOD/2",
-    "lod_exclude": "Below-LOD IL-1β excluded",
-    "outliers_excluded": "Biomarker outliers excluded",
+    "lod_half": "Below-LOD values as LOD/2",
+    "lod_exclude": "Below-LOD values excluded",
+    "outliers_excluded": "Outliers excluded",
     "firth": "Firth-penalised",
     "by_treatment_step": "By treatment step",
     # config/examples/week52.yaml
@@ -169,19 +232,15 @@ ANALYSES = {
     "sustained_response": "Response at week 52 among week-12 responders",
 }
 
-STAGES = {
+FIXED_STAGES = {
     "enrolled": "Enrolled",
-    "with_both_biomarkers": "Baseline serum IL-1β and BDNF measured",
     "with_baseline_hamd": "Baseline HAMD-17 rating",
     "with_post_baseline_hamd": "≥ 1 HAMD-17 rating after baseline",
     "completers": "Rated at the outcome week",
-    "il1b_above_lod": "IL-1β above the limit of detection",
     "without_outliers": "No log-biomarker outlier",
 }
 
-ESTIMANDS = {
-    "exposure_or_modifier_low": "IL-1β OR at low BDNF",
-    "exposure_or_modifier_high": "IL-1β OR at high BDNF",
+FIXED_ESTIMANDS = {
     "ratio_of_odds_ratios": "Ratio of ORs (interaction)",
     "reri": "RERI (additive interaction)",
     "ic": "IC (risk-scale additive interaction)",
@@ -192,10 +251,10 @@ ESTIMANDS = {
 # The sensitivity analyses' choices (sensitivity.tsv's choice columns) and their coded values.
 CHOICES = {
     "outcome": "Outcome",
-    "coding": "Biomarker coding",
+    "coding": "Coding of the pair",
     "covariates": "Covariates",
     "missing_data": "Missing data",
-    "below_lod": "IL-1β below LOD",
+    "below_lod": "Values below the LOD",
     "exclusions": "Exclusions",
     "estimator": "Estimator",
 }
@@ -228,7 +287,7 @@ CODINGS = {
     "below_lod": "Below the limit of detection",
     "median": "Median split",
     "tertiles": "Tertiles",
-    "continuous": "Continuous (BDNF standardised)",
+    "continuous": "Continuous (standardised)",
 }
 CUTS = {
     "lod": "Limit of detection",
@@ -239,7 +298,7 @@ CUTS = {
     "mean": "Mean",
     "sd": "Standard deviation",
 }
-# Direction of the IL-1β odds ratio in a Johnson–Neyman region (johnson_neyman.tsv).
+# Direction of the exposure's odds ratio in a Johnson–Neyman region (johnson_neyman.tsv).
 DIRECTIONS = {"below_1": "below 1", "above_1": "above 1"}
 
 LEVELS = {
@@ -250,7 +309,8 @@ LEVELS = {
     "T3": "top tertile",
 }
 
-# The median groups of the paper tables (interplay.data.biomarkers.median_split: high = above it).
+# The two groups of a median split in the paper tables (interplay.data.biomarkers.median_split:
+# high = above the median); a threshold or binary split shows its own levels (Variable.levels).
 MEDIAN_GROUPS = {
     "low": "low (≤ median)",
     "high": "high (> median)",
@@ -259,7 +319,6 @@ MEDIAN_GROUPS = {
 # Headers and fixed words of the paper tables' report pages (interplay.report.paper_tables).
 PAPER_TABLE_COLUMNS = {
     "analysis": "Analysis",
-    "biomarker": "Biomarker",
     "group": "Group",
     "or_ci": "OR ({level} CI)",
     "reference": "1 (reference)",
@@ -272,28 +331,89 @@ PAPER_TABLE_COLUMNS = {
     "interaction_p": "P for interaction",
     "stratum_difference": "Altman & Bland z test",
     "ci_by": "CI:",
-    "bdnf_within": "BDNF within the IL-1β stratum,",
-    "il1b_within": "IL-1β within the BDNF stratum,",
     "against": "against",
 }
 
-REGISTRY: dict[str, dict[str, str]] = {
-    "variable": {code: label for code, (label, _unit) in VARIABLES.items()},
-    "model": MODELS,
-    "term": TERMS,
-    "measure": MEASURES,
-    "scale": SCALES,
-    "outcome": OUTCOMES,
-    "ci_method": CI_METHODS,
-    "analysis": ANALYSES,
-    "stage": STAGES,
-    "estimand": ESTIMANDS,
-    "coding": CODINGS,
-    "cut": CUTS,
-    "direction": DIRECTIONS,
-}
-
 GROUP = re.compile(r"^exposure_(?P<exposure>\w+?)_modifier_(?P<modifier>\w+)$")
+
+
+def pair_noun(pair: Pair) -> str:
+    """What the two variables are, in a sentence: 'biomarker' when both are, else 'variable'."""
+    return "biomarker" if all(variable.kind == "biomarker" for variable in pair) else "variable"
+
+
+def split_group(variable: Variable, code: str) -> str:
+    """A two-group level of the paper tables: 'high (> median)', '≥ 12', 'yes'."""
+    if variable.split == "median":
+        return MEDIAN_GROUPS[code]
+    return variable.levels[code == LEVEL_CODES[1]]
+
+
+def pair_measures(pair: Pair) -> dict[str, str]:
+    """The interaction measures, the single-change ORs in the pair's words."""
+    exposure, modifier = pair
+    return FIXED_MEASURES | {
+        "or_10": f"OR, {exposure.label} changed alone (OR10)",
+        "or_01": f"OR, {modifier.label} changed alone (OR01)",
+    }
+
+
+def pair_estimands(pair: Pair) -> dict[str, str]:
+    """The headline estimands (findings, sensitivity), the stratum ORs in the pair's words."""
+    exposure, modifier = pair
+    return {
+        f"exposure_or_modifier_{code}": f"{exposure.label} OR at {level_words(modifier, code)}"
+        for code in LEVEL_CODES.values()
+    } | FIXED_ESTIMANDS
+
+
+def pair_stages(pair: Pair) -> dict[str, str]:
+    """The participant-flow stages naming the pair's variables."""
+    serum = "serum " if pair_noun(pair) == "biomarker" else ""
+    stages = {
+        "with_both_biomarkers": (
+            f"Baseline {serum}{pair.exposure.label} and {pair.modifier.label} measured"
+        )
+    }
+    for variable in pair:
+        if variable.is_assay:
+            stages[f"{variable.column}_above_lod"] = (
+                f"{variable.label} above the limit of detection"
+            )
+    return stages | FIXED_STAGES
+
+
+def pair_registry(pair: Pair) -> dict[str, dict[str, str]]:
+    """Every kind's labels, the pair's codes in its words."""
+    return {
+        "variable": {
+            code: text for code, (text, _unit) in (VARIABLES | pair_variables(pair)).items()
+        },
+        "model": pair_models(pair),
+        "term": pair_terms(pair),
+        "measure": pair_measures(pair),
+        "scale": SCALES,
+        "outcome": OUTCOMES,
+        "ci_method": CI_METHODS,
+        "analysis": ANALYSES,
+        "stage": pair_stages(pair),
+        "estimand": pair_estimands(pair),
+        "coding": CODINGS,
+        "cut": CUTS,
+        "direction": DIRECTIONS,
+    }
+
+
+# Callers without an analysis's pair see the roles' own words ('Exposure high vs low').
+ROLE_PAIR = Pair(
+    *(
+        Variable(role, role, role.capitalize(), "", "biomarker", "none", "median")
+        for role in (EXPOSURE, MODIFIER)
+    )
+)
+REGISTRY = pair_registry(ROLE_PAIR)
+MODELS, TERMS, MEASURES = REGISTRY["model"], REGISTRY["term"], REGISTRY["measure"]
+STAGES, ESTIMANDS = REGISTRY["stage"], REGISTRY["estimand"]
 
 
 def words(code: str) -> str:
@@ -301,45 +421,60 @@ def words(code: str) -> str:
     return code.replace("_", " ").capitalize()
 
 
-def label(kind: str, code: str) -> str:
-    """The label of a code of one kind ('variable', 'model', 'term', ...)."""
-    return REGISTRY[kind].get(code) or words(code)
+def label(kind: str, code: str, pair: Pair = ROLE_PAIR) -> str:
+    """The label of a code of one kind ('variable', 'model', 'term', ...); codes naming the pair
+    in the words of the analysis's Pair (without one: the roles' words)."""
+    return pair_registry(pair)[kind].get(code) or words(code)
 
 
-def unit(variable: str) -> str:
+def unit(variable: str, pair: Pair = ROLE_PAIR) -> str:
     """The unit of an analysis dataset column ('' when it has none)."""
-    return VARIABLES.get(variable, ("", ""))[1]
+    return (VARIABLES | pair_variables(pair)).get(variable, ("", ""))[1]
 
 
-def variable_label(name: str, with_unit: bool = False) -> str:
+def variable_label(name: str, with_unit: bool = False, pair: Pair = ROLE_PAIR) -> str:
     """'Age' or, with its unit, 'Age (years)'; a unit the label already names is not repeated
-    ('Previous episodes', not 'Previous episodes (episodes)')."""
-    text, variable_unit = label("variable", name), unit(name)
+    ('Previous episodes', not 'Previous episodes (episodes)'). The pair's columns need its Pair."""
+    text, variable_unit = label("variable", name, pair), unit(name, pair)
     named = variable_unit.lower().removesuffix("s") in text.lower()
     return f"{text} ({variable_unit})" if with_unit and variable_unit and not named else text
 
 
-def group_label(group: str) -> str:
-    """A joint biomarker group: 'exposure_high_modifier_low' -> 'IL-1β high, BDNF low'."""
+def model_label(model: str, pair: Pair = ROLE_PAIR) -> str:
+    """A model of the design in the pair's words: 'stratum_modifier_low' -> 'IL-1β within low
+    BDNF'."""
+    return label("model", model, pair)
+
+
+def estimand_label(estimand: str, pair: Pair = ROLE_PAIR) -> str:
+    """A headline estimand: 'exposure_or_modifier_low' -> 'IL-1β OR at low BDNF'."""
+    return label("estimand", estimand, pair)
+
+
+def group_label(group: str, pair: Pair = ROLE_PAIR) -> str:
+    """A joint group: 'exposure_high_modifier_low' -> 'IL-1β high, BDNF low'; tertiles as
+    'IL-1β top tertile'; a threshold split by its levels ('HADS anxiety ≥ 12')."""
     match = GROUP.match(group or "")
     if not match:
         return words(group) if group else ""
-    levels = {name: LEVELS.get(level, level) for name, level in match.groupdict().items()}
-    return f"IL-1β {levels['exposure']}, BDNF {levels['modifier']}"
+    return ", ".join(
+        pair.variable(role).group(code)
+        if code in LEVEL_CODES.values()
+        else f"{pair.variable(role).label} {LEVELS.get(code, code)}"
+        for role, code in match.groupdict().items()
+    )
 
 
-def term_label(term: str) -> str:
-    """A model term: an exposure or contrast from TERMS, else a covariate's variable label."""
-    if term in TERMS:
-        return TERMS[term]
-    return variable_label(term)
+def term_label(term: str, pair: Pair = ROLE_PAIR) -> str:
+    """A model term: an exposure or contrast of the pair, else a covariate's variable label."""
+    return pair_terms(pair).get(term) or variable_label(term)
 
 
-def measure_label(measure: str) -> str:
+def measure_label(measure: str, pair: Pair = ROLE_PAIR) -> str:
     """An interaction measure; a standardised risk names its group."""
     if measure.startswith("risk_"):
-        return f"Standardised risk, {group_label(measure.removeprefix('risk_'))}"
-    return label("measure", measure)
+        return f"Standardised risk, {group_label(measure.removeprefix('risk_'), pair)}"
+    return label("measure", measure, pair)
 
 
 def ci_method_label(method: str, df1: object = None, df2: object = None) -> str:
@@ -360,9 +495,9 @@ def analysis_label(name: str) -> str:
     return label("analysis", name)
 
 
-def stage_label(stage: str) -> str:
+def stage_label(stage: str, pair: Pair = ROLE_PAIR) -> str:
     """A stage of the participant flow."""
-    return label("stage", stage)
+    return label("stage", stage, pair)
 
 
 def stratum_label(stratum: str) -> str:
@@ -382,8 +517,8 @@ def item_label(items: list[str], item: str) -> str:
     return f"{position:0{len(str(len(items) + 1))}d} {item}"
 
 
-def codes_with_labels() -> set[str]:
+def codes_with_labels(pair: Pair = ROLE_PAIR) -> set[str]:
     """The labelled codes no label contains: those with an underscore or a separator ('rubin_t',
     'exposure_high|modifier_low'), which the report's browser test looks for on every page."""
-    codes = {code for table in REGISTRY.values() for code in table}
+    codes = {code for table in pair_registry(pair).values() for code in table}
     return {code for code in codes if re.search(r"[_|:]", code)}

@@ -20,12 +20,15 @@ from interplay.labels import (
     SYNTHETIC_TEXT,
     analysis_label,
     ci_method_label,
+    estimand_label,
     group_label,
     label,
     measure_label,
+    pair_noun,
     term_label,
 )
 from interplay.models.logistic import DELTA_METHODS, MODEL_BASED_METHODS, OK
+from interplay.pair import Pair
 from interplay.report.pages import html_page, interval_text, method_column, number_text
 from interplay.tables import WHOLE_SAMPLE
 
@@ -95,7 +98,7 @@ def source_rows(headline: Headline, tables: dict[str, pd.DataFrame]) -> pd.DataF
     if rows.empty:
         raise InputError(
             f"the primary analysis's {headline.table} table has no row for {headline.code}; the "
-            "findings need the median coding of both biomarkers",
+            "findings need the two-group coding of the pair",
             file=headline.table,
             fix="keep pair.coding: split for the primary analysis and put other codings "
             "under `analyses:`",
@@ -112,7 +115,7 @@ def pick(rows: pd.DataFrame, methods: tuple[str, ...]) -> pd.Series | None:
     return None
 
 
-def estimate_row(headline: Headline, tables: dict[str, pd.DataFrame]) -> dict:
+def estimate_row(headline: Headline, tables: dict[str, pd.DataFrame], pair: Pair) -> dict:
     """The model-based estimate (or test) of one headline and its bootstrap interval."""
     rows = source_rows(headline, tables)
     main = rows.iloc[0] if headline.code in TEST_TERMS else pick(rows, MODEL_BASED)
@@ -127,7 +130,7 @@ def estimate_row(headline: Headline, tables: dict[str, pd.DataFrame]) -> dict:
     boot = pick(rows, BOOTSTRAP_PREFERENCE)
     return {
         "estimand": headline.code,
-        "label": label("estimand", headline.code),
+        "label": estimand_label(headline.code, pair),
         "estimate": main["estimate"],
         "ci_low": main["ci_low"],
         "ci_high": main["ci_high"],
@@ -209,33 +212,42 @@ def test_text(row: dict) -> str:
     return f"{test} = {statistic}, {p_text(row['p_value'])}"
 
 
-def or_sentence(row: dict, term: str, outcome: str, ci_level: float) -> str:
+def or_sentence(row: dict, term: str, outcome: str, ci_level: float, pair: Pair) -> str:
     """A within-stratum odds ratio: direction of the odds, numbers, the null."""
     direction = "higher" if row["estimate"] > 1 else "lower"
     side = excludes(row["ci_low"], row["ci_high"], 1.0)
     return (
-        f"{term_label(term)}: {direction} odds of {outcome} "
+        f"{term_label(term, pair)}: {direction} odds of {outcome} "
         f"({numbers_text(row, ci_level, 'OR')}); {null_text(side, 1.0)}."
     )
 
 
+def both_high(pair: Pair) -> str:
+    """'both IL-1β and BDNF high'; 'IL-6 high and HADS anxiety ≥ 12' when a split has its own
+    levels."""
+    if all(variable.split == "median" for variable in pair):
+        return f"both {pair.exposure.label} and {pair.modifier.label} high"
+    return " and ".join(variable.group("high") for variable in pair)
+
+
 def ratio_sentence(
-    row: dict, tests: list[dict], reference: str, outcome: str, ci_level: float
+    row: dict, tests: list[dict], reference: str, outcome: str, ci_level: float, pair: Pair
 ) -> str:
     """The ratio of ORs: the joint OR more or less than the product of the two single ORs."""
     relation = "more" if row["estimate"] > 1 else "less"
     side = excludes(row["ci_low"], row["ci_high"], 1.0)
     tested = "; ".join(test_text(test) for test in tests)
     return (
-        f"{measure_label('ratio_of_odds_ratios')}: the odds ratio of {outcome} with both IL-1β "
-        f"and BDNF high (against the {group_label(reference)} group) is {relation} than the "
+        f"{measure_label('ratio_of_odds_ratios', pair)}: the odds ratio of {outcome} with "
+        f"{both_high(pair)} (against the {group_label(reference, pair)} group) is {relation} than "
+        "the "
         "product of the two separate odds ratios "
         f"({numbers_text(row, ci_level, 'ratio')}); {null_text(side, 1.0)}. "
         f"Tests of the product term: {tested}."
     )
 
 
-def additive_sentence(row: dict, reference: str, outcome: str, ci_level: float) -> str:
+def additive_sentence(row: dict, reference: str, outcome: str, ci_level: float, pair: Pair) -> str:
     """RERI (odds ratios) or IC (risks): sign of the additive interaction for the modelled
     complement against the reference group chosen from the data."""
     code = row["estimand"]
@@ -247,9 +259,9 @@ def additive_sentence(row: dict, reference: str, outcome: str, ci_level: float) 
     side = excludes(row["ci_low"], row["ci_high"], 0.0)
     short = "RERI" if code == "reri" else "IC"
     return (
-        f"{measure_label(code)}: {scale}, for {label('outcome', outcome).lower()} against the "
-        f"{group_label(reference)} group, {sign} additive interaction: {effect} changing both "
-        f"biomarkers is {relation} than the sum of changing each alone "
+        f"{measure_label(code, pair)}: {scale}, for {label('outcome', outcome).lower()} against "
+        f"the {group_label(reference, pair)} group, {sign} additive interaction: {effect} "
+        f"changing both {pair_noun(pair)}s is {relation} than the sum of changing each alone "
         f"({numbers_text(row, ci_level, short)}); {null_text(side, 0.0)}."
     )
 
@@ -279,14 +291,15 @@ def findings_table(
     interaction: pd.DataFrame,
     sensitivity: pd.DataFrame,
     ci_level: float,
+    pair: Pair,
 ) -> pd.DataFrame:
     """One row per headline estimate of the primary analysis, with its sentence (NA for the two
-    tests, which the ratio of ORs' sentence states)."""
+    tests, which the ratio of ORs' sentence states) in the words of the primary analysis's pair."""
     tables = {
         "models": require_whole_sample(models, "models"),
         "interaction": require_whole_sample(interaction, "interaction"),
     }
-    rows = {h.code: estimate_row(h, tables) for h in HEADLINES}
+    rows = {h.code: estimate_row(h, tables, pair) for h in HEADLINES}
     ratio = tables["interaction"].loc[lambda t: t["measure"] == "ratio_of_odds_ratios"].iloc[0]
     additive = tables["interaction"].loc[lambda t: t["measure"] == "reri"].iloc[0]
     outcome = label("outcome", modelled_outcome(tables["interaction"])).lower()
@@ -302,13 +315,13 @@ def findings_table(
             status = str(row["status"]).replace("_", " ")
             text = f"{row['label']}: could not be estimated ({status})."
         elif headline.table == "models":
-            text = or_sentence(row, headline.term, outcome, ci_level)
+            text = or_sentence(row, headline.term, outcome, ci_level, pair)
         elif headline.code == "ratio_of_odds_ratios":
             tests = [rows[t] for t in TEST_TERMS]
-            text = ratio_sentence(row, tests, ratio["reference_group"], outcome, ci_level)
+            text = ratio_sentence(row, tests, ratio["reference_group"], outcome, ci_level, pair)
         else:
             text = additive_sentence(
-                row, additive["reference_group"], additive["outcome"], ci_level
+                row, additive["reference_group"], additive["outcome"], ci_level, pair
             )
         row["sentence"] = f"{text} {robustness_sentence(row, headline.null)}"
     table = pd.DataFrame(list(rows.values()), columns=FINDINGS_COLUMNS)
@@ -337,8 +350,13 @@ def sentences(findings: pd.DataFrame) -> list[str]:
     return findings["sentence"].dropna().tolist()
 
 
-FINDINGS_TITLE = "Findings: serum IL-1β, BDNF and {outcome}"
 RST_HEADING = "Findings"
+
+
+def findings_title(pair: Pair, outcome: str) -> str:
+    """'Findings: serum IL-1β, BDNF and remission'; 'Findings: IL-6, HADS anxiety and ...'."""
+    serum = "serum " if pair_noun(pair) == "biomarker" else ""
+    return f"Findings: {serum}{pair.exposure.label}, {pair.modifier.label} and {outcome}"
 
 
 def findings_documents(
@@ -347,10 +365,11 @@ def findings_documents(
     interaction: pd.DataFrame,
     ci_level: float,
     synthetic: bool,
+    pair: Pair,
 ) -> dict[str, str]:
     """The findings as Markdown, reStructuredText and an HTML page, from one list of sentences."""
     outcome = modelled_outcome(require_whole_sample(interaction, "interaction"))
-    title = FINDINGS_TITLE.format(outcome=label("outcome", outcome).lower())
+    title = findings_title(pair, label("outcome", outcome).lower())
     intro = sample_line(models, outcome)
     lines = sentences(findings)
     return {

@@ -13,20 +13,26 @@ from typing import Any
 import pandas as pd
 
 from interplay.bootstrap.methods import COMPLETE_DATA_METHODS, IMPUTED_METHOD
-from interplay.columns import BIOMARKERS
 from interplay.errors import InputError
 from interplay.imputation.batched import DONORS
 from interplay.labels import (
-    ESTIMANDS,
     OUTCOMES,
     SUB_COHORTS,
     analysis_label,
     group_label,
-    unit,
+    pair_estimands,
+    pair_noun,
+    scaled_name,
     variable_label,
 )
+from interplay.pair import Pair, Variable, pair_from_settings
 
 Section = Mapping[str, Any]
+# The settings of one pair variable: an analysis changing one studies another pair.
+PAIR_VARIABLE_KEYS = [
+    ("column",), ("label",), ("unit",), ("kind",), ("transform",), ("split",), ("threshold",),
+    ("high_if",), ("lod",),
+]  # fmt: skip
 
 METHODS_TITLE = "Statistical analysis"
 # The report page: the table pages' font and colours, headings, a readable line length.
@@ -192,14 +198,18 @@ def sentence(text: str) -> str:
     return f"{text[0].upper()}{text[1:]}."
 
 
-def outcome_paragraph(primary: Section) -> str:
+def measured_text(pair: Pair, both: bool) -> str:
+    """'both baseline serum biomarkers' (or 'a baseline ...'); 'baseline IL-6 and HADS anxiety'
+    for a pair that is not two biomarkers."""
+    if pair_noun(pair) == "biomarker":
+        return "both baseline serum biomarkers" if both else "a baseline serum biomarker"
+    return f"baseline {pair.exposure.label} {'and' if both else 'or'} {pair.modifier.label}"
+
+
+def outcome_paragraph(primary: Section, pair: Pair) -> str:
     """Population, outcome definition, visit windows and the missing-visit rule."""
     outcome = primary["outcome"]
-    biomarkers = (
-        "both baseline serum biomarkers"
-        if primary["pair"]["require_both"]
-        else "a baseline serum biomarker"
-    )
+    biomarkers = measured_text(pair, primary["pair"]["require_both"])
     baseline = "a baseline HAMD-17 rating and " if outcome["missing_baseline"] == "exclude" else ""
     imputed_baseline = (
         " A missing baseline HAMD-17 was imputed as a covariate."
@@ -217,12 +227,12 @@ def outcome_paragraph(primary: Section) -> str:
     )
 
 
-def cut_values(cutpoints: pd.DataFrame, biomarker: str, coding: str) -> list[float]:
-    """The cut-point values of one biomarker and coding, in table order."""
-    rows = cutpoints[(cutpoints["biomarker"] == biomarker) & (cutpoints["coding"] == coding)]
+def cut_values(cutpoints: pd.DataFrame, variable: Variable, coding: str) -> list[float]:
+    """The cut-point values of one variable and coding, in table order."""
+    rows = cutpoints[(cutpoints["biomarker"] == variable.column) & (cutpoints["coding"] == coding)]
     if rows.empty:
         raise InputError(
-            f"cutpoints.tsv has no {coding} row for {biomarker}",
+            f"cutpoints.tsv has no {coding} row for {variable.column}",
             file="results/tables/cutpoints.tsv",
             column="coding",
             fix="re-run the workflow so that the analysis dataset rule rewrites cutpoints.tsv",
@@ -230,93 +240,153 @@ def cut_values(cutpoints: pd.DataFrame, biomarker: str, coding: str) -> list[flo
     return rows["value"].astype(float).tolist()
 
 
-def with_unit(value: float, biomarker: str) -> str:
-    """'0.574 pg/mL'."""
-    return f"{number(value)} {unit(biomarker)}"
+def with_unit(value: float, variable: Variable) -> str:
+    """'0.574 pg/mL' ('12' for a unitless variable)."""
+    return f"{number(value)} {variable.unit}".rstrip()
 
 
-def coding_text(coding: str, cutpoints: pd.DataFrame) -> str:
-    """How one biomarker coding was formed, with the sample's cut-points and units."""
-    if coding == "split":
-        cuts = [
-            f"{variable_label(b)} {with_unit(cut_values(cutpoints, b, 'median')[0], b)}"
-            for b in BIOMARKERS
-        ]
+def split_words(variable: Variable, cutpoints: pd.DataFrame) -> str:
+    """How one variable was split in two: 'IL-6 at the sample median of 2.1 pg/mL, high = above
+    it', 'HADS anxiety at 12 points, high = ≥ 12', 'Smoker as recorded, yes or no'."""
+    if variable.split == "median":
+        median = with_unit(cut_values(cutpoints, variable, "median")[0], variable)
+        return f"{variable.label} at the sample median of {median}, high = above it"
+    if variable.split == "threshold":
+        cut = with_unit(variable.threshold, variable)
+        return f"{variable.label} at {cut}, high = {variable.levels[1]}"
+    return f"{variable.label} as recorded, {' or '.join(reversed(variable.levels))}"
+
+
+def continuous_words(variable: Variable, cutpoints: pd.DataFrame) -> str:
+    """'IL-1β per doubling (log2)', 'BDNF per standard deviation (mean 22 ng/mL, SD 7.5 ng/mL)'."""
+    if variable.transform == "log2":
+        return f"{variable.label} per doubling (log2)"
+    if variable.transform == "per_sd":
+        mean, sd = cut_values(cutpoints, variable, "continuous")
         return (
-            "dichotomised at the analytic sample's median "
-            f"({series(cuts)}; high = above the median)"
+            f"{variable.label} per standard deviation "
+            f"(mean {with_unit(mean, variable)}, SD {with_unit(sd, variable)})"
         )
+    return f"{variable.label} untransformed ({variable.scale_words.split(' of ')[0]})"
+
+
+def coding_text(coding: str, cutpoints: pd.DataFrame, pair: Pair) -> str:
+    """How one coding of the pair was formed, with the sample's cut-points and units."""
+    if coding == "split":
+        if all(variable.split == "median" for variable in pair):
+            cuts = [
+                f"{v.label} {with_unit(cut_values(cutpoints, v, 'median')[0], v)}" for v in pair
+            ]
+            return (
+                "dichotomised at the analytic sample's median "
+                f"({series(cuts)}; high = above the median)"
+            )
+        return f"dichotomised ({'; '.join(split_words(v, cutpoints) for v in pair)})"
     if coding == "tertiles":
         cuts = [
-            f"{variable_label(b)} "
-            f"{' and '.join(number(v) for v in cut_values(cutpoints, b, 'tertiles'))} {unit(b)}"
-            for b in BIOMARKERS
+            f"{v.label} {' and '.join(number(c) for c in cut_values(cutpoints, v, 'tertiles'))}"
+            f" {v.unit}".rstrip()
+            for v in pair
         ]
         return f"divided at the sample tertiles ({'; '.join(cuts)}) into 3 × 3 joint groups"
-    mean, sd = cut_values(cutpoints, "bdnf", "continuous")
-    return (
-        "analysed continuously, IL-1β per doubling (log2) and BDNF per standard deviation "
-        f"(mean {with_unit(mean, 'bdnf')}, SD {with_unit(sd, 'bdnf')})"
-    )
+    return f"analysed continuously, {series([continuous_words(v, cutpoints) for v in pair])}"
 
 
-def lod_text(biomarkers: Section, cutpoints: pd.DataFrame) -> str:
-    """The rule for IL-1β below the limit of detection, with the limits met in the data."""
-    rows = cutpoints[cutpoints["coding"] == "below_lod"]
-    limits = rows.loc[rows["cut"] == "lod", "value"].astype(float)
-    if limits.empty:
-        limits = pd.Series([biomarkers["exposure"]["lod"]], dtype=float)
-    shown = series([with_unit(v, "il1b") for v in limits])
-    values = f"IL-1β values below the limit of detection (LOD; {shown}) were flagged"
-    if biomarkers["below_lod"] == "exclude":
-        return f"{values}, and patients with such values were excluded"
-    replacement = {
-        "lod_sqrt2": "the limit divided by √2 (Hornung and Reed, 1990)",
-        "lod_half": "half the limit",
-    }[biomarkers["below_lod"]]
-    return f"{values} and replaced by {replacement}"
+def lod_text(biomarkers: Section, pair: Pair, cutpoints: pd.DataFrame) -> str:
+    """The rule for values below the limit of detection of each variable with one, with the
+    limits met in the data ('' when no variable has a limit)."""
+    sentences = []
+    for variable in (v for v in pair if v.is_assay):
+        rows = cutpoints[
+            (cutpoints["coding"] == "below_lod") & (cutpoints["biomarker"] == variable.column)
+        ]
+        limits = rows.loc[rows["cut"] == "lod", "value"].astype(float)
+        if limits.empty:
+            limits = pd.Series([variable.lod], dtype=float)
+        shown = series([with_unit(v, variable) for v in limits])
+        values = f"{variable.label} values below the limit of detection (LOD; {shown}) were flagged"
+        if biomarkers["below_lod"] == "exclude":
+            sentences.append(f"{values}, and patients with such values were excluded. ")
+            continue
+        replacement = {
+            "lod_sqrt2": "the limit divided by √2 (Hornung and Reed, 1990)",
+            "lod_half": "half the limit",
+        }[biomarkers["below_lod"]]
+        sentences.append(f"{values} and replaced by {replacement}. ")
+    return "".join(sentences)
 
 
-def exposure_paragraph(primary: Section, codings: Sequence[str], cutpoints: pd.DataFrame) -> str:
+def scaled_words(pair: Pair) -> str:
+    """'log2 IL-1β and BDNF per SD': the pair on its continuous-model scales."""
+    return series([scaled_name(variable) for variable in pair])
+
+
+def pair_split_words(pair: Pair) -> str:
+    """The two groups of each variable without the sample's cut-points: 'IL-6 split at its
+    median, HADS anxiety ≥ 12 high'."""
+    words = {"median": "split at its median", "binary": "as recorded"}
+    return ", ".join(f"{v.label} {words.get(v.split) or f'{v.levels[1]} high'}" for v in pair)
+
+
+def outlier_words(pair: Pair) -> str:
+    """'log IL-1β or log BDNF': the values the outlier rule looks at."""
+    return " or ".join(f"log {variable.label}" for variable in pair)
+
+
+def exposure_paragraph(
+    primary: Section, pair: Pair, codings: Sequence[str], cutpoints: pd.DataFrame
+) -> str:
     """Units, the below-LOD rule, outlier rule and every coding used, with its cut-points."""
     biomarkers = primary["pair"]
-    units = series([f"{variable_label(b)} in {unit(b)}" for b in BIOMARKERS])
+    noun = pair_noun(pair)
+    units = series([f"{v.label} in {v.unit}" for v in pair if v.unit])
+    measured = "Serum biomarkers were" if noun == "biomarker" else "Both variables were"
     primary_coding = biomarkers["coding"]
     others = [c for c in codings if c != primary_coding]
     text = (
-        f"Serum biomarkers were measured at baseline ({units}). {lod_text(biomarkers, cutpoints)}. "
-        f"In the primary analysis both biomarkers were {coding_text(primary_coding, cutpoints)}."
+        f"{measured} measured at baseline{f' ({units})' if units else ''}. "
+        f"{lod_text(biomarkers, pair, cutpoints)}In the primary analysis both {noun}s were "
+        f"{coding_text(primary_coding, cutpoints, pair)}."
     )
     if others:
-        alternatives = ", or ".join(coding_text(c, cutpoints) for c in others)
+        alternatives = ", or ".join(coding_text(c, cutpoints, pair) for c in others)
         text += (
             " Because dichotomisation discards information (Royston et al., 2006), sensitivity "
-            f"analyses instead had both biomarkers {alternatives}."
+            f"analyses instead had both {noun}s {alternatives}."
         )
     if biomarkers["outlier_z"] is not None:
         text += (
-            f" Patients with an absolute z-score of log IL-1β or log BDNF above "
+            f" Patients with an absolute z-score of {outlier_words(pair)} above "
             f"{number(biomarkers['outlier_z'])} were excluded."
         )
     return text
 
 
-def covariate_text(covariates: Section) -> str:
-    """The adjustment set by its variables' labels (or the data-driven rule)."""
+def covariate_text(covariates: Section, pair: Pair) -> str:
+    """The adjustment set by its variables' labels (or the data-driven rule); the pair's own
+    variables are not covariates, so a set naming one says it was left out."""
     chosen = covariates["adjustment_set"]
     if chosen == "paper":
         return (
             "adjusted for the baseline characteristics that differed by outcome at "
             f"p < {number(covariates['paper_p'])} in Table 1 (a data-driven choice)"
         )
-    names = covariates["sets"][chosen]
-    if not names:
-        return "not adjusted for covariates"
-    return f"adjusted for {series([in_sentence(variable_label(n)) for n in names])}"
+    names = [n for n in covariates["sets"][chosen] if n not in pair.columns]
+    left_out = [v for v in pair if v.column in covariates["sets"][chosen]]
+    kept = (
+        f"adjusted for {series([in_sentence(variable_label(n)) for n in names])}"
+        if names
+        else "not adjusted for covariates"
+    )
+    if not left_out:
+        return kept
+    roles = series([f"{in_sentence(v.label)} (the {v.role})" for v in left_out])
+    return f"{kept}; {roles}, in the adjustment set, was not a covariate of its own pair"
 
 
-def model_paragraph(primary: Section) -> str:
+def model_paragraph(primary: Section, pair: Pair) -> str:
     """Estimator, the models of the design and the continuous-coding summaries."""
+    e, m = (variable.label for variable in pair)
     models, outcome = primary["models"], primary["outcome"]
     level = percent(models["ci_level"])
     estimator = (
@@ -327,18 +397,20 @@ def model_paragraph(primary: Section) -> str:
     percentiles = series([str(p) for p in models["slope_percentiles"]])
     text = (
         f"Associations with {outcome_name(outcome)} were estimated by {estimator} as odds ratios "
-        f"(ORs) with {level} confidence intervals (CIs), {covariate_text(primary['covariates'])}. "
-        "The models were IL-1β alone, BDNF alone, both together, and both with their product term, "
+        f"(ORs) with {level} confidence intervals (CIs), "
+        f"{covariate_text(primary['covariates'], pair)}. "
+        f"The models were {e} alone, {m} alone, both together, and both with their product term, "
         "whose exponentiated coefficient is the ratio of ORs (multiplicative interaction). The OR "
-        "of high versus low IL-1β was estimated within each BDNF stratum, and that of BDNF within "
-        "each IL-1β stratum, both from models fitted within the stratum and as linear "
-        "combinations of the product model. The joint IL-1β × BDNF groups were compared with "
+        f"of high versus low {e} was estimated within each {m} stratum, and that of {m} within "
+        f"each {e} stratum, both from models fitted within the stratum and as linear "
+        f"combinations of the product model. The joint {pair.title} groups were compared with "
         "the group low on both, with the number of patients with and without the outcome in "
-        "each group. With continuous biomarkers, the product of log2 IL-1β and BDNF per SD was "
-        f"modelled; simple slopes of IL-1β were reported at the {percentiles}th percentiles of "
-        "BDNF, with the Johnson–Neyman region of BDNF values where the IL-1β slope's CI excludes "
-        "zero (Johnson and Neyman, 1936). Every estimate carried the status of its fit (converged, "
-        "separation or not converged)."
+        f"each group. With continuous {pair_noun(pair)}s, the product of "
+        f"{' and '.join(scaled_name(v) for v in pair)} was modelled; simple slopes of {e} were "
+        "reported at "
+        f"the {percentiles}th percentiles of {m}, with the Johnson–Neyman region of {m} values "
+        f"where the {e} slope's CI excludes zero (Johnson and Neyman, 1936). Every estimate "
+        "carried the status of its fit (converged, separation or not converged)."
     )
     if models["stratify_by"]:
         text += (
@@ -348,20 +420,20 @@ def model_paragraph(primary: Section) -> str:
     return text
 
 
-def additive_reference(interaction: pd.DataFrame) -> str:
+def additive_reference(interaction: pd.DataFrame, pair: Pair) -> str:
     """The reference group of the additive measures, as the primary analysis chose it."""
     additive = interaction[interaction["scale"] == "additive"]
     groups = list(dict.fromkeys(additive["reference_group"].dropna()))
     if len(groups) == 1:
-        return f" (in this sample {group_label(groups[0])})"
+        return f" (in this sample {group_label(groups[0], pair)})"
     return " (chosen within each stratum)" if groups else ""
 
 
-def interaction_paragraph(primary: Section, interaction: pd.DataFrame) -> str:
+def interaction_paragraph(primary: Section, pair: Pair, interaction: pd.DataFrame) -> str:
     """Knol & VanderWeele reporting of interaction on both scales, with interval methods."""
     outcome = primary["outcome"]
     complement = outcome_name(outcome, complement=True)
-    reference = additive_reference(interaction)
+    reference = additive_reference(interaction, pair)
     return (
         "Interaction was reported on both scales (Knol and VanderWeele, 2012). On the "
         "multiplicative scale, the product term was tested by Wald and likelihood-ratio tests. On "
@@ -377,7 +449,7 @@ def interaction_paragraph(primary: Section, interaction: pd.DataFrame) -> str:
     )
 
 
-def missing_data_paragraph(primary: Section) -> str:
+def missing_data_paragraph(primary: Section, pair: Pair) -> str:
     """Multiple imputation (or complete cases) and the pooling rules with their df."""
     missing = primary["missing_data"]
     if missing["method"] == "complete_case":
@@ -398,7 +470,8 @@ def missing_data_paragraph(primary: Section) -> str:
         f"{missing['iterations']} cycles each. Continuous and count variables were imputed by "
         f"predictive mean matching (Little, 1988; {DONORS} donors, type-1 matching) and binary "
         "variables by logistic regression with parameter draws. Every imputation model contained "
-        "the outcome, every covariate, both biomarker codings (median split and continuous) and "
+        f"the outcome, every covariate, both {pair_noun(pair)} codings (two-group and continuous) "
+        "and "
         "their products, so that imputation was compatible with the interaction models; the "
         "products were imputed, not formed after imputation. Estimates were pooled by Rubin's "
         "rules (Rubin, 1987) with t reference distributions and the Barnard–Rubin degrees of "
@@ -462,10 +535,13 @@ def flat_settings(settings: Section, prefix: tuple[str, ...] = ()) -> dict[tuple
     return flat
 
 
-def change_text(key: tuple, settings: Section) -> str:
-    """What one setting of a sensitivity analysis does, in words."""
+def change_text(key: tuple, settings: Section, pair: Pair) -> str:
+    """What one setting of a sensitivity analysis does, in words (its own pair's)."""
     value = flat_settings(settings)[key]
     outcome, covariates = settings["outcome"], settings["covariates"]
+    e, m = (variable.label for variable in pair)
+    assays = series([v.label for v in pair if v.is_assay]) or "values"
+    noun = pair_noun(pair)
     phrases = {
         **{
             ("outcome", *key): lambda: outcome_definition(outcome)
@@ -490,26 +566,33 @@ def change_text(key: tuple, settings: Section) -> str:
             "exclude": "patients without a baseline HAMD-17 excluded",
         }[value],
         ("pair", "coding"): lambda: {
-            "split": "median-split biomarkers",
-            "tertiles": "3 × 3 joint tertile groups, IL-1β top versus bottom tertile within the "
-            "bottom and within the top BDNF tertile",
-            "continuous": "continuous log2 IL-1β and BDNF per SD with their product",
+            "split": f"two-group {noun}s"
+            if any(v.split != "median" for v in pair)
+            else f"median-split {noun}s",
+            "tertiles": f"3 × 3 joint tertile groups, {e} top versus bottom tertile within the "
+            f"bottom and within the top {m} tertile",
+            "continuous": f"continuous {scaled_words(pair)} with their product",
         }[value],
         ("pair", "below_lod"): lambda: {
-            "lod_sqrt2": "IL-1β below the LOD replaced by LOD/√2",
-            "lod_half": "IL-1β below the LOD replaced by LOD/2",
-            "exclude": "patients with IL-1β below the LOD excluded",
+            "lod_sqrt2": f"{assays} below the LOD replaced by LOD/√2",
+            "lod_half": f"{assays} below the LOD replaced by LOD/2",
+            "exclude": f"patients with {assays} below the LOD excluded",
         }[value],
         ("pair", "outlier_z"): lambda: (
-            f"patients with an absolute z-score of log IL-1β or log BDNF above {number(value)} "
+            f"patients with an absolute z-score of {outlier_words(pair)} above {number(value)} "
             "excluded"
             if value is not None
             else "no outlier exclusion"
         ),
         ("pair", "require_both"): lambda: (
-            "patients with both biomarkers" if value else "patients with either biomarker"
+            f"patients with both {noun}s" if value else f"patients with either {noun}"
         ),
-        ("covariates", "adjustment_set"): lambda: covariate_text(covariates),
+        **{
+            ("pair", role, *key): lambda: f"the pair {pair.title} ({pair_split_words(pair)})"
+            for role in ("exposure", "modifier")
+            for key in PAIR_VARIABLE_KEYS
+        },
+        ("covariates", "adjustment_set"): lambda: covariate_text(covariates, pair),
         ("missing_data", "method"): lambda: {
             "complete_case": "complete cases instead of multiple imputation (Sterne et al., 2009)",
             "mice": "multiple imputation",
@@ -531,28 +614,42 @@ def change_text(key: tuple, settings: Section) -> str:
     return f"{'.'.join(key)} = {value}"
 
 
-def sensitivity_clause(name: str, settings: Section, primary: Section) -> str:
-    """'Complete cases: complete cases instead of multiple imputation'."""
+def sensitivity_clause(
+    name: str,
+    settings: Section,
+    primary: Section,
+    units: Mapping[str, str] | None = None,
+) -> str:
+    """'Complete cases: complete cases instead of multiple imputation', in the words of the
+    analysis's own pair."""
     ours, theirs = flat_settings(settings), flat_settings(primary)
     changed = [key for key in ours if ours[key] != theirs.get(key)]
-    phrases = list(dict.fromkeys(change_text(key, settings) for key in changed))
+    pair = pair_from_settings(settings, units)
+    phrases = list(dict.fromkeys(change_text(key, settings, pair) for key in changed))
     return f"{analysis_label(name)}: {', '.join(phrases) or 'as the primary analysis'}"
 
 
-def sensitivity_paragraph(analyses: Mapping[str, Section]) -> str:
-    """One clause per sensitivity analysis, then the E-values."""
+def sensitivity_paragraph(
+    analyses: Mapping[str, Section],
+    pair: Pair,
+    units: Mapping[str, str] | None = None,
+) -> str:
+    """One clause per sensitivity analysis, then the E-values (in the primary pair's words)."""
     primary = analyses["primary"]
     clauses = [
-        sensitivity_clause(name, settings, primary)
+        sensitivity_clause(name, settings, primary, units)
         for name, settings in analyses.items()
         if name != "primary"
     ]
     # sensitivity.with_evalues gives every key estimate but RERI (a difference) an E-value.
-    estimates = series([f"the {in_sentence(ESTIMANDS[c])}" for c in ESTIMANDS if c != "reri"])
+    estimands = pair_estimands(pair)
+    estimates = series([f"the {in_sentence(estimands[c])}" for c in estimands if c != "reri"])
     evalues = (
         f"For {estimates} of every analysis, E-values (VanderWeele and Ding, 2017) gave the "
         "minimum strength of association, on the risk-ratio scale, that an unmeasured confounder "
-        "would need with both biomarker and outcome to explain the estimate away; for a common "
+        f"would need with both {'biomarker' if pair_noun(pair) == 'biomarker' else 'exposure'} "
+        "and outcome to explain the estimate away; for a "
+        "common "
         "outcome the OR was first converted to a risk ratio by its square root (VanderWeele, "
         "2017), and the ratio of ORs was treated as one ratio (an approximation)."
     )
@@ -611,7 +708,7 @@ def software_paragraph(provenance: Mapping[str, Any], privacy: Section, seed: in
 
 
 def codings_used(analyses: Mapping[str, Section]) -> list[str]:
-    """The biomarker codings of all analyses, the primary's first."""
+    """The pair codings of all analyses, the primary's first."""
     return list(dict.fromkeys(a["pair"]["coding"] for a in analyses.values()))
 
 
@@ -624,17 +721,23 @@ def methods_sections(
     cutpoints: pd.DataFrame,
     interaction: pd.DataFrame,
     provenance: Mapping[str, Any],
+    units: Mapping[str, str] | None = None,
 ) -> list[tuple[str, str]]:
-    """(heading, paragraph) pairs of the methods, in the order a paper gives them."""
+    """(heading, paragraph) pairs of the methods, in the order a paper gives them; the pair's
+    words from the primary analysis's pair (a unit left null: `units`, the dictionary's)."""
     primary = analyses["primary"]
+    pair = pair_from_settings(primary, units)
     sections = [
-        ("Participants and outcome", outcome_paragraph(primary)),
-        ("Biomarkers", exposure_paragraph(primary, codings_used(analyses), cutpoints)),
-        ("Models", model_paragraph(primary)),
-        ("Interaction", interaction_paragraph(primary, interaction)),
-        ("Missing data", missing_data_paragraph(primary)),
+        ("Participants and outcome", outcome_paragraph(primary, pair)),
+        (
+            "Biomarkers" if pair_noun(pair) == "biomarker" else pair.title,
+            exposure_paragraph(primary, pair, codings_used(analyses), cutpoints),
+        ),
+        ("Models", model_paragraph(primary, pair)),
+        ("Interaction", interaction_paragraph(primary, pair, interaction)),
+        ("Missing data", missing_data_paragraph(primary, pair)),
         ("Bootstrap", bootstrap_paragraph(bootstrap, methods_by_analysis)),
-        ("Sensitivity analyses", sensitivity_paragraph(analyses)),
+        ("Sensitivity analyses", sensitivity_paragraph(analyses, pair, units)),
         ("Firth's method", firth_paragraph(analyses)),
         ("Software", software_paragraph(provenance, privacy, seed)),
     ]

@@ -13,21 +13,24 @@ from interplay.figures.sensitivity import KEY_ESTIMANDS
 from interplay.figures.style import require
 from interplay.labels import (
     COVARIATE_LEVELS,
-    ESTIMANDS,
     POST_BASELINE,
-    TERMS,
+    ROLE_PAIR,
     VARIABLES,
     analysis_label,
     ci_method_label,
+    estimand_label,
     group_label,
     label,
     measure_label,
+    model_label,
+    pair_terms,
     stage_label,
     stratum_label,
     term_label,
     variable_label,
 )
 from interplay.models.logistic import FIRTH_HINT, OK
+from interplay.pair import Pair, Variable
 from interplay.privacy import SUPPRESSED_COLUMN, count_text
 
 STYLE = """
@@ -172,12 +175,12 @@ def status_note(data: Any, analysis: str) -> str:
     )
 
 
-def flow_display(flow: pd.DataFrame) -> pd.DataFrame:
+def flow_display(flow: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     """The participant flow: stage, patients remaining, excluded here, why."""
     require(flow, ["stage", "n", "excluded", "reason"], "flow")
     return pd.DataFrame(
         {
-            "Stage": flow["stage"].map(stage_label),
+            "Stage": flow["stage"].map(lambda stage: stage_label(stage, pair)),
             "Patients": flow["n"].map(lambda n: count_text(n, thousands=True)),
             "Excluded": flow["excluded"].map(lambda n: count_text(n, thousands=True) if n else ""),
             "Reason": flow["reason"].astype(object).where(flow["reason"].notna(), ""),
@@ -200,7 +203,7 @@ def characteristic_text(variable: str, kind: str, summary: str) -> str:
     return f"{text}, {summary}"
 
 
-def table1_display(table1: pd.DataFrame) -> pd.DataFrame:
+def table1_display(table1: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     """Table 1 as in a paper: a column per group headed by its n, a binary variable on one line,
     a categorical one with its levels indented below it, post-baseline variables last."""
     require(table1, ["variable", "kind", "level", "group", "n", "n_missing", "summary"], "table1")
@@ -295,7 +298,7 @@ def stratum_column(table: pd.DataFrame) -> dict[str, pd.Series]:
     return {"Stratum": table["stratum"].map(stratum_label)}
 
 
-def contrast_text(contrast: Any) -> str:
+def contrast_text(contrast: Any, pair: Pair) -> str:
     """sensitivity.tsv's contrast with its codes as labels: '...; Non-remission, reference
     IL-1β high, BDNF high'."""
     if not isinstance(contrast, str):
@@ -304,10 +307,10 @@ def contrast_text(contrast: Any) -> str:
     outcome, marker, reference = additive.partition(", reference ")
     if not marker:
         return contrast
-    return f"{coding}; {label('outcome', outcome)}, reference {group_label(reference)}"
+    return f"{coding}; {label('outcome', outcome)}, reference {group_label(reference, pair)}"
 
 
-def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
+def sensitivity_display(sensitivity: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     """The key estimates of every analysis in plain words: estimate, interval, counts (suppressed
     ones named), E-value and fit status ('Fit')."""
     estimands = sensitivity["estimand"].astype(object)
@@ -317,9 +320,9 @@ def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
             # 'All patients' on every unstratified row would only crowd the page.
             "Stratum": labelled(sensitivity["stratum"].replace("all", None), stratum_label),
             "Estimand": estimands.map(
-                lambda name: ESTIMANDS[name] if name in KEY_ESTIMANDS else ""
+                lambda name: estimand_label(name, pair) if name in KEY_ESTIMANDS else ""
             ),
-            "Contrast": sensitivity["contrast"].map(contrast_text),
+            "Contrast": sensitivity["contrast"].map(lambda contrast: contrast_text(contrast, pair)),
             "Estimate": sensitivity["estimate"].map(number_text),
             "CI": intervals(sensitivity),
             "CI method": method_column(sensitivity),
@@ -346,10 +349,13 @@ def sensitivity_display(sensitivity: pd.DataFrame) -> pd.DataFrame:
 def is_reported_term(term: str) -> bool:
     """Whether a model term is an exposure, product or contrast (not the intercept or a
     covariate, which stay in models.tsv)."""
-    return (term in TERMS and term != "intercept") or term not in (*VARIABLES, "intercept")
+    return (term in pair_terms(ROLE_PAIR) and term != "intercept") or term not in (
+        *VARIABLES,
+        "intercept",
+    )
 
 
-def models_display(models: pd.DataFrame) -> pd.DataFrame:
+def models_display(models: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     """The exposure, product and contrast terms of every model: OR, interval(s), p, sample,
     events, fraction of missing information."""
     require(models, ["model", "term", "odds_ratio", "ci_low", "ci_high", "p_value"], "models")
@@ -358,8 +364,8 @@ def models_display(models: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             **stratum_column(main),
-            "Model": main["model"].map(lambda model: label("model", model)),
-            "Term": main["term"].map(term_label),
+            "Model": main["model"].map(lambda model: model_label(model, pair)),
+            "Term": main["term"].map(lambda term: term_label(term, pair)),
             "OR": main["odds_ratio"].map(number_text),
             "CI": intervals(main),
             "CI method": method_column(main),
@@ -373,15 +379,15 @@ def models_display(models: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def joint_display(joint: pd.DataFrame) -> pd.DataFrame:
-    """The joint IL-1β × BDNF groups, one row each: counts, outcome events, the adjusted odds
-    ratio with its model-based interval and each further interval method's as a column."""
+def joint_display(joint: pd.DataFrame, pair: Pair) -> pd.DataFrame:
+    """The joint groups of the pair, one row each: counts, outcome events, the adjusted odds ratio
+    with its model-based interval and each further interval method's as a column."""
     require(joint, ["exposure_level", "modifier_level", "n", "remitters", "non_remitters"], "joint")
     main, extra = with_extra_intervals(joint, ["stratum", "exposure_level", "modifier_level"])
     reference = main["is_reference"].astype(str).str.upper() == "TRUE"
     groups = [
-        group_label(f"exposure_{il1b}_modifier_{bdnf}")
-        for il1b, bdnf in zip(main["exposure_level"], main["modifier_level"], strict=True)
+        group_label(f"exposure_{exposure}_modifier_{modifier}", pair)
+        for exposure, modifier in zip(main["exposure_level"], main["modifier_level"], strict=True)
     ]
     return pd.DataFrame(
         {
@@ -399,13 +405,13 @@ def joint_display(joint: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def outcome_against(outcome: str, reference: object) -> str:
+def outcome_against(outcome: str, reference: object, pair: Pair) -> str:
     """'Non-remission, against IL-1β high, BDNF high': a measure's outcome and reference group."""
     text = label("outcome", outcome)
-    return f"{text}, against {group_label(reference)}" if isinstance(reference, str) else text
+    return f"{text}, against {group_label(reference, pair)}" if isinstance(reference, str) else text
 
 
-def interaction_display(interaction: pd.DataFrame) -> pd.DataFrame:
+def interaction_display(interaction: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     """Interaction measures on both scales, one row each: estimate with its model-based interval
     or test, each further interval method's CI as a column."""
     require(interaction, ["measure", "scale", "estimate", "ci_low", "ci_high"], "interaction")
@@ -414,9 +420,9 @@ def interaction_display(interaction: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             **stratum_column(main),
-            "Measure": main["measure"].map(measure_label),
+            "Measure": main["measure"].map(lambda measure: measure_label(measure, pair)),
             "Outcome, against": [
-                outcome_against(outcome, reference)
+                outcome_against(outcome, reference, pair)
                 for outcome, reference in zip(main["outcome"], main["reference_group"], strict=True)
             ],
             "Estimate": main["estimate"].map(lambda v: number_text(v, 3)),
@@ -429,28 +435,38 @@ def interaction_display(interaction: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def slopes_display(slopes: pd.DataFrame) -> pd.DataFrame:
-    """The IL-1β odds ratio per doubling at BDNF percentiles (the figure's grid is in the TSV)."""
+def slopes_display(slopes: pd.DataFrame, pair: Pair) -> pd.DataFrame:
+    """The exposure's odds ratio (per doubling of IL-1β) at modifier percentiles (the figure's grid
+    is in the TSV)."""
     require(
         slopes,
-        ["percentile", "bdnf", "modifier_scaled", "odds_ratio", "ci_low", "ci_high"],
+        ["percentile", pair.modifier.column, "modifier_scaled", "odds_ratio", "ci_low", "ci_high"],
         "slopes",
     )
     at_percentiles = slopes.loc[slopes["percentile"].notna()]
+    modifier = pair.modifier
     main, extra = with_extra_intervals(at_percentiles, ["stratum", "percentile"], decimals=3)
     return pd.DataFrame(
         {
             **stratum_column(main),
-            "BDNF percentile": main["percentile"].map(lambda v: number_text(v, 0)),
-            variable_label("bdnf", with_unit=True): main["bdnf"].map(number_text),
-            "BDNF (SD from the mean)": main["modifier_scaled"].map(number_text),
-            "OR per doubling of IL-1β": main["odds_ratio"].map(lambda v: number_text(v, 3)),
+            f"{modifier.label} percentile": main["percentile"].map(lambda v: number_text(v, 0)),
+            modifier.label_with_unit: main[modifier.column].map(number_text),
+            f"{modifier.label} ({scale_text(modifier)})": main["modifier_scaled"].map(number_text),
+            f"OR {pair.exposure.scale_words}": main["odds_ratio"].map(lambda v: number_text(v, 3)),
             "CI": intervals(main, 3),
             "CI method": method_column(main),
             **extra,
             "p": main["p_value"].map(format_p),
             "Fit": status_text(main),
         }
+    )
+
+
+def scale_text(variable: Variable) -> str:
+    """What the continuous-model column of a variable counts: 'SD from the mean', 'log2', or its
+    unit ('pg/mL')."""
+    return {"per_sd": "SD from the mean", "log2": "log2"}.get(
+        variable.transform, variable.unit or "unit"
     )
 
 
@@ -461,21 +477,23 @@ def limit_text(value: Any) -> str:
     return number_text(value)
 
 
-def johnson_neyman_display(regions: pd.DataFrame) -> pd.DataFrame:
-    """The BDNF regions where the IL-1β odds ratio's interval does or does not exclude 1."""
+def johnson_neyman_display(regions: pd.DataFrame, pair: Pair) -> pd.DataFrame:
+    """The modifier's regions where the exposure's odds ratio's interval excludes 1 or not."""
     require(
         regions, ["modifier_from", "modifier_to", "significant", "observed_share"], "johnson_neyman"
     )
     excludes = regions["significant"].astype(str).str.upper() == "TRUE"
-    unit = variable_label("bdnf", with_unit=True).removeprefix("BDNF ")
+    modifier, exposure = pair.modifier, pair.exposure.label
+    unit = f" ({modifier.unit})" if modifier.unit else ""
+    scale = f" ({scale_text(modifier).removesuffix(' from the mean')})"
     return pd.DataFrame(
         {
             **stratum_column(regions),
-            f"BDNF from {unit}": regions["modifier_from"].map(limit_text),
-            f"BDNF to {unit}": regions["modifier_to"].map(limit_text),
-            "BDNF from (SD)": regions["modifier_scaled_from"].map(limit_text),
-            "BDNF to (SD)": regions["modifier_scaled_to"].map(limit_text),
-            "IL-1β OR": regions["odds_ratio_direction"].map(
+            f"{modifier.label} from{unit}": regions["modifier_from"].map(limit_text),
+            f"{modifier.label} to{unit}": regions["modifier_to"].map(limit_text),
+            f"{modifier.label} from{scale}": regions["modifier_scaled_from"].map(limit_text),
+            f"{modifier.label} to{scale}": regions["modifier_scaled_to"].map(limit_text),
+            f"{exposure} OR": regions["odds_ratio_direction"].map(
                 lambda direction: label("direction", direction)
             ),
             "CI excludes 1": np.where(excludes, "yes", "no"),
@@ -489,12 +507,17 @@ def johnson_neyman_display(regions: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def cutpoints_display(cutpoints: pd.DataFrame) -> pd.DataFrame:
+def cutpoints_display(cutpoints: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     """The biomarker cut-points and LOD handling (STROBE 16b)."""
     require(cutpoints, ["biomarker", "coding", "cut", "value", "unit", "n_patients"], "cutpoints")
     return pd.DataFrame(
         {
-            "Biomarker": cutpoints["biomarker"].map(variable_label),
+            "Variable": cutpoints["biomarker"].map(
+                lambda column: (
+                    dict(zip(pair.columns, (v.label for v in pair), strict=True)).get(column)
+                    or variable_label(column)
+                )
+            ),
             "Coding": cutpoints["coding"].map(lambda coding: label("coding", coding)),
             "Cut": cutpoints["cut"].map(lambda cut: label("cut", cut)),
             "Value": cutpoints["value"].map(lambda v: number_text(v, 3)),
@@ -506,7 +529,7 @@ def cutpoints_display(cutpoints: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def quality_display(table: pd.DataFrame) -> pd.DataFrame:
+def quality_display(table: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     """A data warnings or suppression log: its column names as words, variables by label."""
     shown = table.copy()
     if "column" in shown:
@@ -542,7 +565,7 @@ PROVENANCE_PARTS = {
 }
 
 
-def provenance_display(record: Mapping[str, Any]) -> pd.DataFrame:
+def provenance_display(record: Mapping[str, Any], pair: Pair) -> pd.DataFrame:
     """The provenance record as rows of part, key and value: software first, then the input
     checksums, then the configuration (its keys are config.yaml's, so they stay as they are)."""
     parts = list(dict.fromkeys(PROVENANCE_PARTS.values()))
@@ -555,9 +578,14 @@ def provenance_display(record: Mapping[str, Any]) -> pd.DataFrame:
 
 
 # name -> (title, how to tabulate, note); the names match the report rules' inputs and outputs.
-DISPLAYS: dict[str, tuple[str, Callable[[Any], pd.DataFrame], str]] = {
+# {exposure}, {modifier} and {per_exposure} in a title or note are the analysis's pair's words.
+DISPLAYS: dict[str, tuple[str, Callable[[Any, Pair], pd.DataFrame], str]] = {
     "flow": ("Participant flow", flow_display, "Patients remaining after each stage."),
-    "cutpoints": ("Biomarker cut-points", cutpoints_display, "Computed in the analytic sample."),
+    "cutpoints": (
+        "Cut-points of {exposure} and {modifier}",
+        cutpoints_display,
+        "Computed in the analytic sample.",
+    ),
     "warnings": (
         "Data warnings",
         quality_display,
@@ -575,7 +603,7 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any], pd.DataFrame], str]] = {
         "patients. A post-baseline characteristic is listed last: it is not a confounder.",
     ),
     "table1_by_biomarker_group": (
-        "Table 1 by biomarker group",
+        "Table 1 by {exposure} × {modifier} group",
         table1_display,
         "n (%) of the non-missing values, or the summary named in each row; Missing counts all "
         "patients. A post-baseline characteristic is listed last: it is not a confounder.",
@@ -587,7 +615,7 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any], pd.DataFrame], str]] = {
         "and covariate rows are in models.tsv.",
     ),
     "joint": (
-        "Joint biomarker groups",
+        "Joint {exposure} × {modifier} groups",
         joint_display,
         "Adjusted odds ratios of the outcome against the reference group, one row per group; "
         "each further interval method has its own CI column.",
@@ -599,16 +627,16 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any], pd.DataFrame], str]] = {
         "and its degrees of freedom beside it; each further interval method has its own CI column.",
     ),
     "slopes": (
-        "IL-1β odds ratio across BDNF",
+        "{exposure} odds ratio across {modifier}",
         slopes_display,
-        "Odds ratio of the outcome per doubling of IL-1β at percentiles of BDNF, from the "
+        "Odds ratio of the outcome {per_exposure} at percentiles of {modifier}, from the "
         "continuous product model; the full grid behind the figure is in slopes.tsv.",
     ),
     "johnson_neyman": (
         "Johnson–Neyman regions",
         johnson_neyman_display,
-        "Ranges of BDNF over which the interval of the IL-1β odds ratio per doubling excludes 1 "
-        "or not, and the share of patients whose BDNF lies in each.",
+        "Ranges of {modifier} over which the interval of the odds ratio {per_exposure} excludes "
+        "1 or not, and the share of patients whose {modifier} lies in each.",
     ),
     "sensitivity": (
         "Key estimates of every analysis",
@@ -620,7 +648,19 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any], pd.DataFrame], str]] = {
 }
 
 
-def report_page(name: str, data: Any, title_suffix: str = "", analysis: str = "") -> str:
-    """The HTML page of one named result (a table, or the provenance record) of an analysis."""
+def report_page(
+    name: str, data: Any, title_suffix: str = "", analysis: str = "", pair: Pair = ROLE_PAIR
+) -> str:
+    """The HTML page of one named result (a table, or the provenance record) of an analysis, in
+    the words of its pair."""
     title, tabulate, note = DISPLAYS[name]
-    return html_page(f"{title}{title_suffix}", tabulate(data), note + status_note(data, analysis))
+    words = {
+        "exposure": pair.exposure.label,
+        "modifier": pair.modifier.label,
+        "per_exposure": pair.exposure.scale_words,
+    }
+    return html_page(
+        f"{title.format(**words)}{title_suffix}",
+        tabulate(data, pair),
+        note.format(**words) + status_note(data, analysis),
+    )

@@ -1,15 +1,18 @@
 """The paper's tables of one or more analyses, from their sample, models and interaction tables.
 
-table2 — Cho et al. (2025) Table 2: remitted n / N per median group of each biomarker, crude OR
-  (unadjusted logistic regression in the analysis's own sample, Wald interval) and adjusted OR
-  (the il1b / bdnf models).
-table3 — Cho et al. Table 3: each biomarker within each stratum of the other, n / N per cell,
+table2 — Cho et al. (2025) Table 2: remitted n / N per group (its split) of each variable of the
+  pair, crude OR (unadjusted logistic regression in the analysis's own sample, Wald interval) and
+  adjusted OR (the exposure / modifier models).
+table3 — Cho et al. Table 3: each variable within each stratum of the other, n / N per cell,
   adjusted OR from the stratum models and from the product model, and P for interaction from the
   product model (Wald / D1 and likelihood-ratio / D3) and from the stratum models (Altman & Bland
   2003, BMJ 326:219: z = (b1 − b2) / √(se1² + se2²)).
 interaction_2x2 — Knol & VanderWeele (2012, Int J Epidemiol 41:514) Table 2: the 2 × 2 cells
   with counts and ORs against ONE reference cell (interaction.tsv's reference_group, for its
   outcome), the within-stratum ORs both ways in that frame, the ratio of ORs and RERI, AP, S.
+
+The TSV rows keep the generic codes (exposure, modifier, low, high); the report pages name each
+analysis's own pair (its labels and split levels).
 """
 
 from collections.abc import Mapping
@@ -26,18 +29,19 @@ from interplay.describe.table1 import format_p
 from interplay.errors import InputError
 from interplay.labels import (
     GROUP,
-    MEDIAN_GROUPS,
     PAPER_TABLE_COLUMNS,
     analysis_label,
     ci_method_label,
     group_label,
     label,
     measure_label,
-    variable_label,
+    pair_noun,
+    split_group,
 )
 from interplay.models import logistic as models
 from interplay.models.distributions import normal_sf
 from interplay.pair import ROLES as BIOMARKERS
+from interplay.pair import Pair, pair_from_settings
 from interplay.privacy import SUPPRESSED_TEXT, is_small
 from interplay.report.pages import html_page, interval_text, number_text, status_note
 from interplay.tables import WHOLE_SAMPLE
@@ -64,6 +68,7 @@ class PaperTableInputs:
     estimator: str
     ci_level: float
     outcome: str
+    pair: Pair
 
 
 def analysis_tables(
@@ -73,9 +78,10 @@ def analysis_tables(
     model_table: pd.DataFrame,
     interaction: pd.DataFrame,
     table1: pd.DataFrame | None = None,
+    units: Mapping[str, str] | None = None,
 ) -> PaperTableInputs:
     """What the paper tables read of one analysis, its adjustment set resolved as for its models
-    (the paper-style set from Table 1 by outcome)."""
+    (the paper-style set from Table 1 by outcome); its pair's units left null from `units`."""
     covariates = adjustment_covariates(settings["covariates"], table1, dataset)
     resolved = with_covariates(settings, covariates)
     return PaperTableInputs(
@@ -86,6 +92,7 @@ def analysis_tables(
         estimator=resolved["models"]["estimator"],
         ci_level=float(resolved["models"]["ci_level"]),
         outcome=resolved["outcome"]["definition"],
+        pair=pair_from_settings(settings, units),
     )
 
 
@@ -187,7 +194,7 @@ def events_where(sample: pd.DataFrame, by: Mapping[str, int]) -> dict[str, int]:
 
 
 def check_sample_size(tables: PaperTableInputs) -> None:
-    """The counted sample must be the one the il1b model was fitted to (same n)."""
+    """The counted sample must be the one the exposure model was fitted to (same n)."""
     fitted = model_based_row(tables.models, "exposure", "exposure_high", tables.name)["n"]
     if pd.notna(fitted) and int(fitted) != len(tables.sample):
         raise InputError(
@@ -299,7 +306,7 @@ def table3_rows(tables: PaperTableInputs) -> pd.DataFrame:
 
 
 def reference_levels(reference_group: str) -> dict[str, str]:
-    """{'exposure': 'high', 'modifier': 'high'} of a joint group code such as exposure_high_modifier_high."""
+    """The levels of a joint group code: exposure_high_modifier_low -> {'exposure': 'high', ...}."""
     match = GROUP.match(reference_group)
     if match is None or set(match.groupdict().values()) - set(BIOMARKER_LEVELS):
         raise InputError(
@@ -391,14 +398,14 @@ def cell_rows(tables: PaperTableInputs) -> list[dict[str, Any]]:
     _, reference = interaction_frame(tables)
     measures = {(0, 1): "or_01", (1, 0): "or_10", (1, 1): "or_11"}
     rows = []
-    for il1b_changed in (0, 1):
-        for bdnf_changed in (0, 1):
+    for exposure_changed in (0, 1):
+        for modifier_changed in (0, 1):
             levels = {
                 "exposure": other_level(reference["exposure"])
-                if il1b_changed
+                if exposure_changed
                 else reference["exposure"],
                 "modifier": other_level(reference["modifier"])
-                if bdnf_changed
+                if modifier_changed
                 else reference["modifier"],
             }
             by = {indicator(b): BIOMARKER_LEVELS.index(levels[b]) for b in BIOMARKERS}
@@ -408,11 +415,11 @@ def cell_rows(tables: PaperTableInputs) -> list[dict[str, Any]]:
                 "exposure_level": levels["exposure"],
                 "modifier_level": levels["modifier"],
                 "measure": "odds_ratio",
-                "is_reference": not (il1b_changed or bdnf_changed),
+                "is_reference": not (exposure_changed or modifier_changed),
                 "remitters": counts["n_events"],
                 "non_remitters": counts["n"] - counts["n_events"],
             }
-            key = (il1b_changed, bdnf_changed)
+            key = (exposure_changed, modifier_changed)
             if key in measures:
                 found = measure_row(
                     tables.interaction, measures[key], models.MODEL_BASED_METHODS, tables.name
@@ -473,9 +480,9 @@ PAPER_TABLE_BUILDERS = {
 
 def has_small_cells(sample: pd.DataFrame, min_count: int) -> bool:
     """Whether a 2 × 2 cell's patients, remitters or non-remitters are 1 to min_count − 1."""
-    for il1b in (0, 1):
-        for bdnf in (0, 1):
-            counts = events_where(sample, {"exposure_high": il1b, "modifier_high": bdnf})
+    for exposure in (0, 1):
+        for modifier in (0, 1):
+            counts = events_where(sample, {"exposure_high": exposure, "modifier_high": modifier})
             values = [counts["n"], counts["n_events"], counts["n"] - counts["n_events"]]
             if any(is_small(value, min_count) for value in values):
                 return True
@@ -538,9 +545,19 @@ def or_text(estimate: Any, low: Any, high: Any, reference: Any = False) -> str:
     return f"{number_text(estimate)} ({interval})" if interval else number_text(estimate)
 
 
-def biomarker_level_text(biomarker: str, level: str) -> str:
-    """'IL-1β high (> median)'."""
-    return f"{variable_label(biomarker)} {MEDIAN_GROUPS[level]}"
+Pairs = Mapping[str, Pair]
+
+
+def pair_level_text(pair: Pair, role: str, level: str) -> str:
+    """'IL-1β high (> median)', 'HADS anxiety ≥ 12': a role's level in its pair's words."""
+    variable = pair.variable(role)
+    return f"{variable.label} {split_group(variable, level)}"
+
+
+def noun_header(pairs: Pairs) -> str:
+    """'Biomarker' when every pair shown is two biomarkers, else 'Variable'."""
+    nouns = {pair_noun(pair) for pair in pairs.values()}
+    return "Biomarker" if nouns == {"biomarker"} else "Variable"
 
 
 def or_column(table: pd.DataFrame, prefix: str) -> list[str]:
@@ -554,18 +571,25 @@ def counts_column(table: pd.DataFrame) -> list[str]:
     return [count_pair(e, n) for e, n in zip(table["n_events"], table["n"], strict=True)]
 
 
-def table2_display(table2: pd.DataFrame, ci_level: float) -> pd.DataFrame:
-    """Cho et al.'s Table 2 as it prints: n/N, crude and adjusted OR (CI) and p."""
+def table2_display(table2: pd.DataFrame, ci_level: float, pairs: Pairs) -> pd.DataFrame:
+    """Cho et al.'s Table 2 as it prints: n/N, crude and adjusted OR (CI) and p; each analysis's
+    variables and groups in its pair's words."""
     header = ci_header(ci_level)
     block = table2["analysis"] + " " + table2["biomarker"]
     columns = PAPER_TABLE_COLUMNS
+    variables = [
+        pairs[analysis].variable(role)
+        for analysis, role in zip(table2["analysis"], table2["biomarker"], strict=True)
+    ]
     return pd.DataFrame(
         {
             columns["analysis"]: first_only(
                 table2["analysis"].map(analysis_label), table2["analysis"]
             ),
-            columns["biomarker"]: first_only(table2["biomarker"].map(variable_label), block),
-            columns["group"]: table2["level"].map(MEDIAN_GROUPS),
+            noun_header(pairs): first_only([v.label for v in variables], block),
+            columns["group"]: [
+                split_group(v, level) for v, level in zip(variables, table2["level"], strict=True)
+            ],
             events_header(table2): counts_column(table2),
             f"{columns['crude']} {header}": or_column(table2, "crude"),
             f"{columns['crude']} p": table2["crude_p_value"].map(format_p),
@@ -615,7 +639,7 @@ def interaction_p_rows(block: pd.DataFrame, width: int) -> list[list[str]]:
     return [[*lead, title, "", *compared, *wald], [*lead, title, "", "", "", *lr]]
 
 
-def table3_display(table3: pd.DataFrame, ci_level: float) -> pd.DataFrame:
+def table3_display(table3: pd.DataFrame, ci_level: float, pairs: Pairs) -> pd.DataFrame:
     """Cho et al.'s Table 3 as it prints: per stratum both exposure levels with n/N and the ORs
     of both models; after each exposure's strata its P for interaction rows."""
     header = ci_header(ci_level)
@@ -624,12 +648,16 @@ def table3_display(table3: pd.DataFrame, ci_level: float) -> pd.DataFrame:
         {
             columns["analysis"]: table3["analysis"].map(analysis_label),
             columns["stratum"]: [
-                biomarker_level_text(b, s)
-                for b, s in zip(table3["stratum_by"], table3["stratum_level"], strict=True)
+                pair_level_text(pairs[a], b, s)
+                for a, b, s in zip(
+                    table3["analysis"], table3["stratum_by"], table3["stratum_level"], strict=True
+                )
             ],
             columns["exposure"]: [
-                biomarker_level_text(b, s)
-                for b, s in zip(table3["exposure"], table3["exposure_level"], strict=True)
+                pair_level_text(pairs[a], b, s)
+                for a, b, s in zip(
+                    table3["analysis"], table3["exposure"], table3["exposure_level"], strict=True
+                )
             ],
             events_header(table3): counts_column(table3),
             f"{columns['stratum_model']} {header}": or_column(table3, "stratum"),
@@ -675,61 +703,67 @@ def cases_text(table: pd.DataFrame) -> str:
     return f"{label('outcome', outcome).lower()} / {label('outcome', other).lower()}"
 
 
-def first_frame(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """The rows of the analyses sharing the first analysis's (outcome, reference group), and the
-    analyses left out because theirs differ (one page states one frame in its title)."""
-    frame = table[["outcome", "reference_group"]].iloc[0]
-    same = (table["outcome"] == frame["outcome"]) & (
-        table["reference_group"] == frame["reference_group"]
+def first_frame(table: pd.DataFrame, pairs: Pairs) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of the analyses sharing the first analysis's (outcome, reference group) and pair,
+    and the analyses left out because theirs differ (one page states one frame in its title)."""
+    frame = table[["analysis", "outcome", "reference_group"]].iloc[0]
+    same = (
+        (table["outcome"] == frame["outcome"])
+        & (table["reference_group"] == frame["reference_group"])
+        & (table["analysis"].map(pairs) == pairs[frame["analysis"]])
     )
     left_out = list(dict.fromkeys(table.loc[~same, "analysis"]))
     return table[same], left_out
 
 
-def frame_text(table: pd.DataFrame) -> str:
+def frame_text(table: pd.DataFrame, pair: Pair) -> str:
     """'non-remission, against IL-1β high, BDNF high' for the first row's frame."""
     outcome = label("outcome", table["outcome"].iloc[0]).lower()
-    reference = group_label(table["reference_group"].iloc[0])
+    reference = group_label(table["reference_group"].iloc[0], pair)
     return f"{outcome}, {PAPER_TABLE_COLUMNS['against']} {reference}"
 
 
 def indexed_or_text(indexed: pd.DataFrame, key: tuple[str, str, str]) -> str:
-    """or_text of the row of (part, exposure_level, modifier_level) in an indexed interaction_2x2."""
+    """or_text of the (part, exposure_level, modifier_level) row of an indexed interaction_2x2."""
     row = indexed.loc[key]
     return or_text(*row[OR_COLUMNS[:3]], row["is_reference"])
 
 
-def interaction_2x2_display(table: pd.DataFrame, ci_level: float) -> pd.DataFrame:
-    """Knol & VanderWeele's Table 2 as it prints, for analyses of one frame (first_frame): IL-1β
-    levels in rows, BDNF levels in columns (reference level first), each cell 'n with / without
-    the outcome; OR (CI)', the within-stratum ORs in the last column and row, then the
-    multiplicative and additive measures with their interval methods."""
+def interaction_2x2_display(table: pd.DataFrame, ci_level: float, pair: Pair) -> pd.DataFrame:
+    """Knol & VanderWeele's Table 2 as it prints, for analyses of one frame and pair
+    (first_frame): exposure levels in rows, modifier levels in columns (reference level first),
+    each cell 'n with / without the outcome; OR (CI)', the within-stratum ORs in the last column
+    and row, then the multiplicative and additive measures with their interval methods."""
     header = ci_header(ci_level)
     cells = table[table["part"] == "cell"]
     exposure_levels = list(dict.fromkeys(cells["exposure_level"]))
     modifier_levels = list(dict.fromkeys(cells["modifier_level"]))
+    exposure, modifier = pair
     columns = [
         PAPER_TABLE_COLUMNS["analysis"],
-        variable_label("il1b"),
-        *(biomarker_level_text("bdnf", level) for level in modifier_levels),
-        f"{PAPER_TABLE_COLUMNS['bdnf_within']} {header}",
+        exposure.label,
+        *(pair_level_text(pair, "modifier", level) for level in modifier_levels),
+        f"{modifier.label} within the {exposure.label} stratum, {header}",
     ]
     rows = []
     for analysis, part in table.groupby("analysis", sort=False):
         indexed = part.set_index(["part", "exposure_level", "modifier_level"])
         odds_ratio = partial(indexed_or_text, indexed)
 
-        for number, il1b in enumerate(exposure_levels):
-            row = [analysis_label(str(analysis)) if number == 0 else "", MEDIAN_GROUPS[il1b]]
-            for bdnf in modifier_levels:
-                cell = ("cell", il1b, bdnf)
+        for number, level in enumerate(exposure_levels):
+            row = [
+                analysis_label(str(analysis)) if number == 0 else "",
+                split_group(exposure, level),
+            ]
+            for other in modifier_levels:
+                cell = ("cell", level, other)
                 row.append(f"{cases_and_controls(indexed.loc[cell])}; {odds_ratio(cell)}")
-            row.append(odds_ratio(("modifier_within_exposure", il1b, modifier_levels[1])))
+            row.append(odds_ratio(("modifier_within_exposure", level, modifier_levels[1])))
             rows.append(row)
         rows.append(
             [
                 "",
-                f"{PAPER_TABLE_COLUMNS['il1b_within']} {header}",
+                f"{exposure.label} within the {modifier.label} stratum, {header}",
                 *(
                     odds_ratio(("exposure_within_modifier", exposure_levels[1], b))
                     for b in modifier_levels
@@ -739,53 +773,78 @@ def interaction_2x2_display(table: pd.DataFrame, ci_level: float) -> pd.DataFram
         )
         for _, measure in part[part["part"].isin(["multiplicative", "additive"])].iterrows():
             method = f"{PAPER_TABLE_COLUMNS['ci_by']} {ci_method_label(measure['ci_method'])}"
-            rows.append(["", measure_label(measure["measure"]), measure_text(measure), method, ""])
+            shown = measure_label(measure["measure"], pair)
+            rows.append(["", shown, measure_text(measure), method, ""])
     return pd.DataFrame(rows, columns=columns)
 
 
-TITLES = {
-    "table2": "Table 2. {outcome} by biomarker group: crude and adjusted odds ratios",
-    "table3": "Table 3. Each biomarker within the strata of the other, and P for interaction",
-    "interaction_2x2": "Interaction of IL-1β and BDNF (Knol & VanderWeele 2012): odds of {frame}",
-}
-NOTES = {
-    "table2": "Median groups of each biomarker; the first group is the reference. Crude: "
-    "logistic regression on the group alone; adjusted: with the analysis's covariates (the "
-    "models of IL-1β and of BDNF alone in models.tsv). Counts and crude ORs come from the "
-    "patients each analysis models (the complete cases for a complete-case analysis).",
-    "table3": "Stratum model: the biomarker's adjusted OR fitted within the stratum; product "
-    "model: the same OR from the model with the product term. P for interaction from the product "
-    "term (Wald and likelihood-ratio tests) and from comparing the two stratum models' log ORs "
-    "(Altman & Bland 2003, z = (b1 − b2) / √(se1² + se2²)).",
-    "interaction_2x2": "Each cell: patients with / without the outcome ({cases}); the adjusted "
-    "OR against the reference cell (the group with the lowest odds of the outcome, chosen from "
-    "the data as in the interaction table), so that RERI, AP and S read as in Knol & "
-    "VanderWeele's Table 2. Last column and row: the OR of one biomarker within each level of "
-    "the other in the same frame. The ratio of ORs is OR11 / (OR10 × OR01) of this frame, "
-    "which may be the inverse of the interaction table's ratio for the modelled outcome.",
-}
+def titles(pairs: Pairs, outcome: str, frame_pair: Pair, frame: str) -> dict[str, str]:
+    """The page titles, in the words of the pairs shown."""
+    noun = noun_header(pairs).lower()
+    return {
+        "table2": f"Table 2. {outcome} by {noun} group: crude and adjusted odds ratios",
+        "table3": f"Table 3. Each {noun} within the strata of the other, and P for interaction",
+        "interaction_2x2": f"Interaction of {frame_pair.exposure.label} and "
+        f"{frame_pair.modifier.label} (Knol & VanderWeele 2012): odds of {frame}",
+    }
 
 
-def paper_pages(tables: Mapping[str, pd.DataFrame], ci_level: float) -> dict[str, str]:
-    """The report page (HTML) of each paper table."""
-    framed, left_out = first_frame(tables["interaction_2x2"])
-    note = NOTES["interaction_2x2"].format(cases=cases_text(framed))
+def notes(pairs: Pairs) -> dict[str, str]:
+    """The page notes, in the words of the pairs shown."""
+    noun = noun_header(pairs).lower()
+    median = all(v.split == "median" for pair in pairs.values() for v in pair)
+    groups = f"Median groups of each {noun}" if median else f"The two groups of each {noun}"
+    models = "exposure and modifier models"
+    if len(distinct := set(pairs.values())) == 1:
+        (pair,) = distinct
+        models = f"models of {pair.exposure.label} and of {pair.modifier.label} alone"
+    return {
+        "table2": f"{groups}; the first group is the reference. Crude: logistic regression on "
+        f"the group alone; adjusted: with the analysis's covariates (the {models} in "
+        "models.tsv). Counts and crude ORs come from the patients each analysis models (the "
+        "complete cases for a complete-case analysis).",
+        "table3": f"Stratum model: the {noun}'s adjusted OR fitted within the stratum; product "
+        "model: the same OR from the model with the product term. P for interaction from the "
+        "product term (Wald and likelihood-ratio tests) and from comparing the two stratum "
+        "models' log ORs (Altman & Bland 2003, z = (b1 − b2) / √(se1² + se2²)).",
+        "interaction_2x2": "Each cell: patients with / without the outcome ({cases}); the "
+        "adjusted OR against the reference cell (the group with the lowest odds of the outcome, "
+        "chosen from the data as in the interaction table), so that RERI, AP and S read as in "
+        f"Knol & VanderWeele's Table 2. Last column and row: the OR of one {noun} within each "
+        "level of the other in the same frame. The ratio of ORs is OR11 / (OR10 × OR01) of this "
+        "frame, which may be the inverse of the interaction table's ratio for the modelled "
+        "outcome.",
+    }
+
+
+def paper_pages(
+    tables: Mapping[str, pd.DataFrame], ci_level: float, pairs: Pairs
+) -> dict[str, str]:
+    """The report page (HTML) of each paper table; `pairs`: each analysis's Pair."""
+    framed, left_out = first_frame(tables["interaction_2x2"], pairs)
+    frame_pair = pairs[framed["analysis"].iloc[0]]
+    texts = notes(pairs)
+    note = texts["interaction_2x2"].format(cases=cases_text(framed))
     if left_out:
         names = ", ".join(analysis_label(name) for name in left_out)
-        note += f" Not shown, as their outcome or reference differ: {names} (interaction_2x2.tsv)."
-    notes = {name: NOTES[name] + status_note(tables[name], "") for name in ["table2", "table3"]}
+        note += (
+            f" Not shown, as their outcome, reference or pair differ: {names} "
+            "(interaction_2x2.tsv)."
+        )
+    page_notes = {
+        name: texts[name] + status_note(tables[name], "") for name in ["table2", "table3"]
+    }
+    title = titles(
+        pairs, outcomes_text(tables["table2"]), frame_pair, frame_text(framed, frame_pair)
+    )
     return {
         "table2": html_page(
-            TITLES["table2"].format(outcome=outcomes_text(tables["table2"])),
-            table2_display(tables["table2"], ci_level),
-            notes["table2"],
+            title["table2"], table2_display(tables["table2"], ci_level, pairs), page_notes["table2"]
         ),
         "table3": html_page(
-            TITLES["table3"], table3_display(tables["table3"], ci_level), notes["table3"]
+            title["table3"], table3_display(tables["table3"], ci_level, pairs), page_notes["table3"]
         ),
         "interaction_2x2": html_page(
-            TITLES["interaction_2x2"].format(frame=frame_text(framed)),
-            interaction_2x2_display(framed, ci_level),
-            note,
+            title["interaction_2x2"], interaction_2x2_display(framed, ci_level, frame_pair), note
         ),
     }
