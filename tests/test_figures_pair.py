@@ -188,7 +188,7 @@ def test_johnson_neyman_names_the_slope_by_the_transform() -> None:
     assert "HADS anxiety 10th, 25th, 50th, 75th, 90th percentiles" in texts
     assert_no_default_words(figure)
     none = continuous.johnson_neyman_figure(slopes, regions_table(), SOFAS_UNEMPLOYED, 0.95, STYLE)
-    assert none.axes[0].get_ylabel() == "OR per 1 points of SOFAS (log scale)"
+    assert none.axes[0].get_ylabel() == "OR per point of SOFAS (log scale)"
 
 
 def test_histograms_of_a_biomarker_with_an_lod_and_a_threshold_scale() -> None:

@@ -56,7 +56,8 @@ def test_terms_and_design_follow_the_shared_naming(data):
     """sex becomes sex_male (female reference); products multiply; missing values stay NaN."""
     terms = product_terms()
     assert terms == [
-        "intercept", "exposure_high", "modifier_high", "exposure_high:modifier_high", "age", "sex_male",
+        "intercept", "exposure_high", "modifier_high", "exposure_high:modifier_high", "age",
+        "sex_male",
     ]  # fmt: skip
     gappy = data.head(4).copy()
     gappy.loc[1, "sex"] = np.nan

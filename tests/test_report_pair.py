@@ -39,7 +39,7 @@ def test_labels_of_a_threshold_modifier() -> None:
         "IL-6 high vs low, within HADS anxiety ≥ 12"
     )
     assert labels.term_label("exposure_scaled", IL6_HADS) == "IL-6, per doubling"
-    assert labels.term_label("modifier_scaled", IL6_HADS) == "HADS anxiety, per 1 points"
+    assert labels.term_label("modifier_scaled", IL6_HADS) == "HADS anxiety, per point"
     assert labels.model_label("stratum_modifier_low", IL6_HADS) == "IL-6 within HADS anxiety < 12"
     assert labels.model_label("stratum_exposure_high", IL6_HADS) == "HADS anxiety within high IL-6"
     assert labels.group_label("exposure_high_modifier_low", IL6_HADS) == (

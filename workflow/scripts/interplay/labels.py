@@ -76,12 +76,6 @@ def level_words(variable: Variable, code: str) -> str:
     return variable.group(code)
 
 
-def contrast_words(variable: Variable) -> str:
-    """High against low of a variable: 'IL-1β high vs low', 'HADS anxiety ≥ 12 vs < 12'."""
-    low, high = variable.levels
-    return f"{variable.label} {high} vs {low}"
-
-
 def pair_variables(pair: Pair) -> dict[str, tuple[str, str]]:
     """The pair's dataset columns (exposure, exposure_scaled, exposure_high, ...): (label, unit)."""
     labels = {}
@@ -123,8 +117,8 @@ def pair_terms(pair: Pair) -> dict[str, str]:
     exposure, modifier = pair
     e_high, m_high = (variable.levels[1] for variable in pair)
     terms = {
-        "exposure_high": contrast_words(exposure),
-        "modifier_high": contrast_words(modifier),
+        "exposure_high": exposure.contrast,
+        "modifier_high": modifier.contrast,
         "exposure_high:modifier_high": (
             f"{exposure.label} {e_high} × {modifier.label} {m_high} (ratio of ORs)"
         ),
@@ -137,7 +131,7 @@ def pair_terms(pair: Pair) -> dict[str, str]:
     for of, within in ((exposure, modifier), (modifier, exposure)):
         for code in LEVEL_CODES.values():
             terms[f"{of.role}_high|{within.role}_{code}"] = (
-                f"{contrast_words(of)}, within {level_words(within, code)}"
+                f"{of.contrast}, within {level_words(within, code)}"
             )
     for tertile, place in (("T1", "bottom"), ("T3", "top")):
         terms[f"exposure_T3|modifier_{tertile}"] = (

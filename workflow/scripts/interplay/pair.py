@@ -97,6 +97,12 @@ class Variable:
         return f"{self.label} {code}"
 
     @property
+    def contrast(self) -> str:
+        """High against low: 'IL-1β high vs low', 'HADS anxiety ≥ 12 vs < 12'."""
+        low, high = self.levels
+        return f"{self.label} {high} vs {low}"
+
+    @property
     def levels(self) -> tuple[str, str]:
         """Plain words for the low (0) and high (1) groups, e.g. ('< 12', '≥ 12')."""
         if self.split == "threshold":

@@ -1,8 +1,8 @@
 """Bootstrap summaries per estimand, and their rows in the tidy result tables (§7).
 
 The summary (results/analyses/{analysis}/bootstrap.tsv) has one row per estimand and interval
-method: table, group, term (where the estimand's row is: model/term for models, exposure_<level>_modifier_
-<level> for joint, scale/measure for interaction, the row position for slopes), ci_method
+method: table, group, term (where the estimand's row is: model/term for models,
+exposure_<level>_modifier_<level> for joint, scale/measure for interaction, the row position for slopes), ci_method
 (percentile | bca | boot_mi_vhb), scale (log: ORs and S are summarised on the log scale), estimate,
 std_error, df, ci_low, ci_high, bias (all on that scale), z0 and acceleration (BCa), and counts:
 replicates (requested resamples), used (finite), failed (fits that did not converge or separated,

@@ -23,7 +23,7 @@ from interplay.figures.style import (
     styled,
     whole_sample,
 )
-from interplay.figures.words import contrast_words, level_word, measured_label
+from interplay.figures.words import level_word, measured_label
 from interplay.labels import ci_method_label, measure_label
 from interplay.models.distributions import normal_quantile
 from interplay.models.logistic import OK
@@ -62,9 +62,9 @@ def stratum_entries(pair: Pair, role: str, level: str) -> list[ForestEntry]:
     term = high_column(role)
     stratum_text = stratum.group(level)
     return [
-        ForestEntry(contrast_words(variable), f"{stratum_text},\nown model",
+        ForestEntry(variable.contrast, f"{stratum_text},\nown model",
                     f"stratum_{other}_{level}", term),
-        ForestEntry(contrast_words(variable), f"{stratum_text},\nproduct model", "product_lincom",
+        ForestEntry(variable.contrast, f"{stratum_text},\nproduct model", "product_lincom",
                     f"{term}|{other}_{level}"),
     ]  # fmt: skip
 
@@ -73,9 +73,7 @@ def forest_model_entries(pair: Pair) -> list[ForestEntry]:
     """The model-based estimates of the forest plot, by section; stratum rows name their model."""
     return [
         *(
-            ForestEntry(
-                ALONE_SECTION, contrast_words(variable), variable.role, high_column(variable.role)
-            )
+            ForestEntry(ALONE_SECTION, variable.contrast, variable.role, high_column(variable.role))
             for variable in pair
         ),
         *(

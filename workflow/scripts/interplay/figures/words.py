@@ -17,12 +17,6 @@ def axis_label(variable: Variable, log: bool = False) -> str:
     return f"{name} ({', '.join(details)})" if details else name
 
 
-def contrast_words(variable: Variable) -> str:
-    """The two-group contrast: 'IL-1β high vs low', 'HADS anxiety ≥ 12 vs < 12'."""
-    low, high = variable.levels
-    return f"{variable.label} {high} vs {low}"
-
-
 def level_word(variable: Variable, code: str) -> str:
     """A level code in words without the label: 'high' -> 'high' or '≥ 12', 'T3' -> 'T3'."""
     return variable.group(code).removeprefix(f"{variable.label} ")
@@ -62,7 +56,7 @@ def variable_words(variable: Variable) -> dict[str, object]:
         "unit": variable.unit,
         "with_unit": variable.label_with_unit,
         "scale": variable.scale_words,
-        "contrast": contrast_words(variable),
+        "contrast": variable.contrast,
         "low": variable.group("low"),
         "high": variable.group("high"),
         "log_axis": variable.kind == "biomarker",
