@@ -9,7 +9,6 @@ Logit is the fitter, and estimates must lie within 4 SE of the truth at n = 100,
 
 import copy
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -169,7 +168,7 @@ def test_stated_effects_have_their_closed_forms():
 
 def test_marker_margins_and_il6_limit_of_detection(large):
     """log(marker) has the stated median and SD; IL-6 below 0.5 pg/mL is written <0.50."""
-    name, cohort, pair, _ = large
+    _, cohort, pair, _ = large
     record = cohort.truth["scenario"]["marker"]
     text = cohort.baseline[record["column"]]
     logs = np.log(marker_numbers(text).clip(lower=1e-9))  # below-LOD cells stay below the median

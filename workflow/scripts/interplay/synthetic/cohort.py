@@ -147,7 +147,7 @@ def check_arguments(
     fraction: float,
     scenario: str,
 ) -> None:
-    """Raise InputError for counts, LOD, missing fraction or scenario the generator cannot honour."""
+    """Raise InputError for counts, LOD, missing fraction or a scenario it cannot honour."""
     if scenario not in truth.SCENARIO_NAMES:
         raise InputError(
             f"unknown synthetic.scenario '{scenario}'",

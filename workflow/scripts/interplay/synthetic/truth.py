@@ -234,11 +234,20 @@ def missing_rates(missing_fraction: float) -> dict[str, float]:
     return {name: missing_fraction * w / mean_weight for name, w in MISSING_WEIGHTS.items()}
 
 
+DEFAULT_PAIR_TERMS = (
+    "exposure_high = il1b > population median (below-LOD values are low), modifier_high = bdnf > "
+    "population median; exposure_high:modifier_high = their product"
+)
+
+
 def truth_record(
     arguments: dict[str, Any], rates: dict[str, float], n_total: int, n_patients: int, analytic: int
 ) -> dict[str, Any]:
     """The true parameters and mechanisms, as plain JSON-ready types."""
     scenario = arguments.get("scenario", DEFAULT_SCENARIO)
+    pair_terms = (
+        DEFAULT_PAIR_TERMS if scenario == DEFAULT_SCENARIO else scenario_terms(SCENARIOS[scenario])
+    )
     return {
         "generator": "interplay.synthetic.cohort.simulate_cohort",
         "arguments": arguments,
@@ -249,10 +258,8 @@ def truth_record(
         "outcome_model": (
             "P(remission) = expit(sum of coefficient × term); remission = week-12 HAMD-17 <= "
             f"{REMISSION_THRESHOLD} (exact without dropout); terms per unit on the dataset "
-            "scales; sex_male = 1 for sex 'male'; hamd_baseline = week-0 HAMD; exposure_high = il1b > "
-            "population median (below-LOD values are low), bdnf_high = bdnf > population median; "
-            "il1b_high:bdnf_high = their product; uses the latent biomarkers of patients whose "
-            "biomarkers are blank"
+            f"scales; sex_male = 1 for sex 'male'; hamd_baseline = week-0 HAMD; {pair_terms}; "
+            "uses the latent biomarkers of patients whose biomarkers are blank"
         ),
         "population_medians": {"il1b": IL1B_MEDIAN, "bdnf": BDNF_MEDIAN},
         "stratum_odds_ratios": stratum_odds_ratios(),
@@ -283,10 +290,10 @@ def truth_record(
     )
 
 
-# --- scenarios (synthetic.scenario): other pairs of the family, each with its own true outcome terms
+# --- scenarios (synthetic.scenario): other pairs of the family, each with its own true terms
 @dataclass(frozen=True)
 class Marker:
-    """An extra serum marker outside the data dictionary: log-normal, rounded as a lab reports it."""
+    """A serum marker the data dictionary does not know: log-normal, rounded as a lab reports."""
 
     column: str
     unit: str
@@ -390,6 +397,23 @@ def scenario_coefficients(name: str) -> dict[str, float]:
     return coefficients | {"intercept": scenario.intercept} | scenario.terms
 
 
+def scenario_terms(scenario: Scenario) -> str:
+    """The scenario's pair terms in words, for truth.json."""
+    marker = scenario.marker
+    if scenario.coding == "split":
+        terms = (
+            f"exposure_high = {marker.column} > population median {marker.median:g} "
+            f"{marker.unit} (below-LOD values are low), modifier_high = {scenario.modifier} >= "
+            f"{scenario.threshold:g}; exposure_high:modifier_high = their product"
+        )
+    else:
+        terms = (
+            f"exposure_scaled = log2({marker.column}), modifier_scaled = {scenario.modifier} per "
+            "point; exposure_scaled:modifier_scaled = their product"
+        )
+    return f"{terms}; {scenario.modifier} has no linear term (it is the modifier)"
+
+
 def scenario_record(name: str) -> dict[str, Any]:
     """The truth of a non-default scenario, for truth.json."""
     scenario = SCENARIOS[name]
@@ -402,20 +426,11 @@ def scenario_record(name: str) -> dict[str, Any]:
                 terms["exposure_high"] + terms["exposure_high:modifier_high"]
             ),
         }
-        coding = (
-            f"exposure_high = {marker.column} > population median {marker.median:g} "
-            f"{marker.unit} (below-LOD values are low); modifier_high = {scenario.modifier} >= "
-            f"{scenario.threshold:g}; exposure_high:modifier_high = their product"
-        )
     else:
         effects = {
             "exposure_log_or_per_doubling_at_modifier_mean": TNF_LOG_OR_AT_MEAN_SOFAS,
             "modifier_mean": SOFAS_MEAN,
         }
-        coding = (
-            f"exposure_scaled = log2({marker.column}); modifier_scaled = {scenario.modifier} per "
-            "point; exposure_scaled:modifier_scaled = their product"
-        )
     return {
         "name": name,
         "exposure": scenario.exposure,
@@ -423,8 +438,7 @@ def scenario_record(name: str) -> dict[str, Any]:
         "coding": scenario.coding,
         "threshold": scenario.threshold,
         "terms": terms,
-        "term_definitions": coding
-        + f"; {scenario.modifier} has no linear term (it is the modifier)",
+        "term_definitions": scenario_terms(scenario),
         "missingness_exposure": f"the missingness score uses {marker.column} above its "
         "population median in place of IL-1β",
         "effects": effects,
