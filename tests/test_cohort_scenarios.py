@@ -119,7 +119,7 @@ def test_the_default_scenario_is_the_cho2025_cohort():
     pd.testing.assert_frame_equal(default.baseline, named.baseline)
     pd.testing.assert_frame_equal(default.visits, named.visits)
     assert "scenario" not in default.truth and "scenario" not in default.truth["arguments"]
-    assert not set(cohort_truth.MARKERS) & set(default.baseline.columns)
+    assert not set(cohort_truth.EXTRA_MARKERS) & set(default.baseline.columns)
 
 
 @pytest.mark.parametrize("name", list(cohort_truth.SCENARIOS))

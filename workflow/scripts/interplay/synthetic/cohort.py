@@ -463,8 +463,8 @@ def baseline_table(
 
 
 def decimals(name: str) -> int:
-    """Decimals a lab reports a marker to (IL-1β or an extra marker of truth.MARKERS)."""
-    return truth.IL1B_DECIMALS if name == "il1b" else truth.MARKERS[name].decimals
+    """Decimals a lab reports a marker to (IL-1β or an extra marker of truth.EXTRA_MARKERS)."""
+    return truth.IL1B_DECIMALS if name == "il1b" else truth.EXTRA_MARKERS[name].decimals
 
 
 def as_recorded(values: np.ndarray, missing: np.ndarray, decimal: bool) -> pd.Series:

@@ -304,7 +304,7 @@ class Marker:
 
 # Assumptions (plausible serum levels in depressed outpatients, nothing from MAKE BETTER): IL-6 with
 # ≈ 5.5 % below an assay LOD of 0.5 pg/mL, serotonin and TNF-α always measurable.
-MARKERS = {
+EXTRA_MARKERS = {
     "il6": Marker("il6", "pg/mL", median=1.8, log_sd=0.8, decimals=2),
     "serotonin": Marker("serotonin", "ng/mL", median=150.0, log_sd=0.5, decimals=1),
     "tnf_alpha": Marker("tnf_alpha", "pg/mL", median=6.0, log_sd=0.45, decimals=2),
@@ -336,7 +336,7 @@ class Scenario:
     @property
     def marker(self) -> Marker:
         """The exposure's margin."""
-        return MARKERS[self.exposure]
+        return EXTRA_MARKERS[self.exposure]
 
 
 DEFAULT_SCENARIO = "cho2025"
