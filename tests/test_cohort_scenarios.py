@@ -16,6 +16,7 @@ import pytest
 import statsmodels.api as sm
 import yaml
 from conftest import REPO
+from interplay.api import read_config
 from interplay.errors import InputError
 from interplay.synthetic import truth as cohort_truth
 from interplay.synthetic.cohort import simulate_cohort
@@ -241,3 +242,24 @@ def test_the_library_dataset_recovers_the_pair_terms(name, tmp_path):
     expected = pd.Series(truth["coefficients"])[list(terms)]
     z = (fit.params[list(terms)] - expected) / fit.bse[list(terms)]
     assert z.abs().max() < 4, z.round(2).to_dict()
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_each_example_is_a_valid_overlay_of_its_scenario(name):
+    """The workflow's checks pass; the scenario is the example's and its marker is declared as
+    the exposure, with the scenario's LOD; the modifier and its cut-point are the truth's."""
+    settings = read_config(example_config(name))
+    scenario = cohort_truth.SCENARIOS[settings["synthetic"]["scenario"]]
+    assert settings["synthetic"]["scenario"] == name
+    pair, coding = analysis_pair(name)
+    assert coding == scenario.coding
+    assert pair["exposure"]["column"] == scenario.exposure in settings["data"]["extra_columns"]
+    assert settings["data"]["extra_columns"][scenario.exposure]["type"] == "biomarker"
+    assert pair["exposure"]["lod"] == scenario.lod
+    assert pair["modifier"]["column"] == scenario.modifier
+    if coding == "split":
+        assert pair["modifier"]["split"] == "threshold"
+        assert pair["modifier"]["threshold"] == scenario.threshold
+    assert pair["exposure"]["label"] == EXAMPLES[name][1]
+    assert pair["modifier"]["label"] == EXAMPLES[name][2]
+    assert "tertiles" not in settings["run"] or coding == "continuous"

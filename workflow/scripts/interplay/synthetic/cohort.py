@@ -2,8 +2,9 @@
 
 Covariates and biomarkers come from a Gaussian copula with the margins of cohort_truth; true week-12
 remission is Bernoulli from a logistic model on exactly the primary adjustment set plus the
-biomarker median splits and their product; HAMD trajectories, dropout, treatment step and missing
-covariates are generated around it. Everything is vectorised and seeded from one SeedSequence.
+biomarker median splits and their product (or, under another synthetic.scenario, that scenario's
+marker and modifier terms); HAMD trajectories, dropout, treatment step and missing covariates are
+generated around it. Everything is vectorised and seeded from one SeedSequence.
 """
 
 import json
