@@ -2,8 +2,9 @@
 
 Covariates and biomarkers come from a Gaussian copula with the margins of cohort_truth; true week-12
 remission is Bernoulli from a logistic model on exactly the primary adjustment set plus the
-biomarker median splits and their product; HAMD trajectories, dropout, treatment step and missing
-covariates are generated around it. Everything is vectorised and seeded from one SeedSequence.
+biomarker median splits and their product (or, under another synthetic.scenario, that scenario's
+marker and modifier terms); HAMD trajectories, dropout, treatment step and missing covariates are
+generated around it. Everything is vectorised and seeded from one SeedSequence.
 """
 
 import json
@@ -23,8 +24,8 @@ from interplay.synthetic import truth
 
 DECIMAL_COLUMNS = {"episode_duration_months"}  # recorded to 0.1 month; other covariates whole
 # Independent random streams, so switching one part (dropout, missingness) leaves the others alone.
-# follow_up comes last: SeedSequence children depend only on their index, so adding it left the
-# streams before it, and the default cohort, unchanged.
+# follow_up and markers come last: SeedSequence children depend only on their index, so adding
+# them left the streams before them, and the default cohort, unchanged.
 STREAMS = (
     "selection",
     "covariates",
@@ -34,6 +35,7 @@ STREAMS = (
     "treatment",
     "missing",
     "follow_up",
+    "markers",
 )
 LATENT_LIMIT = 8.0  # |z| cap keeps every quantile transform finite (P(|z| > 8) ≈ 1e-15)
 JSON_SIGNIFICANT_DIGITS = 12
@@ -59,6 +61,7 @@ def simulate_cohort(
     missing_fraction: float = 0.025,
     missingness_strength: float = 0.5,
     long_follow_up: bool = False,
+    scenario: str = truth.DEFAULT_SCENARIO,
 ) -> SyntheticCohort:
     """Simulate the cohort and its truth (parameters below; the truth file records them).
 
@@ -68,8 +71,14 @@ def simulate_cohort(
     covariates (0: completely at random); large values make complete-case estimates drift.
     long_follow_up: also the continuation visits of truth.FOLLOW_UP_WEEKS (relapse, late
     remission), drawn from their own stream after everything else.
+    scenario: cho2025 (IL-1β × BDNF) or a pair of truth.SCENARIOS, whose exposure marker column
+    is added (drawn from its own stream) and whose terms replace IL-1β's and BDNF's in the true
+    outcome model; lod is then that marker's limit of detection (None: no cell below it) and
+    IL-1β keeps its reference LOD.
     """
-    check_arguments(n_patients, n_without_biomarkers, n_without_followup, lod, missing_fraction)
+    check_arguments(
+        n_patients, n_without_biomarkers, n_without_followup, lod, missing_fraction, scenario
+    )
     rngs = dict(
         zip(
             STREAMS,
@@ -83,8 +92,14 @@ def simulate_cohort(
         rngs["selection"], n_total, n_without_biomarkers, n_without_followup if dropout else 0
     )
     values = draw_baseline(rngs["covariates"], n_total)
+    lods = {"il1b": lod}
+    if scenario != truth.DEFAULT_SCENARIO:
+        marker = truth.SCENARIOS[scenario].marker
+        values[marker.column] = draw_marker(rngs["markers"], n_total, marker)
+        lods = {"il1b": truth.IL1B_REFERENCE_LOD, marker.column: lod}
+    coefficients = truth.scenario_coefficients(scenario)
     remission = rngs["outcome"].random(n_total) < expit(
-        outcome_design(values) @ coefficient_vector()
+        outcome_design(values, scenario) @ np.array(list(coefficients.values()))
     )
     hamd = draw_trajectories(rngs["trajectory"], values["hamd_baseline"], remission)
     last_week = (
@@ -93,7 +108,7 @@ def simulate_cohort(
         else np.full(n_total, truth.WEEKS[-1])
     )
     values["treatment_step"] = draw_treatment_step(rngs["treatment"], remission)
-    score = missingness_score(hamd, last_week, values["il1b"] > truth.IL1B_MEDIAN, no_biomarkers)
+    score = missingness_score(hamd, last_week, exposure_high(values, scenario), no_biomarkers)
     rates = truth.missing_rates(missing_fraction if missingness else 0.0)
     masks = draw_missing(rngs["missing"], score, rates, missingness_strength)
     arguments = {
@@ -107,6 +122,9 @@ def simulate_cohort(
         "missing_fraction": missing_fraction,
         "missingness_strength": missingness_strength,
     }
+    if scenario != truth.DEFAULT_SCENARIO:
+        # Recorded only for another scenario, so the default truth.json keeps its bytes.
+        arguments["scenario"] = scenario
     weeks = truth.WEEKS
     if long_follow_up:
         # Recorded only when on, so the default truth.json keeps its bytes.
@@ -116,23 +134,40 @@ def simulate_cohort(
         weeks = (*truth.WEEKS, *truth.FOLLOW_UP_WEEKS)
     analytic = n_patients - int(no_followup.sum())
     return SyntheticCohort(
-        baseline=baseline_table(ids, values, masks, no_biomarkers, lod),
+        baseline=baseline_table(ids, values, masks, no_biomarkers, lods),
         visits=visits_table(ids, hamd, last_week, weeks),
         truth=truth.truth_record(arguments, rates, n_total, n_patients, analytic),
     )
 
 
 def check_arguments(
-    n_patients: int, n_without_biomarkers: int, n_without_followup: int, lod: float, fraction: float
+    n_patients: int,
+    n_without_biomarkers: int,
+    n_without_followup: int,
+    lod: float | None,
+    fraction: float,
+    scenario: str,
 ) -> None:
-    """Raise InputError for counts, LOD or missing fraction the generator cannot honour."""
+    """Raise InputError for counts, LOD, missing fraction or a scenario it cannot honour."""
+    if scenario not in truth.SCENARIO_NAMES:
+        raise InputError(
+            f"unknown synthetic.scenario '{scenario}'",
+            file="config.yaml",
+            column="synthetic.scenario",
+            fix=f"use one of: {', '.join(truth.SCENARIO_NAMES)}",
+        )
+    if scenario == truth.DEFAULT_SCENARIO:
+        label, median = "IL-1β", truth.IL1B_MEDIAN
+    else:
+        marker = truth.SCENARIOS[scenario].marker
+        label, median = marker.column, marker.median
     problems = []
     if n_patients < 1 or n_without_biomarkers < 0 or n_without_followup < 0:
         problems.append("counts must be n_patients ≥ 1 and the other counts ≥ 0")
     if n_without_followup >= n_patients:
         problems.append("n_without_followup must be smaller than n_patients")
-    if not 0 < lod < truth.IL1B_MEDIAN:
-        problems.append(f"the IL-1β LOD must lie between 0 and the median {truth.IL1B_MEDIAN}")
+    if lod is not None and not 0 < lod < median:
+        problems.append(f"the {label} LOD must lie between 0 and the median {median}")
     if fraction < 0 or max(truth.missing_rates(fraction).values()) >= 1:
         problems.append("missing_fraction gives a per-covariate rate outside [0, 1)")
     if problems:
@@ -141,7 +176,7 @@ def check_arguments(
             file="config.yaml",
             column="synthetic",
             fix="set synthetic.n_patients, n_without_biomarkers, n_without_followup and "
-            "biomarkers.il1b_lod to values that satisfy these limits",
+            "pair.exposure.lod to values that satisfy these limits",
         )
 
 
@@ -197,22 +232,45 @@ def capped_count_quantile(u: np.ndarray, size: float, probability: float, cap: i
     return np.minimum(np.searchsorted(cdf, u, side="left"), cap).astype(float)
 
 
-def coefficient_vector() -> np.ndarray:
-    """The true logistic coefficients in COEFFICIENTS order."""
-    return np.array(list(truth.COEFFICIENTS.values()))
+def draw_marker(rng: np.random.Generator, n: int, marker: truth.Marker) -> np.ndarray:
+    """An extra marker: log-normal around its median, independent of the rest, rounded."""
+    values = marker.median * np.exp(marker.log_sd * rng.standard_normal(n))
+    return np.maximum(np.round(values, marker.decimals), 10.0**-marker.decimals)
 
 
-def outcome_design(values: dict[str, np.ndarray]) -> np.ndarray:
-    """Design matrix of the true outcome model (columns in COEFFICIENTS order)."""
-    il1b_high = (values["il1b"] > truth.IL1B_MEDIAN).astype(float)
-    bdnf_high = (values["bdnf"] > truth.BDNF_MEDIAN).astype(float)
-    columns = {
-        "intercept": np.ones_like(il1b_high),
-        "exposure_high": il1b_high,
-        "modifier_high": bdnf_high,
-        "exposure_high:modifier_high": il1b_high * bdnf_high,
-    }
-    return np.column_stack([columns.get(term, values.get(term)) for term in truth.COEFFICIENTS])
+def exposure_high(values: dict[str, np.ndarray], scenario: str) -> np.ndarray:
+    """The scenario's exposure above its population median (cho2025: IL-1β)."""
+    if scenario == truth.DEFAULT_SCENARIO:
+        return values["il1b"] > truth.IL1B_MEDIAN
+    marker = truth.SCENARIOS[scenario].marker
+    return values[marker.column] > marker.median
+
+
+def pair_terms(values: dict[str, np.ndarray], scenario: str) -> dict[str, np.ndarray]:
+    """The true model's exposure, modifier and product columns of a scenario (generic names)."""
+    if scenario == truth.DEFAULT_SCENARIO:
+        high = exposure_high(values, scenario).astype(float)
+        modifier = (values["bdnf"] > truth.BDNF_MEDIAN).astype(float)
+        names = ("exposure_high", "modifier_high")
+    else:
+        setting = truth.SCENARIOS[scenario]
+        if setting.coding == "split":
+            high = exposure_high(values, scenario).astype(float)
+            modifier = (values[setting.modifier] >= setting.threshold).astype(float)
+            names = ("exposure_high", "modifier_high")
+        else:
+            high = np.log2(values[setting.exposure])
+            modifier = values[setting.modifier].astype(float)
+            names = ("exposure_scaled", "modifier_scaled")
+    return {names[0]: high, names[1]: modifier, f"{names[0]}:{names[1]}": high * modifier}
+
+
+def outcome_design(values: dict[str, np.ndarray], scenario: str) -> np.ndarray:
+    """Design matrix of the scenario's true outcome model (columns in its coefficient order)."""
+    columns = {"intercept": np.ones(values["age"].size), **pair_terms(values, scenario)}
+    return np.column_stack(
+        [columns.get(term, values.get(term)) for term in truth.scenario_coefficients(scenario)]
+    )
 
 
 def draw_trajectories(
@@ -335,13 +393,13 @@ def draw_treatment_step(rng: np.random.Generator, remission: np.ndarray) -> np.n
 
 
 def missingness_score(
-    hamd: np.ndarray, last_week: np.ndarray, il1b_high: np.ndarray, no_biomarkers: np.ndarray
+    hamd: np.ndarray, last_week: np.ndarray, high: np.ndarray, no_biomarkers: np.ndarray
 ) -> np.ndarray:
-    """1 for observed LOCF non-remitters with high IL-1β (fully observed data), else 0."""
+    """1 for observed LOCF non-remitters with a high exposure (fully observed data), else 0."""
     column = np.searchsorted(truth.WEEKS, last_week)
     locf = hamd[np.arange(hamd.shape[0]), column]
     nonremission = (last_week > truth.WEEKS[0]) & (locf > truth.REMISSION_THRESHOLD)
-    return (nonremission & il1b_high & ~no_biomarkers).astype(float)
+    return (nonremission & high & ~no_biomarkers).astype(float)
 
 
 def draw_missing(
@@ -368,10 +426,10 @@ def synthetic_ids(n: int) -> np.ndarray:
     return np.array([f"MB{i:0{width}d}" for i in range(1, n + 1)], dtype=object)
 
 
-def il1b_text(values: np.ndarray, lod: float) -> np.ndarray:
-    """IL-1β as a lab exports it: '<0.10'-style below the LOD, else the value to 3 decimals."""
-    numbers = np.char.mod(f"%.{truth.IL1B_DECIMALS}f", values).astype(object)
-    return np.where(values < lod, f"<{lod:.2f}", numbers)
+def marker_text(values: np.ndarray, lod: float | None, decimals: int) -> np.ndarray:
+    """A marker as a lab exports it: '<0.10'-style below the LOD, else the value to `decimals`."""
+    numbers = np.char.mod(f"%.{decimals}f", values).astype(object)
+    return numbers if lod is None else np.where(values < lod, f"<{lod:.2f}", numbers)
 
 
 def baseline_table(
@@ -379,24 +437,35 @@ def baseline_table(
     values: dict[str, np.ndarray],
     masks: dict[str, np.ndarray],
     no_biomarkers: np.ndarray,
-    lod: float,
+    lods: dict[str, float | None],
 ) -> pd.DataFrame:
-    """The baseline export: dictionary columns, missing cells blank, unmeasured biomarkers blank."""
+    """The baseline export: dictionary columns, then a scenario's marker (`lods` names it);
+    missing cells blank, unmeasured biomarkers blank."""
     n = no_biomarkers.size
     female, male = CATEGORY_LEVELS["sex"]
     columns = {
         "patient_id": pd.Series(ids, dtype="str"),
         "sex": pd.Series(np.where(values["sex_male"] == 1, male, female), dtype="str"),
-        "il1b": pd.Series(
-            np.where(no_biomarkers, None, il1b_text(values["il1b"], lod)), dtype="str"
-        ),
+        **{
+            name: pd.Series(
+                np.where(no_biomarkers, None, marker_text(values[name], lod, decimals(name))),
+                dtype="str",
+            )
+            for name, lod in lods.items()
+        },
         "bdnf": np.where(no_biomarkers, np.nan, values["bdnf"]),
     }
     for name in BASELINE_COLUMNS:
         if name not in columns:
             missing = masks.get(name, np.zeros(n, dtype=bool))
             columns[name] = as_recorded(values[name], missing, name in DECIMAL_COLUMNS)
-    return pd.DataFrame({name: columns[name] for name in BASELINE_COLUMNS})
+    extra = [name for name in lods if name not in BASELINE_COLUMNS]
+    return pd.DataFrame({name: columns[name] for name in [*BASELINE_COLUMNS, *extra]})
+
+
+def decimals(name: str) -> int:
+    """Decimals a lab reports a marker to (IL-1β or an extra marker of truth.EXTRA_MARKERS)."""
+    return truth.IL1B_DECIMALS if name == "il1b" else truth.EXTRA_MARKERS[name].decimals
 
 
 def as_recorded(values: np.ndarray, missing: np.ndarray, decimal: bool) -> pd.Series:

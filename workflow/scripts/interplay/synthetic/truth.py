@@ -6,6 +6,7 @@ that the published 12-week remission (LOCF, 490 / 1,086 = 45.1 %) is reproduced.
 """
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -233,24 +234,32 @@ def missing_rates(missing_fraction: float) -> dict[str, float]:
     return {name: missing_fraction * w / mean_weight for name, w in MISSING_WEIGHTS.items()}
 
 
+DEFAULT_PAIR_TERMS = (
+    "exposure_high = il1b > population median (below-LOD values are low), modifier_high = bdnf > "
+    "population median; exposure_high:modifier_high = their product"
+)
+
+
 def truth_record(
     arguments: dict[str, Any], rates: dict[str, float], n_total: int, n_patients: int, analytic: int
 ) -> dict[str, Any]:
     """The true parameters and mechanisms, as plain JSON-ready types."""
+    scenario = arguments.get("scenario", DEFAULT_SCENARIO)
+    pair_terms = (
+        DEFAULT_PAIR_TERMS if scenario == DEFAULT_SCENARIO else scenario_terms(SCENARIOS[scenario])
+    )
     return {
         "generator": "interplay.synthetic.cohort.simulate_cohort",
         "arguments": arguments,
         "seed": arguments["seed"],
         "lod": arguments["lod"],
         "counts": {"enrolled": n_total, "with_biomarkers": n_patients, "analytic": analytic},
-        "coefficients": dict(COEFFICIENTS),
+        "coefficients": scenario_coefficients(scenario),
         "outcome_model": (
             "P(remission) = expit(sum of coefficient × term); remission = week-12 HAMD-17 <= "
             f"{REMISSION_THRESHOLD} (exact without dropout); terms per unit on the dataset "
-            "scales; sex_male = 1 for sex 'male'; hamd_baseline = week-0 HAMD; exposure_high = il1b > "
-            "population median (below-LOD values are low), bdnf_high = bdnf > population median; "
-            "il1b_high:bdnf_high = their product; uses the latent biomarkers of patients whose "
-            "biomarkers are blank"
+            f"scales; sex_male = 1 for sex 'male'; hamd_baseline = week-0 HAMD; {pair_terms}; "
+            "uses the latent biomarkers of patients whose biomarkers are blank"
         ),
         "population_medians": {"il1b": IL1B_MEDIAN, "bdnf": BDNF_MEDIAN},
         "stratum_odds_ratios": stratum_odds_ratios(),
@@ -275,4 +284,171 @@ def truth_record(
             "strength": arguments["missingness_strength"],
             "rates": rates,
         },
-    } | ({"follow_up": follow_up_record()} if arguments.get("long_follow_up") else {})
+    } | (
+        ({"follow_up": follow_up_record()} if arguments.get("long_follow_up") else {})
+        | ({"scenario": scenario_record(scenario)} if scenario != DEFAULT_SCENARIO else {})
+    )
+
+
+# --- scenarios (synthetic.scenario): other pairs of the family, each with its own true terms
+@dataclass(frozen=True)
+class Marker:
+    """A serum marker the data dictionary does not know: log-normal, rounded as a lab reports."""
+
+    column: str
+    unit: str
+    median: float  # population median (exp of the log-mean)
+    log_sd: float
+    decimals: int
+
+
+# Assumptions (plausible serum levels in depressed outpatients, nothing from MAKE BETTER): IL-6 with
+# ≈ 5.5 % below an assay LOD of 0.5 pg/mL, serotonin and TNF-α always measurable.
+EXTRA_MARKERS = {
+    "il6": Marker("il6", "pg/mL", median=1.8, log_sd=0.8, decimals=2),
+    "serotonin": Marker("serotonin", "ng/mL", median=150.0, log_sd=0.5, decimals=1),
+    "tnf_alpha": Marker("tnf_alpha", "pg/mL", median=6.0, log_sd=0.45, decimals=2),
+}
+IL6_REFERENCE_LOD = 0.5
+SOFAS_MEAN = 55.0  # the published mean (TRUNCATED_NORMALS above)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A pair with a known truth: the exposure marker, the modifier covariate and their true terms.
+
+    coding split: exposure_high = marker above its population median, modifier_high = modifier at
+    or above `threshold`; coding continuous: exposure_scaled = log2(marker), modifier_scaled =
+    the modifier per point. `terms` are the exposure, modifier and product coefficients under the
+    generic names the analysis fits; the modifier's linear covariate term leaves the true model
+    (the analysis drops the pair's columns from the adjustment set). The intercept was calibrated
+    once by simulation (n = 400,000) to the default's mean true remission probability (49.1 %).
+    """
+
+    exposure: str
+    modifier: str
+    coding: str  # split | continuous
+    intercept: float
+    terms: dict[str, float]
+    threshold: float | None = None
+    lod: float | None = None  # the exposure assay's reference LOD (cells written <LOD below it)
+
+    @property
+    def marker(self) -> Marker:
+        """The exposure's margin."""
+        return EXTRA_MARKERS[self.exposure]
+
+
+DEFAULT_SCENARIO = "cho2025"
+# IL-6 high: OR 0.8 with HADS-A < 12, 0.8 × 0.5 = 0.4 with HADS-A ≥ 12 (anxious depression).
+# Serotonin high: OR 1.5 before age 60, 1.5 / 1.5 = 1.0 from 60 on.
+# TNF-α: log OR log(0.75) per doubling at SOFAS 55, 0.015 less negative per SOFAS point above.
+TNF_LOG_OR_AT_MEAN_SOFAS = math.log(0.75)
+TNF_SOFAS_PRODUCT = 0.015
+SCENARIOS = {
+    "il6_anxiety": Scenario(
+        exposure="il6",
+        modifier="hads_anxiety",
+        coding="split",
+        intercept=0.354,
+        threshold=12,
+        lod=IL6_REFERENCE_LOD,
+        terms={
+            "exposure_high": math.log(0.8),
+            "modifier_high": -0.35,
+            "exposure_high:modifier_high": math.log(0.5),
+        },
+    ),
+    "serotonin_age": Scenario(
+        exposure="serotonin",
+        modifier="age",
+        coding="split",
+        intercept=0.985,
+        threshold=60,
+        terms={
+            "exposure_high": math.log(1.5),
+            "modifier_high": 0.40,
+            "exposure_high:modifier_high": -math.log(1.5),
+        },
+    ),
+    "tnf_sofas": Scenario(
+        exposure="tnf_alpha",
+        modifier="sofas",
+        coding="continuous",
+        intercept=0.982,
+        terms={
+            "exposure_scaled": TNF_LOG_OR_AT_MEAN_SOFAS - SOFAS_MEAN * TNF_SOFAS_PRODUCT,
+            "modifier_scaled": COEFFICIENTS["sofas"],
+            "exposure_scaled:modifier_scaled": TNF_SOFAS_PRODUCT,
+        },
+    ),
+}
+SCENARIO_NAMES = (DEFAULT_SCENARIO, *SCENARIOS)
+
+
+def scenario_coefficients(name: str) -> dict[str, float]:
+    """The true outcome coefficients of a scenario, in design order (cho2025: COEFFICIENTS):
+    the scenario's intercept and pair terms replace IL-1β's and BDNF's and the modifier's own."""
+    if name == DEFAULT_SCENARIO:
+        return dict(COEFFICIENTS)
+    scenario = SCENARIOS[name]
+    removed = (scenario.modifier, "exposure_high", "modifier_high", "exposure_high:modifier_high")
+    coefficients = {term: value for term, value in COEFFICIENTS.items() if term not in removed}
+    return coefficients | {"intercept": scenario.intercept} | scenario.terms
+
+
+def scenario_terms(scenario: Scenario) -> str:
+    """The scenario's pair terms in words, for truth.json."""
+    marker = scenario.marker
+    if scenario.coding == "split":
+        terms = (
+            f"exposure_high = {marker.column} > population median {marker.median:g} "
+            f"{marker.unit} (below-LOD values are low), modifier_high = {scenario.modifier} >= "
+            f"{scenario.threshold:g}; exposure_high:modifier_high = their product"
+        )
+    else:
+        terms = (
+            f"exposure_scaled = log2({marker.column}), modifier_scaled = {scenario.modifier} per "
+            "point; exposure_scaled:modifier_scaled = their product"
+        )
+    return f"{terms}; {scenario.modifier} has no linear term (it is the modifier)"
+
+
+def scenario_record(name: str) -> dict[str, Any]:
+    """The truth of a non-default scenario, for truth.json."""
+    scenario = SCENARIOS[name]
+    marker = scenario.marker
+    terms = dict(scenario.terms)
+    if scenario.coding == "split":
+        effects = {
+            "exposure_odds_ratio_within_modifier_low": math.exp(terms["exposure_high"]),
+            "exposure_odds_ratio_within_modifier_high": math.exp(
+                terms["exposure_high"] + terms["exposure_high:modifier_high"]
+            ),
+        }
+    else:
+        effects = {
+            "exposure_log_or_per_doubling_at_modifier_mean": TNF_LOG_OR_AT_MEAN_SOFAS,
+            "modifier_mean": SOFAS_MEAN,
+        }
+    return {
+        "name": name,
+        "exposure": scenario.exposure,
+        "modifier": scenario.modifier,
+        "coding": scenario.coding,
+        "threshold": scenario.threshold,
+        "terms": terms,
+        "term_definitions": scenario_terms(scenario),
+        "missingness_exposure": f"the missingness score uses {marker.column} above its "
+        "population median in place of IL-1β",
+        "effects": effects,
+        "marker": {
+            "column": marker.column,
+            "unit": marker.unit,
+            "median": marker.median,
+            "log_sd": marker.log_sd,
+            "distribution": f"log-normal, median {marker.median}, log-SD {marker.log_sd}, "
+            f"independent of everything else, {marker.decimals} decimals",
+            "reference_lod": scenario.lod,
+        },
+    }
