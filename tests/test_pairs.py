@@ -77,7 +77,7 @@ def test_coding_words_say_how_each_variable_is_compared() -> None:
     default = pair_from_settings(CONFIG["pair"])
     smoking = pair_from_settings({"exposure": IL6, "modifier": SMOKER}).modifier
     assert coding_words(pair.modifier, "split") == "≥ 12 vs < 12 points"
-    assert coding_words(pair.exposure, "split") == "above vs at or below the median"
+    assert coding_words(pair.exposure, "split") == "above vs at or below median"
     assert coding_words(smoking, "split") == "yes vs no"
     assert coding_words(pair.exposure, "tertiles") == "top vs bottom tertile"
     assert coding_words(pair.exposure, "continuous") == "per 1 pg/mL of IL-6"
@@ -179,8 +179,11 @@ def test_the_figure_draws_estimable_pairs_and_labels_each_with_its_names(failed_
     figure = pairs_figure(failed_pairs, FigureStyle())
     axes = figure.axes[0]
     labels = [tick.get_text() for tick in axes.get_yticklabels()]
-    assert labels[0].startswith("IL-1β × BDNF\n")
-    assert labels[1].startswith("IL-6 × HADS anxiety\n")
+    assert labels == [
+        "IL-1β × BDNF\nIL-1β above vs at or below median\nBDNF above vs at or below median",
+        "IL-6 × HADS anxiety\nper 1 pg/mL of IL-6\nper SD of HADS anxiety",
+    ]
+    assert axes.get_xlim()[0] < 1 < axes.get_xlim()[1]
     texts = [text.get_text() for text in axes.texts]
     assert texts == ["p 0.010\nHolm 0.020, BH 0.020", "not estimable"]
     drawn = axes.lines[0].get_xdata()

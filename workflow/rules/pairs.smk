@@ -21,6 +21,7 @@ REPORT_ITEMS[REPORT_SENSITIVITY] += [
 ]
 if PAIR_ANALYSES:
     EXTRA_OUTPUTS.append("results/tables/pairs.tsv")
+    EXTRA_OUTPUTS.extend(f"results/figures/pairs.{fmt}" for fmt in FIGURES["formats"])
     SAMPLE_TABLES["pairs"] = (
         "results/tables/pairs.tsv",
         REPORT_SENSITIVITY,
@@ -58,6 +59,3 @@ rule pairs_summary:
         min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/pairs_summary.py"
-
-
-include: "pairs_figure.smk"

@@ -20,20 +20,26 @@ from interplay.figures.style import (
 from interplay.models.logistic import OK
 
 PAIRS_FIGURE_COLUMNS = [
-    "exposure", "modifier", "exposure_coding", "modifier_coding", "ratio_of_odds_ratios",
+    "exposure", "modifier", "exposure_coding", "modifier_coding", "coding", "ratio_of_odds_ratios",
     "ratio_of_odds_ratios_ci_low", "ratio_of_odds_ratios_ci_high", "p_interaction", "p_holm",
     "p_bh", "status",
 ]  # fmt: skip
 # Row labels wrap at this many characters, so that the data, not the text, fill the figure.
-LABEL_WIDTH = 28
+PAIR_LABEL_WIDTH = 34
+
+
+def variable_words(row: pd.Series, role: str) -> str:
+    """How the pair compares one variable, named: 'BDNF ≥ 20 vs < 20 ng/mL', 'per SD of BDNF'."""
+    words = row[f"{role}_coding"]
+    return words if row["coding"] == "continuous" else f"{row[role]} {words}"
 
 
 def pair_label(row: pd.Series) -> str:
-    """'IL-1β × HADS anxiety' over the codings of both, wrapped."""
-    codings = f"{row['exposure_coding']}; {row['modifier_coding']}"
-    return "\n".join(
-        [f"{row['exposure']} × {row['modifier']}", *textwrap.wrap(codings, LABEL_WIDTH)]
-    )
+    """'IL-1β × HADS anxiety' over how each of the two is compared, wrapped."""
+    lines = [f"{row['exposure']} × {row['modifier']}"]
+    for role in ("exposure", "modifier"):
+        lines += textwrap.wrap(variable_words(row, role), PAIR_LABEL_WIDTH)
+    return "\n".join(lines)
 
 
 def tests_text(row: pd.Series) -> str:
@@ -56,7 +62,8 @@ def pairs_figure(pairs: pd.DataFrame, style: FigureStyle) -> Figure:
     y = np.arange(len(pairs), dtype=float)
     interval = estimates[["ratio_of_odds_ratios_ci_low", "ratio_of_odds_ratios_ci_high"]]
     shown = interval.to_numpy(float).ravel()
-    limits = padded_log_limits(shown if np.isfinite(shown).any() else np.array([1.0]))
+    # The axis always reaches the line of no interaction.
+    limits = padded_log_limits(np.append(shown, 1.0))
     label_lines = max(pair_label(row).count("\n") + 1 for _, row in pairs.iterrows())
     with styled(style):
         figure, axes = new_figure(style, height_mm=18 + len(pairs) * (2.8 * label_lines + 2))

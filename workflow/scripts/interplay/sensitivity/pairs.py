@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
+from interplay.jobs.config_checks import PRIMARY
 from interplay.jobs.settings import first_of_equals
 from interplay.pair import Pair, Variable, pair_from_settings
 from interplay.sensitivity.summary import (
@@ -23,7 +24,6 @@ from interplay.sensitivity.summary import (
 )
 from interplay.tables import WHOLE_SAMPLE
 
-PRIMARY = "primary"
 # Multiplicity adjustments across pairs: {column: statsmodels.stats.multitest method}.
 ADJUSTMENTS = {"p_holm": "holm", "p_bh": "fdr_bh"}
 INTERVAL_SUFFIXES = ("", "_ci_low", "_ci_high")
@@ -59,7 +59,7 @@ def coding_words(variable: Variable, coding: str) -> str:
     if coding == "continuous":
         return variable.scale_words
     if variable.split == "median":
-        return "above vs at or below the median"
+        return "above vs at or below median"
     low, high = variable.levels
     unit = f" {variable.unit}" if variable.split == "threshold" and variable.unit else ""
     return f"{high} vs {low}{unit}"
