@@ -2,10 +2,12 @@
 Benjamini–Hochberg adjustments across pairs, and its figure and report page."""
 
 import copy
+import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import rscript_or_skip
 from interplay.figures.pairs import pairs_figure
 from interplay.figures.style import FigureStyle
 from interplay.jobs.settings import analysis_settings
@@ -195,3 +197,23 @@ def test_the_report_page_shows_pairs_in_words(failed_pairs) -> None:
     for text in ["IL-6 × HADS anxiety", "per SD of HADS anxiety", "2.10 (", "0.020", "Holm"]:
         assert text in page
     assert "separation" in page and "il6_anxiety" in page
+
+
+def test_adjustments_match_r_p_adjust_run_now(tmp_path) -> None:
+    p_values = np.random.default_rng(11).uniform(0, 0.2, 7) ** 2
+    script = tmp_path / "adjust.R"
+    script.write_text(
+        "p <- as.numeric(commandArgs(TRUE))\n"
+        'cat(sprintf("%.17g", c(p.adjust(p, "holm"), p.adjust(p, "BH"))), sep = "\\n")\n',
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [rscript_or_skip(), str(script), *(f"{p:.17g}" for p in p_values)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    expected = np.array(result.stdout.split(), dtype=float).reshape(2, -1)
+    adjusted = adjusted_p_values(pd.Series(p_values))
+    np.testing.assert_allclose(adjusted["p_holm"], expected[0], rtol=1e-12)
+    np.testing.assert_allclose(adjusted["p_bh"], expected[1], rtol=1e-12)
