@@ -55,7 +55,7 @@ rule pairs_summary:
     params:
         library=library_version("pairs_summary.py"),
         settings=Settings({analysis: ANALYSES[analysis] for analysis in PAIR_ANALYSES}),
-        units=column_units(),
+        units=lambda wildcards: column_units(),
         min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/pairs_summary.py"
