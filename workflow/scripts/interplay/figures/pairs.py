@@ -29,13 +29,13 @@ PAIR_LABEL_WIDTH = 34
 
 
 def variable_words(row: pd.Series, role: str) -> str:
-    """How the pair compares one variable, named: 'BDNF ≥ 20 vs < 20 ng/mL', 'per SD of BDNF'."""
+    """How the pair compares one variable, named: 'Age ≥ 60 vs < 60 years', 'per SD of Age'."""
     words = row[f"{role}_coding"]
     return words if row["coding"] == "continuous" else f"{row[role]} {words}"
 
 
 def pair_label(row: pd.Series) -> str:
-    """'IL-1β × HADS anxiety' over how each of the two is compared, wrapped."""
+    """'IL-6 × HADS anxiety' over how each of the two is compared, wrapped."""
     lines = [f"{row['exposure']} × {row['modifier']}"]
     for role in ("exposure", "modifier"):
         lines += textwrap.wrap(variable_words(row, role), PAIR_LABEL_WIDTH)

@@ -53,7 +53,7 @@ def pair_analyses(settings: Mapping[str, Mapping[str, Any]]) -> list[str]:
 
 
 def coding_words(variable: Variable, coding: str) -> str:
-    """How a pair coding compares a variable: '≥ 12 vs < 12 points', 'per doubling of IL-1β'."""
+    """How a pair coding compares a variable: '≥ 12 vs < 12 points', 'per doubling of IL-6'."""
     if coding == "tertiles":
         return "top vs bottom tertile"
     if coding == "continuous":
