@@ -26,6 +26,8 @@ LOCAL = {
     "provenance",
     "analysis_tables",
     "sensitivity_summary",
+    "pairs_summary",
+    "figure_pairs",
     "findings",
     "report_tables",
     "report_analysis_tables",

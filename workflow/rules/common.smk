@@ -176,6 +176,11 @@ if LEFT_OUT_NOTE:
 for section, names in ANALYSIS_LISTS_RUN.items():
     config[section]["analyses"] = names
 
+from interplay.sensitivity.pairs import pair_analyses
+
+# The first analysis of each distinct pair, when those run study two or more (pairs.smk).
+PAIR_ANALYSES = pair_analyses(ANALYSES)
+
 
 def names_pattern(names):
     """A wildcard constraint matching exactly these names (nothing when there are none)."""
@@ -328,6 +333,7 @@ def suppression_logs():
         suppression_log("tables/flow"),
         suppression_log("tables/table1"),
         suppression_log("tables/sensitivity"),
+        *([suppression_log("tables/pairs")] if PAIR_ANALYSES else []),
         *(suppression_log(f"analyses/{a}/flow") for a in own_datasets),
         *(suppression_log(f"analyses/{a}/tables") for a in ANALYSES),
         *(suppression_log(f"analyses/{a}/missingness") for a in ANALYSES),

@@ -276,3 +276,27 @@ rule figure_bootstrap:
         words=lambda wildcards: pair_words(wildcards.analysis),
     script:
         "../scripts/figure_bootstrap.py"
+
+
+# The cross-pair forest (pairs.smk): only when the analyses run study two or more pairs.
+rule figure_pairs:
+    input:
+        pairs="results/tables/pairs.tsv",
+    output:
+        **figure_files(
+            "pairs", REPORT_SENSITIVITY, "Ratio of odds ratios of every pair"
+        ),
+    log:
+        "results/logs/figures/pairs.log",
+    localrule: True
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        **job_resources("summary"),
+    params:
+        library=library_version("figure_pairs.py"),
+        style=FIGURES,
+        synthetic_caption=SYNTHETIC_CAPTION,
+    script:
+        "../scripts/figure_pairs.py"

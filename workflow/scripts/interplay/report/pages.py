@@ -346,6 +346,50 @@ def sensitivity_display(sensitivity: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     )
 
 
+# pairs.tsv's estimands, as column headers valid for every pair (each row names its own).
+PAIR_ESTIMAND_HEADERS = {
+    "exposure_or_modifier_low": "Exposure OR (CI), modifier low",
+    "exposure_or_modifier_high": "Exposure OR (CI), modifier high",
+    "ratio_of_odds_ratios": "Ratio of ORs (CI)",
+    "reri": "RERI (CI)",
+}
+
+
+def estimate_with_interval(table: pd.DataFrame, estimand: str) -> list[str]:
+    """'0.52 (0.36–0.76)' per row of pairs.tsv's columns of one estimand; empty where none."""
+    columns = (estimand, f"{estimand}_ci_low", f"{estimand}_ci_high")
+    return [
+        f"{number_text(point)} ({interval_text(low, high)})" if number_text(point) else ""
+        for point, low, high in zip(*(table[column] for column in columns), strict=True)
+    ]
+
+
+def pairs_display(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The key estimates of every pair in plain words, with the adjusted interaction tests."""
+    return pd.DataFrame(
+        {
+            "Analysis": labelled(pairs["analysis"], analysis_label),
+            "Pair": pairs["exposure"] + " × " + pairs["modifier"],
+            "Exposure compared": pairs["exposure_coding"],
+            "Modifier compared": pairs["modifier_coding"],
+            **{
+                header: estimate_with_interval(pairs, estimand)
+                for estimand, header in PAIR_ESTIMAND_HEADERS.items()
+            },
+            "p interaction": pairs["p_interaction"].map(format_p),
+            "p Holm": pairs["p_holm"].map(format_p),
+            "p BH": pairs["p_bh"].map(format_p),
+            "Events / n": [
+                f"{events} / {n}" if events or n else ""
+                for events, n in zip(
+                    count_column(pairs, "n_events"), count_column(pairs, "n"), strict=True
+                )
+            ],
+            "Fit": status_text(pairs),
+        }
+    )
+
+
 def is_reported_term(term: str) -> bool:
     """Whether a model term is an exposure, product or contrast (not the intercept or a
     covariate, which stay in models.tsv)."""
@@ -643,6 +687,12 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any, Pair], pd.DataFrame], str]] = {
         sensitivity_display,
         "Model-based estimates and E-values; a stratum starting 'not run' says why an analysis "
         "has no estimates; Fit says whether the fits behind an estimate succeeded (ok).",
+    ),
+    "pairs": (
+        "Key estimates of every pair",
+        pairs_display,
+        "One row per pair studied, from its first analysis; estimates with model-based intervals; "
+        "the interaction p-value unadjusted and adjusted across pairs (Holm, Benjamini–Hochberg).",
     ),
     "provenance": ("Provenance", provenance_display, "What produced these results."),
 }
