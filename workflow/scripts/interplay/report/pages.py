@@ -364,8 +364,9 @@ def estimate_with_interval(table: pd.DataFrame, estimand: str) -> list[str]:
     ]
 
 
-def pairs_display(pairs: pd.DataFrame) -> pd.DataFrame:
-    """The key estimates of every pair in plain words, with the adjusted interaction tests."""
+def pairs_display(pairs: pd.DataFrame, pair: Pair) -> pd.DataFrame:
+    """The key estimates of every pair in plain words, with the adjusted interaction tests (each
+    row names its own pair; `pair`, the primary's, is not needed)."""
     return pd.DataFrame(
         {
             "Analysis": labelled(pairs["analysis"], analysis_label),
