@@ -171,11 +171,12 @@ ANALYSES = {
 
 STAGES = {
     "enrolled": "Enrolled",
-    "with_both_biomarkers": "Baseline serum IL-1β and BDNF measured",
+    "with_exposure_and_modifier": "Baseline exposure and modifier measured",
     "with_baseline_hamd": "Baseline HAMD-17 rating",
     "with_post_baseline_hamd": "≥ 1 HAMD-17 rating after baseline",
     "completers": "Rated at the outcome week",
-    "il1b_above_lod": "IL-1β above the limit of detection",
+    "exposure_above_lod": "Exposure above the limit of detection",
+    "modifier_above_lod": "Modifier above the limit of detection",
     "without_outliers": "No log-biomarker outlier",
 }
 
