@@ -3,9 +3,13 @@
 import numpy as np
 import pandas as pd
 from interplay.figures import effects, sensitivity
+from interplay.jobs.settings import merge_settings
+from pairs import CONFIG
 
 LOD = 0.1
-BIOMARKER_SETTINGS = {"exposure": {"lod": LOD}, "below_lod": "lod_sqrt2"}
+BIOMARKER_SETTINGS = merge_settings(
+    CONFIG["pair"], {"exposure": {"lod": LOD}, "below_lod": "lod_sqrt2"}
+)
 
 
 def small_dataset(n: int = 300, seed: int = 7) -> pd.DataFrame:

@@ -36,7 +36,7 @@ CUTPOINTS = pd.DataFrame(
         ("bdnf", "continuous", "mean", 22.5, "ng/mL", None, None),
         ("bdnf", "continuous", "sd", 7.25, "ng/mL", None, None),
     ],
-    columns=["biomarker", "coding", "cut", "value", "unit", "lod", "n_patients"],
+    columns=["column", "coding", "cut", "value", "unit", "lod", "n_patients"],
 )
 PROVENANCE = {
     "python": "3.11.9",

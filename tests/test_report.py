@@ -20,6 +20,7 @@ from interplay.report.pages import (
     table1_display,
 )
 from interplay.sensitivity.summary import SENSITIVITY_COLUMNS
+from pairs import DEFAULT_PAIR
 
 # ---------------------------------------------------------------- table pages
 
@@ -241,7 +242,7 @@ def table1_dataset(n: int = 40) -> pd.DataFrame:
 
 def test_table1_display_headers_binary_rows_labels_and_post_baseline_last() -> None:
     variables = ["treatment_step", "age", "unmarried", "sex", "il1b_below_lod"]
-    shown = table1_display(table1(table1_dataset(), variables=variables))
+    shown = table1_display(table1(table1_dataset(), DEFAULT_PAIR, variables=variables))
     assert list(shown.columns[:4]) == [
         "Characteristic",
         "Overall (n\u00a0=\u00a040)",
@@ -259,7 +260,7 @@ def test_table1_display_headers_binary_rows_labels_and_post_baseline_last() -> N
 def test_table1_group_n_counts_patients_missing_a_value() -> None:
     data = table1_dataset()
     data.loc[[0, 1, 30], "age"] = np.nan
-    shown = table1_display(table1(data, by="biomarker_group", variables=["age"]))
+    shown = table1_display(table1(data, DEFAULT_PAIR, by="biomarker_group", variables=["age"]))
     assert list(shown.columns[1:6]) == [
         "Overall (n\u00a0=\u00a040)",
         "IL-1β low / BDNF low (n\u00a0=\u00a010)",
@@ -271,7 +272,7 @@ def test_table1_group_n_counts_patients_missing_a_value() -> None:
 
 
 def test_table1_group_n_suppressed_where_every_row_hides_it() -> None:
-    table = table1(table1_dataset(), variables=["age", "unmarried"])
+    table = table1(table1_dataset(), DEFAULT_PAIR, variables=["age", "unmarried"])
     remission = table["group"] == "Remission"
     table.loc[remission, "n"] = np.nan
     table.loc[remission & (table["variable"] == "age"), "n"] = 15
@@ -291,7 +292,9 @@ def test_no_page_cell_shows_a_labelled_code() -> None:
         joint_display(joint_table()),
         interaction_display(interaction_table()),
         sensitivity_display(sensitivity_table()),
-        table1_display(table1(table1_dataset(), variables=["treatment_step", "sex", "unmarried"])),
+        table1_display(
+            table1(table1_dataset(), DEFAULT_PAIR, variables=["treatment_step", "sex", "unmarried"])
+        ),
     ]
     pattern = code_pattern()
     found = {
@@ -329,7 +332,7 @@ def test_every_report_page_holds_a_table() -> None:
         ),
         "cutpoints": pd.DataFrame(
             {
-                "biomarker": ["il1b"],
+                "column": ["il1b"],
                 "coding": ["median"],
                 "cut": ["median"],
                 "value": [0.57],

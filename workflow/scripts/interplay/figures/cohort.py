@@ -104,7 +104,7 @@ def biomarker_histograms(
     to lie below it.
     """
     require(dataset, ["il1b", "il1b_below_lod", "bdnf"], "analysis dataset")
-    require(cutpoints, ["biomarker", "cut", "value"], "cutpoints")
+    require(cutpoints, ["column", "cut", "value"], "cutpoints")
     lod = largest_lod(cutpoints)
     below = dataset["il1b_below_lod"] == 1
     detected = dataset.loc[~below, "il1b"].dropna()
@@ -131,13 +131,13 @@ def protected_histograms(
 
 def largest_lod(cutpoints: pd.DataFrame) -> float:
     """The largest IL-1β limit of detection in the cutpoints table (one per distinct limit)."""
-    lods = cutpoints.loc[(cutpoints["biomarker"] == "il1b") & (cutpoints["cut"] == "lod"), "value"]
+    lods = cutpoints.loc[(cutpoints["column"] == "il1b") & (cutpoints["cut"] == "lod"), "value"]
     return float(lods.max()) if not lods.empty else cut_value(cutpoints, "il1b", "lod")
 
 
 def cut_value(cutpoints: pd.DataFrame, biomarker: str, cut: str) -> float:
     """One cut-point's value from the cutpoints table."""
-    match = cutpoints.loc[(cutpoints["biomarker"] == biomarker) & (cutpoints["cut"] == cut)]
+    match = cutpoints.loc[(cutpoints["column"] == biomarker) & (cutpoints["cut"] == cut)]
     if match.empty:
         raise InputError(
             f"the cutpoints table has no {cut} for {biomarker}",

@@ -219,7 +219,7 @@ def outcome_paragraph(primary: Section) -> str:
 
 def cut_values(cutpoints: pd.DataFrame, biomarker: str, coding: str) -> list[float]:
     """The cut-point values of one biomarker and coding, in table order."""
-    rows = cutpoints[(cutpoints["biomarker"] == biomarker) & (cutpoints["coding"] == coding)]
+    rows = cutpoints[(cutpoints["column"] == biomarker) & (cutpoints["coding"] == coding)]
     if rows.empty:
         raise InputError(
             f"cutpoints.tsv has no {coding} row for {biomarker}",

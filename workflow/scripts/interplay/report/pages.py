@@ -490,10 +490,10 @@ def johnson_neyman_display(regions: pd.DataFrame) -> pd.DataFrame:
 
 def cutpoints_display(cutpoints: pd.DataFrame) -> pd.DataFrame:
     """The biomarker cut-points and LOD handling (STROBE 16b)."""
-    require(cutpoints, ["biomarker", "coding", "cut", "value", "unit", "n_patients"], "cutpoints")
+    require(cutpoints, ["column", "coding", "cut", "value", "unit", "n_patients"], "cutpoints")
     return pd.DataFrame(
         {
-            "Biomarker": cutpoints["biomarker"].map(variable_label),
+            "Biomarker": cutpoints["column"].map(variable_label),
             "Coding": cutpoints["coding"].map(lambda coding: label("coding", coding)),
             "Cut": cutpoints["cut"].map(lambda cut: label("cut", cut)),
             "Value": cutpoints["value"].map(lambda v: number_text(v, 3)),
