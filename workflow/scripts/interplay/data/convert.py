@@ -149,7 +149,7 @@ def biomarker_code_hint(column: str, code: str) -> str:
         f"if '{code}' means below the limit of detection, map it to below-LOD text and the patient "
         f'is kept with the below-LOD substitute: data.codes: {{{column}: {{"{code}": "<LOD"}}}}; '
         "if it means not measured or not done, map it to null: the value is then missing and the "
-        "patient leaves the analysis (flow reason: no baseline IL-1β or BDNF value): "
+        "patient leaves an analysis of it (flow stage with_exposure_and_modifier): "
         f'data.codes: {{{column}: {{"{code}": null}}}}'
     )
 
@@ -352,6 +352,8 @@ def convert_biomarker(
     below_lod = raw.str.fullmatch(BELOW_LOD).fillna(False).astype(bool)
     written = raw.where(below_lod).str.extract(BELOW_LOD, expand=False)[0]
     limits = pd.to_numeric(written, errors="coerce").astype(float)
+    # The data dictionary's own biomarkers always keep their below-LOD flags (a pair variable
+    # without a lod counts them as missing, with a warning); an extra one only as a pair variable.
     if column not in (*BIOMARKERS, *lod_columns):
         refuse_below_lod(below_lod, raw, ids, column, source)
     numbers = parse_numbers(raw.where(~below_lod), ids, column, source, kind="biomarker")
