@@ -78,9 +78,7 @@ def test_written_limit_is_the_truth_for_its_cell(rule, expected):
 
 
 def test_cell_written_lod_takes_the_configured_limit():
-    table = substitute_below_lod(
-        biomarker_table((np.nan, 0.2)), with_lod(0.05)
-    )
+    table = substitute_below_lod(biomarker_table((np.nan, 0.2)), with_lod(0.05))
     assert table["il1b_lod"].tolist()[1:3] == [0.05, 0.2]
     assert table["il1b"].tolist()[1:3] == pytest.approx([0.05 / math.sqrt(2), 0.2 / math.sqrt(2)])
 

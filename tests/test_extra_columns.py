@@ -10,9 +10,9 @@ import pytest
 import statsmodels.api as sm
 from ingest_tables import BASELINE, DICTIONARY, REPO, SCHEDULE, VISITS, changed, write_table
 from interplay import api
+from interplay.data.biomarkers import CODING_COLUMNS
 from interplay.data.dictionary import FIELDS, load_dictionary
 from interplay.data.extra_columns import check_extra_covariates, with_extra_columns
-from interplay.data.biomarkers import CODING_COLUMNS
 from interplay.data.flow import LEADING_COLUMNS
 from interplay.data.ingest import ingest_cohort
 from interplay.errors import InputError

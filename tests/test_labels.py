@@ -15,7 +15,10 @@ def test_labelled_and_unlabelled_codes() -> None:
     assert labels.label("model", "stratum_modifier_low") == "IL-1β within low BDNF"
     assert labels.analysis_label("complete_case") == "Complete cases"
     assert labels.analysis_label("my_new_analysis") == "My new analysis"
-    assert labels.stage_label("with_exposure_and_modifier") == "Baseline exposure and modifier measured"
+    assert (
+        labels.stage_label("with_exposure_and_modifier")
+        == "Baseline exposure and modifier measured"
+    )
 
 
 def test_terms_fall_back_to_covariate_labels() -> None:
