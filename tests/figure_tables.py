@@ -37,7 +37,7 @@ def flow_table() -> pd.DataFrame:
     """A three-stage participant flow."""
     return pd.DataFrame(
         {
-            "stage": ["enrolled", "with_both_biomarkers", "with_post_baseline_hamd"],
+            "stage": ["enrolled", "with_exposure_and_modifier", "with_post_baseline_hamd"],
             "n": [1106, 1094, 1086],
             "excluded": [0, 12, 8],
             "reason": ["", "no baseline IL-1β or BDNF value", "no HAMD rating after baseline"],
