@@ -3,10 +3,13 @@
 import numpy as np
 import pandas as pd
 from interplay.figures import effects, sensitivity
-from pairs import DEFAULT_PAIR
+from interplay.jobs.settings import merge_settings
+from pairs import CONFIG, DEFAULT_PAIR
 
 LOD = 0.1
-BIOMARKER_SETTINGS = {"exposure": {"lod": LOD}, "below_lod": "lod_sqrt2"}
+BIOMARKER_SETTINGS = merge_settings(
+    CONFIG["pair"], {"exposure": {"lod": LOD}, "below_lod": "lod_sqrt2"}
+)
 
 
 def small_dataset(n: int = 300, seed: int = 7) -> pd.DataFrame:
@@ -34,7 +37,7 @@ def flow_table() -> pd.DataFrame:
     """A three-stage participant flow."""
     return pd.DataFrame(
         {
-            "stage": ["enrolled", "with_both_biomarkers", "with_post_baseline_hamd"],
+            "stage": ["enrolled", "with_exposure_and_modifier", "with_post_baseline_hamd"],
             "n": [1106, 1094, 1086],
             "excluded": [0, 12, 8],
             "reason": ["", "no baseline IL-1β or BDNF value", "no HAMD rating after baseline"],
@@ -112,11 +115,11 @@ def slopes_table() -> pd.DataFrame:
     """Simple slopes on a BDNF grid (log OR linear in BDNF) plus five percentile rows."""
     bdnf = np.linspace(1.0, 53.0, 41)
     percentiles = pd.DataFrame({"percentile": [10, 25, 50, 75, 90]})
-    percentiles["bdnf"] = [12.2, 16.8, 22.0, 27.0, 31.1]
-    grid = pd.DataFrame({"percentile": np.nan, "bdnf": bdnf})
+    percentiles["modifier"] = [12.2, 16.8, 22.0, 27.0, 31.1]
+    grid = pd.DataFrame({"percentile": np.nan, "modifier": bdnf})
     table = pd.concat([percentiles, grid], ignore_index=True)
-    log_or = -0.2 + 0.006 * table["bdnf"]
-    half = 0.05 + 0.002 * np.abs(table["bdnf"] - 20)
+    log_or = -0.2 + 0.006 * table["modifier"]
+    half = 0.05 + 0.002 * np.abs(table["modifier"] - 20)
     model = table.assign(
         odds_ratio=np.exp(log_or),
         ci_low=np.exp(log_or - half),
@@ -156,9 +159,9 @@ def predictions_table() -> pd.DataFrame:
         rows.append(
             pd.DataFrame(
                 {
-                    "il1b": il1b,
+                    "exposure": il1b,
                     "modifier_percentile": percentile,
-                    "bdnf": bdnf,
+                    "modifier": bdnf,
                     "probability": probability,
                     "ci_low": probability - 0.06,
                     "ci_high": probability + 0.06,

@@ -14,6 +14,8 @@ from interplay.errors import InputError
 REPO = Path(__file__).resolve().parents[1]
 DICTIONARY = load_dictionary(REPO / "resources" / "data_dictionary.tsv")
 SCHEDULE = [0, 3, 6, 9, 12]
+# The shipped config's limit of detection: IL-1β's below-LOD cells have a rule.
+LODS = {"il1b": {"lod": 0.1, "setting": "pair.exposure.lod"}}
 PATIENTS = ["P1", "P2", "P3"]
 BASELINE = {
     "patient_id": PATIENTS,
@@ -70,7 +72,7 @@ def run(
     **settings: Any,
 ) -> IngestedCohort:
     """Write both tables to tmp_path and ingest them with default settings unless given."""
-    arguments = {"columns": {}, "codes": {}, "schedule": SCHEDULE} | settings
+    arguments = {"columns": {}, "codes": {}, "schedule": SCHEDULE, "lods": LODS} | settings
     return ingest_cohort(
         write_table(tmp_path / "baseline.csv", baseline),
         write_table(tmp_path / "visits.csv", visits),

@@ -8,7 +8,7 @@ import pytest
 from interplay.data.biomarkers import (
     add_codings,
     cutpoints,
-    has_both_biomarkers,
+    has_exposure_and_modifier,
     lod_divisor,
     log_outliers,
     median_split,
@@ -16,14 +16,16 @@ from interplay.data.biomarkers import (
     tertile,
 )
 from interplay.errors import InputError
-from pairs import DEFAULT_PAIR
+from interplay.jobs.settings import merge_settings
+from pairs import CONFIG, DEFAULT_PAIR
 
-SETTINGS = {
-    "exposure": {"lod": 0.1},
-    "below_lod": "lod_sqrt2",
-    "require_both": True,
-    "outlier_z": None,
-}
+# The shipped pair (IL-1β with LOD 0.1 pg/mL × BDNF), below-LOD values as LOD / √2.
+SETTINGS = merge_settings(CONFIG["pair"], {"exposure": {"lod": 0.1}, "below_lod": "lod_sqrt2"})
+
+
+def with_lod(lod: float) -> dict:
+    """SETTINGS with another configured IL-1β limit of detection."""
+    return merge_settings(SETTINGS, {"exposure": {"lod": lod}})
 
 
 def flags(values: pd.Series) -> list:
@@ -54,7 +56,7 @@ def biomarker_table(written_limits: tuple = (np.nan, np.nan)) -> pd.DataFrame:
     ],
 )
 def test_substitute_value(rule, lod, expected):
-    settings = {**SETTINGS, "below_lod": rule, "exposure": {"lod": lod}}
+    settings = {**with_lod(lod), "below_lod": rule}
     table = substitute_below_lod(biomarker_table(), settings)
     assert table["il1b"].tolist()[:3] == pytest.approx([0.5, expected, expected])
     assert math.isnan(table["il1b"].iloc[3])  # missing without the below-LOD flag stays missing
@@ -76,9 +78,7 @@ def test_written_limit_is_the_truth_for_its_cell(rule, expected):
 
 
 def test_cell_written_lod_takes_the_configured_limit():
-    table = substitute_below_lod(
-        biomarker_table((np.nan, 0.2)), {**SETTINGS, "exposure": {"lod": 0.05}}
-    )
+    table = substitute_below_lod(biomarker_table((np.nan, 0.2)), with_lod(0.05))
     assert table["il1b_lod"].tolist()[1:3] == [0.05, 0.2]
     assert table["il1b"].tolist()[1:3] == pytest.approx([0.05 / math.sqrt(2), 0.2 / math.sqrt(2)])
 
@@ -96,7 +96,12 @@ def test_unknown_rule_is_an_input_error():
 
 
 def test_below_lod_counts_as_measured():
-    assert has_both_biomarkers(biomarker_table()).tolist() == [True, True, False, False]
+    assert has_exposure_and_modifier(biomarker_table(), DEFAULT_PAIR).tolist() == [
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 def test_median_split_ties_go_low():
@@ -131,8 +136,8 @@ def test_log_outliers_by_hand():
     # Logs 0 (× 9) and 10: mean 1, SD sqrt((9 × 1 + 81) / 9) = sqrt(10), z = 9 / sqrt(10) ≈ 2.846.
     data = pd.DataFrame({"il1b": np.exp([0.0] * 9 + [10.0]), "bdnf": 20.0 + np.arange(10)})
     z = 9 / math.sqrt(10)
-    assert log_outliers(data, z - 0.01).tolist() == [False] * 9 + [True]
-    assert not log_outliers(data, z + 0.01).any()
+    assert log_outliers(data, DEFAULT_PAIR, z - 0.01).tolist() == [False] * 9 + [True]
+    assert not log_outliers(data, DEFAULT_PAIR, z + 0.01).any()
 
 
 def measured(il1b: np.ndarray, bdnf: np.ndarray) -> pd.DataFrame:
@@ -142,7 +147,10 @@ def measured(il1b: np.ndarray, bdnf: np.ndarray) -> pd.DataFrame:
 
 def test_cutpoints_table():
     data = measured(np.arange(1.0, 10), np.arange(11.0, 20))
-    table = cutpoints(data, SETTINGS).set_index(["biomarker", "coding", "cut"])
+    raw = cutpoints(data, SETTINGS)
+    roles = raw.groupby("column")["role"].unique().map(list).to_dict()
+    assert roles == {"il1b": ["exposure"], "bdnf": ["modifier"]}
+    table = raw.drop(columns="role").set_index(["column", "coding", "cut"])
     assert list(table.columns) == ["value", "unit", "lod", "n_patients"]
     value = table["value"]
     # No below-LOD patient: the configured limit with 0 patients.

@@ -10,9 +10,10 @@ import pytest
 import statsmodels.api as sm
 from ingest_tables import BASELINE, DICTIONARY, REPO, SCHEDULE, VISITS, changed, write_table
 from interplay import api
+from interplay.data.biomarkers import CODING_COLUMNS
 from interplay.data.dictionary import FIELDS, load_dictionary
 from interplay.data.extra_columns import check_extra_covariates, with_extra_columns
-from interplay.data.flow import ANALYSIS_COLUMNS
+from interplay.data.flow import LEADING_COLUMNS
 from interplay.data.ingest import ingest_cohort
 from interplay.errors import InputError
 from interplay.jobs.config_checks import ConfigError
@@ -133,8 +134,22 @@ def test_below_lod_text_in_a_declared_biomarker_is_an_error(tmp_path: Path) -> N
     baseline = changed(BASELINE | EXTRA_CELLS, "il6", 2, "<0.5")
     error = error_of(tmp_path / "declared", with_extra_columns(DICTIONARY, EXTRAS), baseline)
     assert error.ids == ["P3"] and error.column == "il6"
-    assert "applies to IL-1β only" in error.message()
+    assert "applies only to a pair variable with a configured lod" in error.message()
     assert 'data.codes: {il6: {"<0.5": null}}' in error.fix
+    assert "pair.exposure.lod" in error.fix
+
+
+def test_below_lod_text_in_a_declared_pair_biomarker_with_a_lod_is_read(tmp_path: Path) -> None:
+    baseline = changed(changed(BASELINE | EXTRA_CELLS, "il6", 2, "<0.5"), "il6", 1, "0.3")
+    lods = {"il6": {"lod": 0.4, "setting": "pair.exposure.lod"}}
+    cohort = ingest(tmp_path, with_extra_columns(DICTIONARY, EXTRAS), baseline, lods=lods)
+    assert cohort.baseline["il6_below_lod"].tolist() == [0, 0, 1]
+    assert cohort.baseline["il6_lod"].iloc[2] == 0.5 and cohort.baseline["il6"].isna().iloc[2]
+    # <0.5 differs from the configured 0.4; 0.3 lies below 0.4: each warning names the setting.
+    warned = cohort.warnings.set_index("check")
+    assert set(warned.index) >= {"lod_differs", "measured_below_lod"}
+    assert set(warned["column"]) == {"il6"}
+    assert all("pair.exposure.lod" in text for text in warned["message"])
 
 
 def test_a_stata_export_with_declared_columns_gives_the_csv_tables(tmp_path: Path) -> None:
@@ -258,7 +273,9 @@ def extra_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, api.Inges
 def test_declared_columns_reach_the_analysis_dataset(extra_run) -> None:
     config, cohort = extra_run
     dataset = api.build_dataset(cohort, config).dataset
-    assert list(dataset.columns) == [*ANALYSIS_COLUMNS, "audit", "il6", "site"]
+    pair = ["il1b", "il1b_below_lod", "il1b_lod", "bdnf"]  # the default pair, IL-1β with its LOD
+    expected = [*LEADING_COLUMNS, *pair, *CODING_COLUMNS, "audit", "il6", "site"]
+    assert list(dataset.columns) == expected
     assert dataset["il6"].between(0.01, 1000).all() and dataset["audit"].isna().any()
 
 

@@ -97,7 +97,7 @@ def hand_cutpoints(data: pd.DataFrame, pair) -> pd.DataFrame:
         ]
         if variable.is_assay:
             rows.append((variable.role, "lod", variable.lod))
-    return pd.DataFrame(rows, columns=["biomarker", "cut", "value"])
+    return pd.DataFrame(rows, columns=["role", "cut", "value"])
 
 
 def test_remission_rates_name_the_split_groups() -> None:

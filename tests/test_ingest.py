@@ -11,6 +11,7 @@ import yaml
 from ingest_tables import (
     BASELINE,
     DICTIONARY,
+    LODS,
     PATIENTS,
     REPO,
     SCHEDULE,
@@ -145,7 +146,7 @@ def test_reversed_binary_codes_take_priority_over_ours(tmp_path: Path) -> None:
 def test_tsv_and_gzip_read_like_csv(tmp_path: Path, suffix: str, delimiter: str) -> None:
     baseline = write_table(tmp_path / f"b{suffix}", BASELINE, delimiter)
     visits = write_table(tmp_path / f"v{suffix}", VISITS, delimiter)
-    cohort = ingest_cohort(baseline, visits, DICTIONARY, {}, {}, SCHEDULE)
+    cohort = ingest_cohort(baseline, visits, DICTIONARY, {}, {}, SCHEDULE, lods=LODS)
     reference = run(subdirectory(tmp_path, "ours"))
     pd.testing.assert_frame_equal(cohort.baseline, reference.baseline)
     pd.testing.assert_frame_equal(cohort.visits, reference.visits)
@@ -157,7 +158,7 @@ def test_byte_order_mark_and_blank_lines_are_ignored(tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
     path.write_text("\ufeff" + header + "\n\n" + "\n".join(rows) + "\n,,,\n\n", encoding="utf-8")
     visits = write_table(tmp_path / "visits.csv", VISITS)
-    cohort = ingest_cohort(path, visits, DICTIONARY, {}, {}, SCHEDULE)
+    cohort = ingest_cohort(path, visits, DICTIONARY, {}, {}, SCHEDULE, lods=LODS)
     assert cohort.baseline["patient_id"].tolist() == PATIENTS
 
 
@@ -261,6 +262,7 @@ def test_synthetic_cohort_ingests(tmp_path: Path) -> None:
         config["data"]["codes"],
         config["outcome"]["schedule"],
         **config["validation"],
+        lods=LODS,
     )
     assert ingested.baseline["patient_id"].tolist() == synthetic.baseline["patient_id"].tolist()
     assert len(ingested.visits) == synthetic.visits["hamd"].notna().sum()

@@ -17,7 +17,7 @@ def test_labelled_and_unlabelled_codes() -> None:
     assert labels.analysis_label("complete_case") == "Complete cases"
     assert labels.analysis_label("my_new_analysis") == "My new analysis"
     assert (
-        labels.stage_label("with_both_biomarkers", DEFAULT_PAIR)
+        labels.stage_label("with_exposure_and_modifier", DEFAULT_PAIR)
         == "Baseline serum IL-1β and BDNF measured"
     )
 

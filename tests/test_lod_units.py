@@ -25,6 +25,11 @@ CONFIG = yaml.safe_load((Path(__file__).resolve().parents[1] / "config.yaml").re
 BIOMARKERS = CONFIG["pair"]
 
 
+def lods(limit: float) -> dict:
+    """Ingestion's limits of detection when IL-1β, the exposure, has this configured limit."""
+    return {"il1b": {"lod": limit, "setting": "pair.exposure.lod"}}
+
+
 def with_il1b(*cells: str) -> dict:
     """The three-patient baseline table with these IL-1β cells."""
     return BASELINE | {"il1b": list(cells)}
@@ -44,7 +49,7 @@ def message(cohort: IngestedCohort, check: str) -> str:
 
 
 def test_written_limit_is_carried_and_sets_the_substitute(tmp_path: Path) -> None:
-    cohort = run(tmp_path, baseline=with_il1b("<0.2", "<LOD", "0.5"), il1b_lod=0.1)
+    cohort = run(tmp_path, baseline=with_il1b("<0.2", "<LOD", "0.5"), lods=lods(0.1))
     baseline = cohort.baseline
     assert baseline["il1b_below_lod"].tolist() == [1, 1, 0]
     assert baseline["il1b_lod"].iloc[0] == 0.2
@@ -57,12 +62,12 @@ def test_written_limit_is_carried_and_sets_the_substitute(tmp_path: Path) -> Non
 
 
 def test_the_default_notation_gives_no_warning(tmp_path: Path) -> None:
-    cohort = run(tmp_path, baseline=with_il1b("<0.10", "< 0.1", "0.1"), il1b_lod=0.1)
+    cohort = run(tmp_path, baseline=with_il1b("<0.10", "< 0.1", "0.1"), lods=lods(0.1))
     assert cohort.warnings.empty
 
 
 def test_a_written_limit_other_than_the_configured_one_is_a_warning(tmp_path: Path) -> None:
-    cohort = run(tmp_path, baseline=with_il1b("<0.10", "<0.2", "0.5"), il1b_lod=0.1)
+    cohort = run(tmp_path, baseline=with_il1b("<0.10", "<0.2", "0.5"), lods=lods(0.1))
     assert checks(cohort) == {"lod_differs": 1, "several_lods": 2}
     differs = message(cohort, "lod_differs")
     assert "0.2 pg/mL: 1 cell(s)" in differs and "configured 0.1 pg/mL" in differs
@@ -73,13 +78,13 @@ def test_a_written_limit_other_than_the_configured_one_is_a_warning(tmp_path: Pa
 
 
 def test_cells_written_lod_count_at_the_configured_limit(tmp_path: Path) -> None:
-    cohort = run(tmp_path, baseline=with_il1b("<LOD", "<0.05", "<LOD"), il1b_lod=0.1)
+    cohort = run(tmp_path, baseline=with_il1b("<LOD", "<0.05", "<LOD"), lods=lods(0.1))
     assert checks(cohort) == {"lod_differs": 1, "several_lods": 3}
     assert "0.05 pg/mL: 1 cell(s), 0.1 pg/mL: 2 cell(s)" in message(cohort, "several_lods")
 
 
 def test_measured_values_below_the_configured_limit_are_kept_and_counted(tmp_path: Path) -> None:
-    cohort = run(tmp_path, baseline=with_il1b("0.05", "0.08", "0.5"), il1b_lod=0.1)
+    cohort = run(tmp_path, baseline=with_il1b("0.05", "0.08", "0.5"), lods=lods(0.1))
     assert cohort.baseline["il1b"].tolist() == [0.05, 0.08, 0.5]
     assert cohort.baseline["il1b_below_lod"].tolist() == [0, 0, 0]
     assert checks(cohort) == {"measured_below_lod": 2}
@@ -88,19 +93,20 @@ def test_measured_values_below_the_configured_limit_are_kept_and_counted(tmp_pat
 
 
 def test_measured_values_below_the_largest_written_limit_are_counted(tmp_path: Path) -> None:
-    cohort = run(tmp_path, baseline=with_il1b("<0.5", "0.3", "0.8"), il1b_lod=0.1)
+    cohort = run(tmp_path, baseline=with_il1b("<0.5", "0.3", "0.8"), lods=lods(0.1))
     assert checks(cohort) == {"lod_differs": 1, "measured_below_written_lod": 1}
     assert "0.5 pg/mL" in message(cohort, "measured_below_written_lod")
 
 
-def test_without_a_configured_limit_nothing_is_compared(tmp_path: Path) -> None:
-    assert run(tmp_path, baseline=with_il1b("<0.5", "0.3", "0.8")).warnings.empty
+def test_without_a_configured_limit_below_lod_cells_have_no_rule(tmp_path: Path) -> None:
+    cohort = run(tmp_path, baseline=with_il1b("<0.5", "0.3", "0.8"), lods={})
+    assert checks(cohort) == {"below_lod_without_rule": 1}  # 0.3 < 0.5 is not compared
 
 
 def test_bdnf_below_a_limit_has_no_rule_and_is_reported(tmp_path: Path) -> None:
-    cohort = run(tmp_path, baseline=BASELINE | {"bdnf": ["<1", "25", "18.4"]}, il1b_lod=0.1)
+    cohort = run(tmp_path, baseline=BASELINE | {"bdnf": ["<1", "25", "18.4"]}, lods=lods(0.1))
     assert checks(cohort) == {"below_lod_without_rule": 1}
-    assert "leave the analysis" in message(cohort, "below_lod_without_rule")
+    assert "leave an analysis that needs it" in message(cohort, "below_lod_without_rule")
 
 
 def test_a_written_limit_of_zero_is_an_error(tmp_path: Path) -> None:
@@ -128,7 +134,7 @@ def export(tmp_path: Path, baseline: pd.DataFrame, visits: pd.DataFrame) -> tupl
 
 def ingest(paths: tuple[Path, Path], **settings) -> IngestedCohort:
     """Ingest an export with the default configuration plus these settings."""
-    arguments = {"codes": {}, "il1b_lod": BIOMARKERS["exposure"]["lod"]} | settings
+    arguments = {"codes": {}, "lods": lods(BIOMARKERS["exposure"]["lod"])} | settings
     return ingest_cohort(*paths, DICTIONARY, {}, schedule=SCHEDULE, **arguments)
 
 

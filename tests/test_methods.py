@@ -36,8 +36,8 @@ CUTPOINTS = pd.DataFrame(
         ("bdnf", "continuous", "mean", 22.5, "ng/mL", None, None),
         ("bdnf", "continuous", "sd", 7.25, "ng/mL", None, None),
     ],
-    columns=["biomarker", "coding", "cut", "value", "unit", "lod", "n_patients"],
-)
+    columns=["column", "coding", "cut", "value", "unit", "lod", "n_patients"],
+).assign(role=lambda table: table["column"].map({"il1b": "exposure", "bdnf": "modifier"}))
 PROVENANCE = {
     "python": "3.11.9",
     "git_commit": "0123456789abcdef0123",

@@ -202,7 +202,7 @@ def test_primary_flow_counts_and_dataset_layout():
     result = build_analysis_dataset(baseline, visits, OUTCOME, BIOMARKERS)
     assert flow_rows(result.flow) == [
         ("enrolled", 10, 0),
-        ("with_both_biomarkers", 8, 2),
+        ("with_exposure_and_modifier", 8, 2),
         ("with_baseline_hamd", 7, 1),
         ("with_post_baseline_hamd", 6, 1),
     ]
@@ -228,11 +228,11 @@ def test_every_optional_stage_in_order():
     # (n - 1)/√n = 1.155 (Shiffler 1988), so no one leaves at outlier_z 1.5.
     assert flow_rows(result.flow) == [
         ("enrolled", 10, 0),
-        ("with_both_biomarkers", 8, 2),
+        ("with_exposure_and_modifier", 8, 2),
         ("with_baseline_hamd", 7, 1),
         ("with_post_baseline_hamd", 6, 1),
         ("completers", 4, 2),
-        ("il1b_above_lod", 3, 1),
+        ("exposure_above_lod", 3, 1),
         ("without_outliers", 3, 0),
     ]
     assert list(result.dataset["patient_id"]) == ["P01", "P02", "P04"]
@@ -356,7 +356,7 @@ def test_relapse_among_week12_responders_by_hand():
     result = build_analysis_dataset(baseline, visits, RELAPSE, BIOMARKERS)
     assert flow_rows(result.flow) == [
         ("enrolled", 10, 0),
-        ("with_both_biomarkers", 8, 2),
+        ("with_exposure_and_modifier", 8, 2),
         ("with_baseline_hamd", 7, 1),
         ("with_post_baseline_hamd", 6, 1),
         ("responding_at_week_12", 5, 1),

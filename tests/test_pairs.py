@@ -50,7 +50,7 @@ def config_with(analyses: dict, run: object = "all") -> dict:
 
 def all_settings(config: dict) -> dict:
     """Every analysis's settings, in config order."""
-    return {name: analysis_settings(config, name) for name in config["analyses"]}
+    return {name: analysis_settings(config, name, UNITS) for name in config["analyses"]}
 
 
 def test_the_default_configuration_studies_one_pair_and_gets_no_pairs_table() -> None:
@@ -130,7 +130,7 @@ def pair_tables() -> dict:
 
 
 def test_the_pairs_table_has_one_row_per_pair_with_names_estimates_and_adjustments() -> None:
-    table = pairs_table(pair_settings(), pair_tables(), UNITS)
+    table = pairs_table(pair_settings(), pair_tables())
     assert list(table.columns) == PAIRS_COLUMNS
     primary, other = (row for _, row in table.iterrows())
     assert (primary["exposure"], primary["modifier"]) == ("IL-1β", "BDNF")
@@ -154,7 +154,7 @@ def test_the_pairs_table_has_one_row_per_pair_with_names_estimates_and_adjustmen
 
 
 def test_counts_hidden_in_an_analysis_models_table_are_hidden_in_pairs() -> None:
-    table = pairs_table(pair_settings(), pair_tables(), UNITS)
+    table = pairs_table(pair_settings(), pair_tables())
     protected_models = {
         name: (t["models"].copy(), f"{name}.tsv") for name, t in pair_tables().items()
     }
@@ -172,7 +172,7 @@ def test_counts_hidden_in_an_analysis_models_table_are_hidden_in_pairs() -> None
 @pytest.fixture
 def failed_pairs() -> pd.DataFrame:
     """The pairs table with the second pair's fit separated."""
-    table = pairs_table(pair_settings(), pair_tables(), UNITS)
+    table = pairs_table(pair_settings(), pair_tables())
     table.loc[1, "status"] = "separation"
     return table
 

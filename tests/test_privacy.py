@@ -303,7 +303,8 @@ def test_small_histogram_bars_and_the_below_lod_count_are_not_shown() -> None:
     )
     cuts = pd.DataFrame(
         {
-            "biomarker": ["exposure"] * 4 + ["modifier"] * 3,
+            "role": ["exposure"] * 4 + ["modifier"] * 3,
+            "column": ["il1b"] * 4 + ["bdnf"] * 3,
             "cut": ["lod", "median", "tertile_1", "tertile_2", "median", "tertile_1", "tertile_2"],
             "value": [0.1, 0.3, 0.2, 0.4, 25.0, 20.0, 30.0],
         }

@@ -243,7 +243,9 @@ def table1_dataset(n: int = 40) -> pd.DataFrame:
 
 def test_table1_display_headers_binary_rows_labels_and_post_baseline_last() -> None:
     variables = ["treatment_step", "age", "unmarried", "sex", "il1b_below_lod"]
-    shown = table1_display(table1(table1_dataset(), variables=variables), DEFAULT_PAIR)
+    shown = table1_display(
+        table1(table1_dataset(), DEFAULT_PAIR, variables=variables), DEFAULT_PAIR
+    )
     assert list(shown.columns[:4]) == [
         "Characteristic",
         "Overall (n\u00a0=\u00a040)",
@@ -261,7 +263,9 @@ def test_table1_display_headers_binary_rows_labels_and_post_baseline_last() -> N
 def test_table1_group_n_counts_patients_missing_a_value() -> None:
     data = table1_dataset()
     data.loc[[0, 1, 30], "age"] = np.nan
-    shown = table1_display(table1(data, by="biomarker_group", variables=["age"]), DEFAULT_PAIR)
+    shown = table1_display(
+        table1(data, DEFAULT_PAIR, by="biomarker_group", variables=["age"]), DEFAULT_PAIR
+    )
     assert list(shown.columns[1:6]) == [
         "Overall (n\u00a0=\u00a040)",
         "IL-1β low / BDNF low (n\u00a0=\u00a010)",
@@ -273,7 +277,7 @@ def test_table1_group_n_counts_patients_missing_a_value() -> None:
 
 
 def test_table1_group_n_suppressed_where_every_row_hides_it() -> None:
-    table = table1(table1_dataset(), variables=["age", "unmarried"])
+    table = table1(table1_dataset(), DEFAULT_PAIR, variables=["age", "unmarried"])
     remission = table["group"] == "Remission"
     table.loc[remission, "n"] = np.nan
     table.loc[remission & (table["variable"] == "age"), "n"] = 15
@@ -294,7 +298,10 @@ def test_no_page_cell_shows_a_labelled_code() -> None:
         interaction_display(interaction_table(), DEFAULT_PAIR),
         sensitivity_display(sensitivity_table(), DEFAULT_PAIR),
         table1_display(
-            table1(table1_dataset(), variables=["treatment_step", "sex", "unmarried"]), DEFAULT_PAIR
+            table1(
+                table1_dataset(), DEFAULT_PAIR, variables=["treatment_step", "sex", "unmarried"]
+            ),
+            DEFAULT_PAIR,
         ),
     ]
     pattern = code_pattern()
@@ -333,7 +340,8 @@ def test_every_report_page_holds_a_table() -> None:
         ),
         "cutpoints": pd.DataFrame(
             {
-                "biomarker": ["il1b"],
+                "role": ["exposure"],
+                "column": ["il1b"],
                 "coding": ["median"],
                 "cut": ["median"],
                 "value": [0.57],

@@ -29,8 +29,8 @@ CUTPOINTS = pd.DataFrame(
         ("hads_anxiety", "tertiles", "tertile_1", 7, "points", None, None),
         ("hads_anxiety", "tertiles", "tertile_2", 11, "points", None, None),
     ],
-    columns=["biomarker", "coding", "cut", "value", "unit", "lod", "n_patients"],
-)
+    columns=["column", "coding", "cut", "value", "unit", "lod", "n_patients"],
+).assign(role=lambda table: table["column"].map({"il6": "exposure", "hads_anxiety": "modifier"}))
 
 
 def test_labels_of_a_threshold_modifier() -> None:
@@ -49,8 +49,8 @@ def test_labels_of_a_threshold_modifier() -> None:
         "IL-6 OR at HADS anxiety ≥ 12"
     )
     assert labels.measure_label("or_01", IL6_HADS) == "OR, HADS anxiety changed alone (OR01)"
-    assert labels.stage_label("il6_above_lod", IL6_HADS) == "IL-6 above the limit of detection"
-    assert labels.stage_label("with_both_biomarkers", IL6_HADS) == (
+    assert labels.stage_label("exposure_above_lod", IL6_HADS) == "IL-6 above the limit of detection"
+    assert labels.stage_label("with_exposure_and_modifier", IL6_HADS) == (
         "Baseline IL-6 and HADS anxiety measured"
     )
     assert labels.unit("modifier", IL6_HADS) == "points"
@@ -81,7 +81,10 @@ def il6_methods() -> str:
     config = il6_config()
     return methods_markdown(
         methods_sections(
-            analyses={name: analysis_settings(config, name) for name in config["analyses"]},
+            analyses={
+                name: analysis_settings(config, name, {"hads_anxiety": "points"})
+                for name in config["analyses"]
+            },
             bootstrap=config["bootstrap"],
             methods_by_analysis=bootstrap_methods(config),
             privacy=config["privacy"],

@@ -41,7 +41,7 @@ def test_empty_sample_message_holds_the_flow(tmp_path: Path) -> None:
     baseline_visits_only["hamd"] = ["20", "22", "19"]
     error = dataset_error(tmp_path, BASELINE, baseline_visits_only)
     assert "no patient is left in the analytic sample" in error.problem
-    assert "Flow: enrolled 3; with_both_biomarkers 3; " in error.problem
+    assert "Flow: enrolled 3; with_exposure_and_modifier 3; " in error.problem
     assert (
         "; with_post_baseline_hamd 0 (3 left: no HAMD rating after baseline up to week 12)"
         in error.problem

@@ -14,6 +14,7 @@ from interplay.describe.table1 import (
     table1_wide,
 )
 from interplay.errors import InputError
+from pairs import DEFAULT_PAIR
 from scipy import stats
 
 GROUPS_2X2 = [
@@ -75,7 +76,7 @@ def welch_anova_p(samples: list[np.ndarray]) -> float:
 
 def test_continuous_summaries_and_welch_t():
     data = dataset()
-    rows = rows_of(table1(data, variables=VARIABLES), "age").set_index("group")
+    rows = rows_of(table1(data, DEFAULT_PAIR, variables=VARIABLES), "age").set_index("group")
     a = data.loc[data["outcome"] == 0, "age"].dropna().to_numpy()
     b = data.loc[data["outcome"] == 1, "age"].dropna().to_numpy()
     assert rows.loc["Non-remission", "mean"] == pytest.approx(a.mean())
@@ -92,7 +93,7 @@ def test_continuous_summaries_and_welch_t():
 def test_skewed_variable_uses_mann_whitney_and_median():
     data = dataset()
     assert abs(stats.skew(data["episode_duration_months"])) > 1  # the rule's premise
-    rows = rows_of(table1(data, variables=VARIABLES), "episode_duration_months")
+    rows = rows_of(table1(data, DEFAULT_PAIR, variables=VARIABLES), "episode_duration_months")
     a = data.loc[data["outcome"] == 0, "episode_duration_months"]
     b = data.loc[data["outcome"] == 1, "episode_duration_months"]
     assert rows["test"].unique().tolist() == ["Mann-Whitney U"]
@@ -107,7 +108,7 @@ def test_skewed_variable_uses_mann_whitney_and_median():
 
 def test_four_groups_welch_anova_kruskal_and_labels():
     data = dataset()
-    table = table1(data, by="biomarker_group", variables=VARIABLES)
+    table = table1(data, DEFAULT_PAIR, by="biomarker_group", variables=VARIABLES)
     groups = 2 * data["exposure_high"] + data["modifier_high"]
     assert table["group"].unique().tolist() == ["Overall", *GROUPS_2X2]
     age = [data.loc[groups == g, "age"].dropna().to_numpy() for g in range(4)]
@@ -129,7 +130,7 @@ def test_four_groups_welch_anova_kruskal_and_labels():
 
 def test_binary_chi_squared_yates_by_closed_form():
     data = dataset()
-    rows = rows_of(table1(data, variables=VARIABLES), "low_income")
+    rows = rows_of(table1(data, DEFAULT_PAIR, variables=VARIABLES), "low_income")
     assert rows["level"].unique().tolist() == ["1"]
     counts = pd.crosstab(data["low_income"], data["outcome"]).to_numpy()
     (a, b), (c, d) = counts
@@ -196,7 +197,7 @@ def test_smd_three_levels_yang_dalton_by_hand():
 
 def test_categorical_all_levels_and_missing():
     data = dataset()
-    rows = rows_of(table1(data, variables=VARIABLES), "treatment_step")
+    rows = rows_of(table1(data, DEFAULT_PAIR, variables=VARIABLES), "treatment_step")
     assert rows["level"].unique().tolist() == ["1", "2", "3", "4"]
     overall = rows.loc[rows["group"] == "Overall"]
     assert overall["count"].sum() == 79 and set(overall["n_missing"]) == {1}
@@ -205,7 +206,7 @@ def test_categorical_all_levels_and_missing():
 
 
 def test_wide_layout():
-    wide = table1_wide(table1(dataset(), variables=VARIABLES))
+    wide = table1_wide(table1(dataset(), DEFAULT_PAIR, variables=VARIABLES))
     assert list(wide.columns) == [
         "variable",
         "level",
@@ -223,7 +224,7 @@ def test_wide_layout():
 
 
 def test_paper_style_covariates_by_threshold():
-    table = table1(dataset(), variables=VARIABLES)
+    table = table1(dataset(), DEFAULT_PAIR, variables=VARIABLES)
     p_values = table.groupby("variable")["p_value"].first()
     for threshold in (0.05, 0.5, 1.01):
         chosen = paper_style_covariates(table, VARIABLES, threshold)
@@ -235,7 +236,7 @@ def test_paper_style_covariates_by_threshold():
 
 def test_unobserved_variables_still_show_their_missing_count():
     data = dataset().assign(living_alone=np.nan, treatment_step=np.nan)
-    table = table1(data, variables=["living_alone", "treatment_step"])
+    table = table1(data, DEFAULT_PAIR, variables=["living_alone", "treatment_step"])
     overall = table.loc[table["group"] == "Overall"].set_index("variable")
     assert overall["n_missing"].to_dict() == {"living_alone": 80, "treatment_step": 80}
     assert overall["n"].to_dict() == {"living_alone": 0, "treatment_step": 0}

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import copy_workflow, run_snakemake
-from ingest_tables import BASELINE, DICTIONARY, REPO, SCHEDULE, VISITS, changed, failure, run
+from ingest_tables import BASELINE, DICTIONARY, LODS, REPO, SCHEDULE, VISITS, changed, failure, run
 from interplay.data.flow import build_analysis_dataset
 from interplay.data.ingest import IngestedCohort, ReadSettings, ingest_cohort
 from interplay.data.text_files import TextSettings
@@ -42,7 +42,7 @@ def ingest(baseline: Path, visits: Path, **settings: object) -> IngestedCohort:
         key: settings.pop(key) for key in ["encoding", "separator", "decimal"] if key in settings
     }
     read = ReadSettings(text=TextSettings(**text), **settings)  # type: ignore[arg-type]
-    return ingest_cohort(baseline, visits, DICTIONARY, {}, {}, SCHEDULE, settings=read)
+    return ingest_cohort(baseline, visits, DICTIONARY, {}, {}, SCHEDULE, lods=LODS, settings=read)
 
 
 def analysis_dataset(ingested: IngestedCohort) -> pd.DataFrame:
@@ -162,14 +162,16 @@ def test_a_wrong_guess_is_named_in_the_error_it_causes(tmp_path: Path) -> None:
     pd.DataFrame(VISITS).to_csv(visits, index=False)
     codes = {"sex": {"여": "female", "남": "male"}}
     try:
-        guessed = ingest_cohort(baseline, visits, DICTIONARY, {}, codes, SCHEDULE)
+        guessed = ingest_cohort(baseline, visits, DICTIONARY, {}, codes, SCHEDULE, lods=LODS)
     except InputError as error:
         assert error.column == "sex" and "Note: the baseline file was read as" in error.fix
         assert "data.encoding" in error.fix
     else:
         assert guessed.warnings["check"].tolist() == ["encoding_detected"]
     read = ReadSettings(text=TextSettings(encoding="cp949"))
-    given = ingest_cohort(baseline, visits, DICTIONARY, {}, codes, SCHEDULE, settings=read)
+    given = ingest_cohort(
+        baseline, visits, DICTIONARY, {}, codes, SCHEDULE, lods=LODS, settings=read
+    )
     assert given.baseline["sex"].tolist() == ["female", "male", "female"]
 
 

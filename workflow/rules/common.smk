@@ -35,16 +35,24 @@ from interplay.jobs.config_checks import (
     check_analysis_schemas,
     check_bootstrap_settings,
     check_column_references,
+    check_pair_settings,
     check_schema,
     config_sources,
     left_out_note,
     setting_source,
     load_schema,
 )
-from interplay.data.dictionary import load_dictionary
+from interplay.data.biomarkers import assay_limits
+from interplay.data.dictionary import column_units, load_dictionary
 from interplay.data.extra_columns import check_extra_covariates, with_extra_columns
 from interplay.errors import InputError
-from interplay.jobs.settings import Settings, analysis_settings, first_of_equals
+from interplay.jobs.settings import (
+    PAIR_ROLES,
+    PAIR_WORDS,
+    Settings,
+    analysis_settings,
+    first_of_equals,
+)
 from interplay.jobs.shipped_files import SHIPPED_INPUTS, input_location
 
 LIBRARY_DIGESTS = library_digests(SCRIPTS_DIR)
@@ -98,7 +106,8 @@ stop_on_input_error(check_schema, config, SCHEMA, CONFIG_SOURCES)
 validate(config, str(SCHEMA_PATH))
 stop_on_input_error(check_analysis_schemas, config, SCHEMA, CONFIG_SOURCES)
 
-# Pair settings that only change the models, not which patients or values the dataset holds.
+# Pair settings that only change the models, not which patients or values the dataset holds;
+# each variable's label and unit change only the words of its flow and cut-point tables.
 MODEL_ONLY_PAIR_KEYS = ["coding"]
 
 SYNTHETIC_DIR = "results/synthetic/"
@@ -133,26 +142,34 @@ def check_data_path(key):
         )
 
 
-def check_column_settings():
-    """Check every setting naming a dataset column against the data dictionary, extended by
-    data.extra_columns."""
-    dictionary = with_extra_columns(
+def known_columns():
+    """The data dictionary extended by data.extra_columns."""
+    return with_extra_columns(
         load_dictionary(config["data"]["dictionary"]), config["data"]["extra_columns"]
     )
+
+
+def check_column_settings():
+    """Check every setting naming a dataset column against the data dictionary, extended by
+    data.extra_columns, and each analysis's pair (pair columns exist, codings fit)."""
+    dictionary = known_columns()
     check_extra_covariates(config)
     check_column_references(config, dictionary, CONFIG_SOURCES)
+    check_pair_settings(config, dictionary, CONFIG_SOURCES)
+    return column_units(dictionary)
 
 
 stop_on_input_error(locate_shipped_inputs)
 for data_key in ["baseline", "visits", "dictionary"]:
     stop_on_input_error(check_data_path, data_key)
-stop_on_input_error(check_column_settings)
+# {column: unit} of the dictionary and data.extra_columns: the default unit of a pair variable.
+COLUMN_UNITS = Settings(stop_on_input_error(check_column_settings))
 
 # The analyses that `run` selects; the figure, bootstrap and paper-table lists follow it. They
 # travel to jobs as Settings: Snakemake records and prints them as a digest.
 ANALYSES = Settings(
     {
-        name: Settings(analysis_settings(config, name))
+        name: Settings(analysis_settings(config, name, COLUMN_UNITS))
         for name in stop_on_input_error(analyses_to_run, config, CONFIG_SOURCES)
     }
 )
@@ -217,15 +234,23 @@ def has_imputation_job(analysis):
     return uses_imputation(analysis) and not imputes_nothing(analysis)
 
 
-def dataset_settings(analysis):
-    """The outcome and pair settings that define an analysis's dataset."""
+def data_job_pair(analysis):
+    """The pair settings a data job uses: all but the model-only keys (labels and units name
+    the variables in its flow and cut-point tables)."""
     pair = settings(analysis, "pair")
-    return Settings(
-        outcome=settings(analysis, "outcome"),
-        pair=Settings(
-            {key: value for key, value in pair.items() if key not in MODEL_ONLY_PAIR_KEYS}
-        ),
-    )
+    return Settings({key: pair[key] for key in pair if key not in MODEL_ONLY_PAIR_KEYS})
+
+
+def dataset_settings(analysis):
+    """The outcome and pair settings that define an analysis's dataset: without the model-only
+    keys and each variable's label and unit, so analyses differing only in those share it.
+    """
+    pair = data_job_pair(analysis)
+    for role in PAIR_ROLES:
+        pair[role] = {
+            key: value for key, value in pair[role].items() if key not in PAIR_WORDS
+        }
+    return Settings(outcome=settings(analysis, "outcome"), pair=pair)
 
 
 def dataset_file(analysis):

@@ -24,7 +24,7 @@ rule ingest_cohort:
         codes=Settings(config["data"]["codes"]),
         units=Settings(config["data"]["units"]),
         extra_columns=Settings(config["data"]["extra_columns"]),
-        il1b_lod=dataset_settings("primary")["pair"]["exposure"]["lod"],
+        lods=Settings(assay_limits(settings(analysis, "pair") for analysis in ANALYSES)),
         text=Settings(
             {key: config["data"][key] for key in ["encoding", "separator", "decimal"]}
         ),
@@ -66,7 +66,7 @@ rule analysis_dataset:
     params:
         library=library_version("analysis_dataset.py"),
         outcome=lambda wildcards: dataset_settings(wildcards.analysis)["outcome"],
-        pair=lambda wildcards: dataset_settings(wildcards.analysis)["pair"],
+        pair=lambda wildcards: data_job_pair(wildcards.analysis),
         min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/analysis_dataset.py"
@@ -89,5 +89,5 @@ use rule analysis_dataset as primary_analysis_dataset with:
     params:
         library=library_version("analysis_dataset.py"),
         outcome=dataset_settings("primary")["outcome"],
-        pair=dataset_settings("primary")["pair"],
+        pair=data_job_pair("primary"),
         min_cell_count=MIN_CELL_COUNT,

@@ -18,6 +18,7 @@ rule table1:
     params:
         library=library_version("table1.py"),
         outcome_definition=settings("primary", "outcome")["definition"],
+        pair=settings("primary", "pair"),
         min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/table1.py"

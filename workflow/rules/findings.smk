@@ -4,21 +4,11 @@
 
 from interplay.pair import pair_from_settings
 
-# The unit of every dataset column (the data dictionary's, data.extra_columns'): the words of the
-# pair in the findings, paper tables, report pages and methods (a pair unit of null is this one).
-COLUMN_UNITS = Settings(
-    with_extra_columns(
-        load_dictionary(config["data"]["dictionary"]), config["data"]["extra_columns"]
-    )
-    .set_index("column")["unit"]
-    .to_dict()
-)
-
 
 def pair_words(analysis):
     """An analysis's pair in the words of the report's captions (workflow/report/*_table.rst):
     the labels, 'IL-1β × BDNF' and 'per doubling of IL-1β'."""
-    pair = pair_from_settings(settings(analysis, "pair"), COLUMN_UNITS)
+    pair = pair_from_settings(settings(analysis, "pair"))
     return Settings(
         {
             "exposure": pair.exposure.label,

@@ -2,18 +2,6 @@
 # (pair.exposure × pair.modifier), the key estimates of each pair from its first analysis, with
 # the interaction tests adjusted for multiplicity across pairs. With one pair, nothing here runs.
 
-from interplay.data.dictionary import load_dictionary
-from interplay.data.extra_columns import with_extra_columns
-
-
-def column_units():
-    """{column: unit} of the data dictionary and data.extra_columns, for pairs without a unit."""
-    dictionary = with_extra_columns(
-        load_dictionary(config["data"]["dictionary"]), config["data"]["extra_columns"]
-    )
-    return Settings(zip(dictionary["column"], dictionary["unit"].fillna("")))
-
-
 # Report items of the pairs, after those of the analyses in their section.
 REPORT_ITEMS[REPORT_SENSITIVITY] += [
     "Key estimates of every pair",
@@ -55,7 +43,6 @@ rule pairs_summary:
     params:
         library=library_version("pairs_summary.py"),
         settings=Settings({analysis: ANALYSES[analysis] for analysis in PAIR_ANALYSES}),
-        units=lambda wildcards: column_units(),
         min_cell_count=MIN_CELL_COUNT,
     script:
         "../scripts/pairs_summary.py"

@@ -21,7 +21,7 @@ def main(smk) -> None:
         window_weeks=smk.params.window_weeks,
         warn_missing_fraction=smk.params.validation["warn_missing_fraction"],
         warn_outlier_ratio=smk.params.validation["warn_outlier_ratio"],
-        il1b_lod=smk.params.il1b_lod,
+        lods=smk.params.lods,
         units=smk.params.units,
         settings=ReadSettings(
             text=TextSettings(**smk.params.text),

@@ -21,7 +21,7 @@ def main(smk) -> None:
         for analysis in smk.params.settings
     }
     protected, suppressed = protected_pairs(
-        pairs_table(smk.params.settings, tables, smk.params.units),
+        pairs_table(smk.params.settings, tables),
         protected_models,
         smk.params.min_cell_count,
         smk.output.table,

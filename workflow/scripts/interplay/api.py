@@ -28,7 +28,8 @@ import yaml
 
 from interplay.analysis.stratified import run_stratified_analysis
 from interplay.covariates import PAPER_SET, adjustment_covariates, with_covariates
-from interplay.data.dictionary import load_dictionary
+from interplay.data.biomarkers import assay_limits
+from interplay.data.dictionary import column_units, load_dictionary
 from interplay.data.extra_columns import check_extra_covariates, with_extra_columns
 from interplay.data.flow import AnalysisData, build_analysis_dataset
 from interplay.data.ingest import IngestedCohort, ReadSettings, ingest_cohort
@@ -42,6 +43,7 @@ from interplay.jobs.config_checks import (
     check_analysis_lists,
     check_analysis_schemas,
     check_column_references,
+    check_pair_settings,
     check_schema,
     load_schema,
 )
@@ -119,7 +121,17 @@ def settings_of(config: Config, analysis: str) -> dict[str, Any]:
             allowed=", ".join(settings["analyses"]),
             fix="name an entry of analyses: in the configuration",
         )
-    return analysis_settings(settings, analysis)
+    return analysis_settings(settings, analysis, config_units(settings))
+
+
+def config_units(settings: Mapping[str, Any]) -> dict[str, str]:
+    """{column: unit} of the config's data dictionary and data.extra_columns (the default unit
+    of a pair variable); a relative dictionary path not found here is the workflow's copy."""
+    path = Path(settings["data"]["dictionary"])
+    if not path.is_file():
+        path = SCHEMA.parents[2] / path
+    known = with_extra_columns(load_dictionary(path), settings["data"]["extra_columns"])
+    return column_units(known)
 
 
 def as_stored(table: pd.DataFrame, name: str = "table.csv") -> pd.DataFrame:
@@ -152,6 +164,8 @@ def read_cohort(
     known = with_extra_columns(load_dictionary(dictionary), data["extra_columns"])
     check_extra_covariates(settings)
     check_column_references(settings, known)
+    check_pair_settings(settings, known)
+    lods = assay_limits(analysis_settings(settings, name)["pair"] for name in settings["analyses"])
     cohort = ingest_cohort(
         baseline,
         visits,
@@ -162,7 +176,7 @@ def read_cohort(
         window_weeks=settings["outcome"]["window_weeks"],
         warn_missing_fraction=settings["validation"]["warn_missing_fraction"],
         warn_outlier_ratio=settings["validation"]["warn_outlier_ratio"],
-        il1b_lod=settings["pair"]["exposure"]["lod"],
+        lods=lods,
         units=data["units"],
         settings=ReadSettings(
             text=TextSettings(**{key: data[key] for key in ["encoding", "separator", "decimal"]}),

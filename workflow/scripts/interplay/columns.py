@@ -44,5 +44,7 @@ CATEGORY_LEVELS: dict[str, tuple[str, ...]] = {
     name: spec.levels for name, spec in COVARIATES.items() if spec.kind == CATEGORICAL
 }
 BASELINE_COVARIATES = tuple(name for name in COVARIATES if name != BASELINE_HAMD_COLUMN)
+# The data dictionary's biomarker columns (its contract, checked by tests/test_dictionary.py); which
+# of them an analysis studies is its config `pair` (interplay.pair), never this list.
 BIOMARKERS = ("il1b", "bdnf")
 BASELINE_COLUMNS = ("patient_id", *BASELINE_COVARIATES, "treatment_step", *BIOMARKERS)

@@ -6,14 +6,15 @@ from typing import Any
 
 import pandas as pd
 
-from interplay.describe.table1 import TABLE1_VARIABLES, paper_style_covariates
+from interplay.describe.table1 import KINDS, paper_style_covariates
 from interplay.errors import InputError
 from interplay.jobs.config_checks import PAPER_SET, ConfigError, check_names
+from interplay.jobs.settings import PAIR_COLUMNS
 
-# Table 1 rows that are not confounders: the exposures themselves and the post-baseline treatment
-# step (docs/analysis_plan.md §8 uses it only as a descriptive stratifier).
-NOT_CANDIDATES = {"il1b", "il1b_below_lod", "bdnf", "treatment_step"}
-PAPER_CANDIDATES = [v for v in TABLE1_VARIABLES if v not in NOT_CANDIDATES]
+# Table 1 rows that are not confounders: the post-baseline treatment step (docs/analysis_plan.md
+# §8 uses it only as a descriptive stratifier); the pair's own rows are not candidates either.
+NOT_CANDIDATES = {"treatment_step"}
+PAPER_CANDIDATES = [v for v in KINDS if v not in NOT_CANDIDATES]
 
 
 def adjustment_covariates(
@@ -23,13 +24,18 @@ def adjustment_covariates(
 ) -> list[str]:
     """The covariates of the configured adjustment set; the paper set needs Table 1 by outcome.
 
-    With the analysis dataset given, a named set must name its columns, each with some value.
+    Rule: the analysis's own pair columns are never its covariates (covariate_settings'
+    PAIR_COLUMNS, filled in by jobs.settings.analysis_settings): a modifier such as HADS anxiety
+    (or age, split at 60) leaves a named set and the paper candidates of that analysis. With the
+    analysis dataset given, a named set must name its columns, each with some value.
     """
     name = covariate_settings["adjustment_set"]
+    pair = set(covariate_settings.get(PAIR_COLUMNS, ()))
     if name == PAPER_SET:
         if table1 is None:
             raise ValueError("the paper-style adjustment set needs Table 1 by outcome")
-        return paper_style_covariates(table1, PAPER_CANDIDATES, covariate_settings["paper_p"])
+        candidates = [c for c in PAPER_CANDIDATES if c not in pair]
+        return paper_style_covariates(table1, candidates, covariate_settings["paper_p"])
     if name not in covariate_settings["sets"]:
         raise InputError(
             f"covariates.adjustment_set '{name}' is not a list in covariates.sets",
@@ -37,7 +43,7 @@ def adjustment_covariates(
             column="covariates.adjustment_set",
             fix=f"name one of: {', '.join([*covariate_settings['sets'], PAPER_SET])}",
         )
-    covariates = list(covariate_settings["sets"][name])
+    covariates = [c for c in covariate_settings["sets"][name] if c not in pair]
     if dataset is not None:
         require_observed_covariates(dataset, name, covariates)
     return covariates

@@ -228,9 +228,12 @@ ANALYSES = {
 
 FIXED_STAGES = {
     "enrolled": "Enrolled",
+    "with_exposure_and_modifier": "Baseline exposure and modifier measured",
     "with_baseline_hamd": "Baseline HAMD-17 rating",
     "with_post_baseline_hamd": "≥ 1 HAMD-17 rating after baseline",
     "completers": "Rated at the outcome week",
+    "exposure_above_lod": "Exposure above the limit of detection",
+    "modifier_above_lod": "Modifier above the limit of detection",
     "without_outliers": "No log-biomarker outlier",
 }
 
@@ -365,16 +368,14 @@ def pair_stages(pair: Pair) -> dict[str, str]:
     """The participant-flow stages naming the pair's variables."""
     serum = "serum " if pair_noun(pair) == "biomarker" else ""
     stages = {
-        "with_both_biomarkers": (
+        "with_exposure_and_modifier": (
             f"Baseline {serum}{pair.exposure.label} and {pair.modifier.label} measured"
         )
     }
     for variable in pair:
         if variable.is_assay:
-            stages[f"{variable.column}_above_lod"] = (
-                f"{variable.label} above the limit of detection"
-            )
-    return stages | FIXED_STAGES
+            stages[f"{variable.role}_above_lod"] = f"{variable.label} above the limit of detection"
+    return FIXED_STAGES | stages
 
 
 def pair_registry(pair: Pair) -> dict[str, dict[str, str]]:

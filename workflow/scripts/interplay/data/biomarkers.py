@@ -1,14 +1,23 @@
-"""Biomarker handling: below-LOD substitution, log outliers, codings and their cut-points."""
+"""The pair's variables: below-LOD substitution, checks, log outliers, codings and cut-points."""
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from interplay.data.convert import BELOW_LOD_SUFFIX, LOD_SUFFIX
 from interplay.errors import InputError
-from interplay.pair import ROLES, Pair, Variable, high_column, scaled_column, tertile_column
+from interplay.pair import (
+    ROLES,
+    Pair,
+    Variable,
+    high_column,
+    pair_from_settings,
+    scaled_column,
+    tertile_column,
+)
 
 # Divisor of the LOD for each substitution rule (Hornung & Reed 1990 for LOD/√2); None: exclude.
 LOD_DIVISORS: dict[str, float | None] = {
@@ -16,9 +25,7 @@ LOD_DIVISORS: dict[str, float | None] = {
     "lod_half": 2.0,
     "exclude": None,
 }
-UNITS = {"il1b": "pg/mL", "bdnf": "ng/mL"}
-NAMES = {"il1b": "IL-1β", "bdnf": "BDNF"}
-CUTPOINT_COLUMNS = ["biomarker", "coding", "cut", "value", "unit", "lod", "n_patients"]
+CUTPOINT_COLUMNS = ["role", "column", "coding", "cut", "value", "unit", "lod", "n_patients"]
 CODING_COLUMNS = [
     *ROLES,
     *(scaled_column(role) for role in ROLES),
@@ -27,8 +34,35 @@ CODING_COLUMNS = [
 ]
 
 
+def lod_columns(column: str) -> tuple[str, str]:
+    """The below-LOD flag and limit columns ingestion writes for a biomarker column."""
+    return f"{column}{BELOW_LOD_SUFFIX}", f"{column}{LOD_SUFFIX}"
+
+
+def value_columns(pair: Pair) -> list[str]:
+    """The pair's dataset columns, each followed by its LOD columns when it has a limit."""
+    columns: list[str] = []
+    for variable in pair:
+        columns += [variable.column, *(lod_columns(variable.column) if variable.is_assay else ())]
+    return columns
+
+
+def assay_limits(pair_settings: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """{column: {lod, setting}} of each pair variable with a limit of detection in these pair
+    sections (the analyses run, primary first); ingestion reads and checks their below-LOD text.
+    A column with limits in several analyses is checked against the first."""
+    limits: dict[str, dict[str, Any]] = {}
+    for section in pair_settings:
+        for role in ROLES:
+            entry = section[role]
+            if entry.get("lod") is not None:
+                limit = {"lod": float(entry["lod"]), "setting": f"pair.{role}.lod"}
+                limits.setdefault(entry["column"], limit)
+    return limits
+
+
 def lod_divisor(settings: Mapping[str, Any]) -> float | None:
-    """The divisor of the LOD that gives a below-LOD IL-1β's value; None when they are excluded."""
+    """The divisor of the LOD that gives a below-LOD value; None when those patients leave."""
     rule = settings["below_lod"]
     if rule not in LOD_DIVISORS:
         raise InputError(
@@ -41,42 +75,80 @@ def lod_divisor(settings: Mapping[str, Any]) -> float | None:
 
 
 def substitute_below_lod(data: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
-    """Give each below-LOD IL-1β its limit in il1b_lod and the substitute from it in il1b.
+    """Give each below-LOD value of a pair variable with a `lod` its limit and substitute.
 
-    The limit written in the cell (il1b_lod from ingestion) is that patient's limit; a cell
-    written <LOD (il1b_lod missing) gets pair.exposure.lod. il1b becomes limit / √2 or / 2, or
-    stays NaN under `exclude`; il1b_lod is NaN for measured values.
+    For a column x, the limit written in the cell (x_lod from ingestion) is that patient's
+    limit; a cell written <LOD (x_lod missing) gets pair.<role>.lod. x becomes limit / √2 or / 2,
+    or stays NaN under `exclude`; x_lod is NaN for measured values.
     """
     divisor = lod_divisor(settings)
-    below = data["il1b_below_lod"] == 1
     out = data.copy()
-    out["il1b_lod"] = data["il1b_lod"].fillna(float(settings["exposure"]["lod"])).where(below)
-    if divisor is not None:
-        out.loc[below, "il1b"] = out.loc[below, "il1b_lod"] / divisor
+    for variable in pair_from_settings(settings):
+        if not variable.is_assay:
+            continue
+        flag, limit = lod_columns(variable.column)
+        below = data[flag] == 1
+        out[limit] = data[limit].fillna(float(variable.lod)).where(below)
+        if divisor is not None:
+            out.loc[below, variable.column] = out.loc[below, limit] / divisor
     return out
 
 
-def has_both_biomarkers(data: pd.DataFrame) -> pd.Series:
-    """True where IL-1β was measured (a value, or below the LOD) and BDNF has a value."""
-    il1b_measured = data["il1b"].notna() | (data["il1b_below_lod"] == 1)
-    return il1b_measured & data["bdnf"].notna()
+def below_lod(data: pd.DataFrame, variable: Variable) -> pd.Series:
+    """True where a variable with a limit of detection was below it (all False without one)."""
+    if not variable.is_assay:
+        return pd.Series(False, index=data.index)
+    return data[lod_columns(variable.column)[0]] == 1
 
 
-def require_varying_biomarkers(data: pd.DataFrame) -> None:
-    """Raise an InputError when a biomarker has one value across the analytic sample."""
-    for biomarker, unit in UNITS.items():
-        values = data[biomarker].dropna().unique()
+def has_exposure_and_modifier(data: pd.DataFrame, pair: Pair) -> pd.Series:
+    """True where both variables were measured (a value, or below a configured LOD)."""
+    measured = [data[v.column].notna() | below_lod(data, v) for v in pair]
+    return measured[0] & measured[1]
+
+
+def require_varying_pair(data: pd.DataFrame, pair: Pair) -> None:
+    """Raise an InputError when the exposure or the modifier has one value in the sample."""
+    for variable in pair:
+        values = data[variable.column].dropna().unique()
         if len(values) == 1:
-            below_lod = biomarker == "il1b" and bool((data["il1b_below_lod"] == 1).all())
-            cause = " (every value is below the limit of detection)" if below_lod else ""
+            unit = f" {variable.unit}" if variable.unit else ""
+            every_below = bool(below_lod(data, variable).all())
+            cause = " (every value is below the limit of detection)" if every_below else ""
             raise InputError(
-                f"{NAMES[biomarker]} does not vary: all {len(data)} patients of the analytic "
-                f"sample have {biomarker} = {values[0]:g} {unit}{cause}",
+                f"{variable.label} does not vary: all {len(data)} patients of the analytic "
+                f"sample have {variable.column} = {values[0]:g}{unit}{cause}",
                 file="baseline",
-                column=biomarker,
-                fix=f"check that the {biomarker} column holds each patient's own measurement "
-                "(not a constant, a placeholder or a mis-mapped column); a biomarker that does "
-                "not vary cannot predict remission",
+                column=variable.column,
+                fix=f"check that the {variable.column} column holds each patient's own value "
+                "(not a constant, a placeholder or a mis-mapped column), or choose another "
+                f"pair.{variable.role}.column; a pair variable that does not vary cannot "
+                "predict remission",
+            )
+
+
+def require_codable(data: pd.DataFrame, pair: Pair) -> None:
+    """Raise an InputError for values a variable's coding cannot take: not 0/1, or not > 0."""
+    for variable in pair:
+        values = data[variable.column]
+        if variable.kind == "binary" or variable.split == "binary":
+            bad, need = values.notna() & ~values.isin([0, 1]), "0 or 1"
+            setting = f"pair.{variable.role}.kind: binary / split: binary"
+            fix = "recode the column to 0/1 (data.codes), or use split: median or threshold"
+        elif variable.transform == "log2":
+            bad, need = values <= 0, "> 0"
+            setting = f"pair.{variable.role}.transform: log2"
+            fix = f"use pair.{variable.role}.transform: per_sd or none for a variable with zeros"
+        else:
+            continue
+        if bad.any():
+            raise InputError(
+                f"{variable.label} must be {need} under {setting}, but {int(bad.sum())} "
+                f"patient(s) of the analytic sample have other values",
+                file="baseline",
+                column=variable.column,
+                ids=data.loc[bad, "patient_id"],
+                fix=fix,
             )
 
 
@@ -85,11 +157,17 @@ def zscore(values: pd.Series) -> pd.Series:
     return (values - values.mean()) / values.std(ddof=1)
 
 
-def log_outliers(data: pd.DataFrame, limit: float) -> pd.Series:
-    """True where |z| of log IL-1β or log BDNF, in the sample given, exceeds `limit` (one pass)."""
-    z_il1b = zscore(np.log(data["il1b"])).abs()
-    z_bdnf = zscore(np.log(data["bdnf"])).abs()
-    return (z_il1b > limit) | (z_bdnf > limit)
+def log_outlier_variables(pair: Pair) -> list[Variable]:
+    """The variables whose log outliers pair.outlier_z excludes: those of kind biomarker."""
+    return [variable for variable in pair if variable.kind == "biomarker"]
+
+
+def log_outliers(data: pd.DataFrame, pair: Pair, limit: float) -> pd.Series:
+    """True where |z| of the log of a pair biomarker, in the sample given, exceeds `limit`."""
+    outlier = pd.Series(False, index=data.index)
+    for variable in log_outlier_variables(pair):
+        outlier |= zscore(np.log(data[variable.column])).abs() > limit
+    return outlier
 
 
 def tertile_cuts(values: pd.Series) -> tuple[float, float]:
@@ -147,39 +225,59 @@ def add_codings(data: pd.DataFrame, pair: Pair) -> pd.DataFrame:
 
 
 def cutpoints(data: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
-    """Cut-points of every coding in the analytic sample (STROBE 16b) plus the LOD handling.
+    """Cut-points of every coding of the pair in the analytic sample (STROBE 16b) and the LOD.
 
-    Columns: biomarker, coding (below_lod | median | tertiles | continuous), cut (lod, substitute,
-    median, tertile_1, tertile_2, mean, sd), value, unit, lod and n_patients. Every distinct limit
-    of the sample's below-LOD patients gets a `lod` row and (except under below_lod: exclude) a
-    `substitute` row, both with that limit in `lod` and its patients in `n_patients`; without
-    such patients the configured limit is listed with 0 patients. `continuous` lists the BDNF mean
-    and SD behind modifier_scaled.
+    Columns: role (exposure | modifier), column (its dataset column), coding (below_lod | median
+    | threshold | tertiles | continuous), cut (lod, substitute, median, threshold, tertile_1,
+    tertile_2, mean, sd), value, unit (the variable's), lod and n_patients. For a variable with a
+    limit of detection, every distinct limit of the sample's below-LOD patients gets a `lod` row
+    and (except under below_lod: exclude) a `substitute` row, both with that limit in `lod` and
+    its patients in `n_patients`; without such patients the configured limit is listed with 0
+    patients. Each variable's split gives its median or threshold (none for split: binary), a
+    non-binary variable its tertiles, and a per_sd transform the mean and SD behind its scaled
+    column.
     """
+    pair = pair_from_settings(settings)
     divisor = lod_divisor(settings)
-    limits = data.loc[data["il1b_below_lod"] == 1, "il1b_lod"].value_counts().sort_index()
-    if limits.empty:
-        limits = pd.Series({float(settings["exposure"]["lod"]): 0})
-    rows = []
-    for limit, patients in limits.items():
-        rows.append(("il1b", "below_lod", "lod", float(limit), float(limit), int(patients)))
-        if divisor is not None:
-            rows.append(
-                ("il1b", "below_lod", "substitute", limit / divisor, float(limit), int(patients))
-            )
-    for biomarker in UNITS:
-        values = data[biomarker].dropna()
-        first, second = tertile_cuts(values)
-        rows += [
-            (biomarker, "median", "median", float(values.median()), None, None),
-            (biomarker, "tertiles", "tertile_1", first, None, None),
-            (biomarker, "tertiles", "tertile_2", second, None, None),
-        ]
-    bdnf = data["bdnf"].dropna()
-    rows += [
-        ("bdnf", "continuous", "mean", float(bdnf.mean()), None, None),
-        ("bdnf", "continuous", "sd", float(bdnf.std(ddof=1)), None, None),
-    ]
-    table = pd.DataFrame(rows, columns=["biomarker", "coding", "cut", "value", "lod", "n_patients"])
-    table["unit"] = table["biomarker"].map(UNITS)
-    return table.astype({"lod": float, "n_patients": "Int64"})[CUTPOINT_COLUMNS]
+    rows: list[tuple] = []
+    for variable in pair:
+        if not variable.is_assay:
+            continue
+        flag, limit_column = lod_columns(variable.column)
+        limits = data.loc[data[flag] == 1, limit_column].value_counts().sort_index()
+        if limits.empty:
+            limits = pd.Series({float(variable.lod): 0})
+        for limit, patients in limits.items():
+            rows.append((variable, "below_lod", "lod", float(limit), float(limit), int(patients)))
+            if divisor is not None:
+                substitute = limit / divisor
+                rows.append(
+                    (variable, "below_lod", "substitute", substitute, float(limit), int(patients))
+                )
+    for variable in pair:
+        values = data[variable.column].dropna()
+        if variable.split == "median":
+            rows.append((variable, "median", "median", float(values.median()), None, None))
+        elif variable.split == "threshold":
+            rows.append((variable, "threshold", "threshold", float(variable.threshold), None, None))
+        if variable.kind != "binary" and variable.split != "binary":
+            first, second = tertile_cuts(values)
+            rows += [
+                (variable, "tertiles", "tertile_1", first, None, None),
+                (variable, "tertiles", "tertile_2", second, None, None),
+            ]
+    for variable in pair:
+        if variable.transform == "per_sd":
+            values = data[variable.column].dropna()
+            rows += [
+                (variable, "continuous", "mean", float(values.mean()), None, None),
+                (variable, "continuous", "sd", float(values.std(ddof=1)), None, None),
+            ]
+    table = pd.DataFrame(
+        [
+            (v.role, v.column, coding, cut, value, v.unit, lod, n)
+            for v, coding, cut, value, lod, n in rows
+        ],
+        columns=CUTPOINT_COLUMNS,
+    )
+    return table.astype({"value": float, "lod": float, "n_patients": "Int64"})

@@ -26,7 +26,7 @@ plausible range stop the run, naming the unit the data seem to be in.
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -149,7 +149,7 @@ def biomarker_code_hint(column: str, code: str) -> str:
         f"if '{code}' means below the limit of detection, map it to below-LOD text and the patient "
         f'is kept with the below-LOD substitute: data.codes: {{{column}: {{"{code}": "<LOD"}}}}; '
         "if it means not measured or not done, map it to null: the value is then missing and the "
-        "patient leaves the analysis (flow reason: no baseline IL-1β or BDNF value): "
+        "patient leaves an analysis of it (flow stage with_exposure_and_modifier): "
         f'data.codes: {{{column}: {{"{code}": null}}}}'
     )
 
@@ -316,35 +316,45 @@ def check_plausible(
 def refuse_below_lod(
     below_lod: pd.Series, raw: pd.Series, ids: pd.Series, column: str, source: TableSource
 ) -> None:
-    """Stop at below-LOD text in a biomarker of data.extra_columns: only IL-1β has a rule so far."""
+    """Stop at below-LOD text in an extra biomarker that no analysis's pair gives a `lod`."""
     if not below_lod.any():
         return
     first = str(raw[below_lod].iloc[0])
     fix = (
-        "write a value in these cells (e.g. the limit / √2, as pair.below_lod: lod_sqrt2 "
-        "does for IL-1β), or map each such text to null to make it a missing value: "
-        f'data.codes: {{{column}: {{"{first}": null}}}}'
+        f"to study {column} as a pair variable, give its limit of detection in "
+        f"pair.exposure.lod (or pair.modifier.lod) with pair.exposure.column: {column}; "
+        "otherwise write a value in these cells, or map each such text to null to make it a "
+        f'missing value: data.codes: {{{column}: {{"{first}": null}}}}'
     )
     problem = (
         "are written as below a limit of detection, but the below-LOD rule (pair.below_lod) "
-        f"applies to IL-1β only, not to {column}"
+        f"applies only to a pair variable with a configured lod, and {column} is none"
     )
     raise_for_rows(below_lod, raw, ids, problem, column, source, fix)
 
 
 def convert_biomarker(
-    raw: pd.Series, ids: pd.Series, spec: pd.Series, source: TableSource, data_unit: str | None
+    raw: pd.Series,
+    ids: pd.Series,
+    spec: pd.Series,
+    source: TableSource,
+    data_unit: str | None,
+    lod_columns: Collection[str] = (),
 ) -> pd.DataFrame:
     """Parse a biomarker: numbers, and below-LOD text as NaN with a 0/1 flag and its limit.
 
     Values and limits are converted from `data_unit` (data.units; None: the dictionary's unit).
+    Below-LOD text is read in the dictionary's biomarkers and in `lod_columns` (pair variables
+    with a configured lod); elsewhere it is an error.
     """
     column = str(spec.name)
     shift = unit_shift(data_unit, spec["unit"]) if data_unit else 0
     below_lod = raw.str.fullmatch(BELOW_LOD).fillna(False).astype(bool)
     written = raw.where(below_lod).str.extract(BELOW_LOD, expand=False)[0]
     limits = pd.to_numeric(written, errors="coerce").astype(float)
-    if column not in BIOMARKERS:
+    # The data dictionary's own biomarkers always keep their below-LOD flags (a pair variable
+    # without a lod counts them as missing, with a warning); an extra one only as a pair variable.
+    if column not in (*BIOMARKERS, *lod_columns):
         refuse_below_lod(below_lod, raw, ids, column, source)
     numbers = parse_numbers(raw.where(~below_lod), ids, column, source, kind="biomarker")
     check_range(numbers.fillna(limits), raw, ids, spec, source)
@@ -380,6 +390,7 @@ def convert_column(
     codes: Codes,
     source: TableSource,
     data_unit: str | None = None,
+    lod_columns: Collection[str] = (),
 ) -> pd.DataFrame:
     """Convert one column to its dictionary type; biomarkers give three columns."""
     column = str(spec.name)
@@ -389,7 +400,7 @@ def convert_column(
         return convert_codes(recoded, ids, spec, source).rename(column).to_frame()
     recoded = decimal_points(recoded, ids, column, source)
     if kind == "biomarker":
-        return convert_biomarker(recoded, ids, spec, source, data_unit)
+        return convert_biomarker(recoded, ids, spec, source, data_unit, lod_columns)
     numbers = parse_numbers(recoded, ids, column, source)
     if kind == "integer":
         check_whole(numbers, recoded, ids, column, source)

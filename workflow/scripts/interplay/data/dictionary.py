@@ -192,3 +192,9 @@ def dictionary_markdown(dictionary: pd.DataFrame) -> str:
         )
         rows.append("| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(rows) + "\n"
+
+
+def column_units(dictionary: pd.DataFrame) -> dict[str, str]:
+    """{column: unit} of the dictionary's columns that have a unit."""
+    units = dictionary.dropna(subset=["unit"])
+    return {str(c): str(u) for c, u in zip(units["column"], units["unit"], strict=True) if u}

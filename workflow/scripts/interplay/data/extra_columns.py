@@ -13,9 +13,10 @@ from typing import Any
 
 import pandas as pd
 
+from interplay.data.biomarkers import CODING_COLUMNS
 from interplay.data.convert import BELOW_LOD_SUFFIX, LOD_SUFFIX
 from interplay.data.dictionary import FIELDS, LEVEL_SEPARATOR, parse_dictionary
-from interplay.data.flow import ANALYSIS_COLUMNS
+from interplay.data.flow import LEADING_COLUMNS
 from interplay.errors import InputError
 
 KEY = "data.extra_columns"
@@ -47,7 +48,7 @@ def extra_row(name: str, entry: Mapping[str, Any]) -> pd.DataFrame:
 
 def reserved_names(dictionary: pd.DataFrame) -> set[str]:
     """Names an extra column may not take: the dictionary's, the dataset's and their LOD columns."""
-    names = {*dictionary["column"], *ANALYSIS_COLUMNS}
+    names = {*dictionary["column"], *LEADING_COLUMNS, *CODING_COLUMNS}
     biomarkers = dictionary.loc[dictionary["type"] == "biomarker", "column"]
     return names | {f"{b}{suffix}" for b in biomarkers for suffix in (BELOW_LOD_SUFFIX, LOD_SUFFIX)}
 

@@ -10,29 +10,25 @@ from interplay.columns import BASELINE_COLUMNS, BASELINE_COVARIATES
 from interplay.data.biomarkers import (
     CODING_COLUMNS,
     add_codings,
+    below_lod,
     cutpoints,
-    has_both_biomarkers,
+    has_exposure_and_modifier,
+    log_outlier_variables,
     log_outliers,
-    require_varying_biomarkers,
+    require_codable,
+    require_varying_pair,
     substitute_below_lod,
+    value_columns,
 )
 from interplay.data.convert import BELOW_LOD_SUFFIX, LOD_SUFFIX
 from interplay.data.outcome import OUTCOME_COLUMNS, derive_outcome, sub_cohort
 from interplay.errors import InputError, require_columns
 from interplay.labels import SUB_COHORTS
-from interplay.pair import pair_from_settings
+from interplay.pair import Pair, pair_from_settings
 
 OPTIONAL_BASELINE = ["living_alone", "religious", "treatment_step"]
-BIOMARKER_COLUMNS = ["il1b", "il1b_below_lod", "il1b_lod", "bdnf"]
-# The column order of results/data/analysis_dataset.csv (BRIEF "Analysis dataset").
-ANALYSIS_COLUMNS = [
-    "patient_id",
-    *BASELINE_COVARIATES,
-    "treatment_step",
-    *OUTCOME_COLUMNS,
-    *BIOMARKER_COLUMNS,
-    *CODING_COLUMNS,
-]
+# The columns of results/data/analysis_dataset.csv before the pair's (BRIEF "Analysis dataset").
+LEADING_COLUMNS = ["patient_id", *BASELINE_COVARIATES, "treatment_step", *OUTCOME_COLUMNS]
 FLOW_COLUMNS = ["stage", "n", "excluded", "reason"]
 EXCLUSION_COLUMNS = ["patient_id", "stage", "reason"]
 SUB_COHORT_COLUMN = "in_sub_cohort"  # outcome.among's earlier outcome; not in the dataset
@@ -79,6 +75,14 @@ def extra_columns(baseline: pd.DataFrame) -> list[str]:
     return [c for c in baseline.columns if c not in {*BASELINE_COLUMNS, *flags}]
 
 
+def analysis_columns(pair: Pair, baseline: pd.DataFrame) -> list[str]:
+    """The dataset's columns in order: ours, the pair's with their LOD columns, the codings, then
+    the other extra columns; a pair column that is also one of ours (a covariate) appears once."""
+    leading = [*LEADING_COLUMNS, *(c for c in value_columns(pair) if c not in LEADING_COLUMNS)]
+    columns = [*leading, *CODING_COLUMNS]
+    return [*columns, *(c for c in extra_columns(baseline) if c not in columns)]
+
+
 def has_baseline_hamd(data: pd.DataFrame) -> pd.Series:
     """Whether each patient has a baseline HAMD rating."""
     return data["hamd_baseline"].notna()
@@ -103,14 +107,19 @@ def baseline_hamd_stage(outcome_settings: Mapping[str, Any]) -> Stage | None:
 
 
 def exclusion_stages(
-    outcome_settings: Mapping[str, Any], biomarker_settings: Mapping[str, Any]
+    outcome_settings: Mapping[str, Any], pair_settings: Mapping[str, Any]
 ) -> list[Stage]:
     """The exclusion steps that apply under these settings, in flow order."""
     week = int(outcome_settings["week"])
+    pair = pair_from_settings(pair_settings)
     stages = []
-    if biomarker_settings["require_both"]:
+    if pair_settings["require_both"]:
         stages.append(
-            Stage("with_both_biomarkers", has_both_biomarkers, "no baseline IL-1β or BDNF value")
+            Stage(
+                "with_exposure_and_modifier",
+                lambda data: has_exposure_and_modifier(data, pair),
+                f"no baseline {pair.exposure.label} or {pair.modifier.label} value",
+            )
         )
     baseline_stage = baseline_hamd_stage(outcome_settings)
     if baseline_stage is not None:
@@ -131,21 +140,25 @@ def exclusion_stages(
                 f"no HAMD rating at week {week} (outcome.missing_rule: completers)",
             )
         )
-    if biomarker_settings["below_lod"] == "exclude":
-        stages.append(
+    if pair_settings["below_lod"] == "exclude":
+        stages += [
             Stage(
-                "il1b_above_lod",
-                lambda data: data["il1b_below_lod"] != 1,
-                "IL-1β below the limit of detection (pair.below_lod: exclude)",
+                f"{variable.role}_above_lod",
+                lambda data, variable=variable: ~below_lod(data, variable),
+                f"{variable.label} below the limit of detection (pair.below_lod: exclude)",
             )
-        )
-    limit = biomarker_settings["outlier_z"]
-    if limit is not None:
+            for variable in pair
+            if variable.is_assay
+        ]
+    limit = pair_settings["outlier_z"]
+    logged = log_outlier_variables(pair)
+    if limit is not None and logged:
         stages.append(
             Stage(
                 "without_outliers",
-                lambda data: ~log_outliers(data, float(limit)),
-                f"|z| of log IL-1β or log BDNF above {limit} (pair.outlier_z)",
+                lambda data: ~log_outliers(data, pair, float(limit)),
+                f"|z| of {' or '.join(f'log {v.label}' for v in logged)} above {limit} "
+                "(pair.outlier_z)",
             )
         )
     return stages
@@ -189,7 +202,7 @@ def apply_stages(
 
 
 def flow_text(flow: pd.DataFrame) -> str:
-    """The participant flow in one line, e.g. `enrolled 20; with_both_biomarkers 0 (20 left: …)`."""
+    """The participant flow in one line, e.g. `enrolled 20; with_exposure_and_modifier 0 (…)`."""
     steps = [
         f"{row.stage} {row.n}" + (f" ({row.excluded} left: {row.reason})" if row.excluded else "")
         for row in flow.itertuples()
@@ -198,16 +211,18 @@ def flow_text(flow: pd.DataFrame) -> str:
 
 
 def check_analytic_sample(
-    data: pd.DataFrame, flow: pd.DataFrame, outcome_settings: Mapping[str, Any]
+    data: pd.DataFrame, flow: pd.DataFrame, outcome_settings: Mapping[str, Any], pair: Pair
 ) -> None:
-    """Raise an InputError for an empty sample, an undefined or constant outcome or biomarker."""
+    """Raise an InputError for an empty sample, an undefined or constant outcome, a constant pair
+    variable or values its coding cannot take."""
     definition = outcome_settings["definition"]
     if data.empty:
         raise InputError(
             f"no patient is left in the analytic sample. Flow: {flow_text(flow)}",
             file="baseline",
             fix="see the stage where patients leave: patient_id must match between baseline "
-            "and visits, and patients need biomarkers and a post-baseline HAMD rating",
+            "and visits, and patients need the exposure, the modifier and a post-baseline HAMD "
+            "rating",
         )
     undefined = data.loc[data["outcome"].isna(), "patient_id"]
     if len(undefined):
@@ -229,28 +244,31 @@ def check_analytic_sample(
             fix="the outcome must vary: check outcome.remission_threshold / response_reduction "
             "and outcome.week against the HAMD ratings in the visits table",
         )
-    require_varying_biomarkers(data)
+    require_varying_pair(data, pair)
+    require_codable(data, pair)
 
 
 def build_analysis_dataset(
     baseline: pd.DataFrame,
     visits: pd.DataFrame,
     outcome_settings: Mapping[str, Any],
-    biomarker_settings: Mapping[str, Any],
+    pair_settings: Mapping[str, Any],
 ) -> AnalysisData:
-    """Derive the outcome, handle biomarkers, apply the flow and code the analytic sample.
+    """Derive the outcome, handle the pair's values, apply the flow and code the analytic sample.
 
-    The dataset has ANALYSIS_COLUMNS and then the extra baseline columns of config
-    data.extra_columns (extra_columns), one row per analytic patient sorted by patient_id;
-    optional baseline columns absent from the input are all-NaN. Flow columns: stage, n (patients
-    remaining), excluded (patients leaving at this stage), reason. Stages that do not apply under
-    the settings are absent. Exclusions: patient_id, stage, reason of every patient of the
-    baseline table who left, once each, sorted by patient_id.
+    The dataset has analysis_columns: ours, the pair's columns (each with its LOD columns when it
+    has a pair.<role>.lod), the codings, and the other extra baseline columns of config
+    data.extra_columns, one row per analytic patient sorted by patient_id; optional baseline
+    columns absent from the input are all-NaN. Flow columns: stage, n (patients remaining),
+    excluded (patients leaving at this stage), reason. Stages that do not apply under the
+    settings are absent. Exclusions: patient_id, stage, reason of every patient of the baseline
+    table who left, once each, sorted by patient_id.
     """
-    required = ["patient_id", *BIOMARKER_COLUMNS]
+    pair = pair_from_settings(pair_settings)
+    required = ["patient_id", *value_columns(pair)]
     required += [c for c in BASELINE_COVARIATES if c not in OPTIONAL_BASELINE]
     for name, table, columns in [
-        ("baseline", baseline, required),
+        ("baseline", baseline, list(dict.fromkeys(required))),
         ("visits", visits, ["patient_id", "week", "hamd"]),
     ]:
         require_columns(
@@ -268,14 +286,12 @@ def build_analysis_dataset(
     for column in OPTIONAL_BASELINE:
         if column not in data.columns:
             data[column] = float("nan")
-    data = substitute_below_lod(data, biomarker_settings)
-    stages = exclusion_stages(outcome_settings, biomarker_settings)
+    data = substitute_below_lod(data, pair_settings)
+    stages = exclusion_stages(outcome_settings, pair_settings)
     sample, flow, exclusions = apply_stages(data, stages)
-    check_analytic_sample(sample, flow, outcome_settings)
-    coded = add_codings(sample, pair_from_settings(biomarker_settings)).sort_values(
-        "patient_id", kind="stable"
-    )
-    dataset = coded[[*ANALYSIS_COLUMNS, *extra_columns(baseline)]].reset_index(drop=True)
+    check_analytic_sample(sample, flow, outcome_settings, pair)
+    coded = add_codings(sample, pair).sort_values("patient_id", kind="stable")
+    dataset = coded[analysis_columns(pair, baseline)].reset_index(drop=True)
     dataset["last_visit_week"] = dataset["last_visit_week"].astype(int)
     exclusions = exclusions.sort_values("patient_id", kind="stable").reset_index(drop=True)
-    return AnalysisData(dataset, flow, exclusions, cutpoints(dataset, biomarker_settings))
+    return AnalysisData(dataset, flow, exclusions, cutpoints(dataset, pair_settings))

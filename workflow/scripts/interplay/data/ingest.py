@@ -19,9 +19,10 @@ rating is dropped (with a warning). Anything that breaks the contract raises an 
 
 import difflib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -221,8 +222,12 @@ def ingest_table(
     codes: Mapping[str, dict[str, str | None]],
     units: UnitMap,
     settings: ReadSettings = DEFAULT_READ_SETTINGS,
+    lod_columns: Collection[str] = (),
 ) -> tuple[pd.DataFrame, TableSource, list[dict]]:
-    """Read one table and convert it column by column to our names, codes, types and units."""
+    """Read one table and convert it column by column to our names, codes, types and units.
+
+    `lod_columns` are the biomarkers whose below-LOD text is read (convert.convert_biomarker).
+    """
     path = Path(path)
     spec = table_spec(dictionary, table)
     headers = check_column_map(columns, spec, table)
@@ -232,7 +237,7 @@ def ingest_table(
             headers, body = visits_layout(body, headers, columns, settings, str(path))
         source = TableSource(str(path), table, headers, settings.text.decimal)
         converted = convert_table(
-            body, spec, headers, codes, units, source, settings.strip_leading_zeros
+            body, spec, headers, codes, units, source, settings.strip_leading_zeros, lod_columns
         )
     except InputError as error:
         raise noting_guesses(error, read_warnings) from None
@@ -273,6 +278,7 @@ def convert_table(
     units: UnitMap,
     source: TableSource,
     strip_leading_zeros: bool,
+    lod_columns: Collection[str] = (),
 ) -> pd.DataFrame:
     """Select the dictionary's columns and convert each to our codes, types and units."""
     selected = select_columns(body, spec, headers, source)
@@ -285,6 +291,7 @@ def convert_table(
             codes.get(column, {}),
             source,
             units.get(column),
+            lod_columns,
         )
         for column in selected.columns
         if column != ID_COLUMN
@@ -369,16 +376,17 @@ def ingest_cohort(
     warn_missing_fraction: float = 0.20,
     warn_outlier_ratio: float = 10.0,
     window_weeks: float = 0,
-    il1b_lod: float | None = None,
+    lods: Mapping[str, Mapping[str, Any]] | None = None,
     units: UnitMap | None = None,
     settings: ReadSettings = DEFAULT_READ_SETTINGS,
 ) -> IngestedCohort:
     """Read, map, convert and validate both tables; suspicious but valid data gives warnings.
 
     Each visit is counted at its nominal week (validate.nominal_visits); the baseline HAMD comes
-    from a week-0 visit or the baseline table (validate.merge_baseline_hamd). `il1b_lod`
-    (pair.exposure.lod) is compared with the limits written in below-LOD cells and with
-    measured values (warnings only); `units` is config data.units.
+    from a week-0 visit or the baseline table (validate.merge_baseline_hamd). `lods`
+    ({column: {lod, setting}}, biomarkers.assay_limits) names the pair variables with a limit of
+    detection: their below-LOD text is read, and each limit is compared with the limits written
+    in below-LOD cells and with measured values (warnings only); `units` is config data.units.
     """
     columns, codes = columns or {}, codes or {}
     unknown_tables = sorted(set(columns) - set(TABLES))
@@ -394,6 +402,7 @@ def ingest_cohort(
         )
     code_map = check_code_map(codes, dictionary)
     unit_map = check_unit_map(units or {}, dictionary)
+    lods = lods or {}
     baseline, baseline_source, baseline_read = ingest_table(
         baseline_path,
         "baseline",
@@ -402,6 +411,7 @@ def ingest_cohort(
         code_map,
         unit_map,
         settings,
+        list(lods),
     )
     visits, visits_source, visits_read = ingest_table(
         visits_path, "visits", dictionary, columns.get("visits") or {}, code_map, unit_map, settings
@@ -419,7 +429,7 @@ def ingest_cohort(
     biomarker_warnings = pd.concat(
         [
             unit_warnings({"baseline": baseline, "visits": visits}, dictionary, unit_map),
-            lod_warnings(baseline, "baseline", dictionary, il1b_lod),
+            lod_warnings(baseline, "baseline", dictionary, lods),
         ],
         ignore_index=True,
     )

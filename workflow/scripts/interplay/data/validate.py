@@ -3,6 +3,7 @@
 import logging
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,8 +24,6 @@ BASELINE_WEEK = 0
 WINDOW_TOLERANCE = 1e-9
 MAX_LISTED_WEEKS = 5
 OUTLIER_PERCENTILE = 0.99
-# The biomarker whose below-LOD values get a substitute (pair.below_lod).
-LOD_RULE_BIOMARKER = "il1b"
 WARNING_COLUMNS = ["table", "column", "check", "n_affected", "message"]
 # The patient-level detail behind the (aggregate) warnings; it stays out of results/tables/.
 PATIENT_WARNING_COLUMNS = ["table", "column", "check", "patient_id", "week", "value"]
@@ -422,7 +421,7 @@ def breakdown(limits: pd.Series, unit: str) -> str:
 
 
 def configured_lod_warnings(
-    frame: pd.DataFrame, table: str, column: str, configured: float, unit: str
+    frame: pd.DataFrame, table: str, column: str, configured: float, unit: str, setting: str
 ) -> list[dict]:
     """Written limits that differ from the configured one or from each other; values below them."""
     below = frame[column + BELOW_LOD_SUFFIX] == 1
@@ -434,11 +433,11 @@ def configured_lod_warnings(
         example = written[differs].iloc[0]
         message = (
             f"{int(differs.sum())} below-LOD cell(s) name a limit other than the configured "
-            f"{configured:g} {unit} (pair.exposure.lod): {breakdown(written[differs], unit)}. "
+            f"{configured:g} {unit} ({setting}): {breakdown(written[differs], unit)}. "
             "Each cell keeps its own written limit, so its substitute comes from that limit "
             f"(e.g. <{example:g} becomes {example / np.sqrt(2):.4g} under lod_sqrt2, "
             f"{example / 2:.4g} under lod_half); if the configured limit is wrong, correct "
-            "pair.exposure.lod (it applies to cells written <LOD)"
+            f"{setting} (it applies to cells written <LOD)"
         )
         rows.append(warning_row(table, column, "lod_differs", int(differs.sum()), message))
     if effective.nunique() > 1:
@@ -451,7 +450,7 @@ def configured_lod_warnings(
         )
         rows.append(warning_row(table, column, "several_lods", int(below.sum()), message))
     values = frame[column]
-    configured_name = "the configured limit of detection (pair.exposure.lod)"
+    configured_name = f"the configured limit of detection ({setting})"
     thresholds = [("measured_below_lod", configured, configured_name)]
     if written.notna().any() and written.max() > configured:
         largest = float(written.max())
@@ -465,37 +464,40 @@ def configured_lod_warnings(
                 f"{int(measured_below.sum())} measured value(s) lie below {name}, "
                 f"{threshold:g} {unit}, and are kept as measured values. If the assay could not "
                 f"measure them, write them as <{threshold:g} (or <LOD) in the export so they are "
-                "treated as below the LOD; if the assay's limit is lower, correct "
-                "pair.exposure.lod"
+                f"treated as below the LOD; if the assay's limit is lower, correct {setting}"
             )
             rows.append(warning_row(table, column, check, int(measured_below.sum()), message))
     return rows
 
 
 def lod_warnings(
-    frame: pd.DataFrame, table: str, dictionary: pd.DataFrame, il1b_lod: float | None
+    frame: pd.DataFrame,
+    table: str,
+    dictionary: pd.DataFrame,
+    lods: Mapping[str, Mapping[str, Any]],
 ) -> pd.DataFrame:
     """Warnings about limits of detection in a table's biomarker columns.
 
-    IL-1β's written limits and measured values are compared with the configured limit
-    (pair.exposure.lod; None: not compared). Other biomarkers (BDNF) have no below-LOD rule, so
-    their below-LOD cells count as missing values, and are reported.
+    A column of `lods` ({column: {lod, setting}}: a pair variable with pair.<role>.lod) has its
+    written limits and measured values compared with that limit. Other biomarkers have no
+    below-LOD rule, so their below-LOD cells count as missing values, and are reported.
     """
     spec = table_spec(dictionary, table)
     biomarkers = [c for c in spec.index[spec["type"] == "biomarker"] if c in frame.columns]
     rows = []
     for column in biomarkers:
         unit = spec.loc[column, "unit"]
-        if column == LOD_RULE_BIOMARKER:
-            if il1b_lod is not None:
-                rows += configured_lod_warnings(frame, table, column, il1b_lod, unit)
+        if column in lods:
+            limit, setting = float(lods[column]["lod"]), lods[column]["setting"]
+            rows += configured_lod_warnings(frame, table, column, limit, unit, setting)
             continue
         below = int((frame[column + BELOW_LOD_SUFFIX] == 1).sum())
         if below:
             message = (
                 f"{below} cell(s) are written as below a limit of detection, but {column} has no "
-                "below-LOD rule: these patients have no value and leave the analysis as without "
-                "a baseline biomarker value"
+                "below-LOD rule (no pair.exposure.lod or pair.modifier.lod for it): these "
+                "patients have no value, and leave an analysis that needs it as without a "
+                "baseline value"
             )
             rows.append(warning_row(table, column, "below_lod_without_rule", below, message))
     return warnings_frame(rows)

@@ -1,4 +1,4 @@
-"""Table 1: baseline characteristics by remission and by the four biomarker groups."""
+"""Table 1: baseline characteristics by remission and by the pair's four two-group splits."""
 
 from collections.abc import Callable, Sequence
 from itertools import combinations
@@ -8,19 +8,19 @@ import pandas as pd
 
 from interplay import privacy
 from interplay.columns import BINARY, CATEGORICAL, CONTINUOUS, COVARIATES
+from interplay.data.biomarkers import lod_columns
 from interplay.errors import InputError, require_columns
+from interplay.pair import LEVEL_CODES, Pair
 
 # Table 1 rows in display order, with how each is summarised: the covariates, then the post-baseline
-# treatment step and the biomarkers.
+# treatment step; the pair's variables follow (table1_variables).
 KINDS = {
     **{name: covariate.kind for name, covariate in COVARIATES.items()},
     "treatment_step": CATEGORICAL,
-    "il1b": CONTINUOUS,
-    "il1b_below_lod": BINARY,
-    "bdnf": CONTINUOUS,
 }
-TABLE1_VARIABLES = list(KINDS)
-VARIABLE_DECIMALS = {"il1b": 2}  # everything else: 1 decimal
+# A biomarker of the pair with a median below this gets 2 decimals (IL-1β, about 0.6 pg/mL), so
+# that small concentrations keep their precision; everything else: 1 decimal.
+SMALL_MEDIAN = 10.0
 OVERALL = "Overall"
 COMPARISONS = ("outcome", "biomarker_group")
 OUTCOME_LABELS = ("Non-remission", "Remission")
@@ -55,20 +55,42 @@ def outcome_groups(dataset: pd.DataFrame, labels: Sequence[str] = OUTCOME_LABELS
     return pd.Series(pd.Categorical(named, categories=list(labels)), index=dataset.index)
 
 
-def biomarker_groups(dataset: pd.DataFrame) -> pd.Series:
-    """The four median-split groups, e.g. 'IL-1β high / BDNF low', as an ordered categorical."""
-    level = {0: "low", 1: "high"}
-    il1b = dataset["exposure_high"].map(level)
-    bdnf = dataset["modifier_high"].map(level)
-    labels = [f"IL-1β {a} / BDNF {b}" for a in level.values() for b in level.values()]
-    named = "IL-1β " + il1b + " / BDNF " + bdnf
+def pair_kinds(pair: Pair) -> dict[str, str]:
+    """The Table 1 rows of the pair: each variable (binary or continuous), then its below-LOD flag
+    when it has a limit of detection; a pair variable that is a covariate keeps its row."""
+    kinds: dict[str, str] = {}
+    for variable in pair:
+        if variable.column not in KINDS:
+            kinds[variable.column] = BINARY if variable.kind == "binary" else CONTINUOUS
+        if variable.is_assay:
+            kinds[lod_columns(variable.column)[0]] = BINARY
+    return kinds
+
+
+def table1_variables(pair: Pair) -> list[str]:
+    """The Table 1 rows in display order: covariates, treatment step, the pair's variables."""
+    return [*KINDS, *pair_kinds(pair)]
+
+
+def variable_decimals(name: str, values: pd.Series, pair: Pair) -> int:
+    """Decimals of a row: 2 for a biomarker of the pair with a median below SMALL_MEDIAN, else 1."""
+    biomarker = any(v.column == name and v.kind == "biomarker" for v in pair)
+    return 2 if biomarker and values.median() < SMALL_MEDIAN else 1
+
+
+def pair_groups(dataset: pd.DataFrame, pair: Pair) -> pd.Series:
+    """The four groups of the two-group splits, e.g. 'IL-1β high / BDNF low' (ordered)."""
+    exposure = {code: pair.exposure.group(word) for code, word in LEVEL_CODES.items()}
+    modifier = {code: pair.modifier.group(word) for code, word in LEVEL_CODES.items()}
+    labels = [f"{a} / {b}" for a in exposure.values() for b in modifier.values()]
+    named = dataset["exposure_high"].map(exposure) + " / " + dataset["modifier_high"].map(modifier)
     return pd.Series(pd.Categorical(named, categories=labels), index=dataset.index)
 
 
-def variable_kind(name: str, values: pd.Series) -> str:
-    """KINDS[name]; else binary for 0/1 numbers, continuous for other numbers, or categorical."""
-    if name in KINDS:
-        return KINDS[name]
+def variable_kind(name: str, values: pd.Series, kinds: dict[str, str] = KINDS) -> str:
+    """kinds[name]; else binary for 0/1 numbers, continuous for other numbers, or categorical."""
+    if name in kinds:
+        return kinds[name]
     if not pd.api.types.is_numeric_dtype(values):
         return CATEGORICAL
     return BINARY if set(values.dropna().unique()) <= {0, 1} else CONTINUOUS
@@ -270,16 +292,19 @@ def describe_variable(
 
 def table1(
     dataset: pd.DataFrame,
+    pair: Pair,
     by: str = "outcome",
-    variables: Sequence[str] = TABLE1_VARIABLES,
+    variables: Sequence[str] | None = None,
     outcome_labels: Sequence[str] = OUTCOME_LABELS,
     skew_threshold: float = 1.0,
 ) -> pd.DataFrame:
     """Baseline characteristics of the analytic sample by `outcome` or `biomarker_group`, long.
 
-    One row per variable × level × group; columns (TABLE1_COLUMNS):
+    Rows: `variables`, by default table1_variables(pair). One row per variable × level × group;
+    columns (TABLE1_COLUMNS):
     - comparison: `by` — `outcome` (groups outcome_labels for outcome 0 / 1) or `biomarker_group`
-      (IL-1β low/high × BDNF low/high median split, e.g. "IL-1β high / BDNF low");
+      (the four groups of the exposure's and the modifier's two-group splits, in the Pair's
+      words, e.g. "IL-1β high / BDNF low" or "IL-6 high / HADS anxiety ≥ 12");
     - variable, kind (continuous | binary | categorical), level (empty for continuous; `1` for a
       binary; every level of a categorical);
     - group: `Overall` (all analytic patients), then each group in order;
@@ -301,6 +326,8 @@ def table1(
     """
     if by not in COMPARISONS:
         raise ValueError(f"by must be one of {COMPARISONS}, not {by!r}")
+    variables = table1_variables(pair) if variables is None else variables
+    kinds = {**KINDS, **pair_kinds(pair)}
     require_columns(
         dataset.columns,
         variables,
@@ -308,13 +335,13 @@ def table1(
         fix="describe only columns of the analysis dataset in Table 1",
     )
     groups = (
-        outcome_groups(dataset, outcome_labels) if by == "outcome" else biomarker_groups(dataset)
+        outcome_groups(dataset, outcome_labels) if by == "outcome" else pair_groups(dataset, pair)
     )
     parts = []
     for variable in variables:
         values = dataset[variable]
-        kind = variable_kind(variable, values)
-        decimals = VARIABLE_DECIMALS.get(variable, 1)
+        kind = variable_kind(variable, values, kinds)
+        decimals = variable_decimals(variable, values, pair)
         described = describe_variable(values, groups, kind, skew_threshold, decimals)
         parts.append(described.assign(comparison=by, variable=variable))
     return pd.concat(parts, ignore_index=True).reindex(columns=TABLE1_COLUMNS)

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from interplay import privacy
+from interplay.data.biomarkers import below_lod
 from interplay.errors import InputError
 from interplay.figures.style import (
     NEUTRAL,
@@ -25,7 +26,7 @@ from interplay.figures.style import (
     require,
     styled,
 )
-from interplay.figures.words import axis_label, measured_label, rows_of, unit_text
+from interplay.figures.words import axis_label, measured_label, unit_text
 from interplay.labels import stage_label, variable_label
 from interplay.pair import Pair, Variable
 from interplay.privacy import count_text
@@ -100,11 +101,7 @@ def variable_bars(dataset: pd.DataFrame, variable: Variable, lod: float, bins: i
     if variable.kind == "binary":
         bars = histogram(dataset[variable.role], np.array([-0.5, 0.5, 1.5]))
         return bars.assign(biomarker=variable.role, below_lod=False)
-    below = (
-        dataset[below_lod_column(dataset, variable)] == 1
-        if variable.is_assay
-        else pd.Series(False, index=dataset.index)
-    )
+    below = below_lod(dataset, variable)
     values = dataset.loc[~below, variable.role].dropna()
     if variable.kind != "biomarker":
         low, high = float(values.min()), float(values.max())
@@ -148,26 +145,12 @@ def biomarker_histograms(
     values are known only to lie below it.
     """
     require(dataset, [variable.role for variable in pair], "analysis dataset")
-    require(cutpoints, ["biomarker", "cut", "value"], "cutpoints")
+    require(cutpoints, ["role", "cut", "value"], "cutpoints")
     parts = [
         variable_bars(dataset, variable, largest_lod(cutpoints, variable), bins)
         for variable in pair
     ]
     return pd.concat(parts, ignore_index=True)[HISTOGRAM_COLUMNS]
-
-
-def below_lod_column(dataset: pd.DataFrame, variable: Variable) -> str:
-    """The dataset's 0/1 column of a variable's below-LOD values (by role, else by column)."""
-    names = [f"{variable.role}_below_lod", f"{variable.column}_below_lod"]
-    found = [name for name in names if name in dataset.columns]
-    if not found:
-        raise InputError(
-            f"the analysis dataset has no below-LOD column for {variable.label} ({names[1]})",
-            file="analysis dataset",
-            column=names[1],
-            fix="re-create results/data/analysis_dataset.csv with the current workflow",
-        )
-    return found[0]
 
 
 def protected_histograms(
@@ -182,14 +165,14 @@ def largest_lod(cutpoints: pd.DataFrame, variable: Variable) -> float:
     limit), else its configured one; NaN for a variable without an LOD."""
     if not variable.is_assay:
         return float("nan")
-    rows = rows_of(cutpoints, "biomarker", variable)
+    rows = cutpoints.loc[cutpoints["role"] == variable.role]
     lods = rows.loc[rows["cut"] == "lod", "value"]
     return float(lods.max()) if not lods.empty else float(variable.lod)
 
 
 def cut_value(cutpoints: pd.DataFrame, variable: Variable, cut: str) -> float:
     """One cut-point's value from the cutpoints table."""
-    rows = rows_of(cutpoints, "biomarker", variable)
+    rows = cutpoints.loc[cutpoints["role"] == variable.role]
     match = rows.loc[rows["cut"] == cut]
     if match.empty:
         raise InputError(
@@ -211,7 +194,7 @@ def lod_marks(
 ) -> None:
     """The below-LOD bar (hatched) and the dotted LOD line of a variable with an LOD."""
     lod = largest_lod(cutpoints, variable)
-    rows = rows_of(cutpoints, "biomarker", variable)
+    rows = cutpoints.loc[cutpoints["role"] == variable.role]
     several = int((rows["cut"] == "lod").sum()) > 1
     below = bars.loc[bars["below_lod"]]
     if not below.empty:

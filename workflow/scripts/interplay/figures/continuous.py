@@ -18,10 +18,10 @@ from interplay.figures.style import (
     styled,
     whole_sample,
 )
-from interplay.figures.words import axis_label, measured_label, unit_text, value_column
+from interplay.figures.words import axis_label, measured_label, unit_text
 from interplay.pair import Pair
 
-# Besides the pair's value columns (value_column): the exposure's, the modifier's.
+# Besides the pair's value columns, named by role: exposure, modifier.
 PREDICTION_COLUMNS = ["modifier_percentile", "probability", "ci_low", "ci_high"]
 SLOPE_COLUMNS = ["percentile", "odds_ratio", "ci_low", "ci_high"]
 REGION_COLUMNS = ["modifier_from", "modifier_to", "significant", "observed_share"]
@@ -62,7 +62,7 @@ def prediction_figure(
     bands hide each other. Predictions whose fit failed (status not ok) are not drawn; their
     legend entry says 'not estimable'.
     """
-    x, z = (value_column(predictions, variable) for variable in pair)
+    x, z = (variable.role for variable in pair)
     require(predictions, [x, z, *PREDICTION_COLUMNS, "status"], "predictions")
     log = pair.exposure.transform == "log2"
     predictions = whole_sample(predictions)
@@ -126,7 +126,7 @@ def johnson_neyman_figure(
     slopes: pd.DataFrame, regions: pd.DataFrame, pair: Pair, ci_level: float, style: FigureStyle
 ) -> Figure:
     """The exposure's OR across the modifier with its band; modifier ranges where it is not 1."""
-    z = value_column(slopes, pair.modifier)
+    z = pair.modifier.role
     require(slopes, [z, *SLOPE_COLUMNS, "status"], "slopes")
     require(regions, [*REGION_COLUMNS, "status"], "johnson_neyman")
     slopes, regions = whole_sample(slopes), whole_sample(regions)

@@ -28,7 +28,7 @@ PAIRS_FIGURE_COLUMNS = [
 PAIR_LABEL_WIDTH = 34
 
 
-def variable_words(row: pd.Series, role: str) -> str:
+def compared_words(row: pd.Series, role: str) -> str:
     """How the pair compares one variable, named: 'Age ≥ 60 vs < 60 years', 'per SD of Age'."""
     words = row[f"{role}_coding"]
     return words if row["coding"] == "continuous" else f"{row[role]} {words}"
@@ -38,7 +38,7 @@ def pair_label(row: pd.Series) -> str:
     """'IL-6 × HADS anxiety' over how each of the two is compared, wrapped."""
     lines = [f"{row['exposure']} × {row['modifier']}"]
     for role in ("exposure", "modifier"):
-        lines += textwrap.wrap(variable_words(row, role), PAIR_LABEL_WIDTH)
+        lines += textwrap.wrap(compared_words(row, role), PAIR_LABEL_WIDTH)
     return "\n".join(lines)
 
 

@@ -1,7 +1,5 @@
 """What the figures call the pair's variables: names, axis labels and contrasts from the Pair."""
 
-import pandas as pd
-
 from interplay.pair import Pair, Variable
 
 
@@ -31,20 +29,6 @@ def split_panel_title(pair: Pair) -> str:
 def unit_text(variable: Variable) -> str:
     """The unit after a number (' pg/mL'), '' for a unitless variable."""
     return f" {variable.unit}" if variable.unit else ""
-
-
-def rows_of(table: pd.DataFrame, column: str, variable: Variable) -> pd.DataFrame:
-    """The rows of a variable in a table that names it in `column`, by role or by dataset column.
-
-    Tables written before issue 15 name the pair's variables by their dataset column; generic
-    ones by their role (exposure, modifier): either is the same variable.
-    """
-    return table.loc[table[column].isin([variable.role, variable.column])]
-
-
-def value_column(table: pd.DataFrame, variable: Variable) -> str:
-    """The column of a variable's values in a table: its role if present, else its dataset one."""
-    return variable.role if variable.role in table.columns else variable.column
 
 
 def variable_words(variable: Variable) -> dict[str, object]:

@@ -1,8 +1,8 @@
 """Checks of the configuration before any job runs, reported as a few lines naming file and key.
 
-Two kinds of check: the configuration schema (workflow/schemas/config.schema.yaml), and every
+Three kinds of check: the configuration schema (workflow/schemas/config.schema.yaml), every
 setting that names a dataset column (covariate sets, models.stratify_by) against the columns the
-data dictionary lets the analysis dataset hold.
+data dictionary lets the analysis dataset hold, and each analysis's pair (check_pair).
 """
 
 import difflib
@@ -359,6 +359,92 @@ def check_column_references(
             sources=sources,
             overrides=overrides or {},
         )
+
+
+def pair_setting_key(
+    overrides: Mapping[str, Any], where: Sequence[str], path: Sequence[str]
+) -> list[str]:
+    """The key of a pair setting as written: in the analysis entry if it sets it, else primary."""
+    return [*where, *path] if where and is_set_in(overrides, path) else list(path)
+
+
+def check_pair(
+    pair: Mapping[str, Any],
+    columns: Sequence[str],
+    *,
+    where: Sequence[str] = (),
+    overrides: Mapping[str, Any] | None = None,
+    sources: Sources = (),
+) -> None:
+    """Check one analysis's pair: baseline columns, distinct, a split's threshold, its coding."""
+    written = overrides or {}
+    for role in ("exposure", "modifier"):
+        entry = pair[role]
+        key = pair_setting_key(written, where, ["pair", role, "column"])
+        check_names(
+            [entry["column"]],
+            columns,
+            key=key,
+            what="a baseline column of the data dictionary or data.extra_columns",
+            fix=f"name a baseline column in {key_text(key)}, or declare it under "
+            "data.extra_columns",
+            sources=sources,
+        )
+        if entry.get("split") == "threshold" and entry.get("threshold") is None:
+            key = pair_setting_key(written, where, ["pair", role, "threshold"])
+            raise ConfigError(
+                f"pair.{role}.split is threshold but pair.{role}.threshold is not set",
+                key=key_text(key),
+                written=None,
+                allowed="a number, in the variable's unit",
+                fix=f"give the cut-point in {key_text(key)}, or use split: median",
+                files=setting_source(key, sources),
+            )
+        binary = entry.get("kind") == "binary" or entry.get("split") == "binary"
+        if binary and pair["coding"] == "tertiles":
+            key = pair_setting_key(written, where, ["pair", "coding"])
+            raise ConfigError(
+                f"pair.coding tertiles needs two continuous variables, but the {role} "
+                f"{entry['column']} is binary",
+                key=key_text(key),
+                written="tertiles",
+                allowed="split, continuous",
+                fix=f"use {key_text(key)}: split (2 × 2) for a binary {role}",
+                files=setting_source(key, sources),
+            )
+    if pair["exposure"]["column"] == pair["modifier"]["column"]:
+        key = pair_setting_key(written, where, ["pair", "modifier", "column"])
+        raise ConfigError(
+            f"the exposure and the modifier are the same column, {pair['exposure']['column']}",
+            key=key_text(key),
+            written=pair["modifier"]["column"],
+            allowed="a baseline column other than pair.exposure.column",
+            fix=f"name another column in {key_text(key)}",
+            files=setting_source(key, sources),
+        )
+
+
+def pair_columns(dictionary: pd.DataFrame) -> list[str]:
+    """The columns a pair variable may name: the baseline table's, but the patient identifier."""
+    baseline = dictionary.loc[dictionary["table"] == "baseline", "column"]
+    return [c for c in baseline if c != "patient_id"]
+
+
+def check_pair_settings(
+    config: Mapping[str, Any], dictionary: pd.DataFrame, sources: Sources = ()
+) -> None:
+    """Check the pair of the primary settings and of each analysis (check_pair)."""
+    columns = pair_columns(dictionary)
+    check_pair(config["pair"], columns, sources=sources)
+    for name, overrides in config["analyses"].items():
+        if "pair" in (overrides or {}):
+            check_pair(
+                merge_settings(config, overrides)["pair"],
+                columns,
+                where=["analyses", name],
+                overrides=overrides,
+                sources=sources,
+            )
 
 
 def check_analysis_lists(config: Mapping[str, Any], sources: Sources = ()) -> None:

@@ -21,10 +21,37 @@ def merge_settings(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dic
     return merged
 
 
-def analysis_settings(config: Mapping[str, Any], analysis: str) -> dict[str, Any]:
-    """The sections of one analysis: the primary ones with its entry of `analyses` merged in."""
+# The pair's roles (interplay.pair.ROLES) and their reader words, filled in by with_pair_words.
+PAIR_ROLES = ("exposure", "modifier")
+PAIR_WORDS = ("label", "unit")
+# The key of an analysis's covariates section that lists its pair's columns, which are never its
+# covariates (covariates.adjustment_covariates); filled in by analysis_settings.
+PAIR_COLUMNS = "pair_columns"
+
+
+def with_pair_words(pair: Mapping[str, Any], units: Mapping[str, str]) -> dict[str, Any]:
+    """The pair section with each variable's label (null: its column) and unit (null: `units`,
+    the data dictionary's or extra column's, '' without one) filled in."""
+    filled = copy.deepcopy(dict(pair))
+    for role in PAIR_ROLES:
+        entry = filled[role]
+        entry["label"] = entry.get("label") or entry["column"]
+        if entry.get("unit") is None:
+            entry["unit"] = units.get(entry["column"]) or ""
+    return filled
+
+
+def analysis_settings(
+    config: Mapping[str, Any], analysis: str, units: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The sections of one analysis: the primary ones with its entry of `analyses` merged in, the
+    pair's labels and units filled in (with_pair_words; `units`: {column: its unit}), and the
+    pair's columns listed under covariates.pair_columns (never covariates of the analysis)."""
     merged = merge_settings(config, config["analyses"][analysis] or {})
-    return {section: merged[section] for section in ANALYSIS_SECTIONS}
+    sections = {section: merged[section] for section in ANALYSIS_SECTIONS}
+    sections["pair"] = with_pair_words(sections["pair"], units or {})
+    sections["covariates"][PAIR_COLUMNS] = [sections["pair"][role]["column"] for role in PAIR_ROLES]
+    return sections
 
 
 def settings_digest(settings: Mapping[str, Any]) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 from interplay.bootstrap.methods import COMPLETE_DATA_METHODS, IMPUTED_METHOD
 from interplay.errors import InputError
 from interplay.imputation.batched import DONORS
+from interplay.jobs.settings import PAIR_COLUMNS
 from interplay.labels import (
     OUTCOMES,
     SUB_COHORTS,
@@ -229,7 +230,7 @@ def outcome_paragraph(primary: Section, pair: Pair) -> str:
 
 def cut_values(cutpoints: pd.DataFrame, variable: Variable, coding: str) -> list[float]:
     """The cut-point values of one variable and coding, in table order."""
-    rows = cutpoints[(cutpoints["biomarker"] == variable.column) & (cutpoints["coding"] == coding)]
+    rows = cutpoints[(cutpoints["role"] == variable.role) & (cutpoints["coding"] == coding)]
     if rows.empty:
         raise InputError(
             f"cutpoints.tsv has no {coding} row for {variable.column}",
@@ -298,7 +299,7 @@ def lod_text(biomarkers: Section, pair: Pair, cutpoints: pd.DataFrame) -> str:
     sentences = []
     for variable in (v for v in pair if v.is_assay):
         rows = cutpoints[
-            (cutpoints["coding"] == "below_lod") & (cutpoints["biomarker"] == variable.column)
+            (cutpoints["coding"] == "below_lod") & (cutpoints["role"] == variable.role)
         ]
         limits = rows.loc[rows["cut"] == "lod", "value"].astype(float)
         if limits.empty:
@@ -623,7 +624,9 @@ def sensitivity_clause(
     """'Complete cases: complete cases instead of multiple imputation', in the words of the
     analysis's own pair."""
     ours, theirs = flat_settings(settings), flat_settings(primary)
-    changed = [key for key in ours if ours[key] != theirs.get(key)]
+    # The pair's columns leave the covariates with the pair: its own clause says so.
+    derived = ("covariates", PAIR_COLUMNS)
+    changed = [key for key in ours if ours[key] != theirs.get(key) and key != derived]
     pair = pair_from_settings(settings, units)
     phrases = list(dict.fromkeys(change_text(key, settings, pair) for key in changed))
     return f"{analysis_label(name)}: {', '.join(phrases) or 'as the primary analysis'}"

@@ -554,15 +554,10 @@ def johnson_neyman_display(regions: pd.DataFrame, pair: Pair) -> pd.DataFrame:
 
 def cutpoints_display(cutpoints: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     """The biomarker cut-points and LOD handling (STROBE 16b)."""
-    require(cutpoints, ["biomarker", "coding", "cut", "value", "unit", "n_patients"], "cutpoints")
+    require(cutpoints, ["role", "coding", "cut", "value", "unit", "n_patients"], "cutpoints")
     return pd.DataFrame(
         {
-            "Variable": cutpoints["biomarker"].map(
-                lambda column: (
-                    dict(zip(pair.columns, (v.label for v in pair), strict=True)).get(column)
-                    or variable_label(column)
-                )
-            ),
+            "Variable": cutpoints["role"].map(lambda role: pair.variable(role).label),
             "Coding": cutpoints["coding"].map(lambda coding: label("coding", coding)),
             "Cut": cutpoints["cut"].map(lambda cut: label("cut", cut)),
             "Value": cutpoints["value"].map(lambda v: number_text(v, 3)),

@@ -107,16 +107,16 @@ def pair_row(
 def pairs_table(
     settings: Mapping[str, Mapping[str, Any]],
     tables: Mapping[str, Mapping[str, pd.DataFrame]],
-    units: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """One row per pair (the analyses of `pair_analyses`, in that order), with the interaction
-    p-values adjusted across pairs; `units` are the dictionary's, for pairs without a unit."""
+    """One row per pair (the analyses of `pair_analyses`, in that order, their pair's labels and
+    units filled in by jobs.settings.analysis_settings), with the interaction p-values adjusted
+    across pairs."""
     rows = [
         pair_row(
             name,
             settings[name],
             whole_sample_tables(tables[name]),
-            pair_from_settings(settings[name], units),
+            pair_from_settings(settings[name]),
         )
         for name in settings
     ]

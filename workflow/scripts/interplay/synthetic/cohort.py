@@ -246,7 +246,7 @@ def exposure_high(values: dict[str, np.ndarray], scenario: str) -> np.ndarray:
     return values[marker.column] > marker.median
 
 
-def pair_terms(values: dict[str, np.ndarray], scenario: str) -> dict[str, np.ndarray]:
+def true_pair_terms(values: dict[str, np.ndarray], scenario: str) -> dict[str, np.ndarray]:
     """The true model's exposure, modifier and product columns of a scenario (generic names)."""
     if scenario == truth.DEFAULT_SCENARIO:
         high = exposure_high(values, scenario).astype(float)
@@ -267,7 +267,7 @@ def pair_terms(values: dict[str, np.ndarray], scenario: str) -> dict[str, np.nda
 
 def outcome_design(values: dict[str, np.ndarray], scenario: str) -> np.ndarray:
     """Design matrix of the scenario's true outcome model (columns in its coefficient order)."""
-    columns = {"intercept": np.ones(values["age"].size), **pair_terms(values, scenario)}
+    columns = {"intercept": np.ones(values["age"].size), **true_pair_terms(values, scenario)}
     return np.column_stack(
         [columns.get(term, values.get(term)) for term in truth.scenario_coefficients(scenario)]
     )
