@@ -3,7 +3,8 @@
 The summary (results/analyses/{analysis}/bootstrap.tsv) has one row per estimand and interval
 method: table, group, term (where the estimand's row is: model/term for models,
 exposure_<level>_modifier_<level> for joint, scale/measure for interaction, the row position for
-slopes), ci_method (percentile | bca | boot_mi_vhb), scale (log: ORs and S are summarised on the log scale), estimate,
+slopes), ci_method (percentile | bca | boot_mi_vhb), scale (log: ORs and S are summarised on the log
+scale), estimate,
 std_error, df, ci_low, ci_high, bias (all on that scale), z0 and acceleration (BCa), and counts:
 replicates (requested resamples), used (finite), failed (fits that did not converge or separated,
 in any imputation of a resample), firth (fits replaced by the Firth fallback), undefined (fit
