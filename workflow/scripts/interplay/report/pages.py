@@ -485,7 +485,7 @@ def slopes_display(slopes: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     is in the TSV)."""
     require(
         slopes,
-        ["percentile", pair.modifier.column, "modifier_scaled", "odds_ratio", "ci_low", "ci_high"],
+        ["percentile", "modifier", "modifier_scaled", "odds_ratio", "ci_low", "ci_high"],
         "slopes",
     )
     at_percentiles = slopes.loc[slopes["percentile"].notna()]
@@ -495,7 +495,7 @@ def slopes_display(slopes: pd.DataFrame, pair: Pair) -> pd.DataFrame:
         {
             **stratum_column(main),
             f"{modifier.label} percentile": main["percentile"].map(lambda v: number_text(v, 0)),
-            modifier.label_with_unit: main[modifier.column].map(number_text),
+            modifier.label_with_unit: main["modifier"].map(number_text),
             f"{modifier.label} ({scale_text(modifier)})": main["modifier_scaled"].map(number_text),
             f"OR {pair.exposure.scale_words}": main["odds_ratio"].map(lambda v: number_text(v, 3)),
             "CI": intervals(main, 3),
