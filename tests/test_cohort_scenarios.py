@@ -41,13 +41,6 @@ LARGE = {
     "dropout": False,
     "missingness": False,
 }
-# The data stage reads any pair (an extra marker's LOD, the pair's columns) once the data part of
-# issue 15 is merged; until then building the library's dataset fails with these errors.
-NEEDS_PAIR_DATA = pytest.mark.xfail(
-    raises=(TypeError, KeyError, InputError),
-    strict=True,
-    reason="needs the pair-driven data stage (issue 15, data part); remove after its merge",
-)
 
 
 def example_config(name: str) -> dict:
@@ -215,7 +208,6 @@ def test_impossible_scenarios_are_input_errors(arguments):
 
 
 @pytest.mark.workflow  # 100,000 patients through ingestion and the data stage
-@NEEDS_PAIR_DATA
 @pytest.mark.parametrize("name", list(EXAMPLES))
 def test_the_library_dataset_recovers_the_pair_terms(name, tmp_path):
     """The analysis dataset built by the library with the example's settings: the exposure,

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from interplay.data.biomarkers import assay_limits
 from interplay.data.dictionary import load_dictionary
 from interplay.data.extra_columns import with_extra_columns
 from interplay.data.flow import build_analysis_dataset
@@ -28,7 +29,15 @@ def synthetic_analysis_dataset(
     known = with_extra_columns(
         load_dictionary(dictionary), config.get("data", {}).get("extra_columns")
     )
-    ingested = ingest_cohort(paths[0], paths[1], known, {}, {}, config["outcome"]["schedule"])
+    ingested = ingest_cohort(
+        paths[0],
+        paths[1],
+        known,
+        {},
+        {},
+        config["outcome"]["schedule"],
+        lods=assay_limits([config["pair"]]),
+    )
     built = build_analysis_dataset(
         ingested.baseline, ingested.visits, config["outcome"], config["pair"]
     )
