@@ -243,7 +243,7 @@ def test_a_biomarker_at_or_below_zero_cannot_have_a_log_axis() -> None:
     data = add_codings(il6_dataset().assign(il6=lambda d: d["il6"] - 5), IL6_HADS)
     with pytest.raises(InputError, match="at or below 0") as error:
         cohort.biomarker_histograms(data, hand_cutpoints(data, IL6_HADS), IL6_HADS)
-    assert "pair.exposure.kind" in str(error.value)
+    assert "a log2 transform or a limit of detection" in str(error.value)
 
 
 def test_sensitivity_figures_title_the_estimands_in_the_pair_words() -> None:

@@ -94,16 +94,22 @@ def histogram(values: pd.Series, edges: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"low": edges[:-1], "high": edges[1:], "count": counts})
 
 
+def log_scale(variable: Variable) -> bool:
+    """Whether a variable's distribution is drawn on a log axis: a log2-modelled one, or one with
+    a limit of detection (its below-LOD bar sits left of log-spaced bins)."""
+    return variable.transform == "log2" or variable.is_assay
+
+
 def variable_bars(dataset: pd.DataFrame, variable: Variable, lod: float, bins: int) -> pd.DataFrame:
     """One variable's histogram: a bar per value of a binary variable or of whole-number scores
-    spanning fewer than `bins` values; else `bins` bins (log-spaced for a biomarker) and, for a
+    spanning fewer than `bins` values; else `bins` bins (log-spaced on a log_scale) and, for a
     variable with an LOD, a bar of its below-LOD values."""
     if variable.kind == "binary":
         bars = histogram(dataset[variable.role], np.array([-0.5, 0.5, 1.5]))
         return bars.assign(biomarker=variable.role, below_lod=False)
     below = below_lod(dataset, variable)
     values = dataset.loc[~below, variable.role].dropna()
-    if variable.kind != "biomarker":
+    if not log_scale(variable):
         low, high = float(values.min()), float(values.max())
         whole = bool((values == values.round()).all()) and high - low < bins
         # Whole-number scores (a scale, a count) get a bar per value, not bins between them.
@@ -115,8 +121,8 @@ def variable_bars(dataset: pd.DataFrame, variable: Variable, lod: float, bins: i
             "axis cannot show",
             file="analysis dataset",
             column=variable.column,
-            fix=f"check the {variable.column} values, or set pair.{variable.role}.kind to scale "
-            "or count (a linear axis) if it is not a serum concentration",
+            fix=f"check the {variable.column} values: a log2 transform or a limit of detection "
+            "needs values above 0",
         )
     low = min(lod, float(values.min())) if variable.is_assay else float(values.min())
     edges = np.geomspace(low, float(values.max()), bins + 1)
@@ -285,12 +291,12 @@ def biomarker_figure(
                 axes.set_xticks([0, 1], [f"{variable.label} {low}", f"{variable.label} {high}"])
                 axes.set_xlabel(measured_label(variable))
             else:
-                if variable.kind == "biomarker":
+                if log_scale(variable):
                     log_axis(axes, "x")
                 if variable.is_assay:
                     lod_marks(axes, bars, cutpoints, variable, line_top)
                 cut_marks(axes, cutpoints, variable, palette, line_top)
-                axes.set_xlabel(axis_label(variable, log=variable.kind == "biomarker"))
+                axes.set_xlabel(axis_label(variable, log=log_scale(variable)))
             axes.set_ylabel("Patients (n)")
             axes.set_ylim(0, bars["count"].max() * headroom)
             # The note is a legend entry without a symbol, so that it never covers the legend.
