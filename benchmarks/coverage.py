@@ -42,7 +42,11 @@ CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 SECTIONS = ["outcome", "pair", "covariates", "missing_data", "models"]
 N = 1086
 LOG_OR_LOW = float(np.log(0.45))  # IL-1β high vs low within low BDNF (cohort_truth)
-EXPOSURES = {"exposure_high": LOG_OR_LOW, "modifier_high": 0.1, "exposure_high:modifier_high": -LOG_OR_LOW}
+EXPOSURES = {
+    "exposure_high": LOG_OR_LOW,
+    "modifier_high": 0.1,
+    "exposure_high:modifier_high": -LOG_OR_LOW,
+}
 COVARIATES = {"age": 0.018, "sex_male": -0.05, "hamd_baseline": -0.08, "low_income": -0.3}
 INCOMPLETE = ["age", "hamd_baseline", "low_income"]
 STRATUM_TRUTH = {"modifier_low": 0.45, "modifier_high": 1.0}

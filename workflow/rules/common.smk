@@ -46,6 +46,7 @@ from interplay.data.biomarkers import assay_limits
 from interplay.data.dictionary import column_units, load_dictionary
 from interplay.data.extra_columns import check_extra_covariates, with_extra_columns
 from interplay.errors import InputError
+from interplay.pair import pair_from_settings
 from interplay.jobs.settings import (
     PAIR_ROLES,
     PAIR_WORDS,
@@ -420,3 +421,17 @@ def model_inputs(wildcards):
 
 
 include: "bootstrap_functions.smk"
+
+
+def pair_words(analysis):
+    """An analysis's pair in the words of the report's captions (workflow/report/*_table.rst):
+    the labels, 'IL-1β × BDNF' and 'per doubling of IL-1β'."""
+    pair = pair_from_settings(settings(analysis, "pair"))
+    return Settings(
+        {
+            "exposure": pair.exposure.label,
+            "modifier": pair.modifier.label,
+            "title": pair.title,
+            "per_exposure": pair.exposure.scale_words,
+        }
+    )

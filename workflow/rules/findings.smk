@@ -2,22 +2,6 @@
 # text, the text of the report's first page (workflow/report/workflow.rst reads findings.rst next
 # to the findings page) and that page.
 
-from interplay.pair import pair_from_settings
-
-
-def pair_words(analysis):
-    """An analysis's pair in the words of the report's captions (workflow/report/*_table.rst):
-    the labels, 'IL-1β × BDNF' and 'per doubling of IL-1β'."""
-    pair = pair_from_settings(settings(analysis, "pair"))
-    return Settings(
-        {
-            "exposure": pair.exposure.label,
-            "modifier": pair.modifier.label,
-            "title": pair.title,
-            "per_exposure": pair.exposure.scale_words,
-        }
-    )
-
 
 rule findings:
     input:
