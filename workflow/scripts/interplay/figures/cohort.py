@@ -191,7 +191,10 @@ def cut_value(cutpoints: pd.DataFrame, variable: Variable, cut: str) -> float:
 
 
 def cut_text(value: float) -> str:
-    """A cut-point for a legend: three significant digits below 10, one decimal above."""
+    """A cut-point for a legend: a whole number as it is (a score), else three significant digits
+    below 10 and one decimal above."""
+    if float(value).is_integer():
+        return f"{value:.0f}"
     return f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}"
 
 
@@ -228,18 +231,20 @@ def lod_marks(
 def cut_marks(
     axes: Axes, cutpoints: pd.DataFrame, variable: Variable, palette: Sequence[str], line_top: float
 ) -> None:
-    """The median and tertile cut lines of a variable, and its split threshold if it has one."""
+    """The tertile cut lines of a variable and the cut of its split: the median, or its
+    threshold (cutpoints.tsv has the median row only for a median split)."""
     unit = unit_text(variable)
-    median = cut_value(cutpoints, variable, "median")
     first = cut_value(cutpoints, variable, "tertile_1")
     second = cut_value(cutpoints, variable, "tertile_2")
-    axes.axvline(
-        median,
-        ymax=line_top,
-        color=palette[1],
-        linewidth=1.2,
-        label=f"Median {cut_text(median)}{unit}",
-    )
+    if variable.split == "median":
+        median = cut_value(cutpoints, variable, "median")
+        axes.axvline(
+            median,
+            ymax=line_top,
+            color=palette[1],
+            linewidth=1.2,
+            label=f"Median {cut_text(median)}{unit}",
+        )
     for value, label in (
         (first, f"Tertile cuts {cut_text(first)}, {cut_text(second)}{unit}"),
         (second, None),
