@@ -216,7 +216,9 @@ def test_histograms_of_a_biomarker_with_an_lod_and_a_threshold_scale() -> None:
     assert f"LOD {IL6_LOD:g} pg/mL" in top_texts
     assert not any("LOD" in text for text in bottom_texts)
     assert "Split: high ≥ 12 points" in bottom_texts
-    assert not any(text.startswith("Median") for text in bottom_texts)  # split at 12, not the median
+    assert not any(
+        text.startswith("Median") for text in bottom_texts
+    )  # split at 12, not the median
     assert_no_default_words(figure)
 
 

@@ -92,7 +92,6 @@ def il6_methods() -> str:
             cutpoints=CUTPOINTS,
             interaction=INTERACTION,
             provenance=PROVENANCE,
-            units={"hads_anxiety": "points"},
         )
     )
 
@@ -177,7 +176,7 @@ def test_an_analysis_studying_another_pair_is_described_in_its_own_words() -> No
     config["analyses"]["il6"] = {"pair": copy.deepcopy(IL6_HADS_SETTINGS)}
     primary = analysis_settings(config, "primary")
     clause = sensitivity_clause(
-        "il6", analysis_settings(config, "il6"), primary, {"hads_anxiety": "points"}
+        "il6", analysis_settings(config, "il6", {"hads_anxiety": "points"}), primary
     )
     assert clause == (
         "Il6: the pair IL-6 × HADS anxiety (IL-6 split at its median, HADS anxiety ≥ 12 high)"

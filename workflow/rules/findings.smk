@@ -27,7 +27,6 @@ rule findings:
         library=library_version("findings.py"),
         ci_level=settings("primary", "models")["ci_level"],
         pair=settings("primary", "pair"),
-        units=COLUMN_UNITS,
         synthetic=SYNTHETIC_INPUT,
     script:
         "../scripts/findings.py"

@@ -31,7 +31,6 @@ rule methods:
         ),
         privacy=Settings(config["privacy"]),
         seed=config["seed"],
-        units=COLUMN_UNITS,
     script:
         "../scripts/methods.py"
 

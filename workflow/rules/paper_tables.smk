@@ -29,7 +29,6 @@ rule paper_tables:
         analyses=PAPER_ANALYSES,
         settings=Settings({name: ANALYSES[name] for name in PAPER_ANALYSES}),
         min_cell_count=MIN_CELL_COUNT,
-        units=COLUMN_UNITS,
         words=pair_words("primary"),
     script:
         "../scripts/paper_tables.py"

@@ -25,7 +25,6 @@ rule report_tables:
         library=library_version("figure_report_tables.py"),
         title_suffix="",
         pair=settings("primary", "pair"),
-        units=COLUMN_UNITS,
         words=pair_words("primary"),
     script:
         "../scripts/figure_report_tables.py"
@@ -61,7 +60,6 @@ rule report_analysis_tables:
         analysis_label=lambda wildcards: analysis_label(wildcards.analysis),
         title_suffix=lambda wildcards: f" ({analysis_label(wildcards.analysis)} analysis)",
         pair=lambda wildcards: settings(wildcards.analysis, "pair"),
-        units=COLUMN_UNITS,
         words=lambda wildcards: pair_words(wildcards.analysis),
     script:
         "../scripts/figure_report_tables.py"

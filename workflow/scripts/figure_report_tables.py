@@ -19,7 +19,7 @@ def read_result(path: str):
 def main(smk) -> None:
     """Write one page per output, from the input of the same name."""
     analysis = getattr(smk.wildcards, "analysis", "")
-    pair = pair_from_settings(smk.params.pair, smk.params.units)
+    pair = pair_from_settings(smk.params.pair)
     for name, path in smk.output.items():
         data = read_result(smk.input[name])
         page = report_page(name, data, smk.params.title_suffix, analysis, pair)

@@ -10,7 +10,7 @@ from interplay.tables import read_table, write_table
 
 def main(smk) -> None:
     """Write the findings table and its three renderings."""
-    pair = pair_from_settings(smk.params.pair, smk.params.units)
+    pair = pair_from_settings(smk.params.pair)
     models = read_table(smk.input.models)
     interaction = read_table(smk.input.interaction)
     findings = findings_table(

@@ -25,7 +25,6 @@ def main(smk) -> None:
                 read_table(smk.input[f"{name}_models"]),
                 read_table(smk.input[f"{name}_interaction"]),
                 read_table(table1) if table1 else None,
-                smk.params.units,
             )
         )
     tables = paper_tables(analyses, smk.params.min_cell_count)

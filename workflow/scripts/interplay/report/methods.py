@@ -619,7 +619,6 @@ def sensitivity_clause(
     name: str,
     settings: Section,
     primary: Section,
-    units: Mapping[str, str] | None = None,
 ) -> str:
     """'Complete cases: complete cases instead of multiple imputation', in the words of the
     analysis's own pair."""
@@ -627,7 +626,7 @@ def sensitivity_clause(
     # The pair's columns leave the covariates with the pair: its own clause says so.
     derived = ("covariates", PAIR_COLUMNS)
     changed = [key for key in ours if ours[key] != theirs.get(key) and key != derived]
-    pair = pair_from_settings(settings, units)
+    pair = pair_from_settings(settings)
     phrases = list(dict.fromkeys(change_text(key, settings, pair) for key in changed))
     return f"{analysis_label(name)}: {', '.join(phrases) or 'as the primary analysis'}"
 
@@ -635,12 +634,11 @@ def sensitivity_clause(
 def sensitivity_paragraph(
     analyses: Mapping[str, Section],
     pair: Pair,
-    units: Mapping[str, str] | None = None,
 ) -> str:
     """One clause per sensitivity analysis, then the E-values (in the primary pair's words)."""
     primary = analyses["primary"]
     clauses = [
-        sensitivity_clause(name, settings, primary, units)
+        sensitivity_clause(name, settings, primary)
         for name, settings in analyses.items()
         if name != "primary"
     ]
@@ -724,12 +722,11 @@ def methods_sections(
     cutpoints: pd.DataFrame,
     interaction: pd.DataFrame,
     provenance: Mapping[str, Any],
-    units: Mapping[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """(heading, paragraph) pairs of the methods, in the order a paper gives them; the pair's
-    words from the primary analysis's pair (a unit left null: `units`, the dictionary's)."""
+    words from the primary analysis's pair (labels and units filled in by analysis_settings)."""
     primary = analyses["primary"]
-    pair = pair_from_settings(primary, units)
+    pair = pair_from_settings(primary)
     sections = [
         ("Participants and outcome", outcome_paragraph(primary, pair)),
         (
@@ -740,7 +737,7 @@ def methods_sections(
         ("Interaction", interaction_paragraph(primary, pair, interaction)),
         ("Missing data", missing_data_paragraph(primary, pair)),
         ("Bootstrap", bootstrap_paragraph(bootstrap, methods_by_analysis)),
-        ("Sensitivity analyses", sensitivity_paragraph(analyses, pair, units)),
+        ("Sensitivity analyses", sensitivity_paragraph(analyses, pair)),
         ("Firth's method", firth_paragraph(analyses)),
         ("Software", software_paragraph(provenance, privacy, seed)),
     ]

@@ -78,10 +78,9 @@ def analysis_tables(
     model_table: pd.DataFrame,
     interaction: pd.DataFrame,
     table1: pd.DataFrame | None = None,
-    units: Mapping[str, str] | None = None,
 ) -> PaperTableInputs:
     """What the paper tables read of one analysis, its adjustment set resolved as for its models
-    (the paper-style set from Table 1 by outcome); its pair's units left null from `units`."""
+    (the paper-style set from Table 1 by outcome)."""
     covariates = adjustment_covariates(settings["covariates"], table1, dataset)
     resolved = with_covariates(settings, covariates)
     return PaperTableInputs(
@@ -92,7 +91,7 @@ def analysis_tables(
         estimator=resolved["models"]["estimator"],
         ci_level=float(resolved["models"]["ci_level"]),
         outcome=resolved["outcome"]["definition"],
-        pair=pair_from_settings(settings, units),
+        pair=pair_from_settings(settings),
     )
 
 
