@@ -2,6 +2,8 @@
 does not know (declared in data.extra_columns) is analysed, and the findings and tables speak of
 the example's labels, never of IL-1β or BDNF."""
 
+import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -18,18 +20,22 @@ EXAMPLES = {
 }
 # Small on top of the quick run: no bootstrap, two imputations, the example's own analyses.
 SMALL = "bootstrap: {methods: []}\nmissing_data: {m: 2, iterations: 2}\n"
-TARGETS = ["results/findings.md", "results/tables/findings.tsv", "results/tables/table2.tsv"]
+REPORT = "results/report.html"
+# The one place the report may name the default pair: the citation of the reference analysis.
+CITATION = re.compile(r"Cho et al\.[^)]*\)")
+UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
 @pytest.fixture(scope="module", params=list(EXAMPLES))
 def finished(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """The example run to its findings and paper table."""
+    """The whole workflow of the example, then its report."""
     name = request.param
     workdir = copy_workflow(tmp_path_factory.mktemp(name))
     (workdir / "small.yaml").write_text(SMALL, encoding="utf-8")
-    example = f"config/examples/{name}.yaml"
-    result = run_snakemake(workdir, *TARGETS, "--configfile", QUICK_CONFIG, example, "small.yaml")
-    assert result.returncode == 0, result.stderr[-5000:]
+    configs = ["--configfile", QUICK_CONFIG, f"config/examples/{name}.yaml", "small.yaml"]
+    for arguments in ([], ["--report", REPORT]):
+        result = run_snakemake(workdir, *arguments, *configs)
+        assert result.returncode == 0, result.stderr[-5000:]
     return name, workdir
 
 
@@ -57,3 +63,15 @@ def test_paper_table_keeps_generic_codes(finished: tuple[str, Path]) -> None:
     _, workdir = finished
     table2 = pd.read_csv(workdir / "results" / "tables" / "table2.tsv", sep="\t")
     assert set(table2["biomarker"]) <= {"exposure", "modifier"}
+
+
+def test_the_report_reads_with_the_example_names(finished: tuple[str, Path]) -> None:
+    """The report names the example's exposure and modifier, and the default pair only where it
+    cites the reference analysis."""
+    name, workdir = finished
+    exposure, modifier, _ = EXAMPLES[name]
+    # The report embeds its pages as JSON strings: decode their \\uXXXX escapes to read the text.
+    raw = (workdir / REPORT).read_text(encoding="utf-8")
+    text = html.unescape(UNICODE_ESCAPE.sub(lambda match: chr(int(match[1], 16)), raw))
+    assert text.count(exposure) > 20 and text.count(modifier) > 20
+    assert not re.search("IL-1β|BDNF", CITATION.sub("", text))
