@@ -435,8 +435,8 @@ def test_specification_curve_has_a_panel_column_per_estimand_family(
     assert len(grouped) == len(per_doubling) == len(sensitivity.KEY_ESTIMANDS)
     # Each family's matrix lists its own analyses, the continuous one only on the right.
     names = [[t.get_text() for t in d.get_xticklabels()] for d in dots]
-    assert names[1] == ["Continuous biomarkers"]
-    assert "Continuous biomarkers" not in names[0] and len(names[0]) == len(CHOICES)
+    assert names[1] == ["Continuous models"]
+    assert "Continuous models" not in names[0] and len(names[0]) == len(CHOICES)
     per_doubling_values = set(np.round(list(PER_DOUBLING.values()), 6))
     for axes in grouped:
         assert not per_doubling_values & set(np.round(drawn_values(axes, 1), 6))

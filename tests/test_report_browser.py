@@ -21,7 +21,7 @@ REPORT_SECTIONS = [
     "03 Baseline characteristics",
     "04 Paper tables",
     "05 Interaction",
-    "06 Continuous biomarkers",
+    "06 Continuous models",
     "07 Sensitivity analyses",
     "08 Bootstrap",
     "09 Data quality",

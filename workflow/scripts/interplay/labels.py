@@ -212,7 +212,7 @@ ANALYSES = {
     "completers": "Completers only",
     "response": "Response as outcome",
     "tertiles": "Tertile groups",
-    "continuous": "Continuous biomarkers",
+    "continuous": "Continuous models",
     "unadjusted": "Unadjusted",
     "paper_covariates": "Covariates chosen as in the paper",
     "lod_half": "Below-LOD values as LOD/2",
