@@ -78,12 +78,14 @@ def interaction_rows(ratio: tuple, reri: tuple, ic: tuple) -> pd.DataFrame:
     return table.assign(stratum="all", status="ok")
 
 
-def sensitivity_rows(rows: list[tuple]) -> pd.DataFrame:
-    """A sensitivity table of (analysis, stratum, estimand, low, high, status) rows."""
+def sensitivity_rows(rows: list[tuple], pair: str = DEFAULT_PAIR.title) -> pd.DataFrame:
+    """A sensitivity table of (analysis, stratum, estimand, low, high, status) rows of a pair."""
     table = pd.DataFrame(
         rows, columns=["analysis", "stratum", "estimand", "ci_low", "ci_high", "status"]
     )
-    return table.assign(estimate=np.sqrt(table["ci_low"].abs() * table["ci_high"].abs()))
+    return table.assign(
+        estimate=np.sqrt(table["ci_low"].abs() * table["ci_high"].abs()), pair=pair
+    )
 
 
 DEFAULT_SENSITIVITY = sensitivity_rows(
@@ -257,6 +259,11 @@ def test_robustness_counts_whole_sample_usable_analyses() -> None:
             ("primary", "all", "exposure_or_modifier_high", 0.78, 1.59, "ok"),
         ]
     )
+    # An analysis of another pair answers another question: it is not counted.
+    other = sensitivity_rows(
+        [("il1b_age", "all", "exposure_or_modifier_low", 1.2, 1.9, "ok")], "IL-1β × Age"
+    )
+    sensitivity = pd.concat([sensitivity, other], ignore_index=True)
     models, interaction, _ = crafted(sensitivity=sensitivity)
     findings = findings_table(models, interaction, sensitivity, CI_LEVEL, DEFAULT_PAIR).set_index(
         "estimand"

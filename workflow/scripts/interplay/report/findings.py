@@ -154,14 +154,18 @@ def excludes(low: float, high: float, null: float) -> int:
     return 0
 
 
-def robustness(sensitivity: pd.DataFrame, estimand: str, primary_side: int, null: float) -> dict:
-    """How many whole-sample analyses with a usable fit estimate `estimand`, how many of their
-    intervals exclude the null (on either side), and which analyses conclude differently from the
-    primary one (the null excluded or not, or excluded on the other side)."""
+def robustness(
+    sensitivity: pd.DataFrame, estimand: str, primary_side: int, null: float, pair: Pair
+) -> dict:
+    """How many whole-sample analyses of the primary's pair with a usable fit estimate `estimand`
+    (an analysis studying another pair answers another question), how many of their intervals
+    exclude the null (on either side), and which analyses conclude differently from the primary
+    one (the null excluded or not, or excluded on the other side)."""
     rows = sensitivity[
         (sensitivity["estimand"] == estimand)
         & (sensitivity["stratum"] == WHOLE_SAMPLE)
         & (sensitivity["status"] == OK)
+        & (sensitivity["pair"] == pair.title)
     ]
     if rows.empty:
         return {"n_analyses": pd.NA, "n_excluding_null": pd.NA, "exceptions": np.nan}
@@ -310,7 +314,7 @@ def findings_table(
             row["sentence"] = np.nan
             continue
         side = excludes(row["ci_low"], row["ci_high"], headline.null)
-        row.update(robustness(sensitivity, headline.code, side, headline.null))
+        row.update(robustness(sensitivity, headline.code, side, headline.null, pair))
         if row["status"] != OK or not np.isfinite(row["estimate"]):
             status = str(row["status"]).replace("_", " ")
             text = f"{row['label']}: could not be estimated ({status})."

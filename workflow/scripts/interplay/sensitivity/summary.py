@@ -43,7 +43,7 @@ SOURCES: dict[str, dict[str, tuple[str, Any, Any]]] = {
     },
 }
 SENSITIVITY_COLUMNS = [
-    "analysis", "stratum", "estimand", "contrast", "estimate", "ci_low", "ci_high", "ci_method",
+    "analysis", "pair", "stratum", "estimand", "contrast", "estimate", "ci_low", "ci_high", "ci_method",
     "p_value", "n", "n_events", "evalue", "evalue_ci", "outcome", "coding", "covariates",
     "missing_data", "below_lod", "exclusions", "estimator", "status",
 ]  # fmt: skip
@@ -126,6 +126,7 @@ def choices(settings: Mapping[str, Any]) -> dict[str, str]:
         definition += f" among {SUB_COHORTS[among['definition']]} at week {among['week']}"
     outliers = pair_settings["outlier_z"]
     return {
+        "pair": pair_from_settings(settings).title,
         "outcome": f"{definition}, {outcome['missing_rule']}, week {outcome['week']}",
         "coding": pair_settings["coding"],
         "covariates": settings["covariates"]["adjustment_set"],
