@@ -83,9 +83,7 @@ def sensitivity_rows(rows: list[tuple], pair: str = DEFAULT_PAIR.title) -> pd.Da
     table = pd.DataFrame(
         rows, columns=["analysis", "stratum", "estimand", "ci_low", "ci_high", "status"]
     )
-    return table.assign(
-        estimate=np.sqrt(table["ci_low"].abs() * table["ci_high"].abs()), pair=pair
-    )
+    return table.assign(estimate=np.sqrt(table["ci_low"].abs() * table["ci_high"].abs()), pair=pair)
 
 
 DEFAULT_SENSITIVITY = sensitivity_rows(

@@ -43,9 +43,9 @@ SOURCES: dict[str, dict[str, tuple[str, Any, Any]]] = {
     },
 }
 SENSITIVITY_COLUMNS = [
-    "analysis", "pair", "stratum", "estimand", "contrast", "estimate", "ci_low", "ci_high", "ci_method",
-    "p_value", "n", "n_events", "evalue", "evalue_ci", "outcome", "coding", "covariates",
-    "missing_data", "below_lod", "exclusions", "estimator", "status",
+    "analysis", "pair", "stratum", "estimand", "contrast", "estimate", "ci_low", "ci_high",
+    "ci_method", "p_value", "n", "n_events", "evalue", "evalue_ci", "outcome", "coding",
+    "covariates", "missing_data", "below_lod", "exclusions", "estimator", "status",
 ]  # fmt: skip
 
 
