@@ -66,6 +66,11 @@ class Variable:
     lod: float | None = None
 
     @property
+    def is_binary(self) -> bool:
+        """Whether the variable is a 0/1 one (kind or split binary: the two must agree)."""
+        return self.kind == "binary" or self.split == "binary"
+
+    @property
     def is_assay(self) -> bool:
         """Whether values below a limit of detection are handled (a configured lod)."""
         return self.lod is not None
