@@ -5,7 +5,9 @@ import re
 
 import numpy as np
 import pandas as pd
+import pytest
 from interplay.describe.table1 import table1
+from interplay.errors import InputError
 from interplay.labels import codes_with_labels
 from interplay.report.pages import (
     DISPLAYS,
@@ -20,7 +22,7 @@ from interplay.report.pages import (
     table1_display,
 )
 from interplay.sensitivity.summary import SENSITIVITY_COLUMNS
-from pairs import DEFAULT_PAIR
+from pairs import DEFAULT_PAIR, IL6_HADS
 
 # ---------------------------------------------------------------- table pages
 
@@ -220,6 +222,29 @@ def test_sensitivity_contrast_and_interval_method_in_words() -> None:
     assert shown["Analysis"].tolist() == ["Complete cases", "By treatment step"]
     assert shown["Stratum"].iloc[1] == "Treatment step reached by week 12: 2"
     assert shown["Events / n"].iloc[1] == "126 / 280"
+
+
+def test_sensitivity_rows_in_their_own_analysis_pair_words() -> None:
+    table = sensitivity_table().assign(analysis=["primary", "il6_anxiety"], stratum="all")
+    table["contrast"] = [table["contrast"].iloc[0], "IL-6 above vs below its median"]
+    pairs = {"primary": DEFAULT_PAIR, "il6_anxiety": IL6_HADS}
+    shown = sensitivity_display(table, DEFAULT_PAIR, pairs)
+    assert shown["Pair"].tolist() == ["IL-1β × BDNF", "IL-6 × HADS anxiety"]
+    assert shown["Estimand"].iloc[1] == "IL-6 OR at HADS anxiety < 12"
+    assert shown["Contrast"].iloc[0].endswith("reference IL-1β high, BDNF high")
+    # One pair: no Pair column.
+    assert "Pair" not in sensitivity_display(table, DEFAULT_PAIR, dict.fromkeys(pairs, IL6_HADS))
+    page = report_page("sensitivity", table, pair=DEFAULT_PAIR, pairs=pairs)
+    assert "IL-6 OR at HADS anxiety &lt; 12" in page and "BDNF &lt; 12" not in page
+
+
+def test_sensitivity_analysis_without_a_pair_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="il6_anxiety"):
+        sensitivity_display(
+            sensitivity_table().assign(analysis=["primary", "il6_anxiety"]),
+            DEFAULT_PAIR,
+            {"primary": DEFAULT_PAIR},
+        )
 
 
 def table1_dataset(n: int = 40) -> pd.DataFrame:

@@ -25,6 +25,8 @@ rule report_tables:
         library=library_version("figure_report_tables.py"),
         title_suffix="",
         pair=settings("primary", "pair"),
+        # The sensitivity page names each analysis's rows in its own pair's words.
+        pairs={name: settings(name, "pair") for name in ANALYSES},
         words=pair_words("primary"),
     script:
         "../scripts/figure_report_tables.py"

@@ -20,9 +20,14 @@ def main(smk) -> None:
     """Write one page per output, from the input of the same name."""
     analysis = getattr(smk.wildcards, "analysis", "")
     pair = pair_from_settings(smk.params.pair)
+    # Only the sample-level pages (the sensitivity page) need every analysis's pair.
+    pairs = {
+        name: pair_from_settings(settings)
+        for name, settings in getattr(smk.params, "pairs", {}).items()
+    }
     for name, path in smk.output.items():
         data = read_result(smk.input[name])
-        page = report_page(name, data, smk.params.title_suffix, analysis, pair)
+        page = report_page(name, data, smk.params.title_suffix, analysis, pair, pairs or None)
         Path(path).write_text(page, encoding="utf-8")
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from interplay.bootstrap.methods import METHODS
 from interplay.describe.table1 import BINARY, CATEGORICAL, format_p, table1_wide
+from interplay.errors import InputError
 from interplay.figures.sensitivity import KEY_ESTIMANDS
 from interplay.figures.style import require
 from interplay.labels import (
@@ -310,19 +311,48 @@ def contrast_text(contrast: Any, pair: Pair) -> str:
     return f"{coding}; {label('outcome', outcome)}, reference {group_label(reference, pair)}"
 
 
-def sensitivity_display(sensitivity: pd.DataFrame, pair: Pair) -> pd.DataFrame:
+def analysis_pairs(analyses: pd.Series, pair: Pair, pairs: Mapping[str, Pair] | None) -> list[Pair]:
+    """The Pair of each row's analysis: from `pairs` ({analysis: Pair}), or `pair` for every row
+    when there is none (a single pair)."""
+    if pairs is None:
+        return [pair] * len(analyses)
+    unknown = sorted(set(analyses) - set(pairs))
+    if unknown:
+        raise InputError(
+            "analyses without pair settings: the report knows the pair of each configured "
+            "analysis only",
+            file="sensitivity.tsv",
+            column="analysis",
+            ids=unknown,
+            fix="rebuild sensitivity.tsv with the configuration listing these analyses",
+        )
+    return [pairs[analysis] for analysis in analyses]
+
+
+def sensitivity_display(
+    sensitivity: pd.DataFrame, pair: Pair, pairs: Mapping[str, Pair] | None = None
+) -> pd.DataFrame:
     """The key estimates of every analysis in plain words: estimate, interval, counts (suppressed
-    ones named), E-value and fit status ('Fit')."""
+    ones named), E-value and fit status ('Fit'). Each row names its estimand and contrast in its
+    own analysis's pair (`pairs`: {analysis: Pair}; without it every analysis studies `pair`),
+    and a Pair column names it when more than one pair is present."""
+    row_pairs = analysis_pairs(sensitivity["analysis"], pair, pairs)
     estimands = sensitivity["estimand"].astype(object)
+    titles = pd.Series([row_pair.title for row_pair in row_pairs], index=sensitivity.index)
     return pd.DataFrame(
         {
             "Analysis": labelled(sensitivity["analysis"], analysis_label),
+            **({"Pair": titles} if titles.nunique() > 1 else {}),
             # 'All patients' on every unstratified row would only crowd the page.
             "Stratum": labelled(sensitivity["stratum"].replace("all", None), stratum_label),
-            "Estimand": estimands.map(
-                lambda name: estimand_label(name, pair) if name in KEY_ESTIMANDS else ""
-            ),
-            "Contrast": sensitivity["contrast"].map(lambda contrast: contrast_text(contrast, pair)),
+            "Estimand": [
+                estimand_label(name, row_pair) if name in KEY_ESTIMANDS else ""
+                for name, row_pair in zip(estimands, row_pairs, strict=True)
+            ],
+            "Contrast": [
+                contrast_text(contrast, row_pair)
+                for contrast, row_pair in zip(sensitivity["contrast"], row_pairs, strict=True)
+            ],
             "Estimate": sensitivity["estimate"].map(number_text),
             "CI": intervals(sensitivity),
             "CI method": method_column(sensitivity),
@@ -695,18 +725,27 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any, Pair], pd.DataFrame], str]] = {
 
 
 def report_page(
-    name: str, data: Any, title_suffix: str = "", analysis: str = "", pair: Pair = ROLE_PAIR
+    name: str,
+    data: Any,
+    title_suffix: str = "",
+    analysis: str = "",
+    pair: Pair = ROLE_PAIR,
+    pairs: Mapping[str, Pair] | None = None,
 ) -> str:
     """The HTML page of one named result (a table, or the provenance record) of an analysis, in
-    the words of its pair."""
+    the words of its pair; the sensitivity page names each row in its own analysis's pair
+    (`pairs`: {analysis: Pair})."""
     title, tabulate, note = DISPLAYS[name]
     words = {
         "exposure": pair.exposure.label,
         "modifier": pair.modifier.label,
         "per_exposure": pair.exposure.scale_words,
     }
+    table = (
+        sensitivity_display(data, pair, pairs) if name == "sensitivity" else tabulate(data, pair)
+    )
     return html_page(
         f"{title.format(**words)}{title_suffix}",
-        tabulate(data, pair),
+        table,
         note.format(**words) + status_note(data, analysis),
     )
