@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from interplay import labels
 from interplay.columns import COVARIATES
-from pairs import DEFAULT_PAIR
+from pairs import DEFAULT_PAIR, IL6_HADS
 
 DICTIONARY = Path(__file__).resolve().parents[1] / "resources" / "data_dictionary.tsv"
 
@@ -97,3 +97,12 @@ def test_every_covariate_and_category_level_has_a_label() -> None:
     assert set(COVARIATES) <= set(labels.VARIABLES)
     levels = {level for spec in COVARIATES.values() for level in spec.levels}
     assert levels <= set(labels.COVARIATE_LEVELS)
+
+
+def test_pair_variables_key_the_dataset_columns_of_the_pair() -> None:
+    shown = labels.pair_variables(IL6_HADS)
+    assert shown["il6"] == ("IL-6", "pg/mL")
+    assert shown["il6_below_lod"] == ("IL-6 below the limit of detection", "")
+    assert shown["hads_anxiety"] == ("HADS anxiety", "points")
+    # No limit of detection, no below-LOD flag.
+    assert "hads_anxiety_below_lod" not in shown

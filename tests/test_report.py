@@ -301,6 +301,21 @@ def test_table1_group_n_counts_patients_missing_a_value() -> None:
     assert shown["Missing"].tolist() == ["3"]
 
 
+def test_table1_names_another_pair_columns_by_their_labels() -> None:
+    data = table1_dataset().rename(columns={"il1b_below_lod": "il6_below_lod"})
+    data["il6"] = np.linspace(0.5, 8.0, len(data))
+    data["hads_anxiety"] = np.tile([4.0, 14.0], len(data) // 2)
+    shown = table1_display(
+        table1(data, IL6_HADS, variables=["il6", "il6_below_lod", "hads_anxiety"]), IL6_HADS
+    )
+    names = [name.partition(", ")[0] for name in shown["Characteristic"]]
+    assert names == [
+        "IL-6 (pg/mL)",
+        "IL-6 below the limit of detection",
+        "HADS anxiety (points)",
+    ]
+
+
 def test_table1_group_n_suppressed_where_every_row_hides_it() -> None:
     table = table1(table1_dataset(), DEFAULT_PAIR, variables=["age", "unmarried"])
     remission = table["group"] == "Remission"

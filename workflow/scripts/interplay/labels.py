@@ -77,11 +77,17 @@ def level_words(variable: Variable, code: str) -> str:
 
 
 def pair_variables(pair: Pair) -> dict[str, tuple[str, str]]:
-    """The pair's dataset columns (exposure, exposure_scaled, exposure_high, ...): (label, unit)."""
+    """The pair's dataset columns (exposure, exposure_scaled, exposure_high, ...) and each
+    variable's own column (il6) and below-LOD flag (il6_below_lod): (label, unit)."""
     labels = {}
     for role in (EXPOSURE, MODIFIER):
         variable = pair.variable(role)
-        labels[role] = (variable.label, variable.unit)
+        labels[role] = labels[variable.column] = (variable.label, variable.unit)
+        if variable.is_assay:
+            labels[f"{variable.column}_below_lod"] = (
+                f"{variable.label} below the limit of detection",
+                "",
+            )
         logged = f"log2 {variable.label}" if variable.transform == "log2" else variable.label
         labels[f"{role}_scaled"] = (logged, per_words(variable))
         labels[f"{role}_high"] = (

@@ -196,9 +196,10 @@ def group_sizes(table1: pd.DataFrame) -> dict[str, float]:
     return dict(totals.groupby(table1["group"].astype(str), sort=False).max().items())
 
 
-def characteristic_text(variable: str, kind: str, summary: str) -> str:
-    """'Age (years), mean ± SD'; a post-baseline variable says so."""
-    text = variable_label(variable, with_unit=kind not in (BINARY, CATEGORICAL))
+def characteristic_text(variable: str, kind: str, summary: str, pair: Pair) -> str:
+    """'Age (years), mean ± SD'; the pair's columns in its words ('IL-6 (pg/mL), median [IQR]');
+    a post-baseline variable says so."""
+    text = variable_label(variable, with_unit=kind not in (BINARY, CATEGORICAL), pair=pair)
     if variable in POST_BASELINE:
         text += " (post-baseline)"
     return f"{text}, {summary}"
@@ -222,7 +223,7 @@ def table1_display(table1: pd.DataFrame, pair: Pair) -> pd.DataFrame:
             "SMD": str(first["smd"]),
             "Missing": count_text(first["n_missing"]),
         }
-        name = characteristic_text(str(variable), kind, str(first["summary"]))
+        name = characteristic_text(str(variable), kind, str(first["summary"]), pair)
         if kind == CATEGORICAL:
             rows = [{"Characteristic": name, **tests}] + [
                 {
