@@ -319,6 +319,18 @@ def test_biomarker_caption_follows_kinds_and_lods() -> None:
     assert "LOD" not in sofas and "(b) Unemployed as two bars" in sofas
 
 
+def test_biomarker_caption_names_the_axis_the_figure_draws() -> None:
+    """The default BDNF (per SD, no LOD) is drawn on a linear axis; IL-1β (log2, LOD) on a log
+    one: the caption says the same of each."""
+    template = jinja2.Environment().from_string(
+        (Path(REPO) / "workflow" / "report" / "biomarkers.rst").read_text(encoding="utf-8")
+    )
+    params = SimpleNamespace(synthetic_caption="", words=caption_words(DEFAULT_PAIR))
+    caption = " ".join(template.render(snakemake=SimpleNamespace(params=params)).split())
+    assert "(a) Serum IL-1β on a log axis" in caption
+    assert "(b) Serum BDNF on a linear axis." in caption
+
+
 def test_every_joint_group_of_tertiles_is_named() -> None:
     data = add_codings(il6_dataset(), IL6_HADS)
     rates = effects.remission_rates(effects.joint_group_counts(data, "tertiles"), 0.95)

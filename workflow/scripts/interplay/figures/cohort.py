@@ -26,7 +26,7 @@ from interplay.figures.style import (
     require,
     styled,
 )
-from interplay.figures.words import axis_label, measured_label, unit_text
+from interplay.figures.words import axis_label, log_scale, measured_label, unit_text
 from interplay.labels import stage_label, variable_label
 from interplay.pair import Pair, Variable
 from interplay.privacy import count_text
@@ -92,12 +92,6 @@ def histogram(values: pd.Series, edges: np.ndarray) -> pd.DataFrame:
     """Counts of values in the bins [edges[i], edges[i+1]) (last bin closed): low, high, count."""
     counts, _ = np.histogram(values.dropna().to_numpy(float), bins=edges)
     return pd.DataFrame({"low": edges[:-1], "high": edges[1:], "count": counts})
-
-
-def log_scale(variable: Variable) -> bool:
-    """Whether a variable's distribution is drawn on a log axis: a log2-modelled one, or one with
-    a limit of detection (its below-LOD bar sits left of log-spaced bins)."""
-    return variable.transform == "log2" or variable.is_assay
 
 
 def variable_bars(dataset: pd.DataFrame, variable: Variable, lod: float, bins: int) -> pd.DataFrame:

@@ -15,6 +15,12 @@ def axis_label(variable: Variable, log: bool = False) -> str:
     return f"{name} ({', '.join(details)})" if details else name
 
 
+def log_scale(variable: Variable) -> bool:
+    """Whether a variable's distribution is drawn on a log axis: a log2-modelled one, or one with
+    a limit of detection (its below-LOD bar sits left of log-spaced bins)."""
+    return variable.transform == "log2" or variable.is_assay
+
+
 def level_word(variable: Variable, code: str) -> str:
     """A level code in words without the label: 'high' -> 'high' or '≥ 12', 'T3' -> 'T3'."""
     return variable.group(code).removeprefix(f"{variable.label} ")
@@ -43,9 +49,10 @@ def variable_words(variable: Variable) -> dict[str, object]:
         "contrast": variable.contrast,
         "low": variable.group("low"),
         "high": variable.group("high"),
-        "log_axis": variable.kind == "biomarker",
+        # The distribution figure's axis (cohort.biomarker_figure), which the caption describes.
+        "log_axis": log_scale(variable),
         "log_transform": variable.transform == "log2",
-        "binary": variable.kind == "binary",
+        "binary": variable.is_binary,
         "lod": variable.lod,
     }
 
