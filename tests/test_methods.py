@@ -336,3 +336,16 @@ def test_sentence_helpers():
 def test_the_default_workflow_writes_the_methods(tmp_path):
     jobs = planned_jobs(copy_workflow(tmp_path))
     assert jobs[("methods", "")] == 1
+
+
+def test_outlier_rule_names_only_the_biomarkers_it_screens():
+    """pair.outlier_z screens the log of kind biomarker variables only: with a scale modifier
+    the rule names log IL-1β alone."""
+    hads = {
+        "column": "hads_anxiety", "label": "HADS anxiety", "unit": "points", "kind": "scale",
+        "transform": "none", "split": "threshold", "threshold": 12, "high_if": "at_or_above",
+        "lod": None,
+    }  # fmt: skip
+    text = methods_text(edited(pair={"modifier": hads, "outlier_z": 3}))
+    assert "an absolute z-score of log IL-1β above 3 were excluded" in text
+    assert "log HADS anxiety" not in text

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from interplay.bootstrap.methods import COMPLETE_DATA_METHODS, IMPUTED_METHOD
+from interplay.data.biomarkers import log_outlier_variables
 from interplay.errors import InputError
 from interplay.imputation.batched import DONORS
 from interplay.jobs.settings import PAIR_COLUMNS
@@ -330,8 +331,9 @@ def pair_split_words(pair: Pair) -> str:
 
 
 def outlier_words(pair: Pair) -> str:
-    """'log IL-1β or log BDNF': the values the outlier rule looks at."""
-    return " or ".join(f"log {variable.label}" for variable in pair)
+    """'log IL-1β or log BDNF': the values the outlier rule looks at (those of the kind biomarker
+    variables, log_outlier_variables); empty when it looks at none."""
+    return " or ".join(f"log {variable.label}" for variable in log_outlier_variables(pair))
 
 
 def exposure_paragraph(
@@ -355,7 +357,7 @@ def exposure_paragraph(
             " Because dichotomisation discards information (Royston et al., 2006), sensitivity "
             f"analyses instead had both {noun}s {alternatives}."
         )
-    if biomarkers["outlier_z"] is not None:
+    if biomarkers["outlier_z"] is not None and outlier_words(pair):
         text += (
             f" Patients with an absolute z-score of {outlier_words(pair)} above "
             f"{number(biomarkers['outlier_z'])} were excluded."
@@ -582,7 +584,7 @@ def change_text(key: tuple, settings: Section, pair: Pair) -> str:
         ("pair", "outlier_z"): lambda: (
             f"patients with an absolute z-score of {outlier_words(pair)} above {number(value)} "
             "excluded"
-            if value is not None
+            if value is not None and outlier_words(pair)
             else "no outlier exclusion"
         ),
         ("pair", "require_both"): lambda: (
