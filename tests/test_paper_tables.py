@@ -130,9 +130,7 @@ def framed_tables(reference: tuple[int, int]) -> pt.PaperTableInputs:
             log_or = BETA[exposure] + BETA["product"] * value
             term = f"{exposure}_high|{modifier}_{level}"
             lincom.append(or_row(log_or, HALF_WIDTH[exposure], model="product_lincom", term=term))
-    group = (
-        f"exposure_{pt.BIOMARKER_LEVELS[reference[0]]}_modifier_{pt.BIOMARKER_LEVELS[reference[1]]}"
-    )
+    group = f"exposure_{pt.ROLE_LEVELS[reference[0]]}_modifier_{pt.ROLE_LEVELS[reference[1]]}"
     joint = []
     for name, (a, b) in {"or_10": (1, 0), "or_01": (0, 1), "or_11": (1, 1)}.items():
         cell = (a ^ reference[0], b ^ reference[1])
@@ -166,7 +164,7 @@ def test_within_stratum_ors_are_the_frames_closed_form(reference: tuple[int, int
     other = {0: 1, 1: 0}
     for _, row in rows.iterrows():
         exposure = "exposure" if row["part"] == "exposure_within_modifier" else "modifier"
-        stratum = pt.BIOMARKER_LEVELS.index(
+        stratum = pt.ROLE_LEVELS.index(
             row["modifier_level" if exposure == "exposure" else "exposure_level"]
         )
         if exposure == "exposure":
@@ -189,8 +187,8 @@ def test_frame_identities_with_the_joint_odds_ratios(reference: tuple[int, int])
     joint = tables.interaction.set_index("measure")["estimate"]
     rows = pd.DataFrame(pt.within_stratum_ors(tables))
     levels = {
-        "exposure": pt.BIOMARKER_LEVELS[reference[0]],
-        "modifier": pt.BIOMARKER_LEVELS[reference[1]],
+        "exposure": pt.ROLE_LEVELS[reference[0]],
+        "modifier": pt.ROLE_LEVELS[reference[1]],
     }
 
     def within(part: str, column: str, level: str) -> float:

@@ -40,14 +40,14 @@ from interplay.labels import (
 )
 from interplay.models import logistic as models
 from interplay.models.distributions import normal_sf
-from interplay.pair import ROLES as BIOMARKERS
-from interplay.pair import Pair, pair_from_settings
+from interplay.pair import LEVEL_CODES, ROLES, Pair, pair_from_settings
 from interplay.privacy import SUPPRESSED_TEXT, is_small
 from interplay.report.pages import html_page, interval_text, number_text, status_note
 from interplay.tables import WHOLE_SAMPLE
 
 OTHER = {"exposure": "modifier", "modifier": "exposure"}
-BIOMARKER_LEVELS = ["low", "high"]
+# The two levels of each role, low (0) first.
+ROLE_LEVELS = list(LEVEL_CODES.values())
 # Model-based intervals of models.tsv and interaction.tsv (the bootstrap rows are left out).
 COUNT_COLUMNS = {
     "table2": ["n_events", "n"],
@@ -95,9 +95,9 @@ def analysis_tables(
     )
 
 
-def indicator(biomarker: str) -> str:
+def indicator(role: str) -> str:
     """The two-group column of a role: 'exposure' -> 'exposure_high'."""
-    return f"{biomarker}_high"
+    return f"{role}_high"
 
 
 def paper_sample(dataset: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
@@ -208,13 +208,13 @@ def check_sample_size(tables: PaperTableInputs) -> None:
 def table2_rows(tables: PaperTableInputs) -> pd.DataFrame:
     """Table 2 of one analysis: per biomarker, the low (reference) and the high median group."""
     rows = []
-    for biomarker in BIOMARKERS:
-        column = indicator(biomarker)
+    for role in ROLES:
+        column = indicator(role)
         crude = crude_odds_ratio(tables.sample, column, tables.estimator, tables.ci_level)
-        adjusted = model_based_row(tables.models, biomarker, column, tables.name)
-        for value, level in enumerate(BIOMARKER_LEVELS):
+        adjusted = model_based_row(tables.models, role, column, tables.name)
+        for value, level in enumerate(ROLE_LEVELS):
             exposed = value == 1
-            row = {"biomarker": biomarker, "level": level, "is_reference": not exposed}
+            row = {"biomarker": role, "level": level, "is_reference": not exposed}
             row |= events_where(tables.sample, {column: value})
             for prefix, values, method in [
                 ("crude", crude, crude["ci_method"]),
@@ -256,20 +256,20 @@ def table3_rows(tables: PaperTableInputs) -> pd.DataFrame:
     wald = measure_row(tables.interaction, "wald_test", (), tables.name)
     likelihood = measure_row(tables.interaction, "lr_test", (), tables.name)
     rows = []
-    for exposure in BIOMARKERS:
+    for exposure in ROLES:
         modifier = OTHER[exposure]
         term = indicator(exposure)
         strata = {
             level: model_based_row(tables.models, f"stratum_{modifier}_{level}", term, tables.name)
-            for level in BIOMARKER_LEVELS
+            for level in ROLE_LEVELS
         }
         z, p = stratum_difference(strata["high"], strata["low"])
-        for stratum_value, stratum_level in enumerate(BIOMARKER_LEVELS):
+        for stratum_value, stratum_level in enumerate(ROLE_LEVELS):
             stratum = strata[stratum_level]
             product = model_based_row(
                 tables.models, "product_lincom", f"{term}|{modifier}_{stratum_level}", tables.name
             )
-            for value, level in enumerate(BIOMARKER_LEVELS):
+            for value, level in enumerate(ROLE_LEVELS):
                 exposed = value == 1
                 row = {
                     "exposure": exposure,
@@ -307,7 +307,7 @@ def table3_rows(tables: PaperTableInputs) -> pd.DataFrame:
 def reference_levels(reference_group: str) -> dict[str, str]:
     """The levels of a joint group code: exposure_high_modifier_low -> {'exposure': 'high', ...}."""
     match = GROUP.match(reference_group)
-    if match is None or set(match.groupdict().values()) - set(BIOMARKER_LEVELS):
+    if match is None or set(match.groupdict().values()) - set(ROLE_LEVELS):
         raise InputError(
             f"the interaction table names reference_group '{reference_group}', not a median "
             "group of both biomarkers",
@@ -320,7 +320,7 @@ def reference_levels(reference_group: str) -> dict[str, str]:
 
 def other_level(level: str) -> str:
     """'low' -> 'high' and back."""
-    return BIOMARKER_LEVELS[1 - BIOMARKER_LEVELS.index(level)]
+    return ROLE_LEVELS[1 - ROLE_LEVELS.index(level)]
 
 
 def in_frame(values: Mapping[str, float], flips: int) -> dict[str, float]:
@@ -352,7 +352,7 @@ def within_stratum_ors(tables: PaperTableInputs) -> list[dict[str, Any]]:
     outcome, reference = interaction_frame(tables)
     outcome_flip = outcome != tables.outcome
     rows = []
-    for exposure in BIOMARKERS:
+    for exposure in ROLES:
         modifier = OTHER[exposure]
         flips = outcome_flip + (reference[exposure] == "high")
         for stratum_level in [reference[modifier], other_level(reference[modifier])]:
@@ -407,7 +407,7 @@ def cell_rows(tables: PaperTableInputs) -> list[dict[str, Any]]:
                 if modifier_changed
                 else reference["modifier"],
             }
-            by = {indicator(b): BIOMARKER_LEVELS.index(levels[b]) for b in BIOMARKERS}
+            by = {indicator(role): ROLE_LEVELS.index(levels[role]) for role in ROLES}
             counts = events_where(tables.sample, by)
             row = {
                 "part": "cell",
