@@ -150,6 +150,28 @@ def test_specification_order_and_choice_matrix() -> None:
     assert not bool(matrix.loc[("outcome", "response"), "primary"])
 
 
+def test_specification_curve_of_several_pairs_names_roles_and_each_pair() -> None:
+    """Analyses of another pair share the panels: titles in the roles' words, not the primary's
+    IL-1β and BDNF, and the dot matrix names each analysis's pair."""
+    table = sensitivity_table()
+    table["pair"] = np.where(table["analysis"] == "response", "IL-6 × HADS anxiety", "IL-1β × BDNF")
+    curve = sensitivity.specification_curve_figure(table, DEFAULT_PAIR, STYLE)
+    titles = [axes.get_title(loc="left") for axes in curve.axes]
+    assert "Exposure OR at Modifier low" in titles
+    assert not any("IL-1β" in title or "BDNF" in title for title in titles)
+    texts = texts_of(curve)
+    assert "Pair: IL-1β × BDNF" in texts and "IL-6 × HADS anxiety" in texts
+    rows = sensitivity.specification_rows(table)
+    matrix = sensitivity.choice_matrix(rows, sensitivity.specification_order(rows, "reri"))
+    assert bool(matrix.loc[("pair", "IL-6 × HADS anxiety"), "response"])
+    # One pair: titles in its words, no pair row.
+    single = sensitivity.specification_curve_figure(
+        table.assign(pair="IL-1β × BDNF"), DEFAULT_PAIR, STYLE
+    )
+    assert "IL-1β OR at BDNF low" in [axes.get_title(loc="left") for axes in single.axes]
+    assert not any(text.startswith("Pair:") for text in texts_of(single))
+
+
 def test_resamples_average_their_imputations_and_keep_failures_missing() -> None:
     replicates, _ = bootstrap_inputs()
     column = "models/product_lincom/exposure_high|modifier_low"

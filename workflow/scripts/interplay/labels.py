@@ -253,6 +253,7 @@ FIXED_ESTIMANDS = {
 
 # The sensitivity analyses' choices (sensitivity.tsv's choice columns) and their coded values.
 CHOICES = {
+    "pair": "Pair",
     "outcome": "Outcome",
     "coding": "Coding of the pair",
     "covariates": "Covariates",

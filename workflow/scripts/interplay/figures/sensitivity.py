@@ -31,7 +31,7 @@ from interplay.figures.style import (
     styled,
     whole_sample,
 )
-from interplay.labels import CHOICE_VALUES, CHOICES, analysis_label, ci_method_label
+from interplay.labels import CHOICE_VALUES, CHOICES, ROLE_PAIR, analysis_label, ci_method_label
 from interplay.models.logistic import OK
 from interplay.pair import Pair
 
@@ -139,9 +139,16 @@ def specification_order(rows: pd.DataFrame, sort_by: str) -> list[str]:
     return ordered + rest
 
 
+def several_pairs(rows: pd.DataFrame) -> bool:
+    """Whether the analyses study more than one pair (sensitivity.tsv's pair column)."""
+    return "pair" in rows and rows["pair"].nunique() > 1
+
+
 def choice_matrix(rows: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
-    """Which analysis makes which choice: rows (choice, value), a boolean column per analysis."""
-    choices = [column for column in CHOICE_COLUMNS if column in rows.columns]
+    """Which analysis makes which choice: rows (choice, value), a boolean column per analysis;
+    the pair first when the analyses study more than one."""
+    shown = ["pair", *CHOICE_COLUMNS] if several_pairs(rows) else CHOICE_COLUMNS
+    choices = [column for column in shown if column in rows.columns]
     per_analysis = rows.drop_duplicates("analysis").set_index("analysis").loc[list(order)]
     matrix = {}
     for choice in choices:
@@ -247,14 +254,16 @@ def specification_curve_figure(
 
     A column of panels per estimand family (grouped codings' odds ratios; slopes of the
     continuous coding), each with its own axis, as their estimates are not comparable. Titles
-    use the words of `pair` (the primary analysis's). Within
-    a family the panels share one order (ascending `sort_by`), so a column of the dot matrix
-    below describes the analysis above it; the primary analysis is shaded. Stratified analyses
-    (no unstratified row) are left out. An estimate whose fit failed (status not ok: separation,
-    no convergence) is not drawn; its column says 'not estimable'.
+    use the words of `pair` (the primary analysis's), or the roles' words ('Exposure OR at
+    Modifier low') when the analyses study more than one pair, whose pair the dot matrix then
+    names. Within a family the panels share one order (ascending `sort_by`), so a column of the
+    dot matrix below describes the analysis above it; the primary analysis is shaded.
+    Stratified analyses (no unstratified row) are left out. An estimate whose fit failed (status
+    not ok: separation, no convergence) is not drawn; its column says 'not estimable'.
     """
     rows = specification_rows(table)
-    displays, headers = estimand_displays(pair), family_headers(pair)
+    displays = estimand_displays(ROLE_PAIR if several_pairs(rows) else pair)
+    headers = family_headers(pair)
     families = [f for f in headers if f in set(rows["estimand_family"])]
     orders = {
         family: specification_order(rows.loc[rows["estimand_family"] == family], sort_by)
