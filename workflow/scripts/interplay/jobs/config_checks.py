@@ -16,7 +16,7 @@ import yaml
 
 from interplay.columns import BASELINE_COLUMNS, BASELINE_COVARIATES
 from interplay.errors import InputError
-from interplay.jobs.settings import merge_settings
+from interplay.jobs.settings import merged_analysis
 
 # libyaml's safe loader where PyYAML has it: every workflow start reads the schema and the config
 # files, and the pure-Python loader takes a tenth of a second for the schema alone.
@@ -239,7 +239,7 @@ def check_analysis_schemas(
 ) -> None:
     """Check each entry of `analyses`, merged into the primary settings, against the schema."""
     for name, overrides in config["analyses"].items():
-        error = first_violation(merge_settings(config, overrides or {}), schema)
+        error = first_violation(merged_analysis(config, overrides or {}), schema)
         if error is not None:
             in_entry = is_set_in(overrides or {}, list(error.absolute_path))
             raise schema_error(error, ["analyses", name] if in_entry else [], sources)
@@ -353,7 +353,7 @@ def check_column_references(
     check_settings_columns(config, columns, sources=sources)
     for name, overrides in config["analyses"].items():
         check_settings_columns(
-            merge_settings(config, overrides or {}),
+            merged_analysis(config, overrides or {}),
             columns,
             where=["analyses", name],
             sources=sources,
@@ -439,7 +439,7 @@ def check_pair_settings(
     for name, overrides in config["analyses"].items():
         if "pair" in (overrides or {}):
             check_pair(
-                merge_settings(config, overrides)["pair"],
+                merged_analysis(config, overrides)["pair"],
                 columns,
                 where=["analyses", name],
                 overrides=overrides,
