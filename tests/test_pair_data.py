@@ -246,7 +246,21 @@ def test_age_as_modifier_is_not_a_paper_candidate() -> None:
             "pair.modifier.threshold",
             "threshold is not set",
         ),
-        ({"modifier": {"kind": "binary"}, "coding": "tertiles"}, "pair.coding", "is binary"),
+        (
+            {"modifier": {"kind": "binary", "split": "binary"}, "coding": "tertiles"},
+            "pair.coding",
+            "is binary",
+        ),
+        ({"modifier": {"kind": "binary"}}, "pair.modifier.split", "kind binary but split median"),
+        ({"modifier": {"split": "binary"}}, "pair.modifier.kind", "kind biomarker but split bin"),
+        (
+            {"modifier": {"kind": "binary", "split": "binary", "transform": "log2"}},
+            "pair.modifier.transform",
+            "log2 of 0",
+        ),
+        ({"modifier": {"column": "sex"}}, "pair.modifier.column", "a category has no order"),
+        ({"modifier": {"column": "treatment_step"}}, "pair.modifier.column", "after baseline"),
+        ({"modifier": {"column": "hamd_baseline"}}, "pair.modifier.column", "not supported"),
     ],
 )
 def test_pair_settings_are_checked_before_any_job(pair, key, words) -> None:
@@ -267,3 +281,33 @@ def test_an_analysis_pair_error_names_the_analysis_key() -> None:
         check_pair_settings(config, known)
     assert caught.value.key == "analyses.il7.pair.exposure.column"
     check_pair_settings(config_with(CONFIG["pair"]), known)  # the shipped pair passes
+
+
+def test_only_the_analyses_that_run_have_their_pair_checked() -> None:
+    binary = {"modifier": {"column": "unemployed", "kind": "binary", "split": "binary"}}
+    config = config_with(
+        merge_settings(CONFIG["pair"], binary),
+        {"primary": {}, "tertiles": {"pair": {"coding": "tertiles"}}},
+    )
+    known = with_extra_columns(DICTIONARY, config["data"]["extra_columns"])
+    check_pair_settings({**config, "run": ["primary"]}, known)
+    with pytest.raises(ConfigError, match="is binary") as caught:
+        check_pair_settings({**config, "run": "all"}, known)
+    assert caught.value.key == "analyses.tertiles.pair.coding"
+
+
+def test_a_column_with_an_lod_in_one_analysis_needs_it_in_every_one() -> None:
+    # IL-1β has lod 0.1 in primary; as the modifier of another analysis it would have none.
+    config = config_with(
+        CONFIG["pair"],
+        {
+            "primary": {},
+            "il6_il1b": {"pair": {"exposure": {"column": "il6"}, "modifier": {"column": "il1b"}}},
+        },
+    )
+    known = with_extra_columns(DICTIONARY, config["data"]["extra_columns"])
+    with pytest.raises(ConfigError, match=r"il1b has lod 0\.1 in analysis primary but no lod") as e:
+        check_pair_settings(config, known)
+    assert e.value.key == "analyses.il6_il1b.pair.modifier.lod"
+    config["analyses"]["il6_il1b"]["pair"]["modifier"]["lod"] = 0.1
+    check_pair_settings(config, known)

@@ -8,9 +8,9 @@ import yaml
 from conftest import REPO
 from interplay.jobs.settings import (
     ANALYSIS_SECTIONS,
+    VARIABLE_DEFAULTS,
     Settings,
     analysis_settings,
-    VARIABLE_DEFAULTS,
     first_of_equals,
     merge_settings,
     overlaid_pair_roles,

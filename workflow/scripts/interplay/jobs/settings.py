@@ -81,7 +81,7 @@ def overlaid_pair_roles(sources: Sequence[tuple[str, Mapping[str, Any]]]) -> dic
 
 
 def merged_analysis(config: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """The config with an entry of `analyses` merged in (merge_settings; its pair: overlaid_pair)."""
+    """The config with an entry of `analyses` merged in (its pair section: overlaid_pair)."""
     merged = merge_settings(config, overrides)
     if isinstance(overrides.get("pair"), Mapping) and isinstance(config.get("pair"), Mapping):
         merged["pair"] = overlaid_pair(config["pair"], overrides["pair"])
