@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from ingest_tables import DICTIONARY
 from interplay.covariates import adjustment_covariates
-from interplay.data.biomarkers import CODING_COLUMNS, assay_limits
+from interplay.data.biomarkers import CODING_COLUMNS, assay_limits, log_outliers, require_groups
 from interplay.data.dictionary import column_units
 from interplay.data.extra_columns import with_extra_columns
 from interplay.data.flow import LEADING_COLUMNS, build_analysis_dataset
@@ -311,3 +311,52 @@ def test_a_column_with_an_lod_in_one_analysis_needs_it_in_every_one() -> None:
     assert e.value.key == "analyses.il6_il1b.pair.modifier.lod"
     config["analyses"]["il6_il1b"]["pair"]["modifier"]["lod"] = 0.1
     check_pair_settings(config, known)
+
+
+def test_a_threshold_in_the_wrong_unit_is_refused_with_the_group_sizes() -> None:
+    # HADS anxiety of the 7 analytic patients is 8 … 15: none is at or above 120.
+    pair = merge_settings(PAIR, {"modifier": {"threshold": 120}})
+    with pytest.raises(InputError, match=r"< 120: 7, ≥ 120: 0 patients") as caught:
+        build_analysis_dataset(*il6_cohort(), OUTCOME, pair)
+    assert caught.value.column == "pair.modifier.threshold"
+
+
+def test_a_tied_median_split_is_refused() -> None:
+    # 6 of the 7 analytic patients have HADS anxiety 15 (the median): none is above it.
+    baseline, visits = il6_cohort()
+    baseline["hads_anxiety"] = [15.0] * 9 + [8.0]
+    pair = merge_settings(PAIR, {"modifier": {"split": "median"}})
+    with pytest.raises(InputError, match=r"low: 7, high: 0 patients") as caught:
+        build_analysis_dataset(baseline, visits, OUTCOME, pair)
+    assert caught.value.column == "pair.modifier.split"
+
+
+def test_an_empty_tertile_is_refused() -> None:
+    coded = pd.DataFrame({"exposure_tertile": [1, 2, 3], "modifier_tertile": [1, 1, 3]})
+    with pytest.raises(InputError, match=r"T1: 2, T2: 0, T3: 1 patients") as caught:
+        require_groups(coded, pair_from_settings(PAIR), "tertiles")
+    assert caught.value.column == "pair.coding"
+    require_groups(coded.assign(modifier_tertile=[1, 2, 3]), pair_from_settings(PAIR), "tertiles")
+
+
+def test_a_binary_variable_under_log2_and_an_infinite_value_are_refused() -> None:
+    baseline, visits = il6_cohort()
+    baseline["unemployed"] = [0, 1] * 5
+    binary = {"column": "unemployed", "kind": "binary", "split": "binary", "transform": "log2"}
+    # 0/1 passes the binary check; log2 of its zeros is checked as well.
+    with pytest.raises(InputError, match=r"must be > 0 under pair.modifier.transform: log2"):
+        build_analysis_dataset(
+            baseline, visits, OUTCOME, merge_settings(PAIR, {"modifier": binary})
+        )
+    baseline["hads_anxiety"] = baseline["hads_anxiety"].replace(14.0, np.inf)
+    with pytest.raises(InputError, match="must be finite") as caught:
+        build_analysis_dataset(baseline, visits, OUTCOME, PAIR)
+    assert caught.value.column == "hads_anxiety"
+
+
+def test_log_outliers_refuse_a_biomarker_value_at_or_below_zero() -> None:
+    data = pd.DataFrame({"patient_id": ["A", "B", "C"], "il6": [0.0, 1.0, 2.0]})
+    data["hads_anxiety"] = [1.0, 2.0, 3.0]
+    with pytest.raises(InputError, match="1 value") as caught:
+        log_outliers(data, pair_from_settings(PAIR), 3.0)
+    assert caught.value.ids == ["A"]
