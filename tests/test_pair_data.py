@@ -2,10 +2,12 @@
 anxiety ≥ 12, a binary modifier, and the checks; every expected value derived by hand."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from ingest_tables import DICTIONARY
 from interplay.covariates import adjustment_covariates
 from interplay.data.biomarkers import CODING_COLUMNS, assay_limits, log_outliers, require_groups
@@ -360,3 +362,21 @@ def test_log_outliers_refuse_a_biomarker_value_at_or_below_zero() -> None:
     with pytest.raises(InputError, match="1 value") as caught:
         log_outliers(data, pair_from_settings(PAIR), 3.0)
     assert caught.value.ids == ["A"]
+
+
+def test_the_another_column_example_of_docs_pair_works_as_written() -> None:
+    text = (Path(__file__).parents[1] / "docs" / "pair.md").read_text(encoding="utf-8")
+    example = text.split("### Another column", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+    config = config_with(CONFIG["pair"], {"primary": {}, **yaml.safe_load(example)["analyses"]})
+    known = with_extra_columns(DICTIONARY, config["data"]["extra_columns"])
+    check_pair_settings(config, known)
+    settings = analysis_settings(config, "by_age", column_units(known))
+    modifier = pair_from_settings(settings).modifier
+    assert (modifier.label, modifier.unit, modifier.kind, modifier.lod) == (
+        "Age",
+        "years",
+        "scale",
+        None,
+    )
+    assert modifier.scale_words == "per year of Age"
+    assert modifier.contrast == "Age ≥ 60 vs < 60"
