@@ -323,7 +323,7 @@ def cutpoints(data: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
             rows.append((variable, "median", "median", float(values.median()), None, None))
         elif variable.split == "threshold":
             rows.append((variable, "threshold", "threshold", float(variable.threshold), None, None))
-        if variable.kind != "binary" and variable.split != "binary":
+        if not variable.is_binary:
             first, second = tertile_cuts(values)
             rows += [
                 (variable, "tertiles", "tertile_1", first, None, None),

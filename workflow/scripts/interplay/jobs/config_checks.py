@@ -535,7 +535,8 @@ def check_lods_agree(
                     allowed=f"the lod of {column} in {first[0]}"
                     if first[1] is not None
                     else "null",
-                    fix=f"give {column} the same lod in every analysis that runs ({key_text(key)})",
+                    fix=f"set {key_text(key)} like {first[0]}: {column} needs an lod in every "
+                    "analysis that runs, or in none",
                     files=setting_source(key, sources),
                 )
 
