@@ -2,13 +2,15 @@
 anxiety ≥ 12, a binary modifier, and the checks; every expected value derived by hand."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from ingest_tables import DICTIONARY
 from interplay.covariates import adjustment_covariates
-from interplay.data.biomarkers import CODING_COLUMNS, assay_limits
+from interplay.data.biomarkers import CODING_COLUMNS, assay_limits, log_outliers, require_groups
 from interplay.data.dictionary import column_units
 from interplay.data.extra_columns import with_extra_columns
 from interplay.data.flow import LEADING_COLUMNS, build_analysis_dataset
@@ -246,7 +248,21 @@ def test_age_as_modifier_is_not_a_paper_candidate() -> None:
             "pair.modifier.threshold",
             "threshold is not set",
         ),
-        ({"modifier": {"kind": "binary"}, "coding": "tertiles"}, "pair.coding", "is binary"),
+        (
+            {"modifier": {"kind": "binary", "split": "binary"}, "coding": "tertiles"},
+            "pair.coding",
+            "is binary",
+        ),
+        ({"modifier": {"kind": "binary"}}, "pair.modifier.split", "kind binary but split median"),
+        ({"modifier": {"split": "binary"}}, "pair.modifier.kind", "kind biomarker but split bin"),
+        (
+            {"modifier": {"kind": "binary", "split": "binary", "transform": "log2"}},
+            "pair.modifier.transform",
+            "log2 of 0",
+        ),
+        ({"modifier": {"column": "sex"}}, "pair.modifier.column", "a category has no order"),
+        ({"modifier": {"column": "treatment_step"}}, "pair.modifier.column", "after baseline"),
+        ({"modifier": {"column": "hamd_baseline"}}, "pair.modifier.column", "not supported"),
     ],
 )
 def test_pair_settings_are_checked_before_any_job(pair, key, words) -> None:
@@ -267,3 +283,100 @@ def test_an_analysis_pair_error_names_the_analysis_key() -> None:
         check_pair_settings(config, known)
     assert caught.value.key == "analyses.il7.pair.exposure.column"
     check_pair_settings(config_with(CONFIG["pair"]), known)  # the shipped pair passes
+
+
+def test_only_the_analyses_that_run_have_their_pair_checked() -> None:
+    binary = {"modifier": {"column": "unemployed", "kind": "binary", "split": "binary"}}
+    config = config_with(
+        merge_settings(CONFIG["pair"], binary),
+        {"primary": {}, "tertiles": {"pair": {"coding": "tertiles"}}},
+    )
+    known = with_extra_columns(DICTIONARY, config["data"]["extra_columns"])
+    check_pair_settings({**config, "run": ["primary"]}, known)
+    with pytest.raises(ConfigError, match="is binary") as caught:
+        check_pair_settings({**config, "run": "all"}, known)
+    assert caught.value.key == "analyses.tertiles.pair.coding"
+
+
+def test_a_column_with_an_lod_in_one_analysis_needs_it_in_every_one() -> None:
+    # IL-1β has lod 0.1 in primary; as the modifier of another analysis it would have none.
+    config = config_with(
+        CONFIG["pair"],
+        {
+            "primary": {},
+            "il6_il1b": {"pair": {"exposure": {"column": "il6"}, "modifier": {"column": "il1b"}}},
+        },
+    )
+    known = with_extra_columns(DICTIONARY, config["data"]["extra_columns"])
+    with pytest.raises(ConfigError, match=r"il1b has lod 0\.1 in analysis primary but no lod") as e:
+        check_pair_settings(config, known)
+    assert e.value.key == "analyses.il6_il1b.pair.modifier.lod"
+    config["analyses"]["il6_il1b"]["pair"]["modifier"]["lod"] = 0.1
+    check_pair_settings(config, known)
+
+
+def test_a_threshold_in_the_wrong_unit_is_refused_with_the_group_sizes() -> None:
+    # HADS anxiety of the 7 analytic patients is 8 … 15: none is at or above 120.
+    pair = merge_settings(PAIR, {"modifier": {"threshold": 120}})
+    with pytest.raises(InputError, match=r"< 120: 7, ≥ 120: 0 patients") as caught:
+        build_analysis_dataset(*il6_cohort(), OUTCOME, pair)
+    assert caught.value.column == "pair.modifier.threshold"
+
+
+def test_a_tied_median_split_is_refused() -> None:
+    # 6 of the 7 analytic patients have HADS anxiety 15 (the median): none is above it.
+    baseline, visits = il6_cohort()
+    baseline["hads_anxiety"] = [15.0] * 9 + [8.0]
+    pair = merge_settings(PAIR, {"modifier": {"split": "median"}})
+    with pytest.raises(InputError, match=r"low: 7, high: 0 patients") as caught:
+        build_analysis_dataset(baseline, visits, OUTCOME, pair)
+    assert caught.value.column == "pair.modifier.split"
+
+
+def test_an_empty_tertile_is_refused() -> None:
+    coded = pd.DataFrame({"exposure_tertile": [1, 2, 3], "modifier_tertile": [1, 1, 3]})
+    with pytest.raises(InputError, match=r"T1: 2, T2: 0, T3: 1 patients") as caught:
+        require_groups(coded, pair_from_settings(PAIR), "tertiles")
+    assert caught.value.column == "pair.coding"
+    require_groups(coded.assign(modifier_tertile=[1, 2, 3]), pair_from_settings(PAIR), "tertiles")
+
+
+def test_a_binary_variable_under_log2_and_an_infinite_value_are_refused() -> None:
+    baseline, visits = il6_cohort()
+    baseline["unemployed"] = [0, 1] * 5
+    binary = {"column": "unemployed", "kind": "binary", "split": "binary", "transform": "log2"}
+    # 0/1 passes the binary check; log2 of its zeros is checked as well.
+    with pytest.raises(InputError, match=r"must be > 0 under pair.modifier.transform: log2"):
+        build_analysis_dataset(
+            baseline, visits, OUTCOME, merge_settings(PAIR, {"modifier": binary})
+        )
+    baseline["hads_anxiety"] = baseline["hads_anxiety"].replace(14.0, np.inf)
+    with pytest.raises(InputError, match="must be finite") as caught:
+        build_analysis_dataset(baseline, visits, OUTCOME, PAIR)
+    assert caught.value.column == "hads_anxiety"
+
+
+def test_log_outliers_refuse_a_biomarker_value_at_or_below_zero() -> None:
+    data = pd.DataFrame({"patient_id": ["A", "B", "C"], "il6": [0.0, 1.0, 2.0]})
+    data["hads_anxiety"] = [1.0, 2.0, 3.0]
+    with pytest.raises(InputError, match="1 value") as caught:
+        log_outliers(data, pair_from_settings(PAIR), 3.0)
+    assert caught.value.ids == ["A"]
+
+
+def test_the_another_column_example_of_docs_pair_works_as_written() -> None:
+    text = (Path(__file__).parents[1] / "docs" / "pair.md").read_text(encoding="utf-8")
+    example = text.split("### Another column", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+    config = config_with(CONFIG["pair"], {"primary": {}, **yaml.safe_load(example)["analyses"]})
+    known = with_extra_columns(DICTIONARY, config["data"]["extra_columns"])
+    check_pair_settings(config, known)
+    settings = analysis_settings(config, "by_age", column_units(known))
+    modifier = pair_from_settings(settings).modifier
+    assert (modifier.label, modifier.unit, modifier.kind, modifier.lod) == (
+        "Age",
+        "years",
+        "scale",
+        None,
+    )
+    assert modifier.scale_words == "per year of Age"
+    assert modifier.contrast == "Age ≥ 60 vs < 60"

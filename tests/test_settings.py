@@ -8,10 +8,12 @@ import yaml
 from conftest import REPO
 from interplay.jobs.settings import (
     ANALYSIS_SECTIONS,
+    VARIABLE_DEFAULTS,
     Settings,
     analysis_settings,
     first_of_equals,
     merge_settings,
+    overlaid_pair_roles,
 )
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
@@ -72,3 +74,39 @@ def test_equal_keys_share_the_first_name_in_order() -> None:
         "by_step": "unadjusted",
         "own_m": "own_m",
     }
+
+
+def test_an_analysis_naming_another_column_starts_that_role_from_the_generic_defaults() -> None:
+    config = merge_settings(CONFIG, {})
+    config["analyses"]["by_age"] = {
+        "pair": {"modifier": {"column": "age", "split": "threshold", "threshold": 60}}
+    }
+    pair = analysis_settings(config, "by_age", {"age": "years", "bdnf": "ng/mL"})["pair"]
+    # Nothing of BDNF (label, unit, per_sd) carries over: label the column, the dictionary's unit.
+    assert pair["modifier"] == {
+        "column": "age",
+        "label": "age",
+        "unit": "years",
+        "kind": "scale",
+        "transform": "none",
+        "split": "threshold",
+        "threshold": 60,
+        "high_if": "at_or_above",
+        "lod": None,
+    }
+    assert pair["exposure"] == CONFIG["pair"]["exposure"]  # the other role is untouched
+    # The same column again is an override of one key, not another variable.
+    config["analyses"]["same"] = {"pair": {"modifier": {"column": "bdnf", "split": "threshold"}}}
+    same = analysis_settings(config, "same")["pair"]["modifier"]
+    assert same == {**CONFIG["pair"]["modifier"], "split": "threshold"}
+
+
+def test_a_user_file_naming_another_column_rebuilds_only_that_role() -> None:
+    user = {"pair": {"exposure": {"column": "il6", "lod": 0.2}, "modifier": {"label": "B"}}}
+    sources = [("config.yaml", CONFIG), ("mine.yaml", user), ("--config", {"run": "all"})]
+    assert overlaid_pair_roles(sources) == {
+        "exposure": {**VARIABLE_DEFAULTS, "column": "il6", "lod": 0.2}
+    }
+    # config.yaml alone, or a file repeating its columns, rebuilds nothing.
+    assert overlaid_pair_roles(sources[:1]) == {}
+    assert overlaid_pair_roles([sources[0], ("again.yaml", CONFIG)]) == {}

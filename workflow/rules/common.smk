@@ -53,6 +53,7 @@ from interplay.jobs.settings import (
     Settings,
     analysis_settings,
     first_of_equals,
+    overlaid_pair_roles,
 )
 from interplay.jobs.shipped_files import SHIPPED_INPUTS, input_location
 
@@ -90,6 +91,10 @@ CONFIG_SOURCES = config_sources(
     workflow.config_settings.configfiles,
     workflow.config_settings.config,
 )
+# A user file (or --config) that names another column for a pair role rebuilds that role from the
+# generic defaults and its own keys, not the replaced variable's label, unit, lod, ... (docs/pair.md).
+if isinstance(config.get("pair"), dict):
+    config["pair"].update(overlaid_pair_roles(CONFIG_SOURCES))
 
 
 def stop_on_input_error(check, *arguments):

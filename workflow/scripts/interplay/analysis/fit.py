@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from interplay.data.biomarkers import require_groups
 from interplay.errors import InputError
 from interplay.imputation.imputed_sets import ImputedSets, as_imputed_sets
 from interplay.interaction import joint, slopes
@@ -383,6 +384,8 @@ def run_analysis(
       over the covariates), ci_low, ci_high, ci_method.
     """
     plan = read_plan(settings)
+    if plan.joint_coding == "tertiles":
+        require_groups(dataset, plan.pair, "tertiles")
     imputed = as_imputed_sets(imputed)
     imputing = uses_imputations(imputed, plan)
     data_sets = analysed_data_sets(dataset, imputed if imputing else None, plan)

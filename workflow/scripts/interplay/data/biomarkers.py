@@ -128,26 +128,78 @@ def require_varying_pair(data: pd.DataFrame, pair: Pair) -> None:
 
 
 def require_codable(data: pd.DataFrame, pair: Pair) -> None:
-    """Raise an InputError for values a variable's coding cannot take: not 0/1, or not > 0."""
+    """Raise an InputError for values a variable's coding cannot take: not finite, not 0/1 for a
+    binary variable, not > 0 under transform log2."""
     for variable in pair:
         values = data[variable.column]
-        if variable.kind == "binary" or variable.split == "binary":
-            bad, need = values.notna() & ~values.isin([0, 1]), "0 or 1"
-            setting = f"pair.{variable.role}.kind: binary / split: binary"
-            fix = "recode the column to 0/1 (data.codes), or use split: median or threshold"
-        elif variable.transform == "log2":
-            bad, need = values <= 0, "> 0"
-            setting = f"pair.{variable.role}.transform: log2"
-            fix = f"use pair.{variable.role}.transform: per_sd or none for a variable with zeros"
-        else:
+        checks = [
+            (
+                np.isinf(values.astype(float)),
+                "finite",
+                f"pair.{variable.role}.column",
+                "replace infinite values (e.g. a division by zero in the export) by the measured "
+                "value, or leave the cell empty for a missing one",
+            )
+        ]
+        if variable.is_binary:
+            checks.append(
+                (
+                    values.notna() & ~values.isin([0, 1]),
+                    "0 or 1",
+                    f"pair.{variable.role}.kind: binary / split: binary",
+                    "recode the column to 0/1 (data.codes), or use split: median or threshold",
+                )
+            )
+        if variable.transform == "log2":
+            checks.append(
+                (
+                    values <= 0,
+                    "> 0",
+                    f"pair.{variable.role}.transform: log2",
+                    f"use pair.{variable.role}.transform: per_sd or none for a variable with zeros",
+                )
+            )
+        for bad, need, setting, fix in checks:
+            if bad.any():
+                raise InputError(
+                    f"{variable.label} must be {need} under {setting}, but {int(bad.sum())} "
+                    f"patient(s) of the analytic sample have other values",
+                    file="baseline",
+                    column=variable.column,
+                    ids=data.loc[bad, "patient_id"],
+                    fix=fix,
+                )
+
+
+def require_groups(data: pd.DataFrame, pair: Pair, coding: str) -> None:
+    """Raise an InputError when a coding of the coded sample (add_codings) leaves a group empty:
+    coding "split", a non-binary variable's two groups; "tertiles", its three tertiles."""
+    for variable in pair:
+        if variable.is_binary:
             continue
-        if bad.any():
+        if coding == "tertiles":
+            column, names = tertile_column(variable.role), {1: "T1", 2: "T2", 3: "T3"}
+            setting, fix = "pair.coding", "use pair.coding: split or continuous for this variable"
+        else:
+            column, names = high_column(variable.role), dict(enumerate(variable.levels))
+            setting = f"pair.{variable.role}." + (
+                "threshold" if variable.split == "threshold" else "split"
+            )
+            fix = (
+                f"set {setting} to a cut-point inside the range of {variable.column}, in its unit"
+                if variable.split == "threshold"
+                else f"set pair.{variable.role}.split: threshold with a cut-point (a median "
+                "split of values this tied leaves a group empty)"
+            )
+        sizes = data[column].value_counts()
+        counts = {name: int(sizes.get(code, 0)) for code, name in names.items()}
+        if 0 in counts.values():
+            shown = ", ".join(f"{name}: {n}" for name, n in counts.items())
             raise InputError(
-                f"{variable.label} must be {need} under {setting}, but {int(bad.sum())} "
-                f"patient(s) of the analytic sample have other values",
-                file="baseline",
-                column=variable.column,
-                ids=data.loc[bad, "patient_id"],
+                f"the {'tertiles' if coding == 'tertiles' else 'split'} of {variable.label} "
+                f"({setting}) leaves a group empty in the analytic sample ({shown} patients)",
+                file="config.yaml",
+                column=setting,
                 fix=fix,
             )
 
@@ -166,7 +218,18 @@ def log_outliers(data: pd.DataFrame, pair: Pair, limit: float) -> pd.Series:
     """True where |z| of the log of a pair biomarker, in the sample given, exceeds `limit`."""
     outlier = pd.Series(False, index=data.index)
     for variable in log_outlier_variables(pair):
-        outlier |= zscore(np.log(data[variable.column])).abs() > limit
+        values = data[variable.column]
+        if (values <= 0).any():
+            raise InputError(
+                f"{variable.label} has {int((values <= 0).sum())} value(s) at or below 0, which "
+                "have no log: pair.outlier_z screens the log of a biomarker",
+                file="baseline",
+                column=variable.column,
+                ids=data.loc[values <= 0, "patient_id"],
+                fix=f"correct these {variable.column} values, or set pair.outlier_z: null (or "
+                f"pair.{variable.role}.kind: scale) to screen no outliers of {variable.label}",
+            )
+        outlier |= zscore(np.log(values)).abs() > limit
     return outlier
 
 
@@ -260,7 +323,7 @@ def cutpoints(data: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
             rows.append((variable, "median", "median", float(values.median()), None, None))
         elif variable.split == "threshold":
             rows.append((variable, "threshold", "threshold", float(variable.threshold), None, None))
-        if variable.kind != "binary" and variable.split != "binary":
+        if not variable.is_binary:
             first, second = tertile_cuts(values)
             rows += [
                 (variable, "tertiles", "tertile_1", first, None, None),

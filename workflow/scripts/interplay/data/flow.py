@@ -16,6 +16,7 @@ from interplay.data.biomarkers import (
     log_outlier_variables,
     log_outliers,
     require_codable,
+    require_groups,
     require_varying_pair,
     substitute_below_lod,
     value_columns,
@@ -291,6 +292,7 @@ def build_analysis_dataset(
     sample, flow, exclusions = apply_stages(data, stages)
     check_analytic_sample(sample, flow, outcome_settings, pair)
     coded = add_codings(sample, pair).sort_values("patient_id", kind="stable")
+    require_groups(coded, pair, "split")
     dataset = coded[analysis_columns(pair, baseline)].reset_index(drop=True)
     dataset["last_visit_week"] = dataset["last_visit_week"].astype(int)
     exclusions = exclusions.sort_values("patient_id", kind="stable").reset_index(drop=True)

@@ -16,7 +16,7 @@ import yaml
 
 from interplay.columns import BASELINE_COLUMNS, BASELINE_COVARIATES
 from interplay.errors import InputError
-from interplay.jobs.settings import merge_settings
+from interplay.jobs.settings import merged_analysis
 
 # libyaml's safe loader where PyYAML has it: every workflow start reads the schema and the config
 # files, and the pure-Python loader takes a tenth of a second for the schema alone.
@@ -27,6 +27,12 @@ PAPER_SET = "paper"
 TREATMENT_STEP = "treatment_step"
 # Dataset columns derived from the visits table that a setting may name.
 DERIVED_COLUMNS = ["hamd_baseline"]
+# Baseline columns that cannot be a pair variable, and why.
+UNSUPPORTED_PAIR_COLUMNS = {
+    TREATMENT_STEP: "it is the treatment step reached by week 12, measured after baseline",
+    "hamd_baseline": "it is derived from the visits table after the pair's data stage; it is not "
+    "supported as a pair variable yet",
+}
 # Characters of a value or key description quoted in a message.
 MAX_SHOWN = 200
 COMMAND_LINE = "the command line (--config)"
@@ -239,7 +245,7 @@ def check_analysis_schemas(
 ) -> None:
     """Check each entry of `analyses`, merged into the primary settings, against the schema."""
     for name, overrides in config["analyses"].items():
-        error = first_violation(merge_settings(config, overrides or {}), schema)
+        error = first_violation(merged_analysis(config, overrides or {}), schema)
         if error is not None:
             in_entry = is_set_in(overrides or {}, list(error.absolute_path))
             raise schema_error(error, ["analyses", name] if in_entry else [], sources)
@@ -353,7 +359,7 @@ def check_column_references(
     check_settings_columns(config, columns, sources=sources)
     for name, overrides in config["analyses"].items():
         check_settings_columns(
-            merge_settings(config, overrides or {}),
+            merged_analysis(config, overrides or {}),
             columns,
             where=["analyses", name],
             sources=sources,
@@ -376,17 +382,29 @@ def check_pair(
     overrides: Mapping[str, Any] | None = None,
     sources: Sources = (),
 ) -> None:
-    """Check one analysis's pair: baseline columns, distinct, a split's threshold, its coding."""
+    """Check one analysis's pair: baseline columns that a pair variable can be, distinct, a
+    split's threshold, binary settings that agree (kind, split, no log2), its coding."""
     written = overrides or {}
     for role in ("exposure", "modifier"):
         entry = pair[role]
         key = pair_setting_key(written, where, ["pair", role, "column"])
+        if entry["column"] in UNSUPPORTED_PAIR_COLUMNS:
+            raise ConfigError(
+                f"{entry['column']} cannot be a pair variable: "
+                f"{UNSUPPORTED_PAIR_COLUMNS[entry['column']]}",
+                key=key_text(key),
+                written=entry["column"],
+                allowed="a baseline measurement of the data dictionary or data.extra_columns",
+                fix=f"name another column in {key_text(key)}",
+                files=setting_source(key, sources),
+            )
         check_names(
             [entry["column"]],
             columns,
             key=key,
-            what="a baseline column of the data dictionary or data.extra_columns",
-            fix=f"name a baseline column in {key_text(key)}, or declare it under "
+            what="a baseline column of the data dictionary or data.extra_columns that is a "
+            "number, a count, a biomarker or 0/1 (a category has no order)",
+            fix=f"name such a baseline column in {key_text(key)}, or declare it under "
             "data.extra_columns",
             sources=sources,
         )
@@ -400,8 +418,8 @@ def check_pair(
                 fix=f"give the cut-point in {key_text(key)}, or use split: median",
                 files=setting_source(key, sources),
             )
-        binary = entry.get("kind") == "binary" or entry.get("split") == "binary"
-        if binary and pair["coding"] == "tertiles":
+        check_binary_settings(role, entry, written, where, sources)
+        if entry.get("kind") == "binary" and pair["coding"] == "tertiles":
             key = pair_setting_key(written, where, ["pair", "coding"])
             raise ConfigError(
                 f"pair.coding tertiles needs two continuous variables, but the {role} "
@@ -424,27 +442,108 @@ def check_pair(
         )
 
 
+def check_binary_settings(
+    role: str,
+    entry: Mapping[str, Any],
+    written: Mapping[str, Any],
+    where: Sequence[str],
+    sources: Sources,
+) -> None:
+    """Refuse a pair variable whose kind and split disagree about being 0/1, or a 0/1 one under
+    transform log2 (log2 of 0 is -inf)."""
+    kind, split = entry.get("kind"), entry.get("split")
+    if (kind == "binary") != (split == "binary"):
+        setting = "split" if kind == "binary" else "kind"
+        key = pair_setting_key(written, where, ["pair", role, setting])
+        raise ConfigError(
+            f"pair.{role} has kind {kind} but split {split}: a 0/1 variable needs both binary",
+            key=key_text(key),
+            written=entry.get(setting),
+            allowed="binary"
+            if kind == "binary"
+            else f"a kind other than binary with split {split}",
+            fix=f"write both pair.{role}.kind and pair.{role}.split: binary for a 0/1 column, "
+            "or neither",
+            files=setting_source(key, sources),
+        )
+    if kind == "binary" and entry.get("transform") == "log2":
+        key = pair_setting_key(written, where, ["pair", role, "transform"])
+        raise ConfigError(
+            f"pair.{role} is binary (0/1) but transform log2, and log2 of 0 is -inf",
+            key=key_text(key),
+            written="log2",
+            allowed="none, per_sd",
+            fix=f"set {key_text(key)}: none (effects of 1 against 0)",
+            files=setting_source(key, sources),
+        )
+
+
 def pair_columns(dictionary: pd.DataFrame) -> list[str]:
-    """The columns a pair variable may name: the baseline table's, but the patient identifier."""
-    baseline = dictionary.loc[dictionary["table"] == "baseline", "column"]
-    return [c for c in baseline if c != "patient_id"]
+    """The columns a pair variable may name: the baseline table's numbers, counts, biomarkers and
+    0/1 columns, but the patient identifier and UNSUPPORTED_PAIR_COLUMNS (check_pair explains)."""
+    baseline = dictionary[(dictionary["table"] == "baseline") & (dictionary["type"] != "category")]
+    return [
+        c for c in baseline["column"] if c != "patient_id" and c not in UNSUPPORTED_PAIR_COLUMNS
+    ]
 
 
 def check_pair_settings(
     config: Mapping[str, Any], dictionary: pd.DataFrame, sources: Sources = ()
 ) -> None:
-    """Check the pair of the primary settings and of each analysis (check_pair)."""
+    """Check the pair of the primary settings and of each analysis that `run` selects
+    (check_pair), and that a column with an lod in one of them has it in all."""
     columns = pair_columns(dictionary)
     check_pair(config["pair"], columns, sources=sources)
-    for name, overrides in config["analyses"].items():
-        if "pair" in (overrides or {}):
-            check_pair(
-                merge_settings(config, overrides)["pair"],
-                columns,
-                where=["analyses", name],
-                overrides=overrides,
-                sources=sources,
-            )
+    pairs = {PRIMARY: ([], {}, config["pair"])}
+    for name in analyses_to_run(config, sources):
+        overrides = config["analyses"][name] or {}
+        if "pair" in overrides:
+            where = ["analyses", name]
+            pair = merged_analysis(config, overrides)["pair"]
+            check_pair(pair, columns, where=where, overrides=overrides, sources=sources)
+            pairs[name] = (where, overrides, pair)
+    check_lods_agree(pairs, sources)
+
+
+def check_lods_agree(
+    pairs: Mapping[str, tuple[Sequence[str], Mapping[str, Any], Mapping[str, Any]]],
+    sources: Sources = (),
+) -> None:
+    """Refuse a column that is a pair variable with an lod in one analysis and without one in
+    another: ingestion reads its <LOD cells once, and the second would lose those patients.
+
+    pairs: {analysis: (its key prefix, its overrides, its merged pair section)}."""
+    lods: dict[str, tuple[str, Any]] = {}
+    for name, (where, overrides, pair) in pairs.items():
+        for role in ("exposure", "modifier"):
+            column, lod = pair[role]["column"], pair[role].get("lod")
+            first = lods.setdefault(column, (name, lod))
+            if (first[1] is None) != (lod is None):
+                rebuilt = is_set_in(overrides, ["pair", role, "column"])
+                path = ["pair", role, "lod"]
+                key = (
+                    [*where, *path]
+                    if where and rebuilt
+                    else pair_setting_key(overrides, where, path)
+                )
+                raise ConfigError(
+                    f"{column} has {lod_words(first[1])} in analysis {first[0]} but "
+                    f"{lod_words(lod)} in {name}: its below-LOD patients would be missing where "
+                    "it has none",
+                    key=key_text(key),
+                    written=lod,
+                    allowed=f"the lod of {column} in {first[0]}"
+                    if first[1] is not None
+                    else "null",
+                    fix=f"set {key_text(key)} like {first[0]}: {column} needs an lod in every "
+                    "analysis that runs, or in none",
+                    files=setting_source(key, sources),
+                )
+
+
+def lod_words(lod: Any) -> str:
+    """A pair variable's lod in words: 'lod 0.1', or 'no lod'."""
+    return "no lod" if lod is None else f"lod {lod:g}"
 
 
 def check_analysis_lists(config: Mapping[str, Any], sources: Sources = ()) -> None:
