@@ -30,6 +30,8 @@ HADS = {
     "lod": None,
 }
 UNMARRIED = {"column": "unmarried", "label": "Unmarried", "kind": "binary", "split": "binary"}
+# A 0/1 variable declared by its split alone (kind scale): binary all the same (Variable.is_binary).
+UNMARRIED_BY_SPLIT = {**UNMARRIED, "kind": "scale"}
 
 
 def settings(exposure: dict, modifier: dict, coding: str) -> dict:
@@ -156,12 +158,13 @@ def test_a_per_sd_exposure_spans_its_own_unit(hads_data):
     assert predictions["exposure"].agg(["min", "max"]).tolist() == pytest.approx([low, high])
 
 
-def test_a_binary_modifier_has_slopes_at_0_and_1_and_no_johnson_neyman_regions():
+@pytest.mark.parametrize("entry", [UNMARRIED, UNMARRIED_BY_SPLIT], ids=["kind", "split"])
+def test_a_binary_modifier_has_slopes_at_0_and_1_and_no_johnson_neyman_regions(entry):
     """Continuous coding of a 0/1 modifier: slopes b1 and b1 + b3, predictions at 0 and 1."""
     unmarried = np.random.default_rng(2).integers(0, 2, 700).astype(float)
     data = dataset(unmarried, unmarried, unmarried.astype(int))
     exposure = {**IL6, "transform": "log2", "split": "median"}
-    tables = analysis.run_analysis(data, settings(exposure, UNMARRIED, "continuous"))
+    tables = analysis.run_analysis(data, settings(exposure, entry, "continuous"))
     x, m = data["exposure_scaled"], data["modifier_scaled"]
     reference = logit_fit(data, {"x": x, "m": m, "xm": x * m})
     slopes_table = tables["slopes"]

@@ -145,10 +145,12 @@ def tables_of(coding: str) -> dict[str, pd.DataFrame]:
 TERTILE_TERMS = ["exposure_T3|modifier_T1", "exposure_T3|modifier_T3", "exposure_T3:modifier_T3"]
 
 
-def test_a_binary_modifier_reads_the_slopes_at_0_and_1() -> None:
+@pytest.mark.parametrize("kind", ["binary", "scale"])
+def test_a_binary_modifier_reads_the_slopes_at_0_and_1(kind) -> None:
+    """kind: binary, or kind: scale with split: binary (Variable.is_binary): slopes at 0 and 1."""
     chosen = settings("continuous")
     chosen["pair"]["modifier"] = {
-        "column": "unmarried", "label": "Unmarried", "kind": "binary", "split": "binary",
+        "column": "unmarried", "label": "Unmarried", "kind": kind, "split": "binary",
     }  # fmt: skip
     found = tables()
     found["slopes"] = found["slopes"].assign(modifier=[1.0, 0.0, np.nan], percentile=np.nan)

@@ -8,7 +8,6 @@ import pandas as pd
 
 from interplay import privacy
 from interplay.analysis.stratified import was_run
-from interplay.interaction.slopes import binary_variable
 from interplay.labels import SUB_COHORTS
 from interplay.models.logistic import MODEL_BASED_METHODS as MODEL_BASED
 from interplay.models.logistic import OK
@@ -75,7 +74,7 @@ def source_row(tables: Mapping[str, pd.DataFrame], source: tuple[str, Any, Any])
 
 def sources(coding: str, pair: Pair) -> dict[str, tuple[str, Any, Any]]:
     """SOURCES of a coding for the pair (a binary modifier's slopes at 0 and 1)."""
-    if coding == "continuous" and binary_variable(pair.modifier):
+    if coding == "continuous" and pair.modifier.is_binary:
         return {
             **SOURCES[coding],
             "exposure_or_modifier_low": ("slopes", "modifier", 0.0),
@@ -89,7 +88,7 @@ def coding_contrast(coding: str, pair: Pair) -> str:
     median', 'HADS anxiety ≥ 12 vs < 12', 'per doubling of IL-1β (ratio: per SD of BDNF)'."""
     exposure, modifier = pair
     if coding == "continuous":
-        ratio = split_contrast(modifier) if binary_variable(modifier) else modifier.scale_words
+        ratio = split_contrast(modifier) if modifier.is_binary else modifier.scale_words
         return f"{exposure.scale_words} (ratio: {ratio})"
     if coding == "tertiles":
         return f"{exposure.label} top vs bottom tertile"
