@@ -288,11 +288,13 @@ def slope_parts(
         other = np.setdiff1d(observed_values, BINARY_VALUES)
         if other.size:
             raise InputError(
-                f"{variable.label} is configured as binary (kind or split: binary) but takes the value(s) "
+                f"{variable.label} is configured as binary (kind or split: binary) but takes "
+                "the value(s) "
                 f"{', '.join(f'{v:g}' for v in other[:5])}",
                 file=DATASET,
                 column=variable.column,
-                fix=f"code {variable.column} as 0/1, or give pair.{variable.role} a kind and split other than binary",
+                fix=f"code {variable.column} as 0/1, or give pair.{variable.role} a kind and a "
+                "split other than binary",
             )
         return [(BINARY_VALUES, np.full(len(BINARY_VALUES), np.nan))]
     grid = np.linspace(observed_values.min(), observed_values.max(), GRID_POINTS)
