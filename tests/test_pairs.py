@@ -16,11 +16,11 @@ from interplay.report.pages import report_page
 from interplay.sensitivity.pairs import (
     PAIRS_COLUMNS,
     adjusted_p_values,
-    coding_words,
     pair_analyses,
     pairs_table,
     protected_pairs,
 )
+from interplay.sensitivity.summary import coding_words
 from pairs import CONFIG
 from test_sensitivity import tables
 

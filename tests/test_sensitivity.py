@@ -114,10 +114,10 @@ IL6_HADS = {
 @pytest.mark.parametrize(
     ("coding", "exposure", "expected"),
     [
-        ("split", {}, "IL-6 above vs below its median"),
-        ("split", {"split": "threshold", "threshold": 12}, "IL-6 ≥ 12 vs < 12"),
+        ("split", {}, "IL-6 above vs at or below median"),
+        ("split", {"split": "threshold", "threshold": 12}, "IL-6 ≥ 12 vs < 12 pg/mL"),
         ("split", {"split": "threshold", "threshold": 3.5, "high_if": "above"},
-         "IL-6 > 3.5 vs ≤ 3.5"),
+         "IL-6 > 3.5 vs ≤ 3.5 pg/mL"),
         ("tertiles", {}, "IL-6 top vs bottom tertile"),
         ("continuous", {}, "per doubling of IL-6 (ratio: per SD of HADS anxiety)"),
         ("continuous", {"transform": "none"},

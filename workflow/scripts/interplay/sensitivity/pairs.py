@@ -16,9 +16,10 @@ from statsmodels.stats.multitest import multipletests
 
 from interplay.jobs.config_checks import PRIMARY
 from interplay.jobs.settings import first_of_equals
-from interplay.pair import Pair, Variable, pair_from_settings
+from interplay.pair import Pair, pair_from_settings
 from interplay.sensitivity.summary import (
     SENSITIVITY_ESTIMANDS,
+    coding_words,
     key_estimates,
     protected_sensitivity,
 )
@@ -50,19 +51,6 @@ def pair_analyses(settings: Mapping[str, Mapping[str, Any]]) -> list[str]:
     firsts = first_of_equals({name: pair_key(settings[name]) for name in candidates})
     names = list(dict.fromkeys(firsts.values()))
     return names if len(names) >= 2 else []
-
-
-def coding_words(variable: Variable, coding: str) -> str:
-    """How a pair coding compares a variable: '≥ 12 vs < 12 points', 'per doubling of IL-6'."""
-    if coding == "tertiles":
-        return "top vs bottom tertile"
-    if coding == "continuous":
-        return variable.scale_words
-    if variable.split == "median":
-        return "above vs at or below median"
-    low, high = variable.levels
-    unit = f" {variable.unit}" if variable.split == "threshold" and variable.unit else ""
-    return f"{high} vs {low}{unit}"
 
 
 def adjusted_p_values(p_values: pd.Series) -> pd.DataFrame:

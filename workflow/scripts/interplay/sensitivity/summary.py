@@ -83,24 +83,27 @@ def sources(coding: str, pair: Pair) -> dict[str, tuple[str, Any, Any]]:
     return SOURCES[coding]
 
 
+def coding_words(variable: Variable, coding: str) -> str:
+    """How a pair coding compares a variable: '≥ 12 vs < 12 points', 'per doubling of IL-6'."""
+    if coding == "tertiles":
+        return "top vs bottom tertile"
+    if coding == "continuous":
+        return variable.scale_words
+    if variable.split == "median":
+        return "above vs at or below median"
+    low, high = variable.levels
+    unit = f" {variable.unit}" if variable.split == "threshold" and variable.unit else ""
+    return f"{high} vs {low}{unit}"
+
+
 def coding_contrast(coding: str, pair: Pair) -> str:
-    """The exposure contrast of a coding in the pair's words, e.g. 'IL-1β above vs below its
-    median', 'HADS anxiety ≥ 12 vs < 12', 'per doubling of IL-1β (ratio: per SD of BDNF)'."""
+    """The exposure contrast of a coding in the pair's words, e.g. 'IL-1β above vs at or below
+    median', 'HADS anxiety ≥ 12 vs < 12 points', 'per doubling of IL-1β (ratio: per SD of BDNF)'."""
     exposure, modifier = pair
     if coding == "continuous":
-        ratio = split_contrast(modifier) if modifier.is_binary else modifier.scale_words
+        ratio = modifier.contrast if modifier.is_binary else modifier.scale_words
         return f"{exposure.scale_words} (ratio: {ratio})"
-    if coding == "tertiles":
-        return f"{exposure.label} top vs bottom tertile"
-    if exposure.split == "median":
-        return f"{exposure.label} above vs below its median"
-    return split_contrast(exposure)
-
-
-def split_contrast(variable: Variable) -> str:
-    """The high vs the low group of a variable's split, e.g. 'HADS anxiety ≥ 12 vs < 12'."""
-    low, high = variable.levels
-    return f"{variable.label} {high} vs {low}"
+    return f"{exposure.label} {coding_words(exposure, coding)}"
 
 
 def contrast(coding: str, pair: Pair, found: pd.Series) -> str:
