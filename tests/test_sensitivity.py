@@ -275,3 +275,27 @@ def test_the_report_page_names_the_failed_fit_and_the_analysis_to_change() -> No
     assert "<th>Fit</th>" in page and "<td>separation</td>" in page and "<td>ok</td>" in page
     assert "analyses: {complete_case: {models: {estimator: firth}}}" in page
     assert "{primary:" not in page
+
+
+@pytest.mark.parametrize(
+    ("modifier", "expected"),
+    [
+        ({}, "IL-6 × HADS anxiety (≥ 12)"),
+        ({"threshold": 15}, "IL-6 × HADS anxiety (≥ 15)"),
+        ({"high_if": "above"}, "IL-6 × HADS anxiety (> 12)"),
+        ({"split": "median"}, "IL-6 × HADS anxiety"),
+    ],
+)
+def test_the_pair_column_names_the_cut_point_of_a_threshold_split(modifier, expected) -> None:
+    """HADS anxiety ≥ 12 and ≥ 15 are two pairs: the `pair` column (which the findings compare
+    with the primary's) tells them apart; a median split has no fixed cut-point to name."""
+    chosen = settings()
+    chosen["pair"].update(copy.deepcopy(IL6_HADS))
+    chosen["pair"]["modifier"].update(modifier)
+    table = sensitivity_table({"p": chosen}, {"p": tables()})
+    assert set(table["pair"]) == {expected}
+
+
+def test_the_default_pair_column_is_its_title() -> None:
+    table = sensitivity_table({"p": settings()}, {"p": tables()})
+    assert set(table["pair"]) == {"IL-1β × BDNF"}

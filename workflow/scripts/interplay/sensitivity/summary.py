@@ -83,6 +83,17 @@ def sources(coding: str, pair: Pair) -> dict[str, tuple[str, Any, Any]]:
     return SOURCES[coding]
 
 
+def pair_name(pair: Pair) -> str:
+    """The pair in words with the cut-point of a threshold split, e.g. 'IL-1β × HADS anxiety
+    (≥ 12)': sensitivity.tsv's `pair`, by which the findings tell the primary's pair's analyses."""
+    return " × ".join(
+        f"{variable.label} ({variable.levels[1]})"
+        if variable.split == "threshold"
+        else variable.label
+        for variable in pair
+    )
+
+
 def coding_words(variable: Variable, coding: str) -> str:
     """How a pair coding compares a variable: '≥ 12 vs < 12 points', 'per doubling of IL-6'."""
     if coding == "tertiles":
@@ -128,7 +139,7 @@ def choices(settings: Mapping[str, Any]) -> dict[str, str]:
         definition += f" among {SUB_COHORTS[among['definition']]} at week {among['week']}"
     outliers = pair_settings["outlier_z"]
     return {
-        "pair": pair_from_settings(settings).title,
+        "pair": pair_name(pair_from_settings(settings)),
         "outcome": f"{definition}, {outcome['missing_rule']}, week {outcome['week']}",
         "coding": pair_settings["coding"],
         "covariates": settings["covariates"]["adjustment_set"],
