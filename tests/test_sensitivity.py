@@ -182,7 +182,7 @@ def test_choices_describe_the_analysis() -> None:
     choice["pair"]["outlier_z"] = 3
     row = sensitivity_table({"a": choice}, {"a": tables()}).iloc[0]
     assert row["outcome"].startswith("response (≥ 50% reduction), locf")
-    assert row["exclusions"] == "log-biomarker |z| > 3"
+    assert row["exclusions"] == "|z| of log IL-1β or log BDNF > 3"
     assert row["missing_data"] == "mice (m = 20)"
 
 
@@ -267,8 +267,10 @@ def test_a_joint_cell_without_remitters_marks_the_key_estimates(tmp_path) -> Non
 def test_the_report_page_names_the_failed_fit_and_the_analysis_to_change() -> None:
     separated = tables()
     separated["models"].loc[separated["models"]["model"] == "product", "status"] = "separation"
+    complete_case = settings()
+    complete_case["missing_data"]["method"] = "complete_case"
     table = sensitivity_table(
-        {"primary": settings(), "complete_case": settings()},
+        {"primary": settings(), "complete_case": complete_case},
         {"primary": tables(), "complete_case": separated},
     )
     page = report_page("sensitivity", table)
@@ -299,3 +301,37 @@ def test_the_pair_column_names_the_cut_point_of_a_threshold_split(modifier, expe
 def test_the_default_pair_column_is_its_title() -> None:
     table = sensitivity_table({"p": settings()}, {"p": tables()})
     assert set(table["pair"]) == {"IL-1β × BDNF"}
+
+
+@pytest.mark.parametrize(
+    ("exposure", "expected"),
+    [
+        ({}, "|z| of log IL-6 > 3"),  # HADS anxiety, a scale, is not screened
+        ({"kind": "count"}, "none"),  # neither is a biomarker: nothing is screened
+    ],
+)
+def test_the_exclusions_name_the_variables_screened(exposure, expected) -> None:
+    chosen = settings()
+    chosen["pair"].update(copy.deepcopy(IL6_HADS))
+    chosen["pair"]["exposure"].update(exposure)
+    chosen["pair"]["outlier_z"] = 3
+    table = sensitivity_table({"a": chosen}, {"a": tables()})
+    assert set(table["exclusions"]) == {expected}
+
+
+def test_analyses_that_change_nothing_for_the_pair_are_left_out(caplog) -> None:
+    """For IL-6 (no limit of detection) × HADS anxiety (a scale): lod_half changes nothing and
+    outlier_z screens IL-6, so lod_half repeats the primary and outliers does not."""
+    primary = settings()
+    primary["pair"].update(copy.deepcopy(IL6_HADS))
+    primary["pair"]["exposure"]["lod"] = None
+    lod_half = copy.deepcopy(primary)
+    lod_half["pair"]["below_lod"] = "lod_half"
+    outliers = copy.deepcopy(primary)
+    outliers["pair"]["outlier_z"] = 3
+    chosen = {"primary": primary, "lod_half": lod_half, "outliers": outliers}
+    with caplog.at_level("WARNING"):
+        table = sensitivity_table(chosen, {name: tables() for name in chosen})
+    assert list(dict.fromkeys(table["analysis"])) == ["primary", "outliers"]
+    assert "leaves out analysis lod_half" in caplog.text
+    assert "outliers" not in caplog.text.replace("pair.outlier_z", "")
