@@ -11,7 +11,9 @@ import yaml
 from conftest import REPO
 from interplay.analysis import fit as analysis
 from interplay.bootstrap import replicates as bs
+from interplay.covariates import adjustment_covariates, with_covariates
 from interplay.errors import InputError
+from interplay.jobs.settings import PAIR_COLUMNS
 from scipy import stats
 from scipy.special import expit
 
@@ -30,6 +32,8 @@ HADS = {
     "lod": None,
 }
 UNMARRIED = {"column": "unmarried", "label": "Unmarried", "kind": "binary", "split": "binary"}
+# A 0/1 variable declared by its split alone (kind scale): binary all the same (Variable.is_binary).
+UNMARRIED_BY_SPLIT = {**UNMARRIED, "kind": "scale"}
 
 
 def settings(exposure: dict, modifier: dict, coding: str) -> dict:
@@ -156,12 +160,13 @@ def test_a_per_sd_exposure_spans_its_own_unit(hads_data):
     assert predictions["exposure"].agg(["min", "max"]).tolist() == pytest.approx([low, high])
 
 
-def test_a_binary_modifier_has_slopes_at_0_and_1_and_no_johnson_neyman_regions():
+@pytest.mark.parametrize("entry", [UNMARRIED, UNMARRIED_BY_SPLIT], ids=["kind", "split"])
+def test_a_binary_modifier_has_slopes_at_0_and_1_and_no_johnson_neyman_regions(entry):
     """Continuous coding of a 0/1 modifier: slopes b1 and b1 + b3, predictions at 0 and 1."""
     unmarried = np.random.default_rng(2).integers(0, 2, 700).astype(float)
     data = dataset(unmarried, unmarried, unmarried.astype(int))
     exposure = {**IL6, "transform": "log2", "split": "median"}
-    tables = analysis.run_analysis(data, settings(exposure, UNMARRIED, "continuous"))
+    tables = analysis.run_analysis(data, settings(exposure, entry, "continuous"))
     x, m = data["exposure_scaled"], data["modifier_scaled"]
     reference = logit_fit(data, {"x": x, "m": m, "xm": x * m})
     slopes_table = tables["slopes"]
@@ -176,18 +181,21 @@ def test_a_binary_modifier_has_slopes_at_0_and_1_and_no_johnson_neyman_regions()
     assert predictions["modifier_percentile"].isna().all()
 
 
-def test_a_pair_variable_in_the_adjustment_set_is_not_also_a_covariate(hads_data, caplog):
-    """HADS anxiety as the modifier and in the set: the models hold it once, as the modifier."""
+def test_a_pair_variable_in_the_adjustment_set_is_not_also_a_covariate(hads_data):
+    """HADS anxiety as the modifier and in the set: its covariates, resolved as the pipeline
+    does (covariates.adjustment_covariates, the pair's columns filled in by analysis_settings),
+    hold it once, as the modifier."""
     chosen = settings({**IL6, "transform": "log2", "split": "median"}, HADS, "continuous")
     chosen["covariates"]["sets"]["age_only"] = ["age", "hads_anxiety"]
+    chosen["covariates"][PAIR_COLUMNS] = ["il6", "hads_anxiety"]
     data = hads_data.assign(hads_anxiety=hads_data["modifier"])
-    tables = analysis.run_analysis(data, chosen)
+    resolved = with_covariates(chosen, adjustment_covariates(chosen["covariates"]))
+    tables = analysis.run_analysis(data, resolved)
     expected = analysis.run_analysis(
         hads_data, settings(chosen["pair"]["exposure"], HADS, "continuous")
     )
     pd.testing.assert_frame_equal(tables["models"], expected["models"])
     assert "hads_anxiety" not in set(tables["models"]["term"])
-    assert "the pair's modifier (HADS anxiety)" in caplog.text
 
 
 @pytest.mark.parametrize("modifier", ["hads", "unmarried"])

@@ -16,11 +16,12 @@ from interplay.report.pages import report_page
 from interplay.sensitivity.pairs import (
     PAIRS_COLUMNS,
     adjusted_p_values,
-    coding_words,
     pair_analyses,
+    pair_key,
     pairs_table,
     protected_pairs,
 )
+from interplay.sensitivity.summary import coding_words
 from pairs import CONFIG
 from test_sensitivity import tables
 
@@ -217,3 +218,60 @@ def test_adjustments_match_r_p_adjust_run_now(tmp_path) -> None:
     adjusted = adjusted_p_values(pd.Series(p_values))
     np.testing.assert_allclose(adjusted["p_holm"], expected[0], rtol=1e-12)
     np.testing.assert_allclose(adjusted["p_bh"], expected[1], rtol=1e-12)
+
+
+def test_a_relabelled_or_rescaled_variable_is_the_same_pair() -> None:
+    """Labels, units, transforms and an unused threshold do not make a pair: still one pair."""
+    relabelled = {"label": "Interleukin-1β", "unit": "ng/L", "transform": "per_sd"}
+    config = config_with(
+        {
+            "primary": {},
+            "relabelled": {"pair": {"exposure": relabelled}},
+            "unused_cut": {"pair": {"modifier": {"threshold": 20}}},  # median split: no cut
+            "anxiety": {"pair": {"modifier": ANXIETY}},
+        }
+    )
+    settings = all_settings(config)
+    assert pair_key(settings["relabelled"]) == pair_key(settings["primary"])
+    assert pair_key(settings["unused_cut"]) == pair_key(settings["primary"])
+    assert pair_analyses(settings) == ["primary", "anxiety"]
+
+
+def test_another_threshold_of_the_modifier_is_another_pair() -> None:
+    config = config_with(
+        {
+            "primary": {},
+            "anxiety_12": {"pair": {"modifier": ANXIETY}},
+            "anxiety_15": {"pair": {"modifier": {**ANXIETY, "threshold": 15}}},
+            "anxiety_above_12": {"pair": {"modifier": {**ANXIETY, "high_if": "above"}}},
+        }
+    )
+    names = ["primary", "anxiety_12", "anxiety_15", "anxiety_above_12"]
+    assert pair_analyses(all_settings(config)) == names
+
+
+def test_a_pair_is_represented_by_an_analysis_making_the_primarys_other_choices(caplog) -> None:
+    """An analysis of a pair that also changes the missing-data method or the coding does not
+    represent it when a later one changes the pair alone; a pair without such an analysis is
+    represented by its first, logged, its `differs` naming the choices it makes otherwise."""
+    config = config_with(
+        {
+            "primary": {},
+            "anxiety_cc": {
+                "pair": {"modifier": ANXIETY},
+                "missing_data": {"method": "complete_case"},
+            },
+            "anxiety_tertiles": {"pair": {"modifier": ANXIETY, "coding": "tertiles"}},
+            "anxiety": {"pair": {"modifier": ANXIETY}},
+            "il6_outliers": {"pair": {"exposure": IL6, "outlier_z": 2.5, "below_lod": "lod_half"}},
+        }
+    )
+    settings = all_settings(config)
+    with caplog.at_level("WARNING"):
+        assert pair_analyses(settings) == ["primary", "anxiety", "il6_outliers"]
+    assert "of il6_outliers" in caplog.text
+    assert "differs in pair.below_lod, pair.outlier_z" in caplog.text
+    assert "anxiety_cc" not in caplog.text
+    chosen = {name: settings[name] for name in ["primary", "anxiety", "il6_outliers"]}
+    table = pairs_table(chosen, {name: tables() for name in chosen})
+    assert table["differs"].tolist() == ["", "", "pair.below_lod, pair.outlier_z"]

@@ -114,10 +114,10 @@ IL6_HADS = {
 @pytest.mark.parametrize(
     ("coding", "exposure", "expected"),
     [
-        ("split", {}, "IL-6 above vs below its median"),
-        ("split", {"split": "threshold", "threshold": 12}, "IL-6 ≥ 12 vs < 12"),
+        ("split", {}, "IL-6 above vs at or below median"),
+        ("split", {"split": "threshold", "threshold": 12}, "IL-6 ≥ 12 vs < 12 pg/mL"),
         ("split", {"split": "threshold", "threshold": 3.5, "high_if": "above"},
-         "IL-6 > 3.5 vs ≤ 3.5"),
+         "IL-6 > 3.5 vs ≤ 3.5 pg/mL"),
         ("tertiles", {}, "IL-6 top vs bottom tertile"),
         ("continuous", {}, "per doubling of IL-6 (ratio: per SD of HADS anxiety)"),
         ("continuous", {"transform": "none"},
@@ -145,10 +145,12 @@ def tables_of(coding: str) -> dict[str, pd.DataFrame]:
 TERTILE_TERMS = ["exposure_T3|modifier_T1", "exposure_T3|modifier_T3", "exposure_T3:modifier_T3"]
 
 
-def test_a_binary_modifier_reads_the_slopes_at_0_and_1() -> None:
+@pytest.mark.parametrize("kind", ["binary", "scale"])
+def test_a_binary_modifier_reads_the_slopes_at_0_and_1(kind) -> None:
+    """kind: binary, or kind: scale with split: binary (Variable.is_binary): slopes at 0 and 1."""
     chosen = settings("continuous")
     chosen["pair"]["modifier"] = {
-        "column": "unmarried", "label": "Unmarried", "kind": "binary", "split": "binary",
+        "column": "unmarried", "label": "Unmarried", "kind": kind, "split": "binary",
     }  # fmt: skip
     found = tables()
     found["slopes"] = found["slopes"].assign(modifier=[1.0, 0.0, np.nan], percentile=np.nan)
@@ -180,7 +182,7 @@ def test_choices_describe_the_analysis() -> None:
     choice["pair"]["outlier_z"] = 3
     row = sensitivity_table({"a": choice}, {"a": tables()}).iloc[0]
     assert row["outcome"].startswith("response (≥ 50% reduction), locf")
-    assert row["exclusions"] == "log-biomarker |z| > 3"
+    assert row["exclusions"] == "|z| of log IL-1β or log BDNF > 3"
     assert row["missing_data"] == "mice (m = 20)"
 
 
@@ -265,11 +267,71 @@ def test_a_joint_cell_without_remitters_marks_the_key_estimates(tmp_path) -> Non
 def test_the_report_page_names_the_failed_fit_and_the_analysis_to_change() -> None:
     separated = tables()
     separated["models"].loc[separated["models"]["model"] == "product", "status"] = "separation"
+    complete_case = settings()
+    complete_case["missing_data"]["method"] = "complete_case"
     table = sensitivity_table(
-        {"primary": settings(), "complete_case": settings()},
+        {"primary": settings(), "complete_case": complete_case},
         {"primary": tables(), "complete_case": separated},
     )
     page = report_page("sensitivity", table)
     assert "<th>Fit</th>" in page and "<td>separation</td>" in page and "<td>ok</td>" in page
     assert "analyses: {complete_case: {models: {estimator: firth}}}" in page
     assert "{primary:" not in page
+
+
+@pytest.mark.parametrize(
+    ("modifier", "expected"),
+    [
+        ({}, "IL-6 × HADS anxiety (≥ 12)"),
+        ({"threshold": 15}, "IL-6 × HADS anxiety (≥ 15)"),
+        ({"high_if": "above"}, "IL-6 × HADS anxiety (> 12)"),
+        ({"split": "median"}, "IL-6 × HADS anxiety"),
+    ],
+)
+def test_the_pair_column_names_the_cut_point_of_a_threshold_split(modifier, expected) -> None:
+    """HADS anxiety ≥ 12 and ≥ 15 are two pairs: the `pair` column (which the findings compare
+    with the primary's) tells them apart; a median split has no fixed cut-point to name."""
+    chosen = settings()
+    chosen["pair"].update(copy.deepcopy(IL6_HADS))
+    chosen["pair"]["modifier"].update(modifier)
+    table = sensitivity_table({"p": chosen}, {"p": tables()})
+    assert set(table["pair"]) == {expected}
+
+
+def test_the_default_pair_column_is_its_title() -> None:
+    table = sensitivity_table({"p": settings()}, {"p": tables()})
+    assert set(table["pair"]) == {"IL-1β × BDNF"}
+
+
+@pytest.mark.parametrize(
+    ("exposure", "expected"),
+    [
+        ({}, "|z| of log IL-6 > 3"),  # HADS anxiety, a scale, is not screened
+        ({"kind": "count"}, "none"),  # neither is a biomarker: nothing is screened
+    ],
+)
+def test_the_exclusions_name_the_variables_screened(exposure, expected) -> None:
+    chosen = settings()
+    chosen["pair"].update(copy.deepcopy(IL6_HADS))
+    chosen["pair"]["exposure"].update(exposure)
+    chosen["pair"]["outlier_z"] = 3
+    table = sensitivity_table({"a": chosen}, {"a": tables()})
+    assert set(table["exclusions"]) == {expected}
+
+
+def test_analyses_that_change_nothing_for_the_pair_are_left_out(caplog) -> None:
+    """For IL-6 (no limit of detection) × HADS anxiety (a scale): lod_half changes nothing and
+    outlier_z screens IL-6, so lod_half repeats the primary and outliers does not."""
+    primary = settings()
+    primary["pair"].update(copy.deepcopy(IL6_HADS))
+    primary["pair"]["exposure"]["lod"] = None
+    lod_half = copy.deepcopy(primary)
+    lod_half["pair"]["below_lod"] = "lod_half"
+    outliers = copy.deepcopy(primary)
+    outliers["pair"]["outlier_z"] = 3
+    chosen = {"primary": primary, "lod_half": lod_half, "outliers": outliers}
+    with caplog.at_level("WARNING"):
+        table = sensitivity_table(chosen, {name: tables() for name in chosen})
+    assert list(dict.fromkeys(table["analysis"])) == ["primary", "outliers"]
+    assert "leaves out analysis lod_half" in caplog.text
+    assert "outliers" not in caplog.text.replace("pair.outlier_z", "")

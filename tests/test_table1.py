@@ -1,12 +1,16 @@
 """Table 1 statistics against closed forms, hand calculations and direct scipy calls."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 from interplay.describe.table1 import (
+    BINARY,
+    CONTINUOUS,
     compare_counts,
+    pair_kinds,
     paper_style_covariates,
     smd_categorical,
     smd_continuous,
@@ -14,7 +18,7 @@ from interplay.describe.table1 import (
     table1_wide,
 )
 from interplay.errors import InputError
-from pairs import DEFAULT_PAIR
+from pairs import DEFAULT_PAIR, IL6_HADS
 from scipy import stats
 
 GROUPS_2X2 = [
@@ -241,3 +245,11 @@ def test_unobserved_variables_still_show_their_missing_count():
     assert overall["n_missing"].to_dict() == {"living_alone": 80, "treatment_step": 80}
     assert overall["n"].to_dict() == {"living_alone": 0, "treatment_step": 0}
     assert set(table["test"]) == {"not tested"} and table["p_value"].isna().all()
+
+
+def test_a_modifier_split_binary_is_a_binary_row_whatever_its_kind():
+    """kind: scale with split: binary is a 0/1 variable (Variable.is_binary): a binary row."""
+    unmarried = replace(IL6_HADS.modifier, column="smoker_flag", split="binary", threshold=None)
+    kinds = pair_kinds(replace(IL6_HADS, modifier=unmarried))
+    assert kinds["smoker_flag"] == BINARY
+    assert kinds["il6"] == CONTINUOUS

@@ -73,10 +73,10 @@ def read_plan(settings: Mapping[str, Any]) -> Plan:
             fix=f"name one of: {', '.join(sets)} (a data-driven set must be resolved into "
             "covariates.sets before the models run)",
         )
-    pair = pair_from_settings(settings)
     return Plan(
-        covariates=adjustment_without_pair(sets[name], pair, name),
-        pair=pair,
+        # Resolved by covariates.adjustment_covariates, which leaves out the pair's own columns.
+        covariates=list(sets[name]),
+        pair=pair_from_settings(settings),
         joint_coding="tertiles" if settings["pair"]["coding"] == "tertiles" else "split",
         estimator=settings["models"]["estimator"],
         ci_level=float(settings["models"]["ci_level"]),
@@ -84,24 +84,6 @@ def read_plan(settings: Mapping[str, Any]) -> Plan:
         impute=settings["missing_data"]["method"] == "mice",
         outcome=settings["outcome"]["definition"],
     )
-
-
-def adjustment_without_pair(covariates: Sequence[str], pair: Pair, set_name: str) -> list[str]:
-    """The adjustment set without the pair's own columns, which the models hold as the exposure
-    and the modifier (as a covariate too it would be collinear with its continuous coding)."""
-    kept = [c for c in covariates if c not in pair.columns]
-    for variable in pair:
-        if variable.column in covariates:
-            log.warning(
-                "covariates.sets.%s names %s, the pair's %s (%s): it enters the models as the "
-                "%s, not also as a covariate",
-                set_name,
-                variable.column,
-                variable.role,
-                variable.label,
-                variable.role,
-            )
-    return kept
 
 
 def plan_terms(plan: Plan, model: str) -> list[str]:

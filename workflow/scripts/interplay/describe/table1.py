@@ -61,7 +61,7 @@ def pair_kinds(pair: Pair) -> dict[str, str]:
     kinds: dict[str, str] = {}
     for variable in pair:
         if variable.column not in KINDS:
-            kinds[variable.column] = BINARY if variable.kind == "binary" else CONTINUOUS
+            kinds[variable.column] = BINARY if variable.is_binary else CONTINUOUS
         if variable.is_assay:
             kinds[lod_columns(variable.column)[0]] = BINARY
     return kinds

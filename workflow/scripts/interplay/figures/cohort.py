@@ -98,7 +98,7 @@ def variable_bars(dataset: pd.DataFrame, variable: Variable, lod: float, bins: i
     """One variable's histogram: a bar per value of a binary variable or of whole-number scores
     spanning fewer than `bins` values; else `bins` bins (log-spaced on a log_scale) and, for a
     variable with an LOD, a bar of its below-LOD values."""
-    if variable.kind == "binary":
+    if variable.is_binary:
         bars = histogram(dataset[variable.role], np.array([-0.5, 0.5, 1.5]))
         return bars.assign(biomarker=variable.role, below_lod=False)
     below = below_lod(dataset, variable)
@@ -274,7 +274,7 @@ def biomarker_figure(
         for axes, variable, letter in zip(panels, pair, "ab", strict=True):
             bars = histograms.loc[histograms["biomarker"] == variable.role]
             measured = bars.loc[~bars["below_lod"]]
-            binary = variable.kind == "binary"
+            binary = variable.is_binary
             axes.bar(
                 measured["low"] + (0.1 if binary else 0.0),
                 measured["count"].fillna(0),

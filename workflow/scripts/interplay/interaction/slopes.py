@@ -65,11 +65,6 @@ class Scale:
         return self.location + self.spread * scaled
 
 
-def binary_variable(variable: Variable) -> bool:
-    """Whether the variable is 0/1, so its slopes and grid are at 0 and 1 only."""
-    return variable.kind == "binary"
-
-
 def variable_scale(data: pd.DataFrame, variable: Variable) -> Scale:
     """The Scale behind <role>_scaled, recovered from the data (per_sd: its mean and SD)."""
     role, column = variable.role, scaled_column(variable.role)
@@ -278,7 +273,7 @@ def prediction_grid(
 def exposure_grid(observed_values: np.ndarray, variable: Variable, scale: Scale) -> np.ndarray:
     """Exposure values (its unit) evenly spaced on its model scale between the 5th and 95th
     sample percentiles; 0 and 1 for a binary exposure."""
-    if binary_variable(variable):
+    if variable.is_binary:
         return BINARY_VALUES
     low, high = np.quantile(scale.scaled(observed_values), GRID_QUANTILES)
     return scale.value(np.linspace(low, high, GRID_POINTS))
@@ -289,15 +284,17 @@ def slope_parts(
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """The modifier values of the slopes table, each part with its percentiles (NaN: not one):
     the percentiles, then an even grid over the observed range for plots; 0 and 1 if binary."""
-    if binary_variable(variable):
+    if variable.is_binary:
         other = np.setdiff1d(observed_values, BINARY_VALUES)
         if other.size:
             raise InputError(
-                f"{variable.label} is configured as binary (kind: binary) but takes the value(s) "
+                f"{variable.label} is configured as binary (kind or split: binary) but takes "
+                "the value(s) "
                 f"{', '.join(f'{v:g}' for v in other[:5])}",
                 file=DATASET,
                 column=variable.column,
-                fix=f"code {variable.column} as 0/1, or give pair.{variable.role} another kind",
+                fix=f"code {variable.column} as 0/1, or give pair.{variable.role} a kind and a "
+                "split other than binary",
             )
         return [(BINARY_VALUES, np.full(len(BINARY_VALUES), np.nan))]
     grid = np.linspace(observed_values.min(), observed_values.max(), GRID_POINTS)
@@ -346,7 +343,7 @@ def continuous_tables(
     # By position: two percentiles of an integer scale may share a value.
     at = np.repeat(level_percentiles, len(exposure_values))
     predictions.insert(2, "modifier_percentile", at)
-    if binary_variable(pair.modifier):
+    if pair.modifier.is_binary:
         regions = pd.DataFrame(columns=JOHNSON_NEYMAN_COLUMNS)
     else:
         regions = johnson_neyman(fits, modifier, modifier_scale, ci_level)

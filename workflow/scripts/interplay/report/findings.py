@@ -30,6 +30,7 @@ from interplay.labels import (
 from interplay.models.logistic import DELTA_METHODS, MODEL_BASED_METHODS, OK
 from interplay.pair import Pair
 from interplay.report.pages import html_page, interval_text, method_column, number_text
+from interplay.sensitivity.summary import pair_name
 from interplay.tables import WHOLE_SAMPLE
 
 MODEL_BASED = (*MODEL_BASED_METHODS, *DELTA_METHODS)
@@ -165,7 +166,7 @@ def robustness(
         (sensitivity["estimand"] == estimand)
         & (sensitivity["stratum"] == WHOLE_SAMPLE)
         & (sensitivity["status"] == OK)
-        & (sensitivity["pair"] == pair.title)
+        & (sensitivity["pair"] == pair_name(pair))
     ]
     if rows.empty:
         return {"n_analyses": pd.NA, "n_excluding_null": pd.NA, "exceptions": np.nan}

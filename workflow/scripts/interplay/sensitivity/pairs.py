@@ -1,12 +1,17 @@
 """The key estimates of every distinct pair studied, with interaction tests adjusted across pairs.
 
-A pair is an analysis's `pair.exposure` and `pair.modifier` settings: analyses whose two entries
-are equal study the same pair (codings, below-LOD handling and exclusions are the pair's analysis
-choices, which sensitivity.tsv compares). Each pair is summarised by the first analysis studying
-it, primary first, then in config order; stratified analyses (models.stratify_by), descriptive
-and without a whole-sample estimate, do not represent a pair.
+A pair is the two variables an analysis studies and how each is split into two groups: each
+role's column, split, threshold and high_if (pair_key); labels, units, transforms and limits of
+detection do not make another pair. Each pair is summarised by its representative: the first
+analysis studying it, primary first, then in config order, whose other choices (outcome,
+covariates, missing_data, models, and pair.coding, below_lod, require_both, outlier_z) are the
+primary's, so that the rows differ only in their pair. A pair without such an analysis is
+represented by its first analysis, its row's `differs` naming the choices it makes otherwise (and
+a logged note); stratified analyses (models.stratify_by), descriptive and without a whole-sample
+estimate, do not represent a pair.
 """
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,14 +20,17 @@ import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
 from interplay.jobs.config_checks import PRIMARY
-from interplay.jobs.settings import first_of_equals
-from interplay.pair import Pair, Variable, pair_from_settings
+from interplay.jobs.settings import PAIR_COLUMNS, PAIR_ROLES
+from interplay.pair import Pair, pair_from_settings
 from interplay.sensitivity.summary import (
     SENSITIVITY_ESTIMANDS,
+    coding_words,
     key_estimates,
     protected_sensitivity,
 )
 from interplay.tables import WHOLE_SAMPLE
+
+log = logging.getLogger(__name__)
 
 # Multiplicity adjustments across pairs: {column: statsmodels.stats.multitest method}.
 ADJUSTMENTS = {"p_holm": "holm", "p_bh": "fdr_bh"}
@@ -30,39 +38,74 @@ INTERVAL_SUFFIXES = ("", "_ci_low", "_ci_high")
 PAIRS_COLUMNS = [
     "analysis", "exposure", "modifier", "exposure_coding", "modifier_coding", "coding",
     *(f"{estimand}{suffix}" for estimand in SENSITIVITY_ESTIMANDS for suffix in INTERVAL_SUFFIXES),
-    "p_interaction", *ADJUSTMENTS, "ci_method", "n", "n_events", "status",
+    "p_interaction", *ADJUSTMENTS, "ci_method", "n", "n_events", "status", "differs",
 ]  # fmt: skip
 
 
-def pair_key(settings: Mapping[str, Any]) -> tuple[Any, Any]:
-    """What makes two analyses study the same pair: their exposure and modifier settings."""
-    return settings["pair"]["exposure"], settings["pair"]["modifier"]
+# The pair section's choices that are not the pair's: a representative makes them as the primary.
+PAIR_CHOICES = ("coding", "below_lod", "require_both", "outlier_z")
+
+
+def pair_key(settings: Mapping[str, Any]) -> tuple[tuple[Any, ...], ...]:
+    """What makes two analyses study the same pair: each role's column and two-group split
+    (the threshold and high_if only of a threshold split)."""
+    key = []
+    for role in PAIR_ROLES:
+        entry = settings["pair"][role]
+        split = entry.get("split", "median")
+        cut = (entry.get("threshold"), entry.get("high_if", "at_or_above"))
+        key.append((entry["column"], split, *(cut if split == "threshold" else (None, None))))
+    return tuple(key)
+
+
+def other_choices(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """An analysis's choices besides its pair, by name: its sections (the covariates without
+    PAIR_COLUMNS, which follow the pair) and the pair section's PAIR_CHOICES."""
+    covariates = {k: v for k, v in settings["covariates"].items() if k != PAIR_COLUMNS}
+    return {
+        "outcome": settings["outcome"],
+        "covariates": covariates,
+        "missing_data": settings["missing_data"],
+        "models": settings["models"],
+        **{f"pair.{choice}": settings["pair"].get(choice) for choice in PAIR_CHOICES},
+    }
+
+
+def differing_choices(settings: Mapping[str, Any], primary: Mapping[str, Any]) -> list[str]:
+    """The names of the other choices (other_choices) in which an analysis differs from the
+    primary, e.g. ['missing_data', 'pair.coding']; none for an analysis of the primary's."""
+    own, reference = other_choices(settings), other_choices(primary)
+    return [name for name in own if own[name] != reference[name]]
 
 
 def pair_analyses(settings: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """The first unstratified analysis of each distinct pair (primary first, then config order),
-    when they are two or more; none for a single pair (no comparison across pairs)."""
-    candidates = [
-        name
-        for name in sorted(settings, key=lambda name: name != PRIMARY)
-        if settings[name]["models"]["stratify_by"] is None
-    ]
-    firsts = first_of_equals({name: pair_key(settings[name]) for name in candidates})
-    names = list(dict.fromkeys(firsts.values()))
-    return names if len(names) >= 2 else []
-
-
-def coding_words(variable: Variable, coding: str) -> str:
-    """How a pair coding compares a variable: '≥ 12 vs < 12 points', 'per doubling of IL-6'."""
-    if coding == "tertiles":
-        return "top vs bottom tertile"
-    if coding == "continuous":
-        return variable.scale_words
-    if variable.split == "median":
-        return "above vs at or below median"
-    low, high = variable.levels
-    unit = f" {variable.unit}" if variable.split == "threshold" and variable.unit else ""
-    return f"{high} vs {low}{unit}"
+    """The representative of each distinct pair, in order of its first unstratified analysis
+    (primary first, then config order), when there are two or more pairs; none for a single pair
+    (no comparison across pairs). A pair's representative is its first analysis making the
+    primary's other choices, else (logged; pairs.tsv's `differs` names them) its first analysis."""
+    firsts: dict[Any, str] = {}
+    matching: dict[Any, str] = {}
+    for name in sorted(settings, key=lambda name: name != PRIMARY):
+        if settings[name]["models"]["stratify_by"] is not None:
+            continue
+        key = pair_key(settings[name])
+        firsts.setdefault(key, name)
+        if not differing_choices(settings[name], settings[PRIMARY]):
+            matching.setdefault(key, name)
+    if len(firsts) < 2:
+        return []
+    for key, name in firsts.items():
+        if key not in matching:
+            log.warning(
+                "pairs.tsv: no analysis of the pair of %s makes the primary's other choices; "
+                "its row is %s's, which differs in %s (its `differs` column); for a row that "
+                "differs from the primary's by the pair alone, add an analysis overriding only "
+                "pair.exposure / pair.modifier",
+                name,
+                name,
+                ", ".join(differing_choices(settings[name], settings[PRIMARY])),
+            )
+    return [matching.get(key, name) for key, name in firsts.items()]
 
 
 def adjusted_p_values(p_values: pd.Series) -> pd.DataFrame:
@@ -76,9 +119,14 @@ def adjusted_p_values(p_values: pd.Series) -> pd.DataFrame:
 
 
 def pair_row(
-    analysis: str, settings: Mapping[str, Any], tables: Mapping[str, pd.DataFrame], pair: Pair
+    analysis: str,
+    settings: Mapping[str, Any],
+    tables: Mapping[str, pd.DataFrame],
+    pair: Pair,
+    differs: list[str],
 ) -> dict[str, Any]:
-    """One pair's row: its names and codings in words, then key estimates with intervals."""
+    """One pair's row: its names and codings in words, key estimates with intervals, and the
+    choices besides the pair in which its analysis differs from the primary (`differs`)."""
     coding = settings["pair"]["coding"]
     estimates = key_estimates(analysis, settings, tables).set_index("estimand")
     ratio = estimates.loc["ratio_of_odds_ratios"]
@@ -94,6 +142,7 @@ def pair_row(
         "n": ratio["n"],
         "n_events": ratio["n_events"],
         "status": ratio["status"],
+        "differs": ", ".join(differs),
     }
     for estimand in SENSITIVITY_ESTIMANDS:
         found = estimates.loc[estimand] if estimand in estimates.index else {}
@@ -117,6 +166,7 @@ def pairs_table(
             settings[name],
             whole_sample_tables(tables[name]),
             pair_from_settings(settings[name]),
+            differing_choices(settings[name], settings[PRIMARY]),
         )
         for name in settings
     ]

@@ -1,5 +1,7 @@
 """The key estimates of every analysis side by side, with E-values (docs/analysis_plan.md §8)."""
 
+import copy
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -8,12 +10,15 @@ import pandas as pd
 
 from interplay import privacy
 from interplay.analysis.stratified import was_run
-from interplay.interaction.slopes import binary_variable
+from interplay.data.biomarkers import log_outlier_variables
+from interplay.jobs.config_checks import PRIMARY
 from interplay.labels import SUB_COHORTS
 from interplay.models.logistic import MODEL_BASED_METHODS as MODEL_BASED
 from interplay.models.logistic import OK
 from interplay.pair import Pair, Variable, pair_from_settings
 from interplay.sensitivity.evalue import evalue_interaction, evalue_odds_ratio, is_common
+
+log = logging.getLogger(__name__)
 
 SENSITIVITY_ESTIMANDS = [
     "exposure_or_modifier_low",
@@ -75,7 +80,7 @@ def source_row(tables: Mapping[str, pd.DataFrame], source: tuple[str, Any, Any])
 
 def sources(coding: str, pair: Pair) -> dict[str, tuple[str, Any, Any]]:
     """SOURCES of a coding for the pair (a binary modifier's slopes at 0 and 1)."""
-    if coding == "continuous" and binary_variable(pair.modifier):
+    if coding == "continuous" and pair.modifier.is_binary:
         return {
             **SOURCES[coding],
             "exposure_or_modifier_low": ("slopes", "modifier", 0.0),
@@ -84,24 +89,38 @@ def sources(coding: str, pair: Pair) -> dict[str, tuple[str, Any, Any]]:
     return SOURCES[coding]
 
 
+def pair_name(pair: Pair) -> str:
+    """The pair in words with the cut-point of a threshold split, e.g. 'IL-1β × HADS anxiety
+    (≥ 12)': sensitivity.tsv's `pair`, by which the findings tell the primary's pair's analyses."""
+    return " × ".join(
+        f"{variable.label} ({variable.levels[1]})"
+        if variable.split == "threshold"
+        else variable.label
+        for variable in pair
+    )
+
+
+def coding_words(variable: Variable, coding: str) -> str:
+    """How a pair coding compares a variable: '≥ 12 vs < 12 points', 'per doubling of IL-6'."""
+    if coding == "tertiles":
+        return "top vs bottom tertile"
+    if coding == "continuous":
+        return variable.scale_words
+    if variable.split == "median":
+        return "above vs at or below median"
+    low, high = variable.levels
+    unit = f" {variable.unit}" if variable.split == "threshold" and variable.unit else ""
+    return f"{high} vs {low}{unit}"
+
+
 def coding_contrast(coding: str, pair: Pair) -> str:
-    """The exposure contrast of a coding in the pair's words, e.g. 'IL-1β above vs below its
-    median', 'HADS anxiety ≥ 12 vs < 12', 'per doubling of IL-1β (ratio: per SD of BDNF)'."""
+    """The exposure contrast of a coding in the pair's words, e.g. 'IL-1β above vs at or below
+    median', 'HADS anxiety ≥ 12 vs < 12 points', 'per doubling of IL-1β (ratio: per SD of BDNF)'."""
     exposure, modifier = pair
     if coding == "continuous":
-        ratio = split_contrast(modifier) if binary_variable(modifier) else modifier.scale_words
+        ratio = modifier.contrast if modifier.is_binary else modifier.scale_words
         return f"{exposure.scale_words} (ratio: {ratio})"
-    if coding == "tertiles":
-        return f"{exposure.label} top vs bottom tertile"
-    if exposure.split == "median":
-        return f"{exposure.label} above vs below its median"
-    return split_contrast(exposure)
-
-
-def split_contrast(variable: Variable) -> str:
-    """The high vs the low group of a variable's split, e.g. 'HADS anxiety ≥ 12 vs < 12'."""
-    low, high = variable.levels
-    return f"{variable.label} {high} vs {low}"
+    return f"{exposure.label} {coding_words(exposure, coding)}"
 
 
 def contrast(coding: str, pair: Pair, found: pd.Series) -> str:
@@ -124,9 +143,9 @@ def choices(settings: Mapping[str, Any]) -> dict[str, str]:
     among = outcome.get("among")
     if among is not None:
         definition += f" among {SUB_COHORTS[among['definition']]} at week {among['week']}"
-    outliers = pair_settings["outlier_z"]
+    pair = pair_from_settings(settings)
     return {
-        "pair": pair_from_settings(settings).title,
+        "pair": pair_name(pair),
         "outcome": f"{definition}, {outcome['missing_rule']}, week {outcome['week']}",
         "coding": pair_settings["coding"],
         "covariates": settings["covariates"]["adjustment_set"],
@@ -134,9 +153,52 @@ def choices(settings: Mapping[str, Any]) -> dict[str, str]:
             f"mice (m = {missing['m']})" if missing["method"] == "mice" else missing["method"]
         ),
         "below_lod": pair_settings["below_lod"],
-        "exclusions": f"log-biomarker |z| > {outliers:g}" if outliers else "none",
+        "exclusions": exclusions_words(pair, pair_settings["outlier_z"]),
         "estimator": settings["models"]["estimator"],
     }
+
+
+def exclusions_words(pair: Pair, outlier_z: float | None) -> str:
+    """pair.outlier_z in words, naming the variables screened (log_outlier_variables), e.g.
+    '|z| of log IL-1β or log BDNF > 3'; 'none' without a limit or a variable to screen."""
+    screened = log_outlier_variables(pair)
+    if outlier_z is None or not screened:
+        return "none"
+    logs = " or ".join(f"log {variable.label}" for variable in screened)
+    return f"|z| of {logs} > {outlier_z:g}"
+
+
+def without_idle_choices(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings with the pair choices that change nothing for its pair set to None:
+    below_lod when neither variable has a limit of detection, outlier_z when neither is screened."""
+    effective = copy.deepcopy(dict(settings))
+    pair = pair_from_settings(settings)
+    if not any(variable.is_assay for variable in pair):
+        effective["pair"]["below_lod"] = None
+    if not log_outlier_variables(pair):
+        effective["pair"]["outlier_z"] = None
+    return effective
+
+
+def distinct_analyses(settings: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The analyses but those whose choices are the primary's once idle ones are set aside (e.g.
+    lod_half for a pair without a limit of detection: a copy of the primary), each logged."""
+    if PRIMARY not in settings:
+        return list(settings)
+    primary = without_idle_choices(settings[PRIMARY])
+    kept = []
+    for name in settings:
+        if name != PRIMARY and without_idle_choices(settings[name]) == primary:
+            log.warning(
+                "sensitivity.tsv leaves out analysis %s: for the pair %s its choices change "
+                "nothing (pair.below_lod without a limit of detection, pair.outlier_z without a "
+                "biomarker), so it repeats the primary analysis",
+                name,
+                pair_name(pair_from_settings(settings[name])),
+            )
+        else:
+            kept.append(name)
+    return kept
 
 
 def with_evalues(row: dict[str, Any], common_outcome: bool) -> dict[str, Any]:
@@ -192,12 +254,13 @@ def strata(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, pd.DataFra
 def sensitivity_table(
     settings: Mapping[str, Mapping[str, Any]], tables: Mapping[str, Mapping[str, pd.DataFrame]]
 ) -> pd.DataFrame:
-    """Key estimates of every analysis and stratum (for one not run, a row saying why)."""
+    """Key estimates of every analysis and stratum (for one not run, a row saying why), but for
+    analyses that repeat the primary (distinct_analyses)."""
     parts = [
         key_estimates(name, settings[name], stratum_tables)
         if was_run(stratum_tables["models"])
         else not_run_row(name, settings[name], stratum)
-        for name in settings
+        for name in distinct_analyses(settings)
         for stratum, stratum_tables in strata(tables[name]).items()
     ]
     return pd.concat(parts, ignore_index=True)
