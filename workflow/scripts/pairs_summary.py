@@ -2,24 +2,14 @@
 
 from interplay.jobs.runner import run
 from interplay.sensitivity.pairs import pairs_table, protected_pairs
-from interplay.tables import read_table, write_table
+from interplay.sensitivity.summary import summary_inputs
+from interplay.tables import write_table
 
 
 def main(smk) -> None:
     """Write results/tables/pairs.tsv, computed from the counts before protection and then
     hiding those each analysis's models.tsv hides."""
-    sources = {"models": "model_based_models", "interaction": "interaction", "slopes": "slopes"}
-    tables = {
-        analysis: {
-            table: read_table(smk.input[f"{analysis}/{source}"])
-            for table, source in sources.items()
-        }
-        for analysis in smk.params.settings
-    }
-    protected_models = {
-        analysis: (read_table(smk.input[f"{analysis}/models"]), smk.input[f"{analysis}/models"])
-        for analysis in smk.params.settings
-    }
+    tables, protected_models = summary_inputs(smk.input, smk.params.settings)
     protected, suppressed = protected_pairs(
         pairs_table(smk.params.settings, tables),
         protected_models,

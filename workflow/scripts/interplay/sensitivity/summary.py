@@ -2,7 +2,7 @@
 
 import copy
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -17,6 +17,7 @@ from interplay.models.logistic import MODEL_BASED_METHODS as MODEL_BASED
 from interplay.models.logistic import OK
 from interplay.pair import Pair, Variable, pair_from_settings
 from interplay.sensitivity.evalue import evalue_interaction, evalue_odds_ratio, is_common
+from interplay.tables import read_table
 
 log = logging.getLogger(__name__)
 
@@ -270,6 +271,30 @@ def not_run_row(analysis: str, settings: Mapping[str, Any], stratum: str) -> pd.
     """The row of an analysis that was not run: its choices, and in `stratum` why."""
     row = {"analysis": analysis, "stratum": stratum, **choices(settings)}
     return pd.DataFrame([row], columns=SENSITIVITY_COLUMNS)
+
+
+# The per-analysis tables a summary reads, by input name: {table: Snakemake input stem}.
+SUMMARY_SOURCES = {"models": "model_based_models", "interaction": "interaction", "slopes": "slopes"}
+
+
+def summary_inputs(
+    inputs: Mapping[str, str], analyses: Iterable[str]
+) -> tuple[dict[str, dict[str, pd.DataFrame]], dict[str, tuple[pd.DataFrame, str]]]:
+    """What the sensitivity and pairs summaries read of each analysis: its model-based models,
+    interaction and slopes tables (inputs '<analysis>/<stem>'), and its protected models table
+    with that file's path (for the cells the summary must hide in turn)."""
+    tables = {
+        analysis: {
+            table: read_table(inputs[f"{analysis}/{stem}"])
+            for table, stem in SUMMARY_SOURCES.items()
+        }
+        for analysis in analyses
+    }
+    protected = {
+        analysis: (read_table(inputs[f"{analysis}/models"]), inputs[f"{analysis}/models"])
+        for analysis in analyses
+    }
+    return tables, protected
 
 
 def protected_sensitivity(
