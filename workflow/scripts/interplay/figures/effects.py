@@ -20,6 +20,7 @@ from interplay.figures.style import (
     padded_log_limits,
     ratio_ticks,
     require,
+    right_margin_text,
     styled,
     whole_sample,
 )
@@ -390,16 +391,7 @@ def forest_figure(
                 label=ci_method_label(method),
             )
             for y_text, (_, row) in zip(ys, subset.iterrows(), strict=True):
-                axes.annotate(
-                    estimate_interval_text(row),
-                    (1, y_text),
-                    xycoords=("axes fraction", "data"),
-                    xytext=(3, 0),
-                    textcoords="offset points",
-                    va="center",
-                    fontsize=style.font_size - 1.5,
-                    color=colour,
-                )
+                right_margin_text(axes, estimate_interval_text(row), y_text, style, color=colour)
         axes.axvline(1, color="black", linewidth=0.6)
         log_axis(axes, "x", ratio_ticks(*limits))
         axes.set_xlim(*limits)

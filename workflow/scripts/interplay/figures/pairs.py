@@ -15,6 +15,7 @@ from interplay.figures.style import (
     padded_log_limits,
     ratio_ticks,
     require,
+    right_margin_text,
     styled,
 )
 from interplay.models.logistic import OK
@@ -81,15 +82,7 @@ def pairs_figure(pairs: pd.DataFrame, style: FigureStyle) -> Figure:
             capsize=0,
         )
         for y_text, (_, row) in zip(y, pairs.iterrows(), strict=True):
-            axes.annotate(
-                tests_text(row),
-                (1, y_text),
-                xycoords=("axes fraction", "data"),
-                xytext=(3, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=style.font_size - 1.5,
-            )
+            right_margin_text(axes, tests_text(row), y_text, style)
         axes.axvline(1, color="black", linewidth=0.6)
         log_axis(axes, "x", ratio_ticks(*limits))
         axes.set_xlim(*limits)

@@ -210,3 +210,17 @@ def padded_log_limits(values: np.ndarray, pad: float = 0.08) -> tuple[float, flo
 def panel_label(axes: Axes, letter: str) -> None:
     """A bold panel letter in the top-left corner outside the axes."""
     axes.set_title(letter, loc="left", fontweight="bold")
+
+
+def right_margin_text(axes: Axes, text: str, y: float, style: FigureStyle, **options: Any) -> None:
+    """A small text just right of the axes at data height y (a forest plot's numbers column)."""
+    axes.annotate(
+        text,
+        (1, y),
+        xycoords=("axes fraction", "data"),
+        xytext=(3, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=style.font_size - 1.5,
+        **options,
+    )
