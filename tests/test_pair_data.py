@@ -263,6 +263,7 @@ def test_age_as_modifier_is_not_a_paper_candidate() -> None:
         ({"modifier": {"column": "sex"}}, "pair.modifier.column", "a category has no order"),
         ({"modifier": {"column": "treatment_step"}}, "pair.modifier.column", "after baseline"),
         ({"modifier": {"column": "hamd_baseline"}}, "pair.modifier.column", "not supported"),
+        ({"modifier": {"unit": "pg/mL"}}, "pair.modifier.unit", "are in ng/mL"),
     ],
 )
 def test_pair_settings_are_checked_before_any_job(pair, key, words) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 import yaml
 
 from interplay.columns import BASELINE_COLUMNS, BASELINE_COVARIATES
+from interplay.data.dictionary import column_units
 from interplay.errors import InputError
 from interplay.jobs.settings import merged_analysis
 
@@ -374,6 +375,32 @@ def pair_setting_key(
     return [*where, *path] if where and is_set_in(overrides, path) else list(path)
 
 
+def check_pair_unit(
+    role: str,
+    entry: Mapping[str, Any],
+    expected: str | None,
+    written: Mapping[str, Any],
+    where: Sequence[str],
+    sources: Sources,
+) -> None:
+    """Refuse a pair unit other than the column's: it only names the unit the values are in
+    (data.units converts an export to the dictionary's), so another would mislabel every number."""
+    unit = entry.get("unit")
+    if unit is None or not expected or unit == expected:
+        return
+    key = pair_setting_key(written, where, ["pair", role, "unit"])
+    raise ConfigError(
+        f"pair.{role}.unit is {unit}, but the values of {entry['column']} are in {expected} "
+        "(the data dictionary's unit, which data.units converts your export to)",
+        key=key_text(key),
+        written=unit,
+        allowed=f"{expected}, or null for the dictionary's unit",
+        fix=f"set {key_text(key)} to null; if your export holds {entry['column']} in {unit}, "
+        f"say so in data.units: {{{entry['column']}: {unit}}}",
+        files=setting_source(key, sources),
+    )
+
+
 def check_pair(
     pair: Mapping[str, Any],
     columns: Sequence[str],
@@ -381,9 +408,11 @@ def check_pair(
     where: Sequence[str] = (),
     overrides: Mapping[str, Any] | None = None,
     sources: Sources = (),
+    units: Mapping[str, str] | None = None,
 ) -> None:
     """Check one analysis's pair: baseline columns that a pair variable can be, distinct, a
-    split's threshold, binary settings that agree (kind, split, no log2), its coding."""
+    unit that is the column's (`units`: the dictionary's), a split's threshold, binary settings
+    that agree (kind, split, no log2), its coding."""
     written = overrides or {}
     for role in ("exposure", "modifier"):
         entry = pair[role]
@@ -440,6 +469,9 @@ def check_pair(
             fix=f"name another column in {key_text(key)}",
             files=setting_source(key, sources),
         )
+    for role in ("exposure", "modifier"):
+        entry = pair[role]
+        check_pair_unit(role, entry, (units or {}).get(entry["column"]), written, where, sources)
 
 
 def check_binary_settings(
@@ -492,15 +524,17 @@ def check_pair_settings(
 ) -> None:
     """Check the pair of the primary settings and of each analysis that `run` selects
     (check_pair), and that a column with an lod in one of them has it in all."""
-    columns = pair_columns(dictionary)
-    check_pair(config["pair"], columns, sources=sources)
+    columns, units = pair_columns(dictionary), column_units(dictionary)
+    check_pair(config["pair"], columns, sources=sources, units=units)
     pairs = {PRIMARY: ([], {}, config["pair"])}
     for name in analyses_to_run(config, sources):
         overrides = config["analyses"][name] or {}
         if "pair" in overrides:
             where = ["analyses", name]
             pair = merged_analysis(config, overrides)["pair"]
-            check_pair(pair, columns, where=where, overrides=overrides, sources=sources)
+            check_pair(
+                pair, columns, where=where, overrides=overrides, sources=sources, units=units
+            )
             pairs[name] = (where, overrides, pair)
     check_lods_agree(pairs, sources)
 
