@@ -161,6 +161,12 @@ def test_specification_curve_of_several_pairs_names_roles_and_each_pair() -> Non
     assert not any("IL-1β" in title or "BDNF" in title for title in titles)
     texts = texts_of(curve)
     assert "Pair: IL-1β × BDNF" in texts and "IL-6 × HADS anxiety" in texts
+    # Each pair's slopes are per its own transform: the continuous column's heading names none.
+    continuous = sensitivity.CONTINUOUS_FAMILY
+    assert (
+        sensitivity.family_headers(DEFAULT_PAIR, several=True)[continuous] == "Continuous\nslopes"
+    )
+    assert sensitivity.family_headers(DEFAULT_PAIR)[continuous] == "Per\ndoubling"
     rows = sensitivity.specification_rows(table)
     matrix = sensitivity.choice_matrix(rows, sensitivity.specification_order(rows, "reri"))
     assert bool(matrix.loc[("pair", "IL-6 × HADS anxiety"), "response"])

@@ -95,15 +95,18 @@ GROUPED = "grouped"
 CONTINUOUS_FAMILY = "continuous"
 # The continuous family's heading by the exposure's transform (the unit of its slopes).
 CONTINUOUS_HEADERS = {"log2": "Per\ndoubling", "per_sd": "Per SD", "none": "Per unit"}
+# The continuous column's heading when the analyses study several pairs, whose transforms differ.
+SEVERAL_PAIRS_CONTINUOUS_HEADER = "Continuous\nslopes"
 NOT_COMPUTED = "not computed"
 
 
-def family_headers(pair: Pair) -> dict[str, str]:
-    """The heading of each estimand family's column of panels."""
-    return {
-        GROUPED: "High vs low group",
-        CONTINUOUS_FAMILY: CONTINUOUS_HEADERS[pair.exposure.transform],
-    }
+def family_headers(pair: Pair, several: bool = False) -> dict[str, str]:
+    """The heading of each estimand family's column of panels; with several pairs the slopes'
+    unit is each pair's own transform, so the heading names none."""
+    continuous = (
+        SEVERAL_PAIRS_CONTINUOUS_HEADER if several else CONTINUOUS_HEADERS[pair.exposure.transform]
+    )
+    return {GROUPED: "High vs low group", CONTINUOUS_FAMILY: continuous}
 
 
 def estimand_family(coding: str) -> str:
@@ -262,8 +265,9 @@ def specification_curve_figure(
     not ok: separation, no convergence) is not drawn; its column says 'not estimable'.
     """
     rows = specification_rows(table)
-    displays = estimand_displays(ROLE_PAIR if several_pairs(rows) else pair)
-    headers = family_headers(pair)
+    several = several_pairs(rows)
+    displays = estimand_displays(ROLE_PAIR if several else pair)
+    headers = family_headers(pair, several)
     families = [f for f in headers if f in set(rows["estimand_family"])]
     orders = {
         family: specification_order(rows.loc[rows["estimand_family"] == family], sort_by)
