@@ -188,10 +188,16 @@ def test_run_written_as_one_name_is_refused_by_the_schema() -> None:
 def test_analysis_lists_keep_only_the_analyses_run() -> None:
     config, _ = configured("run: [primary, tertiles]\n")
     kept = analysis_lists_run(config, ["primary", "tertiles"])
-    assert kept == {"figures": ["primary"], "bootstrap": ["primary"], "paper_tables": ["primary"]}
+    assert kept == {
+        "figures": ["primary"],
+        "bootstrap": ["primary"],
+        "paper_tables": ["primary"],
+        "surface": ["primary"],
+        "prediction": ["primary"],
+    }
     assert left_out_note(config, kept) == (
         "interplay: not selected by run, so left out of bootstrap.analyses (complete_case); "
-        "paper_tables.analyses (complete_case)"
+        "paper_tables.analyses (complete_case); prediction.analyses (complete_case)"
     )
     assert left_out_note(CONFIG, analysis_lists_run(CONFIG, SHIPPED_ANALYSES)) == ""
 

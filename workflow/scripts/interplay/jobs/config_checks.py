@@ -41,7 +41,7 @@ COMMAND_LINE = "the command line (--config)"
 RUN_ALL = "all"
 PRIMARY = "primary"
 # Sections whose `analyses` list names entries of `analyses`.
-ANALYSIS_LISTS = ["figures", "bootstrap", "paper_tables"]
+ANALYSIS_LISTS = ["figures", "bootstrap", "paper_tables", "surface", "prediction"]
 # How a schema bound reads as the allowed values.
 BOUNDS = {
     "minimum": "a number of at least {}",
@@ -581,8 +581,7 @@ def lod_words(lod: Any) -> str:
 
 
 def check_analysis_lists(config: Mapping[str, Any], sources: Sources = ()) -> None:
-    """Check that figures.analyses, bootstrap.analyses and paper_tables.analyses name entries of
-    `analyses`."""
+    """Check that every <section>.analyses of ANALYSIS_LISTS names entries of `analyses`."""
     for section in ANALYSIS_LISTS:
         key = [section, "analyses"]
         check_names(
@@ -624,7 +623,7 @@ def analyses_to_run(config: Mapping[str, Any], sources: Sources = ()) -> list[st
 def analysis_lists_run(
     config: Mapping[str, Any], run: Sequence[str], sources: Sources = ()
 ) -> dict[str, list[str]]:
-    """figures.analyses, bootstrap.analyses and paper_tables.analyses without the analyses that
+    """Every <section>.analyses of ANALYSIS_LISTS without the analyses that
     `run` leaves out; a list the figures or paper tables need may not end up empty."""
     kept = {
         section: [name for name in config[section]["analyses"] if name in run]
