@@ -6,14 +6,18 @@ replicates below the estimate, acceleration from empirical influence values), an
 bootstrap-then-impute interval of von Hippel & Bartlett (Stat Sci 2021) as R's bootImpute computes
 it: one-way ANOVA variance components over B resamples × M imputations and a t interval with
 Satterthwaite degrees of freedom. Replicates that are not finite (failed fits, undefined measures)
-are left out of an interval and counted.
+are left out of an interval and counted. Each interval has the p-value that agrees with it at every
+level: percentile and BCa by inverting the interval (the smallest α at which it excludes the null),
+boot_mi_vhb by its t statistic (docs/p_values.md).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from interplay.models.distributions import normal_cdf, normal_quantile, t_quantile
+from interplay.models.distributions import normal_cdf, normal_quantile, t_quantile, t_sf
+from interplay.p_values import BISECTION_STEPS
 
 MIN_DF = 3.0  # bootImpute's floor on the Satterthwaite df
 
@@ -56,6 +60,68 @@ def percentile_interval(values: np.ndarray, level: float) -> np.ndarray:
     return norm_inter(values, tail_levels(level))
 
 
+def norm_inter_inverse(values: np.ndarray, null: float) -> tuple[float, float]:
+    """The tail probabilities where norm_inter meets the null: sup{q: Q(q) ≤ θ0}, inf{q: Q(q) ≥ θ0}.
+
+    Q = norm_inter is continuous and non-decreasing in q, so bisection finds both ends exactly.
+    """
+
+    def boundary(at_or_below: Callable[[float], bool]) -> float:
+        low, high = 0.0, 1.0
+        if at_or_below(high):
+            return high
+        if not at_or_below(low):
+            return low
+        for _ in range(BISECTION_STEPS):
+            middle = (low + high) / 2
+            low, high = (middle, high) if at_or_below(middle) else (low, middle)
+        return (low + high) / 2
+
+    def quantile(q: float) -> float:
+        return float(norm_inter(values, np.array([q]))[0])
+
+    return boundary(lambda q: quantile(q) <= null), boundary(lambda q: quantile(q) < null)
+
+
+def percentile_p_value(values: np.ndarray, null: float | None) -> float:
+    """The smallest α at which the (1 − α) percentile interval excludes the null.
+
+    p = 2 min(q_low, 1 − q_high) capped at 1, with q_low / q_high where the interpolated replicate
+    quantiles meet the null (norm_inter_inverse); 0 when the null lies outside every replicate.
+    """
+    if null is None or not np.isfinite(values).any():
+        return np.nan
+    q_low, q_high = norm_inter_inverse(values, null)
+    return float(min(1.0, 2 * q_low, 2 * (1 - q_high)))
+
+
+def bca_normal_level(q: float, z0: float, accel: float) -> float:
+    """The z solving z0 + (z0 + z) / (1 − a (z0 + z)) = Φ⁻¹(q): the BCa limit at Φ(z) is Q(q).
+
+    ∓inf when no z on the formula's branch (1 − a (z0 + z) > 0) reaches q.
+    """
+    u = float(normal_quantile(q)) - z0
+    if 1 + accel * u <= 0:
+        return -np.inf if accel > 0 else np.inf
+    if np.isinf(u):
+        return (1 / accel if accel != 0 else u) - z0
+    return u / (1 + accel * u) - z0
+
+
+def bca_p_value(values: np.ndarray, estimate: float, accel: float, null: float | None) -> float:
+    """The smallest α at which the (1 − α) BCa interval excludes the null (inverting bca.ci).
+
+    Lower side: p = 2 Φ(z) with z from bca_normal_level at q_low; upper: 2 (1 − Φ(z)) at q_high.
+    """
+    z0 = bias_correction(values, estimate)
+    if null is None or not np.isfinite(z0) or not np.isfinite(accel):
+        return np.nan
+    q_low, q_high = norm_inter_inverse(values, null)
+    lower = 2 * normal_cdf(bca_normal_level(q_low, z0, accel))
+    upper = 2 * (1 - normal_cdf(bca_normal_level(q_high, z0, accel)))
+    return float(min(1.0, lower, upper))
+
+
 def acceleration(influence: np.ndarray) -> float:
     """BCa acceleration a = Σ L³ / (6 (Σ L²)^{3/2}) from empirical influence values L."""
     return float(np.sum(influence**3) / (6 * np.sum(influence**2) ** 1.5))
@@ -86,6 +152,15 @@ class BootMI:
     df: float
     ci_low: float
     ci_high: float
+
+
+def boot_mi_p_value(result: BootMI, null: float | None) -> float:
+    """Two-sided p of t = (estimate − null) / √variance on the Satterthwaite df (von Hippel &
+    Bartlett 2021), on the estimation scale."""
+    if null is None or not result.variance > 0:
+        return np.nan
+    statistic = (result.estimate - null) / np.sqrt(result.variance)
+    return float(2 * t_sf(abs(statistic), result.df))
 
 
 def boot_mi_interval(estimates: np.ndarray, level: float) -> BootMI:

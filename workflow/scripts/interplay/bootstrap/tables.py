@@ -5,7 +5,9 @@ method: table, group, term (where the estimand's row is: model/term for models,
 exposure_<level>_modifier_<level> for joint, scale/measure for interaction, the row position for
 slopes), ci_method (percentile | bca | boot_mi_vhb), scale (log: ORs and S are summarised on the log
 scale), estimate,
-std_error, df, ci_low, ci_high, bias (all on that scale), z0 and acceleration (BCa), and counts:
+std_error, df, ci_low, ci_high, bias (all on that scale), null (the value tested, on that scale; NA
+for a standardised risk), p_value (inverting the percentile or BCa interval, or the t test of
+boot_mi_vhb; NA when not defined), z0 and acceleration (BCa), and counts:
 replicates (requested resamples), used (finite), failed (fits that did not converge or separated,
 in any imputation of a resample), firth (fits replaced by the Firth fallback), undefined (fit
 converged but the measure is undefined, e.g. S when OR11 ≤ 1).
@@ -21,6 +23,7 @@ from interplay.bootstrap import estimands as est
 from interplay.bootstrap import intervals as bi
 from interplay.bootstrap.methods import IMPUTED_METHOD
 from interplay.bootstrap.replicates import FAILED, FIRTH, REPLICATE, SHARD_IMPUTATION, Problem
+from interplay.p_values import estimation_null, with_p_value_method
 from interplay.privacy import COUNT_TABLES, protect, suppression_log
 from interplay.tables import write_table
 
@@ -51,6 +54,11 @@ def describe(estimand: est.Estimand) -> dict:
     }
 
 
+def null_of(estimand: est.Estimand) -> float | None:
+    """The value an estimand's p-value tests (interplay.p_values.estimation_null)."""
+    return estimation_null(estimand.term, estimand.log_scale)
+
+
 def summarise_complete(
     problem: Problem, frame: pd.DataFrame, methods: Sequence[str], level: float, replicates: int
 ) -> pd.DataFrame:
@@ -64,6 +72,7 @@ def summarise_complete(
         values = frame[estimand.column].to_numpy(dtype=float)
         finite = values[np.isfinite(values)]
         accel = bi.acceleration(influence[:, k])
+        null = null_of(estimand)
         common = {
             **describe(estimand),
             "estimate": full[k],
@@ -72,16 +81,24 @@ def summarise_complete(
             "bias": finite.mean() - full[k] if len(finite) else np.nan,
             "z0": bi.bias_correction(values, full[k]),
             "acceleration": accel,
+            "null": np.nan if null is None else null,
             **counts(values, frame[f"status/{model}"].to_numpy(), replicates),
         }
         for method in methods:
-            interval = (
-                bi.percentile_interval(values, level)
-                if method == "percentile"
-                else bi.bca_interval(values, full[k], accel, level)
-            )
+            if method == "percentile":
+                interval = bi.percentile_interval(values, level)
+                p_value = bi.percentile_p_value(values, null)
+            else:
+                interval = bi.bca_interval(values, full[k], accel, level)
+                p_value = bi.bca_p_value(values, full[k], accel, null)
             rows.append(
-                {**common, "ci_method": method, "ci_low": interval[0], "ci_high": interval[1]}
+                {
+                    **common,
+                    "ci_method": method,
+                    "ci_low": interval[0],
+                    "ci_high": interval[1],
+                    "p_value": p_value,
+                }
             )
     return pd.DataFrame(rows)
 
@@ -109,6 +126,7 @@ def summarise_imputed(
             if usable.sum() > 1
             else bi.BootMI(np.nan, np.nan, np.nan, np.nan, np.nan)
         )
+        null = null_of(estimand)
         rows.append(
             {
                 **describe(estimand),
@@ -119,6 +137,8 @@ def summarise_imputed(
                 "ci_low": result.ci_low,
                 "ci_high": result.ci_high,
                 "bias": np.nan,
+                "null": np.nan if null is None else null,
+                "p_value": bi.boot_mi_p_value(result, null),
                 "z0": np.nan,
                 "acceleration": np.nan,
                 **summary,
@@ -129,7 +149,7 @@ def summarise_imputed(
 
 SUMMARY_COLUMNS = [
     "table", "group", "term", "ci_method", "scale", "estimate", "std_error", "df",
-    "ci_low", "ci_high", "bias", "z0", "acceleration",
+    "ci_low", "ci_high", "bias", "null", "p_value", "z0", "acceleration",
     "replicates", "used", "failed", "firth", "undefined",
 ]  # fmt: skip
 
@@ -187,7 +207,7 @@ LAYOUTS = {
     "interaction": (interaction_match, {"estimate": "estimate_reported"}),
     "slopes": (slopes_match, {"estimate": "estimate", "odds_ratio": "estimate_reported"}),
 }
-CLEARED = ["statistic", "p_value", "fmi"]  # model-based quantities a bootstrap row does not have
+CLEARED = ["statistic", "fmi"]  # model-based quantities a bootstrap row does not have
 
 
 def bootstrap_row(model_row: pd.Series, row: pd.Series, points: dict[str, str]) -> dict:
@@ -195,6 +215,7 @@ def bootstrap_row(model_row: pd.Series, row: pd.Series, points: dict[str, str]) 
 
     Percentile and BCa intervals belong to the full-sample estimate, so its point estimate stays;
     bootstrap-then-impute has its own point estimate (the mean over resamples and imputations).
+    The p-value is the summary's (interval inversion or boot_mi t test).
     """
     out = model_row.to_dict()
     if row["ci_method"] == IMPUTED_METHOD:
@@ -202,7 +223,7 @@ def bootstrap_row(model_row: pd.Series, row: pd.Series, points: dict[str, str]) 
     for column in CLEARED:
         if column in out:
             out[column] = np.nan
-    for column in ["std_error", "df"]:
+    for column in ["std_error", "df", "p_value"]:
         if column in out:
             out[column] = row[column]
     out.update(
@@ -243,15 +264,21 @@ def joint_with_method(joint: pd.DataFrame, method: str) -> pd.DataFrame:
 def final_tables(bases: dict[str, pd.DataFrame], summary: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The models, joint, interaction and slopes tables with their bootstrap rows, if any.
 
-    An analysis that was not run keeps its one row saying why.
+    An analysis that was not run keeps its one row saying why. Tables with p-values gain
+    p_value_method (interplay.p_values).
     """
     if not was_run(bases["models"]):
-        return dict(bases)
-    tables = {
-        **bases,
-        "joint": joint_with_method(bases["joint"], bases["models"]["ci_method"].iloc[0]),
+        tables = dict(bases)
+    else:
+        tables = {
+            **bases,
+            "joint": joint_with_method(bases["joint"], bases["models"]["ci_method"].iloc[0]),
+        }
+        tables = {name: with_bootstrap_rows(name, table, summary) for name, table in tables.items()}
+    return {
+        name: with_p_value_method(table) if "p_value" in table else table
+        for name, table in tables.items()
     }
-    return {name: with_bootstrap_rows(name, table, summary) for name, table in tables.items()}
 
 
 def write_final_tables(

@@ -23,6 +23,7 @@ from interplay.interaction.product_tests import product_tests
 from interplay.models import logistic as models
 from interplay.models.logistic import LogisticFit, summarise_estimates
 from interplay.models.pool import pooled_covariance
+from interplay.p_values import inverted_p_value, reporting_null
 
 Cell = tuple[int, int]
 CELLS: list[Cell] = [(0, 0), (1, 0), (0, 1), (1, 1)]
@@ -208,15 +209,31 @@ def mover_interval(
     return float(estimate), low, high
 
 
+def mover_p_value(
+    measure: MoverMeasure, theta: np.ndarray, covariances: np.ndarray, df_complete: float
+) -> float:
+    """The smallest α at which the (1 − α) MOVER interval excludes the measure's null (test
+    inversion: the p-value whose rejection region agrees with the interval at every level)."""
+
+    def limits(alpha: float) -> tuple[float, float]:
+        return mover_interval(measure, theta, covariances, df_complete, 1 - alpha)[1:]
+
+    return inverted_p_value(limits, reporting_null(measure.name))
+
+
 def additive_mover(
     theta: np.ndarray, covariances: np.ndarray, df_complete: float, ci_level: float
 ) -> pd.DataFrame:
-    """RERI, AP and S with MOVER intervals (columns term, estimate, ci_low, ci_high)."""
+    """RERI, AP and S: MOVER intervals and p-values (term, estimate, ci_low, ci_high, p_value)."""
     rows = [
-        (measure.name, *mover_interval(measure, theta, covariances, df_complete, ci_level))
+        (
+            measure.name,
+            *mover_interval(measure, theta, covariances, df_complete, ci_level),
+            mover_p_value(measure, theta, covariances, df_complete),
+        )
         for measure in MOVER_MEASURES
     ]
-    return pd.DataFrame(rows, columns=["term", "estimate", "ci_low", "ci_high"])
+    return pd.DataFrame(rows, columns=["term", "estimate", "ci_low", "ci_high", "p_value"])
 
 
 def ic_weights(reference: Cell) -> np.ndarray:
