@@ -231,9 +231,7 @@ def assert_every_p_value_explained(table: pd.DataFrame) -> None:
 def test_every_row_of_the_default_run_has_a_p_value_or_not_defined(completed_workflow):
     tables = sorted((completed_workflow / "results" / "analyses").glob("*/*.tsv"))
     checked = [
-        path
-        for path in tables
-        if path.name in {"models.tsv", "interaction.tsv", "slopes.tsv"}
+        path for path in tables if path.name in {"models.tsv", "interaction.tsv", "slopes.tsv"}
     ]
     assert checked
     for path in checked:

@@ -201,6 +201,14 @@ CI_METHODS = {
     "bca": "Bootstrap BCa",
     "boot_mi_vhb": "Bootstrap, then impute",
 }
+# How a p-value was obtained where it is not the interval's own test (p_value_method).
+P_VALUE_METHODS = {
+    "mover_inversion": "by inverting the MOVER interval",
+    "percentile_inversion": "by inverting the bootstrap percentile interval",
+    "bca_inversion": "by inverting the bootstrap BCa interval",
+    "boot_mi_t": "by a t test (bootstrap, then impute)",
+    "not_defined": "not defined",
+}
 # Tests; their degrees of freedom are the tables' df1 and df2 columns (df2 NA for a χ² test).
 TESTS = {
     "wald_chi2": "Wald χ²",

@@ -527,6 +527,29 @@ def bootstrap_paragraph(bootstrap: Section, methods_by_analysis: Mapping[str, li
     )
 
 
+def p_value_paragraph(methods_by_analysis: Mapping[str, list[str]]) -> str:
+    """How the intervals without a test statistic got their p-values (docs/p_values.md)."""
+    resampled = {m for methods in methods_by_analysis.values() for m in methods}
+    inverted = ["MOVER"] + [
+        name
+        for method, name in [("percentile", "percentile"), ("bca", "BCa")]
+        if method in resampled
+    ]
+    text = (
+        "Every interval row has a p-value or is marked as not having one. For the "
+        f"{series(inverted)} intervals, the p-value is the smallest α at which the (1 − α) "
+        "interval excludes the null value (1 for ratios and the synergy index, 0 for "
+        "differences), so that it agrees with the interval at every level (test inversion; "
+        "Davison and Hinkley, 1997)."
+    )
+    if IMPUTED_METHOD in resampled:
+        text += (
+            " Bootstrap-then-impute estimates were tested by their t statistic with the "
+            "Satterthwaite degrees of freedom."
+        )
+    return text + " Standardised risks have no null value and no p-value."
+
+
 def flat_settings(settings: Section, prefix: tuple[str, ...] = ()) -> dict[tuple, Any]:
     """{(section, key, ...): value} of nested settings."""
     flat: dict[tuple, Any] = {}
@@ -739,6 +762,7 @@ def methods_sections(
         ("Interaction", interaction_paragraph(primary, pair, interaction)),
         ("Missing data", missing_data_paragraph(primary, pair)),
         ("Bootstrap", bootstrap_paragraph(bootstrap, methods_by_analysis)),
+        ("p-values", p_value_paragraph(methods_by_analysis)),
         ("Sensitivity analyses", sensitivity_paragraph(analyses, pair)),
         ("Firth's method", firth_paragraph(analyses)),
         ("Software", software_paragraph(provenance, privacy, seed)),

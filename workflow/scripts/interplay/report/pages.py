@@ -14,6 +14,7 @@ from interplay.figures.sensitivity import KEY_ESTIMANDS
 from interplay.figures.style import require
 from interplay.labels import (
     COVARIATE_LEVELS,
+    P_VALUE_METHODS,
     POST_BASELINE,
     ROLE_PAIR,
     VARIABLES,
@@ -31,6 +32,7 @@ from interplay.labels import (
     variable_label,
 )
 from interplay.models.logistic import FIRTH_HINT, OK
+from interplay.p_values import INVERSION_METHODS, NOT_DEFINED
 from interplay.pair import Pair, Variable
 from interplay.privacy import SUPPRESSED_COLUMN, count_text
 
@@ -274,7 +276,19 @@ def with_extra_intervals(
         rows["text"] = intervals(table.loc[table["ci_method"] == method], decimals)
         matched = main[keys].merge(rows, on=keys, how="left")["text"]
         columns[f"{ci_method_label(method)} CI"] = matched.fillna("").tolist()
+        if "p_value_method" in table:
+            rows["p"] = p_column(table.loc[table["ci_method"] == method])
+            matched = main[keys].merge(rows, on=keys, how="left")["p"]
+            columns[f"p {P_VALUE_METHODS[INVERSION_METHODS[method]]}"] = matched.fillna("").tolist()
     return main, columns
+
+
+def p_column(table: pd.DataFrame) -> pd.Series:
+    """Each row's p-value as text; 'not defined' where p_value_method says so (a standardised risk
+    has no null value), never a blank a reader could take for 'not significant'."""
+    undefined = table.get("p_value_method", pd.Series("", index=table.index)) == NOT_DEFINED
+    texts = table["p_value"].map(format_p)
+    return texts.where(~undefined, P_VALUE_METHODS[NOT_DEFINED])
 
 
 def labelled(codes: pd.Series, to_label: Callable[[str], str]) -> pd.Series:
@@ -446,7 +460,7 @@ def models_display(models: pd.DataFrame, pair: Pair) -> pd.DataFrame:
             "CI": intervals(main),
             "CI method": method_column(main),
             **extra,
-            "p": main["p_value"].map(format_p),
+            "p": p_column(main),
             "n": count_column(main, "n"),
             "Events": count_column(main, "n_events"),
             "FMI": main["fmi"].map(number_text) if "fmi" in main else "",
@@ -505,7 +519,7 @@ def interaction_display(interaction: pd.DataFrame, pair: Pair) -> pd.DataFrame:
             "CI": intervals(main, 3),
             "CI method / test": method_column(main),
             **extra,
-            "p": main["p_value"].map(format_p),
+            "p": p_column(main),
             "Fit": status_text(main),
         }
     )
@@ -532,7 +546,7 @@ def slopes_display(slopes: pd.DataFrame, pair: Pair) -> pd.DataFrame:
             "CI": intervals(main, 3),
             "CI method": method_column(main),
             **extra,
-            "p": main["p_value"].map(format_p),
+            "p": p_column(main),
             "Fit": status_text(main),
         }
     )
