@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 import statsmodels.api as sm  # noqa: E402
 from interplay.bootstrap import intervals as bi  # noqa: E402
 from interplay.interaction import measures as ia  # noqa: E402
-from interplay.p_values import reporting_null  # noqa: E402
+from interplay.models.p_values import reporting_null  # noqa: E402
 from scipy import stats  # noqa: E402
 
 SEED = 20261203

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import rscript_or_skip
-from interplay import p_values as pv
 from interplay.bootstrap import intervals as bi
 from interplay.bootstrap.tables import bootstrap_row
 from interplay.interaction import measures as ia
+from interplay.models import p_values as pv
 from interplay.tables import read_table
 from scipy import stats
 

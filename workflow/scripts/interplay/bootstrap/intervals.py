@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from interplay.models.distributions import normal_cdf, normal_quantile, t_quantile, t_sf
-from interplay.p_values import BISECTION_STEPS
+from interplay.models.p_values import BISECTION_STEPS
 
 MIN_DF = 3.0  # bootImpute's floor on the Satterthwaite df
 

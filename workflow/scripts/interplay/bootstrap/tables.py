@@ -23,7 +23,7 @@ from interplay.bootstrap import estimands as est
 from interplay.bootstrap import intervals as bi
 from interplay.bootstrap.methods import IMPUTED_METHOD
 from interplay.bootstrap.replicates import FAILED, FIRTH, REPLICATE, SHARD_IMPUTATION, Problem
-from interplay.p_values import estimation_null, with_p_value_method
+from interplay.models.p_values import estimation_null, with_p_value_method
 from interplay.privacy import COUNT_TABLES, protect, suppression_log
 from interplay.tables import write_table
 
@@ -55,7 +55,7 @@ def describe(estimand: est.Estimand) -> dict:
 
 
 def null_of(estimand: est.Estimand) -> float | None:
-    """The value an estimand's p-value tests (interplay.p_values.estimation_null)."""
+    """The value an estimand's p-value tests (interplay.models.p_values.estimation_null)."""
     return estimation_null(estimand.term, estimand.log_scale)
 
 
@@ -265,7 +265,7 @@ def final_tables(bases: dict[str, pd.DataFrame], summary: pd.DataFrame) -> dict[
     """The models, joint, interaction and slopes tables with their bootstrap rows, if any.
 
     An analysis that was not run keeps its one row saying why. Tables with p-values gain
-    p_value_method (interplay.p_values).
+    p_value_method (interplay.models.p_values).
     """
     if not was_run(bases["models"]):
         tables = dict(bases)

@@ -32,7 +32,7 @@ from interplay.labels import (
     variable_label,
 )
 from interplay.models.logistic import FIRTH_HINT, OK
-from interplay.p_values import INVERSION_METHODS, NOT_DEFINED
+from interplay.models.p_values import INVERSION_METHODS, NOT_DEFINED
 from interplay.pair import Pair, Variable
 from interplay.privacy import SUPPRESSED_COLUMN, count_text
 
@@ -709,7 +709,8 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any, Pair], pd.DataFrame], str]] = {
         "Interaction",
         interaction_display,
         "Both scales (Knol & VanderWeele 2012); a test's row gives its statistic as the estimate "
-        "and its degrees of freedom beside it; each further interval method has its own CI column.",
+        "and its degrees of freedom beside it; each further interval method has its own CI and p "
+        "columns.",
     ),
     "slopes": (
         "{exposure} odds ratio across {modifier}",
