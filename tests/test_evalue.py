@@ -15,8 +15,6 @@ Published references:
   are the square-root conversion worked by hand.
 """
 
-import math
-
 import pytest
 from interplay.sensitivity.evalue import (
     evalue_odds_ratio,

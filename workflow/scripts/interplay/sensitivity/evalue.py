@@ -195,7 +195,10 @@ def evalue_additive_interaction(
     package asks ("recode the stratum variable")."""
     for stratum in (high, low):
         risks = (stratum.risk_exposed, stratum.risk_unexposed)
-        if not all(0.0 < risk < 1.0 for risk in risks) or min(stratum.n_exposed, stratum.n_unexposed) < 1:
+        if (
+            not all(0.0 < risk < 1.0 for risk in risks)
+            or min(stratum.n_exposed, stratum.n_unexposed) < 1
+        ):
             raise ValueError(f"risks must be in (0, 1) and counts positive, got {stratum}")
     if high.risk_exposed - high.risk_unexposed < low.risk_exposed - low.risk_unexposed:
         high, low = low, high

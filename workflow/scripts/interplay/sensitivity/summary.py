@@ -337,8 +337,8 @@ def summary_inputs(
     inputs: Mapping[str, str], analyses: Iterable[str]
 ) -> tuple[dict[str, dict[str, pd.DataFrame]], dict[str, tuple[pd.DataFrame, str]]]:
     """What the sensitivity and pairs summaries read of each analysis: its model-based models,
-    interaction, slopes and joint-cell tables (inputs '<analysis>/<stem>'), and its protected models table
-    with that file's path (for the cells the summary must hide in turn)."""
+    interaction, slopes and joint-cell tables (inputs '<analysis>/<stem>'), and its protected
+    models table with that file's path (for the cells the summary must hide in turn)."""
     tables = {
         analysis: {
             table: read_table(inputs[f"{analysis}/{stem}"])
