@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import REPO, rscript_or_skip
+from interplay.pair import pair_from_settings
+from interplay.report.findings import Headline, interaction_evalue_sentence
 from interplay.sensitivity.evalue import (
     Stratum,
     corrected_interaction_contrast,
@@ -27,7 +29,9 @@ from interplay.sensitivity.evalue import (
     evalue_multiplicative_interaction,
     evalue_of,
 )
+from interplay.sensitivity.summary import pair_name, sensitivity_table
 from scipy.stats import norm
+from test_sensitivity import settings, tables
 
 WOMEN = Stratum(158 / 2988, 6 / 364, 2988, 364)
 MEN = Stratum(64 / 1790, 17 / 605, 1790, 605)
@@ -117,7 +121,7 @@ def random_cases(count: int, seed: int) -> pd.DataFrame:
     while len(rows) < count:
         p = rng.uniform(0.03, 0.97, 4)
         n = rng.integers(20, 3000, 4)
-        if (p[0] - p[1]) - (p[2] - p[3]) > 0.02:
+        if (p[0] - p[1]) - (p[2] - p[3]) > 0.0:
             rows.append([*p[:2], *n[:2], *p[2:], *n[2:], rng.choice([0.05, 0.1])])
     columns = ["p1_1", "p1_0", "n1_1", "n1_0", "p0_1", "p0_0", "n0_1", "n0_0", "alpha"]
     return pd.DataFrame(rows, columns=columns)
@@ -145,3 +149,42 @@ def test_evalues_agree_with_the_r_package_on_random_inputs(tmp_path):
         assert result.evalue_limit == pytest.approx(expected.exact_evalue_ci, abs=1e-8)
         assert result.evalue == pytest.approx(expected.package_evalue, abs=1e-3)
         assert result.evalue_limit == pytest.approx(expected.package_evalue_ci, abs=1e-3)
+
+
+def test_sensitivity_rows_name_their_evalue_method_and_assumption():
+    found = sensitivity_table({"p": settings()}, {"p": tables()}).set_index("estimand")
+    # The fixture's risks (non-remission) and joint counts, by hand: BDNF high, then low.
+    expected = evalue_additive_interaction(
+        Stratum(0.49, 0.51, 240, 300), Stratum(0.67, 0.53, 300, 240)
+    )
+    row = found.loc["interaction_contrast"]
+    assert (row["estimate"], row["ci_high"]) == (-0.16, -0.05)  # the ic row's
+    assert row["evalue"] == pytest.approx(expected.evalue, rel=1e-14)
+    assert row["evalue_ci"] == pytest.approx(expected.evalue_limit, rel=1e-14)
+    ratio = found.loc["ratio_of_odds_ratios"]
+    assert ratio["evalue"] == pytest.approx(evalue_of(2.1**0.25), rel=1e-14)  # 45 % events
+    assert found["evalue_method"].dropna().to_dict() == {
+        "exposure_or_modifier_low": "vanderweele_ding",
+        "exposure_or_modifier_high": "vanderweele_ding",
+        "ratio_of_odds_ratios": "mathur_2022_multiplicative",
+        "interaction_contrast": "mathur_2022_additive",
+    }
+    assert found["evalue_assumption"].dropna().to_dict() == {
+        "ratio_of_odds_ratios": "potentially_multidirectional",
+        "interaction_contrast": "potentially_multidirectional",
+    }
+
+
+def test_the_findings_sentence_states_the_additive_evalues():
+    pair = pair_from_settings(settings())
+    sensitivity = sensitivity_table({"primary": settings()}, {"primary": tables()})
+    row = sensitivity.set_index("estimand").loc["interaction_contrast"]
+    assert row["pair"] == pair_name(pair)
+    ic = Headline("ic", "interaction", "ic", "", 0.0)
+    sentence = interaction_evalue_sentence(sensitivity, ic, "non-remission", pair)
+    assert sentence == (
+        " An unmeasured confounder would need to be associated with both IL-1β and non-remission "
+        f"by a risk ratio of {row['evalue']:.2f} each, in both BDNF groups (biasing them in "
+        f"opposite directions), to explain away the additive interaction; {row['evalue_ci']:.2f} "
+        "to move its interval to include 0 (E-values of Mathur et al. 2022)."
+    )
