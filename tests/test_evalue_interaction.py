@@ -188,3 +188,18 @@ def test_the_findings_sentence_states_the_additive_evalues():
         f"opposite directions), to explain away the additive interaction; {row['evalue_ci']:.2f} "
         "to move its interval to include 0 (E-values of Mathur et al. 2022)."
     )
+
+
+def test_the_ic_limit_evalue_is_one_where_the_interval_shown_includes_zero():
+    """EValue's own interval of the IC (binomial variances) excludes 0 for the fixture's risks;
+    the covariate-adjusted interval shown in the row includes it, so no confounding is needed."""
+    wide = tables()
+    ic = wide["interaction"]["measure"] == "ic"
+    wide["interaction"].loc[ic, "ci_high"] = 0.01
+    found = sensitivity_table({"p": settings()}, {"p": wide}).set_index("estimand")
+    expected = evalue_additive_interaction(
+        Stratum(0.49, 0.51, 240, 300), Stratum(0.67, 0.53, 300, 240)
+    )
+    assert expected.evalue_limit > 1
+    assert found.loc["interaction_contrast", "evalue_ci"] == 1.0
+    assert found.loc["interaction_contrast", "evalue"] == pytest.approx(expected.evalue)

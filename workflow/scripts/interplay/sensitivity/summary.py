@@ -1,6 +1,7 @@
 """The key estimates of every analysis side by side, with E-values (docs/analysis_plan.md §8)."""
 
 import copy
+import dataclasses
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -247,6 +248,10 @@ def with_evalues(
         return {**row, "evalue": np.nan, "evalue_ci": np.nan}
     if estimand == "interaction_contrast":
         result = evalue_additive_interaction(*modifier_strata(tables), ci_level)
+        # The limit E-valued is that of EValue's binomial interval; where the interval shown
+        # (covariate-adjusted, pooled) already includes 0, no confounding is needed to reach it.
+        if row["ci_low"] <= 0.0 <= row["ci_high"]:
+            result = dataclasses.replace(result, evalue_limit=1.0)
     elif estimand == "ratio_of_odds_ratios":
         result = evalue_multiplicative_interaction(
             row["estimate"], row["ci_low"], row["ci_high"], common_outcome=common_outcome
