@@ -203,3 +203,12 @@ def test_the_ic_limit_evalue_is_one_where_the_interval_shown_includes_zero():
     assert expected.evalue_limit > 1
     assert found.loc["interaction_contrast", "evalue_ci"] == 1.0
     assert found.loc["interaction_contrast", "evalue"] == pytest.approx(expected.evalue)
+
+
+def test_an_empty_joint_cell_gives_no_ic_evalue_and_a_warning(caplog):
+    empty = tables()
+    empty["joint"].loc[0, "n"] = 0
+    found = sensitivity_table({"p": settings()}, {"p": empty}).set_index("estimand")
+    assert found.loc[["interaction_contrast"], ["evalue", "evalue_ci"]].isna().all(axis=None)
+    assert found.loc["ratio_of_odds_ratios", "evalue"] > 1
+    assert "no E-values for the IC" in caplog.text

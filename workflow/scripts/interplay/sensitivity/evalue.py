@@ -121,6 +121,12 @@ class Stratum:
         """f, the proportion exposed in the stratum."""
         return self.n_exposed / (self.n_exposed + self.n_unexposed)
 
+    @property
+    def is_bounded(self) -> bool:
+        """Whether the bound applies: both risks strictly between 0 and 1, both groups non-empty."""
+        risks = (self.risk_exposed, self.risk_unexposed)
+        return all(0.0 < risk < 1.0 for risk in risks) and min(self.n_exposed, self.n_unexposed) > 0
+
 
 @dataclass(frozen=True)
 class AdditiveEValue:
@@ -194,11 +200,7 @@ def evalue_additive_interaction(
     unidirBias = FALSE). A negative IC is first made positive by swapping the strata, as the
     package asks ("recode the stratum variable")."""
     for stratum in (high, low):
-        risks = (stratum.risk_exposed, stratum.risk_unexposed)
-        if (
-            not all(0.0 < risk < 1.0 for risk in risks)
-            or min(stratum.n_exposed, stratum.n_unexposed) < 1
-        ):
+        if not stratum.is_bounded:
             raise ValueError(f"risks must be in (0, 1) and counts positive, got {stratum}")
     if high.risk_exposed - high.risk_unexposed < low.risk_exposed - low.risk_unexposed:
         high, low = low, high

@@ -247,7 +247,17 @@ def with_evalues(
     if estimand == "reri" or row["status"] != OK or not np.isfinite(row["estimate"]):
         return {**row, "evalue": np.nan, "evalue_ci": np.nan}
     if estimand == "interaction_contrast":
-        result = evalue_additive_interaction(*modifier_strata(tables), ci_level)
+        strata = modifier_strata(tables)
+        if not all(stratum.is_bounded for stratum in strata):
+            log.warning(
+                "analysis %s, stratum %s: no E-values for the IC, a joint cell is empty or has a "
+                "risk of 0 or 1 (%s)",
+                row["analysis"],
+                row["stratum"],
+                strata,
+            )
+            return {**row, "evalue": np.nan, "evalue_ci": np.nan}
+        result = evalue_additive_interaction(*strata, ci_level)
         # The limit E-valued is that of EValue's binomial interval; where the interval shown
         # (covariate-adjusted, pooled) already includes 0, no confounding is needed to reach it.
         if row["ci_low"] <= 0.0 <= row["ci_high"]:
