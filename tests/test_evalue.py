@@ -15,11 +15,8 @@ Published references:
   are the square-root conversion worked by hand.
 """
 
-import math
-
 import pytest
 from interplay.sensitivity.evalue import (
-    evalue_interaction,
     evalue_odds_ratio,
     evalue_of,
     evalue_risk_ratio,
@@ -80,15 +77,6 @@ def test_without_the_limit_closest_to_one_there_is_no_limit_evalue():
     assert evalue_risk_ratio(2.0, hi=3.0).evalue_limit is None
     assert evalue_risk_ratio(0.5, lo=0.3).evalue_limit is None
     assert evalue_risk_ratio(2.0, lo=1.5).evalue_limit == pytest.approx(evalue_of(1.5))
-
-
-def test_interaction_ratio_is_converted_like_the_ratio_of_converted_odds_ratios():
-    or11, or10, or01 = 0.35, 0.9, 1.2
-    result = evalue_interaction(or11 / (or10 * or01), 0.15, 0.8, common_outcome=True)
-    converted = math.sqrt(or11) / (math.sqrt(or10) * math.sqrt(or01))
-    assert result.risk_ratio == pytest.approx(converted, rel=1e-12)
-    assert result.evalue == pytest.approx(evalue_of(converted), rel=1e-12)
-    assert result.evalue_limit == pytest.approx(evalue_of(math.sqrt(0.8)), rel=1e-12)
 
 
 def test_outcome_is_common_from_fifteen_percent():

@@ -46,18 +46,28 @@ def tables() -> dict[str, pd.DataFrame]:
             ("continuous", "exposure_scaled:modifier_scaled", 1.05, 0.97, 1.12, "rubin_t"),
         ]
     )
+    risks = {"high_modifier_high": 0.49, "low_modifier_high": 0.51, "high_modifier_low": 0.67}
+    risks["low_modifier_low"] = 0.53
     interaction = pd.DataFrame(
         {
             "stratum": "all",
-            "measure": ["reri", "reri"],
+            "measure": ["reri", "reri", "ic", *(f"risk_exposure_{cell}" for cell in risks)],
             "outcome": "non_remission",
             "reference_group": "exposure_high_modifier_high",
-            "estimate": [-1.2, -1.25],
-            "ci_low": [-2.1, -2.4],
-            "ci_high": [-0.3, -0.4],
-            "ci_method": ["mover", "delta_rubin_t"],
-            "p_value": [np.nan, 0.01],
+            "estimate": [-1.2, -1.25, -0.16, *risks.values()],
+            "ci_low": [-2.1, -2.4, -0.28, 0.4, 0.4, 0.6, 0.4],
+            "ci_high": [-0.3, -0.4, -0.05, 0.6, 0.6, 0.7, 0.6],
+            "ci_method": ["mover", "delta_rubin_t", "delta_rubin_t", *["delta_rubin_t"] * 4],
+            "p_value": [np.nan, 0.01, 0.004, *[np.nan] * 4],
             "status": "ok",
+        }
+    )
+    joint = pd.DataFrame(
+        {
+            "stratum": "all",
+            "exposure_level": ["low", "low", "high", "high"],
+            "modifier_level": ["low", "high", "low", "high"],
+            "n": [240, 300, 300, 240],
         }
     )
     slopes = pd.DataFrame(
@@ -72,7 +82,7 @@ def tables() -> dict[str, pd.DataFrame]:
             "status": "ok",
         }
     )
-    return {"models": models, "interaction": interaction, "slopes": slopes}
+    return {"models": models, "interaction": interaction, "slopes": slopes, "joint": joint}
 
 
 def test_median_coding_reads_the_model_based_product_rows() -> None:
@@ -242,6 +252,7 @@ def test_each_row_carries_the_status_of_its_source_estimate() -> None:
         "exposure_or_modifier_high": "ok",
         "ratio_of_odds_ratios": "separation",
         "reri": "ok",
+        "interaction_contrast": "ok",
     }
     # An E-value of a runaway estimate would look like a robust finding: none is given.
     assert found.loc[["ratio_of_odds_ratios"], ["evalue", "evalue_ci"]].isna().all(axis=None)

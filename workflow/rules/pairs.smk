@@ -29,6 +29,11 @@ rule pairs_summary:
             f"{analysis}/model_based_models": f"results/analyses/{analysis}/model_based/models.tsv"
             for analysis in PAIR_ANALYSES
         },
+        # The additive interaction's E-values need the joint cells' counts, also before protection.
+        **{
+            f"{analysis}/model_based_joint": f"results/analyses/{analysis}/model_based/joint.tsv"
+            for analysis in PAIR_ANALYSES
+        },
     output:
         table="results/tables/pairs.tsv",
         suppressed=suppression_log("tables/pairs"),

@@ -13,6 +13,11 @@ rule sensitivity_summary:
             f"{analysis}/model_based_models": f"results/analyses/{analysis}/model_based/models.tsv"
             for analysis in ANALYSES
         },
+        # The additive interaction's E-values need the joint cells' counts, also before protection.
+        **{
+            f"{analysis}/model_based_joint": f"results/analyses/{analysis}/model_based/joint.tsv"
+            for analysis in ANALYSES
+        },
     output:
         table="results/tables/sensitivity.tsv",
         suppressed=suppression_log("tables/sensitivity"),

@@ -255,6 +255,8 @@ FIXED_ESTIMANDS = {
     "ratio_of_odds_ratios": "Ratio of ORs (interaction)",
     "reri": "RERI (additive interaction)",
     "ic": "IC (risk-scale additive interaction)",
+    # sensitivity.tsv's row of the IC (the findings' `ic`), with its E-values (Mathur et al. 2022).
+    "interaction_contrast": "IC (risk-scale additive interaction)",
     "wald_test": "Wald test of the product term",
     "lr_test": "Likelihood-ratio test of the product term",
 }

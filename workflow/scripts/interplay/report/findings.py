@@ -15,6 +15,7 @@ import pandas as pd
 
 from interplay.describe.table1 import format_p
 from interplay.errors import InputError
+from interplay.jobs.config_checks import PRIMARY
 from interplay.labels import (
     SYNTHETIC_NOTE,
     SYNTHETIC_TEXT,
@@ -291,6 +292,38 @@ def robustness_sentence(row: dict, null: float) -> str:
     return f"{text}; the {noun} {', '.join(analysis_label(name) for name in names)}."
 
 
+# The headline interactions with E-values (Mathur et al. 2022): their sensitivity.tsv estimand.
+INTERACTION_EVALUES = {"ratio_of_odds_ratios": "ratio_of_odds_ratios", "ic": "interaction_contrast"}
+
+
+def interaction_evalue_sentence(
+    sensitivity: pd.DataFrame, headline: Headline, outcome: str, pair: Pair
+) -> str:
+    """' An unmeasured confounder would need ... by a risk ratio of 2.1 each ...; 1.4 to move its
+    CI to include 0.' from the primary analysis's sensitivity.tsv row ('' without one)."""
+    rows = sensitivity[
+        (sensitivity["analysis"] == PRIMARY)
+        & (sensitivity["stratum"] == WHOLE_SAMPLE)
+        & (sensitivity["estimand"] == INTERACTION_EVALUES[headline.code])
+        & (sensitivity["pair"] == pair_name(pair))
+    ]
+    if rows.empty or pd.isna(rows["evalue"].iloc[0]):
+        return ""
+    evalue, limit = rows[["evalue", "evalue_ci"]].iloc[0]
+    scale = "additive" if headline.code == "ic" else "multiplicative"
+    limit_text = (
+        f"{number_text(limit, DECIMALS)} to move its interval to include {headline.null:g}"
+        if limit > 1
+        else f"its interval already includes {headline.null:g}"
+    )
+    return (
+        f" An unmeasured confounder would need to be associated with both {pair.exposure.label} "
+        f"and {outcome} by a risk ratio of {number_text(evalue, DECIMALS)} each, in both "
+        f"{pair.modifier.label} groups (biasing them in opposite directions), to explain away the "
+        f"{scale} interaction; {limit_text} (E-values of Mathur et al. 2022)."
+    )
+
+
 def findings_table(
     models: pd.DataFrame,
     interaction: pd.DataFrame,
@@ -329,6 +362,10 @@ def findings_table(
                 row, additive["reference_group"], additive["outcome"], ci_level, pair
             )
         row["sentence"] = f"{text} {robustness_sentence(row, headline.null)}"
+        if headline.code in INTERACTION_EVALUES and row["status"] == OK:
+            code = "non_" + modelled_outcome(tables["interaction"]) if headline.code == "ic" else ""
+            words = label("outcome", code).lower() if code else outcome
+            row["sentence"] += interaction_evalue_sentence(sensitivity, headline, words, pair)
     table = pd.DataFrame(list(rows.values()), columns=FINDINGS_COLUMNS)
     return table.astype({"n_analyses": "Int64", "n_excluding_null": "Int64"})
 

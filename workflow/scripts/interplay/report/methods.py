@@ -96,6 +96,11 @@ REFERENCES = {
     "significance tests with multiple imputation for missing data. Biometrika 94, 502–508.",
     "Royston et al., 2006": "Royston, P., Altman, D.G., Sauerbrei, W., 2006. Dichotomizing "
     "continuous predictors in multiple regression: a bad idea. Stat. Med. 25, 127–141.",
+    "Ding and VanderWeele, 2016": "Ding, P., VanderWeele, T.J., 2016. Sensitivity analysis "
+    "without assumptions. Epidemiology 27, 368–377.",
+    "Mathur et al., 2022": "Mathur, M.B., Smith, L.H., Yoshida, K., Ding, P., VanderWeele, T.J., "
+    "2022. E-values for effect heterogeneity and approximations for causal interaction. Int. J. "
+    "Epidemiol. 51, 1268–1275.",
     "Rubin, 1987": "Rubin, D.B., 1987. Multiple Imputation for Nonresponse in Surveys. Wiley, "
     "New York.",
     "Sterne et al., 2009": "Sterne, J.A.C., White, I.R., Carlin, J.B., et al., 2009. Multiple "
@@ -667,17 +672,26 @@ def sensitivity_paragraph(
         for name, settings in analyses.items()
         if name != "primary"
     ]
-    # sensitivity.with_evalues gives every key estimate but RERI (a difference) an E-value.
+    # sensitivity.with_evalues: VanderWeele-Ding E-values for the two stratum ORs, Mathur et al.'s
+    # for the ratio of ORs and the IC, none for RERI.
     estimands = pair_estimands(pair)
-    estimates = series([f"the {in_sentence(estimands[c])}" for c in estimands if c != "reri"])
+    ors = series(
+        [f"the {in_sentence(estimands[f'exposure_or_modifier_{c}'])}" for c in ("low", "high")]
+    )
+    noun = "biomarker" if pair_noun(pair) == "biomarker" else "exposure"
     evalues = (
-        f"For {estimates} of every analysis, E-values (VanderWeele and Ding, 2017) gave the "
+        f"For {ors} of every analysis, E-values (VanderWeele and Ding, 2017) gave the "
         "minimum strength of association, on the risk-ratio scale, that an unmeasured confounder "
-        f"would need with both {'biomarker' if pair_noun(pair) == 'biomarker' else 'exposure'} "
-        "and outcome to explain the estimate away; for a "
-        "common "
+        f"would need with both {noun} and outcome to explain the estimate away; for a common "
         "outcome the OR was first converted to a risk ratio by its square root (VanderWeele, "
-        "2017), and the ratio of ORs was treated as one ratio (an approximation)."
+        "2017). For the interaction, E-values for effect heterogeneity (Mathur et al., 2022) gave "
+        "the strength such a "
+        f"confounder would need within both {in_sentence(pair.modifier.label)} groups, allowing it "
+        "to bias the two groups in opposite directions: for the ratio of ORs (on the risk-ratio "
+        "scale) the E-value of its square root, and for the IC the bias factor that moves the "
+        "bias-corrected IC (the bound on each group's risk difference of Ding and VanderWeele, "
+        "2016, from the standardised risks and the groups' sizes), or the lower limit of its "
+        "interval, to 0."
     )
     if not clauses:
         return evalues

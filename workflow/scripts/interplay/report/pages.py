@@ -10,7 +10,6 @@ import pandas as pd
 from interplay.bootstrap.methods import METHODS
 from interplay.describe.table1 import BINARY, CATEGORICAL, format_p, table1_wide
 from interplay.errors import InputError
-from interplay.figures.sensitivity import KEY_ESTIMANDS
 from interplay.figures.style import require
 from interplay.labels import (
     COVARIATE_LEVELS,
@@ -25,6 +24,7 @@ from interplay.labels import (
     label,
     measure_label,
     model_label,
+    pair_estimands,
     pair_terms,
     stage_label,
     stratum_label,
@@ -361,7 +361,7 @@ def sensitivity_display(
             # 'All patients' on every unstratified row would only crowd the page.
             "Stratum": labelled(sensitivity["stratum"].replace("all", None), stratum_label),
             "Estimand": [
-                estimand_label(name, row_pair) if name in KEY_ESTIMANDS else ""
+                estimand_label(name, row_pair) if name in pair_estimands(row_pair) else ""
                 for name, row_pair in zip(estimands, row_pairs, strict=True)
             ],
             "Contrast": [

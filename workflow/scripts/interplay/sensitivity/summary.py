@@ -1,6 +1,7 @@
 """The key estimates of every analysis side by side, with E-values (docs/analysis_plan.md §8)."""
 
 import copy
+import dataclasses
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -16,7 +17,13 @@ from interplay.labels import SUB_COHORTS
 from interplay.models.logistic import MODEL_BASED_METHODS as MODEL_BASED
 from interplay.models.logistic import OK
 from interplay.pair import Pair, Variable, pair_from_settings
-from interplay.sensitivity.evalue import evalue_interaction, evalue_odds_ratio, is_common
+from interplay.sensitivity.evalue import (
+    Stratum,
+    evalue_additive_interaction,
+    evalue_multiplicative_interaction,
+    evalue_odds_ratio,
+    is_common,
+)
 from interplay.tables import read_table
 
 log = logging.getLogger(__name__)
@@ -36,6 +43,7 @@ SOURCES: dict[str, dict[str, tuple[str, Any, Any]]] = {
         "exposure_or_modifier_high": ("models", "product_lincom", "exposure_high|modifier_high"),
         "ratio_of_odds_ratios": ("models", "product", "exposure_high:modifier_high"),
         "reri": ("interaction", "reri", "delta"),
+        "interaction_contrast": ("interaction", "ic", "delta"),
     },
     "tertiles": {
         "exposure_or_modifier_low": ("models", "joint_lincom", "exposure_T3|modifier_T1"),
@@ -50,9 +58,18 @@ SOURCES: dict[str, dict[str, tuple[str, Any, Any]]] = {
 }
 SENSITIVITY_COLUMNS = [
     "analysis", "pair", "stratum", "estimand", "contrast", "estimate", "ci_low", "ci_high",
-    "ci_method", "p_value", "n", "n_events", "evalue", "evalue_ci", "outcome", "coding",
-    "covariates", "missing_data", "below_lod", "exclusions", "estimator", "status",
+    "ci_method", "p_value", "n", "n_events", "evalue", "evalue_ci", "evalue_method",
+    "evalue_assumption", "outcome", "coding", "covariates", "missing_data", "below_lod",
+    "exclusions", "estimator", "status",
 ]  # fmt: skip
+# How each estimand's E-values are computed (evalue_method); single odds ratios: VanderWeele & Ding.
+EVALUE_METHODS = {
+    "ratio_of_odds_ratios": "mathur_2022_multiplicative",
+    "interaction_contrast": "mathur_2022_additive",
+}
+SINGLE_RATIO_METHOD = "vanderweele_ding"
+# Mathur et al. 2022 (EValue's default): the confounding may bias the strata in opposite directions.
+INTERACTION_ASSUMPTION = "potentially_multidirectional"
 
 
 def model_based_estimate(tables: Mapping[str, pd.DataFrame], model: str, term: str) -> pd.Series:
@@ -202,15 +219,64 @@ def distinct_analyses(settings: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return kept
 
 
-def with_evalues(row: dict[str, Any], common_outcome: bool) -> dict[str, Any]:
-    """Add E-values of an odds ratio or ratio of odds ratios (not for RERI or a failed fit)."""
-    if row["estimand"] == "reri" or row["status"] != OK or not np.isfinite(row["estimate"]):
-        return {**row, "evalue": np.nan, "evalue_ci": np.nan}
-    evaluate = (
-        evalue_interaction if row["estimand"] == "ratio_of_odds_ratios" else evalue_odds_ratio
+def modifier_strata(tables: Mapping[str, pd.DataFrame]) -> tuple[Stratum, Stratum]:
+    """The high and low modifier strata of the split coding: the standardised risks of the
+    interaction table (delta rows, the outcome its `ic` describes) and the joint table's counts."""
+    interaction = tables["interaction"]
+    model_based = interaction[interaction["ci_method"].str.startswith("delta")]
+    risks = model_based.set_index("measure")["estimate"]
+    counts = tables["joint"].drop_duplicates(["exposure_level", "modifier_level"])
+    n = counts.set_index(["exposure_level", "modifier_level"])["n"]
+    return tuple(
+        Stratum(
+            risks[f"risk_exposure_high_modifier_{level}"],
+            risks[f"risk_exposure_low_modifier_{level}"],
+            int(n[("high", level)]),
+            int(n[("low", level)]),
+        )
+        for level in ("high", "low")
     )
-    result = evaluate(row["estimate"], row["ci_low"], row["ci_high"], common_outcome=common_outcome)
-    return {**row, "evalue": result.evalue, "evalue_ci": result.evalue_limit}
+
+
+def with_evalues(
+    row: dict[str, Any], common_outcome: bool, tables: Mapping[str, pd.DataFrame], ci_level: float
+) -> dict[str, Any]:
+    """Add E-values of an odds ratio, a ratio of odds ratios or an interaction contrast, with how
+    they were computed (none for RERI or a failed fit)."""
+    estimand = row["estimand"]
+    if estimand == "reri" or row["status"] != OK or not np.isfinite(row["estimate"]):
+        return {**row, "evalue": np.nan, "evalue_ci": np.nan}
+    if estimand == "interaction_contrast":
+        strata = modifier_strata(tables)
+        if not all(stratum.is_bounded for stratum in strata):
+            log.warning(
+                "analysis %s, stratum %s: no E-values for the IC, a joint cell is empty or has a "
+                "risk of 0 or 1 (%s)",
+                row["analysis"],
+                row["stratum"],
+                strata,
+            )
+            return {**row, "evalue": np.nan, "evalue_ci": np.nan}
+        result = evalue_additive_interaction(*strata, ci_level)
+        # The limit E-valued is that of EValue's binomial interval; where the interval shown
+        # (covariate-adjusted, pooled) already includes 0, no confounding is needed to reach it.
+        if row["ci_low"] <= 0.0 <= row["ci_high"]:
+            result = dataclasses.replace(result, evalue_limit=1.0)
+    elif estimand == "ratio_of_odds_ratios":
+        result = evalue_multiplicative_interaction(
+            row["estimate"], row["ci_low"], row["ci_high"], common_outcome=common_outcome
+        )
+    else:
+        result = evalue_odds_ratio(
+            row["estimate"], row["ci_low"], row["ci_high"], common_outcome=common_outcome
+        )
+    return {
+        **row,
+        "evalue": result.evalue,
+        "evalue_ci": result.evalue_limit,
+        "evalue_method": EVALUE_METHODS.get(estimand, SINGLE_RATIO_METHOD),
+        "evalue_assumption": INTERACTION_ASSUMPTION if estimand in EVALUE_METHODS else np.nan,
+    }
 
 
 def key_estimates(
@@ -239,7 +305,7 @@ def key_estimates(
             **choices(settings),
             "status": found["status"],
         }
-        rows.append(with_evalues(row, common))
+        rows.append(with_evalues(row, common, tables, settings["models"]["ci_level"]))
     return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
 
 
@@ -274,15 +340,20 @@ def not_run_row(analysis: str, settings: Mapping[str, Any], stratum: str) -> pd.
 
 
 # The per-analysis tables a summary reads, by input name: {table: Snakemake input stem}.
-SUMMARY_SOURCES = {"models": "model_based_models", "interaction": "interaction", "slopes": "slopes"}
+SUMMARY_SOURCES = {
+    "models": "model_based_models",
+    "interaction": "interaction",
+    "slopes": "slopes",
+    "joint": "model_based_joint",
+}
 
 
 def summary_inputs(
     inputs: Mapping[str, str], analyses: Iterable[str]
 ) -> tuple[dict[str, dict[str, pd.DataFrame]], dict[str, tuple[pd.DataFrame, str]]]:
     """What the sensitivity and pairs summaries read of each analysis: its model-based models,
-    interaction and slopes tables (inputs '<analysis>/<stem>'), and its protected models table
-    with that file's path (for the cells the summary must hide in turn)."""
+    interaction, slopes and joint-cell tables (inputs '<analysis>/<stem>'), and its protected
+    models table with that file's path (for the cells the summary must hide in turn)."""
     tables = {
         analysis: {
             table: read_table(inputs[f"{analysis}/{stem}"])
