@@ -8,6 +8,11 @@ rule findings:
         models="results/analyses/primary/models.tsv",
         interaction="results/analyses/primary/interaction.tsv",
         sensitivity="results/tables/sensitivity.tsv",
+        **(
+            {"prediction": "results/analyses/primary/prediction.tsv"}
+            if "primary" in config["prediction"]["analyses"]
+            else {}
+        ),
     output:
         table="results/tables/findings.tsv",
         markdown="results/findings.md",

@@ -32,6 +32,7 @@ from interplay.labels import (
 )
 from interplay.models.logistic import FIRTH_HINT, OK
 from interplay.pair import Pair, Variable
+from interplay.prediction.words import METRIC_WORDS, model_words
 from interplay.privacy import SUPPRESSED_COLUMN, count_text
 
 STYLE = """
@@ -722,6 +723,13 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any, Pair], pd.DataFrame], str]] = {
         "the interaction p-value unadjusted and adjusted across pairs (Holm, Benjamini–Hochberg).",
     ),
     "provenance": ("Provenance", provenance_display, "What produced these results."),
+    "prediction": (
+        "Prediction performance",
+        prediction_display,
+        "Covariates only, + {exposure} and {modifier}, + their interaction: apparent performance "
+        "on the data the model was fitted to, Harrell's bootstrap optimism, and apparent minus "
+        "optimism; net benefit at seven thresholds (all of them in prediction.tsv).",
+    ),
 }
 
 
