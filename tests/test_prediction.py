@@ -5,16 +5,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from scipy import stats
-from scipy.special import expit, logit
-from sklearn.metrics import roc_auc_score
-
 from interplay.models import logistic as models
 from interplay.prediction import metrics
 from interplay.prediction.models import model_designs, pair_exposures
 from interplay.prediction.optimism import data_set_performance, replicate_counts
 from interplay.prediction.pooling import pooled_c_statistic
 from interplay.seeds import stream_key
+from scipy import stats
+from scipy.special import expit, logit
+from sklearn.metrics import roc_auc_score
 
 
 def one_row(values) -> np.ndarray:
@@ -153,7 +152,8 @@ def reference_optimism(x: np.ndarray, y: np.ndarray, seed: int, replicates: int)
     n = len(y)
     differences = {"c_statistic": [], "brier_score": [], "calibration_slope": []}
     for r in range(replicates):
-        rng = np.random.default_rng(np.random.SeedSequence(stream_key(seed, "prediction", "t", 0, r)))
+        stream = np.random.SeedSequence(stream_key(seed, "prediction", "t", 0, r))
+        rng = np.random.default_rng(stream)
         rows = rng.integers(0, n, size=n)
         beta = sm.Logit(y[rows], x[rows]).fit(disp=0, tol=1e-12).params
         for sample_x, sample_y, key in [(x[rows], y[rows], "boot"), (x, y, "test")]:
@@ -205,7 +205,11 @@ def test_the_pair_enters_as_the_analysis_codes_it(coding, added):
 def test_tertile_indicators_in_the_design():
     """Tertile 1 is the reference: T2 and T3 indicators and their products, NaN kept missing."""
     data = pd.DataFrame(
-        {"exposure_tertile": [1, 2, 3, np.nan], "modifier_tertile": [3, 3, 1, 2], "age": [1, 2, 3, 4]}
+        {
+            "exposure_tertile": [1, 2, 3, np.nan],
+            "modifier_tertile": [3, 3, 1, 2],
+            "age": [1, 2, 3, 4],
+        }
     )
     design = model_designs(data, "tertiles", ["age"])["interaction"]
     np.testing.assert_array_equal(design["exposure_t3"].to_numpy()[:3], [0, 0, 1])

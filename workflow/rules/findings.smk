@@ -8,10 +8,11 @@ rule findings:
         models="results/analyses/primary/models.tsv",
         interaction="results/analyses/primary/interaction.tsv",
         sensitivity="results/tables/sensitivity.tsv",
-        **(
-            {"prediction": "results/analyses/primary/prediction.tsv"}
+        # The change in the optimism-corrected c-statistic, when primary is in prediction.analyses.
+        prediction=lambda wildcards: (
+            ["results/analyses/primary/prediction.tsv"]
             if "primary" in config["prediction"]["analyses"]
-            else {}
+            else []
         ),
     output:
         table="results/tables/findings.tsv",

@@ -48,7 +48,10 @@ rule prediction:
 
 rule prediction_table:
     input:
-        expand("results/analyses/{analysis}/prediction.tsv", analysis=PREDICTION["analyses"]),
+        expand(
+            "results/analyses/{analysis}/prediction.tsv",
+            analysis=PREDICTION["analyses"],
+        ),
     output:
         "results/tables/prediction.tsv",
     log:

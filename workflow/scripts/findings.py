@@ -13,7 +13,7 @@ def main(smk) -> None:
     pair = pair_from_settings(smk.params.pair)
     models = read_table(smk.input.models)
     interaction = read_table(smk.input.interaction)
-    prediction = read_table(smk.input.prediction) if hasattr(smk.input, "prediction") else None
+    prediction = read_table(smk.input.prediction[0]) if smk.input.prediction else None
     findings = findings_table(
         models,
         interaction,

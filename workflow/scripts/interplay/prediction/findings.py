@@ -15,7 +15,7 @@ def corrected(table: pd.DataFrame, model: str, metric: str, column: str = "corre
 
 
 def prediction_finding(prediction: pd.DataFrame, pair: Pair) -> dict:
-    """The findings row: the corrected c-statistic difference (pair − covariates) and its sentence."""
+    """The findings row: the corrected c-statistic difference (pair − covariates), its sentence."""
     table = prediction.loc[prediction["analysis"] == "primary"]
     before, after = (corrected(table, m, "c_statistic") for m in ("covariates", "pair"))
     product = corrected(table, "interaction", "c_statistic")

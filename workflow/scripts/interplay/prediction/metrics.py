@@ -41,7 +41,7 @@ def brier_score(y: np.ndarray, eta: np.ndarray, weights: np.ndarray) -> np.ndarr
 
 
 def calibration_intercept(y: np.ndarray, eta: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Calibration-in-the-large: a in logit P(y) = a + η, η as offset (Cox 1958; Steyerberg §15.3)."""
+    """Calibration-in-the-large: a in logit P(y) = a + η, η an offset (Steyerberg 2019 §15.3)."""
     a = np.zeros(len(eta))
     for _ in range(INTERCEPT_STEPS):
         mu = sigmoid(a[:, None] + eta)
@@ -96,9 +96,9 @@ def hanley_mcneil_variance(c: np.ndarray, n_events: int, n_non_events: int) -> n
     """Variance of a c-statistic (Hanley & McNeil, Radiology 1982, eq. 2, Q₁ = c/(2−c),
     Q₂ = 2c²/(1+c))."""
     q1, q2 = c / (2 - c), 2 * c**2 / (1 + c)
-    return (
-        c * (1 - c) + (n_events - 1) * (q1 - c**2) + (n_non_events - 1) * (q2 - c**2)
-    ) / (n_events * n_non_events)
+    return (c * (1 - c) + (n_events - 1) * (q1 - c**2) + (n_non_events - 1) * (q2 - c**2)) / (
+        n_events * n_non_events
+    )
 
 
 def thresholds_from(settings: dict) -> np.ndarray:

@@ -98,9 +98,7 @@ def replicate_counts(
         [
             np.bincount(
                 resample(
-                    np.random.SeedSequence(
-                        stream_key(seed, "prediction", analysis, data_set, r)
-                    ),
+                    np.random.SeedSequence(stream_key(seed, "prediction", analysis, data_set, r)),
                     n,
                 ),
                 minlength=n,

@@ -37,9 +37,7 @@ def pooled_c_statistic(
     return float(expit(centre)), float(expit(centre - half)), float(expit(centre + half))
 
 
-def pooled_row(
-    key: Key, parts: Sequence[DataSetPerformance], ci_level: float
-) -> dict[str, float]:
+def pooled_row(key: Key, parts: Sequence[DataSetPerformance], ci_level: float) -> dict[str, float]:
     """apparent, optimism, corrected and (c-statistic only) the corrected one's interval.
 
     The corrected c-statistic pools each set's apparent − optimism on the logit scale, and its
@@ -59,9 +57,7 @@ def pooled_row(
     n_events = parts[0].n_events
     n_non_events = parts[0].n - n_events
     pooled_apparent = pooled_c_statistic(apparent, n_events, n_non_events, ci_level)[0]
-    corrected, low, high = pooled_c_statistic(
-        apparent - optimism, n_events, n_non_events, ci_level
-    )
+    corrected, low, high = pooled_c_statistic(apparent - optimism, n_events, n_non_events, ci_level)
     return {
         "apparent": pooled_apparent,
         "optimism": pooled_apparent - corrected,
