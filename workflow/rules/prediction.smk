@@ -92,7 +92,6 @@ rule report_prediction:
         pair=settings("primary", "pair"),
         words=pair_words("primary"),
         replicates=PREDICTION["replicates"],
-        synthetic_caption=SYNTHETIC_CAPTION,
     script:
         "../scripts/figure_report_tables.py"
 
