@@ -1,19 +1,28 @@
 """Prediction measures against closed forms, scikit-learn and statsmodels; Harrell's optimism
 against an independent loop of statsmodels fits; Rubin pooling of the c-statistic by hand."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from interplay.api import read_config, settings_of
 from interplay.models import logistic as models
 from interplay.prediction import metrics
+from interplay.prediction.findings import prediction_finding
 from interplay.prediction.models import model_designs, pair_exposures
 from interplay.prediction.optimism import data_set_performance, replicate_counts
 from interplay.prediction.pooling import pooled_c_statistic
+from interplay.report.methods import prediction_paragraph
+from interplay.report.pages import prediction_display
 from interplay.seeds import stream_key
+from pairs import DEFAULT_PAIR
 from scipy import stats
 from scipy.special import expit, logit
 from sklearn.metrics import roc_auc_score
+
+REPO_CONFIG = Path(__file__).resolve().parents[1] / "config.yaml"
 
 
 def one_row(values) -> np.ndarray:
@@ -215,3 +224,58 @@ def test_tertile_indicators_in_the_design():
     np.testing.assert_array_equal(design["exposure_t3"].to_numpy()[:3], [0, 0, 1])
     np.testing.assert_array_equal(design["exposure_t2:modifier_t3"].to_numpy()[:3], [0, 1, 0])
     assert np.isnan(design["exposure_t2"].iloc[3])
+
+
+def small_prediction_table() -> pd.DataFrame:
+    """A prediction table of the primary analysis with chosen c-statistics."""
+    rows = [
+        ("covariates", "c_statistic", 0.66, 0.64),
+        ("pair", "c_statistic", 0.68, 0.655),
+        ("interaction", "c_statistic", 0.69, 0.661),
+        ("pair_minus_covariates", "c_statistic_difference", 0.02, 0.015),
+        ("treat_all", "net_benefit", 0.3, 0.3),
+    ]
+    return pd.DataFrame(
+        {
+            "analysis": "primary",
+            "model": [r[0] for r in rows],
+            "metric": [r[1] for r in rows],
+            "threshold": [np.nan] * 4 + [0.2],
+            "apparent": [r[2] for r in rows],
+            "optimism": [r[2] - r[3] for r in rows],
+            "corrected": [r[3] for r in rows],
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "n": 100,
+            "n_events": 40,
+            "imputations": 20,
+            "replicates": 4000,
+            "status": "ok",
+        }
+    )
+
+
+def test_findings_sentence_names_the_corrected_c_statistics():
+    """The findings row reads the corrected values of the covariates and pair models."""
+    row = prediction_finding(small_prediction_table(), DEFAULT_PAIR)
+    assert row["estimate"] == 0.015
+    assert "from 0.640 to 0.655 (difference +0.015; with their interaction 0.661" in row["sentence"]
+
+
+def test_report_page_shows_words_not_codes():
+    """Models and measures in words (no code with an underscore), net benefit at 20 %."""
+    page = prediction_display(small_prediction_table(), DEFAULT_PAIR)
+    assert not page[["Model", "Measure"]].apply(lambda c: c.str.contains("_")).any().any()
+    assert page["Measure"].iloc[-1] == "Net benefit at 20% threshold"
+    assert page["Model"].iloc[1] == "+ IL-1β and BDNF"
+
+
+def test_methods_paragraph_states_the_validation_in_tripod_terms():
+    """B, the thresholds, which steps are repeated, and MI then bootstrap for the primary."""
+    config = read_config(REPO_CONFIG)
+    analyses = {name: settings_of(config, name) for name in ["primary", "complete_case"]}
+    text = prediction_paragraph(config["prediction"], analyses)
+    assert "TRIPOD (Collins et al., 2015)" in text and "B = 200" in text
+    assert "from 5% to 80%" in text and "not re-chosen in each resample" in text
+    assert "In the imputed analysis (Primary)" in text
+    assert prediction_paragraph({"analyses": []}, analyses) == ""

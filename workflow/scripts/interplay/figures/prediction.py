@@ -6,15 +6,10 @@ from matplotlib.figure import Figure
 from interplay.figures.style import NEUTRAL, FigureStyle, new_figure, require, styled
 from interplay.pair import Pair
 from interplay.prediction.models import MODELS
+from interplay.prediction.table import table_value
 from interplay.prediction.words import model_words
 
 DECISION_COLUMNS = ["model", "metric", "threshold", "corrected", "apparent"]
-
-
-def corrected_value(table: pd.DataFrame, model: str, metric: str) -> float:
-    """A model's optimism-corrected value of a scalar measure."""
-    rows = table.loc[(table["model"] == model) & (table["metric"] == metric), "corrected"]
-    return float(rows.iloc[0])
 
 
 def decision_curve_figure(
@@ -30,8 +25,8 @@ def decision_curve_figure(
         figure, axes = new_figure(style, height_mm=75)
         for model, colour in zip(MODELS, style.palette, strict=False):
             curve = curves.loc[curves["model"] == model].sort_values("threshold")
-            c = corrected_value(table, model, "c_statistic")
-            slope = corrected_value(table, model, "calibration_slope")
+            c = table_value(table, model, "c_statistic")
+            slope = table_value(table, model, "calibration_slope")
             axes.plot(
                 100 * curve["threshold"],
                 curve["corrected"],

@@ -4,23 +4,18 @@ import numpy as np
 import pandas as pd
 
 from interplay.pair import Pair
+from interplay.prediction.table import table_value
 
 CODE = "prediction_c_statistic"
-
-
-def corrected(table: pd.DataFrame, model: str, metric: str, column: str = "corrected") -> float:
-    """One value of the primary analysis's prediction table."""
-    rows = table.loc[(table["model"] == model) & (table["metric"] == metric), column]
-    return float(rows.iloc[0])
 
 
 def prediction_finding(prediction: pd.DataFrame, pair: Pair) -> dict:
     """The findings row: the corrected c-statistic difference (pair − covariates), its sentence."""
     table = prediction.loc[prediction["analysis"] == "primary"]
-    before, after = (corrected(table, m, "c_statistic") for m in ("covariates", "pair"))
-    product = corrected(table, "interaction", "c_statistic")
-    difference = corrected(table, "pair_minus_covariates", "c_statistic_difference")
-    apparent = [corrected(table, m, "c_statistic", "apparent") for m in ("covariates", "pair")]
+    before, after = (table_value(table, m, "c_statistic") for m in ("covariates", "pair"))
+    product = table_value(table, "interaction", "c_statistic")
+    difference = table_value(table, "pair_minus_covariates", "c_statistic_difference")
+    apparent = [table_value(table, m, "c_statistic", "apparent") for m in ("covariates", "pair")]
     replicates = int(table["replicates"].iloc[0])
     sentence = (
         f"Prediction: adding {pair.exposure.label} and {pair.modifier.label} to the covariates "

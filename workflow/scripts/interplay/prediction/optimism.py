@@ -94,19 +94,11 @@ def replicate_counts(
 ) -> np.ndarray:
     """Frequency weights (R, n) of bootstrap replicates, each from stream (seed, "prediction",
     analysis, data set, replicate), so they do not depend on how the work is split."""
-    return np.array(
-        [
-            np.bincount(
-                resample(
-                    np.random.SeedSequence(stream_key(seed, "prediction", analysis, data_set, r)),
-                    n,
-                ),
-                minlength=n,
-            )
-            for r in replicates
-        ],
-        dtype=float,
-    )
+    streams = [
+        np.random.SeedSequence(stream_key(seed, "prediction", analysis, data_set, r))
+        for r in replicates
+    ]
+    return np.array([np.bincount(resample(s, n), minlength=n) for s in streams], dtype=float)
 
 
 def optimism_sums(

@@ -83,3 +83,9 @@ def prediction_table(
             }
         )
     return pd.DataFrame(rows, columns=PREDICTION_COLUMNS)
+
+
+def table_value(table: pd.DataFrame, model: str, metric: str, column: str = "corrected") -> float:
+    """One value of a prediction table's scalar measure (threshold NA), e.g. a corrected one."""
+    rows = table.loc[(table["model"] == model) & (table["metric"] == metric), column]
+    return float(rows.iloc[0])
