@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from interplay.models.logistic import fit_logistic  # noqa: E402
 from interplay.prediction import metrics  # noqa: E402
-from interplay.prediction.models import MODELS  # noqa: E402
+from interplay.prediction.models import PREDICTION_MODELS  # noqa: E402
 from interplay.prediction.optimism import data_set_performance  # noqa: E402
 from scipy.special import expit  # noqa: E402
 
@@ -64,10 +64,9 @@ def one_simulation(n: int, replicates: int, seed: int, validation: tuple) -> lis
     x, y = sample(n, rng)
     columns = ["intercept", *(f"x{j}" for j in range(1, x.shape[1]))]
     design = pd.DataFrame(x, columns=columns)
-    result = data_set_performance(
-        dict.fromkeys(MODELS, design), y, np.array([0.5]), (seed, "benchmark", 0, replicates),
-        "logistic",
-    )  # fmt: skip
+    designs = dict.fromkeys(PREDICTION_MODELS, design)
+    bootstrap = (seed, "benchmark", 0, replicates)
+    result = data_set_performance(designs, y, np.array([0.5]), bootstrap, "logistic")
     beta = fit_logistic(design, y).estimates
     truth = validation_measures(beta, validation)
     rows = []

@@ -5,7 +5,7 @@ from matplotlib.figure import Figure
 
 from interplay.figures.style import NEUTRAL, FigureStyle, new_figure, require, styled
 from interplay.pair import Pair
-from interplay.prediction.models import MODELS
+from interplay.prediction.models import PREDICTION_MODELS
 from interplay.prediction.table import table_value
 from interplay.prediction.words import model_words
 
@@ -23,7 +23,7 @@ def decision_curve_figure(
     curves = table.loc[table["metric"] == "net_benefit"]
     with styled(style):
         figure, axes = new_figure(style, height_mm=75)
-        for model, colour in zip(MODELS, style.palette, strict=False):
+        for model, colour in zip(PREDICTION_MODELS, style.palette, strict=False):
             curve = curves.loc[curves["model"] == model].sort_values("threshold")
             c = table_value(table, model, "c_statistic")
             slope = table_value(table, model, "calibration_slope")
@@ -39,7 +39,7 @@ def decision_curve_figure(
             linestyle="--", label=words["treat_all"],
         )  # fmt: skip
         axes.axhline(0, color="black", linewidth=0.8, label=words["treat_none"])
-        modelled = curves.loc[curves["model"].isin(MODELS), "corrected"]
+        modelled = curves.loc[curves["model"].isin(PREDICTION_MODELS), "corrected"]
         top = max(float(modelled.max()), float(treat_all["apparent"].max()))
         axes.set_ylim(-0.05 * max(top, 0.1), 1.1 * max(top, 0.01))
         axes.set_xlim(100 * curves["threshold"].min(), 100 * curves["threshold"].max())

@@ -12,7 +12,7 @@ import pandas as pd
 
 from interplay.models import logistic as models
 
-MODELS = ("covariates", "pair", "interaction")
+PREDICTION_MODELS = ("covariates", "pair", "interaction")
 TERTILE_LEVELS = (2, 3)
 TERTILE_COLUMNS = {"exposure": "exposure_tertile", "modifier": "modifier_tertile"}
 

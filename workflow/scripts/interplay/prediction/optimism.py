@@ -18,7 +18,7 @@ from interplay.bootstrap.replicates import chunk_size, chunks, resample
 from interplay.models import logistic as models
 from interplay.models.batched import fit_weighted
 from interplay.prediction import metrics
-from interplay.prediction.models import MODELS
+from interplay.prediction.models import PREDICTION_MODELS
 from interplay.seeds import stream_key
 
 log = logging.getLogger(__name__)
@@ -55,13 +55,13 @@ def keyed(
 ) -> dict[Key, np.ndarray]:
     """Each model's measures (R,) by row key, with the c-statistic differences between models."""
     out: dict[Key, np.ndarray] = {}
-    for model in MODELS:
+    for model in PREDICTION_MODELS:
         for metric in SCALAR_METRICS:
             out[(model, metric, np.nan)] = measures[model][metric]
     for name, (model, other) in DIFFERENCES.items():
         difference = measures[model]["c_statistic"] - measures[other]["c_statistic"]
         out[(name, C_DIFFERENCE, np.nan)] = difference
-    for model in MODELS:
+    for model in PREDICTION_MODELS:
         for k, threshold in enumerate(thresholds):
             out[(model, NET_BENEFIT, float(threshold))] = measures[model][NET_BENEFIT][:, k]
     return out
@@ -109,7 +109,9 @@ def optimism_sums(
     thresholds: np.ndarray,
 ) -> tuple[dict[Key, float], int]:
     """Sums over the converged replicates of a chunk of (apparent in b − test), and their count."""
-    fits = {model: fit_weighted(designs[model], y, counts, starts[model]) for model in MODELS}
+    fits = {
+        model: fit_weighted(designs[model], y, counts, starts[model]) for model in PREDICTION_MODELS
+    }
     kept = np.logical_and.reduce([fit.converged for fit in fits.values()])
     ones = np.ones((int(kept.sum()), len(y)))
     boot, test = {}, {}
@@ -142,7 +144,7 @@ def data_set_performance(
     ones = np.ones((1, len(y)))
     apparent_measures = {
         model: performance(y, fits[model].estimates @ arrays[model].T[None], ones, thresholds)
-        for model in MODELS
+        for model in PREDICTION_MODELS
     }
     apparent = {k: float(v[0]) for k, v in keyed(apparent_measures, thresholds).items()}
     sums = dict.fromkeys(apparent, 0.0)

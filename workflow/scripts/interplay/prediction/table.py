@@ -9,7 +9,7 @@ import pandas as pd
 from interplay.analysis import fit as analysis_fit
 from interplay.imputation.imputed_sets import ImputedSets, as_imputed_sets
 from interplay.models import logistic as models
-from interplay.prediction.models import MODELS, model_designs
+from interplay.prediction.models import PREDICTION_MODELS, model_designs
 from interplay.prediction.optimism import (
     DIFFERENCES,
     REFERENCE_STRATEGIES,
@@ -18,7 +18,7 @@ from interplay.prediction.optimism import (
 )
 from interplay.prediction.pooling import pooled_row
 
-PREDICTION_COLUMNS = [
+PERFORMANCE_COLUMNS = [
     "analysis", "model", "metric", "threshold", "apparent", "optimism", "corrected",
     "ci_low", "ci_high", "n", "n_events", "imputations", "replicates", "status",
 ]  # fmt: skip
@@ -27,7 +27,7 @@ PREDICTION_COLUMNS = [
 def row_status(model: str, parts: list[DataSetPerformance]) -> str:
     """The worst apparent fit status behind a row: its model's, or both models' of a difference."""
     behind = DIFFERENCES.get(model, (model,))
-    statuses = [part.status[name] for part in parts for name in behind if name in MODELS]
+    statuses = [part.status[name] for part in parts for name in behind if name in PREDICTION_MODELS]
     return models.worst_status(statuses)
 
 
@@ -82,7 +82,7 @@ def prediction_table(
                 "status": row_status(model, parts),
             }
         )
-    return pd.DataFrame(rows, columns=PREDICTION_COLUMNS)
+    return pd.DataFrame(rows, columns=PERFORMANCE_COLUMNS)
 
 
 def table_value(table: pd.DataFrame, model: str, metric: str, column: str = "corrected") -> float:
