@@ -21,6 +21,7 @@ include: "workflow/rules/findings.smk"
 include: "workflow/rules/paper_tables.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/methods.smk"
+include: "workflow/rules/prediction.smk"
 
 
 rule all:

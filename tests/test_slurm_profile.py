@@ -18,6 +18,7 @@ SUBMITTED = {
     "fit_models_final": (2000, 30),
     "bootstrap_shard": (2000, 60),
     "bootstrap_intervals": (2000, 30),
+    "prediction": (2000, 30),
 }
 # The small aggregation, figure and report rules that run on the submit host.
 LOCAL = {
@@ -42,6 +43,9 @@ LOCAL = {
     "figure_bootstrap",
     "methods",
     "paper_tables",
+    "prediction_table",
+    "report_prediction",
+    "figure_decision_curve",
 }
 
 

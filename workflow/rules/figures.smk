@@ -300,3 +300,37 @@ rule figure_pairs:
         synthetic_caption=SYNTHETIC_CAPTION,
     script:
         "../scripts/figure_pairs.py"
+
+
+# The decision curve of the prediction models (docs/prediction.md; outputs in prediction.smk).
+rule figure_decision_curve:
+    input:
+        prediction="results/analyses/{analysis}/prediction.tsv",
+    output:
+        **figure_files(
+            "{analysis}/decision_curve",
+            REPORT_PREDICTION,
+            PREDICTION_FIGURE_ITEM,
+            "{analysis}",
+        ),
+    log:
+        "results/logs/figures/{analysis}/decision_curve.log",
+    wildcard_constraints:
+        analysis=names_pattern(PREDICTION_FIGURES),
+    localrule: True
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        **job_resources("summary"),
+    params:
+        library=library_version("figure_decision_curve.py"),
+        analysis_label=lambda wildcards: analysis_label(wildcards.analysis),
+        style=FIGURES,
+        synthetic_caption=SYNTHETIC_CAPTION,
+        outcome_label=lambda wildcards: outcome_label(wildcards.analysis),
+        pair=lambda wildcards: settings(wildcards.analysis, "pair"),
+        words=lambda wildcards: pair_words(wildcards.analysis),
+        replicates=config["prediction"]["replicates"],
+    script:
+        "../scripts/figure_decision_curve.py"

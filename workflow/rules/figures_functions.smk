@@ -70,6 +70,16 @@ REPORT_ITEMS = {
 }
 
 
+# The prediction section (docs/prediction.md): its items, and the analyses with a decision curve.
+REPORT_PREDICTION = "06b Prediction"
+PREDICTION_TABLE_ITEM = "Prediction performance"
+PREDICTION_FIGURE_ITEM = "Decision curve"
+REPORT_ITEMS[REPORT_PREDICTION] = [PREDICTION_TABLE_ITEM, PREDICTION_FIGURE_ITEM]
+PREDICTION_FIGURES = [
+    a for a in config["prediction"]["analyses"] if a in FIGURES["analyses"]
+]
+
+
 def report_marks(category, label, subcategory):
     """The report() arguments placing an item: its section, its analysis (by label) as the
     subcategory, and its numbered item label."""

@@ -8,6 +8,12 @@ rule findings:
         models="results/analyses/primary/models.tsv",
         interaction="results/analyses/primary/interaction.tsv",
         sensitivity="results/tables/sensitivity.tsv",
+        # The change in the optimism-corrected c-statistic, when primary is in prediction.analyses.
+        prediction=lambda wildcards: (
+            ["results/analyses/primary/prediction.tsv"]
+            if "primary" in config["prediction"]["analyses"]
+            else []
+        ),
     output:
         table="results/tables/findings.tsv",
         markdown="results/findings.md",

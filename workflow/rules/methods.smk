@@ -31,6 +31,7 @@ rule methods:
         ),
         privacy=Settings(config["privacy"]),
         seed=config["seed"],
+        prediction=Settings(config["prediction"]),
     script:
         "../scripts/methods.py"
 

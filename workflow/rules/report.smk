@@ -65,3 +65,32 @@ rule report_analysis_tables:
         words=lambda wildcards: pair_words(wildcards.analysis),
     script:
         "../scripts/figure_report_tables.py"
+
+
+# The prediction table's page (docs/prediction.md; a final output in prediction.smk).
+rule report_prediction:
+    input:
+        prediction="results/tables/prediction.tsv",
+    output:
+        prediction=table_page(
+            "results/report/prediction.html",
+            "prediction",
+            REPORT_PREDICTION,
+            PREDICTION_TABLE_ITEM,
+        ),
+    log:
+        "results/logs/report_tables/prediction.log",
+    localrule: True
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        **job_resources("summary"),
+    params:
+        library=library_version("figure_report_tables.py"),
+        title_suffix="",
+        pair=settings("primary", "pair"),
+        words=pair_words("primary"),
+        replicates=config["prediction"]["replicates"],
+    script:
+        "../scripts/figure_report_tables.py"

@@ -13,8 +13,14 @@ def main(smk) -> None:
     pair = pair_from_settings(smk.params.pair)
     models = read_table(smk.input.models)
     interaction = read_table(smk.input.interaction)
+    prediction = read_table(smk.input.prediction[0]) if smk.input.prediction else None
     findings = findings_table(
-        models, interaction, read_table(smk.input.sensitivity), smk.params.ci_level, pair
+        models,
+        interaction,
+        read_table(smk.input.sensitivity),
+        smk.params.ci_level,
+        pair,
+        prediction,
     )
     write_table(findings, smk.output.table)
     documents = findings_documents(

@@ -30,6 +30,8 @@ from interplay.labels import (
 )
 from interplay.models.logistic import DELTA_METHODS, MODEL_BASED_METHODS, OK
 from interplay.pair import Pair
+from interplay.prediction.findings import CODE as PREDICTION_CODE
+from interplay.prediction.findings import prediction_finding
 from interplay.report.pages import html_page, interval_text, method_column, number_text
 from interplay.sensitivity.summary import pair_name
 from interplay.tables import WHOLE_SAMPLE
@@ -330,9 +332,11 @@ def findings_table(
     sensitivity: pd.DataFrame,
     ci_level: float,
     pair: Pair,
+    prediction: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per headline estimate of the primary analysis, with its sentence (NA for the two
-    tests, which the ratio of ORs' sentence states) in the words of the primary analysis's pair."""
+    tests, which the ratio of ORs' sentence states) in the words of the primary analysis's pair;
+    with the prediction table, last the change in the optimism-corrected c-statistic."""
     tables = {
         "models": require_whole_sample(models, "models"),
         "interaction": require_whole_sample(interaction, "interaction"),
@@ -366,6 +370,8 @@ def findings_table(
             code = "non_" + modelled_outcome(tables["interaction"]) if headline.code == "ic" else ""
             words = label("outcome", code).lower() if code else outcome
             row["sentence"] += interaction_evalue_sentence(sensitivity, headline, words, pair)
+    if prediction is not None:
+        rows[PREDICTION_CODE] = prediction_finding(prediction, pair)
     table = pd.DataFrame(list(rows.values()), columns=FINDINGS_COLUMNS)
     return table.astype({"n_analyses": "Int64", "n_excluding_null": "Int64"})
 

@@ -119,6 +119,24 @@ REFERENCES = {
     "draws. Stat. Sci. 36, 400–420.",
     "Zou, 2008": "Zou, G.Y., 2008. On the estimation of additive interaction by use of the "
     "four-by-two table and beyond. Am. J. Epidemiol. 168, 212–224.",
+    "Collins et al., 2015": "Collins, G.S., Reitsma, J.B., Altman, D.G., Moons, K.G.M., 2015. "
+    "Transparent reporting of a multivariable prediction model for individual prognosis or "
+    "diagnosis (TRIPOD): the TRIPOD statement. BMJ 350, g7594.",
+    "Cox, 1958": "Cox, D.R., 1958. Two further applications of a model for binary regression. "
+    "Biometrika 45, 562–565.",
+    "Hanley and McNeil, 1982": "Hanley, J.A., McNeil, B.J., 1982. The meaning and use of the area "
+    "under a receiver operating characteristic (ROC) curve. Radiology 143, 29–36.",
+    "Harrell et al., 1996": "Harrell, F.E., Lee, K.L., Mark, D.B., 1996. Multivariable prognostic "
+    "models: issues in developing models, evaluating assumptions and adequacy, and measuring and "
+    "reducing errors. Stat. Med. 15, 361–387.",
+    "Marshall et al., 2009": "Marshall, A., Altman, D.G., Holder, R.L., Royston, P., 2009. "
+    "Combining estimates of interest in prognostic modelling studies after multiple imputation: "
+    "current practice and guidelines. BMC Med. Res. Methodol. 9, 57.",
+    "Vickers and Elkin, 2006": "Vickers, A.J., Elkin, E.B., 2006. Decision curve analysis: a novel "
+    "method for evaluating prediction models. Med. Decis. Making 26, 565–574.",
+    "Wahl et al., 2016": "Wahl, S., Boulesteix, A.-L., Zierer, A., Thorand, B., van de Wiel, M.A., "
+    "2016. Assessment of predictive performance in incomplete data by combining internal "
+    "validation and multiple imputation. BMC Med. Res. Methodol. 16, 144.",
 }
 
 
@@ -553,6 +571,40 @@ def p_value_paragraph(methods_by_analysis: Mapping[str, list[str]]) -> str:
             "Satterthwaite degrees of freedom."
         )
     return text + " Standardised risks have no null value and no p-value."
+def prediction_paragraph(prediction: Section | None, analyses: Mapping[str, Section]) -> str:
+    """Model development, internal validation, missing data and performance measures of the
+    prediction models in TRIPOD's terms ('' when no analysis is listed)."""
+    names = [a for a in (prediction or {}).get("analyses", []) if a in analyses]
+    if not names:
+        return ""
+    pair = pair_from_settings(analyses["primary"])
+    thresholds = prediction["thresholds"]
+    imputed = [a for a in names if analyses[a]["missing_data"]["method"] == "mice"]
+    text = (
+        f"Prediction models were developed and internally validated following TRIPOD (Collins "
+        f"et al., 2015) in the {analyses_named(names)}: three logistic models of the outcome with "
+        f"the analysis's covariates, alone, with {pair.exposure.label} and {pair.modifier.label} "
+        "added as the analysis codes them, and with their product added as well. Discrimination "
+        "was measured by the c-statistic (ties counted one half) and its differences between "
+        "the models, calibration by the calibration slope and calibration-in-the-large "
+        "intercept (Cox, 1958), accuracy by the Brier score, and clinical usefulness by net "
+        f"benefit at threshold probabilities from {percent(thresholds['from'])} to "
+        f"{percent(thresholds['to'])} (Vickers and Elkin, 2006). Optimism was estimated by "
+        f"Harrell's bootstrap (Harrell et al., 1996): in each of B = {prediction['replicates']:,} "
+        "case resamples every model was refitted and evaluated in the resample and in the "
+        "original data, and the mean difference was subtracted from the apparent performance; "
+        "the covariate set and the cut-points of the biomarkers were kept as chosen in the "
+        "whole sample, not re-chosen in each resample."
+    )
+    if imputed:
+        text += (
+            f" In the imputed {analyses_named(imputed)}, apparent performance and optimism were "
+            "estimated in each imputed data set (bootstrap within each imputed set; Wahl et al., "
+            "2016) and combined: the c-statistic on the logit scale by Rubin's rules with the "
+            "Hanley–McNeil variance (Hanley and McNeil, 1982; Marshall et al., 2009), the other "
+            "measures by their mean over the imputed sets."
+        )
+    return text
 
 
 def flat_settings(settings: Section, prefix: tuple[str, ...] = ()) -> dict[tuple, Any]:
@@ -761,6 +813,7 @@ def methods_sections(
     cutpoints: pd.DataFrame,
     interaction: pd.DataFrame,
     provenance: Mapping[str, Any],
+    prediction: Section | None = None,
 ) -> list[tuple[str, str]]:
     """(heading, paragraph) pairs of the methods, in the order a paper gives them; the pair's
     words from the primary analysis's pair (labels and units filled in by analysis_settings)."""
@@ -777,6 +830,7 @@ def methods_sections(
         ("Missing data", missing_data_paragraph(primary, pair)),
         ("Bootstrap", bootstrap_paragraph(bootstrap, methods_by_analysis)),
         ("p-values", p_value_paragraph(methods_by_analysis)),
+        ("Prediction", prediction_paragraph(prediction, analyses)),
         ("Sensitivity analyses", sensitivity_paragraph(analyses, pair)),
         ("Firth's method", firth_paragraph(analyses)),
         ("Software", software_paragraph(provenance, privacy, seed)),

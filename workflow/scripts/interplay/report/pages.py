@@ -34,6 +34,7 @@ from interplay.labels import (
 from interplay.models.logistic import FIRTH_HINT, OK
 from interplay.models.p_values import INVERSION_METHODS, NOT_DEFINED
 from interplay.pair import Pair, Variable
+from interplay.prediction.words import METRIC_WORDS, model_words
 from interplay.privacy import SUPPRESSED_COLUMN, count_text
 
 STYLE = """
@@ -662,6 +663,43 @@ def provenance_display(record: Mapping[str, Any], pair: Pair) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Part", "Key", "Value"])
 
 
+# Net-benefit thresholds the prediction page shows (every one is in prediction.tsv and the figure).
+PREDICTION_PAGE_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def prediction_display(table: pd.DataFrame, pair: Pair) -> pd.DataFrame:
+    """Apparent, optimism and optimism-corrected performance of the prediction models, with net
+    benefit at a few thresholds."""
+    require(table, ["analysis", "model", "metric", "threshold", "corrected"], "prediction")
+    shown = table["metric"].ne("net_benefit") | table["threshold"].round(6).isin(
+        PREDICTION_PAGE_THRESHOLDS
+    )
+    rows = table.loc[shown]
+    words = model_words(pair)
+    measure = rows["metric"].map(METRIC_WORDS) + rows["threshold"].map(
+        lambda t: "" if pd.isna(t) else f" at {100 * t:.0f}% threshold"
+    )
+    return pd.DataFrame(
+        {
+            "Analysis": rows["analysis"].map(analysis_label),
+            "Model": rows["model"].map(words),
+            "Measure": measure,
+            "Apparent": rows["apparent"].map(lambda v: number_text(v, 3)),
+            "Optimism": rows["optimism"].map(lambda v: number_text(v, 3)),
+            "Optimism-corrected": rows["corrected"].map(lambda v: number_text(v, 3)),
+            "CI (corrected)": [
+                interval_text(low, high, 3)
+                for low, high in zip(rows["ci_low"], rows["ci_high"], strict=True)
+            ],
+            "n": rows["n"],
+            "Events": rows["n_events"],
+            "Imputed sets": rows["imputations"],
+            "Replicates": rows["replicates"],
+            "Fit": status_text(rows),
+        }
+    )
+
+
 # name -> (title, how to tabulate, note); the names match the report rules' inputs and outputs.
 # {exposure}, {modifier} and {per_exposure} in a title or note are the analysis's pair's words.
 DISPLAYS: dict[str, tuple[str, Callable[[Any, Pair], pd.DataFrame], str]] = {
@@ -737,6 +775,13 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any, Pair], pd.DataFrame], str]] = {
         "the interaction p-value unadjusted and adjusted across pairs (Holm, Benjamini–Hochberg).",
     ),
     "provenance": ("Provenance", provenance_display, "What produced these results."),
+    "prediction": (
+        "Prediction performance",
+        prediction_display,
+        "Covariates only, + {exposure} and {modifier}, + their interaction: apparent performance "
+        "on the data the model was fitted to, Harrell's bootstrap optimism, and apparent minus "
+        "optimism; net benefit at seven thresholds (all of them in prediction.tsv).",
+    ),
 }
 
 

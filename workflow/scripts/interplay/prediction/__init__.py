@@ -1,0 +1,1 @@
+"""Does the pair improve prediction? Performance measures, Harrell's optimism, pooling (TRIPOD)."""
