@@ -571,6 +571,8 @@ def p_value_paragraph(methods_by_analysis: Mapping[str, list[str]]) -> str:
             "Satterthwaite degrees of freedom."
         )
     return text + " Standardised risks have no null value and no p-value."
+
+
 def prediction_paragraph(prediction: Section | None, analyses: Mapping[str, Section]) -> str:
     """Model development, internal validation, missing data and performance measures of the
     prediction models in TRIPOD's terms ('' when no analysis is listed)."""
