@@ -176,6 +176,16 @@ def test_every_result_shows_its_caption(rendered: dict) -> None:
     assert missing == []
 
 
+def test_no_caption_shows_a_python_value(rendered: dict) -> None:
+    # A caption template given the wrong kind of words prints "{'label': 'IL-1β', ...}".
+    leaked = {
+        path: record["caption_text"]
+        for path, record in rendered["found"].items()
+        if re.search(r"\{'|\bNone\b|\{\{", record["caption_text"])
+    }
+    assert leaked == {}
+
+
 def test_report_sections_in_reading_order(rendered: dict) -> None:
     shown = rendered["sections"]
     assert set(shown) <= set(REPORT_SECTIONS) and "02 Participant flow" in shown

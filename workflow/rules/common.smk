@@ -428,8 +428,8 @@ def model_inputs(wildcards):
 include: "bootstrap_functions.smk"
 
 
-def pair_words(analysis):
-    """An analysis's pair in the words of the report's captions (workflow/report/*_table.rst):
+def table_words(analysis):
+    """An analysis's pair in the words of the report's table captions (workflow/report/*_table.rst):
     the labels, 'IL-1β × BDNF' and 'per doubling of IL-1β'."""
     pair = pair_from_settings(settings(analysis, "pair"))
     return Settings(

@@ -29,6 +29,6 @@ rule paper_tables:
         analyses=PAPER_ANALYSES,
         settings=Settings({name: ANALYSES[name] for name in PAPER_ANALYSES}),
         min_cell_count=MIN_CELL_COUNT,
-        words=pair_words("primary"),
+        words=table_words("primary"),
     script:
         "../scripts/paper_tables.py"

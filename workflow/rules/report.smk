@@ -27,7 +27,7 @@ rule report_tables:
         pair=settings("primary", "pair"),
         # The sensitivity page names each analysis's rows in its own pair's words.
         pairs={name: settings(name, "pair") for name in ANALYSES},
-        words=pair_words("primary"),
+        words=table_words("primary"),
     script:
         "../scripts/figure_report_tables.py"
 
@@ -62,7 +62,7 @@ rule report_analysis_tables:
         analysis_label=lambda wildcards: analysis_label(wildcards.analysis),
         title_suffix=lambda wildcards: f" ({analysis_label(wildcards.analysis)} analysis)",
         pair=lambda wildcards: settings(wildcards.analysis, "pair"),
-        words=lambda wildcards: pair_words(wildcards.analysis),
+        words=lambda wildcards: table_words(wildcards.analysis),
     script:
         "../scripts/figure_report_tables.py"
 
