@@ -1,0 +1,99 @@
+"""The reference cell of the additive interaction measures (models.additive_reference).
+
+RERI, AP and S (odds and risk scale), IC and the joint ORs of non-<outcome> are contrasts against
+one cell of the 2 × 2 table (Knol et al., Eur J Epidemiol 2011 recode so that it is the lowest-risk
+cell). Choosing that cell from each analysis's data makes the joint log-ORs biased upward and lets
+the cell flip between analyses when two cells tie (docs/additive_interaction.md), so the setting
+`primary` chooses it once, in the primary analysis (or the first analysis of another pair), and
+every other analysis and bootstrap replicate holds it; `each_analysis` chooses afresh; a named cell
+exposure_<low|high>_modifier_<low|high> fixes it in advance.
+"""
+
+from collections.abc import Mapping
+from copy import deepcopy
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from interplay.errors import InputError
+from interplay.interaction import measures as ia
+from interplay.models.logistic import MODEL_EXPOSURES
+from interplay.tables import WHOLE_SAMPLE, read_table
+
+PRIMARY = "primary"
+EACH_ANALYSIS = "each_analysis"
+NAMED = "named"
+HELD_KEY = "held_reference"  # models.<key>: the cell read from the reference analysis's table
+EXPOSURES = MODEL_EXPOSURES["product"][:2]
+
+
+@dataclass(frozen=True)
+class ReferenceChoice:
+    """How the reference cell is chosen (rule: primary, each_analysis or named) and the cell held
+    fixed, if any (None: the lowest-risk cell of this analysis's pooled product model)."""
+
+    rule: str
+    held: ia.Cell | None
+
+
+def parse_cell(name: str, where: str) -> ia.Cell:
+    """The cell named exposure_<low|high>_modifier_<low|high>."""
+    names = {ia.cell_name(cell, EXPOSURES): cell for cell in ia.CELLS}
+    if name not in names:
+        raise InputError(
+            f"'{name}' is not a cell of the 2 × 2 table",
+            file=where,
+            column="models.additive_reference",
+            fix=f"name one of: {', '.join(names)} (or primary, each_analysis)",
+        )
+    return names[name]
+
+
+def reference_choice(models_settings: Mapping[str, Any]) -> ReferenceChoice:
+    """The reference rule of an analysis's models settings (held cell under models.held_reference).
+
+    The 2 × 2 measures come from the median-split product model in every pair coding, so a named
+    cell is valid for tertile and continuous codings too.
+    """
+    setting = models_settings.get("additive_reference", EACH_ANALYSIS)
+    if setting == EACH_ANALYSIS:
+        return ReferenceChoice(EACH_ANALYSIS, None)
+    if setting == PRIMARY:
+        held = models_settings.get(HELD_KEY)
+        return ReferenceChoice(PRIMARY, None if held is None else parse_cell(held, "config.yaml"))
+    return ReferenceChoice(NAMED, parse_cell(setting, "config.yaml"))
+
+
+def chosen_cell(choice: ReferenceChoice, exposure_coefficients: np.ndarray) -> ia.Cell:
+    """The held cell, else the lowest-risk cell of non-<outcome> under (β_A, β_B, β_AB)."""
+    if choice.held is not None:
+        return choice.held
+    return ia.lowest_risk_cell(exposure_coefficients, direction=-1)
+
+
+def held_reference_name(table: pd.DataFrame, path: str) -> str:
+    """The whole-sample reference cell of a reference analysis's (model-based) interaction table."""
+    rows = table[table["scale"] == "joint_odds_ratio"]
+    if "stratum" in rows:
+        rows = rows[rows["stratum"] == WHOLE_SAMPLE]
+    names = rows["reference_group"].dropna().unique()
+    if len(names) != 1:
+        raise InputError(
+            "the reference analysis's interaction table has no single whole-sample reference cell",
+            file=path,
+            column="reference_group",
+            fix="set models.additive_reference to each_analysis or to a named cell, or run the "
+            "reference analysis unstratified",
+        )
+    return str(names[0])
+
+
+def with_held_reference(settings: Mapping[str, Any], path: str | None) -> dict[str, Any]:
+    """The settings with models.held_reference read from the reference analysis's interaction
+    table at path (None: this analysis chooses its own cell; the settings as given)."""
+    out = deepcopy(dict(settings))
+    if path is not None:
+        out["models"] = {**out["models"], HELD_KEY: held_reference_name(read_table(path), path)}
+    return out
