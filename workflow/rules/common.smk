@@ -419,7 +419,8 @@ def shared_imputation_inputs(wildcards):
 
 def model_inputs(wildcards):
     """The imputation inputs and, when the analysis imputes, its (shared) imputed data sets;
-    when it holds another analysis's reference cell, that analysis's interaction table."""
+    when it holds another analysis's reference cell, that analysis's interaction table.
+    """
     inputs = imputation_inputs(wildcards)
     if has_imputation_job(wildcards.analysis):
         inputs["imputed"] = imputed_file(wildcards.analysis)
@@ -443,6 +444,27 @@ def additive_reference_analysis(analysis):
         and (ANALYSES[a]["models"]["stratify_by"] is None or a == analysis)
     )
     return None if holder == analysis else holder
+
+
+def additive_reference_words(analysis):
+    """How an analysis's reference group of the additive measures was chosen, in the words of
+    the interaction table's caption (workflow/report/interaction_table.rst)."""
+    choice = settings(analysis, "models")["additive_reference"]
+    holder = additive_reference_analysis(analysis)
+    lowest = "as the group at the lowest modelled risk of the non-outcome"
+    if choice == "each_analysis":
+        return f"was chosen in this analysis (in each stratum, if stratified) {lowest}"
+    if choice != "primary":
+        return "was fixed in advance (models.additive_reference in config.yaml)"
+    if holder is None:
+        return (
+            f"was chosen once, in this analysis, {lowest}, and is held for every other "
+            "analysis of the pair and every bootstrap replicate"
+        )
+    return (
+        f"was chosen once, in the {analysis_label(holder)} analysis, {lowest}, and is held "
+        "here and in every bootstrap replicate"
+    )
 
 
 include: "bootstrap_functions.smk"
