@@ -14,6 +14,7 @@ from interplay.bootstrap import estimands as est
 from interplay.errors import InputError
 from interplay.interaction import measures as ia
 from interplay.interaction import reference as rf
+from interplay.jobs.held_reference import held_reference_name
 from interplay.models import logistic as models
 from interplay.synthetic.dataset import synthetic_analysis_dataset
 from scipy import special, stats
@@ -321,9 +322,9 @@ def test_held_reference_is_read_from_the_whole_sample_rows(tmp_path):
             "reference_group": ["exposure_high_modifier_high", "exposure_low_modifier_low", "x"],
         }
     )
-    assert rf.held_reference_name(table, "t.tsv") == "exposure_high_modifier_high"
+    assert held_reference_name(table, "t.tsv") == "exposure_high_modifier_high"
     with pytest.raises(InputError, match="single whole-sample reference"):
-        rf.held_reference_name(table.assign(stratum="treatment_step=1"), "t.tsv")
+        held_reference_name(table.assign(stratum="treatment_step=1"), "t.tsv")
 
 
 def test_an_unknown_cell_is_refused():

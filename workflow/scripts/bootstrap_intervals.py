@@ -5,7 +5,7 @@ import logging
 from interplay.bootstrap.replicates import prepare_complete, prepare_imputed
 from interplay.bootstrap.tables import SUMMARY_COLUMNS, summarise_complete, summarise_imputed
 from interplay.covariates import adjustment_covariates, with_covariates
-from interplay.interaction.reference import with_held_reference
+from interplay.jobs.held_reference import with_held_reference
 from interplay.jobs.imputations import analysis_imputations
 from interplay.jobs.intermediates import read_dataset, read_shards
 from interplay.jobs.runner import run

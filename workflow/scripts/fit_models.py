@@ -7,7 +7,7 @@ from interplay.analysis.outputs import (
 )
 from interplay.analysis.stratified import run_stratified_analysis
 from interplay.covariates import adjustment_covariates, with_covariates
-from interplay.interaction.reference import with_held_reference
+from interplay.jobs.held_reference import with_held_reference
 from interplay.jobs.imputations import analysis_imputations
 from interplay.jobs.intermediates import read_dataset
 from interplay.jobs.runner import run

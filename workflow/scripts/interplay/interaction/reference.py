@@ -10,19 +10,16 @@ exposure_<low|high>_modifier_<low|high> fixes it in advance.
 """
 
 from collections.abc import Mapping
-from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from interplay.errors import InputError
 from interplay.interaction import measures as ia
 from interplay.models.logistic import MODEL_EXPOSURES
-from interplay.tables import WHOLE_SAMPLE, read_table
 
-PRIMARY = "primary"
+PRIMARY_RULE = "primary"
 EACH_ANALYSIS = "each_analysis"
 NAMED = "named"
 HELD_KEY = "held_reference"  # models.<key>: the cell read from the reference analysis's table
@@ -60,9 +57,10 @@ def reference_choice(models_settings: Mapping[str, Any]) -> ReferenceChoice:
     setting = models_settings.get("additive_reference", EACH_ANALYSIS)
     if setting == EACH_ANALYSIS:
         return ReferenceChoice(EACH_ANALYSIS, None)
-    if setting == PRIMARY:
+    if setting == PRIMARY_RULE:
         held = models_settings.get(HELD_KEY)
-        return ReferenceChoice(PRIMARY, None if held is None else parse_cell(held, "config.yaml"))
+        cell = None if held is None else parse_cell(held, "the reference analysis's table")
+        return ReferenceChoice(PRIMARY_RULE, cell)
     return ReferenceChoice(NAMED, parse_cell(setting, "config.yaml"))
 
 
@@ -71,29 +69,3 @@ def chosen_cell(choice: ReferenceChoice, exposure_coefficients: np.ndarray) -> i
     if choice.held is not None:
         return choice.held
     return ia.lowest_risk_cell(exposure_coefficients, direction=-1)
-
-
-def held_reference_name(table: pd.DataFrame, path: str) -> str:
-    """The whole-sample reference cell of a reference analysis's (model-based) interaction table."""
-    rows = table[table["scale"] == "joint_odds_ratio"]
-    if "stratum" in rows:
-        rows = rows[rows["stratum"] == WHOLE_SAMPLE]
-    names = rows["reference_group"].dropna().unique()
-    if len(names) != 1:
-        raise InputError(
-            "the reference analysis's interaction table has no single whole-sample reference cell",
-            file=path,
-            column="reference_group",
-            fix="set models.additive_reference to each_analysis or to a named cell, or run the "
-            "reference analysis unstratified",
-        )
-    return str(names[0])
-
-
-def with_held_reference(settings: Mapping[str, Any], path: str | None) -> dict[str, Any]:
-    """The settings with models.held_reference read from the reference analysis's interaction
-    table at path (None: this analysis chooses its own cell; the settings as given)."""
-    out = deepcopy(dict(settings))
-    if path is not None:
-        out["models"] = {**out["models"], HELD_KEY: held_reference_name(read_table(path), path)}
-    return out
