@@ -16,7 +16,9 @@ from interplay.interaction import measures as ia
 from interplay.interaction import reference as rf
 from interplay.jobs.held_reference import held_reference_name
 from interplay.models import logistic as models
+from interplay.report.methods import risk_scale_paragraph
 from interplay.synthetic.dataset import synthetic_analysis_dataset
+from pairs import DEFAULT_PAIR
 from scipy import special, stats
 
 ALC = ["alc", "smk", "alc:smk"]
@@ -330,3 +332,19 @@ def test_held_reference_is_read_from_the_whole_sample_rows(tmp_path):
 def test_an_unknown_cell_is_refused():
     with pytest.raises(InputError, match="not a cell"):
         rf.reference_choice({"additive_reference": "exposure_mid_modifier_low"})
+
+
+@pytest.mark.parametrize(
+    ("setting", "words"),
+    [
+        ("primary", "chosen once, in the primary analysis"),
+        ("each_analysis", "chosen afresh in each analysis"),
+        ("exposure_low_modifier_low", "(IL-1β low, BDNF low) was fixed in advance"),
+    ],
+)
+def test_methods_text_says_how_the_reference_was_chosen(setting, words):
+    primary = {"models": {"additive_reference": setting}, "outcome": CONFIG["outcome"]}
+    group = "exposure_high_modifier_high" if setting == "primary" else setting
+    interaction = pd.DataFrame({"scale": ["additive_risk"], "reference_group": [group]})
+    text = risk_scale_paragraph(primary, DEFAULT_PAIR, interaction)
+    assert words in text and "over the covariate distribution" in text
