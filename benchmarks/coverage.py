@@ -8,9 +8,14 @@ covariates and biomarker groups split at the population medians, then runs what 
 runs: run_analysis for the model-based intervals (Wald z, delta, MOVER; Rubin t after multiple
 imputation) and the bootstrap engine for percentile and BCa intervals (B = 2,000) on complete
 data, and bootstrap-then-impute (200 × 2, von Hippel–Bartlett) with covariates missing at random.
-Estimands: the stratum ORs (stratum models and product-model combinations) and RERI for
-non-remission against the reference cell the data choose. The truth of RERI depends on that
-choice (two cells tie in truth), so it is computed for the cell each repetition chose.
+Estimands: the stratum ORs (stratum models and product-model combinations) and, for
+non-remission against the reference cell, the joint ORs, RERI and RERI_RR, AP_RR and S_RR on the
+risk scale (delta conditional on the covariates and over their distribution, percentile, BCa).
+The risk-scale truths are population standardised risks (the true risk averaged over a million
+covariate draws). The reference cell is fixed (FIXED_REFERENCE, as models.additive_reference
+holds it) for every interval; the complete-data rows are repeated with the data-driven rule
+(each_analysis: the lowest estimated risk in each repetition; two cells tie in truth), whose truth
+is that of the cell each repetition chose, to show its bias (table printed after coverage).
 """
 
 import os
@@ -56,48 +61,61 @@ ESTIMANDS = {
     ("models", "product_lincom", "exposure_high|modifier_low"): "modifier_low",
     ("models", "product_lincom", "exposure_high|modifier_high"): "modifier_high",
     ("interaction", "additive", "reri"): "reri",
+    **{("interaction", "joint_odds_ratio", name): name for name in ia.JOINT_NAMES},
+    **{("interaction", "additive_risk", name): name for name in ia.RISK_MEASURES},
 }
+FIXED_REFERENCE = "exposure_high_modifier_high"  # the cell the primary analysis chooses
+RULES = {"fixed": FIXED_REFERENCE, "data_driven": "each_analysis"}
+TRUTH_DRAWS = 1_000_000
+REFERENCE_TARGETS = {"reri", *ia.JOINT_NAMES, *ia.RISK_MEASURES}  # truth depends on the cell
 SEED = 8128
 
 
-def settings(method: str, m: int, iterations: int) -> dict:
+def settings(method: str, m: int, iterations: int, reference: str = FIXED_REFERENCE) -> dict:
     """The shipped settings, adjusted for the simulation's four covariates."""
     merged = {section: copy.deepcopy(CONFIG[section]) for section in SECTIONS}
+    merged["models"]["additive_reference"] = reference
     merged["covariates"]["sets"] = {"simulation": ["age", "sex", "hamd_baseline", "low_income"]}
     merged["covariates"]["adjustment_set"] = "simulation"
     merged["missing_data"].update(method=method, m=m, iterations=iterations)
     return merged
 
 
-def simulate(rng: np.random.Generator, missing: bool) -> pd.DataFrame:
+def simulate(rng: np.random.Generator, missing: bool, n: int = N) -> pd.DataFrame:
     """A cohort from the true model; with `missing`, covariates missing at random (about 15 %)."""
-    il1b = np.exp(np.log(IL1B_MEDIAN) + IL1B_LOG_SD * rng.standard_normal(N))
-    bdnf = np.maximum(BDNF_MEAN + BDNF_SD * rng.standard_normal(N), 0.5)
+    il1b = np.exp(np.log(IL1B_MEDIAN) + IL1B_LOG_SD * rng.standard_normal(n))
+    bdnf = np.maximum(BDNF_MEAN + BDNF_SD * rng.standard_normal(n), 0.5)
     data = pd.DataFrame(
         {
-            "patient_id": [f"S{i:05d}" for i in range(N)],
-            "age": np.round(rng.normal(57, 15, N)),
-            "sex": np.where(rng.uniform(size=N) < 0.314, "male", "female"),
-            "hamd_baseline": np.round(rng.normal(20, 4.5, N)),
-            "low_income": (rng.uniform(size=N) < 0.6).astype(float),
+            "patient_id": [f"S{i:05d}" for i in range(n)],
+            "age": np.round(rng.normal(57, 15, n)),
+            "sex": np.where(rng.uniform(size=n) < 0.314, "male", "female"),
+            "hamd_baseline": np.round(rng.normal(20, 4.5, n)),
+            "low_income": (rng.uniform(size=n) < 0.6).astype(float),
             "il1b": il1b,
             "bdnf": bdnf,
+            "exposure": il1b,  # the pair's generic columns (interplay.pair)
+            "modifier": bdnf,
             "exposure_high": (il1b > IL1B_MEDIAN).astype(float),
             "modifier_high": (bdnf > BDNF_MEAN).astype(float),
             "exposure_scaled": np.log2(il1b),
             "modifier_scaled": (bdnf - bdnf.mean()) / bdnf.std(ddof=1),
         }
     )
-    logit = -0.2 + sum(
-        coefficient * term_values(data, term)
-        for term, coefficient in {**EXPOSURES, **COVARIATES}.items()
-    )
-    data["outcome"] = (rng.uniform(size=N) < expit(logit)).astype(float)
+    data["outcome"] = (rng.uniform(size=n) < expit(true_logit(data))).astype(float)
     if missing:
         score = 1.2 * (1 - data["outcome"]) * data["exposure_high"] - 2.2
         for column in INCOMPLETE:
-            data.loc[rng.uniform(size=N) < expit(score), column] = np.nan
+            data.loc[rng.uniform(size=n) < expit(score), column] = np.nan
     return data
+
+
+def true_logit(data: pd.DataFrame) -> np.ndarray:
+    """The true model's log-odds of remission."""
+    return -0.2 + sum(
+        coefficient * term_values(data, term)
+        for term, coefficient in {**EXPOSURES, **COVARIATES}.items()
+    )
 
 
 def term_values(data: pd.DataFrame, term: str) -> np.ndarray:
@@ -109,12 +127,36 @@ def term_values(data: pd.DataFrame, term: str) -> np.ndarray:
     return np.prod(parts, axis=0)
 
 
-def true_reri(reference: str) -> float:
-    """RERI of non-remission against the named reference cell under the true coefficients."""
+def reference_cell(reference: str) -> ia.Cell:
+    """The cell of a reference_group name."""
     exposures = list(analysis.PRODUCT_TERMS[:2])
-    cell = next(c for c in ia.CELLS if ia.cell_name(c, exposures) == reference)
+    return next(c for c in ia.CELLS if ia.cell_name(c, exposures) == reference)
+
+
+def population_risks() -> np.ndarray:
+    """True standardised risks of non-remission per cell of CELLS: the true risk averaged over
+    TRUTH_DRAWS covariate draws with the exposures set."""
+    population = simulate(np.random.default_rng(SEED + 1), missing=False, n=TRUTH_DRAWS)
+    risks = []
+    for exposure, modifier in ia.CELLS:
+        fixed = population.assign(exposure_high=float(exposure), modifier_high=float(modifier))
+        risks.append(1 - expit(true_logit(fixed)).mean())
+    return np.array(risks)
+
+
+def true_values(reference: str, risks: np.ndarray) -> dict[str, float]:
+    """Each target's truth for non-remission against the named reference cell (ORs, S: ratio)."""
+    cell = reference_cell(reference)
     theta = ia.joint_contrasts(cell, -1) @ np.array(list(EXPOSURES.values()))
-    return float(ia.additive_values(theta[None])[0, 0])
+    reri = float(ia.additive_values(theta[None])[0, 0])
+    reri_rr, ap_rr, log_s = ia.risk_ratio_values(risks[None] @ ia.recoding(cell).T)[0]
+    return {
+        "reri": reri,
+        **dict(zip(ia.JOINT_NAMES, np.exp(theta), strict=True)),
+        "reri_rr": reri_rr,
+        "ap_rr": ap_rr,
+        "s_rr": float(np.exp(log_s)),
+    }
 
 
 def model_based_rows(tables: dict) -> list[tuple]:
@@ -177,14 +219,22 @@ def bootstrap_rows(summary: pd.DataFrame, reference: str) -> list[tuple]:
 
 
 def complete_rows(data: pd.DataFrame, index: int, replicates: int) -> list[tuple]:
-    """Wald, delta and MOVER intervals from run_analysis; percentile and BCa from the bootstrap."""
+    """Wald, delta and MOVER intervals from run_analysis, under the fixed and the data-driven
+    reference rule; percentile and BCa from the bootstrap (fixed reference)."""
+    rows = []
+    for rule, reference in RULES.items():
+        tables = analysis.run_analysis(data, settings("complete_case", 1, 1, reference))
+        rows += [
+            (rule, *r)
+            for r in model_based_rows(tables)
+            if rule == "fixed" or r[0] in REFERENCE_TARGETS
+        ]
     cc = settings("complete_case", 1, 1)
-    rows = model_based_rows(analysis.run_analysis(data, cc))
     problem = bs.prepare_complete(data, cc)
     frame = bs.complete_replicates(problem, SEED, f"coverage{index}", range(replicates), False)
     summary = bt.summarise_complete(problem, frame, ["percentile", "bca"], 0.95, replicates)
     reference = ia.cell_name(problem.blueprint.reference, problem.blueprint.exposures)
-    return rows + bootstrap_rows(summary, reference)
+    return rows + [("fixed", *r) for r in bootstrap_rows(summary, reference)]
 
 
 def missing_rows(data: pd.DataFrame, index: int, options: argparse.Namespace) -> list[tuple]:
@@ -194,7 +244,7 @@ def missing_rows(data: pd.DataFrame, index: int, options: argparse.Namespace) ->
     imputed = impute_analysis_dataset(
         data, plan.covariates, options.m, options.iterations, [SEED, index]
     )
-    rows = model_based_rows(analysis.run_analysis(data, mi, imputed))
+    rows = [("fixed", *r) for r in model_based_rows(analysis.run_analysis(data, mi, imputed))]
     problem = bs.prepare_imputed(data, imputed, mi)
     setup = bs.imputation_setup(data, plan.covariates, options.iterations)
     frame = bs.imputed_replicates(
@@ -202,10 +252,10 @@ def missing_rows(data: pd.DataFrame, index: int, options: argparse.Namespace) ->
     )
     summary = bt.summarise_imputed(problem, frame, 0.95, options.mi_replicates)
     reference = ia.cell_name(problem.blueprint.reference, problem.blueprint.exposures)
-    return rows + bootstrap_rows(summary, reference)
+    return rows + [("fixed", *r) for r in bootstrap_rows(summary, reference)]
 
 
-def repetition(index: int, options: argparse.Namespace) -> pd.DataFrame:
+def repetition(index: int, options: argparse.Namespace, risks: np.ndarray) -> pd.DataFrame:
     """The intervals of one simulated cohort, complete and/or with missing covariates."""
     rng = np.random.default_rng(np.random.SeedSequence([SEED, index]))
     complete, incomplete = simulate(rng, missing=False), simulate(rng, missing=True)
@@ -216,6 +266,7 @@ def repetition(index: int, options: argparse.Namespace) -> pd.DataFrame:
         rows += [("missing", *r) for r in missing_rows(incomplete, index, options)]
     columns = [
         "data",
+        "rule",
         "target",
         "source",
         "ci_method",
@@ -226,7 +277,7 @@ def repetition(index: int, options: argparse.Namespace) -> pd.DataFrame:
     ]
     out = pd.DataFrame(rows, columns=columns).assign(repetition=index)
     out["truth"] = [
-        true_reri(ref) if target == "reri" else STRATUM_TRUTH[target]
+        true_values(ref, risks)[target] if target in REFERENCE_TARGETS else STRATUM_TRUTH[target]
         for target, ref in zip(out["target"], out["reference"], strict=True)
     ]
     return out
@@ -239,7 +290,7 @@ def coverage_table(results: pd.DataFrame) -> pd.DataFrame:
         defined=results[["ci_low", "ci_high"]].notna().all(axis=1),
         width=results["ci_high"] - results["ci_low"],
     )
-    grouped = results.groupby(["data", "target", "source", "ci_method"], sort=False)
+    grouped = results.groupby(["data", "rule", "target", "source", "ci_method"], sort=False)
     table = grouped.agg(
         repetitions=("covered", "size"),
         coverage=("covered", "mean"),
@@ -247,6 +298,32 @@ def coverage_table(results: pd.DataFrame) -> pd.DataFrame:
         median_width=("width", "median"),
     ).reset_index()
     table["mc_se"] = np.sqrt(table["coverage"] * (1 - table["coverage"]) / table["repetitions"])
+    return table
+
+
+def bias_table(results: pd.DataFrame) -> pd.DataFrame:
+    """Mean estimate − truth (log scale for ORs) of the joint ORs and RERI under each reference
+    rule, and how often the data-driven rule chose each cell."""
+    point = results[
+        (results["data"] == "complete")
+        & results["target"].isin(["reri", *ia.JOINT_NAMES])
+        & results["ci_method"].isin(["wald_z", "delta_wald_z"])
+    ]
+    logged = point["target"].isin(ia.JOINT_NAMES)
+    error = point["estimate"] - point["truth"]
+    error[logged] = np.log(point.loc[logged, "estimate"] / point.loc[logged, "truth"])
+    table = (
+        point.assign(error=error)
+        .groupby(["rule", "target"], sort=False)
+        .agg(
+            repetitions=("error", "size"),
+            bias=("error", "mean"),
+            mc_se=("error", lambda e: e.std(ddof=1) / np.sqrt(len(e))),
+            share_fixed_cell=("reference", lambda r: (r == FIXED_REFERENCE).mean()),
+        )
+        .reset_index()
+    )
+    table["scale"] = np.where(table["target"] == "reri", "natural", "log")
     return table
 
 
@@ -264,8 +341,9 @@ def main() -> None:
     options = parser.parse_args()
     options.output.unlink(missing_ok=True)
     keep_freed_memory()  # as in workflow jobs; forked workers inherit it
+    risks = population_risks()
     with ProcessPoolExecutor(options.workers) as pool:
-        futures = [pool.submit(repetition, i, options) for i in range(options.repetitions)]
+        futures = [pool.submit(repetition, i, options, risks) for i in range(options.repetitions)]
         for future in as_completed(futures):
             result = future.result()
             result.to_csv(
@@ -274,6 +352,7 @@ def main() -> None:
     results = pd.read_csv(options.output, sep="\t")
     pd.set_option("display.width", 160)
     print(coverage_table(results).to_string(index=False, float_format="%.3f"))
+    print(bias_table(results).to_string(index=False, float_format="%.3f"))
 
 
 if __name__ == "__main__":

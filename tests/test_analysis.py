@@ -74,7 +74,7 @@ def test_tables_have_the_documented_columns(complete_case):
     assert list(complete_case["models"].columns) == analysis.MODEL_COLUMNS
     assert list(complete_case["joint"].columns) == analysis.JOINT_COLUMNS
     assert list(complete_case["interaction"].columns) == [
-        "measure", "scale", "outcome", "reference_group",
+        "measure", "scale", "outcome", "reference_group", "reference_rule",
         "estimate", "ci_low", "ci_high", "ci_method", "df1", "df2", "p_value", "status",
     ]  # fmt: skip
     assert {"slopes", "johnson_neyman", "predictions"} <= set(complete_case)

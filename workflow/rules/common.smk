@@ -199,7 +199,7 @@ if LEFT_OUT_NOTE:
 for section, names in ANALYSIS_LISTS_RUN.items():
     config[section]["analyses"] = names
 
-from interplay.sensitivity.pairs import pair_analyses
+from interplay.sensitivity.pairs import pair_analyses, pair_key
 
 # The first analysis of each distinct pair, when those run study two or more (pairs.smk).
 PAIR_ANALYSES = pair_analyses(ANALYSES)
@@ -418,11 +418,53 @@ def shared_imputation_inputs(wildcards):
 
 
 def model_inputs(wildcards):
-    """The imputation inputs and, when the analysis imputes, its (shared) imputed data sets."""
+    """The imputation inputs and, when the analysis imputes, its (shared) imputed data sets;
+    when it holds another analysis's reference cell, that analysis's interaction table.
+    """
     inputs = imputation_inputs(wildcards)
     if has_imputation_job(wildcards.analysis):
         inputs["imputed"] = imputed_file(wildcards.analysis)
+    holder = additive_reference_analysis(wildcards.analysis)
+    if holder is not None:
+        inputs["reference"] = f"results/analyses/{holder}/model_based/interaction.tsv"
     return inputs
+
+
+def additive_reference_analysis(analysis):
+    """The analysis whose reference cell of the additive measures an analysis holds
+    (models.additive_reference primary): the primary, or for another pair the first unstratified
+    analysis of that pair; None when the analysis chooses (or names) its own."""
+    if settings(analysis, "models")["additive_reference"] != "primary":
+        return None
+    key = pair_key(ANALYSES[analysis])
+    holder = next(
+        a
+        for a in sorted(ANALYSES, key=lambda name: name != "primary")
+        if pair_key(ANALYSES[a]) == key
+        and (ANALYSES[a]["models"]["stratify_by"] is None or a == analysis)
+    )
+    return None if holder == analysis else holder
+
+
+def additive_reference_words(analysis):
+    """How an analysis's reference group of the additive measures was chosen, in the words of
+    the interaction table's caption (workflow/report/interaction_table.rst)."""
+    choice = settings(analysis, "models")["additive_reference"]
+    holder = additive_reference_analysis(analysis)
+    lowest = "as the group at the lowest modelled risk of the non-outcome"
+    if choice == "each_analysis":
+        return f"was chosen in this analysis (in each stratum, if stratified) {lowest}"
+    if choice != "primary":
+        return "was fixed in advance (models.additive_reference in config.yaml)"
+    if holder is None:
+        return (
+            f"was chosen once, in this analysis, {lowest}, and is held for every other "
+            "analysis of the pair and every bootstrap replicate"
+        )
+    return (
+        f"was chosen once, in the {analysis_label(holder)} analysis, {lowest}, and is held "
+        "here and in every bootstrap replicate"
+    )
 
 
 include: "bootstrap_functions.smk"

@@ -63,6 +63,7 @@ rule report_analysis_tables:
         title_suffix=lambda wildcards: f" ({analysis_label(wildcards.analysis)} analysis)",
         pair=lambda wildcards: settings(wildcards.analysis, "pair"),
         words=lambda wildcards: table_words(wildcards.analysis),
+        reference_words=lambda wildcards: additive_reference_words(wildcards.analysis),
     script:
         "../scripts/figure_report_tables.py"
 

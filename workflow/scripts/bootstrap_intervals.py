@@ -5,6 +5,7 @@ import logging
 from interplay.bootstrap.replicates import prepare_complete, prepare_imputed
 from interplay.bootstrap.tables import SUMMARY_COLUMNS, summarise_complete, summarise_imputed
 from interplay.covariates import adjustment_covariates, with_covariates
+from interplay.jobs.held_reference import with_held_reference
 from interplay.jobs.imputations import analysis_imputations
 from interplay.jobs.intermediates import read_dataset, read_shards
 from interplay.jobs.runner import run
@@ -19,7 +20,8 @@ def main(smk) -> None:
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
     covariates = adjustment_covariates(smk.params.settings["covariates"], table1)
     imputed = analysis_imputations(smk.input, dataset, smk.params.settings, covariates)
-    settings = with_covariates(smk.params.settings, covariates)
+    held = with_held_reference(smk.params.settings, getattr(smk.input, "reference", None))
+    settings = with_covariates(held, covariates)
     replicates = smk.params.replicates
     level = settings["models"]["ci_level"]
     if imputed is None:

@@ -4,6 +4,7 @@ import logging
 
 from interplay.bootstrap.replicates import Design, shard_estimates
 from interplay.covariates import adjustment_covariates, with_covariates
+from interplay.jobs.held_reference import with_held_reference
 from interplay.jobs.imputations import analysis_imputations
 from interplay.jobs.intermediates import read_dataset
 from interplay.jobs.runner import run
@@ -18,6 +19,7 @@ def main(smk) -> None:
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
     covariates = adjustment_covariates(smk.params.settings["covariates"], table1)
     imputed = analysis_imputations(smk.input, dataset, smk.params.settings, covariates)
+    held = with_held_reference(smk.params.settings, getattr(smk.input, "reference", None))
     design = Design(
         seed=smk.params.seed,
         analysis=smk.wildcards.analysis,
@@ -29,7 +31,7 @@ def main(smk) -> None:
     frame = shard_estimates(
         dataset,
         imputed,
-        with_covariates(smk.params.settings, covariates),
+        with_covariates(held, covariates),
         design,
         int(smk.wildcards.shard),
     )

@@ -7,6 +7,7 @@ from interplay.analysis.outputs import (
 )
 from interplay.analysis.stratified import run_stratified_analysis
 from interplay.covariates import adjustment_covariates, with_covariates
+from interplay.jobs.held_reference import with_held_reference
 from interplay.jobs.imputations import analysis_imputations
 from interplay.jobs.intermediates import read_dataset
 from interplay.jobs.runner import run
@@ -20,6 +21,7 @@ def main(smk) -> None:
     table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
     covariates = adjustment_covariates(smk.params.settings["covariates"], table1, dataset)
     imputed = analysis_imputations(smk.input, dataset, smk.params.settings, covariates)
+    held = with_held_reference(smk.params.settings, getattr(smk.input, "reference", None))
     missingness, missing_suppressed = protected_missingness(
         dataset, covariates, smk.params.min_cell_count, smk.output.missingness
     )
@@ -27,7 +29,7 @@ def main(smk) -> None:
     write_table(missing_suppressed, smk.output.missingness_suppressed)
     tables = run_stratified_analysis(
         dataset,
-        with_covariates(smk.params.settings, covariates),
+        with_covariates(held, covariates),
         imputed,
         analysis=smk.wildcards.analysis,
     )

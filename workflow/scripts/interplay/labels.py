@@ -159,6 +159,9 @@ FIXED_MEASURES = {
     "ap": "Attributable proportion due to interaction (AP)",
     "s": "Synergy index (S)",
     "ic": "Interaction contrast on the risk scale (IC)",
+    "reri_rr": "RERI on the risk scale (RERI_RR)",
+    "ap_rr": "Attributable proportion (risks)",
+    "s_rr": "Synergy index (risks)",
 }
 
 SCALES = {
@@ -196,6 +199,8 @@ CI_METHODS = {
     "rubin_t": "Wald (Rubin's rules)",
     "delta_wald_z": "Delta method",
     "delta_rubin_t": "Delta method (Rubin's rules)",
+    "delta_marginal_wald_z": "Delta method, over the covariate distribution",
+    "delta_marginal_rubin_t": "Delta method, over the covariate distribution (Rubin's rules)",
     "mover": "MOVER",
     "percentile": "Bootstrap percentile",
     "bca": "Bootstrap BCa",

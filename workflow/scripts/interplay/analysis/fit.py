@@ -20,6 +20,7 @@ from interplay.errors import InputError
 from interplay.imputation.imputed_sets import ImputedSets, as_imputed_sets
 from interplay.interaction import joint, slopes
 from interplay.interaction import measures as ia
+from interplay.interaction.reference import ReferenceChoice, reference_choice
 from interplay.models import logistic as models
 from interplay.models.sequences import LazySequence
 from interplay.pair import MODIFIER, Pair, pair_from_settings
@@ -59,6 +60,7 @@ class Plan:
     percentiles: list[float]
     impute: bool
     outcome: str
+    reference: ReferenceChoice
 
 
 def read_plan(settings: Mapping[str, Any]) -> Plan:
@@ -83,6 +85,7 @@ def read_plan(settings: Mapping[str, Any]) -> Plan:
         percentiles=[float(p) for p in settings["models"]["slope_percentiles"]],
         impute=settings["missing_data"]["method"] == "mice",
         outcome=settings["outcome"]["definition"],
+        reference=reference_choice(settings["models"]),
     )
 
 
@@ -340,17 +343,23 @@ def run_analysis(
       remitters (outcome 1), non_remitters, odds_ratio, ci_low, ci_high (adjusted, against the
       cell with both variables lowest, is_reference). Counts come from the analysed complete
       cases, or with imputations from the observed dataset (the outcome is never imputed).
-    interaction — measure, scale, outcome, reference_group, estimate, ci_low, ci_high, ci_method,
-      df1, df2, p_value. Rows: ratio_of_odds_ratios (exp β3, outcome as modelled) and its
-      wald_test / lr_test (estimate = χ² statistic, or the F statistic of D1 / D3 with
-      imputations; its degrees of freedom in df1 and df2, df2 NA for a χ² test); for
-      non-<outcome> against the lowest-risk joint cell (reference_group, chosen from the pooled
-      product model): or_10, or_01, or_11 (first digit the exposure, second the modifier, 1 = the
-      level other than the reference's), reri, ap, s with delta (Hosmer & Lemeshow) and mover
-      (Zou) intervals — pooled per imputation delta variances by Rubin's rules, RERI and AP on the
-      natural scale and S on the log scale; MOVER from the pooled limits of its terms and their
-      pooled correlation; risk_<cell> standardised (g-computation) risks and ic = p11 − p10 − p01
-      + p00 on the risk scale with delta-method intervals (conditional on the sample's covariates).
+    interaction — measure, scale, outcome, reference_group, reference_rule, estimate, ci_low,
+      ci_high, ci_method, df1, df2, p_value. Rows: ratio_of_odds_ratios (exp β3, outcome as
+      modelled) and its wald_test / lr_test (estimate = χ² statistic, or the F statistic of D1 / D3
+      with imputations; its degrees of freedom in df1 and df2, df2 NA for a χ² test); for
+      non-<outcome> against the reference cell (reference_group; reference_rule says how it was
+      chosen, models.additive_reference: primary — the lowest-risk cell of the primary analysis's
+      pooled product model, held here; each_analysis — that of this analysis; named — the configured
+      cell; NA on rows without one): or_10, or_01, or_11 (first digit the exposure, second the
+      modifier, 1 = the level other than the reference's), reri, ap, s with delta (Hosmer &
+      Lemeshow) and mover (Zou) intervals — pooled per imputation delta variances by Rubin's rules,
+      RERI and AP on the natural scale and S on the log scale; MOVER from the pooled limits of its
+      terms and their pooled correlation; risk_<cell> standardised (g-computation) risks and, on the
+      risk scale (scale additive_risk), ic = p11 − p10 − p01 + p00, reri_rr = ic / p00, ap_rr = ic /
+      p11 and s_rr = (p11 − p00) / (p10 + p01 − 2 p00) (pooled on the log scale) with delta-method
+      intervals conditional on the covariates of this sample (ci_method delta_wald_z /
+      delta_rubin_t) and over the covariate distribution of the population sampled
+      (delta_marginal_wald_z / delta_marginal_rubin_t: the variance of the covariate average added).
     slopes — percentile (NaN for the evenly spaced modifier grid used for plots, and for both
       rows of a binary modifier, at 0 and 1), modifier (its unit), modifier_scaled, estimate
       (log-OR per unit of exposure_scaled, e.g. per doubling), std_error, df, statistic, p_value,
@@ -399,6 +408,8 @@ def interaction_with_status(
         PRODUCT_TERMS,
         plan.outcome,
         plan.ci_level,
+        plan.reference.held,
+        plan.reference.rule,
     )
     compared = fits_status(fits["product"], fits["main_effects"])
     table["status"] = np.where(

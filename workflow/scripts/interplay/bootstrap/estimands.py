@@ -3,10 +3,11 @@
 The estimands are those of the core tables (analysis.run_analysis): each model's exposure log-ORs,
 the stratum log-ORs (stratum models and product-model combinations), the joint-cell log-ORs, the
 interaction measures of the product model (ratio of ORs; for non-<outcome> against the reference
-cell the joint log-ORs, RERI, AP, ln S, standardised risks and IC) and the exposure's simple
-slopes. Like the model-based intervals, the bootstrap holds fixed the dataset's cut-points and
-modifier scale, the modifier values of the slopes and the full-sample choice of reference cell, so
-that every replicate estimates the same quantity as the full sample.
+cell the joint log-ORs, RERI, AP, ln S, standardised risks, IC, RERI_RR, AP_RR and ln S_RR) and the
+exposure's simple slopes. Like the model-based intervals, the bootstrap holds fixed the dataset's
+cut-points and modifier scale, the modifier values of the slopes and the reference cell (held, or
+the full sample's choice: interaction.reference), so that every replicate estimates the same
+quantity as the full sample.
 
 A Sample holds model terms as arrays: (n,) shared by all replicates, which differ by frequency
 weights (R, n) — complete-data bootstrap — or (R, n) per imputed resample with unit weights.
@@ -22,6 +23,7 @@ from scipy import special
 from interplay.analysis import fit as analysis
 from interplay.interaction import joint, slopes
 from interplay.interaction import measures as ia
+from interplay.interaction.reference import chosen_cell
 from interplay.models import logistic as models
 from interplay.models.batched import (
     BatchFit,
@@ -81,7 +83,8 @@ class Blueprint:
 
     @property
     def nonlinear(self) -> list[Estimand]:
-        """RERI, AP, ln S, the standardised risks and IC (in estimand_values' order)."""
+        """RERI, AP, ln S, the standardised risks, IC, RERI_RR, AP_RR and ln S_RR (in
+        estimand_values' order)."""
         names = [cell_risk_name(c, self.exposures) for c in ia.CELLS]
         return [
             Estimand("interaction", "additive", "reri", False),
@@ -89,6 +92,10 @@ class Blueprint:
             Estimand("interaction", "additive", "s", True),
             *[Estimand("interaction", "risk", name, False) for name in names],
             Estimand("interaction", "additive_risk", "ic", False),
+            *[
+                Estimand("interaction", "additive_risk", name, name == "s_rr")
+                for name in ia.RISK_MEASURES
+            ],
         ]
 
     @property
@@ -193,11 +200,12 @@ def exposure_rows(terms: list[str]) -> np.ndarray:
 def blueprint(
     plan: analysis.Plan, dataset: pd.DataFrame, product_estimate: np.ndarray
 ) -> Blueprint:
-    """The estimands of an analysis; the reference cell comes from the full-sample product fit."""
+    """The estimands of an analysis; the reference cell is the plan's held one, else the
+    full-sample product fit's lowest-risk cell."""
     specs = {spec.name: spec for spec in model_specs(plan)}
     product_terms = specs["product"].terms
     selector = exposure_rows(product_terms)
-    reference = ia.lowest_risk_cell(selector @ product_estimate, direction=NON_REMISSION)
+    reference = chosen_cell(plan.reference, selector @ product_estimate)
     joint_or = ia.joint_contrasts(reference, NON_REMISSION) @ selector
     interaction = [
         LinearEstimand(
@@ -308,7 +316,8 @@ def estimand_values(
     )
     risks = replicate_cell_risks(sample, bp, product_terms, beta)
     ic = risks @ ia.ic_weights(bp.reference)
-    return np.column_stack([*linear, ia.additive_values(theta), risks, ic])
+    risk_ratios = ia.risk_ratio_values(risks @ ia.recoding(bp.reference).T)
+    return np.column_stack([*linear, ia.additive_values(theta), risks, ic, risk_ratios])
 
 
 def full_sample(sample: Sample) -> Sample:
@@ -364,4 +373,7 @@ def influence_values(
     additive = theta_influence @ ia.additive_gradients(theta[None])[0].T
     risks = risk_influence(sample, bp, product_terms, beta, beta_influence["product"])
     ic = risks @ ia.ic_weights(bp.reference)
-    return np.column_stack([*linear, additive, risks, ic])
+    recoding = ia.recoding(bp.reference)
+    recoded = replicate_cell_risks(full_sample(sample), bp, product_terms, beta[None]) @ recoding.T
+    risk_ratios = risks @ recoding.T @ ia.risk_ratio_gradients(recoded)[0].T
+    return np.column_stack([*linear, additive, risks, ic, risk_ratios])

@@ -2,8 +2,10 @@
 
 Knol & VanderWeele (Int J Epidemiol 2012) reporting: the joint odds ratios OR10, OR01, OR11 against
 a reference cell, RERI, AP and the synergy index S with delta-method (Hosmer & Lemeshow,
-Epidemiology 1992) and MOVER (Zou, Am J Epidemiol 2008) intervals, and the interaction contrast
-IC = p11 − p10 − p01 + p00 on the risk scale from standardised predicted risks.
+Epidemiology 1992) and MOVER (Zou, Am J Epidemiol 2008) intervals, and on the risk scale, from
+standardised predicted risks, the interaction contrast IC = p11 − p10 − p01 + p00 and RERI_RR, AP_RR
+and S_RR (Rothman, Modern Epidemiology 2008, ch. 5) with delta-method intervals conditional on the
+sample's covariates or also over their distribution (influence functions of g-computation).
 
 Everything works on the three exposure coefficients (β_A, β_B, β_AB) of a product model
 logit P(Y) = … + β_A A + β_B B + β_AB A·B estimated in m ≥ 1 data sets (arrays with a leading
@@ -29,9 +31,10 @@ Cell = tuple[int, int]
 CELLS: list[Cell] = [(0, 0), (1, 0), (0, 1), (1, 1)]
 JOINT_NAMES = ["or_10", "or_01", "or_11"]
 TABLE_COLUMNS = [
-    "measure", "scale", "outcome", "reference_group",
+    "measure", "scale", "outcome", "reference_group", "reference_rule",
     "estimate", "ci_low", "ci_high", "ci_method", "df1", "df2", "p_value",
 ]  # fmt: skip
+RISK_MEASURES = ["reri_rr", "ap_rr", "s_rr"]
 # Sign of each cell's risk in IC = p11 − p10 − p01 + p00 (cells in recoded exposure levels).
 IC_SIGNS = {(0, 0): 1.0, (1, 0): -1.0, (0, 1): -1.0, (1, 1): 1.0}
 
@@ -118,9 +121,14 @@ def additive_delta(
     table = summarise_estimates(
         additive_values(theta), variances, ["reri", "ap", "s"], df_complete, ci_level
     )
-    is_s = table["term"] == "s"
+    return exponentiated(table, "s")
+
+
+def exponentiated(table: pd.DataFrame, term: str) -> pd.DataFrame:
+    """The table with one term's estimate and limits, pooled on the log scale, exponentiated."""
+    rows = table["term"] == term
     for column in ["estimate", "ci_low", "ci_high"]:
-        table.loc[is_s, column] = np.exp(table.loc[is_s, column])
+        table.loc[rows, column] = np.exp(table.loc[rows, column])
     return table
 
 
@@ -260,6 +268,60 @@ def interaction_contrast(
     )
 
 
+def recoding(reference: Cell) -> np.ndarray:
+    """(4, 4) map from the risks of CELLS (original levels) to p00, p10, p01, p11 recoded against
+    the reference cell."""
+    matrix = np.zeros((len(CELLS), len(CELLS)))
+    for row, recoded in enumerate(CELLS):
+        matrix[row, CELLS.index(original_cell(recoded, reference))] = 1.0
+    return matrix
+
+
+def risk_ratio_values(recoded: np.ndarray) -> np.ndarray:
+    """RERI_RR, AP_RR and ln S_RR from recoded risks p00, p10, p01, p11 (rows, shape (m, 4)).
+
+    RERI_RR = IC / p00, AP_RR = IC / p11, S_RR = (p11 − p00) / (p10 + p01 − 2 p00) with
+    IC = p11 − p10 − p01 + p00 (Rothman 2008; VanderWeele & Knol, Epidemiol Methods 2014).
+    """
+    p00, p10, p01, p11 = recoded.T
+    contrast = p11 - p10 - p01 + p00
+    with np.errstate(invalid="ignore", divide="ignore"):  # S undefined: p11 ≤ p00 or p10+p01 ≤ 2p00
+        log_s = np.log(p11 - p00) - np.log(p10 + p01 - 2 * p00)
+        return np.column_stack([contrast / p00, contrast / p11, log_s])
+
+
+def risk_ratio_gradients(recoded: np.ndarray) -> np.ndarray:
+    """(m, 3 measures, 4 risks) gradients of RERI_RR, AP_RR and ln S_RR in p00, p10, p01, p11."""
+    p00, p10, p01, p11 = recoded.T
+    contrast = p11 - p10 - p01 + p00
+    with np.errstate(invalid="ignore", divide="ignore"):
+        joint, separate = p11 - p00, p10 + p01 - 2 * p00
+        rows = [
+            [1 / p00 - contrast / p00**2, -1 / p00, -1 / p00, 1 / p00],
+            [1 / p11, -1 / p11, -1 / p11, 1 / p11 - contrast / p11**2],
+            [2 / separate - 1 / joint, -1 / separate, -1 / separate, 1 / joint],
+        ]
+    return np.moveaxis(np.array(rows), -1, 0)
+
+
+def risk_ratio_delta(
+    risks: np.ndarray,
+    risk_covariances: np.ndarray,
+    reference: Cell,
+    df_complete: float,
+    ci_level: float,
+) -> pd.DataFrame:
+    """RERI_RR, AP_RR (natural scale) and S_RR (pooled on the log scale) with delta-method CIs
+    from the risks of CELLS (m, 4) and their covariances (m, 4, 4)."""
+    recoded, covariances = transform(risks, risk_covariances, recoding(reference))
+    gradients = risk_ratio_gradients(recoded)
+    variances = np.einsum("mij,mjk,mik->mi", gradients, covariances, gradients)
+    table = summarise_estimates(
+        risk_ratio_values(recoded), variances, RISK_MEASURES, df_complete, ci_level
+    )
+    return exponentiated(table, "s_rr")
+
+
 def cell_name(cell: Cell, exposures: Sequence[str]) -> str:
     """Readable name of a cell of two 0/1 exposures, e.g. exposure_high_modifier_low."""
     levels = ("low", "high")
@@ -301,12 +363,38 @@ def cell_risks(
     return np.array(risks), np.array(covariances)
 
 
+def covariate_covariances(
+    fits: Sequence[LogisticFit], data_sets: Sequence[pd.DataFrame], exposures: Sequence[str]
+) -> np.ndarray:
+    """(m, 4, 4) sampling covariances of the standardised risks of CELLS from averaging over the
+    sample's covariates: Σ_i (p_i(c) − p̄(c)) (p_i(c') − p̄(c')) / n², the covariate part of the
+    g-computation influence function (Tsiatis 2006, §13); the sign of direction cancels."""
+    covariances = []
+    for fit, data in zip(fits, data_sets, strict=True):
+        columns = []
+        for cell in CELLS:
+            fixed = data.assign(**dict(zip(exposures, cell, strict=True)))
+            design = models.design_matrix(fixed, fit.terms)[fit.terms].to_numpy(dtype=float)
+            columns.append(1 / (1 + np.exp(-(design @ fit.estimates))))
+        deviations = np.column_stack(columns)
+        deviations = (deviations - deviations.mean(axis=0)) / len(deviations)
+        covariances.append(deviations.T @ deviations)
+    return np.array(covariances)
+
+
 def interaction_rows(
-    table: pd.DataFrame, scale: str, outcome: str, reference: str, method_prefix: str = ""
+    table: pd.DataFrame,
+    scale: str,
+    outcome: str,
+    reference: str,
+    method_prefix: str = "",
+    reference_rule: str | None = None,
 ) -> pd.DataFrame:
     """Rows of the interaction table from a term / estimate / limits table."""
     out = table.rename(columns={"term": "measure"})
-    out = out.assign(scale=scale, outcome=outcome, reference_group=reference)
+    out = out.assign(
+        scale=scale, outcome=outcome, reference_group=reference, reference_rule=reference_rule
+    )
     out["ci_method"] = method_prefix + out["ci_method"]
     for column in ["df1", "df2", "p_value"]:  # only tests have degrees of freedom
         if column not in out:
@@ -321,8 +409,14 @@ def interaction_table(
     product_terms: Sequence[str],
     outcome: str,
     ci_level: float,
+    held_reference: Cell | None = None,
+    reference_rule: str = "each_analysis",
 ) -> pd.DataFrame:
-    """Every interaction measure of the product model (rows as run_analysis documents)."""
+    """Every interaction measure of the product model (rows as run_analysis documents).
+
+    held_reference: the reference cell of non-<outcome> held fixed (None: the lowest-risk cell of
+    the pooled product model); reference_rule names how it was chosen (interaction.reference).
+    """
     exposures = list(product_terms[:2])
     df_complete = full[0].n - len(full[0].terms)
     coefficients, covariances = exposure_block(full, product_terms)
@@ -332,41 +426,53 @@ def interaction_table(
         coefficients[:, 2:], covariances[:, 2, 2:], ["ratio_of_odds_ratios"], df_complete, ci_level
     )
     ratio[["estimate", "ci_low", "ci_high"]] = np.exp(ratio[["estimate", "ci_low", "ci_high"]])
-    reference = lowest_risk_cell(coefficients.mean(axis=0), direction=-1)
+    reference = held_reference
+    if reference is None:
+        reference = lowest_risk_cell(coefficients.mean(axis=0), direction=-1)
     named = cell_name(reference, exposures)
     theta, theta_cov = transform(coefficients, covariances, joint_contrasts(reference, -1))
     risks, risk_cov = cell_risks(full, data_sets, exposures, direction=-1)
+    marginal_cov = risk_cov + covariate_covariances(full, data_sets, exposures)
     risk_names = [f"risk_{cell_name(c, exposures)}" for c in CELLS]
     risk_table = summarise_estimates(
         risks, diagonal(risk_cov), risk_names, df_complete, ci_level
     ).drop(columns="p_value")
     mover = additive_mover(theta, theta_cov, df_complete, ci_level).assign(ci_method="mover")
+    held = partial(
+        interaction_rows, outcome=complement, reference=named, reference_rule=reference_rule
+    )
     parts = [
         interaction_rows(ratio, "multiplicative", outcome, baseline),
         interaction_rows(
             product_tests(full, reduced, data_sets), "multiplicative", outcome, baseline
         ),
-        interaction_rows(
-            joint_odds_ratios(theta, theta_cov, df_complete, ci_level),
-            "joint_odds_ratio",
-            complement,
-            named,
-        ),
-        interaction_rows(
+        held(joint_odds_ratios(theta, theta_cov, df_complete, ci_level), "joint_odds_ratio"),
+        held(
             additive_delta(theta, theta_cov, df_complete, ci_level),
             "additive",
-            complement,
-            named,
-            "delta_",
+            method_prefix="delta_",
         ),
-        interaction_rows(mover, "additive", complement, named),
+        held(mover, "additive"),
         interaction_rows(risk_table, "risk", complement, "", "delta_"),
-        interaction_rows(
+        held(
             interaction_contrast(risks, risk_cov, reference, df_complete, ci_level),
             "additive_risk",
-            complement,
-            named,
-            "delta_",
+            method_prefix="delta_",
+        ),
+        held(
+            risk_ratio_delta(risks, risk_cov, reference, df_complete, ci_level),
+            "additive_risk",
+            method_prefix="delta_",
+        ),
+        held(
+            pd.concat(
+                [
+                    interaction_contrast(risks, marginal_cov, reference, df_complete, ci_level),
+                    risk_ratio_delta(risks, marginal_cov, reference, df_complete, ci_level),
+                ]
+            ),
+            "additive_risk",
+            method_prefix="delta_marginal_",
         ),
     ]
     return pd.concat(parts, ignore_index=True)

@@ -94,6 +94,8 @@ REFERENCES = {
     "data analysis with Snakemake. F1000Research 10, 33.",
     "Reiter, 2007": "Reiter, J.P., 2007. Small-sample degrees of freedom for multi-component "
     "significance tests with multiple imputation for missing data. Biometrika 94, 502–508.",
+    "Rothman et al., 2008": "Rothman, K.J., Greenland, S., Lash, T.L., 2008. Modern "
+    "Epidemiology, 3rd ed. Lippincott Williams & Wilkins, Philadelphia.",
     "Royston et al., 2006": "Royston, P., Altman, D.G., Sauerbrei, W., 2006. Dichotomizing "
     "continuous predictors in multiple regression: a bad idea. Stat. Med. 25, 127–141.",
     "Ding and VanderWeele, 2016": "Ding, P., VanderWeele, T.J., 2016. Sensitivity analysis "
@@ -475,6 +477,39 @@ def interaction_paragraph(primary: Section, pair: Pair, interaction: pd.DataFram
     )
 
 
+def reference_rule_text(primary: Section, interaction: pd.DataFrame, pair: Pair) -> str:
+    """How the reference group of the additive measures was chosen (models.additive_reference)."""
+    rule = primary["models"]["additive_reference"]
+    groups = interaction.loc[interaction["scale"] == "additive_risk", "reference_group"].dropna()
+    group = group_label(groups.iloc[0], pair) if len(groups) else "the reference group"
+    if rule == "primary":
+        return (
+            f"The reference group ({group}) was chosen once, in the primary analysis, as the "
+            "lowest modelled risk and held for every analysis of the pair and every bootstrap "
+            "replicate, since choosing it afresh from each data set biases the joint ORs upward"
+        )
+    if rule == "each_analysis":
+        return (
+            "The reference group was chosen afresh in each analysis as its lowest modelled risk "
+            "(a data-driven choice that biases the joint ORs upward)"
+        )
+    return f"The reference group ({group}) was fixed in advance"
+
+
+def risk_scale_paragraph(primary: Section, pair: Pair, interaction: pd.DataFrame) -> str:
+    """RERI, AP and S on the risk scale from standardised risks, and the reference rule."""
+    complement = outcome_name(primary["outcome"], complement=True)
+    return (
+        f"{reference_rule_text(primary, interaction, pair)}. Because {complement} is common, "
+        "RERI, AP and S were also computed from the standardised risks of the four joint groups "
+        "(RERI = (p11 − p10 − p01 + p00)/p00, AP = RERI·p00/p11, S = (p11 − p00)/(p10 + p01 − "
+        "2p00); Rothman et al., 2008), S on the log scale, with delta-method CIs "
+        "conditional on the covariates of the sample and, adding the variance of averaging over "
+        "the patients' covariates (the influence function of standardisation), over the "
+        "covariate distribution of the population sampled; bootstrap CIs where configured."
+    )
+
+
 def missing_data_paragraph(primary: Section, pair: Pair) -> str:
     """Multiple imputation (or complete cases) and the pooling rules with their df."""
     missing = primary["missing_data"]
@@ -829,6 +864,10 @@ def methods_sections(
         ),
         ("Models", model_paragraph(primary, pair)),
         ("Interaction", interaction_paragraph(primary, pair, interaction)),
+        (
+            "Additive interaction on the risk scale",
+            risk_scale_paragraph(primary, pair, interaction),
+        ),
         ("Missing data", missing_data_paragraph(primary, pair)),
         ("Bootstrap", bootstrap_paragraph(bootstrap, methods_by_analysis)),
         ("p-values", p_value_paragraph(methods_by_analysis)),

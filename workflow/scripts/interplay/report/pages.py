@@ -54,7 +54,9 @@ NUMBER_CLASS = ' class="number"'
 # Cells longer than this wrap (a covariate list, a checksum), so later columns stay on screen.
 LONG_TEXT = 60
 # Interval methods other than the model-based one; each is shown as its own column beside it.
-EXTRA_INTERVAL_METHODS = ("mover", *METHODS)
+# Risk-scale delta intervals over the covariate distribution sit beside the conditional ones.
+MARGINAL_DELTA_METHODS = ("delta_marginal_wald_z", "delta_marginal_rubin_t")
+EXTRA_INTERVAL_METHODS = ("mover", *METHODS, *MARGINAL_DELTA_METHODS)
 # Indents a Table 1 level under its variable (HTML collapses ordinary spaces).
 LEVEL_INDENT = "\u2003"
 
