@@ -1,0 +1,121 @@
+"""The interaction surface figure: predicted outcome over the exposure × modifier plane, smooth
+(natural splines with their tensor product) beside the linear interaction, on one colour scale."""
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from interplay.figures.continuous import not_estimable_text
+from interplay.figures.effects import estimable
+from interplay.figures.style import FigureStyle, log_axis, new_figure, require, styled
+from interplay.figures.words import axis_label
+from interplay.pair import Pair, Variable
+
+PANEL_TITLES = {
+    "smooth": "Smooth: natural splines and their tensor product",
+    "linear": "Linear interaction (product term)",
+}
+SURFACE_COLUMNS = ["model", "exposure", "modifier", "probability", "supported", "status"]
+COLOUR_MAP = "viridis"
+POINT_COLOUR = "#FFFFFF"
+CUT_COLOUR = "#D55E00"
+LEVEL_STEP = 2.5  # percent between filled contour levels
+
+
+def cut_value(cutpoints: pd.DataFrame, variable: Variable) -> float | None:
+    """The variable's two-group cut-point (its median or threshold), None when it has none."""
+    rows = cutpoints[(cutpoints["role"] == variable.role) & (cutpoints["coding"] == variable.split)]
+    return float(rows["value"].iloc[0]) if len(rows) else None
+
+
+def test_text(test: pd.Series) -> str:
+    """'Linear against smooth: LR χ²(15) = 12.3, p = 0.42' (F(df1, df2) under imputation)."""
+    if pd.isna(test["statistic"]):
+        return "Linear against smooth: test not available (a fit failed)"
+    if test["method"] == "lr_chi2":
+        statistic = f"LR χ²({int(test['df1'])}) = {test['statistic']:.2f}"
+    else:
+        statistic = f"LR F({int(test['df1'])}, {test['df2']:.0f}) = {test['statistic']:.2f} (D3)"
+    p = "p < 0.001" if test["p_value"] < 0.001 else f"p = {test['p_value']:.3f}"
+    return f"Linear against smooth interaction: {statistic}, {p}"
+
+
+def percent_levels(values: np.ndarray) -> np.ndarray:
+    """Filled-contour levels in percent, LEVEL_STEP apart, covering the values."""
+    low = np.floor(np.nanmin(values) / LEVEL_STEP) * LEVEL_STEP
+    high = np.ceil(np.nanmax(values) / LEVEL_STEP) * LEVEL_STEP
+    return np.arange(low, high + LEVEL_STEP / 2, LEVEL_STEP)
+
+
+def grid_of(rows: pd.DataFrame, column: str) -> np.ndarray:
+    """A column of one model's rows as a modifier × exposure array (the table's row order)."""
+    points = rows["exposure"].nunique()
+    return rows[column].to_numpy(dtype=float).reshape(-1, points)
+
+
+def surface_panel(
+    axes: Axes,
+    rows: pd.DataFrame,
+    observed: pd.DataFrame,
+    levels: np.ndarray,
+    cuts: tuple[float | None, float | None],
+    style: FigureStyle,
+) -> object:
+    """One model's filled contours, the support outline, the patients and the cut-points."""
+    x, z = grid_of(rows, "exposure"), grid_of(rows, "modifier")
+    filled = axes.contourf(x, z, 100 * grid_of(rows, "probability"), levels=levels, cmap=COLOUR_MAP)
+    axes.contour(
+        x, z, grid_of(rows, "supported"), levels=[0.5], colors="black", linewidths=0.8,
+        linestyles="solid",
+    )  # fmt: skip
+    axes.scatter(
+        observed["exposure"], observed["modifier"], s=1.5, color=POINT_COLOUR, alpha=0.35,
+        linewidths=0,
+    )  # fmt: skip
+    exposure_cut, modifier_cut = cuts
+    if exposure_cut is not None:
+        axes.axvline(exposure_cut, color=CUT_COLOUR, linestyle="--", linewidth=0.9)
+    if modifier_cut is not None:
+        axes.axhline(modifier_cut, color=CUT_COLOUR, linestyle="--", linewidth=0.9)
+    axes.set_xlim(x.min(), x.max())
+    axes.set_ylim(z.min(), z.max())
+    if not estimable(rows).all():
+        not_estimable_text(axes, style)
+    return filled
+
+
+def surface_figure(
+    surface: pd.DataFrame,
+    test: pd.DataFrame,
+    dataset: pd.DataFrame,
+    cutpoints: pd.DataFrame,
+    pair: Pair,
+    outcome_label: str,
+    style: FigureStyle,
+) -> Figure:
+    """Two contour panels (smooth | linear) of the standardised predicted probability in percent,
+    on one colour scale; the solid outline encloses the observed pairs (convex hull), dots are
+    patients, dashed lines the two-group cut-points, the LR test in the title."""
+    require(surface, SURFACE_COLUMNS, "surface")
+    log = pair.exposure.transform == "log2"
+    observed = dataset[["exposure", "modifier"]].apply(pd.to_numeric, errors="coerce").dropna()
+    levels = percent_levels(100 * surface["probability"].to_numpy(dtype=float))
+    cuts = (cut_value(cutpoints, pair.exposure), cut_value(cutpoints, pair.modifier))
+    wide = dataclasses.replace(style, width_mm=2 * style.width_mm)
+    with styled(style):
+        figure, panels = new_figure(wide, height_mm=85, ncols=2, sharey=True)
+        for axes, model in zip(panels, PANEL_TITLES, strict=True):
+            rows = surface[surface["model"] == model]
+            filled = surface_panel(axes, rows, observed, levels, cuts, style)
+            axes.set_title(PANEL_TITLES[model])
+            axes.set_xlabel(axis_label(pair.exposure, log))
+            if log:
+                log_axis(axes, "x")
+        panels[0].set_ylabel(axis_label(pair.modifier))
+        bar = figure.colorbar(filled, ax=list(panels), shrink=0.9)
+        bar.set_label(f"Predicted {outcome_label.lower()} (%)")
+        figure.suptitle(test_text(test.iloc[0]), fontsize=style.font_size)
+    return figure
