@@ -31,6 +31,7 @@ rule methods:
         ),
         privacy=Settings(config["privacy"]),
         seed=config["seed"],
+        surface=Settings(config["surface"]),
     script:
         "../scripts/methods.py"
 

@@ -3,9 +3,6 @@
 # model, and the likelihood-ratio test of one against the other; for each of surface.analyses.
 
 
-include: "surface_functions.smk"
-
-
 rule surface:
     input:
         unpack(model_inputs),

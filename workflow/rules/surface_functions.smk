@@ -11,9 +11,13 @@ EXTRA_OUTPUTS += [
         f"results/analyses/{analysis}/surface.tsv",
         f"results/analyses/{analysis}/surface_test.tsv",
         f"results/report/{analysis}/surface_test.html",
-        *(
-            f"results/figures/{analysis}/surface.{fmt}"
-            for fmt in FIGURES["formats"]
-        ),
+        *(f"results/figures/{analysis}/surface.{fmt}" for fmt in FIGURES["formats"]),
     ]
 ]
+
+
+def surface_findings_inputs():
+    """The primary analysis's surface test, for its findings row, when it has one."""
+    if "primary" not in SURFACE_ANALYSES:
+        return {}
+    return {"surface_test": "results/analyses/primary/surface_test.tsv"}

@@ -13,8 +13,16 @@ def main(smk) -> None:
     pair = pair_from_settings(smk.params.pair)
     models = read_table(smk.input.models)
     interaction = read_table(smk.input.interaction)
+    surface_test = (
+        read_table(smk.input.surface_test) if hasattr(smk.input, "surface_test") else None
+    )
     findings = findings_table(
-        models, interaction, read_table(smk.input.sensitivity), smk.params.ci_level, pair
+        models,
+        interaction,
+        read_table(smk.input.sensitivity),
+        smk.params.ci_level,
+        pair,
+        surface_test,
     )
     write_table(findings, smk.output.table)
     documents = findings_documents(

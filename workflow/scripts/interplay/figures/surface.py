@@ -12,7 +12,9 @@ from interplay.figures.continuous import not_estimable_text
 from interplay.figures.effects import estimable
 from interplay.figures.style import FigureStyle, log_axis, new_figure, require, styled
 from interplay.figures.words import axis_label
+from interplay.labels import ci_method_label
 from interplay.pair import Pair, Variable
+from interplay.report.findings import p_text
 
 PANEL_TITLES = {
     "smooth": "Smooth: natural splines and their tensor product",
@@ -32,15 +34,12 @@ def cut_value(cutpoints: pd.DataFrame, variable: Variable) -> float | None:
 
 
 def test_text(test: pd.Series) -> str:
-    """'Linear against smooth: LR χ²(15) = 12.3, p = 0.42' (F(df1, df2) under imputation)."""
+    """'Linear against smooth interaction: Likelihood-ratio χ² (21 df) = 30.12, p = 0.089'."""
     if pd.isna(test["statistic"]):
-        return "Linear against smooth: test not available (a fit failed)"
-    if test["method"] == "lr_chi2":
-        statistic = f"LR χ²({int(test['df1'])}) = {test['statistic']:.2f}"
-    else:
-        statistic = f"LR F({int(test['df1'])}, {test['df2']:.0f}) = {test['statistic']:.2f} (D3)"
-    p = "p < 0.001" if test["p_value"] < 0.001 else f"p = {test['p_value']:.3f}"
-    return f"Linear against smooth interaction: {statistic}, {p}"
+        return "Linear against smooth interaction: not tested (a fit failed)"
+    method = ci_method_label(test["method"], test["df1"], test["df2"])
+    statistic = f"{test['statistic']:.2f}"
+    return f"Linear against smooth interaction: {method} = {statistic}, {p_text(test['p_value'])}"
 
 
 def percent_levels(values: np.ndarray) -> np.ndarray:

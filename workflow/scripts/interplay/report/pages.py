@@ -583,22 +583,17 @@ def johnson_neyman_display(regions: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     )
 
 
-SURFACE_METHODS = {
-    "lr_chi2": "Likelihood-ratio χ²",
-    "d3_f": "Likelihood-ratio F, pooled over imputations (D3)",
-}
-
-
 def surface_test_display(test: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     """The likelihood-ratio test of the linear interaction against the smooth surface."""
     require(test, ["statistic", "df1", "df2", "p_value", "method", "n"], "surface_test")
     return pd.DataFrame(
         {
             "Test": "Linear interaction against smooth surface",
-            "Method": test["method"].map(lambda method: SURFACE_METHODS.get(method, method)),
+            "Method": [
+                ci_method_label(method, df1, df2)
+                for method, df1, df2 in zip(test["method"], test["df1"], test["df2"], strict=True)
+            ],
             "Statistic": test["statistic"].map(lambda v: number_text(v, 2)),
-            "df1": test["df1"].map(lambda v: number_text(v, 0)),
-            "df2": test["df2"].map(lambda v: number_text(v, 1)),
             "P value": test["p_value"].map(format_p),
             "Patients": test["n"].map(lambda n: f"{int(n):,}"),
             "Deviance, smooth": test["deviance_smooth"].map(lambda v: number_text(v, 2)),
