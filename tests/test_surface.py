@@ -10,6 +10,8 @@ from conftest import rscript_or_skip
 from interplay.errors import InputError
 from interplay.interaction import surface
 from interplay.models import logistic as models
+from interplay.report.findings import surface_row
+from interplay.report.methods import surface_paragraph
 from interplay.report.pages import report_page
 from pairs import DEFAULT_PAIR
 from scipy import stats
@@ -212,3 +214,22 @@ def test_report_page_of_the_test():
     page = report_page("surface_test", test, pair=DEFAULT_PAIR)
     assert "Linear interaction against smooth surface" in page
     assert "Likelihood-ratio χ²" in page and "lr_chi2" not in page
+
+
+def test_findings_row_and_sentence_state_the_test():
+    data = surface_data(500, "threshold", seed=2)
+    test = surface.surface_test(fit(data)[1], 4)
+    row = surface_row(test.iloc[0], DEFAULT_PAIR)
+    assert row["estimand"] == "surface_test" and row["estimate"] == test["statistic"].iloc[0]
+    expected = "fits better than" if test["p_value"].iloc[0] < 0.05 else "fits no better than"
+    assert expected in row["sentence"]
+    assert f"= {test['statistic'].iloc[0]:.2f}" in row["sentence"]
+    failed = test.assign(statistic=np.nan, p_value=np.nan, status="not_converged").iloc[0]
+    assert "could not be computed (not converged)" in surface_row(failed, DEFAULT_PAIR)["sentence"]
+
+
+def test_methods_paragraph_names_the_splines_and_the_test():
+    text = surface_paragraph({"analyses": ["primary"], "df": 4, "grid_points": 40}, DEFAULT_PAIR)
+    assert "natural cubic splines of log2 IL-1β and BDNF per SD" in text
+    assert "4 degrees of freedom" in text and "Meng and Rubin, 1992" in text
+    assert surface_paragraph({"analyses": [], "df": 4, "grid_points": 40}, DEFAULT_PAIR) == ""
