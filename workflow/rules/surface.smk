@@ -1,6 +1,7 @@
 # The interaction surface (docs/surface.md): predicted outcome over the exposure × modifier plane
 # from natural cubic splines with a tensor-product interaction, beside the linear-interaction
 # model, and the likelihood-ratio test of one against the other; for each of surface.analyses.
+# Its figure rule is in figures.smk, its settings in surface_functions.smk.
 
 
 rule surface:
@@ -26,37 +27,6 @@ rule surface:
         surface=config["surface"],
     script:
         "../scripts/surface.py"
-
-
-rule figure_surface:
-    input:
-        surface="results/analyses/{analysis}/surface.tsv",
-        surface_test="results/analyses/{analysis}/surface_test.tsv",
-        dataset=analysis_dataset,
-        cutpoints="results/tables/cutpoints.tsv",
-    output:
-        **figure_files(
-            "{analysis}/surface", REPORT_CONTINUOUS, SURFACE_ITEM, "{analysis}"
-        ),
-    log:
-        "results/logs/figures/{analysis}/surface.log",
-    wildcard_constraints:
-        analysis=names_pattern(SURFACE_ANALYSES),
-    localrule: True
-    conda:
-        "../../envs/interplay.yaml"
-    threads: 1
-    resources:
-        **job_resources("summary"),
-    params:
-        library=library_version("figure_surface.py"),
-        style=FIGURES,
-        synthetic_caption=SYNTHETIC_CAPTION,
-        pair=lambda wildcards: settings(wildcards.analysis, "pair"),
-        outcome_label=lambda wildcards: outcome_label(wildcards.analysis),
-        words=lambda wildcards: pair_words(wildcards.analysis),
-    script:
-        "../scripts/figure_surface.py"
 
 
 use rule report_analysis_tables as report_surface_test with:

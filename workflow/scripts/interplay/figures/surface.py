@@ -8,38 +8,31 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from interplay.figures.cohort import cut_value
 from interplay.figures.continuous import not_estimable_text
 from interplay.figures.effects import estimable
 from interplay.figures.style import FigureStyle, log_axis, new_figure, require, styled
 from interplay.figures.words import axis_label
-from interplay.labels import ci_method_label
-from interplay.pair import Pair, Variable
-from interplay.report.findings import p_text
+from interplay.pair import Pair
+from interplay.report.findings import test_text
 
 PANEL_TITLES = {
     "smooth": "Smooth: natural splines and their tensor product",
     "linear": "Linear interaction (product term)",
 }
-SURFACE_COLUMNS = ["model", "exposure", "modifier", "probability", "supported", "status"]
+DRAWN_COLUMNS = ["model", "exposure", "modifier", "probability", "supported", "status"]
 COLOUR_MAP = "viridis"
 POINT_COLOUR = "#FFFFFF"
 CUT_COLOUR = "#D55E00"
 LEVEL_STEP = 2.5  # percent between filled contour levels
 
 
-def cut_value(cutpoints: pd.DataFrame, variable: Variable) -> float | None:
-    """The variable's two-group cut-point (its median or threshold), None when it has none."""
-    rows = cutpoints[(cutpoints["role"] == variable.role) & (cutpoints["coding"] == variable.split)]
-    return float(rows["value"].iloc[0]) if len(rows) else None
-
-
-def test_text(test: pd.Series) -> str:
-    """'Linear against smooth interaction: Likelihood-ratio χ² (21 df) = 30.12, p = 0.089'."""
+def title_text(test: pd.Series) -> str:
+    """'Linear against smooth interaction: D3 likelihood-ratio F (21, ∞ df) = 1.04, p = 0.413'."""
     if pd.isna(test["statistic"]):
         return "Linear against smooth interaction: not tested (a fit failed)"
-    method = ci_method_label(test["method"], test["df1"], test["df2"])
-    statistic = f"{test['statistic']:.2f}"
-    return f"Linear against smooth interaction: {method} = {statistic}, {p_text(test['p_value'])}"
+    tested = {"estimate": test["statistic"], "ci_method": test["method"]}
+    return f"Linear against smooth interaction: {test_text(test.to_dict() | tested)}"
 
 
 def percent_levels(values: np.ndarray) -> np.ndarray:
@@ -60,7 +53,7 @@ def surface_panel(
     rows: pd.DataFrame,
     observed: pd.DataFrame,
     levels: np.ndarray,
-    cuts: tuple[float | None, float | None],
+    cuts: tuple[float, ...],
     style: FigureStyle,
 ) -> object:
     """One model's filled contours, the support outline, the patients and the cut-points."""
@@ -74,11 +67,8 @@ def surface_panel(
         observed["exposure"], observed["modifier"], s=1.5, color=POINT_COLOUR, alpha=0.35,
         linewidths=0,
     )  # fmt: skip
-    exposure_cut, modifier_cut = cuts
-    if exposure_cut is not None:
-        axes.axvline(exposure_cut, color=CUT_COLOUR, linestyle="--", linewidth=0.9)
-    if modifier_cut is not None:
-        axes.axhline(modifier_cut, color=CUT_COLOUR, linestyle="--", linewidth=0.9)
+    axes.axvline(cuts[0], color=CUT_COLOUR, linestyle="--", linewidth=0.9)
+    axes.axhline(cuts[1], color=CUT_COLOUR, linestyle="--", linewidth=0.9)
     axes.set_xlim(x.min(), x.max())
     axes.set_ylim(z.min(), z.max())
     if not estimable(rows).all():
@@ -98,11 +88,11 @@ def surface_figure(
     """Two contour panels (smooth | linear) of the standardised predicted probability in percent,
     on one colour scale; the solid outline encloses the observed pairs (convex hull), dots are
     patients, dashed lines the two-group cut-points, the LR test in the title."""
-    require(surface, SURFACE_COLUMNS, "surface")
+    require(surface, DRAWN_COLUMNS, "surface")
     log = pair.exposure.transform == "log2"
     observed = dataset[["exposure", "modifier"]].apply(pd.to_numeric, errors="coerce").dropna()
     levels = percent_levels(100 * surface["probability"].to_numpy(dtype=float))
-    cuts = (cut_value(cutpoints, pair.exposure), cut_value(cutpoints, pair.modifier))
+    cuts = tuple(cut_value(cutpoints, variable, variable.split) for variable in pair)
     wide = dataclasses.replace(style, width_mm=2 * style.width_mm)
     with styled(style):
         figure, panels = new_figure(wide, height_mm=85, ncols=2, sharey=True)
@@ -116,5 +106,5 @@ def surface_figure(
         panels[0].set_ylabel(axis_label(pair.modifier))
         bar = figure.colorbar(filled, ax=list(panels), shrink=0.9)
         bar.set_label(f"Predicted {outcome_label.lower()} (%)")
-        figure.suptitle(test_text(test.iloc[0]), fontsize=style.font_size)
+        figure.suptitle(title_text(test.iloc[0]), fontsize=style.font_size)
     return figure

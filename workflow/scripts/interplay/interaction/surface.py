@@ -32,7 +32,7 @@ from interplay.pair import Pair
 
 SMOOTH, LINEAR = "smooth", "linear"
 LINEAR_TERMS = models.MODEL_EXPOSURES["continuous"]
-GRID_QUANTILES = (0.025, 0.975)  # range of each axis of the surface grid
+SURFACE_QUANTILES = (0.025, 0.975)  # range of each axis of the surface grid
 SURFACE_COLUMNS = [
     "model", "exposure", "exposure_scaled", "modifier", "modifier_scaled", "probability",
     "ci_low", "ci_high", "ci_method", "supported", "status",
@@ -217,7 +217,7 @@ def surface_test(surface: SurfaceFits, spline_df: int) -> pd.DataFrame:
 
 def grid_axis(observed: np.ndarray, points: int) -> np.ndarray:
     """Evenly spaced model-scale values between the 2.5th and 97.5th sample percentiles."""
-    low, high = np.quantile(observed, GRID_QUANTILES)
+    low, high = np.quantile(observed, SURFACE_QUANTILES)
     return np.linspace(low, high, points)
 
 
