@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 from conftest import rscript_or_skip
 from interplay.errors import InputError
+from interplay.figures.style import FigureStyle
+from interplay.figures.surface import PANEL_TITLES, surface_figure
 from interplay.interaction import surface
 from interplay.models import logistic as models
 from interplay.report.findings import surface_row
@@ -233,3 +235,25 @@ def test_methods_paragraph_names_the_splines_and_the_test():
     assert "natural cubic splines of log2 IL-1β and BDNF per SD" in text
     assert "4 degrees of freedom" in text and "Meng and Rubin, 1992" in text
     assert surface_paragraph({"analyses": [], "df": 4, "grid_points": 40}, DEFAULT_PAIR) == ""
+
+
+def test_figure_has_both_panels_on_one_colour_scale_and_the_test_in_its_title():
+    data = surface_data(600, "threshold", seed=4)
+    tables = surface.surface_tables([data], data, DEFAULT_PAIR, COVARIATES, 4, 12, 0.95)
+    cutpoints = pd.DataFrame(
+        {
+            "role": ["exposure", "modifier"],
+            "coding": "median",
+            "cut": "median",
+            "value": [float(data["exposure"].median()), float(data["modifier"].median())],
+        }
+    )
+    figure = surface_figure(
+        tables["surface"], tables["surface_test"], data, cutpoints, DEFAULT_PAIR,
+        "Remission at week 12", FigureStyle(),
+    )  # fmt: skip
+    smooth, linear, bar = figure.axes
+    assert smooth.get_title() == PANEL_TITLES["smooth"] and linear.get_xscale() == "log"
+    assert smooth.collections[0].get_clim() == linear.collections[0].get_clim()
+    assert "Likelihood-ratio χ² (21 df)" in figure.get_suptitle()
+    assert bar.get_ylabel() == "Predicted remission at week 12 (%)"

@@ -7,11 +7,19 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from interplay.figures.cohort import cut_value
 from interplay.figures.continuous import not_estimable_text
 from interplay.figures.effects import estimable
-from interplay.figures.style import FigureStyle, log_axis, new_figure, require, styled
+from interplay.figures.style import (
+    NEUTRAL,
+    FigureStyle,
+    log_axis,
+    new_figure,
+    require,
+    styled,
+)
 from interplay.figures.words import axis_label
 from interplay.pair import Pair
 from interplay.report.findings import test_text
@@ -76,6 +84,15 @@ def surface_panel(
     return filled
 
 
+def legend_handles() -> list[Line2D]:
+    """What the lines and dots mean."""
+    return [
+        Line2D([], [], color=CUT_COLOUR, linestyle="--", label="Two-group cut-points"),
+        Line2D([], [], color="black", label="Observed pairs (convex hull)"),
+        Line2D([], [], color=NEUTRAL, marker="o", markersize=2, linestyle="none", label="Patients"),
+    ]
+
+
 def surface_figure(
     surface: pd.DataFrame,
     test: pd.DataFrame,
@@ -95,7 +112,7 @@ def surface_figure(
     cuts = tuple(cut_value(cutpoints, variable, variable.split) for variable in pair)
     wide = dataclasses.replace(style, width_mm=2 * style.width_mm)
     with styled(style):
-        figure, panels = new_figure(wide, height_mm=85, ncols=2, sharey=True)
+        figure, panels = new_figure(wide, height_mm=92, ncols=2, sharey=True)
         for axes, model in zip(panels, PANEL_TITLES, strict=True):
             rows = surface[surface["model"] == model]
             filled = surface_panel(axes, rows, observed, levels, cuts, style)
@@ -104,6 +121,7 @@ def surface_figure(
             if log:
                 log_axis(axes, "x")
         panels[0].set_ylabel(axis_label(pair.modifier))
+        figure.legend(handles=legend_handles(), loc="outside lower center", ncols=3)
         bar = figure.colorbar(filled, ax=list(panels), shrink=0.9)
         bar.set_label(f"Predicted {outcome_label.lower()} (%)")
         figure.suptitle(title_text(test.iloc[0]), fontsize=style.font_size)
