@@ -20,6 +20,7 @@ include: "workflow/rules/pairs.smk"
 include: "workflow/rules/findings.smk"
 include: "workflow/rules/paper_tables.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/surface.smk"
 include: "workflow/rules/methods.smk"
 include: "workflow/rules/prediction.smk"
 

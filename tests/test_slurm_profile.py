@@ -19,6 +19,7 @@ SUBMITTED = {
     "bootstrap_shard": (2000, 60),
     "bootstrap_intervals": (2000, 30),
     "prediction": (2000, 30),
+    "surface": (2000, 30),
 }
 # The small aggregation, figure and report rules that run on the submit host.
 LOCAL = {
@@ -33,6 +34,7 @@ LOCAL = {
     "report_tables",
     "report_analysis_tables",
     "figure_flow",
+    "figure_analysis_flow",
     "figure_biomarkers",
     "figure_missing_pattern",
     "figure_remission_rates",
@@ -41,6 +43,8 @@ LOCAL = {
     "figure_johnson_neyman",
     "figure_specification_curve",
     "figure_bootstrap",
+    "figure_surface",
+    "report_surface_test",
     "methods",
     "paper_tables",
     "prediction_table",
@@ -69,13 +73,13 @@ def requested(body: str) -> tuple[int, int]:
 
 
 def local_rules() -> set[str]:
-    """The rules marked `localrule: True` in the rule files."""
-    rules = re.findall(
-        r"^rule (\w+):\n((?:    .*\n)*)",
-        "".join(path.read_text(encoding="utf-8") for path in RULE_FILES),
-        re.MULTILINE,
-    )
-    return {rule for rule, body in rules if "\n    localrule: True\n" in f"\n{body}"}
+    """The rules marked `localrule: True` in the rule files, and their `use rule` copies (which
+    inherit it)."""
+    text = "".join(path.read_text(encoding="utf-8") for path in RULE_FILES)
+    rules = re.findall(r"^rule (\w+):\n((?:    .*\n)*)", text, re.MULTILINE)
+    local = {rule for rule, body in rules if "\n    localrule: True\n" in f"\n{body}"}
+    copies = re.findall(r"^use rule (\w+) as (\w+)", text, re.MULTILINE)
+    return local | {copy for base, copy in copies if base in local}
 
 
 @pytest.mark.workflow

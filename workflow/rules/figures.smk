@@ -334,3 +334,38 @@ rule figure_decision_curve:
         replicates=config["prediction"]["replicates"],
     script:
         "../scripts/figure_decision_curve.py"
+
+
+# The interaction surface (docs/surface.md; its table and test: surface.smk).
+include: "surface_functions.smk"
+
+
+rule figure_surface:
+    input:
+        surface="results/analyses/{analysis}/surface.tsv",
+        surface_test="results/analyses/{analysis}/surface_test.tsv",
+        dataset=analysis_dataset,
+        cutpoints="results/tables/cutpoints.tsv",
+    output:
+        **figure_files(
+            "{analysis}/surface", REPORT_CONTINUOUS, SURFACE_ITEM, "{analysis}"
+        ),
+    log:
+        "results/logs/figures/{analysis}/surface.log",
+    wildcard_constraints:
+        analysis=names_pattern(SURFACE_ANALYSES),
+    localrule: True
+    conda:
+        "../../envs/interplay.yaml"
+    threads: 1
+    resources:
+        **job_resources("summary"),
+    params:
+        library=library_version("figure_surface.py"),
+        style=FIGURES,
+        synthetic_caption=SYNTHETIC_CAPTION,
+        pair=lambda wildcards: settings(wildcards.analysis, "pair"),
+        outcome_label=lambda wildcards: outcome_label(wildcards.analysis),
+        words=lambda wildcards: pair_words(wildcards.analysis),
+    script:
+        "../scripts/figure_surface.py"

@@ -5,6 +5,7 @@
 
 rule findings:
     input:
+        **surface_findings_inputs(),
         models="results/analyses/primary/models.tsv",
         interaction="results/analyses/primary/interaction.tsv",
         sensitivity="results/tables/sensitivity.tsv",

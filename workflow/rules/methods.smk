@@ -32,6 +32,7 @@ rule methods:
         privacy=Settings(config["privacy"]),
         seed=config["seed"],
         prediction=Settings(config["prediction"]),
+        surface=Settings(config["surface"]),
     script:
         "../scripts/methods.py"
 

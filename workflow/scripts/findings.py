@@ -14,6 +14,9 @@ def main(smk) -> None:
     models = read_table(smk.input.models)
     interaction = read_table(smk.input.interaction)
     prediction = read_table(smk.input.prediction[0]) if smk.input.prediction else None
+    surface_test = (
+        read_table(smk.input.surface_test) if hasattr(smk.input, "surface_test") else None
+    )
     findings = findings_table(
         models,
         interaction,
@@ -21,6 +24,7 @@ def main(smk) -> None:
         smk.params.ci_level,
         pair,
         prediction,
+        surface_test,
     )
     write_table(findings, smk.output.table)
     documents = findings_documents(

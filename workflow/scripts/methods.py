@@ -21,6 +21,7 @@ def main(smk) -> None:
         interaction=read_table(smk.input.interaction),
         provenance=json.loads(Path(smk.input.provenance).read_text(encoding="utf-8")),
         prediction=smk.params.prediction,
+        surface=smk.params.surface,
     )
     Path(smk.output.markdown).write_text(methods_markdown(sections), encoding="utf-8")
     Path(smk.output.page).write_text(methods_html(sections), encoding="utf-8")

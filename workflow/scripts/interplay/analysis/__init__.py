@@ -1,1 +1,1 @@
-"""One analysis end to end, and an analysis within each stratum."""
+"""One analysis end to end, an analysis within each stratum, and its interaction surface."""

@@ -1,3 +1,3 @@
 """Interaction: multiplicative and additive measures, joint categories, slopes,
-product-term tests.
+product-term tests, the smooth interaction surface.
 """

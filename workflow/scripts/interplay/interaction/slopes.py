@@ -11,7 +11,7 @@ else).
 """
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -238,22 +238,11 @@ def prediction_grid(
     """
     exposure_scale, modifier_scale = scales
     points = [(e, m) for m in modifier_values for e in exposure_values]
-    logits = np.empty((len(fits), len(points)))
-    variances = np.empty_like(logits)
     settings = [
         {EXPOSURE_TERM: exposure_scale.scaled(e), MODIFIER_TERM: modifier_scale.scaled(m)}
         for e, m in points
     ]
-    for i, (fit, design) in enumerate(zip(fits, designs, strict=True)):
-        risk, gradient = standardised_risks(fit, design, settings)
-        logits[i] = np.log(risk / (1 - risk))
-        spread = [g @ fit.covariance @ g for g in gradient]  # p-vectors: the order of a single fit
-        variances[i] = spread / (risk * (1 - risk)) ** 2
-    df_complete = fits[0].n - len(fits[0].terms)
-    table = summarise_estimates(
-        logits, variances, [str(j) for j in range(len(points))], df_complete, ci_level
-    )
-    expit = 1 / (1 + np.exp(-table[["estimate", "ci_low", "ci_high"]].to_numpy()))
+    probabilities = pooled_probabilities(fits, designs, settings, ci_level)
     exposure = [p[0] for p in points]
     modifier = [p[1] for p in points]
     return pd.DataFrame(
@@ -262,6 +251,34 @@ def prediction_grid(
             "exposure_scaled": exposure_scale.scaled(exposure),
             "modifier": modifier,
             "modifier_scaled": [float(modifier_scale.scaled(m)) for m in modifier],
+            **probabilities,
+        }
+    )
+
+
+def pooled_probabilities(
+    fits: Sequence[LogisticFit],
+    designs: Iterable[pd.DataFrame],
+    settings: Sequence[Mapping[str, float]],
+    ci_level: float,
+) -> pd.DataFrame:
+    """Standardised probability of the outcome (g-computation) at each setting {term: value}:
+    probability, ci_low, ci_high and ci_method, the delta method on the logit scale pooled there
+    by Rubin's rules over the fits (one per data set, with its design) and transformed back."""
+    logits = np.empty((len(fits), len(settings)))
+    variances = np.empty_like(logits)
+    for i, (fit, design) in enumerate(zip(fits, designs, strict=True)):
+        risk, gradient = standardised_risks(fit, design, settings)
+        logits[i] = np.log(risk / (1 - risk))
+        spread = [g @ fit.covariance @ g for g in gradient]  # p-vectors: the order of a single fit
+        variances[i] = spread / (risk * (1 - risk)) ** 2
+    df_complete = fits[0].n - len(fits[0].terms)
+    table = summarise_estimates(
+        logits, variances, [str(j) for j in range(len(settings))], df_complete, ci_level
+    )
+    expit = 1 / (1 + np.exp(-table[["estimate", "ci_low", "ci_high"]].to_numpy()))
+    return pd.DataFrame(
+        {
             "probability": expit[:, 0],
             "ci_low": expit[:, 1],
             "ci_high": expit[:, 2],

@@ -333,10 +333,12 @@ def findings_table(
     ci_level: float,
     pair: Pair,
     prediction: pd.DataFrame | None = None,
+    surface_test: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per headline estimate of the primary analysis, with its sentence (NA for the two
     tests, which the ratio of ORs' sentence states) in the words of the primary analysis's pair;
-    with the prediction table, last the change in the optimism-corrected c-statistic."""
+    with the prediction table, a row for the change in the optimism-corrected c-statistic, and
+    with the primary analysis's surface_test table, a last row (surface_test) stating it."""
     tables = {
         "models": require_whole_sample(models, "models"),
         "interaction": require_whole_sample(interaction, "interaction"),
@@ -372,8 +374,38 @@ def findings_table(
             row["sentence"] += interaction_evalue_sentence(sensitivity, headline, words, pair)
     if prediction is not None:
         rows[PREDICTION_CODE] = prediction_finding(prediction, pair)
+    if surface_test is not None:
+        rows["surface_test"] = surface_row(surface_test.iloc[0], pair)
     table = pd.DataFrame(list(rows.values()), columns=FINDINGS_COLUMNS)
     return table.astype({"n_analyses": "Int64", "n_excluding_null": "Int64"})
+
+
+def surface_row(test: pd.Series, pair: Pair) -> dict:
+    """The findings row of the surface test (linear against smooth interaction) and its sentence."""
+    row = {
+        "estimand": "surface_test",
+        "label": "Linear against smooth interaction",
+        "estimate": test["statistic"],
+        "ci_method": test["method"],
+        **{column: test[column] for column in ["df1", "df2", "p_value"]},
+        "n_analyses": pd.NA,
+        "n_excluding_null": pd.NA,
+    }
+    surface = f"{pair.title} surface"
+    if test["status"] != OK or pd.isna(test["statistic"]):
+        status = str(test["status"]).replace("_", " ")
+        row["sentence"] = f"Interaction surface: the test could not be computed ({status})."
+    elif test["p_value"] < 0.05:
+        row["sentence"] = (
+            f"Interaction surface: a smooth {surface} fits better than the linear interaction "
+            f"({test_text(row)}); see the surface figure for where they differ."
+        )
+    else:
+        row["sentence"] = (
+            f"Interaction surface: a smooth {surface} fits no better than the linear interaction "
+            f"({test_text(row)})."
+        )
+    return row
 
 
 def modelled_outcome(interaction: pd.DataFrame) -> str:

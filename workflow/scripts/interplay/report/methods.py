@@ -69,6 +69,8 @@ REFERENCES = {
     "recovery, relapse, and recurrence. Arch. Gen. Psychiatry 48, 851–855.",
     "Harris et al., 2020": "Harris, C.R., Millman, K.J., van der Walt, S.J., et al., 2020. Array "
     "programming with NumPy. Nature 585, 357–362.",
+    "Hastie et al., 2009": "Hastie, T., Tibshirani, R., Friedman, J., 2009. The Elements of "
+    "Statistical Learning, 2nd ed. Springer, New York.",
     "Heinze and Schemper, 2002": "Heinze, G., Schemper, M., 2002. A solution to the problem of "
     "separation in logistic regression. Stat. Med. 21, 2409–2419.",
     "Hornung and Reed, 1990": "Hornung, R.W., Reed, L.D., 1990. Estimation of average "
@@ -836,6 +838,26 @@ def software_paragraph(provenance: Mapping[str, Any], privacy: Section, seed: in
     )
 
 
+def surface_paragraph(surface: Section | None, pair: Pair) -> str:
+    """The interaction surface: spline model, its LR test against the linear interaction."""
+    if not surface or not surface["analyses"]:
+        return ""
+    e, m = (scaled_name(variable) for variable in pair)
+    return (
+        f"To see whether the {pair.title} interaction departs from the linear product term (for "
+        "instance a threshold that a median split would hide), the outcome was also modelled "
+        f"in the {analyses_named(surface['analyses'])} with natural cubic splines of {e} and {m} "
+        f"({surface['df']} degrees of freedom each; boundary knots at the observed extremes, "
+        "interior knots at equally spaced quantiles) and their tensor-product interaction, "
+        "adjusted for the same covariates (Hastie et al., 2009). This model contains the "
+        "linear-interaction model, which was tested against it by a likelihood-ratio test, pooled "
+        "across imputed data sets by the D3 statistic (Meng and Rubin, 1992). Standardised "
+        "predicted probabilities from both models were drawn over the 2.5th to 97.5th "
+        "percentiles of each variable, with the convex hull of the observed pairs as the region "
+        "the data support."
+    )
+
+
 def codings_used(analyses: Mapping[str, Section]) -> list[str]:
     """The pair codings of all analyses, the primary's first."""
     return list(dict.fromkeys(a["pair"]["coding"] for a in analyses.values()))
@@ -851,6 +873,7 @@ def methods_sections(
     interaction: pd.DataFrame,
     provenance: Mapping[str, Any],
     prediction: Section | None = None,
+    surface: Section | None = None,
 ) -> list[tuple[str, str]]:
     """(heading, paragraph) pairs of the methods, in the order a paper gives them; the pair's
     words from the primary analysis's pair (labels and units filled in by analysis_settings)."""
@@ -868,6 +891,7 @@ def methods_sections(
             "Additive interaction on the risk scale",
             risk_scale_paragraph(primary, pair, interaction),
         ),
+        ("Interaction surface", surface_paragraph(surface, pair)),
         ("Missing data", missing_data_paragraph(primary, pair)),
         ("Bootstrap", bootstrap_paragraph(bootstrap, methods_by_analysis)),
         ("p-values", p_value_paragraph(methods_by_analysis)),

@@ -600,6 +600,27 @@ def johnson_neyman_display(regions: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     )
 
 
+def surface_test_display(test: pd.DataFrame, pair: Pair) -> pd.DataFrame:
+    """The likelihood-ratio test of the linear interaction against the smooth surface."""
+    require(test, ["statistic", "df1", "df2", "p_value", "method", "n"], "surface_test")
+    return pd.DataFrame(
+        {
+            "Test": "Linear interaction against smooth surface",
+            "Method": [
+                ci_method_label(method, df1, df2)
+                for method, df1, df2 in zip(test["method"], test["df1"], test["df2"], strict=True)
+            ],
+            "Statistic": test["statistic"].map(lambda v: number_text(v, 2)),
+            "P value": test["p_value"].map(format_p),
+            "Patients": test["n"].map(lambda n: f"{int(n):,}"),
+            "Deviance, smooth": test["deviance_smooth"].map(lambda v: number_text(v, 2)),
+            "Deviance, linear": test["deviance_linear"].map(lambda v: number_text(v, 2)),
+            "Spline df per variable": test["spline_df"].map(lambda v: number_text(v, 0)),
+            "Fit": status_text(test),
+        }
+    )
+
+
 def cutpoints_display(cutpoints: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     """The biomarker cut-points and LOD handling (STROBE 16b)."""
     require(cutpoints, ["role", "coding", "cut", "value", "unit", "n_patients"], "cutpoints")
@@ -763,6 +784,13 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any, Pair], pd.DataFrame], str]] = {
         johnson_neyman_display,
         "Ranges of {modifier} over which the interval of the odds ratio {per_exposure} excludes "
         "1 or not, and the share of patients whose {modifier} lies in each.",
+    ),
+    "surface_test": (
+        "Interaction surface: linear against smooth",
+        surface_test_display,
+        "Likelihood-ratio test of the linear {exposure} × {modifier} interaction against natural "
+        "cubic splines of both with their tensor product; a small p-value says the surface is "
+        "not the linear interaction's.",
     ),
     "sensitivity": (
         "Key estimates of every analysis",

@@ -1,0 +1,23 @@
+# Settings of the interaction-surface rules (surface.smk): its analyses, report items and outputs.
+
+SURFACE_ANALYSES = config["surface"]["analyses"]
+SURFACE_ITEM = "Interaction surface"
+SURFACE_TEST_ITEM = "Interaction surface test"
+REPORT_ITEMS[REPORT_CONTINUOUS] += [SURFACE_ITEM, SURFACE_TEST_ITEM]
+EXTRA_OUTPUTS += [
+    path
+    for analysis in SURFACE_ANALYSES
+    for path in [
+        f"results/analyses/{analysis}/surface.tsv",
+        f"results/analyses/{analysis}/surface_test.tsv",
+        f"results/report/{analysis}/surface_test.html",
+        *(f"results/figures/{analysis}/surface.{fmt}" for fmt in FIGURES["formats"]),
+    ]
+]
+
+
+def surface_findings_inputs():
+    """The primary analysis's surface test, for its findings row, when it has one."""
+    if "primary" not in SURFACE_ANALYSES:
+        return {}
+    return {"surface_test": "results/analyses/primary/surface_test.tsv"}
