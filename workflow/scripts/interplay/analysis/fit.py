@@ -311,13 +311,15 @@ def run_analysis(
     imputed: ImputedSets | pd.DataFrame | None = None,
     *,
     analysis: str = "primary",
+    seed: int = 0,
 ) -> dict[str, pd.DataFrame]:
     """Fit, pool and tabulate one analysis; returns the tables below, keyed by name.
 
     dataset: the analysis dataset (one row per patient); settings: the merged sections outcome,
     pair, covariates, missing_data and models; imputed: the imputed data sets 1..m
     (interplay.imputation.imputed_sets) or in long format (`.imp` 0 = observed, 1..m), used when
-    missing_data.method is mice; analysis: its name. Codes are generic whatever the pair:
+    missing_data.method is mice; analysis: its name; seed: the root seed (config seed) of its
+    sup-t draws. Codes are generic whatever the pair:
     exposure / modifier are the pair's two variables (interplay.pair).
 
     Every table ends with status: ok, separation (a fitted probability at 0 or 1: some
@@ -374,7 +376,13 @@ def run_analysis(
     fits = fit_all(data_sets, plan, analysis)
     counted = dataset if imputing else data_sets[0]
     continuous = slopes.continuous_tables(
-        fits["continuous"], data_sets, dataset, plan.pair, plan.percentiles, plan.ci_level
+        fits["continuous"],
+        data_sets,
+        dataset,
+        plan.pair,
+        plan.percentiles,
+        plan.ci_level,
+        slopes.band_settings(settings["models"], seed, analysis),
     )
     return {
         "models": models_table(fits, plan, analysis),
