@@ -437,8 +437,11 @@ def label(kind: str, code: str, pair: Pair = ROLE_PAIR) -> str:
     return pair_registry(pair)[kind].get(code) or words(code)
 
 
-def johnson_neyman_method(method: str, ci_level: float) -> str:
-    """A Johnson–Neyman method in words at a confidence level: 'simultaneous 95% (sup-t)'."""
+def johnson_neyman_method(method: str, ci_level: float | None = None) -> str:
+    """A Johnson–Neyman method in words, at a confidence level ('simultaneous 95% (sup-t)') or
+    without one ('simultaneous (sup-t)')."""
+    if ci_level is None:
+        return " ".join(JOHNSON_NEYMAN_METHODS[method].format(level="", error="").split())
     percent = {"level": f"{ci_level:.0%}", "error": f"{1 - ci_level:.0%}"}
     return JOHNSON_NEYMAN_METHODS[method].format(**percent)
 

@@ -357,9 +357,12 @@ def run_analysis(
       rows of a binary modifier, at 0 and 1), modifier (its unit), modifier_scaled, estimate
       (log-OR per unit of exposure_scaled, e.g. per doubling), std_error, df, statistic, p_value,
       odds_ratio, ci_low, ci_high (OR scale), ci_method, fmi.
-    johnson_neyman — the modifier axis cut at the Johnson–Neyman boundaries: modifier_from,
-      modifier_to (its unit; ±inf at the ends, or 0 and ±inf for a log2 modifier),
-      modifier_scaled_from, modifier_scaled_to, significant (exposure slope ≠ 0 at the ci_level),
+    johnson_neyman — the modifier axis cut at the Johnson–Neyman boundaries, a row set per
+      method (pointwise first, then models.johnson_neyman.bands: scheffe, sup_t, esarey_sumner;
+      docs/johnson_neyman.md): method, modifier_from, modifier_to (its unit; ±inf at the ends,
+      or 0 and ±inf for a log2 modifier; sup_t and esarey_sumner rows cover only the observed
+      modifier range, from its minimum to its maximum), modifier_scaled_from,
+      modifier_scaled_to, significant (exposure slope ≠ 0 at the method's critical value),
       odds_ratio_direction (below_1 | above_1), observed_share (patients in the region),
       critical_value, df (inf, or the product term's Barnard–Rubin df). No rows for a binary
       modifier (no region between 0 and 1 to find).

@@ -146,10 +146,14 @@ def draw_region_strips(
     """A strip per method below the curve, filled where that method finds the slope ≠ 0."""
     methods = [m for m in JOHNSON_NEYMAN_METHODS if m in set(regions["method"])]
     for row, method in enumerate(methods):
+        drawn = False
         for _, region in method_rows(regions, method).iterrows():
             start, end = finite_region(region, low, high)
             if bool(region["significant"]) and start < end:
                 axes.broken_barh([(start, end - start)], (row - 0.35, 0.7), color=colour)
+                drawn = True
+        if not drawn:
+            axes.text(low + 0.01 * (high - low), row, "none", va="center", color=NEUTRAL)
     axes.set_yticks(range(len(methods)), [johnson_neyman_method(m, ci_level) for m in methods])
     axes.set_ylim(len(methods) - 0.5, -0.5)
     axes.tick_params(axis="y", length=0)
@@ -220,7 +224,7 @@ def johnson_neyman_figure(
                 wide_low,
                 wide_high,
                 color=palette[0],
-                alpha=0.08,
+                alpha=0.12,
                 linewidth=0,
                 label=f"{johnson_neyman_method(SIMULTANEOUS_BAND, ci_level)} confidence band "
                 "(dashed)",
