@@ -233,3 +233,20 @@ def test_imputations_use_the_pooled_covariance_and_barnard_rubin_df():
     fdr = table.loc[table["method"] == "esarey_sumner", "critical_value"].iloc[0]
     assert fdr == pytest.approx(slopes.esarey_sumner_critical(b1 + b3 * z, se, df, LEVEL))
     assert covariance[1, 1] > np.mean([0.008] * 3)  # between-imputation variance added
+
+
+def test_findings_sentence_names_each_method_and_its_regions():
+    """The findings sentence clips the pointwise region to the observed range and says 'at no
+    value' for a method that finds none; no sentence without whole-sample rows."""
+    from figure_tables import regions_table
+    from interplay.report.findings import johnson_neyman_sentence
+    from test_figures import DEFAULT_PAIR
+
+    regions = regions_table().assign(stratum="all")
+    regions.loc[regions["method"] == "sup_t", "significant"] = False
+    text = johnson_neyman_sentence(regions, DEFAULT_PAIR, 0.95)
+    assert text == (
+        "The IL-1β odds ratio differed from 1 for BDNF 7.5–20.0 ng/mL (38% of patients) at "
+        "pointwise 95%; at no BDNF value at simultaneous 95% (sup-t) (Johnson–Neyman regions)."
+    )
+    assert johnson_neyman_sentence(regions.iloc[:0], DEFAULT_PAIR, 0.95) is None

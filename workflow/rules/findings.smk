@@ -8,6 +8,7 @@ rule findings:
         models="results/analyses/primary/models.tsv",
         interaction="results/analyses/primary/interaction.tsv",
         sensitivity="results/tables/sensitivity.tsv",
+        johnson_neyman="results/analyses/primary/johnson_neyman.tsv",
     output:
         table="results/tables/findings.tsv",
         markdown="results/findings.md",
