@@ -6,9 +6,9 @@ per SD or as it is), so the exposure slope at modifier_scaled z is b1 + b3·z, e
 OR per unit of exposure_scaled (e.g. per doubling of IL-1β). Simple slopes at modifier percentiles
 (at 0 and 1 for a binary modifier), the Johnson–Neyman regions of the modifier where that slope is
 significant (with a pointwise critical value, and with the simultaneous Scheffé and sup-t and the
-false-discovery-rate Esarey–Sumner critical values), and standardised predicted probabilities across the exposure at several modifier
-levels. Functions take fits of the same model to m ≥ 1 data sets (Wald z for m = 1, Rubin's rules
-else).
+false-discovery-rate Esarey–Sumner critical values; docs/johnson_neyman.md), and standardised
+predicted probabilities across the exposure at several modifier levels. Functions take fits of
+the same model to m ≥ 1 data sets (Wald z for m = 1, Rubin's rules else).
 """
 
 import itertools
@@ -39,8 +39,8 @@ GRID_QUANTILES = (0.05, 0.95)  # exposure range of the prediction grid
 SCALE_TOLERANCE = 1e-6
 BINARY_VALUES = np.array([0.0, 1.0])
 JOHNSON_NEYMAN_COLUMNS = [
-    "method", "modifier_from", "modifier_to", "modifier_scaled_from", "modifier_scaled_to", "significant",
-    "odds_ratio_direction", "observed_share", "critical_value", "df",
+    "method", "modifier_from", "modifier_to", "modifier_scaled_from", "modifier_scaled_to",
+    "significant", "odds_ratio_direction", "observed_share", "critical_value", "df",
 ]  # fmt: skip
 POINTWISE = "pointwise"
 # Critical values with multiplicity control (models.johnson_neyman.bands), in table order.
@@ -336,7 +336,9 @@ def johnson_neyman(
     z_range = (float(observed_z.min()), float(observed_z.max()))
     criticals = {POINTWISE: float(t_quantile(0.5 + ci_level / 2, df))}
     for band in settings.bands:
-        criticals[band] = band_critical(band, np.array([b1, b3]), cov, df, z_range, ci_level, settings)
+        criticals[band] = band_critical(
+            band, np.array([b1, b3]), cov, df, z_range, ci_level, settings
+        )
     rows = []
     for method, critical in criticals.items():
         params = (b1, b3, cov[0, 0], cov[0, 1], cov[1, 1], critical)

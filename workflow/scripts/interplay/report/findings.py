@@ -16,6 +16,7 @@ import pandas as pd
 
 from interplay.describe.table1 import format_p
 from interplay.errors import InputError
+from interplay.interaction.slopes import OBSERVED_RANGE_BANDS
 from interplay.labels import (
     SYNTHETIC_NOTE,
     SYNTHETIC_TEXT,
@@ -30,7 +31,6 @@ from interplay.labels import (
     term_label,
 )
 from interplay.models.logistic import DELTA_METHODS, MODEL_BASED_METHODS, OK
-from interplay.interaction.slopes import OBSERVED_RANGE_BANDS
 from interplay.pair import Pair, Variable
 from interplay.report.pages import html_page, interval_text, method_column, number_text
 from interplay.sensitivity.summary import pair_name
