@@ -246,7 +246,7 @@ def test_findings_sentence_names_each_method_and_its_regions():
     regions.loc[regions["method"] == "sup_t", "significant"] = False
     text = johnson_neyman_sentence(regions, DEFAULT_PAIR, 0.95)
     assert text == (
-        "The IL-1β odds ratio differed from 1 for BDNF 7.5–20.0 ng/mL (38% of patients) at "
-        "pointwise 95%; at no BDNF value at simultaneous 95% (sup-t) (Johnson–Neyman regions)."
+        "The IL-1β odds ratio differed from 1 for BDNF 7.5–20.0 ng/mL (38% of patients) under "
+        "pointwise 95%; at no BDNF value under simultaneous 95% (sup-t) (Johnson–Neyman regions)."
     )
     assert johnson_neyman_sentence(regions.iloc[:0], DEFAULT_PAIR, 0.95) is None

@@ -396,7 +396,7 @@ def johnson_neyman_sentence(regions: pd.DataFrame, pair: Pair, ci_level: float) 
             if bool(region["significant"])
         ]
         where = f"for {m} {' and '.join(found)}" if found else f"at no {m} value"
-        parts.append(f"{where} at {johnson_neyman_method(method, ci_level)}")
+        parts.append(f"{where} under {johnson_neyman_method(method, ci_level)}")
     return f"The {e} odds ratio differed from 1 {'; '.join(parts)} (Johnson–Neyman regions)."
 
 
