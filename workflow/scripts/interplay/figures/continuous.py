@@ -145,6 +145,9 @@ def draw_region_strips(
 ) -> None:
     """A strip per method below the curve, filled where that method finds the slope ≠ 0."""
     methods = [m for m in JOHNSON_NEYMAN_METHODS if m in set(regions["method"])]
+    if not methods:  # every fit failed: nothing to mark, the axis and its label stay
+        axes.set_yticks([])
+        return
     for row, method in enumerate(methods):
         drawn = False
         for _, region in method_rows(regions, method).iterrows():
