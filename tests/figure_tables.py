@@ -121,6 +121,8 @@ def slopes_table() -> pd.DataFrame:
     log_or = -0.2 + 0.006 * table["modifier"]
     half = 0.05 + 0.002 * np.abs(table["modifier"] - 20)
     model = table.assign(
+        estimate=log_or,
+        std_error=half / 1.96,
         odds_ratio=np.exp(log_or),
         ci_low=np.exp(log_or - half),
         ci_high=np.exp(log_or + half),
@@ -132,16 +134,27 @@ def slopes_table() -> pd.DataFrame:
 
 
 def regions_table() -> pd.DataFrame:
-    """Johnson–Neyman regions: significant between 7.5 and 20 ng/mL."""
-    return pd.DataFrame(
+    """Johnson–Neyman regions: pointwise significant between 7.5 and 20 ng/mL, sup-t (over the
+    observed 1–53 ng/mL) between 10 and 15 ng/mL."""
+    pointwise = pd.DataFrame(
         {
+            "method": "pointwise",
             "modifier_from": [-np.inf, 7.5, 20.0],
             "modifier_to": [7.5, 20.0, np.inf],
             "significant": [False, True, False],
             "observed_share": [0.03, 0.38, 0.59],
+            "critical_value": 1.96,
             "status": "ok",
         }
     )
+    sup_t = pointwise.assign(
+        method="sup_t",
+        modifier_from=[1.0, 10.0, 15.0],
+        modifier_to=[10.0, 15.0, 53.0],
+        observed_share=[0.1, 0.2, 0.7],
+        critical_value=2.4,
+    )
+    return pd.concat([pointwise, sup_t], ignore_index=True)
 
 
 def predictions_table() -> pd.DataFrame:

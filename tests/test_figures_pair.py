@@ -181,9 +181,9 @@ def test_predictions_have_a_log_axis_only_for_a_log2_exposure() -> None:
 def test_johnson_neyman_names_the_slope_by_the_transform() -> None:
     slopes = slopes_table().rename(columns={"bdnf": "modifier"})
     figure = continuous.johnson_neyman_figure(slopes, regions_table(), IL6_HADS, 0.95, STYLE)
-    axes = figure.axes[0]
+    axes, strips = figure.axes
     assert axes.get_ylabel() == "OR per doubling of IL-6 (log scale)"
-    assert axes.get_xlabel() == "HADS anxiety (points)"
+    assert strips.get_xlabel() == "HADS anxiety (points)"  # the method strips below the curve
     texts = texts_of(figure)
     assert any(t.startswith("IL-6 slope ≠ 0") and "7.5–20.0 points" in t for t in texts)
     assert "HADS anxiety 10th, 25th, 50th, 75th, 90th percentiles" in texts

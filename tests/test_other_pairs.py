@@ -175,7 +175,7 @@ def test_a_binary_modifier_has_slopes_at_0_and_1_and_no_johnson_neyman_regions(e
     expected = [reference.params["x"], reference.params["x"] + reference.params["xm"]]
     np.testing.assert_allclose(slopes_table["estimate"], expected, rtol=1e-6)
     assert tables["johnson_neyman"].empty
-    assert list(tables["johnson_neyman"].columns[:2]) == ["modifier_from", "modifier_to"]
+    assert list(tables["johnson_neyman"].columns[:3]) == ["method", "modifier_from", "modifier_to"]
     predictions = tables["predictions"]
     assert sorted(predictions["modifier"].unique()) == [0.0, 1.0]
     assert predictions["modifier_percentile"].isna().all()

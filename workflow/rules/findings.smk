@@ -15,6 +15,7 @@ rule findings:
             if "primary" in config["prediction"]["analyses"]
             else []
         ),
+        johnson_neyman="results/analyses/primary/johnson_neyman.tsv",
     output:
         table="results/tables/findings.tsv",
         markdown="results/findings.md",

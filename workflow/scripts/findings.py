@@ -4,7 +4,11 @@ from pathlib import Path
 
 from interplay.jobs.runner import run
 from interplay.pair import pair_from_settings
-from interplay.report.findings import findings_documents, findings_table
+from interplay.report.findings import (
+    findings_documents,
+    findings_table,
+    johnson_neyman_sentence,
+)
 from interplay.tables import read_table, write_table
 
 
@@ -27,8 +31,17 @@ def main(smk) -> None:
         surface_test,
     )
     write_table(findings, smk.output.table)
+    regions = johnson_neyman_sentence(
+        read_table(smk.input.johnson_neyman), pair, smk.params.ci_level
+    )
     documents = findings_documents(
-        findings, models, interaction, smk.params.ci_level, smk.params.synthetic, pair
+        findings,
+        models,
+        interaction,
+        smk.params.ci_level,
+        smk.params.synthetic,
+        pair,
+        [regions] if regions else [],
     )
     for name in ["markdown", "rst", "html"]:
         Path(smk.output[name]).write_text(documents[name], encoding="utf-8")

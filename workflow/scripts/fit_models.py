@@ -32,6 +32,7 @@ def main(smk) -> None:
         with_covariates(held, covariates),
         imputed,
         analysis=smk.wildcards.analysis,
+        seed=smk.params.seed,
     )
     for name, table in tables.items():
         model_based = name in BOOTSTRAPPED_TABLES

@@ -247,6 +247,10 @@ def analyse(
             "imputations",
         )
     tables = run_stratified_analysis(
-        dataset, with_covariates(settings, covariates), imputed, analysis=analysis
+        dataset,
+        with_covariates(settings, covariates),
+        imputed,
+        analysis=analysis,
+        seed=full["seed"],
     )
     return AnalysisTables(**{field.name: tables[field.name] for field in fields(AnalysisTables)})

@@ -319,6 +319,14 @@ CUTS = {
 }
 # Direction of the exposure's odds ratio in a Johnson–Neyman region (johnson_neyman.tsv).
 DIRECTIONS = {"below_1": "below 1", "above_1": "above 1"}
+# Johnson–Neyman critical values (johnson_neyman.tsv method): {level} the confidence level and
+# {error} one minus it, in percent.
+JOHNSON_NEYMAN_METHODS = {
+    "pointwise": "pointwise {level}",
+    "scheffe": "simultaneous {level} (Scheffé)",
+    "sup_t": "simultaneous {level} (sup-t)",
+    "esarey_sumner": "false discovery rate {error}",
+}
 
 LEVELS = {
     "low": "low",
@@ -442,6 +450,15 @@ def label(kind: str, code: str, pair: Pair = ROLE_PAIR) -> str:
     """The label of a code of one kind ('variable', 'model', 'term', ...); codes naming the pair
     in the words of the analysis's Pair (without one: the roles' words)."""
     return pair_registry(pair)[kind].get(code) or words(code)
+
+
+def johnson_neyman_method(method: str, ci_level: float | None = None) -> str:
+    """A Johnson–Neyman method in words, at a confidence level ('simultaneous 95% (sup-t)') or
+    without one ('simultaneous (sup-t)')."""
+    if ci_level is None:
+        return " ".join(JOHNSON_NEYMAN_METHODS[method].format(level="", error="").split())
+    percent = {"level": f"{ci_level:.0%}", "error": f"{1 - ci_level:.0%}"}
+    return JOHNSON_NEYMAN_METHODS[method].format(**percent)
 
 
 def unit(variable: str, pair: Pair = ROLE_PAIR) -> str:

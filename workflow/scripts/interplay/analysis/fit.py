@@ -314,13 +314,15 @@ def run_analysis(
     imputed: ImputedSets | pd.DataFrame | None = None,
     *,
     analysis: str = "primary",
+    seed: int = 0,
 ) -> dict[str, pd.DataFrame]:
     """Fit, pool and tabulate one analysis; returns the tables below, keyed by name.
 
     dataset: the analysis dataset (one row per patient); settings: the merged sections outcome,
     pair, covariates, missing_data and models; imputed: the imputed data sets 1..m
     (interplay.imputation.imputed_sets) or in long format (`.imp` 0 = observed, 1..m), used when
-    missing_data.method is mice; analysis: its name. Codes are generic whatever the pair:
+    missing_data.method is mice; analysis: its name; seed: the root seed (config seed) of its
+    sup-t draws. Codes are generic whatever the pair:
     exposure / modifier are the pair's two variables (interplay.pair).
 
     Every table ends with status: ok, separation (a fitted probability at 0 or 1: some
@@ -364,9 +366,12 @@ def run_analysis(
       rows of a binary modifier, at 0 and 1), modifier (its unit), modifier_scaled, estimate
       (log-OR per unit of exposure_scaled, e.g. per doubling), std_error, df, statistic, p_value,
       odds_ratio, ci_low, ci_high (OR scale), ci_method, fmi.
-    johnson_neyman — the modifier axis cut at the Johnson–Neyman boundaries: modifier_from,
-      modifier_to (its unit; ±inf at the ends, or 0 and ±inf for a log2 modifier),
-      modifier_scaled_from, modifier_scaled_to, significant (exposure slope ≠ 0 at the ci_level),
+    johnson_neyman — the modifier axis cut at the Johnson–Neyman boundaries, a row set per
+      method (pointwise first, then models.johnson_neyman.bands: scheffe, sup_t, esarey_sumner;
+      docs/johnson_neyman.md): method, modifier_from, modifier_to (its unit; ±inf at the ends,
+      or 0 and ±inf for a log2 modifier; sup_t and esarey_sumner rows cover only the observed
+      modifier range, from its minimum to its maximum), modifier_scaled_from,
+      modifier_scaled_to, significant (exposure slope ≠ 0 at the method's critical value),
       odds_ratio_direction (below_1 | above_1), observed_share (patients in the region),
       critical_value, df (inf, or the product term's Barnard–Rubin df). No rows for a binary
       modifier (no region between 0 and 1 to find).
@@ -383,7 +388,13 @@ def run_analysis(
     fits = fit_all(data_sets, plan, analysis)
     counted = dataset if imputing else data_sets[0]
     continuous = slopes.continuous_tables(
-        fits["continuous"], data_sets, dataset, plan.pair, plan.percentiles, plan.ci_level
+        fits["continuous"],
+        data_sets,
+        dataset,
+        plan.pair,
+        plan.percentiles,
+        plan.ci_level,
+        slopes.band_settings(settings["models"], seed, analysis),
     )
     return {
         "models": models_table(fits, plan, analysis),

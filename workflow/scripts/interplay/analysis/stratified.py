@@ -46,6 +46,7 @@ def run_stratified_analysis(
     imputed: ImputedSets | pd.DataFrame | None = None,
     *,
     analysis: str = "primary",
+    seed: int = 0,
 ) -> dict[str, pd.DataFrame]:
     """run_analysis on the whole sample, or on each level of models.stratify_by (descriptive).
 
@@ -58,7 +59,7 @@ def run_stratified_analysis(
     column = settings["models"].get("stratify_by")
     if not column:
         return with_stratum(
-            run_analysis(dataset, settings, imputed, analysis=analysis), WHOLE_SAMPLE
+            run_analysis(dataset, settings, imputed, analysis=analysis, seed=seed), WHOLE_SAMPLE
         )
     unknown = dataset[column].isna()
     if unknown.all():
@@ -77,7 +78,7 @@ def run_stratified_analysis(
                 imputed.observed["patient_id"].isin(stratum["patient_id"]).to_numpy()
             )
         log.info("%s: %d patients", label, len(stratum))
-        tables = run_analysis(stratum, settings, in_stratum, analysis=analysis)
+        tables = run_analysis(stratum, settings, in_stratum, analysis=analysis, seed=seed)
         for name, table in with_stratum(tables, label).items():
             parts.setdefault(name, []).append(table)
     return {name: pd.concat(tables, ignore_index=True) for name, tables in parts.items()}

@@ -19,12 +19,18 @@ from interplay.figures.style import (
     whole_sample,
 )
 from interplay.figures.words import axis_label, measured_label, unit_text
+from interplay.interaction.slopes import POINTWISE
+from interplay.labels import JOHNSON_NEYMAN_METHODS, johnson_neyman_method
 from interplay.pair import Pair
 
 # Besides the pair's value columns, named by role: exposure, modifier.
 PREDICTION_COLUMNS = ["modifier_percentile", "probability", "ci_low", "ci_high"]
-SLOPE_COLUMNS = ["percentile", "odds_ratio", "ci_low", "ci_high"]
-REGION_COLUMNS = ["modifier_from", "modifier_to", "significant", "observed_share"]
+SLOPE_COLUMNS = ["percentile", "estimate", "std_error", "odds_ratio", "ci_low", "ci_high"]
+REGION_COLUMNS = [
+    "method", "modifier_from", "modifier_to", "significant", "observed_share", "critical_value",
+]  # fmt: skip
+# The simultaneous band drawn beside the pointwise one (johnson_neyman.tsv method).
+SIMULTANEOUS_BAND = "sup_t"
 
 
 def ordinal(number: float) -> str:
@@ -122,17 +128,53 @@ def finite_region(region: pd.Series, low: float, high: float) -> tuple[float, fl
     return max(float(region["modifier_from"]), low), min(float(region["modifier_to"]), high)
 
 
+def method_rows(regions: pd.DataFrame, method: str) -> pd.DataFrame:
+    """The Johnson–Neyman regions of one method (johnson_neyman.tsv method)."""
+    return regions.loc[regions["method"] == method]
+
+
+def band_limits(grid: pd.DataFrame, critical: float) -> tuple[np.ndarray, np.ndarray]:
+    """Odds-ratio band exp(estimate ∓ c·std_error) of the slopes grid at critical value c."""
+    half = critical * grid["std_error"].to_numpy(float)
+    estimate = grid["estimate"].to_numpy(float)
+    return np.exp(estimate - half), np.exp(estimate + half)
+
+
+def draw_region_strips(
+    axes: Axes, regions: pd.DataFrame, low: float, high: float, ci_level: float, colour: str
+) -> None:
+    """A strip per method below the curve, filled where that method finds the slope ≠ 0."""
+    methods = [m for m in JOHNSON_NEYMAN_METHODS if m in set(regions["method"])]
+    if not methods:  # every fit failed: nothing to mark, the axis and its label stay
+        axes.set_yticks([])
+        return
+    for row, method in enumerate(methods):
+        drawn = False
+        for _, region in method_rows(regions, method).iterrows():
+            start, end = finite_region(region, low, high)
+            if bool(region["significant"]) and start < end:
+                axes.broken_barh([(start, end - start)], (row - 0.35, 0.7), color=colour)
+                drawn = True
+        if not drawn:
+            axes.text(low + 0.01 * (high - low), row, "none", va="center", color=NEUTRAL)
+    axes.set_yticks(range(len(methods)), [johnson_neyman_method(m, ci_level) for m in methods])
+    axes.set_ylim(len(methods) - 0.5, -0.5)
+    axes.tick_params(axis="y", length=0)
+    axes.set_title("Odds ratio ≠ 1 (filled), by critical value", loc="left")
+
+
 def johnson_neyman_figure(
     slopes: pd.DataFrame, regions: pd.DataFrame, pair: Pair, ci_level: float, style: FigureStyle
 ) -> Figure:
-    """The exposure's OR across the modifier with its band; modifier ranges where it is not 1."""
+    """The exposure's OR across the modifier with its pointwise and simultaneous (sup-t) bands;
+    below it, a strip per Johnson–Neyman method marking where the OR is not 1."""
     z = pair.modifier.role
     require(slopes, [z, *SLOPE_COLUMNS, "status"], "slopes")
     require(regions, [*REGION_COLUMNS, "status"], "johnson_neyman")
     slopes, regions = whole_sample(slopes), whole_sample(regions)
     # Slopes and regions whose fit failed (status not ok) are not drawn; the legend says why.
     failed = not (estimable(slopes).all() and estimable(regions).all())
-    slopes = masked(slopes, ["odds_ratio", "ci_low", "ci_high"])
+    slopes = masked(slopes, ["estimate", "odds_ratio", "ci_low", "ci_high"])
     regions = regions.loc[estimable(regions)]
     # The Johnson–Neyman boundaries come from the model-based intervals: draw those.
     if "ci_method" in slopes.columns:
@@ -140,14 +182,25 @@ def johnson_neyman_figure(
     grid = slopes.loc[slopes["percentile"].isna()].sort_values(z)
     marked = slopes.loc[slopes["percentile"].notna()]
     low, high = float(grid[z].min()), float(grid[z].max())
+    simultaneous = method_rows(regions, SIMULTANEOUS_BAND)
     band = grid[["ci_low", "ci_high"]].to_numpy(float).ravel()
+    if len(simultaneous):
+        wide = band_limits(grid, float(simultaneous["critical_value"].iloc[0]))
+        band = np.concatenate([band, *wide])
     limits = padded_log_limits(band if np.isfinite(band).any() else np.array([1.0]))
     palette = style.palette
     with styled(style):
-        figure, axes = new_figure(style, height_mm=80 + (NOTE_MM if failed else 0.0))
+        figure, (axes, strips) = new_figure(
+            style,
+            height_mm=105 + (NOTE_MM if failed else 0.0),
+            nrows=2,
+            sharex=True,
+            gridspec_kw={"height_ratios": [4, 1]},
+        )
         if not np.isfinite(band).any():
             not_estimable_text(axes, style)
-        for _, region in regions.loc[regions["significant"].astype(bool)].iterrows():
+        pointwise = method_rows(regions, POINTWISE)
+        for _, region in pointwise.loc[pointwise["significant"].astype(bool)].iterrows():
             start, end = finite_region(region, low, high)
             if start >= end:
                 continue
@@ -167,14 +220,28 @@ def johnson_neyman_figure(
             ):
                 if np.isfinite(finite):
                     axes.axvline(boundary, color=palette[4], linewidth=0.8, linestyle="--")
+        if len(simultaneous):
+            wide_low, wide_high = band_limits(grid, float(simultaneous["critical_value"].iloc[0]))
+            axes.fill_between(
+                grid[z],
+                wide_low,
+                wide_high,
+                color=palette[0],
+                alpha=0.12,
+                linewidth=0,
+                label=f"{johnson_neyman_method(SIMULTANEOUS_BAND, ci_level)} confidence band "
+                "(dashed)",
+            )
+            for edge in (wide_low, wide_high):
+                axes.plot(grid[z], edge, color=palette[0], linewidth=0.7, linestyle="--")
         axes.fill_between(
             grid[z],
             grid["ci_low"],
             grid["ci_high"],
             color=palette[0],
-            alpha=0.2,
+            alpha=0.25,
             linewidth=0,
-            label=f"{ci_level:.0%} confidence band",
+            label=f"{johnson_neyman_method(POINTWISE, ci_level)} confidence band",
         )
         axes.plot(
             grid[z],
@@ -196,9 +263,11 @@ def johnson_neyman_figure(
         log_axis(axes, "y", ratio_ticks(*limits))
         axes.set_ylim(*limits)
         axes.set_xlim(low, high)
-        axes.set_xlabel(axis_label(pair.modifier))
         axes.set_ylabel(f"OR {pair.exposure.scale_words} (log scale)")
+        draw_region_strips(strips, regions, low, high, ci_level, palette[4])
+        strips.set_xlabel(axis_label(pair.modifier))
         figure.legend(
+            handles=axes.get_legend_handles_labels()[0],
             loc="outside lower center",
             ncols=1,
             title=NOT_ESTIMABLE_NOTE if failed else None,

@@ -5,9 +5,10 @@ Model: logit P(outcome) = … + b1·exposure_scaled + b2·modifier_scaled
 per SD or as it is), so the exposure slope at modifier_scaled z is b1 + b3·z, exp of which is the
 OR per unit of exposure_scaled (e.g. per doubling of IL-1β). Simple slopes at modifier percentiles
 (at 0 and 1 for a binary modifier), the Johnson–Neyman regions of the modifier where that slope is
-significant, and standardised predicted probabilities across the exposure at several modifier
-levels. Functions take fits of the same model to m ≥ 1 data sets (Wald z for m = 1, Rubin's rules
-else).
+significant (with a pointwise critical value, and with the simultaneous Scheffé and sup-t and the
+false-discovery-rate Esarey–Sumner critical values; docs/johnson_neyman.md), and standardised
+predicted probabilities across the exposure at several modifier levels. Functions take fits of
+the same model to m ≥ 1 data sets (Wald z for m = 1, Rubin's rules else).
 """
 
 import itertools
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from interplay.errors import InputError
-from interplay.models.distributions import t_quantile
+from interplay.models.distributions import chi2_quantile, f_quantile, t_quantile, t_sf
 from interplay.models.logistic import (
     DATASET,
     LogisticFit,
@@ -29,6 +30,7 @@ from interplay.models.logistic import (
 )
 from interplay.models.pool import pool_rubin, pooled_covariance
 from interplay.pair import EXPOSURE, MODIFIER, Pair, Variable, scaled_column
+from interplay.seeds import stream_key
 
 EXPOSURE_TERM = scaled_column(EXPOSURE)
 MODIFIER_TERM = scaled_column(MODIFIER)
@@ -37,9 +39,38 @@ GRID_QUANTILES = (0.05, 0.95)  # exposure range of the prediction grid
 SCALE_TOLERANCE = 1e-6
 BINARY_VALUES = np.array([0.0, 1.0])
 JOHNSON_NEYMAN_COLUMNS = [
-    "modifier_from", "modifier_to", "modifier_scaled_from", "modifier_scaled_to", "significant",
-    "odds_ratio_direction", "observed_share", "critical_value", "df",
+    "method", "modifier_from", "modifier_to", "modifier_scaled_from", "modifier_scaled_to",
+    "significant", "odds_ratio_direction", "observed_share", "critical_value", "df",
 ]  # fmt: skip
+POINTWISE = "pointwise"
+# Critical values with multiplicity control (models.johnson_neyman.bands), in table order.
+BANDS = ("scheffe", "sup_t", "esarey_sumner")
+# Bands whose claim covers only the observed modifier range: their rows partition that range.
+OBSERVED_RANGE_BANDS = ("sup_t", "esarey_sumner")
+BAND_GRID_POINTS = 201  # modifier values, evenly spaced over the observed range
+
+
+@dataclass(frozen=True)
+class BandSettings:
+    """Johnson–Neyman critical values beyond the pointwise one (models.johnson_neyman) and the
+    SeedSequence entropy of the sup-t draws."""
+
+    bands: tuple[str, ...] = BANDS
+    draws: int = 10000
+    seed: tuple[int, ...] = (0,)
+
+
+POINTWISE_ONLY = BandSettings(bands=())
+
+
+def band_settings(models: dict, seed: int, analysis: str) -> BandSettings:
+    """The models.johnson_neyman settings of an analysis, its sup-t draws seeded by its name."""
+    chosen = models["johnson_neyman"]
+    return BandSettings(
+        bands=tuple(b for b in BANDS if b in chosen["bands"]),
+        draws=int(chosen["draws"]),
+        seed=tuple(stream_key(seed, "johnson_neyman", analysis)),
+    )
 
 
 @dataclass(frozen=True)
@@ -176,37 +207,144 @@ def pooled_slope_parameters(fits: Sequence[LogisticFit]) -> tuple[np.ndarray, np
     return estimates.mean(axis=0), pooled_covariance(covariances, estimates), float(pooled["df"][1])
 
 
-def johnson_neyman(
-    fits: Sequence[LogisticFit],
-    modifier_observed: np.ndarray,
+def scheffe_critical(level: float, df: float) -> float:
+    """Scheffé-type simultaneous critical value over every z: √(2·F₂,df(level)), √(χ²₂(level)) for
+    df = ∞ (Potthoff 1964; Bauer & Curran 2005)."""
+    if np.isinf(df):
+        return float(np.sqrt(chi2_quantile(level, 2)))
+    return float(np.sqrt(2 * f_quantile(level, 2, df)))
+
+
+def slope_lines(z_values: np.ndarray, covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weights w(z) = (1, z) of b1 + b3·z at each z, and the standard errors √(wᵀVw)."""
+    weights = np.column_stack([np.ones_like(z_values), z_values])
+    return weights, np.sqrt(np.einsum("ij,jk,ik->i", weights, covariance, weights))
+
+
+def sup_t_critical(
+    covariance: np.ndarray,
+    df: float,
+    z_values: np.ndarray,
+    level: float,
+    draws: int,
+    rng: np.random.Generator,
+) -> float:
+    """Simulated sup-t critical value over z_values: the level-quantile of maxᵢ |w(zᵢ)ᵀε| / se(zᵢ),
+    ε ~ N(0, V) or, for finite df, multivariate t (Montiel Olea & Plagborg-Møller 2019)."""
+    weights, std_errors = slope_lines(z_values, covariance)
+    epsilon = rng.standard_normal((draws, 2)) @ np.linalg.cholesky(covariance).T
+    if np.isfinite(df):
+        epsilon /= np.sqrt(rng.chisquare(df, draws) / df)[:, None]
+    largest = np.max(np.abs(epsilon @ weights.T) / std_errors, axis=1)
+    return float(np.quantile(largest, level))
+
+
+def esarey_sumner_critical(
+    estimates: np.ndarray, std_errors: np.ndarray, df: float, level: float
+) -> float:
+    """False-discovery-rate critical t of the slopes tested at several z: Benjamini–Hochberg's
+    largest k with p₍ₖ₎ ≤ k·α/n (k = 1 if none), then |t_df⁻¹(k·α/(2n))| (Esarey & Sumner 2018,
+    interactionTest::fdrInteraction with type BH)."""
+    alpha, n = 1 - level, len(estimates)
+    p_values = 2 * t_sf(np.abs(estimates / std_errors), df)
+    passes = np.flatnonzero(np.sort(p_values) <= np.arange(1, n + 1) * alpha / n)
+    k = passes[-1] + 1 if passes.size else 1
+    return float(abs(t_quantile(k * alpha / (2 * n), df)))
+
+
+def band_critical(
+    band: str,
+    coefficients: np.ndarray,
+    covariance: np.ndarray,
+    df: float,
+    z_range: tuple[float, float],
+    level: float,
+    settings: BandSettings,
+) -> float:
+    """The critical value of one band (BANDS) at this fit's pooled (b1, b3), covariance and df."""
+    if band == "scheffe":
+        return scheffe_critical(level, df)
+    z_values = np.linspace(*z_range, BAND_GRID_POINTS)
+    if band == "sup_t":
+        rng = np.random.default_rng(np.random.SeedSequence(list(settings.seed)))
+        simulated = sup_t_critical(covariance, df, z_values, level, settings.draws, rng)
+        # Scheffé's is the exact sup over every z: Monte Carlo error must not take sup-t above it.
+        return min(simulated, scheffe_critical(level, df))
+    weights, std_errors = slope_lines(z_values, covariance)
+    return esarey_sumner_critical(weights @ coefficients, std_errors, df, level)
+
+
+def share_in(observed_z: np.ndarray, low: float, high: float) -> float:
+    """Share of the observed z in [low, high), the region ending at the observed maximum closed."""
+    below = (observed_z < high) | (observed_z == high) & (high == observed_z.max())
+    return float(np.mean((observed_z >= low) & below))
+
+
+def partition(
+    method: str,
+    params: tuple[float, ...],
+    edges: np.ndarray,
+    df: float,
+    observed_z: np.ndarray,
     scale: Scale,
-    ci_level: float,
-) -> pd.DataFrame:
-    """Johnson–Neyman partition of the modifier axis into regions where the exposure slope is or
-    is not significant (closed form). With imputations: pooled coefficients, total covariance T and
-    a t critical value at the Barnard–Rubin df of the product coefficient.
-    """
-    (b1, b3), cov, df = pooled_slope_parameters(fits)
-    critical = float(t_quantile(0.5 + ci_level / 2, df))
-    params = (b1, b3, cov[0, 0], cov[0, 1], cov[1, 1], critical)
-    edges = np.concatenate([[-np.inf], jn_boundaries(*params), [np.inf]])
-    observed_z = scale.scaled(modifier_observed)
+) -> list[dict]:
+    """The rows of one method's regions between consecutive edges (modifier_scaled)."""
+    b1, b3, *_, critical = params
     rows = []
     for low, high in itertools.pairwise(edges):
         inside = representative_point(low, high)
         rows.append(
             {
+                "method": method,
                 "modifier_from": float(scale.value(low)),
                 "modifier_to": float(scale.value(high)),
                 "modifier_scaled_from": low,
                 "modifier_scaled_to": high,
                 "significant": bool(slope_is_significant(inside, *params)),
                 "odds_ratio_direction": "below_1" if b1 + b3 * inside < 0 else "above_1",
-                "observed_share": float(np.mean((observed_z >= low) & (observed_z < high))),
+                "observed_share": share_in(observed_z, low, high),
                 "critical_value": critical,
                 "df": df,
             }
         )
+    return rows
+
+
+def region_edges(boundaries: np.ndarray, z_range: tuple[float, float] | None) -> np.ndarray:
+    """Region edges: ±∞ and the boundaries, or the observed range and the boundaries inside it."""
+    if z_range is None:
+        return np.concatenate([[-np.inf], boundaries, [np.inf]])
+    low, high = z_range
+    return np.array([low, *boundaries[(boundaries > low) & (boundaries < high)], high])
+
+
+def johnson_neyman(
+    fits: Sequence[LogisticFit],
+    modifier_observed: np.ndarray,
+    scale: Scale,
+    ci_level: float,
+    settings: BandSettings = POINTWISE_ONLY,
+) -> pd.DataFrame:
+    """Johnson–Neyman partition of the modifier axis into regions where the exposure slope is or
+    is not significant (closed form), a row set per method: pointwise, then each chosen band.
+    With imputations: pooled coefficients, total covariance T and t critical values at the
+    Barnard–Rubin df of the product coefficient. Pointwise and Scheffé rows partition the whole
+    axis; sup-t and Esarey–Sumner rows only the observed modifier range they are computed over.
+    """
+    (b1, b3), cov, df = pooled_slope_parameters(fits)
+    observed_z = scale.scaled(modifier_observed)
+    z_range = (float(observed_z.min()), float(observed_z.max()))
+    criticals = {POINTWISE: float(t_quantile(0.5 + ci_level / 2, df))}
+    for band in settings.bands:
+        criticals[band] = band_critical(
+            band, np.array([b1, b3]), cov, df, z_range, ci_level, settings
+        )
+    rows = []
+    for method, critical in criticals.items():
+        params = (b1, b3, cov[0, 0], cov[0, 1], cov[1, 1], critical)
+        covered = z_range if method in OBSERVED_RANGE_BANDS else None
+        edges = region_edges(jn_boundaries(*params), covered)
+        rows += partition(method, params, edges, df, observed_z, scale)
     return pd.DataFrame(rows, columns=JOHNSON_NEYMAN_COLUMNS)
 
 
@@ -333,6 +471,7 @@ def continuous_tables(
     pair: Pair,
     percentiles: Sequence[float],
     ci_level: float,
+    bands: BandSettings = POINTWISE_ONLY,
 ) -> dict[str, pd.DataFrame]:
     """The slopes, johnson_neyman and predictions tables (columns in analysis.run_analysis).
 
@@ -363,7 +502,7 @@ def continuous_tables(
     if pair.modifier.is_binary:
         regions = pd.DataFrame(columns=JOHNSON_NEYMAN_COLUMNS)
     else:
-        regions = johnson_neyman(fits, modifier, modifier_scale, ci_level)
+        regions = johnson_neyman(fits, modifier, modifier_scale, ci_level, bands)
     return {
         "slopes": slope_table[["percentile", *slope_table.columns[:-1]]],
         "johnson_neyman": regions,

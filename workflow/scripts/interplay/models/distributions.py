@@ -50,3 +50,8 @@ def f_sf(x: ArrayLike, dfn: ArrayLike, dfd: ArrayLike) -> ArrayLike:
     """Upper tail of F with finite (dfn, dfd) degrees of freedom, as stats.f.sf
     (1 for x ≤ 0)."""
     return special.fdtrc(dfn, dfd, np.maximum(x, 0.0))
+
+
+def f_quantile(q: ArrayLike, dfn: ArrayLike, dfd: ArrayLike) -> ArrayLike:
+    """Quantile of F with finite (dfn, dfd) degrees of freedom, as stats.f.ppf."""
+    return special.fdtri(dfn, dfd, q)

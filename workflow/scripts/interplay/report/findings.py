@@ -8,6 +8,7 @@ number in them is read from the result tables, rounded as number_text / format_p
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ import pandas as pd
 from interplay.describe.table1 import format_p
 from interplay.errors import InputError
 from interplay.jobs.config_checks import PRIMARY
+from interplay.interaction.slopes import OBSERVED_RANGE_BANDS
 from interplay.labels import (
     SYNTHETIC_NOTE,
     SYNTHETIC_TEXT,
@@ -23,13 +25,14 @@ from interplay.labels import (
     ci_method_label,
     estimand_label,
     group_label,
+    johnson_neyman_method,
     label,
     measure_label,
     pair_noun,
     term_label,
 )
 from interplay.models.logistic import DELTA_METHODS, MODEL_BASED_METHODS, OK
-from interplay.pair import Pair
+from interplay.pair import Pair, Variable
 from interplay.prediction.findings import CODE as PREDICTION_CODE
 from interplay.prediction.findings import prediction_finding
 from interplay.report.pages import html_page, interval_text, method_column, number_text
@@ -439,6 +442,39 @@ def findings_title(pair: Pair, outcome: str) -> str:
     return f"Findings: {serum}{pair.exposure.label}, {pair.modifier.label} and {outcome}"
 
 
+def region_text(region: pd.Series, low: float, high: float, variable: Variable) -> str:
+    """'7.6–19.9 ng/mL (37% of patients)': a region clipped to the observed range."""
+    start = max(float(region["modifier_from"]), low)
+    end = min(float(region["modifier_to"]), high)
+    unit = f" {variable.unit}" if variable.unit else ""
+    return f"{start:.1f}–{end:.1f}{unit} ({region['observed_share']:.0%} of patients)"
+
+
+def johnson_neyman_sentence(regions: pd.DataFrame, pair: Pair, ci_level: float) -> str | None:
+    """Where across the observed modifier range the exposure's OR differs from 1, pointwise and
+    under each multiplicity-controlled critical value (johnson_neyman.tsv); None without rows."""
+    regions = regions[regions["stratum"] == WHOLE_SAMPLE]  # none for a binary modifier
+    if regions.empty or not (regions["status"] == OK).all():
+        return None
+    observed = regions[regions["method"].isin(OBSERVED_RANGE_BANDS)]
+    low, high = (
+        (observed["modifier_from"].min(), observed["modifier_to"].max())
+        if len(observed)
+        else (-np.inf, np.inf)
+    )
+    e, m = pair.exposure.label, pair.modifier.label
+    parts = []
+    for method, rows in regions.groupby("method", sort=False):
+        found = [
+            region_text(region, low, high, pair.modifier)
+            for _, region in rows.iterrows()
+            if bool(region["significant"])
+        ]
+        where = f"for {m} {' and '.join(found)}" if found else f"at no {m} value"
+        parts.append(f"{where} under {johnson_neyman_method(method, ci_level)}")
+    return f"The {e} odds ratio differed from 1 {'; '.join(parts)} (Johnson–Neyman regions)."
+
+
 def findings_documents(
     findings: pd.DataFrame,
     models: pd.DataFrame,
@@ -446,12 +482,14 @@ def findings_documents(
     ci_level: float,
     synthetic: bool,
     pair: Pair,
+    more: Sequence[str] = (),
 ) -> dict[str, str]:
-    """The findings as Markdown, reStructuredText and an HTML page, from one list of sentences."""
+    """The findings as Markdown, reStructuredText and an HTML page, from one list of sentences
+    (the findings table's, then `more`)."""
     outcome = modelled_outcome(require_whole_sample(interaction, "interaction"))
     title = findings_title(pair, label("outcome", outcome).lower())
     intro = sample_line(models, outcome)
-    lines = sentences(findings)
+    lines = [*sentences(findings), *more]
     return {
         "markdown": findings_markdown(lines, title, intro, synthetic),
         "rst": findings_rst(lines, intro, synthetic),

@@ -16,6 +16,7 @@ from interplay.bootstrap.methods import COMPLETE_DATA_METHODS, IMPUTED_METHOD
 from interplay.data.biomarkers import log_outlier_variables
 from interplay.errors import InputError
 from interplay.imputation.batched import DONORS
+from interplay.interaction import slopes
 from interplay.jobs.settings import PAIR_COLUMNS
 from interplay.labels import (
     OUTCOMES,
@@ -60,6 +61,9 @@ REFERENCES = {
     "Application. Cambridge University Press, Cambridge.",
     "Efron, 1987": "Efron, B., 1987. Better bootstrap confidence intervals. J. Am. Stat. Assoc. "
     "82, 171–185.",
+    "Esarey and Sumner, 2018": "Esarey, J., Sumner, J.L., 2018. Marginal effects in interaction "
+    "models: determining and controlling the false positive rate. Comp. Polit. Stud. 51, "
+    "1144–1176.",
     "Firth, 1993": "Firth, D., 1993. Bias reduction of maximum likelihood estimates. Biometrika "
     "80, 27–38.",
     "Hamilton, 1960": "Hamilton, M., 1960. A rating scale for depression. J. Neurol. Neurosurg. "
@@ -92,8 +96,13 @@ REFERENCES = {
     "In: Proceedings of the 9th Python in Science Conference, pp. 56–61.",
     "Meng and Rubin, 1992": "Meng, X.L., Rubin, D.B., 1992. Performing likelihood ratio tests with "
     "multiply-imputed data sets. Biometrika 79, 103–111.",
+    "Montiel Olea and Plagborg-Møller, 2019": "Montiel Olea, J.L., Plagborg-Møller, M., 2019. "
+    "Simultaneous confidence bands: theory, implementation, and an application to SVARs. J. Appl. "
+    "Econom. 34, 1–17.",
     "Mölder et al., 2021": "Mölder, F., Jablonski, K.P., Letcher, B., et al., 2021. Sustainable "
     "data analysis with Snakemake. F1000Research 10, 33.",
+    "Potthoff, 1964": "Potthoff, R.F., 1964. On the Johnson-Neyman technique and some extensions "
+    "thereof. Psychometrika 29, 241–256.",
     "Reiter, 2007": "Reiter, J.P., 2007. Small-sample degrees of freedom for multi-component "
     "significance tests with multiple imputation for missing data. Biometrika 94, 502–508.",
     "Rothman et al., 2008": "Rothman, K.J., Greenland, S., Lash, T.L., 2008. Modern "
@@ -448,6 +457,37 @@ def model_paragraph(primary: Section, pair: Pair) -> str:
             f"{in_sentence(variable_label(models['stratify_by']))}."
         )
     return text
+
+
+JOHNSON_NEYMAN_BAND_TEXT = {
+    "scheffe": "the Scheffé-type simultaneous band over every {m} value (Potthoff, 1964)",
+    "sup_t": "the simulated sup-t simultaneous band over the observed {m} range ({draws:,} "
+    "multivariate normal or t draws; Montiel Olea and Plagborg-Møller, 2019)",
+    "esarey_sumner": "the false-discovery-rate critical value of Esarey and Sumner (2018) over "
+    "{points} {m} values evenly spaced across the observed range",
+}
+
+
+def johnson_neyman_paragraph(primary: Section, pair: Pair) -> str:
+    """The Johnson–Neyman regions with multiplicity control (docs/johnson_neyman.md)."""
+    e, m = (variable.label for variable in pair)
+    chosen = primary["models"]["johnson_neyman"]
+    if pair.modifier.is_binary or not chosen["bands"]:
+        return ""
+    bands = [
+        JOHNSON_NEYMAN_BAND_TEXT[band].format(
+            m=m, draws=chosen["draws"], points=slopes.BAND_GRID_POINTS
+        )
+        for band in slopes.BANDS
+        if band in chosen["bands"]
+    ]
+    return (
+        f"A region read off a pointwise band across the whole {m} axis finds some {m} value with "
+        f"a significant {e} slope more often than the nominal error rate, so the Johnson–Neyman "
+        f"regions were also computed with critical values that account for testing at every "
+        f"value: {series(bands)}. With imputations, each used the pooled coefficients, their "
+        "total covariance and the Barnard–Rubin degrees of freedom of the product term."
+    )
 
 
 def additive_reference(interaction: pd.DataFrame, pair: Pair) -> str:
@@ -886,6 +926,7 @@ def methods_sections(
             exposure_paragraph(primary, pair, codings_used(analyses), cutpoints),
         ),
         ("Models", model_paragraph(primary, pair)),
+        ("Johnson–Neyman regions", johnson_neyman_paragraph(primary, pair)),
         ("Interaction", interaction_paragraph(primary, pair, interaction)),
         (
             "Additive interaction on the risk scale",

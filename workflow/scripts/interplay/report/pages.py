@@ -21,6 +21,7 @@ from interplay.labels import (
     ci_method_label,
     estimand_label,
     group_label,
+    johnson_neyman_method,
     label,
     measure_label,
     model_label,
@@ -573,7 +574,9 @@ def limit_text(value: Any) -> str:
 def johnson_neyman_display(regions: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     """The modifier's regions where the exposure's odds ratio's interval excludes 1 or not."""
     require(
-        regions, ["modifier_from", "modifier_to", "significant", "observed_share"], "johnson_neyman"
+        regions,
+        ["method", "modifier_from", "modifier_to", "significant", "observed_share"],
+        "johnson_neyman",
     )
     excludes = regions["significant"].astype(str).str.upper() == "TRUE"
     modifier, exposure = pair.modifier, pair.exposure.label
@@ -582,6 +585,7 @@ def johnson_neyman_display(regions: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     return pd.DataFrame(
         {
             **stratum_column(regions),
+            "Method": regions["method"].map(johnson_neyman_method),
             f"{modifier.label} from{unit}": regions["modifier_from"].map(limit_text),
             f"{modifier.label} to{unit}": regions["modifier_to"].map(limit_text),
             f"{modifier.label} from{scale}": regions["modifier_scaled_from"].map(limit_text),
@@ -783,7 +787,9 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any, Pair], pd.DataFrame], str]] = {
         "Johnson–Neyman regions",
         johnson_neyman_display,
         "Ranges of {modifier} over which the interval of the odds ratio {per_exposure} excludes "
-        "1 or not, and the share of patients whose {modifier} lies in each.",
+        "1 or not, and the share of patients whose {modifier} lies in each, with a pointwise "
+        "critical value and with critical values that control for testing at every {modifier} "
+        "value (simultaneous bands, false discovery rate).",
     ),
     "surface_test": (
         "Interaction surface: linear against smooth",
