@@ -16,8 +16,8 @@ import pandas as pd
 
 from interplay.describe.table1 import format_p
 from interplay.errors import InputError
-from interplay.jobs.config_checks import PRIMARY
 from interplay.interaction.slopes import OBSERVED_RANGE_BANDS
+from interplay.jobs.config_checks import PRIMARY
 from interplay.labels import (
     SYNTHETIC_NOTE,
     SYNTHETIC_TEXT,
