@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from interplay.describe.table1 import table1
 from interplay.errors import InputError
-from interplay.labels import codes_with_labels
+from interplay.labels import ci_method_label, codes_with_labels
 from interplay.report.pages import (
     DISPLAYS,
     flatten,
@@ -142,6 +142,24 @@ def test_interaction_display_in_labels_one_row_per_measure() -> None:
     assert shown.loc["Standardised risk, IL-1β low, BDNF low", "Outcome, against"] == (
         "Non-remission"
     )
+
+
+def test_interaction_display_gives_every_extra_interval_its_p_column() -> None:
+    # The risk-scale measures have a second delta-method row (over the covariate distribution),
+    # which is neither an inverted interval nor a bootstrap: its p column is named by its method.
+    table = interaction_table()
+    marginal = table[table["measure"] == "reri"].iloc[:1].assign(
+        ci_method="delta_marginal_rubin_t", p_value=0.0105
+    )
+    table = pd.concat([table, marginal], ignore_index=True)
+    table["p_value_method"] = np.where(table["p_value"].isna(), "not_defined", table["ci_method"])
+    reri = interaction_display(table, DEFAULT_PAIR).set_index("Measure").loc[
+        "RERI (relative excess risk due to interaction)"
+    ]
+    marginal_words = ci_method_label("delta_marginal_rubin_t")
+    assert reri[f"{marginal_words} CI"] == "-2.144 to -0.287"
+    assert reri[f"p ({marginal_words})"] == "0.011"
+    assert reri["p by inverting the MOVER interval"] == "not defined"
 
 
 def test_models_page_shows_exposure_terms_not_intercepts_or_covariates() -> None:

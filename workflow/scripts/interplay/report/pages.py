@@ -283,8 +283,16 @@ def with_extra_intervals(
         if "p_value_method" in table:
             rows["p"] = p_column(table.loc[table["ci_method"] == method])
             matched = main[keys].merge(rows, on=keys, how="left")["p"]
-            columns[f"p {P_VALUE_METHODS[INVERSION_METHODS[method]]}"] = matched.fillna("").tolist()
+            columns[p_heading(method)] = matched.fillna("").tolist()
     return main, columns
+
+
+def p_heading(method: str) -> str:
+    """The heading of an extra interval method's p-value column: how the p-value was obtained
+    (an inverted interval, a t test), else the interval's own method (a delta method)."""
+    if method in INVERSION_METHODS:
+        return f"p {P_VALUE_METHODS[INVERSION_METHODS[method]]}"
+    return f"p ({ci_method_label(method)})"
 
 
 def p_column(table: pd.DataFrame) -> pd.Series:
