@@ -153,9 +153,10 @@ def test_interaction_display_gives_every_extra_interval_its_p_column() -> None:
     )
     table = pd.concat([table, marginal], ignore_index=True)
     table["p_value_method"] = np.where(table["p_value"].isna(), "not_defined", table["ci_method"])
-    reri = interaction_display(table, DEFAULT_PAIR).set_index("Measure").loc[
-        "RERI (relative excess risk due to interaction)"
-    ]
+    shown = interaction_display(table, DEFAULT_PAIR)
+    columns = shown.columns.tolist()
+    assert columns[columns.index("CI method / test") + 1] == "p"  # the model-based p by its CI
+    reri = shown.set_index("Measure").loc["RERI (relative excess risk due to interaction)"]
     marginal_words = ci_method_label("delta_marginal_rubin_t")
     assert reri[f"{marginal_words} CI"] == "-2.144 to -0.287"
     assert reri[f"p ({marginal_words})"] == "0.011"

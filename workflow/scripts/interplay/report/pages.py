@@ -471,8 +471,8 @@ def models_display(models: pd.DataFrame, pair: Pair) -> pd.DataFrame:
             "OR": main["odds_ratio"].map(number_text),
             "CI": intervals(main),
             "CI method": method_column(main),
-            **extra,
             "p": p_column(main),
+            **extra,
             "n": count_column(main, "n"),
             "Events": count_column(main, "n_events"),
             "FMI": main["fmi"].map(number_text) if "fmi" in main else "",
@@ -530,8 +530,8 @@ def interaction_display(interaction: pd.DataFrame, pair: Pair) -> pd.DataFrame:
             "Estimate": main["estimate"].map(lambda v: number_text(v, 3)),
             "CI": intervals(main, 3),
             "CI method / test": method_column(main),
-            **extra,
             "p": p_column(main),
+            **extra,
             "Fit": status_text(main),
         }
     )
@@ -557,8 +557,8 @@ def slopes_display(slopes: pd.DataFrame, pair: Pair) -> pd.DataFrame:
             f"OR {pair.exposure.scale_words}": main["odds_ratio"].map(lambda v: number_text(v, 3)),
             "CI": intervals(main, 3),
             "CI method": method_column(main),
-            **extra,
             "p": p_column(main),
+            **extra,
             "Fit": status_text(main),
         }
     )
