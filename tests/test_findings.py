@@ -83,7 +83,8 @@ def sensitivity_rows(rows: list[tuple], pair: str = DEFAULT_PAIR.title) -> pd.Da
     table = pd.DataFrame(
         rows, columns=["analysis", "stratum", "estimand", "ci_low", "ci_high", "status"]
     )
-    return table.assign(estimate=np.sqrt(table["ci_low"].abs() * table["ci_high"].abs()), pair=pair)
+    estimate = np.sqrt(table["ci_low"].abs() * table["ci_high"].abs())
+    return table.assign(estimate=estimate, pair=pair, evalue=np.nan, evalue_ci=np.nan)
 
 
 DEFAULT_SENSITIVITY = sensitivity_rows(
@@ -255,6 +256,9 @@ def test_robustness_counts_whole_sample_usable_analyses() -> None:
             ("firth", "all", "exposure_or_modifier_low", 0.01, 0.02, "separated"),  # not usable
             ("by_treatment_step", "treatment_step=1", "exposure_or_modifier_low", 0.9, 1.5, "ok"),
             ("primary", "all", "exposure_or_modifier_high", 0.78, 1.59, "ok"),
+            # The IC headline is the interaction_contrast estimand of the sensitivity table.
+            ("primary", "all", "interaction_contrast", -0.28, -0.05, "ok"),
+            ("complete_case", "all", "interaction_contrast", -0.25, 0.01, "ok"),
         ]
     )
     # An analysis of another pair answers another question: it is not counted.
@@ -277,8 +281,9 @@ def test_robustness_counts_whole_sample_usable_analyses() -> None:
     assert (high["n_analyses"], high["n_excluding_null"]) == (1, 0)
     assert pd.isna(high["exceptions"])
     assert high["sentence"].endswith("The interval includes 1 in the 1 whole-sample analysis.")
-    assert pd.isna(findings.loc["ic", "n_analyses"])
-    assert "not among the key estimates" in findings.loc["ic", "sentence"]
+    ic = findings.loc["ic"]
+    assert (ic["n_analyses"], ic["n_excluding_null"], ic["exceptions"]) == (2, 1, "complete_case")
+    assert "The interval excludes 0 in 1 of 2 whole-sample analyses" in ic["sentence"]
 
 
 def test_the_synthetic_line_appears_only_for_synthetic_input() -> None:

@@ -71,6 +71,10 @@ HEADLINES = [
     Headline("ic", "interaction", "ic", "", 0.0),
 ]
 TEST_TERMS = ("wald_test", "lr_test")
+# A headline's estimand in sensitivity.tsv where the two names differ.
+SENSITIVITY_ESTIMAND = {"ic": "interaction_contrast"}
+# The headlines whose sentence ends with their interaction E-values.
+INTERACTION_EVALUES = ("ratio_of_odds_ratios", "ic")
 
 FINDINGS_COLUMNS = [
     "estimand", "label", "estimate", "ci_low", "ci_high", "ci_method", "df1", "df2", "p_value",
@@ -298,9 +302,6 @@ def robustness_sentence(row: dict, null: float) -> str:
 
 
 # The headline interactions with E-values (Mathur et al. 2022): their sensitivity.tsv estimand.
-INTERACTION_EVALUES = {"ratio_of_odds_ratios": "ratio_of_odds_ratios", "ic": "interaction_contrast"}
-
-
 def interaction_evalue_sentence(
     sensitivity: pd.DataFrame, headline: Headline, outcome: str, pair: Pair
 ) -> str:
@@ -309,7 +310,7 @@ def interaction_evalue_sentence(
     rows = sensitivity[
         (sensitivity["analysis"] == PRIMARY)
         & (sensitivity["stratum"] == WHOLE_SAMPLE)
-        & (sensitivity["estimand"] == INTERACTION_EVALUES[headline.code])
+        & (sensitivity["estimand"] == SENSITIVITY_ESTIMAND.get(headline.code, headline.code))
         & (sensitivity["pair"] == pair_name(pair))
     ]
     if rows.empty or pd.isna(rows["evalue"].iloc[0]):
@@ -357,7 +358,8 @@ def findings_table(
             row["sentence"] = np.nan
             continue
         side = excludes(row["ci_low"], row["ci_high"], headline.null)
-        row.update(robustness(sensitivity, headline.code, side, headline.null, pair))
+        estimand = SENSITIVITY_ESTIMAND.get(headline.code, headline.code)
+        row.update(robustness(sensitivity, estimand, side, headline.null, pair))
         if row["status"] != OK or not np.isfinite(row["estimate"]):
             status = str(row["status"]).replace("_", " ")
             text = f"{row['label']}: could not be estimated ({status})."
