@@ -199,7 +199,8 @@ if LEFT_OUT_NOTE:
 for section, names in ANALYSIS_LISTS_RUN.items():
     config[section]["analyses"] = names
 
-from interplay.sensitivity.pairs import pair_analyses, pair_key
+from interplay.sensitivity.pairs import pair_analyses
+from interplay.jobs.held_reference import reference_analysis
 
 # The first analysis of each distinct pair, when those run study two or more (pairs.smk).
 PAIR_ANALYSES = pair_analyses(ANALYSES)
@@ -431,19 +432,8 @@ def model_inputs(wildcards):
 
 
 def additive_reference_analysis(analysis):
-    """The analysis whose reference cell of the additive measures an analysis holds
-    (models.additive_reference primary): the primary, or for another pair the first unstratified
-    analysis of that pair; None when the analysis chooses (or names) its own."""
-    if settings(analysis, "models")["additive_reference"] != "primary":
-        return None
-    key = pair_key(ANALYSES[analysis])
-    holder = next(
-        a
-        for a in sorted(ANALYSES, key=lambda name: name != "primary")
-        if pair_key(ANALYSES[a]) == key
-        and (ANALYSES[a]["models"]["stratify_by"] is None or a == analysis)
-    )
-    return None if holder == analysis else holder
+    """The analysis whose reference cell an analysis holds (None: it chooses or names its own)."""
+    return reference_analysis(ANALYSES, analysis)
 
 
 def additive_reference_words(analysis):

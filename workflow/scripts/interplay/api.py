@@ -47,6 +47,7 @@ from interplay.jobs.config_checks import (
     check_schema,
     load_schema,
 )
+from interplay.jobs.held_reference import held_reference_name, holding, reference_analysis
 from interplay.jobs.intermediates import check_dataset, check_imputations
 from interplay.jobs.settings import analysis_settings
 from interplay.seeds import stream_key
@@ -218,7 +219,9 @@ def analyse(
     missing_data.method is mice, from the config's seed) and models.
 
     table1: Table 1 by outcome (the workflow's results/tables/table1_by_remission.tsv, read by
-    tables.read_table), which the data-driven adjustment set `paper` is chosen from.
+    tables.read_table), which the data-driven adjustment set `paper` is chosen from. Under
+    models.additive_reference primary an analysis other than the one choosing the reference cell
+    runs that analysis first, to hold its cell, as the workflow does.
     """
     full = read_config(config)
     settings = settings_of(full, analysis)
@@ -246,6 +249,12 @@ def analyse(
             settings["missing_data"]["m"],
             "imputations",
         )
+    holder = reference_analysis(
+        {name: settings_of(full, name) for name in full["analyses"]}, analysis
+    )
+    if holder is not None:  # models.additive_reference primary: hold that analysis's cell
+        held = analyse(cohort, config, holder, table1=table1).interaction
+        settings = holding(settings, held_reference_name(held, f"analysis {holder}"))
     tables = run_stratified_analysis(
         dataset,
         with_covariates(settings, covariates),
