@@ -91,6 +91,24 @@ def rscript_or_skip() -> str:
     return rscript
 
 
+# Exit status of a reference R script whose package (boot, haven) is not installed.
+R_PACKAGE_ABSENT = 3
+
+
+def run_r_script(script: Path, paths: list[Path], package: str, timeout: int = 300) -> None:
+    """Run an R script on file arguments; skip when R or its package is missing (fail when CI
+    requires R: INTERPLAY_REQUIRE_R=1), fail with R's error on any other failure."""
+    rscript = rscript_or_skip()
+    result = subprocess.run(
+        [rscript, str(script), *map(str, paths)], capture_output=True, text=True, timeout=timeout
+    )
+    if result.returncode == R_PACKAGE_ABSENT:
+        if os.environ.get("INTERPLAY_REQUIRE_R") == "1":
+            pytest.fail(f"INTERPLAY_REQUIRE_R=1 but the R package {package} is not installed")
+        pytest.skip(f"R package {package} is not installed")
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.fixture(scope="session")
 def completed_workflow(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default analysis, run once per test session in a scratch copy of the repository."""

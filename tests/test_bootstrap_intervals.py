@@ -1,12 +1,9 @@
 """Bootstrap intervals against R's boot, hand-worked ANOVA numbers and simulation; shard layout."""
 
-import os
-import subprocess
-
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO, rscript_or_skip
+from conftest import REPO, run_r_script
 from interplay.bootstrap import intervals as bi
 from interplay.bootstrap import methods as registry
 from interplay.bootstrap import replicates as bs
@@ -15,7 +12,6 @@ from interplay.labels import CI_METHODS
 from interplay.report.findings import BOOTSTRAP_PREFERENCE
 from scipy import stats
 
-R_PACKAGE_ABSENT = 3
 BOOT_REFERENCE = """
 if (!requireNamespace("boot", quietly = TRUE)) quit(status = 3)
 args <- commandArgs(trailingOnly = TRUE)
@@ -40,8 +36,6 @@ write.csv(do.call(rbind, rows), args[4], row.names = FALSE)
 
 def run_boot_reference(tmp_path, replicates: dict, influence, estimate) -> pd.DataFrame:
     """boot's perc.ci and bca.ci of each column; skip without R or boot unless CI requires R."""
-    required = os.environ.get("INTERPLAY_REQUIRE_R") == "1"
-    rscript = rscript_or_skip()
     script = tmp_path / "boot_reference.R"
     script.write_text(BOOT_REFERENCE)
     long = pd.concat([pd.DataFrame({"column": k, "t": v}) for k, v in replicates.items()])
@@ -49,14 +43,7 @@ def run_boot_reference(tmp_path, replicates: dict, influence, estimate) -> pd.Da
     pd.DataFrame({"L": influence}).to_csv(tmp_path / "L.csv", index=False, float_format="%.17g")
     (tmp_path / "t0.txt").write_text(f"{estimate:.17g}\n")
     paths = [tmp_path / name for name in ("t.csv", "L.csv", "t0.txt", "out.csv")]
-    result = subprocess.run(
-        [rscript, str(script), *map(str, paths)], capture_output=True, text=True, timeout=120
-    )
-    if result.returncode == R_PACKAGE_ABSENT:
-        if required:
-            pytest.fail("INTERPLAY_REQUIRE_R=1 but the R package boot is not installed")
-        pytest.skip("R package boot is not installed")
-    assert result.returncode == 0, result.stderr
+    run_r_script(script, paths, "boot", timeout=120)
     return pd.read_csv(paths[3])
 
 

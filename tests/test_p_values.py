@@ -1,15 +1,13 @@
 """p-values for every interval row: against R's boot.ci inverted by bisection, closed forms, a
 hand t computation, the interval at every level, and the "p-value or not_defined" invariant."""
 
-import os
-import subprocess
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import rscript_or_skip
+from conftest import run_r_script
 from interplay.bootstrap import intervals as bi
 from interplay.bootstrap.tables import bootstrap_row
 from interplay.interaction import measures as ia
@@ -17,7 +15,6 @@ from interplay.models import p_values as pv
 from interplay.tables import read_table
 from scipy import stats
 
-R_PACKAGE_ABSENT = 3
 # boot.ci on a real boot object of the mean, its replicates replaced by ours, inverted over α by
 # bisection: the smallest α at which the (1 − α) interval excludes the null.
 BOOT_INVERSION = """
@@ -53,21 +50,13 @@ write.csv(out, args[4], row.names = FALSE)
 
 def boot_inversion_in_r(tmp_path: Path, x: np.ndarray, t: np.ndarray, nulls) -> pd.DataFrame:
     """R's boot.ci percentile and BCa p-values by bisection over the level."""
-    rscript = rscript_or_skip()
     script = tmp_path / "invert.R"
     script.write_text(BOOT_INVERSION)
     paths = [tmp_path / name for name in ("x.csv", "t.csv", "nulls.csv", "out.csv")]
     pd.DataFrame({"x": x}).to_csv(paths[0], index=False, float_format="%.17g")
     pd.DataFrame({"t": t}).to_csv(paths[1], index=False, float_format="%.17g")
     pd.DataFrame({"null": nulls}).to_csv(paths[2], index=False, float_format="%.17g")
-    result = subprocess.run(
-        [rscript, str(script), *map(str, paths)], capture_output=True, text=True, timeout=300
-    )
-    if result.returncode == R_PACKAGE_ABSENT:
-        if os.environ.get("INTERPLAY_REQUIRE_R") == "1":
-            pytest.fail("INTERPLAY_REQUIRE_R=1 but the R package boot is not installed")
-        pytest.skip("R package boot is not installed")
-    assert result.returncode == 0, result.stderr
+    run_r_script(script, paths, "boot")
     return pd.read_csv(paths[3])
 
 

@@ -148,8 +148,10 @@ def test_interaction_display_gives_every_extra_interval_its_p_column() -> None:
     # The risk-scale measures have a second delta-method row (over the covariate distribution),
     # which is neither an inverted interval nor a bootstrap: its p column is named by its method.
     table = interaction_table()
-    marginal = table[table["measure"] == "reri"].iloc[:1].assign(
-        ci_method="delta_marginal_rubin_t", p_value=0.0105
+    marginal = (
+        table[table["measure"] == "reri"]
+        .iloc[:1]
+        .assign(ci_method="delta_marginal_rubin_t", p_value=0.0105)
     )
     table = pd.concat([table, marginal], ignore_index=True)
     table["p_value_method"] = np.where(table["p_value"].isna(), "not_defined", table["ci_method"])

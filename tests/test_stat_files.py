@@ -1,7 +1,5 @@
 """Excel, SPSS, Stata and SAS exports, written by the real libraries, ingest like the CSV files."""
 
-import os
-import subprocess
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,7 +12,7 @@ import pyreadstat
 import pytest
 import xlwt
 import yaml
-from conftest import copy_workflow, rscript_or_skip, run_snakemake
+from conftest import copy_workflow, run_r_script, run_snakemake
 from ingest_tables import BASELINE, DICTIONARY, SCHEDULE, VISITS, write_table
 from interplay.data.flow import build_analysis_dataset
 from interplay.data.ingest import IngestedCohort, ReadSettings, ingest_cohort
@@ -25,7 +23,6 @@ from interplay.synthetic.cohort import simulate_cohort, write_cohort
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
 READ_KEYS = ("sheet", "header_row", "value_labels")
-R_PACKAGE_ABSENT = 3  # exit status of the R script below when haven is not installed
 WRITE_SAS = """
 if (!requireNamespace("haven", quietly = TRUE)) quit(status = 3)
 args <- commandArgs(trailingOnly = TRUE)
@@ -168,8 +165,6 @@ def test_sas_transport_file_gives_the_csv_dataset(tmp_path: Path, cohort) -> Non
 def test_sas7bdat_written_by_r_haven_gives_the_csv_dataset(tmp_path: Path, cohort) -> None:
     # No Python library writes .sas7bdat; R's haven does (skipped without R unless CI requires R).
     directory = cohort[0]
-    required = os.environ.get("INTERPLAY_REQUIRE_R") == "1"
-    rscript = rscript_or_skip()
     script = tmp_path / "write_sas.R"
     script.write_text(WRITE_SAS)
     paths = [
@@ -178,14 +173,7 @@ def test_sas7bdat_written_by_r_haven_gives_the_csv_dataset(tmp_path: Path, cohor
         directory / "visits.csv",
         tmp_path / "visits.sas7bdat",
     ]
-    result = subprocess.run(
-        [rscript, str(script), *map(str, paths)], capture_output=True, text=True, timeout=120
-    )
-    if result.returncode == R_PACKAGE_ABSENT:
-        if required:
-            pytest.fail("INTERPLAY_REQUIRE_R=1 but the R package haven is not installed")
-        pytest.skip("R package haven is not installed")
-    assert result.returncode == 0, result.stderr
+    run_r_script(script, paths, "haven", timeout=120)
     assert_same_as_csv(ingest(paths[1], paths[3]), directory)
 
 
