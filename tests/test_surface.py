@@ -166,10 +166,18 @@ def test_the_test_rejects_a_threshold_surface_and_holds_its_level_under_a_linear
     assert 0.35 < np.mean(linear) < 0.65
 
 
-def test_convex_hull_support():
-    observed = np.array([[0, 0], [1, 0], [1, 1], [0, 1], [0.5, 0.5]], dtype=float)
-    points = np.array([[0.5, 0.5], [0.99, 0.01], [1.5, 0.5], [-0.1, -0.1]])
-    assert surface.within_hull(points, observed).tolist() == [True, True, False, False]
+def test_support_counts_patients_within_half_an_sd_by_brute_force():
+    rng = np.random.default_rng(4)
+    observed = rng.normal(size=(500, 2)) * [2.0, 0.5]  # unequal spreads: distances in SDs
+    points = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 1.2], [9.0, 3.0], [-4.0, -1.0]])
+    spread = observed.std(axis=0, ddof=1)
+    counts = [
+        int((np.hypot(*((observed - p) / spread).T) <= surface.SUPPORT_RADIUS).sum())
+        for p in points
+    ]
+    expected = [count >= surface.SUPPORT_PATIENTS for count in counts]
+    assert surface.supported_points(points, observed).tolist() == expected
+    assert expected[0] and not expected[3]  # the centre is supported, far outside is not
 
 
 def test_surface_table_grid_standardisation_and_columns():

@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from interplay.figures.cohort import cut_value
 from interplay.figures.continuous import not_estimable_text
@@ -21,6 +22,7 @@ from interplay.figures.style import (
     styled,
 )
 from interplay.figures.words import axis_label
+from interplay.interaction.surface import SUPPORT_PATIENTS, SUPPORT_RADIUS
 from interplay.pair import Pair
 from interplay.report.findings import test_text
 
@@ -32,6 +34,7 @@ DRAWN_COLUMNS = ["model", "exposure", "modifier", "probability", "supported", "s
 COLOUR_MAP = "viridis"
 POINT_COLOUR = "#FFFFFF"
 CUT_COLOUR = "#D55E00"
+UNSUPPORTED_VEIL = (1.0, 1.0, 1.0, 0.6)  # white at 60 %: the colours fade, still legible
 LEVEL_STEP = 2.5  # percent between filled contour levels
 
 
@@ -67,9 +70,11 @@ def surface_panel(
     """One model's filled contours, the support outline, the patients and the cut-points."""
     x, z = grid_of(rows, "exposure"), grid_of(rows, "modifier")
     filled = axes.contourf(x, z, 100 * grid_of(rows, "probability"), levels=levels, cmap=COLOUR_MAP)
+    supported = grid_of(rows, "supported")
+    # Grey veil and outline over the grid points with too few patients nearby to read.
+    axes.contourf(x, z, supported, levels=[-0.5, 0.5], colors=[UNSUPPORTED_VEIL])
     axes.contour(
-        x, z, grid_of(rows, "supported"), levels=[0.5], colors="black", linewidths=0.8,
-        linestyles="solid",
+        x, z, supported, levels=[0.5], colors="black", linewidths=0.8, linestyles="solid"
     )  # fmt: skip
     axes.scatter(
         observed["exposure"], observed["modifier"], s=1.5, color=POINT_COLOUR, alpha=0.35,
@@ -84,11 +89,16 @@ def surface_panel(
     return filled
 
 
-def legend_handles() -> list[Line2D]:
+def legend_handles() -> list[Line2D | Patch]:
     """What the lines and dots mean."""
     return [
         Line2D([], [], color=CUT_COLOUR, linestyle="--", label="Two-group cut-points"),
-        Line2D([], [], color="black", label="Observed pairs (convex hull)"),
+        Patch(
+            facecolor=UNSUPPORTED_VEIL,
+            edgecolor="black",
+            linewidth=0.8,
+            label=f"Fewer than {SUPPORT_PATIENTS} patients within {SUPPORT_RADIUS:g} SD",
+        ),
         Line2D([], [], color=NEUTRAL, marker="o", markersize=2, linestyle="none", label="Patients"),
     ]
 
@@ -103,7 +113,7 @@ def surface_figure(
     style: FigureStyle,
 ) -> Figure:
     """Two contour panels (smooth | linear) of the standardised predicted probability in percent,
-    on one colour scale; the solid outline encloses the observed pairs (convex hull), dots are
+    on one colour scale; a grey veil covers grid points with few patients nearby, dots are
     patients, dashed lines the two-group cut-points, the LR test in the title."""
     require(surface, DRAWN_COLUMNS, "surface")
     log = pair.exposure.transform == "log2"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import Delaunay
+from scipy.spatial import cKDTree
 
 from interplay.errors import InputError
 from interplay.interaction.product_tests import lr_test
@@ -33,6 +33,9 @@ from interplay.pair import Pair
 SMOOTH, LINEAR = "smooth", "linear"
 LINEAR_TERMS = models.MODEL_EXPOSURES["continuous"]
 SURFACE_QUANTILES = (0.025, 0.975)  # range of each axis of the surface grid
+# A grid point is supported with this many patients within this many SDs (supported_points).
+SUPPORT_PATIENTS = 10
+SUPPORT_RADIUS = 0.5
 SURFACE_COLUMNS = [
     "model", "exposure", "exposure_scaled", "modifier", "modifier_scaled", "probability",
     "ci_low", "ci_high", "ci_method", "supported", "status",
@@ -221,9 +224,17 @@ def grid_axis(observed: np.ndarray, points: int) -> np.ndarray:
     return np.linspace(low, high, points)
 
 
-def within_hull(points: np.ndarray, observed: np.ndarray) -> np.ndarray:
-    """Whether each point (rows of x, z) lies in the convex hull of the observed points."""
-    return Delaunay(observed).find_simplex(points) >= 0
+def supported_points(points: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """Whether each point (rows of x, z) has at least SUPPORT_PATIENTS observed points within
+    SUPPORT_RADIUS, distances measured on axes divided by each observed variable's SD.
+
+    A convex hull would count the sparse corners of the data as supported; a local count marks
+    where the surface rests on patients rather than on the splines' extrapolation.
+    """
+    spread = observed.std(axis=0, ddof=1)
+    tree = cKDTree(observed / spread)
+    nearby = tree.query_ball_point(points / spread, SUPPORT_RADIUS, return_length=True)
+    return np.asarray(nearby) >= SUPPORT_PATIENTS
 
 
 def observed_pairs(dataset: pd.DataFrame) -> np.ndarray:
@@ -271,7 +282,7 @@ def surface_tables(
     Knots, grid and support come from the observed analysis dataset; the models are fitted to
     each data set (complete cases, or each imputed set). Predicted probabilities are standardised
     over the covariates (g-computation) and pooled on the logit scale by Rubin's rules; supported
-    is TRUE inside the convex hull of the observed (exposure, modifier) pairs.
+    is TRUE where the observed (exposure, modifier) pairs are dense enough (supported_points).
     """
     require_continuous(pair)
     basis = surface_basis(dataset, spline_df)
@@ -283,7 +294,7 @@ def surface_tables(
     modifier_scaled, exposure_scaled = (
         a.ravel() for a in np.meshgrid(modifier_axis, exposure_axis, indexing="ij")
     )
-    supported = within_hull(
+    supported = supported_points(
         np.column_stack([exposure_scaled, modifier_scaled]), observed_pairs(dataset)
     )
     parts = []

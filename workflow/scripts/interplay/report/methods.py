@@ -17,6 +17,7 @@ from interplay.data.biomarkers import log_outlier_variables
 from interplay.errors import InputError
 from interplay.imputation.batched import DONORS
 from interplay.interaction import slopes
+from interplay.interaction.surface import SUPPORT_PATIENTS, SUPPORT_RADIUS
 from interplay.jobs.settings import PAIR_COLUMNS
 from interplay.labels import (
     OUTCOMES,
@@ -893,8 +894,8 @@ def surface_paragraph(surface: Section | None, pair: Pair) -> str:
         "linear-interaction model, which was tested against it by a likelihood-ratio test, pooled "
         "across imputed data sets by the D3 statistic (Meng and Rubin, 1992). Standardised "
         "predicted probabilities from both models were drawn over the 2.5th to 97.5th "
-        "percentiles of each variable, with the convex hull of the observed pairs as the region "
-        "the data support."
+        "percentiles of each variable; the data were taken to support a point with at least "
+        f"{SUPPORT_PATIENTS} patients within {SUPPORT_RADIUS:g} standard deviations of it."
     )
 
 
