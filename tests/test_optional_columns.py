@@ -59,7 +59,8 @@ def test_sensitivity_summary_and_report_say_why(finished: Path) -> None:
     skipped = summary[summary["analysis"] == "by_treatment_step"]
     assert skipped["stratum"].tolist() == [NOT_RUN] and skipped["estimate"].isna().all()
     primary = summary[summary["analysis"] == "primary"]
-    assert len(primary) == 4 and primary["estimate"].notna().all()
+    # The stratum ORs, the ratio of ORs, RERI and the interaction contrast (for its E-values).
+    assert len(primary) == 5 and primary["estimate"].notna().all()
     page = (finished / "results" / "report" / "sensitivity.html").read_text(encoding="utf-8")
     assert NOT_RUN in page
 

@@ -11,13 +11,12 @@ from conftest import rscript_or_skip
 from interplay.figures.pairs import pairs_figure
 from interplay.figures.style import FigureStyle
 from interplay.jobs.settings import analysis_settings
-from interplay.pair import pair_from_settings
+from interplay.pair import pair_from_settings, pair_key
 from interplay.report.pages import report_page
 from interplay.sensitivity.pairs import (
     PAIRS_COLUMNS,
     adjusted_p_values,
     pair_analyses,
-    pair_key,
     pairs_table,
     protected_pairs,
 )

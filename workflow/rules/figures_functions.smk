@@ -30,11 +30,12 @@ REPORT_BASELINE = "03 Baseline characteristics"
 REPORT_PAPER = "04 Paper tables"
 REPORT_GROUPS = "05 Interaction"
 REPORT_CONTINUOUS = "06 Continuous models"
-REPORT_SENSITIVITY = "07 Sensitivity analyses"
-REPORT_UNCERTAINTY = "08 Bootstrap"
-REPORT_QUALITY = "09 Data quality"
-REPORT_METHODS = "10 Methods"
-REPORT_PROVENANCE = "11 Provenance"
+REPORT_PREDICTION = "07 Prediction"
+REPORT_SENSITIVITY = "08 Sensitivity analyses"
+REPORT_UNCERTAINTY = "09 Bootstrap"
+REPORT_QUALITY = "10 Data quality"
+REPORT_METHODS = "11 Methods"
+REPORT_PROVENANCE = "12 Provenance"
 
 # The items of each section in reading order (their `item` labels). The report sorts items by
 # their labels as text, so labels.item_label() numbers each by its place here.
@@ -71,7 +72,6 @@ REPORT_ITEMS = {
 
 
 # The prediction section (docs/prediction.md): its items, and the analyses with a decision curve.
-REPORT_PREDICTION = "06b Prediction"
 PREDICTION_TABLE_ITEM = "Prediction performance"
 PREDICTION_FIGURE_ITEM = "Decision curve"
 REPORT_ITEMS[REPORT_PREDICTION] = [PREDICTION_TABLE_ITEM, PREDICTION_FIGURE_ITEM]

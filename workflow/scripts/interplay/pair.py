@@ -184,3 +184,15 @@ def pair_from_settings(settings: Mapping[str, Any], units: Mapping[str, str] | N
         exposure=variable_from_settings(EXPOSURE, section[EXPOSURE], units),
         modifier=variable_from_settings(MODIFIER, section[MODIFIER], units),
     )
+
+
+def pair_key(settings: Mapping[str, Any]) -> tuple[tuple[Any, ...], ...]:
+    """What makes two analyses study the same pair: each role's column and two-group split
+    (the threshold and high_if only of a threshold split)."""
+    key = []
+    for role in ROLES:
+        entry = settings["pair"][role]
+        split = entry.get("split", "median")
+        cut = (entry.get("threshold"), entry.get("high_if", "at_or_above"))
+        key.append((entry["column"], split, *(cut if split == "threshold" else (None, None))))
+    return tuple(key)

@@ -10,7 +10,7 @@ import pandas as pd
 from interplay.errors import InputError
 from interplay.interaction.reference import HELD_KEY, PRIMARY_RULE
 from interplay.jobs.config_checks import PRIMARY
-from interplay.sensitivity.pairs import pair_key
+from interplay.pair import pair_key
 from interplay.tables import WHOLE_SAMPLE, read_table
 
 

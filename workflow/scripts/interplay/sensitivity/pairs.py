@@ -20,8 +20,8 @@ import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
 from interplay.jobs.config_checks import PRIMARY
-from interplay.jobs.settings import PAIR_COLUMNS, PAIR_ROLES
-from interplay.pair import Pair, pair_from_settings
+from interplay.jobs.settings import PAIR_COLUMNS
+from interplay.pair import Pair, pair_from_settings, pair_key
 from interplay.sensitivity.summary import (
     SENSITIVITY_ESTIMANDS,
     coding_words,
@@ -44,18 +44,6 @@ PAIRS_COLUMNS = [
 
 # The pair section's choices that are not the pair's: a representative makes them as the primary.
 PAIR_CHOICES = ("coding", "below_lod", "require_both", "outlier_z")
-
-
-def pair_key(settings: Mapping[str, Any]) -> tuple[tuple[Any, ...], ...]:
-    """What makes two analyses study the same pair: each role's column and two-group split
-    (the threshold and high_if only of a threshold split)."""
-    key = []
-    for role in PAIR_ROLES:
-        entry = settings["pair"][role]
-        split = entry.get("split", "median")
-        cut = (entry.get("threshold"), entry.get("high_if", "at_or_above"))
-        key.append((entry["column"], split, *(cut if split == "threshold" else (None, None))))
-    return tuple(key)
 
 
 def other_choices(settings: Mapping[str, Any]) -> dict[str, Any]:
