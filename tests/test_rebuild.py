@@ -71,12 +71,6 @@ def test_analyses_with_equal_imputation_inputs_share_one_imputation(workdir: Pat
     # primary every other analysis of the pair holds primary's reference cell, read from its
     # interaction table, so it refits after primary does.
     assert refits == {f"analysis={a}" for a in CONFIG_ANALYSES}
-    own_cell = write_config(workdir, "own_cell.yaml", "models: {additive_reference: each_analysis}\n")
-    jobs = planned_jobs(
-        workdir, "--configfile", own_cell, "--forcerun", "results/imputations/primary/imputed.npz"
-    )
-    refits = {w for r, w in jobs if r in FIT_RULES}
-    assert refits == {f"analysis={a}" for a in ["primary", "tertiles", "continuous", "firth"]}
 
 
 def test_an_analysis_with_its_own_imputation_settings_gets_its_own(workdir: Path) -> None:
