@@ -207,6 +207,20 @@ def test_surface_table_grid_standardisation_and_columns():
     assert (table["status"] == models.OK).all()
 
 
+def test_tied_values_that_make_knots_coincide_are_refused_naming_df_and_variable():
+    data = surface_data(200, "linear", seed=1)
+    lowest = data["exposure_scaled"].min()
+    tied = data["exposure_scaled"].rank(method="first") <= 60  # 30 % share one value, as at a LOD
+    data.loc[tied, "exposure_scaled"] = lowest
+    with pytest.raises(InputError, match="surface.df 4 .* of IL-1β") as error:
+        surface.surface_basis(data, 4, ("IL-1β", "BDNF"))
+    assert "at most 3" in error.value.fix  # quantiles 0, 1/3 no longer coincide at df 3
+    basis = surface.surface_basis(data, 3, ("IL-1β", "BDNF"))
+    assert len(np.unique(basis.exposure_knots)) == 4
+    columns = basis.columns(data["exposure_scaled"].to_numpy(), data["modifier_scaled"].to_numpy())
+    assert np.linalg.matrix_rank(columns) == len(basis.terms)
+
+
 def test_a_binary_variable_has_no_surface():
     data = surface_data(200, "linear", seed=1)
     pair = DEFAULT_PAIR.__class__(
