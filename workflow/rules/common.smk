@@ -418,13 +418,20 @@ def shared_imputation_inputs(wildcards):
     return imputation_inputs(SimpleNamespace(analysis=wildcards.imputation))
 
 
-def model_inputs(wildcards):
-    """The imputation inputs and, when the analysis imputes, its (shared) imputed data sets;
-    when it holds another analysis's reference cell, that analysis's interaction table.
-    """
+def data_set_inputs(wildcards):
+    """The imputation inputs and, when the analysis imputes, its (shared) imputed data sets: what
+    a job fitting models to the analysis's data sets reads (prediction, surface)."""
     inputs = imputation_inputs(wildcards)
     if has_imputation_job(wildcards.analysis):
         inputs["imputed"] = imputed_file(wildcards.analysis)
+    return inputs
+
+
+def model_inputs(wildcards):
+    """The data set inputs and, when the analysis holds another analysis's reference cell, that
+    analysis's interaction table.
+    """
+    inputs = data_set_inputs(wildcards)
     holder = additive_reference_analysis(wildcards.analysis)
     if holder is not None:
         inputs["reference"] = f"results/analyses/{holder}/model_based/interaction.tsv"
