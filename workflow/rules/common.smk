@@ -37,7 +37,9 @@ from interplay.jobs.config_checks import (
     check_column_references,
     check_pair_settings,
     check_schema,
+    check_whole_sample_lists,
     config_sources,
+    continuous_surface_analyses,
     left_out_note,
     setting_source,
     load_schema,
@@ -198,6 +200,12 @@ if LEFT_OUT_NOTE:
     print(LEFT_OUT_NOTE, file=sys.stderr)
 for section, names in ANALYSIS_LISTS_RUN.items():
     config[section]["analyses"] = names
+stop_on_input_error(check_whole_sample_lists, config, ANALYSES, CONFIG_SOURCES)
+config["surface"]["analyses"], BINARY_SURFACE_NOTE = continuous_surface_analyses(
+    config["surface"]["analyses"], ANALYSES
+)
+if BINARY_SURFACE_NOTE:
+    print(BINARY_SURFACE_NOTE, file=sys.stderr)
 
 from interplay.sensitivity.pairs import pair_analyses
 from interplay.jobs.held_reference import reference_analysis
