@@ -6,7 +6,7 @@ import subprocess
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import rscript_or_skip
+from conftest import REPO, rscript_or_skip
 from interplay.errors import InputError
 from interplay.figures.style import FigureStyle
 from interplay.figures.surface import PANEL_TITLES, surface_figure
@@ -279,3 +279,11 @@ def test_figure_has_both_panels_on_one_colour_scale_and_the_test_in_its_title():
     assert smooth.collections[0].get_clim() == linear.collections[0].get_clim()
     assert "Likelihood-ratio χ² (21 df)" in figure.get_suptitle()
     assert bar.get_ylabel() == "Predicted remission at week 12 (%)"
+
+
+def test_test_page_caption_gets_the_synthetic_note_from_its_rule():
+    """surface_test_table.rst shows synthetic_caption: report_surface_test must pass it."""
+    rules = (REPO / "workflow" / "rules" / "surface.smk").read_text(encoding="utf-8")
+    caption = (REPO / "workflow" / "report" / "surface_test_table.rst").read_text(encoding="utf-8")
+    assert "snakemake.params.synthetic_caption" in caption
+    assert "synthetic_caption=SYNTHETIC_CAPTION" in rules.split("as report_surface_test", 1)[1]
