@@ -212,7 +212,7 @@ def test_tied_values_that_make_knots_coincide_are_refused_naming_df_and_variable
     lowest = data["exposure_scaled"].min()
     tied = data["exposure_scaled"].rank(method="first") <= 60  # 30 % share one value, as at a LOD
     data.loc[tied, "exposure_scaled"] = lowest
-    with pytest.raises(InputError, match="surface.df 4 .* of IL-1β") as error:
+    with pytest.raises(InputError, match=r"surface\.df 4 .* of IL-1β") as error:
         surface.surface_basis(data, 4, ("IL-1β", "BDNF"))
     assert "at most 3" in error.value.fix  # quantiles 0, 1/3 no longer coincide at df 3
     basis = surface.surface_basis(data, 3, ("IL-1β", "BDNF"))

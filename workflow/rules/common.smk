@@ -487,3 +487,17 @@ def table_words(analysis):
             "per_exposure": pair.exposure.scale_words,
         }
     )
+
+
+def findings_optional_inputs():
+    """The primary analysis's tables that only some configurations make, for their findings rows:
+    its prediction table (prediction.analyses) and surface test (surface.analyses)."""
+    optional = {
+        "prediction": ("prediction", "prediction.tsv"),
+        "surface_test": ("surface", "surface_test.tsv"),
+    }
+    return {
+        name: f"results/analyses/primary/{file}"
+        for name, (section, file) in optional.items()
+        if "primary" in config[section]["analyses"]
+    }

@@ -18,9 +18,3 @@ EXTRA_OUTPUTS += [
     ]
 ]
 
-
-def surface_findings_inputs():
-    """The primary analysis's surface test, for its findings row, when it has one."""
-    if "primary" not in SURFACE_ANALYSES:
-        return {}
-    return {"surface_test": "results/analyses/primary/surface_test.tsv"}

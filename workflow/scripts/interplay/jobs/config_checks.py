@@ -699,7 +699,7 @@ def check_paper_settings(settings: Mapping[str, Mapping[str, Any]]) -> None:
             )
 
 
-# Sections whose jobs fit one model to the whole sample: a stratified analysis would pool its strata.
+# Sections whose jobs fit one model to the whole sample (a stratified analysis would pool strata).
 WHOLE_SAMPLE_LISTS = ["surface", "prediction"]
 
 
