@@ -264,6 +264,10 @@ def test_findings_sentence_names_the_corrected_c_statistics():
     row = prediction_finding(small_prediction_table(), DEFAULT_PAIR)
     assert row["estimate"] == 0.015
     assert "from 0.640 to 0.655 (difference +0.015; with their interaction 0.661" in row["sentence"]
+    assert row["sentence"].endswith("Harrell's bootstrap, 200 replicates per imputed set).")
+    complete_cases = small_prediction_table().assign(imputations=0, replicates=200)
+    sentence = prediction_finding(complete_cases, DEFAULT_PAIR)["sentence"]
+    assert sentence.endswith("Harrell's bootstrap, 200 replicates).")
 
 
 def test_report_page_shows_words_not_codes():
