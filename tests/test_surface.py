@@ -2,6 +2,7 @@
 simulation with a known threshold surface."""
 
 import subprocess
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -281,9 +282,57 @@ def test_figure_has_both_panels_on_one_colour_scale_and_the_test_in_its_title():
     assert bar.get_ylabel() == "Predicted remission at week 12 (%)"
 
 
+def test_figure_hatches_the_exposure_below_its_lod():
+    """DEFAULT_PAIR's IL-1β has an LOD (no lod row in the cut-points: the configured one)."""
+    data = surface_data(600, "threshold", seed=4)
+    tables = surface.surface_tables([data], data, DEFAULT_PAIR, COVARIATES, 4, 12, 0.95)
+    cutpoints = pd.DataFrame(
+        {
+            "role": ["exposure", "modifier"],
+            "cut": "median",
+            "value": [float(data["exposure"].median()), float(data["modifier"].median())],
+        }
+    )
+    figure = surface_figure(
+        tables["surface"], tables["surface_test"], data, cutpoints, DEFAULT_PAIR,
+        "Remission at week 12", FigureStyle(),
+    )  # fmt: skip
+    for axes in figure.axes[:2]:
+        hatched = [p for p in axes.patches if p.get_hatch()]
+        assert len(hatched) == 1  # the modifier has no LOD
+        left, right = hatched[0].get_x(), hatched[0].get_x() + hatched[0].get_width()
+        assert left == pytest.approx(axes.get_xlim()[0])
+        assert right == pytest.approx(DEFAULT_PAIR.exposure.lod)
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert "IL-1β below its LOD (substituted values)" in labels
+
+
 def test_test_page_caption_gets_the_synthetic_note_from_its_rule():
     """surface_test_table.rst shows synthetic_caption: report_surface_test must pass it."""
     rules = (REPO / "workflow" / "rules" / "surface.smk").read_text(encoding="utf-8")
     caption = (REPO / "workflow" / "report" / "surface_test_table.rst").read_text(encoding="utf-8")
     assert "snakemake.params.synthetic_caption" in caption
     assert "synthetic_caption=SYNTHETIC_CAPTION" in rules.split("as report_surface_test", 1)[1]
+
+
+def test_figure_caption_says_the_hatched_range_is_below_the_lod():
+    """Rendered as Snakemake's report does; no sentence for a pair without an LOD."""
+    import dataclasses
+
+    import jinja2
+    from interplay.figures.words import caption_words
+
+    template = jinja2.Environment().from_string(
+        (REPO / "workflow" / "report" / "surface.rst").read_text(encoding="utf-8")
+    )
+    no_lod = dataclasses.replace(
+        DEFAULT_PAIR, exposure=dataclasses.replace(DEFAULT_PAIR.exposure, lod=None)
+    )
+    for pair, shown in ((DEFAULT_PAIR, True), (no_lod, False)):
+        params = SimpleNamespace(
+            words=caption_words(pair), analysis_label="Primary",
+            outcome_label="Remission at week 12", synthetic_caption="",
+        )  # fmt: skip
+        text = template.render(snakemake=SimpleNamespace(params=params))
+        sentence = f"The hatched band left of {DEFAULT_PAIR.exposure.lod:g} pg/mL is IL-1β below"
+        assert (sentence in text) is shown

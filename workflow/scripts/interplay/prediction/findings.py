@@ -11,7 +11,7 @@ CODE = "prediction_c_statistic"
 
 def replicates_text(table: pd.DataFrame) -> str:
     """'200 replicates per imputed set' (the table sums them over the sets), or '200 replicates'."""
-    replicates, imputations = (int(table[column].iloc[0]) for column in ("replicates", "imputations"))
+    replicates, imputations = (int(table[c].iloc[0]) for c in ("replicates", "imputations"))
     if imputations == 0:
         return f"{replicates:,} replicates"
     return f"{replicates / imputations:,.0f} replicates per imputed set"
