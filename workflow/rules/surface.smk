@@ -42,7 +42,7 @@ use rule report_analysis_tables as report_surface_test with:
         ),
     log:
         "results/logs/report_tables/{analysis}_surface_test.log",
-    params:
-        synthetic_caption=SYNTHETIC_CAPTION,
     wildcard_constraints:
         analysis=names_pattern(SURFACE_ANALYSES),
+    params:
+        synthetic_caption=SYNTHETIC_CAPTION,

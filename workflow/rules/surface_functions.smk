@@ -17,4 +17,3 @@ EXTRA_OUTPUTS += [
         *(f"results/figures/{analysis}/surface.{fmt}" for fmt in FIGURES["formats"]),
     ]
 ]
-
