@@ -260,7 +260,8 @@ def test_methods_paragraph_names_the_splines_and_the_test():
     assert surface_paragraph({"analyses": [], "df": 4, "grid_points": 40}, DEFAULT_PAIR) == ""
 
 
-def test_figure_has_both_panels_on_one_colour_scale_and_the_test_in_its_title():
+def drawn_figure():
+    """The figure of a threshold cohort, cut at the medians (no lod row: the configured LOD)."""
     data = surface_data(600, "threshold", seed=4)
     tables = surface.surface_tables([data], data, DEFAULT_PAIR, COVARIATES, 4, 12, 0.95)
     cutpoints = pd.DataFrame(
@@ -271,10 +272,14 @@ def test_figure_has_both_panels_on_one_colour_scale_and_the_test_in_its_title():
             "value": [float(data["exposure"].median()), float(data["modifier"].median())],
         }
     )
-    figure = surface_figure(
+    return surface_figure(
         tables["surface"], tables["surface_test"], data, cutpoints, DEFAULT_PAIR,
         "Remission at week 12", FigureStyle(),
     )  # fmt: skip
+
+
+def test_figure_has_both_panels_on_one_colour_scale_and_the_test_in_its_title():
+    figure = drawn_figure()
     smooth, linear, bar = figure.axes
     assert smooth.get_title() == PANEL_TITLES["smooth"] and linear.get_xscale() == "log"
     assert smooth.collections[0].get_clim() == linear.collections[0].get_clim()
@@ -283,20 +288,8 @@ def test_figure_has_both_panels_on_one_colour_scale_and_the_test_in_its_title():
 
 
 def test_figure_hatches_the_exposure_below_its_lod():
-    """DEFAULT_PAIR's IL-1β has an LOD (no lod row in the cut-points: the configured one)."""
-    data = surface_data(600, "threshold", seed=4)
-    tables = surface.surface_tables([data], data, DEFAULT_PAIR, COVARIATES, 4, 12, 0.95)
-    cutpoints = pd.DataFrame(
-        {
-            "role": ["exposure", "modifier"],
-            "cut": "median",
-            "value": [float(data["exposure"].median()), float(data["modifier"].median())],
-        }
-    )
-    figure = surface_figure(
-        tables["surface"], tables["surface_test"], data, cutpoints, DEFAULT_PAIR,
-        "Remission at week 12", FigureStyle(),
-    )  # fmt: skip
+    """DEFAULT_PAIR's IL-1β has an LOD, which the cut-points table lacks: the configured one."""
+    figure = drawn_figure()
     for axes in figure.axes[:2]:
         hatched = [p for p in axes.patches if p.get_hatch()]
         assert len(hatched) == 1  # the modifier has no LOD
