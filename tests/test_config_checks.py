@@ -21,11 +21,14 @@ from interplay.jobs.config_checks import (
     check_analysis_schemas,
     check_column_references,
     check_schema,
+    check_whole_sample_lists,
     config_sources,
+    continuous_surface_analyses,
     left_out_note,
     load_schema,
     setting_source,
 )
+from interplay.jobs.settings import analysis_settings as sections_of
 from interplay.jobs.settings import merge_settings
 from interplay.sensitivity.summary import sensitivity_table
 
@@ -208,6 +211,30 @@ def test_paper_tables_of_analyses_not_run_are_refused() -> None:
         analysis_lists_run(config, ["primary"], sources)
     assert caught.value.key == "paper_tables.analyses" and caught.value.files == ["mine.yaml"]
     assert caught.value.allowed == "analyses that run selects: primary"
+
+
+def test_a_stratified_analysis_is_refused_in_surface_and_prediction_lists() -> None:
+    config, sources = configured("prediction:\n  analyses: [primary, by_treatment_step]\n")
+    settings = {name: sections_of(config, name) for name in config["analyses"]}
+    with pytest.raises(ConfigError) as caught:
+        check_whole_sample_lists(config, settings, sources)
+    assert caught.value.key == "prediction.analyses" and caught.value.files == ["mine.yaml"]
+    assert "stratify_by (treatment_step)" in caught.value.problem
+    assert caught.value.fix == "remove 'by_treatment_step' from prediction.analyses"
+    check_whole_sample_lists(CONFIG, {n: sections_of(CONFIG, n) for n in CONFIG["analyses"]})
+
+
+def test_an_analysis_with_a_binary_pair_variable_is_left_out_of_the_surface_with_a_note() -> None:
+    config, _ = configured(
+        "analyses:\n  married:\n    pair:\n      modifier: {column: unmarried, label: Unmarried,"
+        " unit: '', kind: binary, split: binary}\n"
+        "surface:\n  analyses: [primary, married, continuous]\n"
+    )
+    settings = {name: sections_of(config, name) for name in config["analyses"]}
+    kept, note = continuous_surface_analyses(config["surface"]["analyses"], settings)
+    assert kept == ["primary", "continuous"]
+    assert note.endswith("needs two continuous variables: married (Unmarried is binary)")
+    assert continuous_surface_analyses(["primary"], settings) == (["primary"], "")
 
 
 # The same checks in the job, for callers outside Snakemake ---------------------------------------

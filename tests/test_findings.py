@@ -371,3 +371,24 @@ def test_the_report_opens_with_the_findings_and_the_synthetic_line(
     findings = read_table(completed_workflow / "results/tables/findings.tsv")
     first = findings["sentence"].dropna().iloc[0]
     assert first in " ".join(shown_page["text"].split())
+
+
+def test_the_johnson_neyman_regions_are_a_row_of_the_table_and_a_line_of_the_text() -> None:
+    """The row holds johnson_neyman_sentence's text, which findings.md then lists last."""
+    from figure_tables import regions_table
+    from interplay.report.findings import johnson_neyman_sentence
+
+    models, interaction, sensitivity = crafted()
+    regions = regions_table().assign(stratum="all")
+    findings = findings_table(
+        models, interaction, sensitivity, CI_LEVEL, DEFAULT_PAIR, johnson_neyman=regions
+    )
+    row = findings.iloc[-1]
+    assert row["estimand"] == "johnson_neyman" and pd.isna(row["estimate"])
+    assert row["sentence"] == johnson_neyman_sentence(regions, DEFAULT_PAIR, CI_LEVEL)
+    markdown = findings_documents(findings, models, interaction, CI_LEVEL, False, DEFAULT_PAIR)
+    assert markdown["markdown"].endswith(f"- {row['sentence']}\n")
+    empty = findings_table(
+        models, interaction, sensitivity, CI_LEVEL, DEFAULT_PAIR, johnson_neyman=regions.iloc[:0]
+    )
+    assert "johnson_neyman" not in set(empty["estimand"])

@@ -2,12 +2,16 @@
 against an independent loop of statsmodels fits; Rubin pooling of the c-statistic by hand."""
 
 from pathlib import Path
+from types import SimpleNamespace
 
+import jinja2
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from docutils.core import publish_parts
 from interplay.api import read_config, settings_of
+from interplay.labels import SYNTHETIC_NOTE
 from interplay.models import logistic as models
 from interplay.prediction import metrics
 from interplay.prediction.findings import prediction_finding
@@ -260,6 +264,10 @@ def test_findings_sentence_names_the_corrected_c_statistics():
     row = prediction_finding(small_prediction_table(), DEFAULT_PAIR)
     assert row["estimate"] == 0.015
     assert "from 0.640 to 0.655 (difference +0.015; with their interaction 0.661" in row["sentence"]
+    assert row["sentence"].endswith("Harrell's bootstrap, 200 replicates per imputed set).")
+    complete_cases = small_prediction_table().assign(imputations=0, replicates=200)
+    sentence = prediction_finding(complete_cases, DEFAULT_PAIR)["sentence"]
+    assert sentence.endswith("Harrell's bootstrap, 200 replicates).")
 
 
 def test_report_page_shows_words_not_codes():
@@ -279,3 +287,29 @@ def test_methods_paragraph_states_the_validation_in_tripod_terms():
     assert "from 5% to 80%" in text and "not re-chosen in each resample" in text
     assert "In the imputed analysis (Primary)" in text
     assert prediction_paragraph({"analyses": []}, analyses) == ""
+
+
+def rule_block(rule_file: str, rule: str) -> str:
+    """The text of one rule of a workflow/rules file, up to the next rule."""
+    text = (REPO_CONFIG.parent / "workflow" / "rules" / rule_file).read_text(encoding="utf-8")
+    return text.split(f"rule {rule}", 1)[1].split("\nrule ", 1)[0]
+
+
+def test_report_caption_names_the_pair_and_says_when_the_data_are_synthetic():
+    """Rendered as Snakemake's report does, with the params report_prediction passes."""
+    block = rule_block("report.smk", "report_prediction")
+    assert 'words=table_words("primary")' in block
+    assert "synthetic_caption=SYNTHETIC_CAPTION" in block
+    caption = REPO_CONFIG.parent / "workflow" / "report" / "prediction_table.rst"
+    template = jinja2.Environment().from_string(caption.read_text(encoding="utf-8"))
+    for note in (SYNTHETIC_NOTE, ""):
+        params = SimpleNamespace(
+            words={"exposure": "IL-6", "modifier": "HADS anxiety"},
+            replicates=200,
+            synthetic_caption=note,
+        )
+        html = publish_parts(
+            template.render(snakemake=SimpleNamespace(params=params)), writer="html"
+        )["body"]
+        assert "adding IL-6 and HADS anxiety (and their interaction)" in html
+        assert ("<strong>Synthetic data" in html) is bool(note)

@@ -135,3 +135,15 @@ def test_jobs_ask_for_more_with_a_big_cohort(tmp_path) -> None:
     assert set(planned) == GROWING
     for rule, (mem_mb, runtime) in planned.items():
         assert mem_mb > SUBMITTED[rule][0] and runtime > SUBMITTED[rule][1], rule
+
+
+@pytest.mark.workflow
+def test_prediction_and_surface_do_not_wait_on_the_held_reference_cell(planned) -> None:
+    """They fit their own models and never read primary's model_based/interaction.tsv."""
+    inputs = [
+        (rule, re.search(r"^    input: (.*)$", body, re.MULTILINE).group(1))
+        for rule, body in planned
+        if rule in {"prediction", "surface"}
+    ]
+    assert {rule for rule, _ in inputs} == {"prediction", "surface"}
+    assert [(rule, files) for rule, files in inputs if "model_based" in files] == []

@@ -2,11 +2,12 @@
 simulation with a known threshold surface."""
 
 import subprocess
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import rscript_or_skip
+from conftest import REPO, rscript_or_skip
 from interplay.errors import InputError
 from interplay.figures.style import FigureStyle
 from interplay.figures.surface import PANEL_TITLES, surface_figure
@@ -207,6 +208,20 @@ def test_surface_table_grid_standardisation_and_columns():
     assert (table["status"] == models.OK).all()
 
 
+def test_tied_values_that_make_knots_coincide_are_refused_naming_df_and_variable():
+    data = surface_data(200, "linear", seed=1)
+    lowest = data["exposure_scaled"].min()
+    tied = data["exposure_scaled"].rank(method="first") <= 60  # 30 % share one value, as at a LOD
+    data.loc[tied, "exposure_scaled"] = lowest
+    with pytest.raises(InputError, match=r"surface\.df 4 .* of IL-1β") as error:
+        surface.surface_basis(data, 4, ("IL-1β", "BDNF"))
+    assert "at most 3" in error.value.fix  # quantiles 0, 1/3 no longer coincide at df 3
+    basis = surface.surface_basis(data, 3, ("IL-1β", "BDNF"))
+    assert len(np.unique(basis.exposure_knots)) == 4
+    columns = basis.columns(data["exposure_scaled"].to_numpy(), data["modifier_scaled"].to_numpy())
+    assert np.linalg.matrix_rank(columns) == len(basis.terms)
+
+
 def test_a_binary_variable_has_no_surface():
     data = surface_data(200, "linear", seed=1)
     pair = DEFAULT_PAIR.__class__(
@@ -245,7 +260,8 @@ def test_methods_paragraph_names_the_splines_and_the_test():
     assert surface_paragraph({"analyses": [], "df": 4, "grid_points": 40}, DEFAULT_PAIR) == ""
 
 
-def test_figure_has_both_panels_on_one_colour_scale_and_the_test_in_its_title():
+def drawn_figure():
+    """The figure of a threshold cohort, cut at the medians (no lod row: the configured LOD)."""
     data = surface_data(600, "threshold", seed=4)
     tables = surface.surface_tables([data], data, DEFAULT_PAIR, COVARIATES, 4, 12, 0.95)
     cutpoints = pd.DataFrame(
@@ -256,12 +272,60 @@ def test_figure_has_both_panels_on_one_colour_scale_and_the_test_in_its_title():
             "value": [float(data["exposure"].median()), float(data["modifier"].median())],
         }
     )
-    figure = surface_figure(
+    return surface_figure(
         tables["surface"], tables["surface_test"], data, cutpoints, DEFAULT_PAIR,
         "Remission at week 12", FigureStyle(),
     )  # fmt: skip
+
+
+def test_figure_has_both_panels_on_one_colour_scale_and_the_test_in_its_title():
+    figure = drawn_figure()
     smooth, linear, bar = figure.axes
     assert smooth.get_title() == PANEL_TITLES["smooth"] and linear.get_xscale() == "log"
     assert smooth.collections[0].get_clim() == linear.collections[0].get_clim()
     assert "Likelihood-ratio χ² (21 df)" in figure.get_suptitle()
     assert bar.get_ylabel() == "Predicted remission at week 12 (%)"
+
+
+def test_figure_hatches_the_exposure_below_its_lod():
+    """DEFAULT_PAIR's IL-1β has an LOD, which the cut-points table lacks: the configured one."""
+    figure = drawn_figure()
+    for axes in figure.axes[:2]:
+        hatched = [p for p in axes.patches if p.get_hatch()]
+        assert len(hatched) == 1  # the modifier has no LOD
+        left, right = hatched[0].get_x(), hatched[0].get_x() + hatched[0].get_width()
+        assert left == pytest.approx(axes.get_xlim()[0])
+        assert right == pytest.approx(DEFAULT_PAIR.exposure.lod)
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert "IL-1β below its LOD (substituted values)" in labels
+
+
+def test_test_page_caption_gets_the_synthetic_note_from_its_rule():
+    """surface_test_table.rst shows synthetic_caption: report_surface_test must pass it."""
+    rules = (REPO / "workflow" / "rules" / "surface.smk").read_text(encoding="utf-8")
+    caption = (REPO / "workflow" / "report" / "surface_test_table.rst").read_text(encoding="utf-8")
+    assert "snakemake.params.synthetic_caption" in caption
+    assert "synthetic_caption=SYNTHETIC_CAPTION" in rules.split("as report_surface_test", 1)[1]
+
+
+def test_figure_caption_says_the_hatched_range_is_below_the_lod():
+    """Rendered as Snakemake's report does; no sentence for a pair without an LOD."""
+    import dataclasses
+
+    import jinja2
+    from interplay.figures.words import caption_words
+
+    template = jinja2.Environment().from_string(
+        (REPO / "workflow" / "report" / "surface.rst").read_text(encoding="utf-8")
+    )
+    no_lod = dataclasses.replace(
+        DEFAULT_PAIR, exposure=dataclasses.replace(DEFAULT_PAIR.exposure, lod=None)
+    )
+    for pair, shown in ((DEFAULT_PAIR, True), (no_lod, False)):
+        params = SimpleNamespace(
+            words=caption_words(pair), analysis_label="Primary",
+            outcome_label="Remission at week 12", synthetic_caption="",
+        )  # fmt: skip
+        text = template.render(snakemake=SimpleNamespace(params=params))
+        sentence = f"The hatched band left of {DEFAULT_PAIR.exposure.lod:g} pg/mL is IL-1β below"
+        assert (sentence in text) is shown

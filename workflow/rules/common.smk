@@ -37,7 +37,9 @@ from interplay.jobs.config_checks import (
     check_column_references,
     check_pair_settings,
     check_schema,
+    check_whole_sample_lists,
     config_sources,
+    continuous_surface_analyses,
     left_out_note,
     setting_source,
     load_schema,
@@ -198,6 +200,12 @@ if LEFT_OUT_NOTE:
     print(LEFT_OUT_NOTE, file=sys.stderr)
 for section, names in ANALYSIS_LISTS_RUN.items():
     config[section]["analyses"] = names
+stop_on_input_error(check_whole_sample_lists, config, ANALYSES, CONFIG_SOURCES)
+config["surface"]["analyses"], BINARY_SURFACE_NOTE = continuous_surface_analyses(
+    config["surface"]["analyses"], ANALYSES
+)
+if BINARY_SURFACE_NOTE:
+    print(BINARY_SURFACE_NOTE, file=sys.stderr)
 
 from interplay.sensitivity.pairs import pair_analyses
 from interplay.jobs.held_reference import reference_analysis
@@ -418,13 +426,20 @@ def shared_imputation_inputs(wildcards):
     return imputation_inputs(SimpleNamespace(analysis=wildcards.imputation))
 
 
-def model_inputs(wildcards):
-    """The imputation inputs and, when the analysis imputes, its (shared) imputed data sets;
-    when it holds another analysis's reference cell, that analysis's interaction table.
-    """
+def data_set_inputs(wildcards):
+    """The imputation inputs and, when the analysis imputes, its (shared) imputed data sets: what
+    a job fitting models to the analysis's data sets reads (prediction, surface)."""
     inputs = imputation_inputs(wildcards)
     if has_imputation_job(wildcards.analysis):
         inputs["imputed"] = imputed_file(wildcards.analysis)
+    return inputs
+
+
+def model_inputs(wildcards):
+    """The data set inputs and, when the analysis holds another analysis's reference cell, that
+    analysis's interaction table.
+    """
+    inputs = data_set_inputs(wildcards)
     holder = additive_reference_analysis(wildcards.analysis)
     if holder is not None:
         inputs["reference"] = f"results/analyses/{holder}/model_based/interaction.tsv"
@@ -472,3 +487,17 @@ def table_words(analysis):
             "per_exposure": pair.exposure.scale_words,
         }
     )
+
+
+def findings_optional_inputs():
+    """The primary analysis's tables that only some configurations make, for their findings rows:
+    its prediction table (prediction.analyses) and surface test (surface.analyses)."""
+    optional = {
+        "prediction": ("prediction", "prediction.tsv"),
+        "surface_test": ("surface", "surface_test.tsv"),
+    }
+    return {
+        name: f"results/analyses/primary/{file}"
+        for name, (section, file) in optional.items()
+        if "primary" in config[section]["analyses"]
+    }

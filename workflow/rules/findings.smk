@@ -5,16 +5,10 @@
 
 rule findings:
     input:
-        **surface_findings_inputs(),
+        **findings_optional_inputs(),
         models="results/analyses/primary/models.tsv",
         interaction="results/analyses/primary/interaction.tsv",
         sensitivity="results/tables/sensitivity.tsv",
-        # The change in the optimism-corrected c-statistic, when primary is in prediction.analyses.
-        prediction=lambda wildcards: (
-            ["results/analyses/primary/prediction.tsv"]
-            if "primary" in config["prediction"]["analyses"]
-            else []
-        ),
         johnson_neyman="results/analyses/primary/johnson_neyman.tsv",
     output:
         table="results/tables/findings.tsv",

@@ -18,7 +18,7 @@ EXTRA_OUTPUTS += [
 
 rule prediction:
     input:
-        unpack(model_inputs),
+        unpack(data_set_inputs),
     output:
         "results/analyses/{analysis}/prediction.tsv",
     log:

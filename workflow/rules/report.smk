@@ -91,7 +91,8 @@ rule report_prediction:
         library=library_version("figure_report_tables.py"),
         title_suffix="",
         pair=settings("primary", "pair"),
-        words=pair_words("primary"),
+        words=table_words("primary"),
         replicates=config["prediction"]["replicates"],
+        synthetic_caption=SYNTHETIC_CAPTION,
     script:
         "../scripts/figure_report_tables.py"

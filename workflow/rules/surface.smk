@@ -6,7 +6,7 @@
 
 rule surface:
     input:
-        unpack(model_inputs),
+        unpack(data_set_inputs),
     output:
         surface="results/analyses/{analysis}/surface.tsv",
         surface_test="results/analyses/{analysis}/surface_test.tsv",
@@ -24,7 +24,7 @@ rule surface:
     params:
         library=library_version("surface.py"),
         settings=lambda wildcards: ANALYSES[wildcards.analysis],
-        surface=config["surface"],
+        surface=SURFACE_FIT,
     script:
         "../scripts/surface.py"
 
@@ -44,3 +44,5 @@ use rule report_analysis_tables as report_surface_test with:
         "results/logs/report_tables/{analysis}_surface_test.log",
     wildcard_constraints:
         analysis=names_pattern(SURFACE_ANALYSES),
+    params:
+        synthetic_caption=SYNTHETIC_CAPTION,

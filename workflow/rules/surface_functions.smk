@@ -1,6 +1,9 @@
 # Settings of the interaction-surface rules (surface.smk): its analyses, report items and outputs.
 
 SURFACE_ANALYSES = config["surface"]["analyses"]
+# What the surface job uses of config["surface"]: not its list of analyses, so that editing the
+# list does not re-run the jobs of the analyses it keeps.
+SURFACE_FIT = Settings({key: config["surface"][key] for key in ["df", "grid_points"]})
 SURFACE_ITEM = "Interaction surface"
 SURFACE_TEST_ITEM = "Interaction surface test"
 REPORT_ITEMS[REPORT_CONTINUOUS] += [SURFACE_ITEM, SURFACE_TEST_ITEM]
@@ -14,10 +17,3 @@ EXTRA_OUTPUTS += [
         *(f"results/figures/{analysis}/surface.{fmt}" for fmt in FIGURES["formats"]),
     ]
 ]
-
-
-def surface_findings_inputs():
-    """The primary analysis's surface test, for its findings row, when it has one."""
-    if "primary" not in SURFACE_ANALYSES:
-        return {}
-    return {"surface_test": "results/analyses/primary/surface_test.tsv"}

@@ -6,31 +6,27 @@ from interplay.analysis.outputs import (
     write_tables_without_bootstrap,
 )
 from interplay.analysis.stratified import run_stratified_analysis
-from interplay.covariates import adjustment_covariates, with_covariates
+from interplay.covariates import with_covariates
+from interplay.jobs.analysis_inputs import read_analysis_inputs
 from interplay.jobs.held_reference import with_held_reference
-from interplay.jobs.imputations import analysis_imputations
-from interplay.jobs.intermediates import read_dataset
 from interplay.jobs.runner import run
-from interplay.tables import read_table, write_table
+from interplay.tables import write_table
 
 
 def main(smk) -> None:
     """Write the missingness table and the model tables (models, joint, interaction and slopes
     to model_based/); with a suppression log among the outputs, also their final tables."""
-    dataset = read_dataset(smk.input.dataset)
-    table1 = read_table(smk.input.table1) if hasattr(smk.input, "table1") else None
-    covariates = adjustment_covariates(smk.params.settings["covariates"], table1, dataset)
-    imputed = analysis_imputations(smk.input, dataset, smk.params.settings, covariates)
+    inputs = read_analysis_inputs(smk.input, smk.params.settings)
     held = with_held_reference(smk.params.settings, getattr(smk.input, "reference", None))
     missingness, missing_suppressed = protected_missingness(
-        dataset, covariates, smk.params.min_cell_count, smk.output.missingness
+        inputs.dataset, inputs.covariates, smk.params.min_cell_count, smk.output.missingness
     )
     write_table(missingness, smk.output.missingness)
     write_table(missing_suppressed, smk.output.missingness_suppressed)
     tables = run_stratified_analysis(
-        dataset,
-        with_covariates(held, covariates),
-        imputed,
+        inputs.dataset,
+        with_covariates(held, inputs.covariates),
+        inputs.imputed,
         analysis=smk.wildcards.analysis,
         seed=smk.params.seed,
     )

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from interplay.figures.cohort import cut_value
+from interplay.figures.cohort import cut_value, largest_lod
 from interplay.figures.continuous import not_estimable_text
 from interplay.figures.effects import estimable
 from interplay.figures.style import (
@@ -36,6 +36,8 @@ POINT_COLOUR = "#FFFFFF"
 CUT_COLOUR = "#D55E00"
 UNSUPPORTED_VEIL = (1.0, 1.0, 1.0, 0.6)  # white at 60 %: the colours fade, still legible
 LEVEL_STEP = 2.5  # percent between filled contour levels
+LOD_HATCH = "////"
+LOD_HATCH_COLOUR = "#000000"
 
 
 def title_text(test: pd.Series) -> str:
@@ -65,9 +67,11 @@ def surface_panel(
     observed: pd.DataFrame,
     levels: np.ndarray,
     cuts: tuple[float, ...],
+    lods: tuple[float, ...],
     style: FigureStyle,
 ) -> object:
-    """One model's filled contours, the support outline, the patients and the cut-points."""
+    """One model's filled contours, the support outline, the hatched ranges below each
+    variable's LOD (lods: NaN without one), the patients and the cut-points."""
     x, z = grid_of(rows, "exposure"), grid_of(rows, "modifier")
     filled = axes.contourf(x, z, 100 * grid_of(rows, "probability"), levels=levels, cmap=COLOUR_MAP)
     supported = grid_of(rows, "supported")
@@ -76,6 +80,12 @@ def surface_panel(
     axes.contour(
         x, z, supported, levels=[0.5], colors="black", linewidths=0.8, linestyles="solid"
     )  # fmt: skip
+    # Below an LOD the values are the configured substitute, not measurements.
+    hatched = {"facecolor": "none", "hatch": LOD_HATCH, "edgecolor": LOD_HATCH_COLOUR}
+    if np.isfinite(lods[0]):
+        axes.axvspan(x.min(), lods[0], linewidth=0, **hatched)
+    if np.isfinite(lods[1]):
+        axes.axhspan(z.min(), lods[1], linewidth=0, **hatched)
     axes.scatter(
         observed["exposure"], observed["modifier"], s=1.5, color=POINT_COLOUR, alpha=0.35,
         linewidths=0,
@@ -89,10 +99,22 @@ def surface_panel(
     return filled
 
 
-def legend_handles() -> list[Line2D | Patch]:
-    """What the lines and dots mean."""
+def legend_handles(pair: Pair, lods: tuple[float, ...]) -> list[Line2D | Patch]:
+    """What the lines, areas and dots mean."""
+    below = [
+        Patch(
+            facecolor="none",
+            hatch=LOD_HATCH,
+            edgecolor=LOD_HATCH_COLOUR,
+            linewidth=0,
+            label=f"{variable.label} below its LOD (substituted values)",
+        )
+        for variable, lod in zip(pair, lods, strict=True)
+        if np.isfinite(lod)
+    ]
     return [
         Line2D([], [], color=CUT_COLOUR, linestyle="--", label="Two-group cut-points"),
+        *below,
         Patch(
             facecolor=UNSUPPORTED_VEIL,
             edgecolor="black",
@@ -113,25 +135,28 @@ def surface_figure(
     style: FigureStyle,
 ) -> Figure:
     """Two contour panels (smooth | linear) of the standardised predicted probability in percent,
-    on one colour scale; a grey veil covers grid points with few patients nearby, dots are
-    patients, dashed lines the two-group cut-points, the LR test in the title."""
+    on one colour scale; a grey veil covers grid points with few patients nearby, hatching the
+    range below a variable's LOD, dots are patients, dashed lines the two-group cut-points, the
+    LR test in the title."""
     require(surface, DRAWN_COLUMNS, "surface")
     log = pair.exposure.transform == "log2"
     observed = dataset[["exposure", "modifier"]].apply(pd.to_numeric, errors="coerce").dropna()
     levels = percent_levels(100 * surface["probability"].to_numpy(dtype=float))
     cuts = tuple(cut_value(cutpoints, variable, variable.split) for variable in pair)
+    lods = tuple(largest_lod(cutpoints, variable) for variable in pair)
     wide = dataclasses.replace(style, width_mm=2 * style.width_mm)
     with styled(style):
         figure, panels = new_figure(wide, height_mm=92, ncols=2, sharey=True)
         for axes, model in zip(panels, PANEL_TITLES, strict=True):
             rows = surface[surface["model"] == model]
-            filled = surface_panel(axes, rows, observed, levels, cuts, style)
+            filled = surface_panel(axes, rows, observed, levels, cuts, lods, style)
             axes.set_title(PANEL_TITLES[model])
             axes.set_xlabel(axis_label(pair.exposure, log))
             if log:
                 log_axis(axes, "x")
         panels[0].set_ylabel(axis_label(pair.modifier))
-        figure.legend(handles=legend_handles(), loc="outside lower center", ncols=3)
+        handles = legend_handles(pair, lods)
+        figure.legend(handles=handles, loc="outside lower center", ncols=len(handles))
         bar = figure.colorbar(filled, ax=list(panels), shrink=0.9)
         bar.set_label(f"Predicted {outcome_label.lower()} (%)")
         figure.suptitle(title_text(test.iloc[0]), fontsize=style.font_size)

@@ -47,9 +47,32 @@ TEST_COLUMNS = [
 TEST_NAME = "linear_vs_smooth_interaction"
 
 
-def spline_knots(values: np.ndarray, df: int) -> np.ndarray:
-    """Boundary knots at the min and max and df − 1 interior knots at equally spaced quantiles."""
-    return np.quantile(np.asarray(values, dtype=float), np.linspace(0, 1, df + 1))
+def spline_knots(values: np.ndarray, df: int, name: str = EXPOSURE_TERM) -> np.ndarray:
+    """Boundary knots at the min and max and df − 1 interior knots at equally spaced quantiles.
+
+    Tied values (a substitute below the LOD shared by many patients) can make quantiles coincide,
+    and coinciding knots a singular basis: then stop, naming the variable and the largest df
+    whose knots are distinct (docs/surface.md).
+    """
+    values = np.asarray(values, dtype=float)
+
+    def knots(degrees: int) -> np.ndarray:
+        return np.unique(np.quantile(values, np.linspace(0, 1, degrees + 1)))
+
+    chosen = knots(df)
+    if len(chosen) < df + 1:
+        feasible = [d for d in range(1, df) if len(knots(d)) == d + 1]
+        raise InputError(
+            f"surface.df {df} needs {df + 1} distinct knots (quantiles) of {name}, but its "
+            f"quantiles give only {len(chosen)}: many patients share a value (such as the "
+            "substitute below the LOD)",
+            file="config.yaml",
+            column="surface.df",
+            fix=f"lower surface.df to at most {max(feasible)}"
+            if feasible
+            else "remove this analysis from surface.analyses",
+        )
+    return chosen
 
 
 def natural_spline_basis(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
@@ -107,11 +130,13 @@ class SurfaceBasis:
         return (raw - self.centre) @ self.transform
 
 
-def surface_basis(dataset: pd.DataFrame, df: int) -> SurfaceBasis:
+def surface_basis(
+    dataset: pd.DataFrame, df: int, names: tuple[str, str] = (EXPOSURE_TERM, MODIFIER_TERM)
+) -> SurfaceBasis:
     """Knots and orthonormalising transform from the observed pairs of the analysis dataset
-    (patients with both exposure_scaled and modifier_scaled)."""
+    (patients with both exposure_scaled and modifier_scaled); names: the variables' words."""
     pairs = observed_pairs(dataset)
-    knots = (spline_knots(pairs[:, 0], df), spline_knots(pairs[:, 1], df))
+    knots = (spline_knots(pairs[:, 0], df, names[0]), spline_knots(pairs[:, 1], df, names[1]))
     raw = tensor_basis(pairs[:, 0], pairs[:, 1], knots)
     centre = raw.mean(axis=0)
     _, r = np.linalg.qr(raw - centre)
@@ -285,7 +310,7 @@ def surface_tables(
     is TRUE where the observed (exposure, modifier) pairs are dense enough (supported_points).
     """
     require_continuous(pair)
-    basis = surface_basis(dataset, spline_df)
+    basis = surface_basis(dataset, spline_df, (pair.exposure.label, pair.modifier.label))
     surface = fit_surface_models(data_sets, basis, covariates)
     exposure_scale = variable_scale(dataset, pair.exposure)
     modifier_scale = variable_scale(dataset, pair.modifier)

@@ -18,6 +18,7 @@ from interplay.columns import BASELINE_COLUMNS, BASELINE_COVARIATES
 from interplay.data.dictionary import column_units
 from interplay.errors import InputError
 from interplay.jobs.settings import merged_analysis
+from interplay.pair import pair_from_settings
 
 # libyaml's safe loader where PyYAML has it: every workflow start reads the schema and the config
 # files, and the pure-Python loader takes a tenth of a second for the schema alone.
@@ -696,3 +697,49 @@ def check_paper_settings(settings: Mapping[str, Mapping[str, Any]]) -> None:
                 column="paper_tables.analyses",
                 fix=f"remove '{name}' from paper_tables.analyses",
             )
+
+
+# Sections whose jobs fit one model to the whole sample (a stratified analysis would pool strata).
+WHOLE_SAMPLE_LISTS = ["surface", "prediction"]
+
+
+def check_whole_sample_lists(
+    config: Mapping[str, Any], settings: Mapping[str, Mapping[str, Any]], sources: Sources = ()
+) -> None:
+    """Refuse a stratified analysis (models.stratify_by) in surface.analyses or
+    prediction.analyses: their models are fitted to the whole sample, not within each stratum."""
+    for section in WHOLE_SAMPLE_LISTS:
+        for name in config[section]["analyses"]:
+            stratify_by = settings[name]["models"].get("stratify_by")
+            if stratify_by is None:
+                continue
+            key = [section, "analyses"]
+            raise ConfigError(
+                f"'{name}' sets models.stratify_by ({stratify_by}), but {key_text(key)} fits its "
+                "models to the whole sample and would pool the strata",
+                key=key_text(key),
+                written=name,
+                allowed="analyses without models.stratify_by",
+                fix=f"remove '{name}' from {key_text(key)}",
+                files=setting_source(key, sources),
+            )
+
+
+def continuous_surface_analyses(
+    names: Sequence[str], settings: Mapping[str, Mapping[str, Any]]
+) -> tuple[list[str], str]:
+    """surface.analyses without the analyses whose pair has a binary variable (it has no surface
+    to smooth), and one line naming those left out ('' if none)."""
+    binary = {
+        name: next(v.label for v in pair_from_settings(settings[name]) if v.is_binary)
+        for name in names
+        if any(v.is_binary for v in pair_from_settings(settings[name]))
+    }
+    kept = [name for name in names if name not in binary]
+    if not binary:
+        return kept, ""
+    left_out = ", ".join(f"{name} ({label} is binary)" for name, label in binary.items())
+    return kept, (
+        f"interplay: left out of surface.analyses, whose surface needs two continuous variables: "
+        f"{left_out}"
+    )

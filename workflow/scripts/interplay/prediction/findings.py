@@ -9,6 +9,14 @@ from interplay.prediction.table import table_value
 CODE = "prediction_c_statistic"
 
 
+def replicates_text(table: pd.DataFrame) -> str:
+    """'200 replicates per imputed set' (the table sums them over the sets), or '200 replicates'."""
+    replicates, imputations = (int(table[c].iloc[0]) for c in ("replicates", "imputations"))
+    if imputations == 0:
+        return f"{replicates:,} replicates"
+    return f"{replicates / imputations:,.0f} replicates per imputed set"
+
+
 def prediction_finding(prediction: pd.DataFrame, pair: Pair) -> dict:
     """The findings row: the corrected c-statistic difference (pair − covariates), its sentence."""
     table = prediction.loc[prediction["analysis"] == "primary"]
@@ -16,12 +24,12 @@ def prediction_finding(prediction: pd.DataFrame, pair: Pair) -> dict:
     product = table_value(table, "interaction", "c_statistic")
     difference = table_value(table, "pair_minus_covariates", "c_statistic_difference")
     apparent = [table_value(table, m, "c_statistic", "apparent") for m in ("covariates", "pair")]
-    replicates = int(table["replicates"].iloc[0])
+    replicates = replicates_text(table)
     sentence = (
         f"Prediction: adding {pair.exposure.label} and {pair.modifier.label} to the covariates "
         f"changes the optimism-corrected c-statistic from {before:.3f} to {after:.3f} "
         f"(difference {difference:+.3f}; with their interaction {product:.3f}; apparent "
-        f"{apparent[0]:.3f} to {apparent[1]:.3f}; Harrell's bootstrap, {replicates:,} replicates)."
+        f"{apparent[0]:.3f} to {apparent[1]:.3f}; Harrell's bootstrap, {replicates})."
     )
     return {
         "estimand": CODE,

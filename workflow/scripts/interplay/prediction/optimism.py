@@ -18,7 +18,7 @@ from interplay.bootstrap.replicates import chunk_size, chunks, resample
 from interplay.models import logistic as models
 from interplay.models.batched import fit_weighted
 from interplay.prediction import metrics
-from interplay.prediction.models import PREDICTION_MODELS
+from interplay.prediction.models import PREDICTION_MODELS, design_arrays
 from interplay.seeds import stream_key
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ def data_set_performance(
         model: models.fit_logistic(design, y, estimator, f"{model} prediction model")
         for model, design in designs.items()
     }
-    arrays = {model: design.to_numpy(float) for model, design in designs.items()}
+    arrays = design_arrays(designs)
     ones = np.ones((1, len(y)))
     apparent_measures = {
         model: performance(y, fits[model].estimates @ arrays[model].T[None], ones, thresholds)

@@ -8,7 +8,6 @@ number in them is read from the result tables, rounded as number_text / format_p
 
 import html
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -338,11 +337,13 @@ def findings_table(
     pair: Pair,
     prediction: pd.DataFrame | None = None,
     surface_test: pd.DataFrame | None = None,
+    johnson_neyman: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per headline estimate of the primary analysis, with its sentence (NA for the two
     tests, which the ratio of ORs' sentence states) in the words of the primary analysis's pair;
-    with the prediction table, a row for the change in the optimism-corrected c-statistic, and
-    with the primary analysis's surface_test table, a last row (surface_test) stating it."""
+    with the prediction table, a row for the change in the optimism-corrected c-statistic; with
+    the primary analysis's surface_test table, a row (surface_test) stating it; with its
+    johnson_neyman table, a last row (johnson_neyman) whose sentence states the regions."""
     tables = {
         "models": require_whole_sample(models, "models"),
         "interaction": require_whole_sample(interaction, "interaction"),
@@ -381,6 +382,9 @@ def findings_table(
         rows[PREDICTION_CODE] = prediction_finding(prediction, pair)
     if surface_test is not None:
         rows["surface_test"] = surface_row(surface_test.iloc[0], pair)
+    regions = None if johnson_neyman is None else johnson_neyman_row(johnson_neyman, pair, ci_level)
+    if regions is not None:
+        rows[JOHNSON_NEYMAN] = regions
     table = pd.DataFrame(list(rows.values()), columns=FINDINGS_COLUMNS)
     return table.astype({"n_analyses": "Int64", "n_excluding_null": "Int64"})
 
@@ -477,6 +481,24 @@ def johnson_neyman_sentence(regions: pd.DataFrame, pair: Pair, ci_level: float) 
     return f"The {e} odds ratio differed from 1 {'; '.join(parts)} (Johnson–Neyman regions)."
 
 
+JOHNSON_NEYMAN = "johnson_neyman"
+
+
+def johnson_neyman_row(regions: pd.DataFrame, pair: Pair, ci_level: float) -> dict | None:
+    """The findings row of the Johnson–Neyman regions: no estimate, only the sentence stating
+    them (johnson_neyman_sentence); None when that has nothing to state."""
+    sentence = johnson_neyman_sentence(regions, pair, ci_level)
+    if sentence is None:
+        return None
+    return {
+        "estimand": JOHNSON_NEYMAN,
+        "label": f"Johnson–Neyman regions of the {pair.exposure.label} OR",
+        "n_analyses": pd.NA,
+        "n_excluding_null": pd.NA,
+        "sentence": sentence,
+    }
+
+
 def findings_documents(
     findings: pd.DataFrame,
     models: pd.DataFrame,
@@ -484,14 +506,12 @@ def findings_documents(
     ci_level: float,
     synthetic: bool,
     pair: Pair,
-    more: Sequence[str] = (),
 ) -> dict[str, str]:
-    """The findings as Markdown, reStructuredText and an HTML page, from one list of sentences
-    (the findings table's, then `more`)."""
+    """The findings as Markdown, reStructuredText and an HTML page, from the table's sentences."""
     outcome = modelled_outcome(require_whole_sample(interaction, "interaction"))
     title = findings_title(pair, label("outcome", outcome).lower())
     intro = sample_line(models, outcome)
-    lines = [*sentences(findings), *more]
+    lines = sentences(findings)
     return {
         "markdown": findings_markdown(lines, title, intro, synthetic),
         "rst": findings_rst(lines, intro, synthetic),
