@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import REPO, rscript_or_skip
-from interplay.pair import pair_from_settings
+from interplay.pair import pair_from_settings, pair_name
 from interplay.report.findings import Headline, interaction_evalue_sentence
 from interplay.sensitivity.evalue import (
     Stratum,
@@ -29,7 +29,7 @@ from interplay.sensitivity.evalue import (
     evalue_multiplicative_interaction,
     evalue_of,
 )
-from interplay.sensitivity.summary import pair_name, sensitivity_table
+from interplay.sensitivity.summary import sensitivity_table
 from scipy.stats import norm
 from test_sensitivity import settings, tables
 

@@ -196,3 +196,14 @@ def pair_key(settings: Mapping[str, Any]) -> tuple[tuple[Any, ...], ...]:
         cut = (entry.get("threshold"), entry.get("high_if", "at_or_above"))
         key.append((entry["column"], split, *(cut if split == "threshold" else (None, None))))
     return tuple(key)
+
+
+def pair_name(pair: Pair) -> str:
+    """The pair in words with the cut-point of a threshold split, e.g. 'IL-1β × HADS anxiety
+    (≥ 12)': sensitivity.tsv's `pair`, by which the findings tell the primary's pair's analyses."""
+    return " × ".join(
+        f"{variable.label} ({variable.levels[1]})"
+        if variable.split == "threshold"
+        else variable.label
+        for variable in pair
+    )

@@ -31,11 +31,10 @@ from interplay.labels import (
     term_label,
 )
 from interplay.models.logistic import DELTA_METHODS, MODEL_BASED_METHODS, OK
-from interplay.pair import Pair, Variable
+from interplay.pair import Pair, Variable, pair_name
 from interplay.prediction.findings import CODE as PREDICTION_CODE
 from interplay.prediction.findings import prediction_finding
 from interplay.report.pages import html_page, interval_text, method_column, number_text
-from interplay.sensitivity.summary import pair_name
 from interplay.tables import WHOLE_SAMPLE
 
 MODEL_BASED = (*MODEL_BASED_METHODS, *DELTA_METHODS)

@@ -16,7 +16,7 @@ from interplay.jobs.config_checks import PRIMARY
 from interplay.labels import SUB_COHORTS
 from interplay.models.logistic import MODEL_BASED_METHODS as MODEL_BASED
 from interplay.models.logistic import OK
-from interplay.pair import Pair, Variable, pair_from_settings
+from interplay.pair import Pair, Variable, pair_from_settings, pair_name
 from interplay.sensitivity.evalue import (
     Stratum,
     evalue_additive_interaction,
@@ -105,17 +105,6 @@ def sources(coding: str, pair: Pair) -> dict[str, tuple[str, Any, Any]]:
             "exposure_or_modifier_high": ("slopes", "modifier", 1.0),
         }
     return SOURCES[coding]
-
-
-def pair_name(pair: Pair) -> str:
-    """The pair in words with the cut-point of a threshold split, e.g. 'IL-1β × HADS anxiety
-    (≥ 12)': sensitivity.tsv's `pair`, by which the findings tell the primary's pair's analyses."""
-    return " × ".join(
-        f"{variable.label} ({variable.levels[1]})"
-        if variable.split == "threshold"
-        else variable.label
-        for variable in pair
-    )
 
 
 def coding_words(variable: Variable, coding: str) -> str:
