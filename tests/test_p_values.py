@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import run_r_script
 from interplay.bootstrap import intervals as bi
-from interplay.bootstrap.tables import bootstrap_row
+from interplay.bootstrap.tables import SUMMARY_COLUMNS, bootstrap_row, final_tables
 from interplay.interaction import measures as ia
 from interplay.models import p_values as pv
 from interplay.tables import read_table
@@ -208,6 +208,30 @@ def test_bootstrap_rows_copy_the_summary_p_value():
     assert row["p_value"] == 0.037 and np.isnan(row["statistic"])
 
 
+def test_joint_rows_carry_the_model_based_and_the_bootstrap_p_value():
+    """joint.tsv: the model-based rows keep their Wald p, the bootstrap row gets the summary's p,
+    the reference group none; p_value_method says which."""
+    joint = pd.DataFrame(
+        {
+            "stratum": "all", "exposure_level": ["low", "high"], "modifier_level": "low",
+            "n": 50, "remitters": 20, "non_remitters": 30, "odds_ratio": [1.0, 0.5],
+            "ci_low": [np.nan, 0.3], "ci_high": [np.nan, 0.9], "p_value": [np.nan, 0.021],
+            "is_reference": [True, False], "status": "ok",
+        }
+    )  # fmt: skip
+    models = pd.DataFrame({"stratum": ["all"], "ci_method": ["wald_z"], "p_value": [0.5]})
+    summary = pd.DataFrame(
+        [["joint", "joint", "exposure_high_modifier_low", "percentile", "log", -0.69, 0.3, np.nan,
+          -1.2, -0.1, 0.0, 0.0, 0.013, 0.0, 0.0, 200, 200, 0, 0, 0]],
+        columns=SUMMARY_COLUMNS,
+    )  # fmt: skip
+    empty = pd.DataFrame({"stratum": ["all"]})
+    bases = {"models": models, "joint": joint, "interaction": empty, "slopes": empty}
+    table = final_tables(bases, summary)["joint"]
+    assert table["p_value"].tolist()[1:] == [0.021, 0.013] and np.isnan(table["p_value"][0])
+    assert table["p_value_method"].tolist() == [pv.NOT_DEFINED, "wald_z", "percentile_inversion"]
+
+
 def assert_every_p_value_explained(table: pd.DataFrame) -> None:
     """Every row has a p-value or says not_defined, and only NA p-values say so."""
     missing = table["p_value"].isna()
@@ -220,7 +244,9 @@ def assert_every_p_value_explained(table: pd.DataFrame) -> None:
 def test_every_row_of_the_default_run_has_a_p_value_or_not_defined(completed_workflow):
     tables = sorted((completed_workflow / "results" / "analyses").glob("*/*.tsv"))
     checked = [
-        path for path in tables if path.name in {"models.tsv", "interaction.tsv", "slopes.tsv"}
+        path
+        for path in tables
+        if path.name in {"models.tsv", "joint.tsv", "interaction.tsv", "slopes.tsv"}
     ]
     assert checked
     for path in checked:

@@ -70,14 +70,18 @@ def joint_table() -> pd.DataFrame:
     """joint.tsv of the primary analysis: each non-reference group with a model-based (Rubin)
     row and a bootstrap row, as analysis_tables writes it."""
     rows = [
-        ("low", "low", 241, 113, 128, 1.0, np.nan, np.nan, "TRUE", np.nan),
-        ("low", "high", 302, 147, 155, 1.098998, 0.766730, 1.575258, "FALSE", "rubin_t"),
-        ("low", "high", 302, 147, 155, 1.117027, 0.788189, 1.583059, "FALSE", "boot_mi_vhb"),
-        ("high", "low", 302, 98, 204, 0.524886, 0.363069, 0.758823, "FALSE", "rubin_t"),
-        ("high", "low", 302, 98, 204, 0.521055, 0.358367, 0.757600, "FALSE", "boot_mi_vhb"),
-    ]
+        ("low", "low", 241, 113, 128, 1.0, np.nan, np.nan, np.nan, "not_defined", "TRUE", np.nan),
+        ("low", "high", 302, 147, 155, 1.098998, 0.766730, 1.575258, 0.6121, "rubin_t", "FALSE",
+         "rubin_t"),
+        ("low", "high", 302, 147, 155, 1.117027, 0.788189, 1.583059, 0.5321, "boot_mi_t", "FALSE",
+         "boot_mi_vhb"),
+        ("high", "low", 302, 98, 204, 0.524886, 0.363069, 0.758823, 0.0006, "rubin_t", "FALSE",
+         "rubin_t"),
+        ("high", "low", 302, 98, 204, 0.521055, 0.358367, 0.757600, 0.0007, "boot_mi_t", "FALSE",
+         "boot_mi_vhb"),
+    ]  # fmt: skip
     columns = ["exposure_level", "modifier_level", "n", "remitters", "non_remitters", "odds_ratio"]
-    columns += ["ci_low", "ci_high", "is_reference", "ci_method"]
+    columns += ["ci_low", "ci_high", "p_value", "p_value_method", "is_reference", "ci_method"]
     return pd.DataFrame(rows, columns=columns).assign(stratum="all", status="ok")
 
 
@@ -92,6 +96,9 @@ def test_joint_display_one_row_per_group_with_the_bootstrap_interval_beside() ->
     assert shown["CI"].tolist() == ["", "0.77 to 1.58", "0.36 to 0.76"]
     assert shown["CI method"].tolist() == ["", "Wald (Rubin's rules)", "Wald (Rubin's rules)"]
     assert shown["Bootstrap, then impute CI"].tolist() == ["", "0.79 to 1.58", "0.36 to 0.76"]
+    assert shown["p"].tolist() == ["", "0.612", "<0.001"]
+    assert shown.columns.get_loc("p") == shown.columns.get_loc("CI method") + 1
+    assert shown["p by a t test (bootstrap, then impute)"].tolist() == ["", "0.532", "<0.001"]
     assert "Stratum" not in shown
 
 

@@ -483,8 +483,12 @@ def models_display(models: pd.DataFrame, pair: Pair) -> pd.DataFrame:
 
 def joint_display(joint: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     """The joint groups of the pair, one row each: counts, outcome events, the adjusted odds ratio
-    with its model-based interval and each further interval method's as a column."""
-    require(joint, ["exposure_level", "modifier_level", "n", "remitters", "non_remitters"], "joint")
+    with its model-based interval and p-value, and each further interval method's as columns."""
+    require(
+        joint,
+        ["exposure_level", "modifier_level", "n", "remitters", "non_remitters", "p_value"],
+        "joint",
+    )
     main, extra = with_extra_intervals(joint, ["stratum", "exposure_level", "modifier_level"])
     reference = main["is_reference"].astype(str).str.upper() == "TRUE"
     groups = [
@@ -501,6 +505,7 @@ def joint_display(joint: pd.DataFrame, pair: Pair) -> pd.DataFrame:
             "OR": np.where(reference, "1 (reference)", main["odds_ratio"].map(number_text)),
             "CI": intervals(main),
             "CI method": method_column(main),
+            "p": np.where(reference, "", p_column(main)),
             **extra,
             "Fit": status_text(main),
         }
@@ -775,8 +780,9 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any, Pair], pd.DataFrame], str]] = {
     "joint": (
         "Joint {exposure} × {modifier} groups",
         joint_display,
-        "Adjusted odds ratios of the outcome against the reference group, one row per group; "
-        "each further interval method has its own CI column.",
+        "Adjusted odds ratios of the outcome against the reference group, one row per group, "
+        "with the p-value of the test that the group's odds equal the reference group's; each "
+        "further interval method has its own CI and p columns.",
     ),
     "interaction": (
         "Interaction",
