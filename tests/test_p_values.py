@@ -12,6 +12,7 @@ from interplay.bootstrap import intervals as bi
 from interplay.bootstrap.tables import SUMMARY_COLUMNS, bootstrap_row, final_tables
 from interplay.interaction import measures as ia
 from interplay.models import p_values as pv
+from interplay.report.methods import p_value_paragraph
 from interplay.tables import read_table
 from scipy import stats
 
@@ -70,9 +71,11 @@ def test_percentile_and_bca_p_values_match_r_boot_ci_inverted(tmp_path):
     accel = bi.acceleration(x - estimate)
     ours_perc = [bi.percentile_p_value(t, null) for null in reference["null"]]
     ours_bca = [bi.bca_p_value(t, estimate, accel, null) for null in reference["null"]]
-    np.testing.assert_allclose(ours_perc, reference["perc"], atol=1e-9)
-    np.testing.assert_allclose(ours_bca, reference["bca"], atol=1e-9)
-    assert ours_perc[-2] == 0  # the null below every replicate: excluded at every level
+    floor = 2 / (len(t) + 1)  # 499 replicates resolve p down to 2/500
+    np.testing.assert_allclose(ours_perc, np.maximum(reference["perc"], floor), atol=1e-9)
+    np.testing.assert_allclose(ours_bca, np.maximum(reference["bca"], floor), atol=1e-9)
+    assert reference["perc"].iloc[-2] == 0  # the null below every replicate: excluded at any level
+    assert ours_perc[-2] == ours_bca[-2] == floor
 
 
 def random_case(rng: np.random.Generator) -> tuple[np.ndarray, float, float, float]:
@@ -101,8 +104,9 @@ def test_bootstrap_p_value_agrees_with_its_interval_at_every_level(method):
             p = bi.percentile_p_value(values, null)
         else:
             p = bi.bca_p_value(values, estimate, accel, null)
-        for level in [0.5, 0.8, 0.9, 0.95, 0.99]:
-            if abs(p - (1 - level)) < 1e-9:
+        for level in [0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99]:
+            # the p-value resolves only down to 2/(R + 1); at equality p = α is not p < α
+            if 1 - level < 2 / (len(values) + 1) or abs(p - (1 - level)) < 1e-9:
                 continue
             interval = (
                 bi.percentile_interval(values, level)
@@ -111,7 +115,7 @@ def test_bootstrap_p_value_agrees_with_its_interval_at_every_level(method):
             )
             assert (p < 1 - level) == excludes(interval, null), (p, level, interval, null)
             checked += 1
-    assert checked > 1400
+    assert checked > 1700
 
 
 def test_percentile_p_value_of_untied_replicates_is_the_interpolated_tail_share():
@@ -121,7 +125,21 @@ def test_percentile_p_value_of_untied_replicates_is_the_interpolated_tail_share(
     expected_q = stats.norm.cdf(stats.norm.ppf([0.10, 0.11]).mean())
     assert bi.percentile_p_value(values, 10.5) == pytest.approx(2 * expected_q, abs=1e-12)
     assert bi.percentile_p_value(values, 50.0) == pytest.approx(1.0)
-    assert bi.percentile_p_value(values, 200.0) == 0.0
+    assert bi.percentile_p_value(values, 200.0) == 2 / 100  # beyond every replicate: 2/(R + 1)
+
+
+@pytest.mark.parametrize("method", ["percentile", "bca"])
+def test_a_null_beyond_every_replicate_gets_the_resolution_of_r_replicates(method):
+    """Inversion alone gives p = 0 there; R replicates resolve p only to 2/(R + 1) (Davison &
+    Hinkley 1997, eq. 4.11, two-sided), and left-out replicates do not count."""
+    values = np.append(np.random.default_rng(3).normal(size=199), np.nan)
+    for null in (-10.0, 10.0):
+        p = (
+            bi.percentile_p_value(values, null)
+            if method == "percentile"
+            else bi.bca_p_value(values, 0.0, 0.05, null)
+        )
+        assert p == 2 / 200
 
 
 def test_boot_mi_p_value_is_the_hand_t_test():
@@ -255,3 +273,9 @@ def test_every_row_of_the_default_run_has_a_p_value_or_not_defined(completed_wor
     risks = primary["measure"].str.startswith("risk_")
     assert (primary.loc[risks, "p_value_method"] == pv.NOT_DEFINED).all()
     assert primary.loc[~risks, "p_value"].notna().all()
+
+
+def test_the_methods_text_states_the_floor_only_with_percentile_or_bca_rows():
+    floor = "floored at 2/(B + 1)"
+    assert floor in p_value_paragraph({"complete_case": ["percentile", "bca"], "primary": []})
+    assert floor not in p_value_paragraph({"primary": ["boot_mi_vhb"]})

@@ -643,6 +643,12 @@ def p_value_paragraph(methods_by_analysis: Mapping[str, list[str]]) -> str:
         "differences), so that it agrees with the interval at every level (test inversion; "
         "Davison and Hinkley, 1997)."
     )
+    if len(inverted) > 1:
+        bootstrapped = series(inverted[1:])
+        text += (
+            f" {bootstrapped[0].upper()}{bootstrapped[1:]} p-values were floored at 2/(B + 1), "
+            "the smallest two-sided p-value B resamples resolve (Davison and Hinkley, 1997)."
+        )
     if IMPUTED_METHOD in resampled:
         text += (
             " Bootstrap-then-impute estimates were tested by their t statistic with the "
