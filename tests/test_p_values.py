@@ -219,7 +219,7 @@ def test_bootstrap_rows_copy_the_summary_p_value():
         {
             "ci_method": "bca", "p_value": 0.037, "std_error": 0.5, "df": np.nan,
             "ci_low_reported": -2.0, "ci_high_reported": -0.1, "replicates_used": 200,
-            "replicates_failed": 0, "replicates_firth": 0,
+            "replicates_failed": 0, "replicates_firth": 0, "replicates_undefined": 0,
         }
     )  # fmt: skip
     row = bootstrap_row(model_row, summary_row, {"estimate": "estimate_reported"})

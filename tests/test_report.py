@@ -128,6 +128,47 @@ def interaction_table() -> pd.DataFrame:
     return table.assign(stratum="all", status="ok")
 
 
+def with_replicate_counts(table: pd.DataFrame, counts: dict[int, tuple]) -> pd.DataFrame:
+    """The table with replicates_used / _failed / _firth / _undefined set on the given rows."""
+    columns = ["replicates_used", "replicates_failed", "replicates_firth", "replicates_undefined"]
+    out = table.assign(**{column: np.nan for column in columns})
+    for row, values in counts.items():
+        out.loc[row, columns] = values
+    return out
+
+
+def test_the_page_names_the_intervals_that_leave_resamples_out() -> None:
+    """S_RR undefined in 29 of 200 resamples, RERI with 3 failed fits: the note says so for each;
+    the ratio of ORs, using all 200, is not named."""
+    table = pd.concat(
+        [
+            interaction_table(),
+            pd.DataFrame(
+                {"measure": ["s_rr"], "scale": "additive_risk", "outcome": "non_remission",
+                 "reference_group": "exposure_high_modifier_high", "estimate": 0.21,
+                 "ci_low": 0.05, "ci_high": 0.94, "ci_method": "boot_mi_vhb", "p_value": 0.04,
+                 "stratum": "all", "status": "ok"}
+            ),
+        ],
+        ignore_index=True,
+    )  # fmt: skip
+    table = with_replicate_counts(
+        table, {1: (200, 0, 0, 0), 4: (197, 3, 0, 0), 7: (171, 29, 0, 29)}
+    )
+    page = report_page("interaction", table, pair=DEFAULT_PAIR)
+    assert (
+        "Synergy index (risks) [Bootstrap, then impute]: undefined in 29 of 200 resamples; its "
+        "interval uses the other 171." in page
+    )
+    assert (
+        "RERI (relative excess risk due to interaction) [Bootstrap, then impute]: fits failed in 3 "
+        "of 200 resamples; its interval uses the other 197." in page
+    )
+    assert "Ratio of odds ratios [" not in page and "probably too narrow" in page
+    clean = with_replicate_counts(interaction_table(), {1: (200, 0, 0, 0)})
+    assert "left out" not in report_page("interaction", clean, pair=DEFAULT_PAIR)
+
+
 def test_interaction_display_in_labels_one_row_per_measure() -> None:
     shown = interaction_display(interaction_table(), DEFAULT_PAIR).set_index("Measure")
     assert shown.index.tolist() == [

@@ -58,6 +58,8 @@ LONG_TEXT = 60
 # Risk-scale delta intervals over the covariate distribution sit beside the conditional ones.
 MARGINAL_DELTA_METHODS = ("delta_marginal_wald_z", "delta_marginal_rubin_t")
 EXTRA_INTERVAL_METHODS = ("mover", *METHODS, *MARGINAL_DELTA_METHODS)
+# A note on left-out bootstrap resamples names at most this many estimates alike; more are counted.
+NAMED_ESTIMATES = 4
 # Indents a Table 1 level under its variable (HTML collapses ordinary spaces).
 LEVEL_INDENT = "\u2003"
 
@@ -180,6 +182,67 @@ def status_note(data: Any, analysis: str) -> str:
         + "; ".join(FIRTH_HINT.format(analysis=name) for name in analyses)
         + "."
     )
+
+
+def estimate_names(table: pd.DataFrame, pair: Pair) -> list[str]:
+    """Each row's estimate in words: an interaction measure, a joint group, a model's term, or
+    the exposure's odds ratio at a modifier value."""
+    if "measure" in table:
+        return [measure_label(measure, pair) for measure in table["measure"]]
+    if "exposure_level" in table:
+        levels = zip(table["exposure_level"], table["modifier_level"], strict=True)
+        return [group_label(f"exposure_{e}_modifier_{m}", pair) for e, m in levels]
+    if "model" in table:
+        terms = zip(table["term"], table["model"], strict=True)
+        return [f"{term_label(t, pair)} in {model_label(m, pair)}" for t, m in terms]
+    return [
+        f"odds ratio at {pair.modifier.label_with_unit} {number_text(value)}"
+        for value in table["modifier"]
+    ]
+
+
+def left_out_text(used: int, failed: int, undefined: int) -> str:
+    """'undefined in 29 of 200 resamples': why resamples were left out of an interval."""
+    causes = [
+        f"fits failed in {failed - undefined}" if failed > undefined else "",
+        f"undefined in {undefined}" if undefined else "",
+    ]
+    return f"{' and '.join(cause for cause in causes if cause)} of {used + failed} resamples"
+
+
+def resample_note(data: Any, pair: Pair) -> str:
+    """Which bootstrap intervals rest on fewer resamples than requested (failed fits, undefined
+    measures) and on how many, so that none does so silently."""
+    if not isinstance(data, pd.DataFrame) or "replicates_failed" not in data:
+        return ""
+    short = data.loc[pd.to_numeric(data["replicates_failed"], errors="coerce") > 0]
+    if short.empty:
+        return ""
+    groups: dict[tuple, list[str]] = {}
+    counts = zip(
+        short["ci_method"],
+        short["replicates_used"].astype(int),
+        short["replicates_failed"].astype(int),
+        short["replicates_undefined"].astype(int),
+        strict=True,
+    )
+    for name, key in zip(estimate_names(short, pair), counts, strict=True):
+        groups.setdefault(key, []).append(name)
+    sentences = [
+        f"{'; '.join(names) if len(names) <= NAMED_ESTIMATES else f'{len(names)} estimates'} "
+        f"[{ci_method_label(method)}]: {left_out_text(used, failed, undefined)}; "
+        f"{'its' if len(names) == 1 else 'their'} interval uses the other {used:,}."
+        for (method, used, failed, undefined), names in groups.items()
+    ]
+    undefined_note = (
+        " The synergy index is undefined in a resample where the joint odds (or risk) ratio is "
+        "at most 1 or the two single ones sum to at most 2; such resamples lie beyond its "
+        "extremes (S runs to 0 or to infinity as these limits are approached), so an interval "
+        "over the others is probably too narrow. RERI and AP are defined in every resample."
+        if (short["replicates_undefined"] > 0).any()
+        else ""
+    )
+    return " Resamples left out of bootstrap intervals: " + " ".join(sentences) + undefined_note
 
 
 def flow_display(flow: pd.DataFrame, pair: Pair) -> pd.DataFrame:
@@ -858,5 +921,5 @@ def report_page(
     return html_page(
         f"{title.format(**words)}{title_suffix}",
         table,
-        note.format(**words) + status_note(data, analysis),
+        note.format(**words) + status_note(data, analysis) + resample_note(data, pair),
     )
