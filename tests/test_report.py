@@ -138,7 +138,7 @@ def with_replicate_counts(table: pd.DataFrame, counts: dict[int, tuple]) -> pd.D
 
 
 def test_the_page_names_the_intervals_that_leave_resamples_out() -> None:
-    """S_RR undefined in 29 of 200 resamples, RERI with 3 failed fits: the note says so for each;
+    """S_RR and S undefined in 29 of 200 resamples, RERI with 3 failed fits: the note says so;
     the ratio of ORs, using all 200, is not named."""
     table = pd.concat(
         [
@@ -152,13 +152,13 @@ def test_the_page_names_the_intervals_that_leave_resamples_out() -> None:
         ],
         ignore_index=True,
     )  # fmt: skip
-    table = with_replicate_counts(
-        table, {1: (200, 0, 0, 0), 4: (197, 3, 0, 0), 7: (171, 29, 0, 29)}
-    )
+    table = pd.concat([table, table.tail(1).assign(measure="s", scale="additive")])
+    counts = {1: (200, 0, 0, 0), 4: (197, 3, 0, 0), 7: (171, 29, 0, 29), 8: (171, 29, 0, 29)}
+    table = with_replicate_counts(table.reset_index(drop=True), counts)
     page = report_page("interaction", table, pair=DEFAULT_PAIR)
     assert (
-        "Synergy index (risks) [Bootstrap, then impute]: undefined in 29 of 200 resamples; its "
-        "interval uses the other 171." in page
+        "Synergy index (risks) and Synergy index (S) [Bootstrap, then impute]: undefined in 29 of "
+        "200 resamples each; their intervals use the other 171." in page
     )
     assert (
         "RERI (relative excess risk due to interaction) [Bootstrap, then impute]: fits failed in 3 "

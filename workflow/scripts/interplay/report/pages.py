@@ -37,6 +37,7 @@ from interplay.models.p_values import INVERSION_METHODS, NOT_DEFINED
 from interplay.pair import Pair, Variable
 from interplay.prediction.words import METRIC_WORDS, model_words
 from interplay.privacy import SUPPRESSED_COLUMN, count_text
+from interplay.report.methods import series
 
 STYLE = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 13px; background: #ffffff;
@@ -229,9 +230,10 @@ def resample_note(data: Any, pair: Pair) -> str:
     for name, key in zip(estimate_names(short, pair), counts, strict=True):
         groups.setdefault(key, []).append(name)
     sentences = [
-        f"{'; '.join(names) if len(names) <= NAMED_ESTIMATES else f'{len(names)} estimates'} "
-        f"[{ci_method_label(method)}]: {left_out_text(used, failed, undefined)}; "
-        f"{'its' if len(names) == 1 else 'their'} interval uses the other {used:,}."
+        f"{series(names) if len(names) <= NAMED_ESTIMATES else f'{len(names)} estimates'} "
+        f"[{ci_method_label(method)}]: {left_out_text(used, failed, undefined)}"
+        f"{'' if len(names) == 1 else ' each'}; "
+        f"{'its interval uses' if len(names) == 1 else 'their intervals use'} the other {used:,}."
         for (method, used, failed, undefined), names in groups.items()
     ]
     undefined_note = (
