@@ -120,6 +120,20 @@ def test_strata_two_ways(dataset, complete_case):
     assert lincom["std_error"] == pytest.approx(recoded.bse["exposure_high"], rel=1e-5)
 
 
+def test_joint_p_values_are_the_wald_tests_of_the_cells_log_odds_ratios(dataset, complete_case):
+    """A joint cell's p-value is the Wald z test of its log-OR against the reference cell: in the
+    product model's terms (statsmodels) β2 for low/high and β1 + β2 + β3 for high/high."""
+    used = analysis.used_columns(analysis.read_plan(settings()))
+    reference = formula_fit(dataset.dropna(subset=used), "exposure_high * modifier_high")
+    joint = complete_case["joint"].set_index(["exposure_level", "modifier_level"])
+    assert joint.loc[("low", "high"), "p_value"] == pytest.approx(
+        reference.pvalues["modifier_high"], rel=1e-4
+    )
+    both = reference.t_test("exposure_high + modifier_high + exposure_high:modifier_high = 0")
+    assert joint.loc[("high", "high"), "p_value"] == pytest.approx(float(both.pvalue), rel=1e-4)
+    assert np.isnan(joint.loc[("low", "low"), "p_value"])
+
+
 def test_joint_and_interaction_agree_with_the_product_model(complete_case):
     """The joint model is a reparameterisation of the product model; the ratio of ORs is
     exp(β3); the additive reference is the cell with the lowest odds of non-remission."""

@@ -7,9 +7,12 @@ from conftest import REPO, run_r_script
 from interplay.bootstrap import intervals as bi
 from interplay.bootstrap import methods as registry
 from interplay.bootstrap import replicates as bs
+from interplay.bootstrap import tables as bt
 from interplay.jobs.config_checks import load_schema
 from interplay.labels import CI_METHODS
+from interplay.models import p_values as pv
 from interplay.report.findings import BOOTSTRAP_PREFERENCE
+from interplay.report.methods import bootstrap_paragraph
 from scipy import stats
 
 BOOT_REFERENCE = """
@@ -88,6 +91,48 @@ def test_non_finite_replicates_are_left_out():
     np.testing.assert_array_equal(bi.percentile_interval(values, 0.9), [5.0, 95.0])
 
 
+@pytest.mark.parametrize("method", ["percentile", "bca"])
+def test_an_undefined_full_sample_estimate_has_no_bootstrap_interval_or_p(method):
+    """The replicates where the measure is defined do not estimate an undefined measure: the
+    interval and p-value are NaN, though the replicates alone would give finite ones."""
+    values = np.random.default_rng(4).normal(size=199)
+    interval, p_value = bt.complete_interval(method, values, np.nan, 0.01, 0.95, 0.0)
+    assert np.isnan(interval).all() and np.isnan(p_value)
+    interval, p_value = bt.complete_interval(method, values, 0.0, 0.01, 0.95, 0.0)
+    assert np.isfinite(interval).all() and 0 < p_value <= 1
+
+
+@pytest.mark.parametrize("method", ["percentile", "boot_mi_vhb"])
+def test_a_bootstrap_row_under_an_undefined_model_based_estimate_is_blank(method):
+    """S undefined in the full sample (NaN): its bootstrap rows get no interval and p_value_method
+    not_defined, whatever the resamples where S is defined say."""
+    base = pd.DataFrame(
+        {
+            "measure": ["s", "reri"], "scale": "additive", "estimate": [np.nan, -1.2],
+            "ci_low": [np.nan, -2.1], "ci_high": [np.nan, -0.3], "ci_method": "delta_wald_z",
+            "p_value": [np.nan, 0.01],
+        }
+    )  # fmt: skip
+    summary = pd.DataFrame(
+        [
+            ["interaction", "additive", measure, method, scale, -1.0, 0.5, np.nan, -2.0, -0.1,
+             0.0, 0.0, 0.03, 0.0, 0.0, 200, 171, 0, 0, 29]
+            for measure, scale in [("s", "log"), ("reri", "identity")]
+        ],
+        columns=bt.SUMMARY_COLUMNS,
+    )  # fmt: skip
+    table = pv.with_p_value_method(bt.with_bootstrap_rows("interaction", base, summary))
+    s, reri = table.iloc[1], table.iloc[3]
+    assert s["ci_method"] == method and np.isnan([s["ci_low"], s["ci_high"], s["p_value"]]).all()
+    assert s["p_value_method"] == pv.NOT_DEFINED
+    assert (reri["ci_low"], reri["p_value"]) == (-2.0, 0.03)
+    assert (s["replicates_used"], s["replicates_failed"], s["replicates_undefined"]) == (
+        171,
+        29,
+        29,
+    )
+
+
 def test_boot_mi_matches_the_hand_worked_one_way_anova():
     # B = 3 resamples × M = 2 imputations. Resample means 2, 2, 5, grand mean 3;
     # SSW = 4, MSW = 4/3; SSB = 2·(1 + 1 + 4) = 12, MSB = 6; σ²_b = (6 − 4/3)/2 = 7/3;
@@ -161,3 +206,10 @@ def test_every_registered_method_has_a_label_and_a_place_in_the_findings():
 def test_an_analysis_gets_the_requested_methods_of_its_kind_in_request_order(imputes, expected):
     assert registry.applicable_methods(["bca", "boot_mi_vhb", "percentile"], imputes) == expected
     assert registry.applicable_methods([], imputes) == []
+
+
+def test_the_methods_text_says_undefined_resamples_are_left_out_and_counted():
+    settings = {"replicates": 2000, "mi_replicates": 200, "mi_imputations_per_replicate": 2}
+    text = bootstrap_paragraph({**settings, "firth_fallback": False}, {"primary": ["boot_mi_vhb"]})
+    assert "in which a measure was undefined" in text and "left out" in text
+    assert "counted" in text and "undefined in the full sample got no bootstrap interval" in text

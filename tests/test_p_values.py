@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from conftest import run_r_script
 from interplay.bootstrap import intervals as bi
-from interplay.bootstrap.tables import bootstrap_row
+from interplay.bootstrap.tables import SUMMARY_COLUMNS, bootstrap_row, final_tables
 from interplay.interaction import measures as ia
 from interplay.models import p_values as pv
+from interplay.report.methods import p_value_paragraph
 from interplay.tables import read_table
 from scipy import stats
 
@@ -70,9 +71,11 @@ def test_percentile_and_bca_p_values_match_r_boot_ci_inverted(tmp_path):
     accel = bi.acceleration(x - estimate)
     ours_perc = [bi.percentile_p_value(t, null) for null in reference["null"]]
     ours_bca = [bi.bca_p_value(t, estimate, accel, null) for null in reference["null"]]
-    np.testing.assert_allclose(ours_perc, reference["perc"], atol=1e-9)
-    np.testing.assert_allclose(ours_bca, reference["bca"], atol=1e-9)
-    assert ours_perc[-2] == 0  # the null below every replicate: excluded at every level
+    floor = 2 / (len(t) + 1)  # 499 replicates resolve p down to 2/500
+    np.testing.assert_allclose(ours_perc, np.maximum(reference["perc"], floor), atol=1e-9)
+    np.testing.assert_allclose(ours_bca, np.maximum(reference["bca"], floor), atol=1e-9)
+    assert reference["perc"].iloc[-2] == 0  # the null below every replicate: excluded at any level
+    assert ours_perc[-2] == ours_bca[-2] == floor
 
 
 def random_case(rng: np.random.Generator) -> tuple[np.ndarray, float, float, float]:
@@ -101,8 +104,9 @@ def test_bootstrap_p_value_agrees_with_its_interval_at_every_level(method):
             p = bi.percentile_p_value(values, null)
         else:
             p = bi.bca_p_value(values, estimate, accel, null)
-        for level in [0.5, 0.8, 0.9, 0.95, 0.99]:
-            if abs(p - (1 - level)) < 1e-9:
+        for level in [0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99]:
+            # the p-value resolves only down to 2/(R + 1); at equality p = α is not p < α
+            if 1 - level < 2 / (len(values) + 1) or abs(p - (1 - level)) < 1e-9:
                 continue
             interval = (
                 bi.percentile_interval(values, level)
@@ -111,7 +115,7 @@ def test_bootstrap_p_value_agrees_with_its_interval_at_every_level(method):
             )
             assert (p < 1 - level) == excludes(interval, null), (p, level, interval, null)
             checked += 1
-    assert checked > 1400
+    assert checked > 1700
 
 
 def test_percentile_p_value_of_untied_replicates_is_the_interpolated_tail_share():
@@ -121,7 +125,21 @@ def test_percentile_p_value_of_untied_replicates_is_the_interpolated_tail_share(
     expected_q = stats.norm.cdf(stats.norm.ppf([0.10, 0.11]).mean())
     assert bi.percentile_p_value(values, 10.5) == pytest.approx(2 * expected_q, abs=1e-12)
     assert bi.percentile_p_value(values, 50.0) == pytest.approx(1.0)
-    assert bi.percentile_p_value(values, 200.0) == 0.0
+    assert bi.percentile_p_value(values, 200.0) == 2 / 100  # beyond every replicate: 2/(R + 1)
+
+
+@pytest.mark.parametrize("method", ["percentile", "bca"])
+def test_a_null_beyond_every_replicate_gets_the_resolution_of_r_replicates(method):
+    """Inversion alone gives p = 0 there; R replicates resolve p only to 2/(R + 1) (Davison &
+    Hinkley 1997, eq. 4.11, two-sided), and left-out replicates do not count."""
+    values = np.append(np.random.default_rng(3).normal(size=199), np.nan)
+    for null in (-10.0, 10.0):
+        p = (
+            bi.percentile_p_value(values, null)
+            if method == "percentile"
+            else bi.bca_p_value(values, 0.0, 0.05, null)
+        )
+        assert p == 2 / 200
 
 
 def test_boot_mi_p_value_is_the_hand_t_test():
@@ -201,11 +219,35 @@ def test_bootstrap_rows_copy_the_summary_p_value():
         {
             "ci_method": "bca", "p_value": 0.037, "std_error": 0.5, "df": np.nan,
             "ci_low_reported": -2.0, "ci_high_reported": -0.1, "replicates_used": 200,
-            "replicates_failed": 0, "replicates_firth": 0,
+            "replicates_failed": 0, "replicates_firth": 0, "replicates_undefined": 0,
         }
     )  # fmt: skip
     row = bootstrap_row(model_row, summary_row, {"estimate": "estimate_reported"})
     assert row["p_value"] == 0.037 and np.isnan(row["statistic"])
+
+
+def test_joint_rows_carry_the_model_based_and_the_bootstrap_p_value():
+    """joint.tsv: the model-based rows keep their Wald p, the bootstrap row gets the summary's p,
+    the reference group none; p_value_method says which."""
+    joint = pd.DataFrame(
+        {
+            "stratum": "all", "exposure_level": ["low", "high"], "modifier_level": "low",
+            "n": 50, "remitters": 20, "non_remitters": 30, "odds_ratio": [1.0, 0.5],
+            "ci_low": [np.nan, 0.3], "ci_high": [np.nan, 0.9], "p_value": [np.nan, 0.021],
+            "is_reference": [True, False], "status": "ok",
+        }
+    )  # fmt: skip
+    models = pd.DataFrame({"stratum": ["all"], "ci_method": ["wald_z"], "p_value": [0.5]})
+    summary = pd.DataFrame(
+        [["joint", "joint", "exposure_high_modifier_low", "percentile", "log", -0.69, 0.3, np.nan,
+          -1.2, -0.1, 0.0, 0.0, 0.013, 0.0, 0.0, 200, 200, 0, 0, 0]],
+        columns=SUMMARY_COLUMNS,
+    )  # fmt: skip
+    empty = pd.DataFrame({"stratum": ["all"]})
+    bases = {"models": models, "joint": joint, "interaction": empty, "slopes": empty}
+    table = final_tables(bases, summary)["joint"]
+    assert table["p_value"].tolist()[1:] == [0.021, 0.013] and np.isnan(table["p_value"][0])
+    assert table["p_value_method"].tolist() == [pv.NOT_DEFINED, "wald_z", "percentile_inversion"]
 
 
 def assert_every_p_value_explained(table: pd.DataFrame) -> None:
@@ -220,7 +262,9 @@ def assert_every_p_value_explained(table: pd.DataFrame) -> None:
 def test_every_row_of_the_default_run_has_a_p_value_or_not_defined(completed_workflow):
     tables = sorted((completed_workflow / "results" / "analyses").glob("*/*.tsv"))
     checked = [
-        path for path in tables if path.name in {"models.tsv", "interaction.tsv", "slopes.tsv"}
+        path
+        for path in tables
+        if path.name in {"models.tsv", "joint.tsv", "interaction.tsv", "slopes.tsv"}
     ]
     assert checked
     for path in checked:
@@ -229,3 +273,9 @@ def test_every_row_of_the_default_run_has_a_p_value_or_not_defined(completed_wor
     risks = primary["measure"].str.startswith("risk_")
     assert (primary.loc[risks, "p_value_method"] == pv.NOT_DEFINED).all()
     assert primary.loc[~risks, "p_value"].notna().all()
+
+
+def test_the_methods_text_states_the_floor_only_with_percentile_or_bca_rows():
+    floor = "floored at 2/(B + 1)"
+    assert floor in p_value_paragraph({"complete_case": ["percentile", "bca"], "primary": []})
+    assert floor not in p_value_paragraph({"primary": ["boot_mi_vhb"]})

@@ -70,14 +70,18 @@ def joint_table() -> pd.DataFrame:
     """joint.tsv of the primary analysis: each non-reference group with a model-based (Rubin)
     row and a bootstrap row, as analysis_tables writes it."""
     rows = [
-        ("low", "low", 241, 113, 128, 1.0, np.nan, np.nan, "TRUE", np.nan),
-        ("low", "high", 302, 147, 155, 1.098998, 0.766730, 1.575258, "FALSE", "rubin_t"),
-        ("low", "high", 302, 147, 155, 1.117027, 0.788189, 1.583059, "FALSE", "boot_mi_vhb"),
-        ("high", "low", 302, 98, 204, 0.524886, 0.363069, 0.758823, "FALSE", "rubin_t"),
-        ("high", "low", 302, 98, 204, 0.521055, 0.358367, 0.757600, "FALSE", "boot_mi_vhb"),
-    ]
+        ("low", "low", 241, 113, 128, 1.0, np.nan, np.nan, np.nan, "not_defined", "TRUE", np.nan),
+        ("low", "high", 302, 147, 155, 1.098998, 0.766730, 1.575258, 0.6121, "rubin_t", "FALSE",
+         "rubin_t"),
+        ("low", "high", 302, 147, 155, 1.117027, 0.788189, 1.583059, 0.5321, "boot_mi_t", "FALSE",
+         "boot_mi_vhb"),
+        ("high", "low", 302, 98, 204, 0.524886, 0.363069, 0.758823, 0.0006, "rubin_t", "FALSE",
+         "rubin_t"),
+        ("high", "low", 302, 98, 204, 0.521055, 0.358367, 0.757600, 0.0007, "boot_mi_t", "FALSE",
+         "boot_mi_vhb"),
+    ]  # fmt: skip
     columns = ["exposure_level", "modifier_level", "n", "remitters", "non_remitters", "odds_ratio"]
-    columns += ["ci_low", "ci_high", "is_reference", "ci_method"]
+    columns += ["ci_low", "ci_high", "p_value", "p_value_method", "is_reference", "ci_method"]
     return pd.DataFrame(rows, columns=columns).assign(stratum="all", status="ok")
 
 
@@ -92,6 +96,9 @@ def test_joint_display_one_row_per_group_with_the_bootstrap_interval_beside() ->
     assert shown["CI"].tolist() == ["", "0.77 to 1.58", "0.36 to 0.76"]
     assert shown["CI method"].tolist() == ["", "Wald (Rubin's rules)", "Wald (Rubin's rules)"]
     assert shown["Bootstrap, then impute CI"].tolist() == ["", "0.79 to 1.58", "0.36 to 0.76"]
+    assert shown["p"].tolist() == ["", "0.612", "<0.001"]
+    assert shown.columns.get_loc("p") == shown.columns.get_loc("CI method") + 1
+    assert shown["p by a t test (bootstrap, then impute)"].tolist() == ["", "0.532", "<0.001"]
     assert "Stratum" not in shown
 
 
@@ -119,6 +126,47 @@ def interaction_table() -> pd.DataFrame:
     columns += ["ci_high", "ci_method", "p_value", "df1", "df2"]
     table = pd.DataFrame([row + (np.nan,) * (11 - len(row)) for row in rows], columns=columns)
     return table.assign(stratum="all", status="ok")
+
+
+def with_replicate_counts(table: pd.DataFrame, counts: dict[int, tuple]) -> pd.DataFrame:
+    """The table with replicates_used / _failed / _firth / _undefined set on the given rows."""
+    columns = ["replicates_used", "replicates_failed", "replicates_firth", "replicates_undefined"]
+    out = table.assign(**{column: np.nan for column in columns})
+    for row, values in counts.items():
+        out.loc[row, columns] = values
+    return out
+
+
+def test_the_page_names_the_intervals_that_leave_resamples_out() -> None:
+    """S_RR and S undefined in 29 of 200 resamples, RERI with 3 failed fits: the note says so;
+    the ratio of ORs, using all 200, is not named."""
+    table = pd.concat(
+        [
+            interaction_table(),
+            pd.DataFrame(
+                {"measure": ["s_rr"], "scale": "additive_risk", "outcome": "non_remission",
+                 "reference_group": "exposure_high_modifier_high", "estimate": 0.21,
+                 "ci_low": 0.05, "ci_high": 0.94, "ci_method": "boot_mi_vhb", "p_value": 0.04,
+                 "stratum": "all", "status": "ok"}
+            ),
+        ],
+        ignore_index=True,
+    )  # fmt: skip
+    table = pd.concat([table, table.tail(1).assign(measure="s", scale="additive")])
+    counts = {1: (200, 0, 0, 0), 4: (197, 3, 0, 0), 7: (171, 29, 0, 29), 8: (171, 29, 0, 29)}
+    table = with_replicate_counts(table.reset_index(drop=True), counts)
+    page = report_page("interaction", table, pair=DEFAULT_PAIR)
+    assert (
+        "Synergy index (risks) and Synergy index (S) [Bootstrap, then impute]: undefined in 29 of "
+        "200 resamples each; their intervals use the other 171." in page
+    )
+    assert (
+        "RERI (relative excess risk due to interaction) [Bootstrap, then impute]: fits failed in 3 "
+        "of 200 resamples; its interval uses the other 197." in page
+    )
+    assert "Ratio of odds ratios [" not in page and "probably too narrow" in page
+    clean = with_replicate_counts(interaction_table(), {1: (200, 0, 0, 0)})
+    assert "left out" not in report_page("interaction", clean, pair=DEFAULT_PAIR)
 
 
 def test_interaction_display_in_labels_one_row_per_measure() -> None:

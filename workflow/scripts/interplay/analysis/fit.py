@@ -44,7 +44,7 @@ MODEL_COLUMNS = [
 RESULT_TABLES = ["models", "joint", "interaction", "slopes", "johnson_neyman", "predictions"]
 JOINT_COLUMNS = [
     "exposure_level", "modifier_level", "n", "remitters", "non_remitters",
-    "odds_ratio", "ci_low", "ci_high", "is_reference", "status",
+    "odds_ratio", "ci_low", "ci_high", "p_value", "is_reference", "status",
 ]  # fmt: skip
 
 
@@ -286,13 +286,14 @@ def stratum_contrasts(fit: models.LogisticFit) -> dict[str, Mapping[str, float]]
 def joint_table(
     fits: Sequence[models.LogisticFit], counted: pd.DataFrame, plan: Plan
 ) -> pd.DataFrame:
-    """Cell counts and adjusted ORs of every joint cell against the reference cell."""
+    """Cell counts and adjusted ORs of every joint cell against the reference cell, with the
+    pooled Wald / Rubin p-value of the cell's log-OR (none for the reference cell)."""
     table = joint.joint_counts(counted, plan.joint_coding)
     estimates = odds_ratio_rows(models.summarise_fits(fits, plan.ci_level)).set_index("term")
     reference = joint_reference(plan)
     cells = joint.joint_cells(plan.joint_coding)
     table["is_reference"] = [cell == reference for cell in cells]
-    for column in ["odds_ratio", "ci_low", "ci_high"]:
+    for column in ["odds_ratio", "ci_low", "ci_high", "p_value"]:
         table[column] = [
             (1.0 if column == "odds_ratio" else np.nan)
             if cell == reference
@@ -343,8 +344,10 @@ def run_analysis(
       rounded mean over imputations (differs only if a pair variable was imputed).
     joint — exposure_level, modifier_level (low/high, or T1–T3 when pair.coding is tertiles), n,
       remitters (outcome 1), non_remitters, odds_ratio, ci_low, ci_high (adjusted, against the
-      cell with both variables lowest, is_reference). Counts come from the analysed complete
-      cases, or with imputations from the observed dataset (the outcome is never imputed).
+      cell with both variables lowest, is_reference), p_value (Wald z, or Rubin t with
+      imputations, of the cell's log-OR in the joint model; NaN for the reference cell). Counts
+      come from the analysed complete cases, or with imputations from the observed dataset (the
+      outcome is never imputed).
     interaction — measure, scale, outcome, reference_group, reference_rule, estimate, ci_low,
       ci_high, ci_method, df1, df2, p_value. Rows: ratio_of_odds_ratios (exp β3, outcome as
       modelled) and its wald_test / lr_test (estimate = χ² statistic, or the F statistic of D1 / D3

@@ -7,8 +7,9 @@ bootstrap-then-impute interval of von Hippel & Bartlett (Stat Sci 2021) as R's b
 it: one-way ANOVA variance components over B resamples × M imputations and a t interval with
 Satterthwaite degrees of freedom. Replicates that are not finite (failed fits, undefined measures)
 are left out of an interval and counted. Each interval has the p-value that agrees with it at every
-level: percentile and BCa by inverting the interval (the smallest α at which it excludes the null),
-boot_mi_vhb by its t statistic (docs/p_values.md).
+level: percentile and BCa by inverting the interval (the smallest α at which it excludes the null;
+floored at the 2/(R + 1) that R replicates resolve, so they agree at levels with
+1 − level ≥ 2/(R + 1)), boot_mi_vhb by its t statistic (docs/p_values.md).
 """
 
 from collections.abc import Callable
@@ -83,16 +84,32 @@ def norm_inter_inverse(values: np.ndarray, null: float) -> tuple[float, float]:
     return boundary(lambda q: quantile(q) <= null), boundary(lambda q: quantile(q) < null)
 
 
-def percentile_p_value(values: np.ndarray, null: float | None) -> float:
-    """The smallest α at which the (1 − α) percentile interval excludes the null.
+def replicate_resolution(values: np.ndarray) -> float:
+    """The smallest two-sided p-value R finite replicates resolve: 2/(R + 1), the two-sided
+    (1 + #)/(R + 1) of Davison & Hinkley (1997, eq. 4.11) when no replicate lies beyond the null."""
+    return 2 / (np.isfinite(values).sum() + 1)
 
-    p = 2 min(q_low, 1 − q_high) capped at 1, with q_low / q_high where the interpolated replicate
-    quantiles meet the null (norm_inter_inverse); 0 when the null lies outside every replicate.
+
+def resolved(p_value: float, values: np.ndarray) -> float:
+    """An inverted bootstrap p-value floored at the replicates' resolution, capped at 1.
+
+    Inversion gives 0 when the null lies outside every replicate; R replicates cannot tell p below
+    2/(R + 1), so that is reported (read: p ≤ 2/(R + 1)).
+    """
+    return float(min(1.0, max(p_value, replicate_resolution(values))))
+
+
+def percentile_p_value(values: np.ndarray, null: float | None) -> float:
+    """The smallest α at which the (1 − α) percentile interval excludes the null, floored at
+    2/(R + 1) (resolved).
+
+    p = 2 min(q_low, 1 − q_high), with q_low / q_high where the interpolated replicate quantiles
+    meet the null (norm_inter_inverse).
     """
     if null is None or not np.isfinite(values).any():
         return np.nan
     q_low, q_high = norm_inter_inverse(values, null)
-    return float(min(1.0, 2 * q_low, 2 * (1 - q_high)))
+    return resolved(min(2 * q_low, 2 * (1 - q_high)), values)
 
 
 def bca_normal_level(q: float, z0: float, accel: float) -> float:
@@ -109,7 +126,8 @@ def bca_normal_level(q: float, z0: float, accel: float) -> float:
 
 
 def bca_p_value(values: np.ndarray, estimate: float, accel: float, null: float | None) -> float:
-    """The smallest α at which the (1 − α) BCa interval excludes the null (inverting bca.ci).
+    """The smallest α at which the (1 − α) BCa interval excludes the null (inverting bca.ci),
+    floored at 2/(R + 1) (resolved).
 
     Lower side: p = 2 Φ(z) with z from bca_normal_level at q_low; upper: 2 (1 − Φ(z)) at q_high.
     """
@@ -119,7 +137,7 @@ def bca_p_value(values: np.ndarray, estimate: float, accel: float, null: float |
     q_low, q_high = norm_inter_inverse(values, null)
     lower = 2 * normal_cdf(bca_normal_level(q_low, z0, accel))
     upper = 2 * (1 - normal_cdf(bca_normal_level(q_high, z0, accel)))
-    return float(min(1.0, lower, upper))
+    return resolved(min(lower, upper), values)
 
 
 def acceleration(influence: np.ndarray) -> float:

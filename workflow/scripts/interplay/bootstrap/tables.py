@@ -7,7 +7,8 @@ slopes), ci_method (percentile | bca | boot_mi_vhb), scale (log: ORs and S are s
 scale), estimate,
 std_error, df, ci_low, ci_high, bias (all on that scale), null (the value tested, on that scale; NA
 for a standardised risk), p_value (inverting the percentile or BCa interval, or the t test of
-boot_mi_vhb; NA when not defined), z0 and acceleration (BCa), and counts:
+boot_mi_vhb; NA when not defined; percentile and BCa interval and p NA when the full-sample estimate
+is undefined), z0 and acceleration (BCa), and counts:
 replicates (requested resamples), used (finite), failed (fits that did not converge or separated,
 in any imputation of a resample), firth (fits replaced by the Firth fallback), undefined (fit
 converged but the measure is undefined, e.g. S when OR11 ≤ 1).
@@ -29,7 +30,9 @@ from interplay.tables import write_table
 
 # The result tables that get bootstrap rows (analysis_tables; common.smk BOOTSTRAPPED_TABLES).
 BOOTSTRAPPED_TABLES = ["models", "joint", "interaction", "slopes"]
-REPLICATE_COUNT_COLUMNS = ["replicates_used", "replicates_failed", "replicates_firth"]
+REPLICATE_COUNT_COLUMNS = [
+    "replicates_used", "replicates_failed", "replicates_firth", "replicates_undefined",
+]  # fmt: skip
 
 
 def counts(values: np.ndarray, status: np.ndarray, replicates: int) -> dict:
@@ -59,10 +62,26 @@ def null_of(estimand: est.Estimand) -> float | None:
     return estimation_null(estimand.term, estimand.log_scale)
 
 
+def complete_interval(
+    method: str, values: np.ndarray, estimate: float, accel: float, level: float, null
+) -> tuple[np.ndarray, float]:
+    """The percentile or BCa interval of the replicates and its p-value; both NaN when the
+    full-sample estimate is undefined (e.g. S when OR11 ≤ 1): no estimate for them to belong to."""
+    if not np.isfinite(estimate):
+        return np.full(2, np.nan), np.nan
+    if method == "percentile":
+        return bi.percentile_interval(values, level), bi.percentile_p_value(values, null)
+    return (
+        bi.bca_interval(values, estimate, accel, level),
+        bi.bca_p_value(values, estimate, accel, null),
+    )
+
+
 def summarise_complete(
     problem: Problem, frame: pd.DataFrame, methods: Sequence[str], level: float, replicates: int
 ) -> pd.DataFrame:
-    """Percentile and/or BCa rows for every estimand of a complete-data bootstrap."""
+    """Percentile and/or BCa rows for every estimand of a complete-data bootstrap
+    (complete_interval)."""
     bp = problem.blueprint
     start = {name: beta[None] for name, beta in problem.start.items()}
     full = est.estimand_values(bp, start, est.full_sample(problem.rows))[0]
@@ -85,12 +104,7 @@ def summarise_complete(
             **counts(values, frame[f"status/{model}"].to_numpy(), replicates),
         }
         for method in methods:
-            if method == "percentile":
-                interval = bi.percentile_interval(values, level)
-                p_value = bi.percentile_p_value(values, null)
-            else:
-                interval = bi.bca_interval(values, full[k], accel, level)
-                p_value = bi.bca_p_value(values, full[k], accel, null)
+            interval, p_value = complete_interval(method, values, full[k], accel, level, null)
             rows.append(
                 {
                     **common,
@@ -163,6 +177,7 @@ def reported(summary: pd.DataFrame) -> pd.DataFrame:
     out["replicates_used"] = out["used"]
     out["replicates_failed"] = out["replicates"] - out["used"]
     out["replicates_firth"] = out["firth"]
+    out["replicates_undefined"] = out["undefined"]
     return out
 
 
@@ -215,9 +230,12 @@ def bootstrap_row(model_row: pd.Series, row: pd.Series, points: dict[str, str]) 
 
     Percentile and BCa intervals belong to the full-sample estimate, so its point estimate stays;
     bootstrap-then-impute has its own point estimate (the mean over resamples and imputations).
-    The p-value is the summary's (interval inversion or boot_mi t test).
+    The p-value is the summary's (interval inversion or boot_mi t test). Where the model-based
+    estimate is undefined (NaN) the bootstrap row has no interval and no p-value either: the
+    resamples where the measure happens to be defined do not estimate it.
     """
     out = model_row.to_dict()
+    undefined = pd.isna(model_row[next(iter(points))])
     if row["ci_method"] == IMPUTED_METHOD:
         out.update({column: row[source] for column, source in points.items()})
     for column in CLEARED:
@@ -232,14 +250,17 @@ def bootstrap_row(model_row: pd.Series, row: pd.Series, points: dict[str, str]) 
         ci_method=row["ci_method"],
         **{column: row[column] for column in REPLICATE_COUNT_COLUMNS},
     )
+    if undefined:
+        out.update(ci_low=np.nan, ci_high=np.nan, p_value=np.nan)
     return out
 
 
 def with_bootstrap_rows(table: str, base: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     """A model-based table with the bootstrap rows of its estimands after their own rows.
 
-    Every row gains replicates_used, replicates_failed (fits that failed or measures undefined)
-    and replicates_firth, empty for the model-based rows.
+    Every row gains replicates_used, replicates_failed (fits that failed or measures undefined),
+    replicates_firth and replicates_undefined (of replicates_failed, the resamples whose fits
+    converged but whose measure is undefined), empty for the model-based rows.
     """
     match, points = LAYOUTS[table]
     extra, positions = [], []

@@ -624,7 +624,11 @@ def bootstrap_paragraph(bootstrap: Section, methods_by_analysis: Mapping[str, li
     return (
         "Nonparametric bootstrap CIs were added beside the model-based ones. "
         + " ".join(sentences)
-        + " Replicates whose fit failed were counted and left out of the interval."
+        + " Resamples whose fit failed, or in which a measure was undefined (the synergy index "
+        "when the joint ratio is at most 1 or the single ratios sum to at most 2), were left out "
+        "of that measure's interval and counted; the report lists every interval resting on "
+        "fewer resamples than drawn. A measure undefined in the full sample got no bootstrap "
+        "interval or p-value."
     )
 
 
@@ -643,6 +647,12 @@ def p_value_paragraph(methods_by_analysis: Mapping[str, list[str]]) -> str:
         "differences), so that it agrees with the interval at every level (test inversion; "
         "Davison and Hinkley, 1997)."
     )
+    if len(inverted) > 1:
+        bootstrapped = series(inverted[1:])
+        text += (
+            f" {bootstrapped[0].upper()}{bootstrapped[1:]} p-values were floored at 2/(B + 1), "
+            "the smallest two-sided p-value B resamples resolve (Davison and Hinkley, 1997)."
+        )
     if IMPUTED_METHOD in resampled:
         text += (
             " Bootstrap-then-impute estimates were tested by their t statistic with the "

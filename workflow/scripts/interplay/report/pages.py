@@ -37,6 +37,7 @@ from interplay.models.p_values import INVERSION_METHODS, NOT_DEFINED
 from interplay.pair import Pair, Variable
 from interplay.prediction.words import METRIC_WORDS, model_words
 from interplay.privacy import SUPPRESSED_COLUMN, count_text
+from interplay.report.methods import series
 
 STYLE = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 13px; background: #ffffff;
@@ -58,6 +59,8 @@ LONG_TEXT = 60
 # Risk-scale delta intervals over the covariate distribution sit beside the conditional ones.
 MARGINAL_DELTA_METHODS = ("delta_marginal_wald_z", "delta_marginal_rubin_t")
 EXTRA_INTERVAL_METHODS = ("mover", *METHODS, *MARGINAL_DELTA_METHODS)
+# A note on left-out bootstrap resamples names at most this many estimates alike; more are counted.
+NAMED_ESTIMATES = 4
 # Indents a Table 1 level under its variable (HTML collapses ordinary spaces).
 LEVEL_INDENT = "\u2003"
 
@@ -180,6 +183,68 @@ def status_note(data: Any, analysis: str) -> str:
         + "; ".join(FIRTH_HINT.format(analysis=name) for name in analyses)
         + "."
     )
+
+
+def estimate_names(table: pd.DataFrame, pair: Pair) -> list[str]:
+    """Each row's estimate in words: an interaction measure, a joint group, a model's term, or
+    the exposure's odds ratio at a modifier value."""
+    if "measure" in table:
+        return [measure_label(measure, pair) for measure in table["measure"]]
+    if "exposure_level" in table:
+        levels = zip(table["exposure_level"], table["modifier_level"], strict=True)
+        return [group_label(f"exposure_{e}_modifier_{m}", pair) for e, m in levels]
+    if "model" in table:
+        terms = zip(table["term"], table["model"], strict=True)
+        return [f"{term_label(t, pair)} in {model_label(m, pair)}" for t, m in terms]
+    return [
+        f"odds ratio at {pair.modifier.label_with_unit} {number_text(value)}"
+        for value in table["modifier"]
+    ]
+
+
+def left_out_text(used: int, failed: int, undefined: int) -> str:
+    """'undefined in 29 of 200 resamples': why resamples were left out of an interval."""
+    causes = [
+        f"fits failed in {failed - undefined}" if failed > undefined else "",
+        f"undefined in {undefined}" if undefined else "",
+    ]
+    return f"{' and '.join(cause for cause in causes if cause)} of {used + failed} resamples"
+
+
+def resample_note(data: Any, pair: Pair) -> str:
+    """Which bootstrap intervals rest on fewer resamples than requested (failed fits, undefined
+    measures) and on how many, so that none does so silently."""
+    if not isinstance(data, pd.DataFrame) or "replicates_failed" not in data:
+        return ""
+    short = data.loc[pd.to_numeric(data["replicates_failed"], errors="coerce") > 0]
+    if short.empty:
+        return ""
+    groups: dict[tuple, list[str]] = {}
+    counts = zip(
+        short["ci_method"],
+        short["replicates_used"].astype(int),
+        short["replicates_failed"].astype(int),
+        short["replicates_undefined"].astype(int),
+        strict=True,
+    )
+    for name, key in zip(estimate_names(short, pair), counts, strict=True):
+        groups.setdefault(key, []).append(name)
+    sentences = [
+        f"{series(names) if len(names) <= NAMED_ESTIMATES else f'{len(names)} estimates'} "
+        f"[{ci_method_label(method)}]: {left_out_text(used, failed, undefined)}"
+        f"{'' if len(names) == 1 else ' each'}; "
+        f"{'its interval uses' if len(names) == 1 else 'their intervals use'} the other {used:,}."
+        for (method, used, failed, undefined), names in groups.items()
+    ]
+    undefined_note = (
+        " The synergy index is undefined in a resample where the joint odds (or risk) ratio is "
+        "at most 1 or the two single ones sum to at most 2; such resamples lie beyond its "
+        "extremes (S runs to 0 or to infinity as these limits are approached), so an interval "
+        "over the others is probably too narrow. RERI and AP are defined in every resample."
+        if (short["replicates_undefined"] > 0).any()
+        else ""
+    )
+    return " Resamples left out of bootstrap intervals: " + " ".join(sentences) + undefined_note
 
 
 def flow_display(flow: pd.DataFrame, pair: Pair) -> pd.DataFrame:
@@ -483,8 +548,12 @@ def models_display(models: pd.DataFrame, pair: Pair) -> pd.DataFrame:
 
 def joint_display(joint: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     """The joint groups of the pair, one row each: counts, outcome events, the adjusted odds ratio
-    with its model-based interval and each further interval method's as a column."""
-    require(joint, ["exposure_level", "modifier_level", "n", "remitters", "non_remitters"], "joint")
+    with its model-based interval and p-value, and each further interval method's as columns."""
+    require(
+        joint,
+        ["exposure_level", "modifier_level", "n", "remitters", "non_remitters", "p_value"],
+        "joint",
+    )
     main, extra = with_extra_intervals(joint, ["stratum", "exposure_level", "modifier_level"])
     reference = main["is_reference"].astype(str).str.upper() == "TRUE"
     groups = [
@@ -501,6 +570,7 @@ def joint_display(joint: pd.DataFrame, pair: Pair) -> pd.DataFrame:
             "OR": np.where(reference, "1 (reference)", main["odds_ratio"].map(number_text)),
             "CI": intervals(main),
             "CI method": method_column(main),
+            "p": np.where(reference, "", p_column(main)),
             **extra,
             "Fit": status_text(main),
         }
@@ -775,8 +845,9 @@ DISPLAYS: dict[str, tuple[str, Callable[[Any, Pair], pd.DataFrame], str]] = {
     "joint": (
         "Joint {exposure} × {modifier} groups",
         joint_display,
-        "Adjusted odds ratios of the outcome against the reference group, one row per group; "
-        "each further interval method has its own CI column.",
+        "Adjusted odds ratios of the outcome against the reference group, one row per group, "
+        "with the p-value of the test that the group's odds equal the reference group's; each "
+        "further interval method has its own CI and p columns.",
     ),
     "interaction": (
         "Interaction",
@@ -852,5 +923,5 @@ def report_page(
     return html_page(
         f"{title.format(**words)}{title_suffix}",
         table,
-        note.format(**words) + status_note(data, analysis),
+        note.format(**words) + status_note(data, analysis) + resample_note(data, pair),
     )
