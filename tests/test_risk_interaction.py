@@ -348,3 +348,34 @@ def test_methods_text_says_how_the_reference_was_chosen(setting, words):
     interaction = pd.DataFrame({"scale": ["additive_risk"], "reference_group": [group]})
     text = risk_scale_paragraph(primary, DEFAULT_PAIR, interaction)
     assert words in text and "over the covariate distribution" in text
+
+
+@pytest.mark.parametrize("reference", ia.CELLS)
+def test_one_delta_function_gives_ic_and_the_risk_ratios(reference):
+    """additive_risk_delta: IC, RERI_RR, AP_RR, S_RR of the risks recoded against the reference
+    (closed forms), IC's variance w Σ w' with w the ±1 weights of the recoded cells."""
+    risks = np.array([[0.30, 0.45, 0.40, 0.80]])  # (0, 0), (1, 0), (0, 1), (1, 1)
+    covariance = np.diag([0.001, 0.002, 0.003, 0.004])[None] + 0.0005
+    table = ia.additive_risk_delta(risks, covariance, reference, np.inf, 0.95).set_index("term")
+    by_cell = dict(zip(ia.CELLS, risks[0], strict=True))
+    p00, p10, p01, p11 = (by_cell[ia.original_cell(c, reference)] for c in ia.CELLS)
+    contrast = p11 - p10 - p01 + p00
+    weights = np.array(
+        [1.0 if sum(ia.original_cell(c, reference)) % 2 == 0 else -1 for c in ia.CELLS]
+    )
+    defined = p11 > p00 and p10 + p01 > 2 * p00
+    synergy = (p11 - p00) / (p10 + p01 - 2 * p00) if defined else np.nan
+    assert list(table.index) == ["ic", "reri_rr", "ap_rr", "s_rr"]
+    np.testing.assert_allclose(
+        table["estimate"],
+        [contrast, contrast / p00, contrast / p11, synergy],
+        rtol=1e-12,
+    )
+    assert table.loc["ic", "std_error"] == pytest.approx(np.sqrt(weights @ covariance[0] @ weights))
+
+
+def test_reference_cell_is_the_held_one_else_the_lowest_risk_cell_of_the_complement():
+    """The interaction table and the bootstrap choose the reference cell by one rule."""
+    beta = np.array([-1.0, 0.5, 0.2])  # log-odds of the outcome: 00 0, 10 −1, 01 0.5, 11 −0.3
+    assert ia.reference_cell(None, beta) == (0, 1)  # the complement's lowest odds
+    assert ia.reference_cell((1, 1), beta) == (1, 1)

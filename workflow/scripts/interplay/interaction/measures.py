@@ -35,8 +35,9 @@ TABLE_COLUMNS = [
     "estimate", "ci_low", "ci_high", "ci_method", "df1", "df2", "p_value",
 ]  # fmt: skip
 RISK_MEASURES = ["reri_rr", "ap_rr", "s_rr"]
-# Sign of each cell's risk in IC = p11 − p10 − p01 + p00 (cells in recoded exposure levels).
-IC_SIGNS = {(0, 0): 1.0, (1, 0): -1.0, (0, 1): -1.0, (1, 1): 1.0}
+RISK_SCALE_MEASURES = ["ic", *RISK_MEASURES]
+# IC = p11 − p10 − p01 + p00 as weights on the recoded risks p00, p10, p01, p11.
+IC_CONTRAST = np.array([1.0, -1.0, -1.0, 1.0])
 
 
 def cell_contrast(cell: Cell) -> np.ndarray:
@@ -64,6 +65,13 @@ def lowest_risk_cell(exposure_coefficients: np.ndarray, direction: int = 1) -> C
     """The cell with the lowest modelled odds of the outcome (first of any ties)."""
     log_odds = [direction * cell_contrast(c) @ exposure_coefficients for c in CELLS]
     return CELLS[int(np.argmin(log_odds))]
+
+
+def reference_cell(held: Cell | None, exposure_coefficients: np.ndarray) -> Cell:
+    """The held cell, else the lowest-risk cell of non-<outcome> under (β_A, β_B, β_AB)."""
+    if held is not None:
+        return held
+    return lowest_risk_cell(exposure_coefficients, direction=-1)
 
 
 def transform(
@@ -245,29 +253,6 @@ def additive_mover(
     return pd.DataFrame(rows, columns=["term", "estimate", "ci_low", "ci_high", "p_value"])
 
 
-def ic_weights(reference: Cell) -> np.ndarray:
-    """Weights on the risks of CELLS (original levels) giving IC against the reference cell."""
-    weights = np.zeros(len(CELLS))
-    for recoded, sign in IC_SIGNS.items():
-        weights[CELLS.index(original_cell(recoded, reference))] = sign
-    return weights
-
-
-def interaction_contrast(
-    risks: np.ndarray,
-    risk_covariances: np.ndarray,
-    reference: Cell,
-    df_complete: float,
-    ci_level: float,
-) -> pd.DataFrame:
-    """IC = p11 − p10 − p01 + p00 (cells recoded against the reference) with its delta-method CI."""
-    weights = ic_weights(reference)
-    variances = np.einsum("i,mij,j->m", weights, risk_covariances, weights)
-    return summarise_estimates(
-        (risks @ weights)[:, None], variances[:, None], ["ic"], df_complete, ci_level
-    )
-
-
 def recoding(reference: Cell) -> np.ndarray:
     """(4, 4) map from the risks of CELLS (original levels) to p00, p10, p01, p11 recoded against
     the reference cell."""
@@ -275,6 +260,11 @@ def recoding(reference: Cell) -> np.ndarray:
     for row, recoded in enumerate(CELLS):
         matrix[row, CELLS.index(original_cell(recoded, reference))] = 1.0
     return matrix
+
+
+def ic_weights(reference: Cell) -> np.ndarray:
+    """Weights on the risks of CELLS (original levels) giving IC against the reference cell."""
+    return IC_CONTRAST @ recoding(reference)
 
 
 def risk_ratio_values(recoded: np.ndarray) -> np.ndarray:
@@ -304,21 +294,27 @@ def risk_ratio_gradients(recoded: np.ndarray) -> np.ndarray:
     return np.moveaxis(np.array(rows), -1, 0)
 
 
-def risk_ratio_delta(
+def additive_risk_delta(
     risks: np.ndarray,
     risk_covariances: np.ndarray,
     reference: Cell,
     df_complete: float,
     ci_level: float,
 ) -> pd.DataFrame:
-    """RERI_RR, AP_RR (natural scale) and S_RR (pooled on the log scale) with delta-method CIs
-    from the risks of CELLS (m, 4) and their covariances (m, 4, 4)."""
+    """IC = p11 − p10 − p01 + p00, RERI_RR, AP_RR (natural scale) and S_RR (pooled on the log
+    scale), cells recoded against the reference, with delta-method CIs from the risks of CELLS
+    (m, 4) and their covariances (m, 4, 4)."""
+    weights = ic_weights(reference)
     recoded, covariances = transform(risks, risk_covariances, recoding(reference))
     gradients = risk_ratio_gradients(recoded)
-    variances = np.einsum("mij,mjk,mik->mi", gradients, covariances, gradients)
-    table = summarise_estimates(
-        risk_ratio_values(recoded), variances, RISK_MEASURES, df_complete, ci_level
+    values = np.column_stack([risks @ weights, risk_ratio_values(recoded)])
+    variances = np.column_stack(
+        [
+            np.einsum("i,mij,j->m", weights, risk_covariances, weights),
+            np.einsum("mij,mjk,mik->mi", gradients, covariances, gradients),
+        ]
     )
+    table = summarise_estimates(values, variances, RISK_SCALE_MEASURES, df_complete, ci_level)
     return exponentiated(table, "s_rr")
 
 
@@ -426,9 +422,7 @@ def interaction_table(
         coefficients[:, 2:], covariances[:, 2, 2:], ["ratio_of_odds_ratios"], df_complete, ci_level
     )
     ratio[["estimate", "ci_low", "ci_high"]] = np.exp(ratio[["estimate", "ci_low", "ci_high"]])
-    reference = held_reference
-    if reference is None:
-        reference = lowest_risk_cell(coefficients.mean(axis=0), direction=-1)
+    reference = reference_cell(held_reference, coefficients.mean(axis=0))
     named = cell_name(reference, exposures)
     theta, theta_cov = transform(coefficients, covariances, joint_contrasts(reference, -1))
     risks, risk_cov = cell_risks(full, data_sets, exposures, direction=-1)
@@ -455,22 +449,12 @@ def interaction_table(
         held(mover, "additive"),
         interaction_rows(risk_table, "risk", complement, "", "delta_"),
         held(
-            interaction_contrast(risks, risk_cov, reference, df_complete, ci_level),
+            additive_risk_delta(risks, risk_cov, reference, df_complete, ci_level),
             "additive_risk",
             method_prefix="delta_",
         ),
         held(
-            risk_ratio_delta(risks, risk_cov, reference, df_complete, ci_level),
-            "additive_risk",
-            method_prefix="delta_",
-        ),
-        held(
-            pd.concat(
-                [
-                    interaction_contrast(risks, marginal_cov, reference, df_complete, ci_level),
-                    risk_ratio_delta(risks, marginal_cov, reference, df_complete, ci_level),
-                ]
-            ),
+            additive_risk_delta(risks, marginal_cov, reference, df_complete, ci_level),
             "additive_risk",
             method_prefix="delta_marginal_",
         ),
