@@ -379,3 +379,16 @@ def test_reference_cell_is_the_held_one_else_the_lowest_risk_cell_of_the_complem
     beta = np.array([-1.0, 0.5, 0.2])  # log-odds of the outcome: 00 0, 10 −1, 01 0.5, 11 −0.3
     assert ia.reference_cell(None, beta) == (0, 1)  # the complement's lowest odds
     assert ia.reference_cell((1, 1), beta) == (1, 1)
+
+
+def test_an_undefined_synergy_index_is_logged_with_its_reason(caplog):
+    """Against the highest-risk cell of non-outcome, OR11 < 1 and p11 < p00: S and S_RR are NA,
+    and the log says which condition fails."""
+    data = individual_rows(COUNTS)
+    fit = models.fit_model(data, TERMS)
+    table = ia.interaction_table([fit], [fit], [data], ALC, "outcome", 0.95, (1, 1), "named")
+    assert np.isnan(row(table, "s", "delta_wald_z")["estimate"])
+    assert np.isnan(row(table, "s_rr", "delta_wald_z")["estimate"])
+    assert "The synergy index S of non_outcome against the reference" in caplog.text
+    assert "OR11 ≤ 1 in 1 of 1 data sets" in caplog.text
+    assert "p11 ≤ p00 in 1 of 1 data sets" in caplog.text

@@ -14,6 +14,7 @@ m axis); m = 1 gives Wald z inference, m > 1 pools by Rubin's rules (models.summ
 coefficients −β), so non-remission measures come from a model of remission.
 """
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -26,6 +27,8 @@ from interplay.models import logistic as models
 from interplay.models.logistic import LogisticFit, summarise_estimates
 from interplay.models.p_values import inverted_p_value, reporting_null
 from interplay.models.pool import pooled_covariance
+
+log = logging.getLogger(__name__)
 
 Cell = tuple[int, int]
 CELLS: list[Cell] = [(0, 0), (1, 0), (0, 1), (1, 1)]
@@ -318,6 +321,27 @@ def additive_risk_delta(
     return exponentiated(table, "s_rr")
 
 
+def synergy_not_defined(theta: np.ndarray, recoded: np.ndarray) -> dict[str, str]:
+    """Why S (from log OR10, OR01, OR11, (m, 3)) and S_RR (from recoded risks p00, p10, p01,
+    p11, (m, 4)) are not defined, by measure: S needs OR11 > 1 and OR10 + OR01 > 2, S_RR
+    p11 > p00 and p10 + p01 > 2 p00 (the logs of additive_values and risk_ratio_values)."""
+    or10, or01, or11 = np.exp(theta).T
+    p00, p10, p01, p11 = recoded.T
+    conditions = {
+        "s": [("OR11 ≤ 1", or11 <= 1), ("OR10 + OR01 ≤ 2", or10 + or01 <= 2)],
+        "s_rr": [("p11 ≤ p00", p11 <= p00), ("p10 + p01 ≤ 2 p00", p10 + p01 <= 2 * p00)],
+    }
+    return {
+        measure: "; ".join(
+            f"{words} in {failed.sum()} of {len(failed)} data sets"
+            for words, failed in tests
+            if failed.any()
+        )
+        for measure, tests in conditions.items()
+        if any(failed.any() for _, failed in tests)
+    }
+
+
 def cell_name(cell: Cell, exposures: Sequence[str]) -> str:
     """Readable name of a cell of two 0/1 exposures, e.g. exposure_high_modifier_low."""
     levels = ("low", "high")
@@ -426,6 +450,15 @@ def interaction_table(
     named = cell_name(reference, exposures)
     theta, theta_cov = transform(coefficients, covariances, joint_contrasts(reference, -1))
     risks, risk_cov = cell_risks(full, data_sets, exposures, direction=-1)
+    for measure, reason in synergy_not_defined(theta, risks @ recoding(reference).T).items():
+        log.warning(
+            "%s of %s against the reference %s is not defined (%s): its estimate and interval "
+            "are NA",
+            {"s": "The synergy index S", "s_rr": "S on the risk scale (S_RR)"}[measure],
+            complement,
+            named,
+            reason,
+        )
     marginal_cov = risk_cov + covariate_covariances(full, data_sets, exposures)
     risk_names = [f"risk_{cell_name(c, exposures)}" for c in CELLS]
     risk_table = summarise_estimates(
