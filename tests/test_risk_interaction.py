@@ -392,3 +392,26 @@ def test_an_undefined_synergy_index_is_logged_with_its_reason(caplog):
     assert "The synergy index S of non_outcome against the reference" in caplog.text
     assert "OR11 ≤ 1 in 1 of 1 data sets" in caplog.text
     assert "p11 ≤ p00 in 1 of 1 data sets" in caplog.text
+
+
+def test_the_coverage_benchmark_has_a_strongly_prognostic_covariate_scenario():
+    """benchmarks/coverage.py --scenario prognostic: baseline HAMD recovered at log-OR −1.5 per SD
+    (n = 20,000), and the interval over the covariate distribution is then wider than the
+    conditional one."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("coverage_benchmark", REPO / "benchmarks" / "coverage.py")
+    coverage = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(coverage)
+    covariates = coverage.SCENARIOS["prognostic"]
+    data = coverage.simulate(np.random.default_rng(5), False, covariates, n=20_000)
+    data["hamd_centred"] = data["hamd_baseline"] - 20.0
+    fit = models.fit_model(data, ["intercept", "exposure_high", "hamd_centred"])
+    per_sd = fit.estimates[fit.index("hamd_centred")] * data["hamd_baseline"].std()
+    assert per_sd == pytest.approx(-1.5, abs=0.1)
+    tables = analysis.run_analysis(data.iloc[:1086], coverage.settings("complete_case", 1, 1))
+    table = tables["interaction"]
+    conditional = row(table, "reri_rr", "delta_wald_z")
+    marginal = row(table, "reri_rr", "delta_marginal_wald_z")
+    widths = [r["ci_high"] - r["ci_low"] for r in (conditional, marginal)]
+    assert widths[1] > widths[0]
