@@ -400,7 +400,8 @@ def test_the_coverage_benchmark_has_a_strongly_prognostic_covariate_scenario():
     conditional one."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("coverage_benchmark", REPO / "benchmarks" / "coverage.py")
+    path = REPO / "benchmarks" / "coverage.py"
+    spec = importlib.util.spec_from_file_location("coverage_benchmark", path)
     coverage = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(coverage)
     covariates = coverage.SCENARIOS["prognostic"]

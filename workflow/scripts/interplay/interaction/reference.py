@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-
 from interplay.errors import InputError
 from interplay.interaction import measures as ia
 from interplay.models.logistic import MODEL_EXPOSURES

@@ -135,7 +135,8 @@ class AdditiveEValue:
     interaction_contrast, lower: the IC (coded positive, see evalue_additive_interaction) and the
     lower limit of EValue's interval for it (binomial variances of the stratum risks);
     evalue, evalue_limit: E-values of the IC and of that limit (1 when it is at most 0); the
-    sensitivity table replaces evalue_limit by that of the interval it shows (evalue_of_shown_limit).
+    sensitivity table replaces evalue_limit by that of the interval it shows
+    (evalue_of_shown_limit).
     """
 
     interaction_contrast: float
