@@ -9,13 +9,18 @@ runs: run_analysis for the model-based intervals (Wald z, delta, MOVER; Rubin t 
 imputation) and the bootstrap engine for percentile and BCa intervals (B = 2,000) on complete
 data, and bootstrap-then-impute (200 × 2, von Hippel–Bartlett) with covariates missing at random.
 Estimands: the stratum ORs (stratum models and product-model combinations) and, for
-non-remission against the reference cell, the joint ORs, RERI and RERI_RR, AP_RR and S_RR on the
-risk scale (delta conditional on the covariates and over their distribution, percentile, BCa).
+non-remission against the reference cell, the joint ORs, RERI and IC, RERI_RR, AP_RR and S_RR on
+the risk scale (delta conditional on the covariates and over their distribution, percentile, BCa).
 The risk-scale truths are population standardised risks (the true risk averaged over a million
 covariate draws). The reference cell is fixed (FIXED_REFERENCE, as models.additive_reference
 holds it) for every interval; the complete-data rows are repeated with the data-driven rule
 (each_analysis: the lowest estimated risk in each repetition; two cells tie in truth), whose truth
 is that of the cell each repetition chose, to show its bias (table printed after coverage).
+
+--scenario prognostic makes baseline HAMD strongly prognostic (log-OR −1.5 per SD instead of −0.36),
+so the spread of the covariates' risks is large and the interval over the covariate distribution
+(delta_marginal_*) differs from the conditional one; --parts model_based runs only run_analysis's
+model-based intervals on complete data (fixed reference, no bootstrap: minutes, not hours).
 """
 
 import os
@@ -53,6 +58,11 @@ EXPOSURES = {
     "exposure_high:modifier_high": -LOG_OR_LOW,
 }
 COVARIATES = {"age": 0.018, "sex_male": -0.05, "hamd_baseline": -0.08, "low_income": -0.3}
+HAMD_SD = 4.5  # of the simulated baseline HAMD
+SCENARIOS = {
+    "cohort": COVARIATES,
+    "prognostic": {**COVARIATES, "hamd_baseline": -1.5 / HAMD_SD},  # log-OR −1.5 per SD
+}
 INCOMPLETE = ["age", "hamd_baseline", "low_income"]
 STRATUM_TRUTH = {"modifier_low": 0.45, "modifier_high": 1.0}
 ESTIMANDS = {
@@ -62,12 +72,12 @@ ESTIMANDS = {
     ("models", "product_lincom", "exposure_high|modifier_high"): "modifier_high",
     ("interaction", "additive", "reri"): "reri",
     **{("interaction", "joint_odds_ratio", name): name for name in ia.JOINT_NAMES},
-    **{("interaction", "additive_risk", name): name for name in ia.RISK_MEASURES},
+    **{("interaction", "additive_risk", name): name for name in ia.RISK_SCALE_MEASURES},
 }
 FIXED_REFERENCE = "exposure_high_modifier_high"  # the cell the primary analysis chooses
 RULES = {"fixed": FIXED_REFERENCE, "data_driven": "each_analysis"}
 TRUTH_DRAWS = 1_000_000
-REFERENCE_TARGETS = {"reri", *ia.JOINT_NAMES, *ia.RISK_MEASURES}  # truth depends on the cell
+REFERENCE_TARGETS = {"reri", *ia.JOINT_NAMES, *ia.RISK_SCALE_MEASURES}  # truth depends on the cell
 SEED = 8128
 
 
@@ -81,8 +91,11 @@ def settings(method: str, m: int, iterations: int, reference: str = FIXED_REFERE
     return merged
 
 
-def simulate(rng: np.random.Generator, missing: bool, n: int = N) -> pd.DataFrame:
-    """A cohort from the true model; with `missing`, covariates missing at random (about 15 %)."""
+def simulate(
+    rng: np.random.Generator, missing: bool, covariates: dict[str, float], n: int = N
+) -> pd.DataFrame:
+    """A cohort from the true model with these covariate log-ORs; with `missing`, covariates
+    missing at random (about 15 %)."""
     il1b = np.exp(np.log(IL1B_MEDIAN) + IL1B_LOG_SD * rng.standard_normal(n))
     bdnf = np.maximum(BDNF_MEAN + BDNF_SD * rng.standard_normal(n), 0.5)
     data = pd.DataFrame(
@@ -90,7 +103,7 @@ def simulate(rng: np.random.Generator, missing: bool, n: int = N) -> pd.DataFram
             "patient_id": [f"S{i:05d}" for i in range(n)],
             "age": np.round(rng.normal(57, 15, n)),
             "sex": np.where(rng.uniform(size=n) < 0.314, "male", "female"),
-            "hamd_baseline": np.round(rng.normal(20, 4.5, n)),
+            "hamd_baseline": np.round(rng.normal(20, HAMD_SD, n)),
             "low_income": (rng.uniform(size=n) < 0.6).astype(float),
             "il1b": il1b,
             "bdnf": bdnf,
@@ -102,7 +115,7 @@ def simulate(rng: np.random.Generator, missing: bool, n: int = N) -> pd.DataFram
             "modifier_scaled": (bdnf - bdnf.mean()) / bdnf.std(ddof=1),
         }
     )
-    data["outcome"] = (rng.uniform(size=n) < expit(true_logit(data))).astype(float)
+    data["outcome"] = (rng.uniform(size=n) < expit(true_logit(data, covariates))).astype(float)
     if missing:
         score = 1.2 * (1 - data["outcome"]) * data["exposure_high"] - 2.2
         for column in INCOMPLETE:
@@ -110,11 +123,11 @@ def simulate(rng: np.random.Generator, missing: bool, n: int = N) -> pd.DataFram
     return data
 
 
-def true_logit(data: pd.DataFrame) -> np.ndarray:
+def true_logit(data: pd.DataFrame, covariates: dict[str, float]) -> np.ndarray:
     """The true model's log-odds of remission."""
     return -0.2 + sum(
         coefficient * term_values(data, term)
-        for term, coefficient in {**EXPOSURES, **COVARIATES}.items()
+        for term, coefficient in {**EXPOSURES, **covariates}.items()
     )
 
 
@@ -133,14 +146,15 @@ def reference_cell(reference: str) -> ia.Cell:
     return next(c for c in ia.CELLS if ia.cell_name(c, exposures) == reference)
 
 
-def population_risks() -> np.ndarray:
+def population_risks(covariates: dict[str, float]) -> np.ndarray:
     """True standardised risks of non-remission per cell of CELLS: the true risk averaged over
     TRUTH_DRAWS covariate draws with the exposures set."""
-    population = simulate(np.random.default_rng(SEED + 1), missing=False, n=TRUTH_DRAWS)
+    rng = np.random.default_rng(SEED + 1)
+    population = simulate(rng, missing=False, covariates=covariates, n=TRUTH_DRAWS)
     risks = []
     for exposure, modifier in ia.CELLS:
         fixed = population.assign(exposure_high=float(exposure), modifier_high=float(modifier))
-        risks.append(1 - expit(true_logit(fixed)).mean())
+        risks.append(1 - expit(true_logit(fixed, covariates)).mean())
     return np.array(risks)
 
 
@@ -149,9 +163,11 @@ def true_values(reference: str, risks: np.ndarray) -> dict[str, float]:
     cell = reference_cell(reference)
     theta = ia.joint_contrasts(cell, -1) @ np.array(list(EXPOSURES.values()))
     reri = float(ia.additive_values(theta[None])[0, 0])
-    reri_rr, ap_rr, log_s = ia.risk_ratio_values(risks[None] @ ia.recoding(cell).T)[0]
+    recoded = risks[None] @ ia.recoding(cell).T
+    reri_rr, ap_rr, log_s = ia.risk_ratio_values(recoded)[0]
     return {
         "reri": reri,
+        "ic": float(recoded[0] @ ia.IC_CONTRAST),
         **dict(zip(ia.JOINT_NAMES, np.exp(theta), strict=True)),
         "reri_rr": reri_rr,
         "ap_rr": ap_rr,
@@ -218,6 +234,12 @@ def bootstrap_rows(summary: pd.DataFrame, reference: str) -> list[tuple]:
     return rows
 
 
+def model_based_complete_rows(data: pd.DataFrame) -> list[tuple]:
+    """Wald, delta and MOVER intervals from run_analysis with the fixed reference."""
+    tables = analysis.run_analysis(data, settings("complete_case", 1, 1))
+    return [("fixed", *r) for r in model_based_rows(tables)]
+
+
 def complete_rows(data: pd.DataFrame, index: int, replicates: int) -> list[tuple]:
     """Wald, delta and MOVER intervals from run_analysis, under the fixed and the data-driven
     reference rule; percentile and BCa from the bootstrap (fixed reference)."""
@@ -258,8 +280,12 @@ def missing_rows(data: pd.DataFrame, index: int, options: argparse.Namespace) ->
 def repetition(index: int, options: argparse.Namespace, risks: np.ndarray) -> pd.DataFrame:
     """The intervals of one simulated cohort, complete and/or with missing covariates."""
     rng = np.random.default_rng(np.random.SeedSequence([SEED, index]))
-    complete, incomplete = simulate(rng, missing=False), simulate(rng, missing=True)
+    covariates = SCENARIOS[options.scenario]
+    complete = simulate(rng, missing=False, covariates=covariates)
+    incomplete = simulate(rng, missing=True, covariates=covariates)
     rows = []
+    if "model_based" in options.parts:
+        rows += [("complete", *r) for r in model_based_complete_rows(complete)]
     if "complete" in options.parts:
         rows += [("complete", *r) for r in complete_rows(complete, index, options.replicates)]
     if "missing" in options.parts:
@@ -335,13 +361,14 @@ def main() -> None:
     parser.add_argument("--mi-replicates", type=int, default=200)
     parser.add_argument("--m", type=int, default=20, help="imputations for Rubin's rules")
     parser.add_argument("--iterations", type=int, default=10, help="chained-equation cycles")
-    parser.add_argument("--parts", default="complete,missing")
+    parser.add_argument("--parts", default="complete,missing", help="and/or model_based")
+    parser.add_argument("--scenario", choices=list(SCENARIOS), default="cohort")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--output", type=Path, default=Path("coverage_intervals.tsv"))
     options = parser.parse_args()
     options.output.unlink(missing_ok=True)
     keep_freed_memory()  # as in workflow jobs; forked workers inherit it
-    risks = population_risks()
+    risks = population_risks(SCENARIOS[options.scenario])
     with ProcessPoolExecutor(options.workers) as pool:
         futures = [pool.submit(repetition, i, options, risks) for i in range(options.repetitions)]
         for future in as_completed(futures):
@@ -351,7 +378,7 @@ def main() -> None:
             )
     results = pd.read_csv(options.output, sep="\t")
     pd.set_option("display.width", 160)
-    print(coverage_table(results).to_string(index=False, float_format="%.3f"))
+    print(coverage_table(results).to_string(index=False, float_format="%.4f"))
     print(bias_table(results).to_string(index=False, float_format="%.3f"))
 
 

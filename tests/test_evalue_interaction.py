@@ -28,6 +28,7 @@ from interplay.sensitivity.evalue import (
     evalue_additive_interaction,
     evalue_multiplicative_interaction,
     evalue_of,
+    evalue_of_shown_limit,
 )
 from interplay.sensitivity.summary import sensitivity_table
 from scipy.stats import norm
@@ -151,6 +152,39 @@ def test_evalues_agree_with_the_r_package_on_random_inputs(tmp_path):
         assert result.evalue_limit == pytest.approx(expected.package_evalue_ci, abs=1e-3)
 
 
+def brute_force_shown_limit_evalue(high: Stratum, low: Stratum, distance: float) -> float:
+    """The E-value of the first bias factor on a grid of step 1e-5 at which the lower limit
+    IC(B) − distance · SE(B) / SE(1) is at most 0 (IC(B) and SE(B) as EValue corrects them)."""
+    _, unit = corrected_interaction_contrast(high, low, 1.0, 1.0)
+    contrast, _ = corrected_interaction_contrast(high, low, 1.0, 1.0)
+    se_at_one = contrast - unit
+    for bias in np.arange(1.0, 10.0, 1e-5):
+        moved, lower = corrected_interaction_contrast(high, low, bias, 1.0)
+        if moved - distance * (moved - lower) / se_at_one <= 0.0:
+            return evalue_of(bias)
+    raise AssertionError("no bias factor below 10 moves the limit to 0")
+
+
+@pytest.mark.parametrize("share", [0.5, 0.8, 1.0, 1.3])
+def test_the_evalue_of_a_shown_limit_is_the_bias_that_moves_it_to_zero(share):
+    """A limit at share × EValue's distance z SE below the IC: the bias found by brute force on a
+    grid; at share 1 (EValue's own interval) EValue's lower-limit E-value."""
+    contrast, lower = corrected_interaction_contrast(WOMEN, MEN, 1.0, Z95)
+    distance = share * (contrast - lower)
+    found = evalue_of_shown_limit(WOMEN, MEN, distance)
+    assert found == pytest.approx(brute_force_shown_limit_evalue(WOMEN, MEN, distance), abs=1e-4)
+    assert evalue_of_shown_limit(MEN, WOMEN, distance) == found  # strata in either order
+    if share == 1.0:
+        package = evalue_additive_interaction(WOMEN, MEN).evalue_limit
+        assert found == pytest.approx(package, rel=1e-10)
+
+
+def test_the_evalue_of_a_shown_limit_at_or_beyond_zero_is_one():
+    contrast, _ = corrected_interaction_contrast(WOMEN, MEN, 1.0, Z95)
+    assert evalue_of_shown_limit(WOMEN, MEN, contrast) == 1.0
+    assert evalue_of_shown_limit(WOMEN, MEN, 2 * contrast) == 1.0
+
+
 def test_sensitivity_rows_name_their_evalue_method_and_assumption():
     found = sensitivity_table({"p": settings()}, {"p": tables()}).set_index("estimand")
     # The fixture's risks (non-remission) and joint counts, by hand: BDNF high, then low.
@@ -160,7 +194,11 @@ def test_sensitivity_rows_name_their_evalue_method_and_assumption():
     row = found.loc["interaction_contrast"]
     assert (row["estimate"], row["ci_high"]) == (-0.16, -0.05)  # the ic row's
     assert row["evalue"] == pytest.approx(expected.evalue, rel=1e-14)
-    assert row["evalue_ci"] == pytest.approx(expected.evalue_limit, rel=1e-14)
+    # The limit E-valued is the one shown, 0.11 nearer 0 than the IC, not EValue's.
+    strata = Stratum(0.49, 0.51, 240, 300), Stratum(0.67, 0.53, 300, 240)
+    shown = brute_force_shown_limit_evalue(*reversed(strata), 0.16 - 0.05)
+    assert row["evalue_ci"] == pytest.approx(shown, abs=1e-4)
+    assert abs(row["evalue_ci"] - expected.evalue_limit) > 0.01
     ratio = found.loc["ratio_of_odds_ratios"]
     assert ratio["evalue"] == pytest.approx(evalue_of(2.1**0.25), rel=1e-14)  # 45 % events
     assert found["evalue_method"].dropna().to_dict() == {

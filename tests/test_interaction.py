@@ -128,7 +128,7 @@ def test_interaction_contrast_matches_binomial_closed_form():
     np.testing.assert_allclose(risks[0], proportion, rtol=1e-7)
     binomial = [grouped.mean()[c] * (1 - grouped.mean()[c]) / grouped.size()[c] for c in ia.CELLS]
     np.testing.assert_allclose(np.diag(cov[0]), binomial, rtol=1e-5)
-    ic = ia.interaction_contrast(risks, cov, (0, 0), np.inf, 0.95)
+    ic = ia.additive_risk_delta(risks, cov, (0, 0), np.inf, 0.95).iloc[:1]
     p00, p10, p01, p11 = proportion
     se = np.sqrt(sum(binomial))
     z = stats.norm.ppf(0.975)
@@ -137,7 +137,7 @@ def test_interaction_contrast_matches_binomial_closed_form():
     assert ic["ci_low"][0] == pytest.approx(p11 - p10 - p01 + p00 - z * se, rel=1e-5)
     complement, _ = ia.cell_risks([fit], [data], ["alc", "smk"], direction=-1)
     np.testing.assert_allclose(complement, 1 - risks)
-    recoded = ia.interaction_contrast(risks, cov, (1, 1), np.inf, 0.95)
+    recoded = ia.additive_risk_delta(risks, cov, (1, 1), np.inf, 0.95).iloc[:1]
     assert recoded["estimate"][0] == pytest.approx(ic["estimate"][0])  # both levels swapped
 
 

@@ -348,3 +348,71 @@ def test_methods_text_says_how_the_reference_was_chosen(setting, words):
     interaction = pd.DataFrame({"scale": ["additive_risk"], "reference_group": [group]})
     text = risk_scale_paragraph(primary, DEFAULT_PAIR, interaction)
     assert words in text and "over the covariate distribution" in text
+
+
+@pytest.mark.parametrize("reference", ia.CELLS)
+def test_one_delta_function_gives_ic_and_the_risk_ratios(reference):
+    """additive_risk_delta: IC, RERI_RR, AP_RR, S_RR of the risks recoded against the reference
+    (closed forms), IC's variance w Σ w' with w the ±1 weights of the recoded cells."""
+    risks = np.array([[0.30, 0.45, 0.40, 0.80]])  # (0, 0), (1, 0), (0, 1), (1, 1)
+    covariance = np.diag([0.001, 0.002, 0.003, 0.004])[None] + 0.0005
+    table = ia.additive_risk_delta(risks, covariance, reference, np.inf, 0.95).set_index("term")
+    by_cell = dict(zip(ia.CELLS, risks[0], strict=True))
+    p00, p10, p01, p11 = (by_cell[ia.original_cell(c, reference)] for c in ia.CELLS)
+    contrast = p11 - p10 - p01 + p00
+    weights = np.array(
+        [1.0 if sum(ia.original_cell(c, reference)) % 2 == 0 else -1 for c in ia.CELLS]
+    )
+    defined = p11 > p00 and p10 + p01 > 2 * p00
+    synergy = (p11 - p00) / (p10 + p01 - 2 * p00) if defined else np.nan
+    assert list(table.index) == ["ic", "reri_rr", "ap_rr", "s_rr"]
+    np.testing.assert_allclose(
+        table["estimate"],
+        [contrast, contrast / p00, contrast / p11, synergy],
+        rtol=1e-12,
+    )
+    assert table.loc["ic", "std_error"] == pytest.approx(np.sqrt(weights @ covariance[0] @ weights))
+
+
+def test_reference_cell_is_the_held_one_else_the_lowest_risk_cell_of_the_complement():
+    """The interaction table and the bootstrap choose the reference cell by one rule."""
+    beta = np.array([-1.0, 0.5, 0.2])  # log-odds of the outcome: 00 0, 10 −1, 01 0.5, 11 −0.3
+    assert ia.reference_cell(None, beta) == (0, 1)  # the complement's lowest odds
+    assert ia.reference_cell((1, 1), beta) == (1, 1)
+
+
+def test_an_undefined_synergy_index_is_logged_with_its_reason(caplog):
+    """Against the highest-risk cell of non-outcome, OR11 < 1 and p11 < p00: S and S_RR are NA,
+    and the log says which condition fails."""
+    data = individual_rows(COUNTS)
+    fit = models.fit_model(data, TERMS)
+    table = ia.interaction_table([fit], [fit], [data], ALC, "outcome", 0.95, (1, 1), "named")
+    assert np.isnan(row(table, "s", "delta_wald_z")["estimate"])
+    assert np.isnan(row(table, "s_rr", "delta_wald_z")["estimate"])
+    assert "The synergy index S of non_outcome against the reference" in caplog.text
+    assert "OR11 ≤ 1 in 1 of 1 data sets" in caplog.text
+    assert "p11 ≤ p00 in 1 of 1 data sets" in caplog.text
+
+
+def test_the_coverage_benchmark_has_a_strongly_prognostic_covariate_scenario():
+    """benchmarks/coverage.py --scenario prognostic: baseline HAMD recovered at log-OR −1.5 per SD
+    (n = 20,000), and the interval over the covariate distribution is then wider than the
+    conditional one."""
+    import importlib.util
+
+    path = REPO / "benchmarks" / "coverage.py"
+    spec = importlib.util.spec_from_file_location("coverage_benchmark", path)
+    coverage = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(coverage)
+    covariates = coverage.SCENARIOS["prognostic"]
+    data = coverage.simulate(np.random.default_rng(5), False, covariates, n=20_000)
+    data["hamd_centred"] = data["hamd_baseline"] - 20.0
+    fit = models.fit_model(data, ["intercept", "exposure_high", "hamd_centred"])
+    per_sd = fit.estimates[fit.index("hamd_centred")] * data["hamd_baseline"].std()
+    assert per_sd == pytest.approx(-1.5, abs=0.1)
+    tables = analysis.run_analysis(data.iloc[:1086], coverage.settings("complete_case", 1, 1))
+    table = tables["interaction"]
+    conditional = row(table, "reri_rr", "delta_wald_z")
+    marginal = row(table, "reri_rr", "delta_marginal_wald_z")
+    widths = [r["ci_high"] - r["ci_low"] for r in (conditional, marginal)]
+    assert widths[1] > widths[0]

@@ -23,7 +23,6 @@ from scipy import special
 from interplay.analysis import fit as analysis
 from interplay.interaction import joint, slopes
 from interplay.interaction import measures as ia
-from interplay.interaction.reference import chosen_cell
 from interplay.models import logistic as models
 from interplay.models.batched import (
     BatchFit,
@@ -91,10 +90,9 @@ class Blueprint:
             Estimand("interaction", "additive", "ap", False),
             Estimand("interaction", "additive", "s", True),
             *[Estimand("interaction", "risk", name, False) for name in names],
-            Estimand("interaction", "additive_risk", "ic", False),
             *[
                 Estimand("interaction", "additive_risk", name, name == "s_rr")
-                for name in ia.RISK_MEASURES
+                for name in ia.RISK_SCALE_MEASURES
             ],
         ]
 
@@ -205,7 +203,7 @@ def blueprint(
     specs = {spec.name: spec for spec in model_specs(plan)}
     product_terms = specs["product"].terms
     selector = exposure_rows(product_terms)
-    reference = chosen_cell(plan.reference, selector @ product_estimate)
+    reference = ia.reference_cell(plan.reference.held, selector @ product_estimate)
     joint_or = ia.joint_contrasts(reference, NON_REMISSION) @ selector
     interaction = [
         LinearEstimand(

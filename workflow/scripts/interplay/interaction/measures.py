@@ -14,6 +14,7 @@ m axis); m = 1 gives Wald z inference, m > 1 pools by Rubin's rules (models.summ
 coefficients −β), so non-remission measures come from a model of remission.
 """
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -27,6 +28,8 @@ from interplay.models.logistic import LogisticFit, summarise_estimates
 from interplay.models.p_values import inverted_p_value, reporting_null
 from interplay.models.pool import pooled_covariance
 
+log = logging.getLogger(__name__)
+
 Cell = tuple[int, int]
 CELLS: list[Cell] = [(0, 0), (1, 0), (0, 1), (1, 1)]
 JOINT_NAMES = ["or_10", "or_01", "or_11"]
@@ -35,8 +38,9 @@ TABLE_COLUMNS = [
     "estimate", "ci_low", "ci_high", "ci_method", "df1", "df2", "p_value",
 ]  # fmt: skip
 RISK_MEASURES = ["reri_rr", "ap_rr", "s_rr"]
-# Sign of each cell's risk in IC = p11 − p10 − p01 + p00 (cells in recoded exposure levels).
-IC_SIGNS = {(0, 0): 1.0, (1, 0): -1.0, (0, 1): -1.0, (1, 1): 1.0}
+RISK_SCALE_MEASURES = ["ic", *RISK_MEASURES]
+# IC = p11 − p10 − p01 + p00 as weights on the recoded risks p00, p10, p01, p11.
+IC_CONTRAST = np.array([1.0, -1.0, -1.0, 1.0])
 
 
 def cell_contrast(cell: Cell) -> np.ndarray:
@@ -64,6 +68,13 @@ def lowest_risk_cell(exposure_coefficients: np.ndarray, direction: int = 1) -> C
     """The cell with the lowest modelled odds of the outcome (first of any ties)."""
     log_odds = [direction * cell_contrast(c) @ exposure_coefficients for c in CELLS]
     return CELLS[int(np.argmin(log_odds))]
+
+
+def reference_cell(held: Cell | None, exposure_coefficients: np.ndarray) -> Cell:
+    """The held cell, else the lowest-risk cell of non-<outcome> under (β_A, β_B, β_AB)."""
+    if held is not None:
+        return held
+    return lowest_risk_cell(exposure_coefficients, direction=-1)
 
 
 def transform(
@@ -245,29 +256,6 @@ def additive_mover(
     return pd.DataFrame(rows, columns=["term", "estimate", "ci_low", "ci_high", "p_value"])
 
 
-def ic_weights(reference: Cell) -> np.ndarray:
-    """Weights on the risks of CELLS (original levels) giving IC against the reference cell."""
-    weights = np.zeros(len(CELLS))
-    for recoded, sign in IC_SIGNS.items():
-        weights[CELLS.index(original_cell(recoded, reference))] = sign
-    return weights
-
-
-def interaction_contrast(
-    risks: np.ndarray,
-    risk_covariances: np.ndarray,
-    reference: Cell,
-    df_complete: float,
-    ci_level: float,
-) -> pd.DataFrame:
-    """IC = p11 − p10 − p01 + p00 (cells recoded against the reference) with its delta-method CI."""
-    weights = ic_weights(reference)
-    variances = np.einsum("i,mij,j->m", weights, risk_covariances, weights)
-    return summarise_estimates(
-        (risks @ weights)[:, None], variances[:, None], ["ic"], df_complete, ci_level
-    )
-
-
 def recoding(reference: Cell) -> np.ndarray:
     """(4, 4) map from the risks of CELLS (original levels) to p00, p10, p01, p11 recoded against
     the reference cell."""
@@ -275,6 +263,11 @@ def recoding(reference: Cell) -> np.ndarray:
     for row, recoded in enumerate(CELLS):
         matrix[row, CELLS.index(original_cell(recoded, reference))] = 1.0
     return matrix
+
+
+def ic_weights(reference: Cell) -> np.ndarray:
+    """Weights on the risks of CELLS (original levels) giving IC against the reference cell."""
+    return IC_CONTRAST @ recoding(reference)
 
 
 def risk_ratio_values(recoded: np.ndarray) -> np.ndarray:
@@ -304,22 +297,49 @@ def risk_ratio_gradients(recoded: np.ndarray) -> np.ndarray:
     return np.moveaxis(np.array(rows), -1, 0)
 
 
-def risk_ratio_delta(
+def additive_risk_delta(
     risks: np.ndarray,
     risk_covariances: np.ndarray,
     reference: Cell,
     df_complete: float,
     ci_level: float,
 ) -> pd.DataFrame:
-    """RERI_RR, AP_RR (natural scale) and S_RR (pooled on the log scale) with delta-method CIs
-    from the risks of CELLS (m, 4) and their covariances (m, 4, 4)."""
+    """IC = p11 − p10 − p01 + p00, RERI_RR, AP_RR (natural scale) and S_RR (pooled on the log
+    scale), cells recoded against the reference, with delta-method CIs from the risks of CELLS
+    (m, 4) and their covariances (m, 4, 4)."""
+    weights = ic_weights(reference)
     recoded, covariances = transform(risks, risk_covariances, recoding(reference))
     gradients = risk_ratio_gradients(recoded)
-    variances = np.einsum("mij,mjk,mik->mi", gradients, covariances, gradients)
-    table = summarise_estimates(
-        risk_ratio_values(recoded), variances, RISK_MEASURES, df_complete, ci_level
+    values = np.column_stack([risks @ weights, risk_ratio_values(recoded)])
+    variances = np.column_stack(
+        [
+            np.einsum("i,mij,j->m", weights, risk_covariances, weights),
+            np.einsum("mij,mjk,mik->mi", gradients, covariances, gradients),
+        ]
     )
+    table = summarise_estimates(values, variances, RISK_SCALE_MEASURES, df_complete, ci_level)
     return exponentiated(table, "s_rr")
+
+
+def synergy_not_defined(theta: np.ndarray, recoded: np.ndarray) -> dict[str, str]:
+    """Why S (from log OR10, OR01, OR11, (m, 3)) and S_RR (from recoded risks p00, p10, p01,
+    p11, (m, 4)) are not defined, by measure: S needs OR11 > 1 and OR10 + OR01 > 2, S_RR
+    p11 > p00 and p10 + p01 > 2 p00 (the logs of additive_values and risk_ratio_values)."""
+    or10, or01, or11 = np.exp(theta).T
+    p00, p10, p01, p11 = recoded.T
+    conditions = {
+        "s": [("OR11 ≤ 1", or11 <= 1), ("OR10 + OR01 ≤ 2", or10 + or01 <= 2)],
+        "s_rr": [("p11 ≤ p00", p11 <= p00), ("p10 + p01 ≤ 2 p00", p10 + p01 <= 2 * p00)],
+    }
+    return {
+        measure: "; ".join(
+            f"{words} in {failed.sum()} of {len(failed)} data sets"
+            for words, failed in tests
+            if failed.any()
+        )
+        for measure, tests in conditions.items()
+        if any(failed.any() for _, failed in tests)
+    }
 
 
 def cell_name(cell: Cell, exposures: Sequence[str]) -> str:
@@ -426,12 +446,19 @@ def interaction_table(
         coefficients[:, 2:], covariances[:, 2, 2:], ["ratio_of_odds_ratios"], df_complete, ci_level
     )
     ratio[["estimate", "ci_low", "ci_high"]] = np.exp(ratio[["estimate", "ci_low", "ci_high"]])
-    reference = held_reference
-    if reference is None:
-        reference = lowest_risk_cell(coefficients.mean(axis=0), direction=-1)
+    reference = reference_cell(held_reference, coefficients.mean(axis=0))
     named = cell_name(reference, exposures)
     theta, theta_cov = transform(coefficients, covariances, joint_contrasts(reference, -1))
     risks, risk_cov = cell_risks(full, data_sets, exposures, direction=-1)
+    for measure, reason in synergy_not_defined(theta, risks @ recoding(reference).T).items():
+        log.warning(
+            "%s of %s against the reference %s is not defined (%s): its estimate and interval "
+            "are NA",
+            {"s": "The synergy index S", "s_rr": "S on the risk scale (S_RR)"}[measure],
+            complement,
+            named,
+            reason,
+        )
     marginal_cov = risk_cov + covariate_covariances(full, data_sets, exposures)
     risk_names = [f"risk_{cell_name(c, exposures)}" for c in CELLS]
     risk_table = summarise_estimates(
@@ -455,22 +482,12 @@ def interaction_table(
         held(mover, "additive"),
         interaction_rows(risk_table, "risk", complement, "", "delta_"),
         held(
-            interaction_contrast(risks, risk_cov, reference, df_complete, ci_level),
+            additive_risk_delta(risks, risk_cov, reference, df_complete, ci_level),
             "additive_risk",
             method_prefix="delta_",
         ),
         held(
-            risk_ratio_delta(risks, risk_cov, reference, df_complete, ci_level),
-            "additive_risk",
-            method_prefix="delta_",
-        ),
-        held(
-            pd.concat(
-                [
-                    interaction_contrast(risks, marginal_cov, reference, df_complete, ci_level),
-                    risk_ratio_delta(risks, marginal_cov, reference, df_complete, ci_level),
-                ]
-            ),
+            additive_risk_delta(risks, marginal_cov, reference, df_complete, ci_level),
             "additive_risk",
             method_prefix="delta_marginal_",
         ),

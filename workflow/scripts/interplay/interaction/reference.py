@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from interplay.errors import InputError
 from interplay.interaction import measures as ia
 from interplay.models.logistic import MODEL_EXPOSURES
@@ -62,10 +60,3 @@ def reference_choice(models_settings: Mapping[str, Any]) -> ReferenceChoice:
         cell = None if held is None else parse_cell(held, "the reference analysis's table")
         return ReferenceChoice(PRIMARY_RULE, cell)
     return ReferenceChoice(NAMED, parse_cell(setting, "config.yaml"))
-
-
-def chosen_cell(choice: ReferenceChoice, exposure_coefficients: np.ndarray) -> ia.Cell:
-    """The held cell, else the lowest-risk cell of non-<outcome> under (β_A, β_B, β_AB)."""
-    if choice.held is not None:
-        return choice.held
-    return ia.lowest_risk_cell(exposure_coefficients, direction=-1)

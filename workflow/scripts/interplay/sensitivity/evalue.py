@@ -134,7 +134,9 @@ class AdditiveEValue:
 
     interaction_contrast, lower: the IC (coded positive, see evalue_additive_interaction) and the
     lower limit of EValue's interval for it (binomial variances of the stratum risks);
-    evalue, evalue_limit: E-values of the IC and of that limit (1 when it is at most 0).
+    evalue, evalue_limit: E-values of the IC and of that limit (1 when it is at most 0); the
+    sensitivity table replaces evalue_limit by that of the interval it shows
+    (evalue_of_shown_limit).
     """
 
     interaction_contrast: float
@@ -179,8 +181,12 @@ def corrected_interaction_contrast(
     contrast = corrected_risk_difference(high, bias, downward=True) - corrected_risk_difference(
         low, bias, downward=False
     )
-    standard_error = math.sqrt(corrected_variance(high, bias) + corrected_variance(low, bias))
-    return contrast, contrast - z * standard_error
+    return contrast, contrast - z * corrected_standard_error(high, low, bias)
+
+
+def corrected_standard_error(high: Stratum, low: Stratum, bias: float) -> float:
+    """EValue's standard error of the corrected IC: both strata's binomial RDt_var summed."""
+    return math.sqrt(corrected_variance(high, bias) + corrected_variance(low, bias))
 
 
 def explaining_bias(statistic: Callable[[float], float]) -> float:
@@ -192,6 +198,39 @@ def explaining_bias(statistic: Callable[[float], float]) -> float:
     return brentq(statistic, 1.0, upper, xtol=1e-14, rtol=1e-15)
 
 
+def positive_order(high: Stratum, low: Stratum) -> tuple[Stratum, Stratum]:
+    """The two strata, checked bounded, swapped if needed so that their IC is positive."""
+    for stratum in (high, low):
+        if not stratum.is_bounded:
+            raise ValueError(f"risks must be in (0, 1) and counts positive, got {stratum}")
+    if high.risk_exposed - high.risk_unexposed < low.risk_exposed - low.risk_unexposed:
+        return low, high
+    return high, low
+
+
+def evalue_of_shown_limit(high: Stratum, low: Stratum, lower_distance: float) -> float:
+    """E-value of the lower limit of an IC interval computed elsewhere (our covariate-adjusted,
+    pooled delta interval), given as its distance below the IC, both coded positive.
+
+    The limit is moved with the bias as EValue moves its own: IC(B) − distance · SE(B) / SE(1),
+    SE(B) EValue's standard error of the corrected IC, so the shown SE is scaled as the package's
+    grows with B (Mathur et al. 2022); the E-value is that of the B at which this reaches 0, 1 when
+    the limit is at most 0. With EValue's distance z SE(1) it is EValue's lower-limit E-value.
+    """
+    high, low = positive_order(high, low)
+    contrast, _ = corrected_interaction_contrast(high, low, 1.0, 0.0)
+    if contrast - lower_distance <= 0.0:
+        return 1.0
+    scale = lower_distance / corrected_standard_error(high, low, 1.0)
+
+    def shown_limit(bias: float) -> float:
+        """The shown lower limit after removing bias B from both strata."""
+        moved, _ = corrected_interaction_contrast(high, low, bias, 0.0)
+        return moved - scale * corrected_standard_error(high, low, bias)
+
+    return evalue_of(explaining_bias(shown_limit))
+
+
 def evalue_additive_interaction(
     high: Stratum, low: Stratum, ci_level: float = 0.95
 ) -> AdditiveEValue:
@@ -199,11 +238,7 @@ def evalue_additive_interaction(
     limit, for confounding that may bias the strata in opposite directions (EValue's evalues.IC,
     unidirBias = FALSE). A negative IC is first made positive by swapping the strata, as the
     package asks ("recode the stratum variable")."""
-    for stratum in (high, low):
-        if not stratum.is_bounded:
-            raise ValueError(f"risks must be in (0, 1) and counts positive, got {stratum}")
-    if high.risk_exposed - high.risk_unexposed < low.risk_exposed - low.risk_unexposed:
-        high, low = low, high
+    high, low = positive_order(high, low)
     z = float(norm.ppf(0.5 + ci_level / 2.0))
     contrast, lower = corrected_interaction_contrast(high, low, 1.0, z)
 

@@ -22,6 +22,7 @@ from interplay.sensitivity.evalue import (
     evalue_additive_interaction,
     evalue_multiplicative_interaction,
     evalue_odds_ratio,
+    evalue_of_shown_limit,
     is_common,
 )
 from interplay.tables import read_table
@@ -227,6 +228,14 @@ def modifier_strata(tables: Mapping[str, pd.DataFrame]) -> tuple[Stratum, Stratu
     )
 
 
+def shown_lower_distance(row: Mapping[str, Any]) -> float:
+    """How far the interval's limit nearest 0 lies from the estimate on the side of 0 (the
+    distance below the IC once coded positive, as evalue_of_shown_limit takes it)."""
+    if row["estimate"] >= 0.0:
+        return row["estimate"] - row["ci_low"]
+    return row["ci_high"] - row["estimate"]
+
+
 def with_evalues(
     row: dict[str, Any], common_outcome: bool, tables: Mapping[str, pd.DataFrame], ci_level: float
 ) -> dict[str, Any]:
@@ -246,11 +255,12 @@ def with_evalues(
                 strata,
             )
             return {**row, "evalue": np.nan, "evalue_ci": np.nan}
-        result = evalue_additive_interaction(*strata, ci_level)
-        # The limit E-valued is that of EValue's binomial interval; where the interval shown
-        # (covariate-adjusted, pooled) already includes 0, no confounding is needed to reach it.
-        if row["ci_low"] <= 0.0 <= row["ci_high"]:
-            result = dataclasses.replace(result, evalue_limit=1.0)
+        # The limit E-valued is that of the interval shown (covariate-adjusted, pooled), not
+        # EValue's from binomial variances of the cell counts (docs/evalues.md).
+        result = dataclasses.replace(
+            evalue_additive_interaction(*strata, ci_level),
+            evalue_limit=evalue_of_shown_limit(*strata, shown_lower_distance(row)),
+        )
     elif estimand == "ratio_of_odds_ratios":
         result = evalue_multiplicative_interaction(
             row["estimate"], row["ci_low"], row["ci_high"], common_outcome=common_outcome
