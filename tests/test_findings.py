@@ -150,16 +150,23 @@ def parsed(text: str) -> list[float]:
     return [float(match) for match in NUMBER.findall(text)]
 
 
-def check_numbers(markdown: str, findings: pd.DataFrame, models, interaction) -> None:
+def check_numbers(
+    markdown: str, findings: pd.DataFrame, models, interaction, more: dict | None = None
+) -> None:
     """Every number of every finding in findings.md is a value of its source tables as shown;
-    the estimate and both limits of each finding are among them."""
+    the estimate and both limits of each headline finding are among them. more: the numbers a
+    row may state beyond allowed_numbers, by estimand (its own tables')."""
     bullets = [line[2:] for line in markdown.splitlines() if line.startswith("- ")]
     rows = findings[findings["sentence"].notna()]
     assert len(bullets) == len(rows)
     for bullet, (_, row) in zip(bullets, rows.iterrows(), strict=True):
         numbers = parsed(bullet)
-        allowed = allowed_numbers(row, models, interaction)
+        allowed = allowed_numbers(row, models, interaction) | (more or {}).get(
+            row["estimand"], set()
+        )
         assert set(numbers) <= allowed, (row["estimand"], set(numbers) - allowed)
+        if pd.isna(row["ci_low"]):  # no interval: the prediction, surface and regions rows
+            continue
         for column in ["estimate", "ci_low", "ci_high"]:
             assert shown(row[column]) in numbers, (row["estimand"], column)
     product = models[models["model"] == "product"].iloc[0]
@@ -192,8 +199,44 @@ def test_the_default_run_states_its_tables(completed_workflow) -> None:
     interaction = read_table(results / "analyses/primary/interaction.tsv")
     findings = read_table(results / "tables/findings.tsv")
     markdown = (results / "findings.md").read_text(encoding="utf-8")
-    check_numbers(markdown, findings, models, interaction)
+    check_numbers(markdown, findings, models, interaction, stated_elsewhere(results))
     assert SYNTHETIC_TEXT in markdown
+
+
+def stated_elsewhere(results: Path) -> dict[str, set]:
+    """The numbers of the findings read from other tables: the interaction E-values
+    (sensitivity.tsv), the c-statistics (prediction.tsv), the surface test and the
+    Johnson–Neyman regions, as the sentences show them."""
+    sensitivity = read_table(results / "tables/sensitivity.tsv")
+    primary = sensitivity[
+        (sensitivity["analysis"] == "primary") & (sensitivity["stratum"] == "all")
+    ]
+    evalues = {}
+    for code, estimand in [("ratio_of_odds_ratios",) * 2, ("ic", "interaction_contrast")]:
+        row = primary.loc[primary["estimand"] == estimand, ["evalue", "evalue_ci"]]
+        evalues[code] = {shown(v) for v in row.to_numpy().ravel()} | {2022.0}  # Mathur et al.
+    prediction = read_table(results / "tables/prediction.tsv")
+    c = prediction[
+        (prediction["analysis"] == "primary") & prediction["metric"].str.startswith("c_")
+    ]
+    surface = read_table(results / "analyses/primary/surface_test.tsv").iloc[0]
+    regions = read_table(results / "analyses/primary/johnson_neyman.tsv")
+    found = regions[regions["significant"].astype(str).str.upper() == "TRUE"]
+    return {
+        **evalues,
+        "prediction_c_statistic": {
+            *(shown(v, 3) for v in c[["apparent", "corrected"]].to_numpy().ravel()),
+            *c["replicates"].div(c["imputations"].clip(lower=1)).round(),
+        },
+        "surface_test": {shown(surface["statistic"]), surface["df1"], p_shown(surface["p_value"])},
+        "johnson_neyman": {
+            *(shown(v, 1) for v in found[["modifier_from", "modifier_to"]].to_numpy().ravel()),
+            *(shown(100 * v, 0) for v in found["observed_share"]),
+            CI_LEVEL * 100,
+            round((1 - CI_LEVEL) * 100, 9),
+            1.0,
+        },
+    }
 
 
 @pytest.mark.parametrize(
