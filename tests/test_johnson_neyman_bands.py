@@ -269,12 +269,38 @@ def test_imputations_use_the_pooled_covariance_and_barnard_rubin_df():
     scheffe = table.loc[table["method"] == "scheffe", "critical_value"].iloc[0]
     assert scheffe == pytest.approx(np.sqrt(2 * stats.f.ppf(LEVEL, 2, df)), rel=1e-10)
     (b1, b3), covariance, _ = slopes.pooled_slope_parameters(fits)
-    z = np.linspace(*SCALE.scaled(np.array([OBSERVED.min(), OBSERVED.max()])), 201)
+    z = np.linspace(*SCALE.scaled(np.array([OBSERVED.min(), OBSERVED.max()])),
+                    slopes.BandSettings().points)  # fmt: skip
     se = np.sqrt(np.einsum("ij,jk,ik->i", np.column_stack([np.ones_like(z), z]), covariance,
                            np.column_stack([np.ones_like(z), z])))  # fmt: skip
     fdr = table.loc[table["method"] == "esarey_sumner", "critical_value"].iloc[0]
     assert fdr == pytest.approx(slopes.esarey_sumner_critical(b1 + b3 * z, se, df, LEVEL))
     assert covariance[1, 1] > np.mean([0.008] * 3)  # between-imputation variance added
+
+
+@pytest.mark.parametrize("points", [10, 201])
+def test_points_set_the_grid_of_esarey_sumner_and_sup_t(points):
+    """With a slope of 0 nothing passes Benjamini–Hochberg: Esarey–Sumner is the Bonferroni value
+    for `points` tests, z at 1 − α/(2·points); sup-t over those points stays below it."""
+    settings = slopes.BandSettings(points=points, draws=20000, seed=(5,))
+    table = slopes.johnson_neyman(
+        [fake_fit(0.0, 0.0, *PARAMS[2:])], OBSERVED, SCALE, LEVEL, settings
+    )
+    critical = table.groupby("method", sort=False)["critical_value"].first()
+    assert critical["esarey_sumner"] == pytest.approx(stats.norm.isf(0.05 / (2 * points)))
+    z = np.linspace(*SCALE.scaled(np.array([OBSERVED.min(), OBSERVED.max()])), points)
+    expected = sup_t(COVARIANCE, np.inf, z, draws=20000, seed=5)
+    assert critical["sup_t"] == pytest.approx(min(expected, critical["scheffe"]), rel=1e-12)
+
+
+def test_band_settings_take_the_points_from_the_config():
+    """models.johnson_neyman.points reaches the settings; config.yaml's default is the library's."""
+    from test_config_defaults import CONFIG
+
+    chosen = CONFIG["models"]["johnson_neyman"]
+    assert chosen["points"] == slopes.BandSettings().points
+    models = {"johnson_neyman": chosen | {"points": 17}}
+    assert slopes.band_settings(models, 1, "primary").points == 17
 
 
 def test_findings_sentence_names_each_method_and_its_regions():

@@ -48,17 +48,18 @@ POINTWISE = "pointwise"
 BANDS = ("scheffe", "sup_t", "esarey_sumner")
 # Bands whose claim covers only the observed modifier range: their rows partition that range.
 OBSERVED_RANGE_BANDS = ("sup_t", "esarey_sumner")
-BAND_GRID_POINTS = 201  # modifier values, evenly spaced over the observed range
 SUP_T_CHUNK = 10_000  # sup-t draws reduced to their maxima at a time (bounds the memory)
 
 
 @dataclass(frozen=True)
 class BandSettings:
-    """Johnson–Neyman critical values beyond the pointwise one (models.johnson_neyman) and the
-    SeedSequence entropy of the sup-t draws."""
+    """Johnson–Neyman critical values beyond the pointwise one (models.johnson_neyman): the
+    bands, the sup-t draws, the modifier values (evenly spaced over the observed range) that sup-t
+    and Esarey–Sumner evaluate, and the SeedSequence entropy of the sup-t draws."""
 
     bands: tuple[str, ...] = BANDS
     draws: int = 200_000
+    points: int = 201
     seed: tuple[int, ...] = (0,)
 
 
@@ -71,6 +72,7 @@ def band_settings(models: dict, seed: int, analysis: str) -> BandSettings:
     return BandSettings(
         bands=tuple(b for b in BANDS if b in chosen["bands"]),
         draws=int(chosen["draws"]),
+        points=int(chosen["points"]),
         seed=tuple(stream_key(seed, "johnson_neyman", analysis)),
     )
 
@@ -291,7 +293,7 @@ def band_critical(
     and its Monte Carlo standard error (NaN for the closed forms)."""
     if band == "scheffe":
         return scheffe_critical(level, df), np.nan
-    z_values = np.linspace(*z_range, BAND_GRID_POINTS)
+    z_values = np.linspace(*z_range, settings.points)
     if band == "sup_t":
         rng = np.random.default_rng(np.random.SeedSequence(list(settings.seed)))
         simulated, mc_se = sup_t_critical(covariance, df, z_values, level, settings.draws, rng)
