@@ -602,7 +602,7 @@ def every_band_regions(sup_t: float) -> pd.DataFrame:
 
 
 def band_line_styles(figure: Figure) -> dict[str, int]:
-    """How many curves across the modifier (not the region boundaries) each non-solid style draws."""
+    """How many curves across the modifier (not region boundaries) each non-solid style draws."""
     curves = [line for line in figure.axes[0].lines if len(line.get_xdata()) > 2]
     styles = [line.get_linestyle() for line in curves]
     return {style: styles.count(style) for style in set(styles) if style not in ("-", "None")}
