@@ -636,10 +636,15 @@ def test_johnson_neyman_draws_a_band_per_method_in_its_own_line_style() -> None:
 
 
 def test_johnson_neyman_draws_bands_with_equal_critical_values_once() -> None:
-    """sup-t capped at Scheffé's value: one dotted line pair whose legend says sup-t is the same."""
+    """sup-t at (or within 0.01 of) Scheffé's value: one dotted line pair whose legend says sup-t
+    is the same; 0.02 apart, two."""
     figure = continuous.johnson_neyman_figure(
-        slopes_table(), every_band_regions(2.45), DEFAULT_PAIR, 0.95, STYLE
+        slopes_table(), every_band_regions(2.445), DEFAULT_PAIR, 0.95, STYLE
     )
     assert band_line_styles(figure) == {":": 2, "-.": 2}
     legend = [t.get_text() for t in figure.legends[0].get_texts()]
-    assert "simultaneous 95% (Scheffé) band; sup-t the same" in legend
+    assert "simultaneous 95% (Scheffé) band; sup-t the same to 0.01" in legend
+    apart = continuous.johnson_neyman_figure(
+        slopes_table(), every_band_regions(2.43), DEFAULT_PAIR, 0.95, STYLE
+    )
+    assert band_line_styles(apart) == {":": 2, "--": 2, "-.": 2}

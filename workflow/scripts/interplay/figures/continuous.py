@@ -32,6 +32,8 @@ REGION_COLUMNS = [
 # The bands drawn as line pairs beside the filled pointwise one (johnson_neyman.tsv method).
 BAND_LINES = {"scheffe": ":", "sup_t": "--", "esarey_sumner": "-."}
 BAND_NAMES = {"scheffe": "Scheffé", "sup_t": "sup-t", "esarey_sumner": "Esarey–Sumner"}
+# Critical values closer than this draw lines that cannot be told apart: drawn once.
+SAME_BAND_TOLERANCE = 0.01
 
 
 def ordinal(number: float) -> str:
@@ -143,14 +145,14 @@ def band_limits(grid: pd.DataFrame, critical: float) -> tuple[np.ndarray, np.nda
 
 def band_lines(regions: pd.DataFrame) -> list[tuple[str, float, list[str]]]:
     """The band lines to draw, in BAND_LINES order: (method drawn, critical value, the later
-    methods with the same critical value, drawn once under the first one's line)."""
+    methods within SAME_BAND_TOLERANCE of it, drawn once under the first one's line)."""
     drawn: list[tuple[str, float, list[str]]] = []
     for method in BAND_LINES:
         rows = method_rows(regions, method)
         if rows.empty:
             continue
         critical = float(rows["critical_value"].iloc[0])
-        same = [entry for entry in drawn if np.isclose(entry[1], critical, rtol=1e-9, atol=0)]
+        same = [entry for entry in drawn if abs(entry[1] - critical) < SAME_BAND_TOLERANCE]
         if same:
             same[0][2].append(method)
         else:
@@ -165,7 +167,9 @@ def band_label(method: str, same: list[str], ci_level: float) -> str:
     if BAND_NAMES[method] not in words:
         words += f" ({BAND_NAMES[method]})"
     return f"{words} band" + (
-        f"; {' and '.join(BAND_NAMES[m] for m in same)} the same" if same else ""
+        f"; {' and '.join(BAND_NAMES[m] for m in same)} the same to {SAME_BAND_TOLERANCE:g}"
+        if same
+        else ""
     )
 
 
