@@ -55,7 +55,7 @@ def quantile_bounds(sorted_draws: np.ndarray, level: float, sds: float = 5.0) ->
 def sup_t(covariance, df, z, draws=20000, seed=1) -> float:
     """The library's sup-t critical value."""
     rng = np.random.default_rng(np.random.SeedSequence(seed))
-    return slopes.sup_t_critical(covariance, df, z, LEVEL, draws, rng)
+    return slopes.sup_t_critical(covariance, df, z, LEVEL, draws, rng)[0]
 
 
 @pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
@@ -112,7 +112,49 @@ def test_sup_t_over_the_whole_line_approaches_and_never_exceeds_scheffe():
         LEVEL,
         slopes.BandSettings(draws=2000, seed=(3,)),
     )
-    assert capped <= scheffe
+    assert capped[0] <= scheffe
+
+
+def test_quantile_mc_se_is_the_asymptotic_standard_error_of_a_quantile():
+    """For n normal draws, SE of the p-quantile → √(p(1 − p)/n) / φ(Φ⁻¹(p))."""
+    values = np.random.default_rng(21).standard_normal(200_000)
+    expected = np.sqrt(LEVEL * (1 - LEVEL) / values.size) / stats.norm.pdf(stats.norm.ppf(LEVEL))
+    assert slopes.quantile_mc_se(values, LEVEL) == pytest.approx(expected, rel=0.1)
+
+
+def test_sup_t_mc_se_is_the_spread_of_the_critical_value_over_seeds():
+    """The reported Monte Carlo SE matches the SD of the sup-t value over 300 seeds (±20 %, the
+    SD of 300 draws being itself within ±8 % at 2 SE)."""
+    z = np.linspace(-2.5, 3.0, 51)
+    results = np.array(
+        [
+            slopes.sup_t_critical(
+                COVARIANCE, np.inf, z, LEVEL, 4000, np.random.default_rng(np.random.SeedSequence(s))
+            )
+            for s in range(300)
+        ]
+    )
+    assert results[:, 1].mean() == pytest.approx(results[:, 0].std(ddof=1), rel=0.2)
+
+
+def test_default_draws_hold_the_sup_t_monte_carlo_error_near_0_004():
+    """The default draws (config.yaml, the schema and BandSettings agree) give the sup-t value a
+    Monte Carlo SE below 0.006 (10,000 draws gave about 0.018)."""
+    from test_config_defaults import CONFIG
+
+    draws = CONFIG["models"]["johnson_neyman"]["draws"]
+    assert draws == slopes.BandSettings().draws
+    z = np.linspace(-2.5, 3.0, 201)
+    rng = np.random.default_rng(np.random.SeedSequence(4))
+    assert slopes.sup_t_critical(COVARIANCE, np.inf, z, LEVEL, draws, rng)[1] < 0.006
+
+
+def test_mc_se_column_is_given_for_sup_t_only():
+    """critical_value_mc_se: positive for the simulated sup-t rows, NA for the closed forms."""
+    table = bands_table()
+    simulated = table["method"] == "sup_t"
+    assert (table.loc[simulated, "critical_value_mc_se"] > 0).all()
+    assert table.loc[~simulated, "critical_value_mc_se"].isna().all()
 
 
 def test_esarey_sumner_reproduces_their_published_example():
@@ -227,12 +269,38 @@ def test_imputations_use_the_pooled_covariance_and_barnard_rubin_df():
     scheffe = table.loc[table["method"] == "scheffe", "critical_value"].iloc[0]
     assert scheffe == pytest.approx(np.sqrt(2 * stats.f.ppf(LEVEL, 2, df)), rel=1e-10)
     (b1, b3), covariance, _ = slopes.pooled_slope_parameters(fits)
-    z = np.linspace(*SCALE.scaled(np.array([OBSERVED.min(), OBSERVED.max()])), 201)
+    z = np.linspace(*SCALE.scaled(np.array([OBSERVED.min(), OBSERVED.max()])),
+                    slopes.BandSettings().points)  # fmt: skip
     se = np.sqrt(np.einsum("ij,jk,ik->i", np.column_stack([np.ones_like(z), z]), covariance,
                            np.column_stack([np.ones_like(z), z])))  # fmt: skip
     fdr = table.loc[table["method"] == "esarey_sumner", "critical_value"].iloc[0]
     assert fdr == pytest.approx(slopes.esarey_sumner_critical(b1 + b3 * z, se, df, LEVEL))
     assert covariance[1, 1] > np.mean([0.008] * 3)  # between-imputation variance added
+
+
+@pytest.mark.parametrize("points", [10, 201])
+def test_points_set_the_grid_of_esarey_sumner_and_sup_t(points):
+    """With a slope of 0 nothing passes Benjamini–Hochberg: Esarey–Sumner is the Bonferroni value
+    for `points` tests, z at 1 − α/(2·points); sup-t over those points stays below it."""
+    settings = slopes.BandSettings(points=points, draws=20000, seed=(5,))
+    table = slopes.johnson_neyman(
+        [fake_fit(0.0, 0.0, *PARAMS[2:])], OBSERVED, SCALE, LEVEL, settings
+    )
+    critical = table.groupby("method", sort=False)["critical_value"].first()
+    assert critical["esarey_sumner"] == pytest.approx(stats.norm.isf(0.05 / (2 * points)))
+    z = np.linspace(*SCALE.scaled(np.array([OBSERVED.min(), OBSERVED.max()])), points)
+    expected = sup_t(COVARIANCE, np.inf, z, draws=20000, seed=5)
+    assert critical["sup_t"] == pytest.approx(min(expected, critical["scheffe"]), rel=1e-12)
+
+
+def test_band_settings_take_the_points_from_the_config():
+    """models.johnson_neyman.points reaches the settings; config.yaml's default is the library's."""
+    from test_config_defaults import CONFIG
+
+    chosen = CONFIG["models"]["johnson_neyman"]
+    assert chosen["points"] == slopes.BandSettings().points
+    models = {"johnson_neyman": chosen | {"points": 17}}
+    assert slopes.band_settings(models, 1, "primary").points == 17
 
 
 def test_findings_sentence_names_each_method_and_its_regions():

@@ -376,8 +376,9 @@ def run_analysis(
       modifier range, from its minimum to its maximum), modifier_scaled_from,
       modifier_scaled_to, significant (exposure slope ≠ 0 at the method's critical value),
       odds_ratio_direction (below_1 | above_1), observed_share (patients in the region),
-      critical_value, df (inf, or the product term's Barnard–Rubin df). No rows for a binary
-      modifier (no region between 0 and 1 to find).
+      critical_value, critical_value_mc_se (Monte Carlo SE of a simulated critical value: sup_t
+      only, NaN for the closed forms), df (inf, or the product term's Barnard–Rubin df). No rows
+      for a binary modifier (no region between 0 and 1 to find).
     predictions — exposure (its unit), exposure_scaled, modifier_percentile (NaN for a binary
       modifier), modifier (its unit), modifier_scaled, probability (of the outcome, standardised
       over the covariates), ci_low, ci_high, ci_method.

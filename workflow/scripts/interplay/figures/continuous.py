@@ -29,8 +29,11 @@ SLOPE_COLUMNS = ["percentile", "estimate", "std_error", "odds_ratio", "ci_low", 
 REGION_COLUMNS = [
     "method", "modifier_from", "modifier_to", "significant", "observed_share", "critical_value",
 ]  # fmt: skip
-# The simultaneous band drawn beside the pointwise one (johnson_neyman.tsv method).
-SIMULTANEOUS_BAND = "sup_t"
+# The bands drawn as line pairs beside the filled pointwise one (johnson_neyman.tsv method).
+BAND_LINES = {"scheffe": ":", "sup_t": "--", "esarey_sumner": "-."}
+BAND_NAMES = {"scheffe": "Scheffé", "sup_t": "sup-t", "esarey_sumner": "Esarey–Sumner"}
+# Critical values closer than this draw lines that cannot be told apart: drawn once.
+SAME_BAND_TOLERANCE = 0.01
 
 
 def ordinal(number: float) -> str:
@@ -140,6 +143,36 @@ def band_limits(grid: pd.DataFrame, critical: float) -> tuple[np.ndarray, np.nda
     return np.exp(estimate - half), np.exp(estimate + half)
 
 
+def band_lines(regions: pd.DataFrame) -> list[tuple[str, float, list[str]]]:
+    """The band lines to draw, in BAND_LINES order: (method drawn, critical value, the later
+    methods within SAME_BAND_TOLERANCE of it, drawn once under the first one's line)."""
+    drawn: list[tuple[str, float, list[str]]] = []
+    for method in BAND_LINES:
+        rows = method_rows(regions, method)
+        if rows.empty:
+            continue
+        critical = float(rows["critical_value"].iloc[0])
+        same = [entry for entry in drawn if abs(entry[1] - critical) < SAME_BAND_TOLERANCE]
+        if same:
+            same[0][2].append(method)
+        else:
+            drawn.append((method, critical, []))
+    return drawn
+
+
+def band_label(method: str, same: list[str], ci_level: float) -> str:
+    """Legend words of a band line ('simultaneous 95% (Scheffé) band'), naming the methods whose
+    critical value it shares."""
+    words = johnson_neyman_method(method, ci_level)
+    if BAND_NAMES[method] not in words:
+        words += f" ({BAND_NAMES[method]})"
+    return f"{words} band" + (
+        f"; {' and '.join(BAND_NAMES[m] for m in same)} the same to {SAME_BAND_TOLERANCE:g}"
+        if same
+        else ""
+    )
+
+
 def draw_region_strips(
     axes: Axes, regions: pd.DataFrame, low: float, high: float, ci_level: float, colour: str
 ) -> None:
@@ -166,8 +199,9 @@ def draw_region_strips(
 def johnson_neyman_figure(
     slopes: pd.DataFrame, regions: pd.DataFrame, pair: Pair, ci_level: float, style: FigureStyle
 ) -> Figure:
-    """The exposure's OR across the modifier with its pointwise and simultaneous (sup-t) bands;
-    below it, a strip per Johnson–Neyman method marking where the OR is not 1."""
+    """The exposure's OR across the modifier with its pointwise band (filled) and a line pair per
+    band with multiplicity control (Scheffé, sup-t, Esarey–Sumner; one line for bands with equal
+    critical values); below it, a strip per Johnson–Neyman method marking where the OR is not 1."""
     z = pair.modifier.role
     require(slopes, [z, *SLOPE_COLUMNS, "status"], "slopes")
     require(regions, [*REGION_COLUMNS, "status"], "johnson_neyman")
@@ -182,11 +216,13 @@ def johnson_neyman_figure(
     grid = slopes.loc[slopes["percentile"].isna()].sort_values(z)
     marked = slopes.loc[slopes["percentile"].notna()]
     low, high = float(grid[z].min()), float(grid[z].max())
-    simultaneous = method_rows(regions, SIMULTANEOUS_BAND)
-    band = grid[["ci_low", "ci_high"]].to_numpy(float).ravel()
-    if len(simultaneous):
-        wide = band_limits(grid, float(simultaneous["critical_value"].iloc[0]))
-        band = np.concatenate([band, *wide])
+    lines = band_lines(regions)
+    band = np.concatenate(
+        [
+            grid[["ci_low", "ci_high"]].to_numpy(float).ravel(),
+            *(np.concatenate(band_limits(grid, critical)) for _, critical, _ in lines),
+        ]
+    )
     limits = padded_log_limits(band if np.isfinite(band).any() else np.array([1.0]))
     palette = style.palette
     with styled(style):
@@ -220,20 +256,16 @@ def johnson_neyman_figure(
             ):
                 if np.isfinite(finite):
                     axes.axvline(boundary, color=palette[4], linewidth=0.8, linestyle="--")
-        if len(simultaneous):
-            wide_low, wide_high = band_limits(grid, float(simultaneous["critical_value"].iloc[0]))
-            axes.fill_between(
-                grid[z],
-                wide_low,
-                wide_high,
-                color=palette[0],
-                alpha=0.12,
-                linewidth=0,
-                label=f"{johnson_neyman_method(SIMULTANEOUS_BAND, ci_level)} confidence band "
-                "(dashed)",
-            )
-            for edge in (wide_low, wide_high):
-                axes.plot(grid[z], edge, color=palette[0], linewidth=0.7, linestyle="--")
+        for method, critical, same in lines:
+            for side, edge in enumerate(band_limits(grid, critical)):
+                axes.plot(
+                    grid[z],
+                    edge,
+                    color=palette[0],
+                    linewidth=0.8,
+                    linestyle=BAND_LINES[method],
+                    label=band_label(method, same, ci_level) if side == 0 else None,
+                )
         axes.fill_between(
             grid[z],
             grid["ci_low"],

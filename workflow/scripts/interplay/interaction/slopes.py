@@ -40,23 +40,26 @@ SCALE_TOLERANCE = 1e-6
 BINARY_VALUES = np.array([0.0, 1.0])
 JOHNSON_NEYMAN_COLUMNS = [
     "method", "modifier_from", "modifier_to", "modifier_scaled_from", "modifier_scaled_to",
-    "significant", "odds_ratio_direction", "observed_share", "critical_value", "df",
+    "significant", "odds_ratio_direction", "observed_share", "critical_value",
+    "critical_value_mc_se", "df",
 ]  # fmt: skip
 POINTWISE = "pointwise"
 # Critical values with multiplicity control (models.johnson_neyman.bands), in table order.
 BANDS = ("scheffe", "sup_t", "esarey_sumner")
 # Bands whose claim covers only the observed modifier range: their rows partition that range.
 OBSERVED_RANGE_BANDS = ("sup_t", "esarey_sumner")
-BAND_GRID_POINTS = 201  # modifier values, evenly spaced over the observed range
+SUP_T_CHUNK = 10_000  # sup-t draws reduced to their maxima at a time (bounds the memory)
 
 
 @dataclass(frozen=True)
 class BandSettings:
-    """Johnson–Neyman critical values beyond the pointwise one (models.johnson_neyman) and the
-    SeedSequence entropy of the sup-t draws."""
+    """Johnson–Neyman critical values beyond the pointwise one (models.johnson_neyman): the
+    bands, the sup-t draws, the modifier values (evenly spaced over the observed range) that sup-t
+    and Esarey–Sumner evaluate, and the SeedSequence entropy of the sup-t draws."""
 
     bands: tuple[str, ...] = BANDS
-    draws: int = 10000
+    draws: int = 200_000
+    points: int = 201
     seed: tuple[int, ...] = (0,)
 
 
@@ -69,6 +72,7 @@ def band_settings(models: dict, seed: int, analysis: str) -> BandSettings:
     return BandSettings(
         bands=tuple(b for b in BANDS if b in chosen["bands"]),
         draws=int(chosen["draws"]),
+        points=int(chosen["points"]),
         seed=tuple(stream_key(seed, "johnson_neyman", analysis)),
     )
 
@@ -221,6 +225,34 @@ def slope_lines(z_values: np.ndarray, covariance: np.ndarray) -> tuple[np.ndarra
     return weights, np.sqrt(np.einsum("ij,jk,ik->i", weights, covariance, weights))
 
 
+def sup_t_maxima(
+    covariance: np.ndarray,
+    df: float,
+    z_values: np.ndarray,
+    draws: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Draws of maxᵢ |w(zᵢ)ᵀε| / se(zᵢ) over z_values, ε ~ N(0, V) or, for finite df,
+    multivariate t (Montiel Olea & Plagborg-Møller 2019)."""
+    weights, std_errors = slope_lines(z_values, covariance)
+    epsilon = rng.standard_normal((draws, 2)) @ np.linalg.cholesky(covariance).T
+    if np.isfinite(df):
+        epsilon /= np.sqrt(rng.chisquare(df, draws) / df)[:, None]
+    chunks = (epsilon[i : i + SUP_T_CHUNK] for i in range(0, draws, SUP_T_CHUNK))
+    return np.concatenate([np.max(np.abs(c @ weights.T) / std_errors, axis=1) for c in chunks])
+
+
+def quantile_mc_se(values: np.ndarray, level: float) -> float:
+    """Monte Carlo standard error of the level-quantile of n draws: half the gap between the
+    order statistics at n·p ∓ √(n·p(1 − p)), the binomial ±1 SD interval of the quantile
+    (David & Nagaraja 2003, §7.1; ≈ √(p(1 − p)/n) / f(q))."""
+    ordered, n = np.sort(values), len(values)
+    spread = np.sqrt(n * level * (1 - level))
+    low = ordered[max(int(np.floor(n * level - spread)), 0)]
+    high = ordered[min(int(np.ceil(n * level + spread)), n - 1)]
+    return float((high - low) / 2)
+
+
 def sup_t_critical(
     covariance: np.ndarray,
     df: float,
@@ -228,15 +260,11 @@ def sup_t_critical(
     level: float,
     draws: int,
     rng: np.random.Generator,
-) -> float:
-    """Simulated sup-t critical value over z_values: the level-quantile of maxᵢ |w(zᵢ)ᵀε| / se(zᵢ),
-    ε ~ N(0, V) or, for finite df, multivariate t (Montiel Olea & Plagborg-Møller 2019)."""
-    weights, std_errors = slope_lines(z_values, covariance)
-    epsilon = rng.standard_normal((draws, 2)) @ np.linalg.cholesky(covariance).T
-    if np.isfinite(df):
-        epsilon /= np.sqrt(rng.chisquare(df, draws) / df)[:, None]
-    largest = np.max(np.abs(epsilon @ weights.T) / std_errors, axis=1)
-    return float(np.quantile(largest, level))
+) -> tuple[float, float]:
+    """Simulated sup-t critical value over z_values, the level-quantile of sup_t_maxima, and its
+    Monte Carlo standard error."""
+    maxima = sup_t_maxima(covariance, df, z_values, draws, rng)
+    return float(np.quantile(maxima, level)), quantile_mc_se(maxima, level)
 
 
 def esarey_sumner_critical(
@@ -260,18 +288,19 @@ def band_critical(
     z_range: tuple[float, float],
     level: float,
     settings: BandSettings,
-) -> float:
-    """The critical value of one band (BANDS) at this fit's pooled (b1, b3), covariance and df."""
+) -> tuple[float, float]:
+    """The critical value of one band (BANDS) at this fit's pooled (b1, b3), covariance and df,
+    and its Monte Carlo standard error (NaN for the closed forms)."""
     if band == "scheffe":
-        return scheffe_critical(level, df)
-    z_values = np.linspace(*z_range, BAND_GRID_POINTS)
+        return scheffe_critical(level, df), np.nan
+    z_values = np.linspace(*z_range, settings.points)
     if band == "sup_t":
         rng = np.random.default_rng(np.random.SeedSequence(list(settings.seed)))
-        simulated = sup_t_critical(covariance, df, z_values, level, settings.draws, rng)
+        simulated, mc_se = sup_t_critical(covariance, df, z_values, level, settings.draws, rng)
         # Scheffé's is the exact sup over every z: Monte Carlo error must not take sup-t above it.
-        return min(simulated, scheffe_critical(level, df))
+        return min(simulated, scheffe_critical(level, df)), mc_se
     weights, std_errors = slope_lines(z_values, covariance)
-    return esarey_sumner_critical(weights @ coefficients, std_errors, df, level)
+    return esarey_sumner_critical(weights @ coefficients, std_errors, df, level), np.nan
 
 
 def share_in(observed_z: np.ndarray, low: float, high: float) -> float:
@@ -287,8 +316,10 @@ def partition(
     df: float,
     observed_z: np.ndarray,
     scale: Scale,
+    mc_se: float = np.nan,
 ) -> list[dict]:
-    """The rows of one method's regions between consecutive edges (modifier_scaled)."""
+    """The rows of one method's regions between consecutive edges (modifier_scaled); mc_se: the
+    Monte Carlo standard error of a simulated critical value."""
     b1, b3, *_, critical = params
     rows = []
     for low, high in itertools.pairwise(edges):
@@ -304,6 +335,7 @@ def partition(
                 "odds_ratio_direction": "below_1" if b1 + b3 * inside < 0 else "above_1",
                 "observed_share": share_in(observed_z, low, high),
                 "critical_value": critical,
+                "critical_value_mc_se": mc_se,
                 "df": df,
             }
         )
@@ -334,17 +366,17 @@ def johnson_neyman(
     (b1, b3), cov, df = pooled_slope_parameters(fits)
     observed_z = scale.scaled(modifier_observed)
     z_range = (float(observed_z.min()), float(observed_z.max()))
-    criticals = {POINTWISE: float(t_quantile(0.5 + ci_level / 2, df))}
+    criticals = {POINTWISE: (float(t_quantile(0.5 + ci_level / 2, df)), np.nan)}
     for band in settings.bands:
         criticals[band] = band_critical(
             band, np.array([b1, b3]), cov, df, z_range, ci_level, settings
         )
     rows = []
-    for method, critical in criticals.items():
+    for method, (critical, mc_se) in criticals.items():
         params = (b1, b3, cov[0, 0], cov[0, 1], cov[1, 1], critical)
         covered = z_range if method in OBSERVED_RANGE_BANDS else None
         edges = region_edges(jn_boundaries(*params), covered)
-        rows += partition(method, params, edges, df, observed_z, scale)
+        rows += partition(method, params, edges, df, observed_z, scale, mc_se)
     return pd.DataFrame(rows, columns=JOHNSON_NEYMAN_COLUMNS)
 
 

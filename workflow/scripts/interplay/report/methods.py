@@ -476,9 +476,7 @@ def johnson_neyman_paragraph(primary: Section, pair: Pair) -> str:
     if pair.modifier.is_binary or not chosen["bands"]:
         return ""
     bands = [
-        JOHNSON_NEYMAN_BAND_TEXT[band].format(
-            m=m, draws=chosen["draws"], points=slopes.BAND_GRID_POINTS
-        )
+        JOHNSON_NEYMAN_BAND_TEXT[band].format(m=m, draws=chosen["draws"], points=chosen["points"])
         for band in slopes.BANDS
         if band in chosen["bands"]
     ]

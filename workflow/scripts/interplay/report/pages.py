@@ -676,6 +676,7 @@ def johnson_neyman_display(regions: pd.DataFrame, pair: Pair) -> pd.DataFrame:
                 lambda share: f"{100 * share:.1f}%"
             ),
             "Critical value": regions["critical_value"].map(lambda v: number_text(v, 3)),
+            "Monte Carlo SE": regions["critical_value_mc_se"].map(lambda v: number_text(v, 3)),
             "df": regions["df"].map(lambda v: number_text(v, 1)),
             "Fit": status_text(regions),
         }
