@@ -11,6 +11,7 @@ import pytest
 import statsmodels.api as sm
 from docutils.core import publish_parts
 from interplay.api import read_config, settings_of
+from interplay.errors import InputError
 from interplay.labels import SYNTHETIC_NOTE
 from interplay.models import logistic as models
 from interplay.prediction import metrics
@@ -313,3 +314,9 @@ def test_report_caption_names_the_pair_and_says_when_the_data_are_synthetic():
         )["body"]
         assert "adding IL-6 and HADS anxiety (and their interaction)" in html
         assert ("<strong>Synthetic data" in html) is bool(note)
+
+
+def test_a_threshold_grid_running_backwards_is_refused() -> None:
+    with pytest.raises(InputError, match="runs from 0.8 down to 0.05") as error:
+        metrics.thresholds_from({"from": 0.8, "to": 0.05, "by": 0.01})
+    assert error.value.column == "prediction.thresholds" and "at most" in error.value.fix

@@ -7,6 +7,7 @@ across T thresholds. Steyerberg, Clinical Prediction Models (2nd ed., 2019), ch.
 
 import numpy as np
 
+from interplay.errors import InputError
 from interplay.models.batched import fit_stacked, sigmoid
 
 INTERCEPT_STEPS = 50  # Newton steps of the calibration intercept (one parameter, concave)
@@ -104,5 +105,13 @@ def hanley_mcneil_variance(c: np.ndarray, n_events: int, n_non_events: int) -> n
 def thresholds_from(settings: dict) -> np.ndarray:
     """The decision-curve threshold grid from..to by (inclusive), rounded to the step's digits."""
     start, stop, step = float(settings["from"]), float(settings["to"]), float(settings["by"])
+    if start > stop:  # np.arange would give no thresholds, and the decision curve no rows
+        raise InputError(
+            f"prediction.thresholds runs from {start:g} down to {stop:g}: no threshold lies "
+            "between them",
+            file="config.yaml",
+            column="prediction.thresholds",
+            fix="give from a value at most to, e.g. {from: 0.05, to: 0.80, by: 0.01}",
+        )
     count = int(np.floor((stop - start) / step + 1e-9)) + 1
     return np.round(start + step * np.arange(count), 10)
