@@ -317,6 +317,6 @@ def test_report_caption_names_the_pair_and_says_when_the_data_are_synthetic():
 
 
 def test_a_threshold_grid_running_backwards_is_refused() -> None:
-    with pytest.raises(InputError, match="runs from 0.8 down to 0.05") as error:
+    with pytest.raises(InputError, match=r"runs from 0\.8 down to 0\.05") as error:
         metrics.thresholds_from({"from": 0.8, "to": 0.05, "by": 0.01})
     assert error.value.column == "prediction.thresholds" and "at most" in error.value.fix
